@@ -1,0 +1,80 @@
+#pragma once
+// Publishes EVE records on the ZeroMQ bus: each message is a topic frame (the
+// event_type: "alert", "incident", "flow", "stats") followed by the JSON frame, so a
+// subscriber filters by topic prefix without parsing JSON.
+//
+// The socket is XPUB rather than PUB so that the publisher reads the subscriptions:
+// a pcap run can wait until the subscribers that are already connecting have
+// subscribed, and then none of them misses the first records.
+//
+// A slow subscriber costs nothing upstream: sends never block, and once a subscriber's
+// queue holds `send_hwm` messages, libzmq drops further messages for that subscriber
+// only (XPUB_NODROP off). libzmq does not report those per-subscriber drops.
+//
+// Single-threaded: a ZeroMQ socket must stay on one thread, so every call except
+// sent() and dropped() comes from the pipeline's output thread.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "alerting/event_output.h"
+
+namespace mamori {
+
+struct BusPublisherOptions {
+  // Messages queued for one subscriber before that subscriber starts losing messages.
+  int send_hwm = 100000;
+  // How long destruction waits to deliver queued messages: long enough for the last
+  // records of a pcap run to reach a live subscriber, short enough that a stuck
+  // subscriber does not hold up shutdown.
+  std::chrono::milliseconds linger{2000};
+};
+
+class BusPublisher : public EventOutput {
+ public:
+  // `endpoint` is any ZeroMQ bind endpoint ("tcp://0.0.0.0:5556", "tcp://[::1]:*",
+  // "ipc:///run/mamori/bus"). Throws std::runtime_error naming it when binding fails.
+  explicit BusPublisher(const std::string& endpoint,
+                        const BusPublisherOptions& options = BusPublisherOptions());
+  // Blocks up to the linger time while queued messages are delivered.
+  ~BusPublisher() override;
+
+  BusPublisher(const BusPublisher&) = delete;
+  BusPublisher& operator=(const BusPublisher&) = delete;
+
+  void publish(EventKind kind, const std::string& json) override;
+
+  // The endpoint actually bound, with the port the system chose for "*".
+  const std::string& endpoint() const { return endpoint_; }
+
+  // Live subscriptions: subscribe minus unsubscribe messages seen so far (a subscriber
+  // that subscribes to two prefixes counts twice; one that disconnects is taken off).
+  size_t subscribers();
+  // Waits until at least `n` subscriptions are live; false when `timeout` passes first.
+  bool waitForSubscribers(size_t n, std::chrono::milliseconds timeout);
+
+  // Messages handed to libzmq, and messages libzmq refused (EAGAIN). Readable from any
+  // thread, e.g. by the metrics exporter.
+  uint64_t sent() const { return sent_.load(std::memory_order_relaxed); }
+  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+ private:
+  // Subscription notices queue up inside the socket until read; reading them every
+  // so many sends keeps that queue bounded on a sensor that runs for months.
+  static constexpr uint32_t kReadSubscriptionsEvery = 1024;
+
+  void readSubscriptions();
+
+  zmq::context_t context_;  // declared first: outlives the socket, and its
+  zmq::socket_t socket_;    // destruction is what waits out the linger
+  std::string endpoint_;
+  size_t subscriptions_ = 0;
+  uint32_t sends_since_read_ = 0;
+  std::atomic<uint64_t> sent_{0};
+  std::atomic<uint64_t> dropped_{0};
+};
+
+}  // namespace mamori

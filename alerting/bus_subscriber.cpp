@@ -1,0 +1,57 @@
+#include "alerting/bus_subscriber.h"
+
+#include <cerrno>
+#include <iterator>
+#include <stdexcept>
+#include <vector>
+
+#include <zmq_addon.hpp>
+
+namespace mamori {
+
+BusSubscriber::BusSubscriber() : context_(1), socket_(context_, zmq::socket_type::sub) {
+  socket_.set(zmq::sockopt::rcvhwm, kReceiveHwm);
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::ipv6, 1);
+}
+
+void BusSubscriber::connect(const std::string& endpoint) {
+  try {
+    socket_.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    throw std::runtime_error("cannot connect to bus endpoint '" + endpoint + "': " +
+                             e.what());
+  }
+}
+
+void BusSubscriber::subscribe(const std::string& prefix) {
+  socket_.set(zmq::sockopt::subscribe, prefix);
+}
+
+std::optional<std::pair<std::string, std::string>> BusSubscriber::receive(
+    std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<zmq::message_t> parts;
+  while (true) {
+    parts.clear();
+    if (zmq::recv_multipart(socket_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
+      if (parts.size() == 2) return std::make_pair(parts[0].to_string(), parts[1].to_string());
+      continue;
+    }
+    auto left = std::chrono::milliseconds(-1);
+    if (timeout.count() >= 0) {
+      left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() < 0) return std::nullopt;
+    }
+    zmq_pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      if (zmq::poll(&item, 1, left) == 0) return std::nullopt;
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) return std::nullopt;
+      throw;
+    }
+  }
+}
+
+}  // namespace mamori

@@ -1,0 +1,44 @@
+#pragma once
+// Reads EVE records off the ZeroMQ bus: the client side of BusPublisher, used by
+// `mamori tail` and by tests. Each record arrives as (topic, json).
+//
+// Single-threaded, like every ZeroMQ socket.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <zmq.hpp>
+
+namespace mamori {
+
+class BusSubscriber {
+ public:
+  BusSubscriber();
+
+  BusSubscriber(const BusSubscriber&) = delete;
+  BusSubscriber& operator=(const BusSubscriber&) = delete;
+
+  // Connecting before the publisher is up is fine: ZeroMQ keeps retrying. Throws
+  // std::runtime_error naming the endpoint when it is malformed.
+  void connect(const std::string& endpoint);
+  // Receives records whose topic starts with `prefix`; "" receives everything.
+  // Without any subscribe() nothing arrives.
+  void subscribe(const std::string& prefix);
+
+  // The next (topic, json) record, or nothing when `timeout` passes or a signal
+  // interrupts the wait. A negative timeout waits indefinitely. Messages that are not
+  // two frames (not from a mamori publisher) are skipped.
+  std::optional<std::pair<std::string, std::string>> receive(
+      std::chrono::milliseconds timeout);
+
+ private:
+  // Generous, so that a reader that falls briefly behind (a terminal scrolling) does
+  // not make the publisher drop its messages.
+  static constexpr int kReceiveHwm = 100000;
+
+  zmq::context_t context_;
+  zmq::socket_t socket_;
+};
+
+}  // namespace mamori

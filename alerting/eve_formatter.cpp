@@ -1,0 +1,403 @@
+#include "alerting/eve_formatter.h"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <stdexcept>
+
+namespace mamori {
+
+namespace {
+
+constexpr uint8_t kProtoIcmp = 1, kProtoTcp = 6, kProtoUdp = 17, kProtoIcmpv6 = 58,
+                  kProtoSctp = 132;
+
+// Floor division, so that times before the epoch still split into a valid second and
+// a microsecond part in [0, 1e6).
+int64_t floorSeconds(TimeUs ts) {
+  int64_t s = ts / 1000000;
+  if (ts % 1000000 < 0) --s;
+  return s;
+}
+
+// Suricata writes ports only for protocols that have them.
+bool hasPorts(uint8_t proto) {
+  return proto == kProtoTcp || proto == kProtoUdp || proto == kProtoSctp;
+}
+
+bool isIcmp(uint8_t proto) { return proto == kProtoIcmp || proto == kProtoIcmpv6; }
+
+// Length of the well-formed UTF-8 sequence at p (RFC 3629, table 3-7 of Unicode:
+// no overlongs, no surrogates, nothing past U+10FFFF), or 0 when it is not one.
+size_t utf8SequenceLength(const unsigned char* p, size_t avail) {
+  unsigned char b = p[0];
+  if (b < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (avail < n || p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// Stats counters as a tree, so "decoder.pkts" and "decoder.bytes" share one object.
+// Counters are few and formatted once an interval, so linear child lookup is enough.
+struct StatsNode {
+  std::string name;
+  std::optional<uint64_t> value;
+  std::vector<StatsNode> children;
+
+  StatsNode* child(std::string_view part) {
+    for (auto& c : children) {
+      if (c.name == part) return &c;
+    }
+    children.push_back(StatsNode{std::string(part), std::nullopt, {}});
+    return &children.back();
+  }
+};
+
+void insertCounter(StatsNode& root, const std::string& name, uint64_t value) {
+  auto bad = [&name](const char* why) {
+    return std::invalid_argument("stats counter '" + name + "': " + why);
+  };
+  StatsNode* node = &root;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = name.find('.', pos);
+    std::string_view part(name.data() + pos,
+                          (dot == std::string::npos ? name.size() : dot) - pos);
+    if (part.empty()) throw bad("empty name segment");
+    if (node->value) throw bad("a prefix of it is itself a counter");
+    node = node->child(part);
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  if (node->value) throw bad("given twice");
+  if (!node->children.empty()) throw bad("it is also a prefix of another counter");
+  node->value = value;
+}
+
+template <typename Writer>
+void writeStatsChildren(Writer& w, const StatsNode& node) {
+  for (const auto& c : node.children) {
+    w.Key(c.name.data(), static_cast<rapidjson::SizeType>(c.name.size()));
+    if (c.value) {
+      w.Uint64(*c.value);
+    } else {
+      w.StartObject();
+      writeStatsChildren(w, c);
+      w.EndObject();
+    }
+  }
+}
+
+}  // namespace
+
+EveFormatter::EveFormatter() : writer_(buffer_) {}
+
+std::string EveFormatter::timestamp(TimeUs ts) {
+  time_t secs = static_cast<time_t>(floorSeconds(ts));
+  auto micros = static_cast<long>(ts - floorSeconds(ts) * 1000000);
+  struct tm tm {};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000",
+                        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                        tm.tm_min, tm.tm_sec, micros);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string EveFormatter::protoName(uint8_t proto) {
+  switch (proto) {
+    case kProtoTcp: return "TCP";
+    case kProtoUdp: return "UDP";
+    case kProtoIcmp: return "ICMP";
+    case kProtoIcmpv6: return "IPv6-ICMP";
+    default: return std::to_string(proto);
+  }
+}
+
+void EveFormatter::begin() {
+  buffer_.Clear();
+  writer_.Reset(buffer_);
+  writer_.StartObject();
+}
+
+std::string EveFormatter::finish() {
+  writer_.EndObject();
+  return std::string(buffer_.GetString(), buffer_.GetSize());
+}
+
+void EveFormatter::key(const char* name) { writer_.Key(name); }
+
+// RapidJSON escapes quotes, backslashes and control bytes but copies other bytes as they
+// are, so a signature or title holding invalid UTF-8 would make the whole line invalid
+// JSON. Each byte that is not part of a well-formed sequence becomes U+FFFD.
+void EveFormatter::writeString(std::string_view text) {
+  auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size();
+  size_t i = 0;
+  while (i < size) {
+    size_t n = utf8SequenceLength(p + i, size - i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == size) {
+    writer_.String(text.data(), static_cast<rapidjson::SizeType>(size));
+    return;
+  }
+  scratch_.assign(text.data(), i);
+  while (i < size) {
+    size_t n = utf8SequenceLength(p + i, size - i);
+    if (n == 0) {
+      scratch_ += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      scratch_.append(text.data() + i, n);
+      i += n;
+    }
+  }
+  writer_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
+}
+
+void EveFormatter::writeTime(TimeUs ts) {
+  std::string text = timestamp(ts);
+  writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void EveFormatter::writeIp(const IpAddress& addr) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (addr.family == 4) {
+    inet_ntop(AF_INET, addr.bytes.data(), buf, sizeof buf);
+  } else if (addr.family == 6) {
+    inet_ntop(AF_INET6, addr.bytes.data(), buf, sizeof buf);
+  }
+  writer_.String(buf);
+}
+
+void EveFormatter::header(TimeUs ts, uint64_t flow_id, const char* event_type,
+                          const uint16_t* vlan, uint8_t vlan_count, const IpAddress& src,
+                          uint16_t src_port, const IpAddress& dest, uint16_t dest_port,
+                          uint8_t proto) {
+  key("timestamp");
+  writeTime(ts);
+  key("flow_id");
+  writer_.Uint64(flow_id);
+  key("event_type");
+  writer_.String(event_type);
+  if (vlan_count > 0) {
+    key("vlan");
+    writer_.StartArray();
+    for (uint8_t i = 0; i < vlan_count && i < 2; ++i) writer_.Uint(vlan[i]);
+    writer_.EndArray();
+  }
+  key("src_ip");
+  writeIp(src);
+  if (hasPorts(proto)) {
+    key("src_port");
+    writer_.Uint(src_port);
+  }
+  key("dest_ip");
+  writeIp(dest);
+  if (hasPorts(proto)) {
+    key("dest_port");
+    writer_.Uint(dest_port);
+  }
+  key("proto");
+  std::string name = protoName(proto);
+  writer_.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+}
+
+std::string EveFormatter::formatAlert(const Alert& a) {
+  begin();
+  header(a.ts, a.flow_id, "alert", a.vlan, a.vlan_count, a.src_ip, a.src_port, a.dest_ip,
+         a.dest_port, a.proto);
+  key("direction");
+  writer_.String(a.to_server ? "to_server" : "to_client");
+  key("alert");
+  writer_.StartObject();
+  key("action");
+  writeString(a.action);
+  key("gid");
+  writer_.Uint(a.gid);
+  key("signature_id");
+  writer_.Uint(a.sid);
+  key("rev");
+  writer_.Uint(a.rev);
+  key("signature");
+  writeString(a.signature);
+  key("category");
+  writeString(a.category);
+  key("severity");
+  writer_.Int(a.severity);
+  writer_.EndObject();
+  return finish();
+}
+
+std::string EveFormatter::formatFlow(const FlowRecord& f) {
+  begin();
+  header(f.end, f.flow_id, "flow", f.vlan, f.vlan_count, f.src_ip, f.src_port, f.dest_ip,
+         f.dest_port, f.proto);
+  if (isIcmp(f.proto)) {
+    key("icmp_type");
+    writer_.Uint(f.icmp_type);
+    key("icmp_code");
+    writer_.Uint(f.icmp_code);
+  }
+  key("flow");
+  writer_.StartObject();
+  key("pkts_toserver");
+  writer_.Uint64(f.pkts_toserver);
+  key("pkts_toclient");
+  writer_.Uint64(f.pkts_toclient);
+  key("bytes_toserver");
+  writer_.Uint64(f.bytes_toserver);
+  key("bytes_toclient");
+  writer_.Uint64(f.bytes_toclient);
+  key("start");
+  writeTime(f.start);
+  key("end");
+  writeTime(f.end);
+  // Suricata's age is the difference of the whole seconds of last and first packet.
+  key("age");
+  writer_.Int64(floorSeconds(f.end) - floorSeconds(f.start));
+  key("state");
+  writer_.String(f.state ? f.state : "new");
+  key("reason");
+  writer_.String(flowEndReasonName(f.reason));
+  key("alerted");
+  writer_.Bool(f.alerted);
+  writer_.EndObject();
+
+  if (f.proto == kProtoTcp) {
+    auto hex = [this](uint8_t flags) {
+      char buf[3];
+      std::snprintf(buf, sizeof buf, "%02x", flags);
+      writer_.String(buf, 2);
+    };
+    uint8_t all = f.tcp_flags_ts | f.tcp_flags_tc;
+    key("tcp");
+    writer_.StartObject();
+    key("tcp_flags");
+    hex(all);
+    key("tcp_flags_ts");
+    hex(f.tcp_flags_ts);
+    key("tcp_flags_tc");
+    hex(f.tcp_flags_tc);
+    static constexpr std::pair<uint8_t, const char*> kFlagNames[] = {
+        {tcpflag::Syn, "syn"}, {tcpflag::Fin, "fin"}, {tcpflag::Rst, "rst"},
+        {tcpflag::Psh, "psh"}, {tcpflag::Ack, "ack"}, {tcpflag::Urg, "urg"},
+        {tcpflag::Ece, "ecn"}, {tcpflag::Cwr, "cwr"}};
+    for (const auto& [bit, name] : kFlagNames) {
+      if (all & bit) {
+        key(name);
+        writer_.Bool(true);
+      }
+    }
+    if (f.tcp_state) {
+      key("state");
+      writer_.String(f.tcp_state);
+    }
+    writer_.EndObject();
+  }
+  return finish();
+}
+
+std::string EveFormatter::formatIncident(const Incident& inc) {
+  begin();
+  key("timestamp");
+  writeTime(inc.last_seen);
+  key("event_type");
+  writer_.String("incident");
+  key("incident");
+  writer_.StartObject();
+  key("id");
+  writer_.Uint64(inc.id);
+  key("state");
+  writer_.String(incidentStateName(inc.state));
+  key("title");
+  writeString(inc.title);
+  key("severity");
+  writer_.Int(inc.severity);
+  key("first_seen");
+  writeTime(inc.first_seen);
+  key("last_seen");
+  writeTime(inc.last_seen);
+  key("hosts");
+  writer_.StartArray();
+  writeIp(inc.source);
+  for (const auto& t : inc.targets) {
+    if (t != inc.source) writeIp(t);
+  }
+  writer_.EndArray();
+  key("source");
+  writeIp(inc.source);
+  key("targets");
+  writer_.StartArray();
+  for (const auto& t : inc.targets) writeIp(t);
+  writer_.EndArray();
+  key("dest_ports");
+  writer_.StartArray();
+  for (uint16_t p : inc.dest_ports) writer_.Uint(p);
+  writer_.EndArray();
+  key("signature_ids");
+  writer_.StartArray();
+  for (uint32_t sid : inc.signature_ids) writer_.Uint(sid);
+  writer_.EndArray();
+  key("signatures");
+  writer_.StartArray();
+  for (const auto& s : inc.signatures) writeString(s);
+  writer_.EndArray();
+  key("flow_ids");
+  writer_.StartArray();
+  for (uint64_t id : inc.flow_ids) writer_.Uint64(id);
+  writer_.EndArray();
+  key("alert_count");
+  writer_.Uint64(inc.alert_count);
+  writer_.EndObject();
+  return finish();
+}
+
+std::string EveFormatter::formatStats(
+    TimeUs ts, int64_t uptime_seconds,
+    const std::vector<std::pair<std::string, uint64_t>>& counters) {
+  // Built before any output so that a bad name throws with the writer untouched.
+  StatsNode root;
+  for (const auto& [name, value] : counters) insertCounter(root, name, value);
+  for (const auto& c : root.children) {
+    if (c.name == "uptime") {
+      throw std::invalid_argument("stats counter 'uptime' clashes with the uptime field");
+    }
+  }
+
+  begin();
+  key("timestamp");
+  writeTime(ts);
+  key("event_type");
+  writer_.String("stats");
+  key("stats");
+  writer_.StartObject();
+  key("uptime");
+  writer_.Int64(uptime_seconds);
+  writeStatsChildren(writer_, root);
+  writer_.EndObject();
+  return finish();
+}
+
+}  // namespace mamori

@@ -1,0 +1,31 @@
+#pragma once
+// Where formatted EVE records go: a file, the bus, or both. The pipeline's output thread
+// formats each record once and hands the same line to every output.
+#include <cstdint>
+#include <string>
+
+namespace mamori {
+
+// The kind of a record: its EVE event_type, which is also its bus topic.
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats };
+
+constexpr const char* eventKindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::Alert: return "alert";
+    case EventKind::Flow: return "flow";
+    case EventKind::Incident: return "incident";
+    case EventKind::Stats: return "stats";
+  }
+  return "unknown";
+}
+
+class EventOutput {
+ public:
+  virtual ~EventOutput() = default;
+  // `json` is one EVE object without a trailing newline.
+  virtual void publish(EventKind kind, const std::string& json) = 0;
+  // Pushes out whatever the output holds back; called at the end of a run and on a timer.
+  virtual void flush() {}
+};
+
+}  // namespace mamori

@@ -1,0 +1,147 @@
+#include "apps/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <functional>
+#include <set>
+
+namespace mamori {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
+                       const std::string& why) {
+  std::string where = file;
+  if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+  throw ConfigError(where + ": " + key + ": " + why);
+}
+
+// Walks a mapping, rejecting keys the caller does not know: a misspelt key silently
+// ignored is a setting the operator believes in and does not have.
+void eachKey(const std::string& file, const YAML::Node& map, const std::string& prefix,
+             const std::map<std::string, std::function<void(const std::string&, const YAML::Node&)>>& handlers) {
+  if (!map.IsMap()) fail(file, map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
+  for (const auto& kv : map) {
+    std::string name = kv.first.as<std::string>();
+    std::string key = prefix.empty() ? name : prefix + "." + name;
+    auto it = handlers.find(name);
+    if (it == handlers.end()) fail(file, kv.first, key, "unknown key");
+    it->second(key, kv.second);
+  }
+}
+
+uint32_t seconds(const std::string& file, const std::string& key, const YAML::Node& n) {
+  try {
+    long v = n.as<long>();
+    if (v < 0 || v > 86400 * 7) fail(file, n, key, "must be between 0 and 604800 seconds");
+    return static_cast<uint32_t>(v);
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "expected a number of seconds");
+  }
+}
+
+std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n) {
+  if (!n.IsScalar()) fail(file, n, key, "expected a value");
+  return n.as<std::string>();
+}
+
+}  // namespace
+
+size_t parseSize(const std::string& key, const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == 0) throw ConfigError(key + ": expected a size like 64mb, got '" + text + "'");
+  size_t value = std::stoull(text.substr(0, i));
+  std::string unit;
+  for (char c : text.substr(i)) {
+    if (!std::isspace(static_cast<unsigned char>(c))) unit += static_cast<char>(std::tolower(c));
+  }
+  if (unit.empty() || unit == "b") return value;
+  if (unit == "kb" || unit == "k") return value << 10;
+  if (unit == "mb" || unit == "m") return value << 20;
+  if (unit == "gb" || unit == "g") return value << 30;
+  throw ConfigError(key + ": unknown size unit '" + unit + "' (use b, kb, mb, gb)");
+}
+
+Config Config::load(const std::string& path) {
+  Config c;
+  if (path.empty()) return c;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(path + ": cannot read the configuration file");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) return c;
+  const std::string& f = path;
+
+  auto groups = [&](std::map<std::string, std::string>& into) {
+    return [&, &into = into](const std::string& key, const YAML::Node& n) {
+      if (!n.IsMap()) fail(f, n, key, "expected a mapping of NAME: expression");
+      for (const auto& kv : n) into[kv.first.as<std::string>()] = scalar(f, key + "." + kv.first.as<std::string>(), kv.second);
+    };
+  };
+  auto timeouts = [&](FlowTimeouts::Pair& p) {
+    return [&, &p = p](const std::string& key, const YAML::Node& n) {
+      eachKey(f, n, key,
+              {{"new", [&](const std::string& k, const YAML::Node& v) { p.new_s = seconds(f, k, v); }},
+               {"established", [&](const std::string& k, const YAML::Node& v) { p.established_s = seconds(f, k, v); }},
+               {"closed", [&](const std::string& k, const YAML::Node& v) { p.closed_s = seconds(f, k, v); }}});
+    };
+  };
+  auto size = [&](size_t& into) {
+    return [&, &into = into](const std::string& key, const YAML::Node& n) { into = parseSize(key, scalar(f, key, n)); };
+  };
+  FlowTimeouts& t = c.worker.flows.timeouts;
+
+  eachKey(f, root, "",
+          {{"vars", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"address-groups", groups(c.address_groups)}, {"port-groups", groups(c.port_groups)}});
+            }},
+           {"flow", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key,
+                      {{"memcap", size(c.flow_memcap)},
+                       {"timeouts", [&](const std::string& k, const YAML::Node& v) {
+                          eachKey(f, v, k, {{"tcp", timeouts(t.tcp)}, {"udp", timeouts(t.udp)},
+                                            {"icmp", timeouts(t.icmp)}, {"default", timeouts(t.other)}});
+                        }}});
+            }},
+           {"stream", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"memcap", size(c.worker.tcp.pool_bytes)},
+                                  {"max-buffered-per-stream", size(c.worker.tcp.max_buffered_per_stream)}});
+            }},
+           {"defrag", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"memcap", size(c.worker.frag.max_bytes)},
+                                  {"timeout", [&](const std::string& k, const YAML::Node& v) {
+                                     c.worker.frag.timeout_us = TimeUs(seconds(f, k, v)) * 1000000;
+                                   }}});
+            }},
+           {"capture", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key,
+                      {{"bpf-filter", [&](const std::string& k, const YAML::Node& v) { c.live.bpf_filter = scalar(f, k, v); }},
+                       {"snaplen", [&](const std::string& k, const YAML::Node& v) {
+                          int s = 0;
+                          try { s = v.as<int>(); } catch (const YAML::Exception&) { fail(f, v, k, "expected a number"); }
+                          if (s < 64 || s > 262144) fail(f, v, k, "must be between 64 and 262144");
+                          c.live.snaplen = s;
+                        }},
+                       {"promiscuous", [&](const std::string& k, const YAML::Node& v) {
+                          try { c.live.promiscuous = v.as<bool>(); } catch (const YAML::Exception&) { fail(f, v, k, "expected true or false"); }
+                        }},
+                       {"buffer-size", [&](const std::string& k, const YAML::Node& v) {
+                          c.live.buffer_mb = static_cast<int>(parseSize(k, scalar(f, k, v)) >> 20);
+                        }}});
+            }},
+           {"correlate", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"window", [&](const std::string& k, const YAML::Node& v) {
+                                     c.correlation_window_us = TimeUs(seconds(f, k, v)) * 1000000;
+                                   }}});
+            }},
+           {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
+  return c;
+}
+
+}  // namespace mamori

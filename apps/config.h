@@ -1,0 +1,35 @@
+#pragma once
+// mamori.yaml: everything an operator tunes without recompiling. Unknown keys and bad
+// values stop start-up with a message naming the key (ConfigError).
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "capture/capture_engine.h"
+#include "capture/pcap_source.h"
+#include "capture/worker.h"
+
+namespace mamori {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Config {
+  std::map<std::string, std::string> address_groups;  // overrides of the rule variables
+  std::map<std::string, std::string> port_groups;
+  size_t flow_memcap = 128u << 20;  // split evenly over the workers
+  Worker::Config worker;            // per-worker limits (stream and defrag memcaps are per worker)
+  LiveOptions live;
+  TimeUs correlation_window_us = 15 * 60 * 1000000LL;
+  double stats_interval_s = 0;  // 0: a stats record only at the end
+
+  // Loads and validates `path`; an empty path gives the defaults.
+  static Config load(const std::string& path);
+};
+
+// "64mb", "1gb", "4096", "512kb" -> bytes; throws ConfigError naming `key`.
+size_t parseSize(const std::string& key, const std::string& text);
+
+}  // namespace mamori

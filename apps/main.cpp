@@ -1,0 +1,93 @@
+// mamori: one binary, subcommands `run`, `rules check`, `tail`.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "alerting/bus_subscriber.h"
+#include "apps/pipeline.h"
+#include "apps/rules_check.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void onTailSignal(int) { g_stop.store(true); }
+
+int tail(const std::string& endpoint, const std::vector<std::string>& topics) {
+  mamori::BusSubscriber sub;
+  try {
+    sub.connect(endpoint);
+    if (topics.empty()) sub.subscribe("");
+    for (const auto& t : topics) sub.subscribe(t);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mamori tail: {}\n", e.what());
+    return 2;
+  }
+  std::signal(SIGINT, onTailSignal);
+  std::signal(SIGTERM, onTailSignal);
+  while (!g_stop.load()) {
+    auto msg = sub.receive(std::chrono::milliseconds(200));
+    if (!msg) continue;
+    // The JSON frame is already the EVE line; the topic is its event_type.
+    fmt::print("{}\n", msg->second);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mamori: network security monitoring — capture, detect, correlate, alert"};
+  app.require_subcommand(1);
+
+  mamori::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run the pipeline on a capture file or a live interface");
+  auto* pcap = run_cmd->add_option("--pcap", run.pcap, "Capture file (pcap or pcapng)");
+  auto* iface = run_cmd->add_option("--interface,-i", run.interface, "Live interface to capture on");
+  pcap->excludes(iface);
+  run_cmd->add_option("--rules", run.rules, "Rule file or folder of .rules files (repeatable; default: the built-in rules)");
+  run_cmd->add_option("--config", run.config, "mamori.yaml");
+  run_cmd->add_option("--workers", run.workers, "Worker threads (default: one per CPU)")->check(CLI::Range(1, 256));
+  run_cmd->add_option("--eve", run.eve, "EVE JSON output: a file, or - for stdout");
+  run_cmd->add_option("--bus", run.bus, "ZeroMQ endpoint to publish on, e.g. tcp://127.0.0.1:5556");
+  run_cmd->add_option("--metrics", run.metrics, "Serve Prometheus metrics on HOST:PORT (PORT alone: loopback)");
+  run_cmd->add_option("--stats-interval", run.stats_interval_s, "Seconds between EVE stats records (default: config, else end only)");
+  run_cmd->add_option("--bus-wait-ms", run.bus_wait_ms, "Capture files: wait this long for a first bus subscriber");
+  run_cmd->add_flag("!--no-summary", run.summary, "Do not print the summary at the end");
+
+  auto* rules_cmd = app.add_subcommand("rules", "Rule tools");
+  rules_cmd->require_subcommand(1);
+  std::vector<std::string> check_paths;
+  std::string check_config;
+  bool check_json = false;
+  auto* check = rules_cmd->add_subcommand("check", "Parse rules and report every problem with its location");
+  check->add_option("paths", check_paths, "Rule files or folders")->required();
+  check->add_option("--config", check_config, "mamori.yaml (for rule variables)");
+  check->add_flag("--json", check_json, "One JSON object for machines");
+
+  std::string tail_endpoint;
+  std::vector<std::string> tail_topics;
+  auto* tail_cmd = app.add_subcommand("tail", "Print what a running sensor publishes on its bus");
+  tail_cmd->add_option("--connect", tail_endpoint, "Endpoint of the sensor's bus")->required();
+  tail_cmd->add_option("--topic", tail_topics, "Topic prefix (alert, incident, flow, stats); repeatable");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+
+  if (*run_cmd) {
+    if (run.pcap.empty() && run.interface.empty()) {
+      fmt::print(stderr, "mamori run: give --pcap FILE or --interface IF\n");
+      return 1;
+    }
+    return mamori::runPipeline(run);
+  }
+  if (*check) return mamori::rulesCheck(check_paths, check_config, check_json);
+  if (*tail_cmd) return tail(tail_endpoint, tail_topics);
+  return 1;
+}

@@ -1,0 +1,100 @@
+#include "apps/output_stage.h"
+
+#include <chrono>
+#include <thread>
+
+namespace mamori {
+
+namespace {
+
+// Orders events that share a packet time the same way whatever worker made them, so a
+// run gives the same output sequence with any number of workers.
+auto orderKey(const PipelineEvent& e) {
+  if (const auto* a = std::get_if<Alert>(&e.body)) return std::make_tuple(e.key, 0, a->flow_id, uint64_t(a->sid), a->ts);
+  const auto& f = std::get<FlowRecord>(e.body);
+  return std::make_tuple(e.key, 1, f.flow_id, uint64_t(0), f.end);
+}
+
+}  // namespace
+
+OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues,
+                         const CorrelatorConfig& correlation, std::vector<EventOutput*> outputs)
+    : engine_(engine),
+      queues_(std::move(queues)),
+      pending_(queues_.size()),
+      correlator_(*this, correlation),
+      outputs_(std::move(outputs)) {}
+
+void OutputStage::every(double interval_s, std::function<void()> fn) {
+  if (interval_s > 0) periodic_.emplace_back(interval_s, std::move(fn));
+}
+
+void OutputStage::publish(EventKind kind, const std::string& json) {
+  for (EventOutput* o : outputs_) o->publish(kind, json);
+}
+
+void OutputStage::onIncident(const Incident& incident) {
+  if (incident.state == IncidentState::Open) incidents_opened_.fetch_add(1, std::memory_order_relaxed);
+  if (incident.state == IncidentState::Closed) incidents_closed_.fetch_add(1, std::memory_order_relaxed);
+  incidents_[incident.id] = incident;
+  publish(EventKind::Incident, formatter_.formatIncident(incident));
+}
+
+void OutputStage::handle(PipelineEvent& e) {
+  if (auto* a = std::get_if<Alert>(&e.body)) {
+    alerts_.fetch_add(1, std::memory_order_relaxed);
+    auto& t = by_signature_[{a->gid, a->sid}];
+    t.msg = a->signature;
+    t.severity = a->severity;
+    ++t.count;
+    publish(EventKind::Alert, formatter_.formatAlert(*a));
+    correlator_.onAlert(*a);
+  } else {
+    flows_.fetch_add(1, std::memory_order_relaxed);
+    publish(EventKind::Flow, formatter_.formatFlow(std::get<FlowRecord>(e.body)));
+  }
+}
+
+bool OutputStage::releaseUpTo(TimeUs low) {
+  bool any = false;
+  for (;;) {
+    size_t best = pending_.size();
+    for (size_t w = 0; w < pending_.size(); ++w) {
+      if (pending_[w].empty() || pending_[w].front().key > low) continue;
+      if (best == pending_.size() || orderKey(pending_[w].front()) < orderKey(pending_[best].front())) best = w;
+    }
+    if (best == pending_.size()) return any;
+    handle(pending_[best].front());
+    pending_[best].pop_front();
+    any = true;
+  }
+}
+
+void OutputStage::run() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<Clock::time_point> next_due(periodic_.size(), Clock::now());
+  for (size_t i = 0; i < periodic_.size(); ++i) {
+    next_due[i] += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(periodic_[i].first));
+  }
+  for (;;) {
+    // Watermarks first, queues second: an event at or below a watermark read here was
+    // queued before that watermark was published, so the drain below sees it.
+    TimeUs low = CaptureEngine::kDone;
+    for (size_t w = 0; w < queues_.size(); ++w) low = std::min(low, engine_.watermark(w));
+    for (size_t w = 0; w < queues_.size(); ++w) queues_[w]->drain(pending_[w]);
+    bool any = releaseUpTo(low);
+    if (low == CaptureEngine::kDone) break;
+    correlator_.advance(low);
+    auto now = Clock::now();
+    for (size_t i = 0; i < periodic_.size(); ++i) {
+      if (now < next_due[i]) continue;
+      periodic_[i].second();
+      next_due[i] = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(periodic_[i].first));
+    }
+    if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  correlator_.flush();
+  for (EventOutput* o : outputs_) o->flush();
+}
+
+}  // namespace mamori

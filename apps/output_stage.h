@@ -1,0 +1,67 @@
+#pragma once
+// OutputStage: the pipeline's one output thread. Consumes every worker's events,
+// merges them in packet-time order (using the engine's per-worker watermarks, so the
+// result does not depend on how many workers there are), feeds alerts to the
+// correlator, and formats each record once for every EventOutput.
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alerting/eve_formatter.h"
+#include "alerting/event_output.h"
+#include "apps/worker_event_queue.h"
+#include "capture/capture_engine.h"
+#include "correlate/incident_correlator.h"
+
+namespace mamori {
+
+class OutputStage final : private IncidentSink {
+ public:
+  struct SignatureTally {
+    std::string msg;
+    int severity = 3;
+    uint64_t count = 0;
+  };
+
+  OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues, const CorrelatorConfig& correlation,
+              std::vector<EventOutput*> outputs);
+
+  // Called on the output thread about every `interval_s` seconds of wall time while the run goes on.
+  void every(double interval_s, std::function<void()> fn);
+
+  // Returns when every worker is done and every event is out.
+  void run();
+  // Publishes a record made outside the merge (the stats record), on the caller's thread.
+  void publish(EventKind kind, const std::string& json);
+  EveFormatter& formatter() { return formatter_; }
+
+  uint64_t alerts() const { return alerts_.load(std::memory_order_relaxed); }
+  uint64_t flows() const { return flows_.load(std::memory_order_relaxed); }
+  uint64_t incidentsOpened() const { return incidents_opened_.load(std::memory_order_relaxed); }
+  uint64_t incidentsClosed() const { return incidents_closed_.load(std::memory_order_relaxed); }
+  // Read after run() returns.
+  const std::map<std::pair<uint32_t, uint32_t>, SignatureTally>& alertsBySignature() const { return by_signature_; }
+  const std::map<uint64_t, Incident>& incidents() const { return incidents_; }
+
+ private:
+  void onIncident(const Incident& incident) override;
+  void handle(PipelineEvent& e);
+  bool releaseUpTo(TimeUs low);
+
+  CaptureEngine& engine_;
+  std::vector<WorkerEventQueue*> queues_;
+  std::vector<std::deque<PipelineEvent>> pending_;
+  IncidentCorrelator correlator_;
+  std::vector<EventOutput*> outputs_;
+  EveFormatter formatter_;
+  std::vector<std::pair<double, std::function<void()>>> periodic_;
+
+  std::atomic<uint64_t> alerts_{0}, flows_{0}, incidents_opened_{0}, incidents_closed_{0};
+  std::map<std::pair<uint32_t, uint32_t>, SignatureTally> by_signature_;  // (gid, sid)
+  std::map<uint64_t, Incident> incidents_;                               // latest state by id
+};
+
+}  // namespace mamori

@@ -1,0 +1,192 @@
+#include "apps/pipeline.h"
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <thread>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "alerting/bus_publisher.h"
+#include "alerting/eve_file_writer.h"
+#include "alerting/metrics_exporter.h"
+#include "apps/config.h"
+#include "apps/output_stage.h"
+#include "apps/pipeline_counters.h"
+#include "apps/rule_loading.h"
+#include "apps/run_summary.h"
+#include "capture/capture_engine.h"
+#include "capture/pcap_source.h"
+#include "detect/detect_observer.h"
+#include "detect/signature_database.h"
+
+namespace mamori {
+
+namespace {
+
+std::atomic<CaptureEngine*> g_engine{nullptr};
+
+extern "C" void onStopSignal(int) {
+  if (CaptureEngine* e = g_engine.load()) e->stop();
+}
+
+// Everything one worker owns besides the Worker itself.
+struct WorkerParts {
+  WorkerEventQueue queue;
+  std::unique_ptr<Worker> worker;
+  std::unique_ptr<DetectObserver> detect;
+};
+
+}  // namespace
+
+int runPipeline(const RunOptions& opt) {
+  auto started = std::chrono::steady_clock::now();
+  Config config;
+  try {
+    config = Config::load(opt.config);
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
+    return 1;
+  }
+  double stats_interval = opt.stats_interval_s >= 0 ? opt.stats_interval_s : config.stats_interval_s;
+
+  std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
+  ParsedRules parsed = loadRules(rule_paths, config);
+  size_t rules_parsed = parsed.rules.size();
+  auto signatures = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  for (size_t i = 0; i < parsed.errors.size() && i < 20; ++i) {
+    fmt::print(stderr, "mamori: rule not loaded: {}\n", parsed.errors[i].toString());
+  }
+  if (parsed.errors.size() > 20) {
+    fmt::print(stderr, "mamori: ... and {} more rule errors (see `mamori rules check`)\n", parsed.errors.size() - 20);
+  }
+  if (!signatures) {
+    fmt::print(stderr, "mamori: cannot build the signature database from {} rules\n", rules_parsed);
+    return 1;
+  }
+
+  std::unique_ptr<PcapSource> source;
+  try {
+    source = opt.pcap.empty() ? PcapSource::openLive(opt.interface, config.live) : PcapSource::openFile(opt.pcap);
+  } catch (const CaptureError& e) {
+    fmt::print(stderr, "mamori: {}\n", e.what());
+    return 2;
+  }
+
+  std::vector<std::unique_ptr<EventOutput>> outputs;
+  BusPublisher* bus = nullptr;
+  try {
+    if (!opt.eve.empty()) outputs.push_back(std::make_unique<EveFileWriter>(opt.eve));
+    if (!opt.bus.empty()) {
+      auto b = std::make_unique<BusPublisher>(opt.bus);
+      bus = b.get();
+      outputs.push_back(std::move(b));
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mamori: {}\n", e.what());
+    return 1;
+  }
+  // A capture file is over in moments: give subscribers that were already waiting for
+  // this sensor the time to connect, so they hear the run from its first record.
+  if (bus && !source->live() && opt.bus_wait_ms > 0) {
+    if (bus->waitForSubscribers(1, std::chrono::milliseconds(opt.bus_wait_ms))) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      bus->waitForSubscribers(bus->subscribers(), std::chrono::milliseconds(0));
+    }
+  }
+
+  size_t n = opt.workers > 0 ? size_t(opt.workers) : std::max(1u, std::thread::hardware_concurrency());
+  Worker::Config wc = config.worker;
+  wc.flows.memcap_bytes = config.flow_memcap / n;
+  std::vector<std::unique_ptr<WorkerParts>> parts;
+  std::vector<Worker*> workers;
+  std::vector<WorkerEventQueue*> queues;
+  for (size_t i = 0; i < n; ++i) {
+    auto p = std::make_unique<WorkerParts>();
+    p->worker = std::make_unique<Worker>(int(i), wc, p->queue);
+    p->queue.attach(*p->worker);
+    p->detect = std::make_unique<DetectObserver>(signatures, p->queue);
+    p->worker->addObserver(p->detect.get());
+    workers.push_back(p->worker.get());
+    queues.push_back(&p->queue);
+    parts.push_back(std::move(p));
+  }
+
+  CaptureEngine engine(*source, workers);
+  std::vector<EventOutput*> output_ptrs;
+  for (auto& o : outputs) output_ptrs.push_back(o.get());
+  CorrelatorConfig cc;
+  cc.window = config.correlation_window_us;
+  OutputStage output(engine, queues, cc, output_ptrs);
+
+  auto totals = [&] {
+    PipelineTotals t;
+    for (auto* w : workers) t.workers.push_back(w->snapshot());
+    t.packets_read = engine.packetsRead();
+    t.bytes_read = engine.bytesRead();
+    t.capture = source->stats();
+    t.alerts = output.alerts();
+    t.incidents_opened = output.incidentsOpened();
+    t.incidents_closed = output.incidentsClosed();
+    t.incidents_open_now = t.incidents_opened - t.incidents_closed;
+    if (bus) {
+      t.bus_sent = bus->sent();
+      t.bus_dropped = bus->dropped();
+    }
+    t.rules_loaded = signatures->size();
+    t.rules_failed = parsed.errors.size();
+    return t;
+  };
+  auto uptime = [&] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto stats_record = [&](TimeUs ts) {
+    output.publish(EventKind::Stats, output.formatter().formatStats(ts, uptime(), statsCounters(totals())));
+  };
+
+  std::unique_ptr<MetricsExporter> metrics;
+  if (!opt.metrics.empty()) {
+    try {
+      metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] { return metricSamples(totals()); });
+      fmt::print(stderr, "mamori: metrics on http://{}/metrics (port {})\n", opt.metrics, metrics->port());
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "mamori: {}\n", e.what());
+      return 1;
+    }
+  }
+
+  TimeUs last_ts = 0;
+  output.every(stats_interval, [&] {
+    last_ts = std::max(last_ts, engine.watermark(0) == CaptureEngine::kDone ? last_ts : engine.watermark(0));
+    stats_record(last_ts);
+  });
+  ProgressLine progress(!source->live() && isatty(STDERR_FILENO), opt.pcap);
+  output.every(0.5, [&] { progress.update(engine.packetsRead(), engine.bytesRead(), output.flows(), output.alerts()); });
+
+  std::thread output_thread([&] { output.run(); });
+  g_engine.store(&engine);
+  struct sigaction sa {};
+  sa.sa_handler = onStopSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  ReadStatus status = engine.run();
+  output_thread.join();
+  g_engine.store(nullptr);
+  progress.clear();
+
+  TimeUs end_ts = 0;
+  for (auto* w : workers) end_ts = std::max(end_ts, w->snapshot().now);
+  stats_record(end_ts);
+  for (auto& o : outputs) o->flush();
+
+  if (status == ReadStatus::Error) {
+    fmt::print(stderr, "mamori: error reading '{}': {} (records for the {} packets before it were written)\n",
+               opt.pcap.empty() ? opt.interface : opt.pcap, source->error(), engine.packetsRead());
+  }
+  if (opt.summary) printSummary(stderr, opt.pcap.empty() ? opt.interface : opt.pcap, totals(), output,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return status == ReadStatus::Error ? 2 : 0;
+}
+
+}  // namespace mamori

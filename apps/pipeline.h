@@ -1,0 +1,29 @@
+#pragma once
+// The composition root of `mamori run`: builds every stage from the options and the
+// configuration, wires them (capture -> detect -> correlate -> alerting), runs until
+// the input ends or a signal stops it, and reports.
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+struct RunOptions {
+  std::string pcap;
+  std::string interface;
+  std::vector<std::string> rules;  // empty: the default rules
+  std::string config;
+  int workers = 0;                 // 0: one per CPU
+  std::string eve;                 // path, "-" for stdout, empty for none
+  std::string bus;                 // ZeroMQ endpoint to bind, empty for none
+  std::string metrics;             // HOST:PORT, empty for none
+  double stats_interval_s = -1;    // <0: from the config
+  int bus_wait_ms = 1000;          // pcap runs: how long to wait for a first subscriber
+  bool summary = true;
+};
+
+// Exit codes: 0 ok, 1 bad usage or configuration, 2 unreadable input (bad capture file,
+// unknown interface) — records for what was read before a file turned out truncated are
+// still written.
+int runPipeline(const RunOptions& options);
+
+}  // namespace mamori

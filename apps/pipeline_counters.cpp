@@ -1,0 +1,124 @@
+#include "apps/pipeline_counters.h"
+
+namespace mamori {
+
+namespace {
+
+using Get = uint64_t (*)(const WorkerCounters&);
+
+struct WorkerField {
+  const char* stat;    // dotted EVE stats name
+  const char* metric;  // Prometheus family
+  const char* help;
+  MetricSample::Type type;
+  Get get;
+  const char* label = nullptr;  // an extra label that splits the family
+  const char* label_value = nullptr;
+};
+
+#define F(expr) [](const WorkerCounters& w) -> uint64_t { return expr; }
+
+const WorkerField kWorkerFields[] = {
+    {"decoder.decoded", "mamori_packets_decoded_total", "Packets decoded", MetricSample::Counter, F(w.decoded)},
+    {"decoder.invalid", "mamori_packets_malformed_total", "Packets counted as malformed and skipped", MetricSample::Counter, F(w.malformed)},
+    {"decoder.non_ip", "mamori_packets_non_ip_total", "Valid frames that carry no IP", MetricSample::Counter, F(w.non_ip)},
+    {"worker.pkts", "mamori_worker_packets_total", "Packets processed by a worker", MetricSample::Counter, F(w.packets)},
+    {"worker.bytes", "mamori_worker_bytes_total", "Bytes processed by a worker", MetricSample::Counter, F(w.bytes)},
+    {"flow.total", "mamori_flows_created_total", "Flows created", MetricSample::Counter, F(w.flows.created)},
+    {"flow.tcp", "mamori_flows_by_protocol_total", "Flows created by transport", MetricSample::Counter, F(w.flows.created_by_proto[0]), "proto", "tcp"},
+    {"flow.udp", "mamori_flows_by_protocol_total", "Flows created by transport", MetricSample::Counter, F(w.flows.created_by_proto[1]), "proto", "udp"},
+    {"flow.icmp", "mamori_flows_by_protocol_total", "Flows created by transport", MetricSample::Counter, F(w.flows.created_by_proto[2]), "proto", "icmp"},
+    {"flow.other", "mamori_flows_by_protocol_total", "Flows created by transport", MetricSample::Counter, F(w.flows.created_by_proto[3]), "proto", "other"},
+    {"flow.active", "mamori_flows_active", "Flows tracked now", MetricSample::Gauge, F(w.flows.active)},
+    {"flow.ended", "mamori_flows_ended_all_total", "Flows ended for any reason", MetricSample::Counter, F(w.flows.ended)},
+    {"flow.timeout", "mamori_flows_ended_total", "Flows ended, by reason", MetricSample::Counter, F(w.flows.timed_out), "reason", "timeout"},
+    {"flow.evicted", "mamori_flows_ended_total", "Flows ended, by reason", MetricSample::Counter, F(w.flows.evicted), "reason", "evicted"},
+    {"flow.shutdown", "mamori_flows_ended_total", "Flows ended, by reason", MetricSample::Counter, F(w.flows.shutdown), "reason", "shutdown"},
+    {"flow.tcp_reuse", "mamori_flows_tcp_reuse_total", "TCP sessions restarted on the ports of a closed one", MetricSample::Counter, F(w.flows.reused)},
+    {"tcp.segments", "mamori_reassembly_segments_total", "TCP segments given to reassembly", MetricSample::Counter, F(w.tcp.segments)},
+    {"tcp.reassembled_bytes", "mamori_reassembly_bytes_total", "TCP stream bytes delivered in order", MetricSample::Counter, F(w.tcp.bytes_delivered)},
+    {"tcp.buffered_bytes", "mamori_reassembly_buffered_bytes", "Out-of-order TCP bytes held now", MetricSample::Gauge, F(w.tcp.bytes_buffered_now)},
+    {"tcp.reassembly_gap", "mamori_reassembly_gaps_total", "Holes given up in TCP streams", MetricSample::Counter, F(w.tcp.gaps)},
+    {"tcp.gap_bytes", "mamori_reassembly_gap_bytes_total", "Bytes missing in TCP streams", MetricSample::Counter, F(w.tcp.gap_bytes)},
+    {"tcp.retransmissions", "mamori_reassembly_retransmissions_total", "Segments repeating data already seen", MetricSample::Counter, F(w.tcp.retransmissions)},
+    {"tcp.overlap_diff", "mamori_reassembly_overlaps_total", "Overlapping segments with different data", MetricSample::Counter, F(w.tcp.overlaps)},
+    {"tcp.out_of_order", "mamori_reassembly_out_of_order_total", "Segments that arrived ahead of a hole", MetricSample::Counter, F(w.tcp.out_of_order)},
+    {"tcp.midstream_pickups", "mamori_reassembly_midstream_total", "Streams picked up without a SYN", MetricSample::Counter, F(w.tcp.midstream)},
+    {"tcp.pool_exhausted", "mamori_reassembly_pool_exhausted_total", "Holes given up because the segment pool was full", MetricSample::Counter, F(w.tcp.pool_exhausted)},
+    {"defrag.fragments", "mamori_defrag_fragments_total", "IP fragments seen", MetricSample::Counter, F(w.frag.fragments)},
+    {"defrag.reassembled", "mamori_defrag_reassembled_total", "IP datagrams reassembled", MetricSample::Counter, F(w.frag.reassembled)},
+    {"defrag.timeouts", "mamori_defrag_timeouts_total", "Fragment trains expired incomplete", MetricSample::Counter, F(w.frag.timeouts)},
+    {"defrag.overlaps", "mamori_defrag_overlaps_total", "Fragments overlapping held data", MetricSample::Counter, F(w.frag.overlaps)},
+    {"defrag.evicted", "mamori_defrag_evicted_total", "Fragment trains dropped for memory", MetricSample::Counter, F(w.frag.evicted_for_memory)},
+};
+
+#undef F
+
+uint64_t sum(const PipelineTotals& t, Get get) {
+  uint64_t s = 0;
+  for (const auto& w : t.workers) s += get(w);
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  out.emplace_back("decoder.pkts", t.packets_read);
+  out.emplace_back("decoder.bytes", t.bytes_read);
+  for (const auto& f : kWorkerFields) out.emplace_back(f.stat, sum(t, f.get));
+  for (size_t k = 0; k < kDecodeErrorCount; ++k) {
+    uint64_t s = 0;
+    for (const auto& w : t.workers) s += w.decode_errors[k];
+    out.emplace_back(std::string("decoder.event.") + decodeErrorName(static_cast<DecodeError>(k)), s);
+  }
+  if (t.capture.available) {
+    out.emplace_back("capture.kernel_packets", t.capture.kernel_packets);
+    out.emplace_back("capture.kernel_drops", t.capture.kernel_drops);
+    out.emplace_back("capture.kernel_ifdrops", t.capture.interface_drops);
+  }
+  out.emplace_back("detect.alert", t.alerts);
+  out.emplace_back("detect.rules_loaded", t.rules_loaded);
+  out.emplace_back("detect.rules_failed", t.rules_failed);
+  out.emplace_back("correlate.incidents_opened", t.incidents_opened);
+  out.emplace_back("correlate.incidents_closed", t.incidents_closed);
+  out.emplace_back("bus.sent", t.bus_sent);
+  out.emplace_back("bus.dropped", t.bus_dropped);
+  return out;
+}
+
+std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
+  std::vector<MetricSample> out;
+  auto add = [&](const char* name, const char* help, MetricSample::Type type, double v,
+                 std::vector<std::pair<std::string, std::string>> labels = {}) {
+    out.push_back(MetricSample{name, help, type, std::move(labels), v});
+  };
+  add("mamori_packets_total", "Packets read from the capture source", MetricSample::Counter, double(t.packets_read));
+  add("mamori_bytes_total", "Bytes read from the capture source", MetricSample::Counter, double(t.bytes_read));
+  for (size_t w = 0; w < t.workers.size(); ++w) {
+    for (const auto& f : kWorkerFields) {
+      std::vector<std::pair<std::string, std::string>> labels{{"worker", std::to_string(w)}};
+      if (f.label) labels.emplace_back(f.label, f.label_value);
+      add(f.metric, f.help, f.type, double(f.get(t.workers[w])), std::move(labels));
+    }
+  }
+  for (size_t k = 0; k < kDecodeErrorCount; ++k) {
+    uint64_t s = 0;
+    for (const auto& w : t.workers) s += w.decode_errors[k];
+    add("mamori_decode_errors_total", "Malformed packets by kind", MetricSample::Counter, double(s),
+        {{"kind", decodeErrorName(static_cast<DecodeError>(k))}});
+  }
+  add("mamori_capture_kernel_packets_total", "Packets the kernel saw (live capture)", MetricSample::Counter, double(t.capture.kernel_packets));
+  add("mamori_capture_kernel_drops_total", "Packets the kernel dropped for lack of buffer (live capture)", MetricSample::Counter, double(t.capture.kernel_drops));
+  add("mamori_capture_interface_drops_total", "Packets the interface dropped (live capture)", MetricSample::Counter, double(t.capture.interface_drops));
+  add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));
+  add("mamori_incidents_total", "Incidents opened", MetricSample::Counter, double(t.incidents_opened));
+  add("mamori_incidents_open", "Incidents open now", MetricSample::Gauge, double(t.incidents_open_now));
+  add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
+  add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
+  add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules_loaded));
+  add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules_failed));
+  return out;
+}
+
+}  // namespace mamori

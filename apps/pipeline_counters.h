@@ -1,0 +1,30 @@
+#pragma once
+// One table of every counter the pipeline keeps, read two ways: as Suricata-named
+// stats for the EVE `stats` record (summed over workers), and as Prometheus samples
+// (per worker where the split tells an operator something).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "alerting/metrics_exporter.h"
+#include "capture/packet_source.h"
+#include "capture/worker.h"
+
+namespace mamori {
+
+struct PipelineTotals {
+  std::vector<WorkerCounters> workers;
+  uint64_t packets_read = 0, bytes_read = 0;
+  CaptureStats capture;
+  uint64_t alerts = 0;
+  uint64_t incidents_opened = 0, incidents_closed = 0;
+  uint64_t incidents_open_now = 0;
+  uint64_t bus_sent = 0, bus_dropped = 0;
+  uint64_t rules_loaded = 0, rules_failed = 0;
+};
+
+std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t);
+std::vector<MetricSample> metricSamples(const PipelineTotals& t);
+
+}  // namespace mamori

@@ -1,0 +1,47 @@
+#pragma once
+// WorkerEventQueue: what one worker hands to the output thread (alerts, flow records).
+// Each event carries the worker's packet time when it was made; together with the
+// engine's per-worker watermark that lets the output thread merge all workers' events
+// in time order. The mutex is shared by one worker and the output thread only, and is
+// taken per event (per flow end or alert), never per packet.
+#include <deque>
+#include <mutex>
+#include <variant>
+
+#include "capture/flow_observer.h"
+#include "capture/worker.h"
+#include "detect/alert.h"
+
+namespace mamori {
+
+struct PipelineEvent {
+  TimeUs key = 0;
+  std::variant<Alert, FlowRecord> body;
+};
+
+class WorkerEventQueue final : public AlertSink, public FlowRecordSink {
+ public:
+  void attach(const Worker& worker) { worker_ = &worker; }
+  void onAlert(const Alert& alert) override { push(alert); }
+  void onFlowRecord(const FlowRecord& record) override { push(record); }
+
+  // Moves everything queued so far to the back of `into`.
+  void drain(std::deque<PipelineEvent>& into) {
+    std::lock_guard lock(mutex_);
+    for (auto& e : events_) into.push_back(std::move(e));
+    events_.clear();
+  }
+
+ private:
+  template <typename T>
+  void push(const T& body) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(PipelineEvent{worker_->snapshotTime(), body});
+  }
+
+  const Worker* worker_ = nullptr;
+  std::mutex mutex_;
+  std::deque<PipelineEvent> events_;
+};
+
+}  // namespace mamori

@@ -1,0 +1,39 @@
+#pragma once
+// Decoder: turns one raw frame into a DecodedPacket (link layer -> VLAN -> IP (with
+// fragment reassembly) -> tunnels (GRE, VXLAN, IP-in-IP) -> TCP/UDP/ICMP/ICMPv6).
+// Consumes: RawPacket. Produces: DecodedPacket, or a DecodeError kind for a malformed
+// frame. One Decoder per worker; it owns that worker's FragmentReassembler, so it is not
+// thread-safe and allocates nothing per packet once constructed.
+#include <memory>
+
+#include "capture/decode_error.h"
+#include "capture/fragment_reassembler.h"
+#include "capture/packet.h"
+
+namespace mamori {
+
+enum class DecodeStatus : uint8_t {
+  Ok,            // out is complete; out.ip_version == 0 means a valid non-IP frame (no flow)
+  FragmentHeld,  // a valid IP fragment kept for reassembly; nothing to hand on yet
+  Malformed,     // error tells which check failed
+};
+
+struct DecodeResult {
+  DecodeStatus status = DecodeStatus::Ok;
+  DecodeError error = DecodeError::Count;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(const FragmentReassembler::Limits& limits = {});
+  DecodeResult decode(const RawPacket& raw, DecodedPacket& out);
+
+  // Frees fragment trains older than their timeout at packet time `now`.
+  void expireFragments(TimeUs now) { frags_.expire(now); }
+  const FragmentReassembler::Stats& fragmentStats() const { return frags_.stats(); }
+
+ private:
+  FragmentReassembler frags_;
+};
+
+}  // namespace mamori

@@ -1,0 +1,34 @@
+#pragma once
+// The seam where later stages plug into a worker: detection, app-layer parsers and
+// anything else that wants packets, stream data or flow ends registers a FlowObserver.
+// The worker loop and the flow table do not know which observers exist.
+#include <cstddef>
+#include <cstdint>
+
+#include "capture/direction.h"
+#include "capture/flow.h"
+#include "capture/flow_record.h"
+#include "capture/packet.h"
+
+namespace mamori {
+
+class FlowObserver {
+ public:
+  virtual ~FlowObserver() = default;
+  // Every decoded packet that belongs to a flow, after the flow's counters and TCP state
+  // were updated and before its payload enters reassembly.
+  virtual void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) = 0;
+  // In-order TCP stream data; `data` is valid only during the call.
+  virtual void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {}
+  virtual void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) {}
+  // The flow is about to be forgotten; its streams were already flushed.
+  virtual void onFlowEnd(Flow& flow) {}
+};
+
+class FlowRecordSink {
+ public:
+  virtual ~FlowRecordSink() = default;
+  virtual void onFlowRecord(const FlowRecord& record) = 0;
+};
+
+}  // namespace mamori

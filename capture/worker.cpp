@@ -1,0 +1,90 @@
+#include "capture/worker.h"
+
+#include <algorithm>
+
+namespace mamori {
+
+namespace {
+// Expiry walks only list heads, but once per packet would still be wasted work.
+constexpr TimeUs kExpiryIntervalUs = 1000000;
+}  // namespace
+
+Worker::Worker(int id, const Config& config, FlowRecordSink& records)
+    : id_(id), decoder_(config.frag), flows_(config.flows, *this), tcp_(config.tcp), records_(records) {}
+
+void Worker::process(const RawPacket& raw) {
+  ++live_.packets;
+  live_.bytes += raw.wirelen;
+  DecodedPacket pkt;
+  DecodeResult r = decoder_.decode(raw, pkt);
+  if (r.status == DecodeStatus::Malformed) {
+    ++live_.malformed;
+    ++live_.decode_errors[static_cast<size_t>(r.error)];
+  } else {
+    ++live_.decoded;
+  }
+  if (raw.ts > live_.now) advanceTime(raw.ts);
+  if (r.status == DecodeStatus::FragmentHeld) ++live_.fragments_held;
+  if (r.status != DecodeStatus::Ok) return;
+  if (pkt.ip_version == 0) {
+    ++live_.non_ip;
+    return;
+  }
+
+  Direction dir;
+  Flow& flow = flows_.track(pkt, dir);
+  for (FlowObserver* o : observers_) o->onPacket(pkt, flow, dir);
+  if (pkt.proto == static_cast<uint8_t>(IpProto::Tcp)) {
+    current_ = &flow;
+    tcp_.onSegment(flow.flow_id, dir, flow.stream[static_cast<int>(dir)], pkt, *this);
+    current_ = nullptr;
+  }
+}
+
+void Worker::advanceTime(TimeUs now) {
+  live_.now = std::max(live_.now, now);
+  if (live_.now - last_expiry_ < kExpiryIntervalUs) return;
+  last_expiry_ = live_.now;
+  flows_.expire(live_.now);
+  decoder_.expireFragments(live_.now);
+}
+
+void Worker::finish() {
+  flows_.flushAll();
+  publish();
+}
+
+void Worker::onFlowEnd(Flow& flow, FlowEndReason reason) {
+  if (flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)) {
+    current_ = &flow;
+    tcp_.flush(flow.flow_id, Direction::ToServer, flow.stream[0], *this);
+    tcp_.flush(flow.flow_id, Direction::ToClient, flow.stream[1], *this);
+    current_ = nullptr;
+  }
+  for (FlowObserver* o : observers_) o->onFlowEnd(flow);
+  records_.onFlowRecord(FlowTable::recordOf(flow, reason));
+}
+
+void Worker::onStreamData(uint64_t, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {
+  for (FlowObserver* o : observers_) o->onStreamData(*current_, dir, data, len, offset);
+}
+
+void Worker::onStreamGap(uint64_t, Direction dir, uint64_t offset, uint64_t len) {
+  ++current_->stream_gaps;
+  for (FlowObserver* o : observers_) o->onStreamGap(*current_, dir, offset, len);
+}
+
+void Worker::publish() {
+  live_.flows = flows_.stats();
+  live_.tcp = tcp_.stats();
+  live_.frag = decoder_.fragmentStats();
+  std::lock_guard lock(published_mutex_);
+  published_ = live_;
+}
+
+WorkerCounters Worker::snapshot() const {
+  std::lock_guard lock(published_mutex_);
+  return published_;
+}
+
+}  // namespace mamori

@@ -1,0 +1,81 @@
+#pragma once
+// Worker: one shard of the traffic, processed start to end on one thread.
+// Consumes RawPackets (all packets of its flows, both directions, in capture order);
+// produces FlowRecords and whatever its FlowObservers make of packets and streams.
+//
+//   RawPacket -> Decoder -> FlowTable -> FlowObservers.onPacket
+//                                     -> TcpReassembler -> FlowObservers.onStreamData
+//   flow end  -> TcpReassembler.flush -> FlowObservers.onFlowEnd -> FlowRecordSink
+//
+// Nothing here is shared with another worker; counters are published to readers on
+// other threads (metrics, stats) by copy at each time tick, not per packet.
+#include <mutex>
+#include <vector>
+
+#include "capture/decoder.h"
+#include "capture/flow_observer.h"
+#include "capture/flow_table.h"
+#include "capture/tcp_reassembler.h"
+
+namespace mamori {
+
+struct WorkerCounters {
+  uint64_t packets = 0, bytes = 0;   // handed to this worker
+  uint64_t decoded = 0, malformed = 0;
+  uint64_t non_ip = 0;               // valid frames that carry no IP (ARP, LLDP, ...)
+  uint64_t fragments_held = 0;
+  uint64_t decode_errors[kDecodeErrorCount] = {};
+  FlowTable::Stats flows;
+  TcpReassembler::Stats tcp;
+  FragmentReassembler::Stats frag;
+  TimeUs now = 0;                    // packet time this worker has reached
+};
+
+class Worker final : private FlowEndHandler, private StreamConsumer {
+ public:
+  struct Config {
+    FlowTable::Config flows;
+    TcpReassembler::Limits tcp;
+    FragmentReassembler::Limits frag;
+  };
+
+  Worker(int id, const Config& config, FlowRecordSink& records);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  int id() const { return id_; }
+  // Observers are added before the first packet and called in the order added.
+  void addObserver(FlowObserver* observer) { observers_.push_back(observer); }
+
+  void process(const RawPacket& raw);
+  // Packet time moved on (also with no packet for this worker): expire flows, fragments.
+  void advanceTime(TimeUs now);
+  // End of input: every flow ends with reason "shutdown".
+  void finish();
+
+  // Copies the live counters for readers on other threads.
+  void publish();
+  WorkerCounters snapshot() const;
+  // Packet time reached, on the worker's own thread (no copy, no lock).
+  TimeUs snapshotTime() const { return live_.now; }
+
+ private:
+  void onFlowEnd(Flow& flow, FlowEndReason reason) override;
+  void onStreamData(uint64_t flow_id, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
+  void onStreamGap(uint64_t flow_id, Direction dir, uint64_t offset, uint64_t len) override;
+
+  int id_;
+  Decoder decoder_;
+  FlowTable flows_;
+  TcpReassembler tcp_;
+  FlowRecordSink& records_;
+  std::vector<FlowObserver*> observers_;
+  Flow* current_ = nullptr;  // the flow whose stream the reassembler is delivering
+  WorkerCounters live_;
+  TimeUs last_expiry_ = 0;
+
+  mutable std::mutex published_mutex_;
+  WorkerCounters published_;
+};
+
+}  // namespace mamori

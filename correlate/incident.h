@@ -1,0 +1,37 @@
+#pragma once
+// An incident: the story behind a group of alerts (EVE `incident`).
+// Produced by correlate, consumed by alerting.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/ip_address.h"
+#include "capture/packet.h"
+
+namespace mamori {
+
+enum class IncidentState : uint8_t { Open, Updated, Closed };
+const char* incidentStateName(IncidentState s);  // "open", "updated", "closed"
+
+struct Incident {
+  uint64_t id = 0;
+  IncidentState state = IncidentState::Open;
+  std::string title;
+  int severity = 3;  // 1 highest, as alert severity
+  TimeUs first_seen = 0, last_seen = 0;
+  IpAddress source;                  // the host the alerts came from
+  std::vector<IpAddress> targets;    // hosts it reached, sorted, unique
+  std::vector<uint16_t> dest_ports;  // sorted, unique
+  std::vector<uint32_t> signature_ids;   // sorted, unique
+  std::vector<std::string> signatures;   // msg of each, same order as signature_ids
+  std::vector<uint64_t> flow_ids;        // sorted, unique
+  uint64_t alert_count = 0;
+};
+
+class IncidentSink {
+ public:
+  virtual ~IncidentSink() = default;
+  virtual void onIncident(const Incident& incident) = 0;
+};
+
+}  // namespace mamori

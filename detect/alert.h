@@ -1,0 +1,36 @@
+#pragma once
+// One alert: a rule matched a packet or stream of a flow (EVE `alert`).
+// Produced by detect, consumed by correlate and alerting. Alerts are rare next to
+// packets, so they carry their strings by value and may cross threads.
+#include <cstdint>
+#include <string>
+
+#include "capture/ip_address.h"
+#include "capture/packet.h"
+
+namespace mamori {
+
+struct Alert {
+  TimeUs ts = 0;
+  uint64_t flow_id = 0;
+  IpAddress src_ip, dest_ip;  // of the packet that matched
+  uint16_t src_port = 0, dest_port = 0;
+  uint8_t proto = 0;
+  uint16_t vlan[2] = {0, 0};
+  uint8_t vlan_count = 0;
+  bool to_server = true;
+
+  std::string action = "allowed";
+  uint32_t gid = 1, sid = 0, rev = 0;
+  std::string signature;  // msg
+  std::string category;   // classtype description
+  int severity = 3;       // priority: 1 high .. 4 low
+};
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  virtual void onAlert(const Alert& alert) = 0;
+};
+
+}  // namespace mamori

@@ -1,0 +1,15 @@
+#pragma once
+#include <cstdint>
+
+namespace mamori {
+
+// Per-worker detection counters; the metrics stage sums them across workers.
+struct DetectCounters {
+  uint64_t packets_inspected = 0;
+  uint64_t bytes_scanned = 0;  // payload bytes given to Hyperscan
+  uint64_t candidates = 0;     // rules verified (prefilter hits plus unprefiltered rules)
+  uint64_t alerts = 0;
+  uint64_t scan_errors = 0;    // Hyperscan failures; the packet is then verified without prefilter hits
+};
+
+}  // namespace mamori

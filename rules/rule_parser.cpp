@@ -1,0 +1,576 @@
+#include "rules/rule_parser.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace mamori {
+
+// Where a stretch of a logical rule (continuation lines joined) sits in the file, so
+// that errors point at the physical line and column.
+struct RuleParser::LineSegment {
+  size_t offset;  // in the logical text
+  uint32_t line;
+};
+
+namespace {
+
+bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+std::string_view trimRight(std::string_view s) {
+  while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// A failure at an offset of the logical rule text.
+struct ParseFailure {
+  size_t offset = 0;
+  std::string reason;
+};
+
+// ---- options: keyword[:value]; ----
+
+struct RawOption {
+  std::string_view name;
+  std::string_view value;  // trimmed
+  size_t name_offset = 0;
+  size_t value_offset = 0;
+  bool has_value = false;
+};
+
+// Splits the text between '(' and the final ')'. A value runs to the first ';' not
+// escaped by '\'; quotes do not protect ';', as in Suricata.
+bool splitOptions(std::string_view text, size_t base, std::vector<RawOption>& out,
+                  ParseFailure& failure) {
+  size_t pos = 0;
+  for (;;) {
+    while (pos < text.size() && isSpace(text[pos])) ++pos;
+    if (pos == text.size()) return true;
+    RawOption option;
+    option.name_offset = base + pos;
+    size_t start = pos;
+    while (pos < text.size() && text[pos] != ':' && text[pos] != ';') ++pos;
+    option.name = trimRight(text.substr(start, pos - start));
+    if (option.name.empty()) {
+      failure = {base + start, "expected a keyword"};
+      return false;
+    }
+    for (char c : option.name) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) {
+        failure = {base + start, "invalid keyword '" + std::string(option.name) + "'"};
+        return false;
+      }
+    }
+    if (pos < text.size() && text[pos] == ':') {
+      option.has_value = true;
+      ++pos;
+      while (pos < text.size() && isSpace(text[pos])) ++pos;
+      size_t value_start = pos;
+      while (pos < text.size() && text[pos] != ';') pos += text[pos] == '\\' ? 2 : 1;
+      pos = std::min(pos, text.size());
+      option.value = trimRight(text.substr(value_start, pos - value_start));
+      option.value_offset = base + value_start;
+    }
+    out.push_back(option);
+    if (pos < text.size()) ++pos;  // the ';'
+  }
+}
+
+bool parseUint32(std::string_view text, uint32_t& out) {
+  if (text.empty() || text.size() > 10) return false;
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value > UINT32_MAX) return false;
+  out = static_cast<uint32_t>(value);
+  return true;
+}
+
+// True when the character after `text` would be escaped: an odd run of '\' ends it.
+bool endsEscaped(std::string_view text) {
+  size_t run = 0;
+  while (run < text.size() && text[text.size() - 1 - run] == '\\') ++run;
+  return run % 2 == 1;
+}
+
+// Strips the quotes of a "..." value (quotes are optional, as Suricata allows for msg)
+// and undoes \" \; \\ \: ; any other backslash stays as written, since ET's messages hold
+// text like "(c \windows)".
+bool unquoteText(std::string_view value, size_t offset, std::string& out, ParseFailure& failure) {
+  if (!value.empty() && value.front() == '"') {
+    if (value.size() < 2 || value.back() != '"' || endsEscaped(value.substr(0, value.size() - 1))) {
+      failure = {offset, "missing closing '\"'"};
+      return false;
+    }
+    value = value.substr(1, value.size() - 2);
+  }
+  out.clear();
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '\\' && i + 1 < value.size() &&
+        (value[i + 1] == '"' || value[i + 1] == ';' || value[i + 1] == '\\' || value[i + 1] == ':')) {
+      out.push_back(value[++i]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// content:[!]"text|48 45 58|text" with escapes \" \; \\ \: outside the hex blocks.
+bool parseContent(std::string_view value, size_t offset, ContentMatch& out, ParseFailure& failure) {
+  size_t pos = 0;
+  if (pos < value.size() && value[pos] == '!') {
+    out.negated = true;
+    ++pos;
+    while (pos < value.size() && isSpace(value[pos])) ++pos;
+  }
+  if (pos >= value.size() || value[pos] != '"') {
+    failure = {offset + pos, "content needs a quoted string"};
+    return false;
+  }
+  size_t open = pos++;
+  bool hex = false, closed = false;
+  int high_nibble = -1;
+  for (; pos < value.size(); ++pos) {
+    char c = value[pos];
+    if (hex) {
+      if (c == '"') {
+        failure = {offset + pos, "unterminated hex block in content"};
+        return false;
+      }
+      if (c == '|') {
+        if (high_nibble >= 0) {
+          failure = {offset + pos, "odd number of hex digits in content"};
+          return false;
+        }
+        hex = false;
+      } else if (int d = hexDigit(c); d >= 0) {
+        if (high_nibble < 0) {
+          high_nibble = d;
+        } else {
+          out.bytes.push_back(static_cast<char>(high_nibble << 4 | d));
+          high_nibble = -1;
+        }
+      } else if (!isSpace(c)) {
+        failure = {offset + pos, "invalid character '" + std::string(1, c) + "' in hex block"};
+        return false;
+      }
+    } else if (c == '|') {
+      hex = true;
+    } else if (c == '\\') {
+      char next = pos + 1 < value.size() ? value[pos + 1] : '\0';
+      if (next != '"' && next != ';' && next != '\\' && next != ':') {
+        failure = {offset + pos, "invalid escape in content (only \\\" \\; \\\\ \\: are allowed)"};
+        return false;
+      }
+      out.bytes.push_back(next);
+      ++pos;
+    } else if (c == '"') {
+      closed = true;
+      ++pos;
+      break;
+    } else {
+      out.bytes.push_back(c);
+    }
+  }
+  if (hex) {
+    failure = {offset + pos, "unterminated hex block in content"};
+    return false;
+  }
+  if (!closed) {
+    failure = {offset + open, "missing closing '\"'"};
+    return false;
+  }
+  if (pos != value.size()) {
+    failure = {offset + pos, "unexpected text after content string"};
+    return false;
+  }
+  if (out.bytes.empty()) {
+    failure = {offset + open, "empty content"};
+    return false;
+  }
+  return true;
+}
+
+// ---- keyword handlers: adding a keyword is one function and one table row ----
+
+struct OptionContext {
+  Rule& rule;
+  const ClassificationTable& classes;
+  bool explicit_priority = false;
+  ParseFailure failure;
+
+  bool fail(size_t offset, std::string reason) {
+    failure = {offset, std::move(reason)};
+    return false;
+  }
+};
+
+enum class ValueRule : uint8_t { Required, Forbidden };
+
+struct KeywordSpec {
+  ValueRule value;
+  bool (*apply)(OptionContext&, const RawOption&);
+};
+
+bool applyMsg(OptionContext& ctx, const RawOption& o) {
+  return unquoteText(o.value, o.value_offset, ctx.rule.msg, ctx.failure);
+}
+
+bool applyNumber(OptionContext& ctx, const RawOption& o, uint32_t& field) {
+  if (!parseUint32(o.value, field)) {
+    return ctx.fail(o.value_offset, "invalid " + std::string(o.name) + " '" + std::string(o.value) + "'");
+  }
+  return true;
+}
+
+bool applySid(OptionContext& ctx, const RawOption& o) {
+  if (!applyNumber(ctx, o, ctx.rule.sid)) return false;
+  return ctx.rule.sid != 0 || ctx.fail(o.value_offset, "sid must not be 0");
+}
+
+bool applyRev(OptionContext& ctx, const RawOption& o) { return applyNumber(ctx, o, ctx.rule.rev); }
+bool applyGid(OptionContext& ctx, const RawOption& o) { return applyNumber(ctx, o, ctx.rule.gid); }
+
+bool applyPriority(OptionContext& ctx, const RawOption& o) {
+  uint32_t priority = 0;
+  if (!parseUint32(o.value, priority) || priority < 1 || priority > 255) {
+    return ctx.fail(o.value_offset, "invalid priority '" + std::string(o.value) + "' (1..255)");
+  }
+  ctx.rule.priority = static_cast<int>(priority);
+  ctx.explicit_priority = true;
+  return true;
+}
+
+bool applyClasstype(OptionContext& ctx, const RawOption& o) {
+  const Classification* c = ctx.classes.find(o.value);
+  if (!c) return ctx.fail(o.value_offset, "unknown classtype '" + std::string(o.value) + "'");
+  ctx.rule.classtype = c->name;
+  ctx.rule.category = c->description;
+  if (!ctx.explicit_priority) ctx.rule.priority = c->priority;
+  return true;
+}
+
+bool applyReference(OptionContext& ctx, const RawOption& o) {
+  ctx.rule.references.emplace_back(o.value);
+  return true;
+}
+
+bool applyMetadata(OptionContext& ctx, const RawOption& o) {
+  ctx.rule.metadata.emplace_back(o.value);
+  return true;
+}
+
+bool applyContent(OptionContext& ctx, const RawOption& o) {
+  ContentMatch content;
+  if (!parseContent(o.value, o.value_offset, content, ctx.failure)) return false;
+  ctx.rule.contents.push_back(std::move(content));
+  return true;
+}
+
+bool applyNocase(OptionContext& ctx, const RawOption& o) {
+  if (ctx.rule.contents.empty()) return ctx.fail(o.name_offset, "'nocase' needs a preceding 'content'");
+  ctx.rule.contents.back().nocase = true;
+  return true;
+}
+
+const std::unordered_map<std::string_view, KeywordSpec>& keywords() {
+  static const std::unordered_map<std::string_view, KeywordSpec> table = {
+      {"msg", {ValueRule::Required, applyMsg}},
+      {"sid", {ValueRule::Required, applySid}},
+      {"rev", {ValueRule::Required, applyRev}},
+      {"gid", {ValueRule::Required, applyGid}},
+      {"priority", {ValueRule::Required, applyPriority}},
+      {"classtype", {ValueRule::Required, applyClasstype}},
+      {"reference", {ValueRule::Required, applyReference}},
+      {"metadata", {ValueRule::Required, applyMetadata}},
+      {"content", {ValueRule::Required, applyContent}},
+      {"nocase", {ValueRule::Forbidden, applyNocase}},
+  };
+  return table;
+}
+
+// ---- header: action proto src sport dir dst dport ----
+
+bool parseAction(std::string_view text, RuleAction& out) {
+  static const std::pair<std::string_view, RuleAction> kActions[] = {
+      {"alert", RuleAction::Alert},         {"pass", RuleAction::Pass},
+      {"drop", RuleAction::Drop},           {"reject", RuleAction::Reject},
+      {"rejectsrc", RuleAction::RejectSrc}, {"rejectdst", RuleAction::RejectDst},
+      {"rejectboth", RuleAction::RejectBoth},
+  };
+  for (const auto& [name, action] : kActions) {
+    if (text == name) {
+      out = action;
+      return true;
+    }
+  }
+  return false;
+}
+
+enum class Transport : uint8_t { Tcp, Udp, TcpUdp };
+
+bool parseProtocol(std::string_view text, RuleProtocol& out) {
+  out.name = std::string(text);
+  out.ip_protocols.reset();
+  out.ip_version = 0;
+  out.app_layer = false;
+  // Packet-level protocols. tcp-pkt / tcp-stream differ from tcp only once streams are
+  // inspected separately from packets; pkthdr is any decoded packet.
+  if (text == "ip" || text == "pkthdr" || text == "ipv4" || text == "ip4" || text == "ipv6" ||
+      text == "ip6") {
+    out.ip_protocols.set();
+    if (text == "ipv4" || text == "ip4") out.ip_version = 4;
+    if (text == "ipv6" || text == "ip6") out.ip_version = 6;
+    return true;
+  }
+  if (text == "tcp" || text == "tcp-pkt" || text == "tcp-stream") {
+    out.ip_protocols.set(6);
+    return true;
+  }
+  if (text == "udp") {
+    out.ip_protocols.set(17);
+    return true;
+  }
+  if (text == "icmp") {
+    out.ip_protocols.set(1);
+    out.ip_protocols.set(58);
+    return true;
+  }
+  if (text == "icmpv4") {
+    out.ip_protocols.set(1);
+    return true;
+  }
+  if (text == "icmpv6") {
+    out.ip_protocols.set(58);
+    return true;
+  }
+  if (text == "sctp") {
+    out.ip_protocols.set(132);
+    return true;
+  }
+  static const std::pair<std::string_view, Transport> kAppProtocols[] = {
+      {"http", Transport::Tcp},     {"http1", Transport::Tcp},   {"http2", Transport::Tcp},
+      {"doh2", Transport::Tcp},     {"ftp", Transport::Tcp},     {"ftp-data", Transport::Tcp},
+      {"tls", Transport::Tcp},      {"ssl", Transport::Tcp},     {"ssh", Transport::Tcp},
+      {"smtp", Transport::Tcp},     {"imap", Transport::Tcp},    {"pop3", Transport::Tcp},
+      {"smb", Transport::Tcp},      {"rdp", Transport::Tcp},     {"rfb", Transport::Tcp},
+      {"pgsql", Transport::Tcp},    {"telnet", Transport::Tcp},  {"mqtt", Transport::Tcp},
+      {"modbus", Transport::Tcp},   {"websocket", Transport::Tcp}, {"irc", Transport::Tcp},
+      {"dns", Transport::TcpUdp},   {"dcerpc", Transport::TcpUdp}, {"krb5", Transport::TcpUdp},
+      {"nfs", Transport::TcpUdp},   {"sip", Transport::TcpUdp},  {"dnp3", Transport::TcpUdp},
+      {"enip", Transport::TcpUdp},  {"ldap", Transport::TcpUdp}, {"ntp", Transport::Udp},
+      {"tftp", Transport::Udp},     {"ikev2", Transport::Udp},   {"ike", Transport::Udp},
+      {"dhcp", Transport::Udp},     {"snmp", Transport::Udp},    {"quic", Transport::Udp},
+      {"bittorrent-dht", Transport::Udp},
+  };
+  for (const auto& [name, transport] : kAppProtocols) {
+    if (text == name) {
+      out.app_layer = true;
+      if (transport != Transport::Udp) out.ip_protocols.set(6);
+      if (transport != Transport::Tcp) out.ip_protocols.set(17);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct HeaderToken {
+  std::string_view text;
+  size_t offset;
+};
+
+// Header fields are separated by spaces, except inside [...] lists.
+std::vector<HeaderToken> splitHeader(std::string_view text, size_t& end) {
+  std::vector<HeaderToken> tokens;
+  size_t pos = 0;
+  while (tokens.size() < 7) {
+    while (pos < text.size() && isSpace(text[pos])) ++pos;
+    if (pos == text.size() || text[pos] == '(') break;
+    size_t start = pos;
+    int depth = 0;
+    while (pos < text.size() && (depth > 0 || (!isSpace(text[pos]) && text[pos] != '('))) {
+      if (text[pos] == '[') ++depth;
+      if (text[pos] == ']' && depth > 0) --depth;
+      ++pos;
+    }
+    tokens.push_back({text.substr(start, pos - start), start});
+  }
+  while (pos < text.size() && isSpace(text[pos])) ++pos;
+  end = pos;
+  return tokens;
+}
+
+uint32_t sidOf(const std::vector<RawOption>& options) {
+  uint32_t sid = 0;
+  for (const RawOption& o : options) {
+    if (o.name == "sid" && parseUint32(o.value, sid)) return sid;
+  }
+  return 0;
+}
+
+}  // namespace
+
+RuleParser::RuleParser() : RuleParser(RuleVariables{}, ClassificationTable::suricataDefaults()) {}
+
+RuleParser::RuleParser(RuleVariables variables, ClassificationTable classes)
+    : variables_(std::move(variables)), classes_(std::move(classes)) {}
+
+std::optional<Rule> RuleParser::parseRule(std::string_view text, const std::string& file,
+                                          uint32_t line, RuleError& error) const {
+  return parseLogicalRule(text, file, {{0, line}}, error);
+}
+
+std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const std::string& file,
+                                                 const std::vector<LineSegment>& segments,
+                                                 RuleError& error) const {
+  uint32_t sid = 0;
+  auto fail = [&](size_t offset, std::string reason) -> std::optional<Rule> {
+    auto seg = std::upper_bound(segments.begin(), segments.end(), offset,
+                                [](size_t o, const LineSegment& s) { return o < s.offset; });
+    const LineSegment& at = *std::prev(seg);
+    error = {file, at.line, static_cast<uint32_t>(offset - at.offset + 1), sid, std::move(reason)};
+    return std::nullopt;
+  };
+
+  size_t header_end = 0;
+  std::vector<HeaderToken> header = splitHeader(text, header_end);
+
+  // Options first, so that header errors can name the sid too.
+  std::vector<RawOption> options;
+  if (header.size() == 7 && header_end < text.size() && text[header_end] == '(') {
+    std::string_view rest = trimRight(text.substr(header_end + 1));
+    bool closed = !rest.empty() && rest.back() == ')';
+    ParseFailure failure;
+    bool split = splitOptions(closed ? rest.substr(0, rest.size() - 1) : rest, header_end + 1,
+                              options, failure);
+    sid = sidOf(options);
+    if (!closed) return fail(text.size(), "missing ')' at the end of the rule");
+    if (!split) return fail(failure.offset, failure.reason);
+  } else if (header.size() < 7) {
+    return fail(header_end, "incomplete rule header (expected: action protocol source port "
+                            "direction destination port)");
+  } else {
+    return fail(header_end, "expected '(' after the rule header");
+  }
+
+  Rule rule;
+  if (!parseAction(header[0].text, rule.action)) {
+    return fail(header[0].offset, "unknown action '" + std::string(header[0].text) + "'");
+  }
+  if (!parseProtocol(header[1].text, rule.protocol)) {
+    return fail(header[1].offset, "unknown protocol '" + std::string(header[1].text) + "'");
+  }
+  ExpressionError expression_error;
+  if (!AddressMatcher::compile(header[2].text, variables_, rule.source, expression_error)) {
+    return fail(header[2].offset + expression_error.offset, expression_error.reason);
+  }
+  if (!PortMatcher::compile(header[3].text, variables_, rule.source_ports, expression_error)) {
+    return fail(header[3].offset + expression_error.offset, expression_error.reason);
+  }
+  if (header[4].text == "->") {
+    rule.direction = RuleDirection::Forward;
+  } else if (header[4].text == "<>") {
+    rule.direction = RuleDirection::Bidirectional;
+  } else {
+    return fail(header[4].offset, "invalid direction '" + std::string(header[4].text) + "' (expected -> or <>)");
+  }
+  if (!AddressMatcher::compile(header[5].text, variables_, rule.destination, expression_error)) {
+    return fail(header[5].offset + expression_error.offset, expression_error.reason);
+  }
+  if (!PortMatcher::compile(header[6].text, variables_, rule.destination_ports, expression_error)) {
+    return fail(header[6].offset + expression_error.offset, expression_error.reason);
+  }
+
+  OptionContext ctx{rule, classes_, false, {}};
+  for (const RawOption& o : options) {
+    auto it = keywords().find(o.name);
+    if (it == keywords().end()) return fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "'");
+    const KeywordSpec& spec = it->second;
+    if (spec.value == ValueRule::Required && (!o.has_value || o.value.empty())) {
+      return fail(o.name_offset, "'" + std::string(o.name) + "' needs a value");
+    }
+    if (spec.value == ValueRule::Forbidden && o.has_value) {
+      return fail(o.name_offset, "'" + std::string(o.name) + "' takes no value");
+    }
+    if (!spec.apply(ctx, o)) return fail(ctx.failure.offset, ctx.failure.reason);
+  }
+  if (rule.sid == 0) return fail(header_end, "rule has no sid");
+
+  rule.file = file;
+  rule.line = segments.front().line;
+  rule.text = std::string(text);
+  return rule;
+}
+
+void RuleParser::addRule(Rule rule, ParsedRules& out) {
+  auto [it, inserted] = loaded_.try_emplace({rule.gid, rule.sid}, rule.file, rule.line);
+  if (!inserted) {
+    out.errors.push_back({rule.file, rule.line, 1, rule.sid,
+                          "duplicate sid " + std::to_string(rule.sid) + " (gid " +
+                              std::to_string(rule.gid) + "), first loaded at " + it->second.first +
+                              ":" + std::to_string(it->second.second)});
+    return;
+  }
+  out.rules.push_back(std::move(rule));
+}
+
+void RuleParser::parseText(std::string_view text, const std::string& file, ParsedRules& out) {
+  std::string logical;
+  std::vector<LineSegment> segments;
+  uint32_t line_number = 0;
+  auto finish = [&] {
+    RuleError error;
+    if (auto rule = parseLogicalRule(logical, file, segments, error)) {
+      addRule(std::move(*rule), out);
+    } else {
+      out.errors.push_back(std::move(error));
+    }
+    logical.clear();
+    segments.clear();
+  };
+
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+
+    if (segments.empty()) {
+      size_t first = 0;
+      while (first < line.size() && isSpace(line[first])) ++first;
+      if (first == line.size() || line[first] == '#') continue;
+    }
+    bool continues = !line.empty() && line.back() == '\\';
+    if (continues) line.remove_suffix(1);
+    segments.push_back({logical.size(), line_number});
+    logical.append(line);
+    if (!continues) finish();
+  }
+  if (!segments.empty()) finish();  // the file ended on a continuation
+}
+
+bool RuleParser::parseFile(const std::string& path, ParsedRules& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    out.errors.push_back({path, 0, 0, 0, "cannot read file"});
+    return false;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  parseText(buffer.str(), path, out);
+  return true;
+}
+
+}  // namespace mamori

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The demo: generate a small office network's capture with an attack story in it, run
+# the pipeline on it with the default rules, and show what an analyst would see.
+set -euo pipefail
+build=${1:-build}
+out=demo/out
+mkdir -p "$out"
+"$build/tools/mamori-demogen" --out "$out/office.pcap"
+echo "demo capture: $out/office.pcap ($(capinfos -c -M "$out/office.pcap" | awk '/Number of packets/ {print $NF}') packets)"
+"$build/apps/mamori" run --pcap "$out/office.pcap" --workers 2 --eve "$out/eve.json"
+echo
+echo "== incidents (final state, from $out/eve.json) =="
+jq -r 'select(.event_type == "incident" and .incident.state == "closed") | .incident
+       | "#\(.id)  severity \(.severity)  \(.title)\n    source \(.source) -> \(.targets | join(", "))  ports \(.dest_ports | map(tostring) | join(","))\n    signatures: \(.signatures | join(" | "))"' "$out/eve.json"

@@ -1,0 +1,420 @@
+#include "alerting/eve_formatter.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <string>
+#include <vector>
+
+namespace mamori {
+namespace {
+
+// 2016-03-07T10:48:39.135427Z, the example of Suricata's documentation.
+constexpr TimeUs kTs = 1457347719135427;
+
+IpAddress ip(const std::string& text) {
+  IpAddress a;
+  EXPECT_TRUE(IpAddress::parse(text, a)) << text;
+  return a;
+}
+
+// Parses with encoding validation, so that a line with invalid UTF-8 fails here.
+rapidjson::Document parse(const std::string& line) {
+  EXPECT_EQ(line.find('\n'), std::string::npos) << "an EVE line has no newline";
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(line.c_str(), line.size());
+  EXPECT_FALSE(doc.HasParseError())
+      << rapidjson::GetParseError_En(doc.GetParseError()) << " at " << doc.GetErrorOffset()
+      << " in " << line;
+  EXPECT_TRUE(doc.IsObject());
+  return doc;
+}
+
+std::string str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+std::vector<std::string> keys(const rapidjson::Value& obj) {
+  std::vector<std::string> out;
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) out.push_back(str(it->name));
+  return out;
+}
+
+Alert tcpAlert() {
+  Alert a;
+  a.ts = kTs;
+  a.flow_id = 586497171462735;
+  a.src_ip = ip("192.168.2.14");
+  a.dest_ip = ip("209.53.113.5");
+  a.src_port = 50096;
+  a.dest_port = 80;
+  a.proto = 6;
+  a.gid = 1;
+  a.sid = 2018358;
+  a.rev = 10;
+  a.signature = "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1";
+  a.category = "Potentially Bad Traffic";
+  a.severity = 2;
+  return a;
+}
+
+TEST(EveFormatter, TimestampIsSuricataFormatInUtc) {
+  EXPECT_EQ(EveFormatter::timestamp(kTs), "2016-03-07T10:48:39.135427+0000");
+  EXPECT_EQ(EveFormatter::timestamp(0), "1970-01-01T00:00:00.000000+0000");
+  EXPECT_EQ(EveFormatter::timestamp(-1), "1969-12-31T23:59:59.999999+0000");
+}
+
+TEST(EveFormatter, ProtoNamesAreSuricatas) {
+  EXPECT_EQ(EveFormatter::protoName(6), "TCP");
+  EXPECT_EQ(EveFormatter::protoName(17), "UDP");
+  EXPECT_EQ(EveFormatter::protoName(1), "ICMP");
+  EXPECT_EQ(EveFormatter::protoName(58), "IPv6-ICMP");
+  EXPECT_EQ(EveFormatter::protoName(47), "47");
+  EXPECT_EQ(EveFormatter::protoName(0), "0");
+}
+
+TEST(EveFormatter, AlertHasSuricataFields) {
+  EveFormatter f;
+  auto doc = parse(f.formatAlert(tcpAlert()));
+  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "flow_id", "event_type", "src_ip",
+                                                 "src_port", "dest_ip", "dest_port", "proto",
+                                                 "direction", "alert"}));
+  EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000");
+  ASSERT_TRUE(doc["flow_id"].IsUint64());
+  EXPECT_EQ(doc["flow_id"].GetUint64(), 586497171462735u);
+  EXPECT_EQ(str(doc["event_type"]), "alert");
+  EXPECT_EQ(str(doc["src_ip"]), "192.168.2.14");
+  EXPECT_EQ(doc["src_port"].GetInt(), 50096);
+  EXPECT_EQ(str(doc["dest_ip"]), "209.53.113.5");
+  EXPECT_EQ(doc["dest_port"].GetInt(), 80);
+  EXPECT_EQ(str(doc["proto"]), "TCP");
+  EXPECT_EQ(str(doc["direction"]), "to_server");
+  const auto& alert = doc["alert"];
+  EXPECT_EQ(keys(alert), (std::vector<std::string>{"action", "gid", "signature_id", "rev",
+                                                   "signature", "category", "severity"}));
+  EXPECT_EQ(str(alert["action"]), "allowed");
+  EXPECT_EQ(alert["gid"].GetInt(), 1);
+  EXPECT_EQ(alert["signature_id"].GetInt(), 2018358);
+  EXPECT_EQ(alert["rev"].GetInt(), 10);
+  EXPECT_EQ(str(alert["signature"]),
+            "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1");
+  EXPECT_EQ(str(alert["category"]), "Potentially Bad Traffic");
+  EXPECT_EQ(alert["severity"].GetInt(), 2);
+}
+
+TEST(EveFormatter, AlertWithIpv6VlanAndToClient) {
+  Alert a = tcpAlert();
+  a.src_ip = ip("2001:db8::1");
+  a.dest_ip = ip("fe80::abcd:1");
+  a.proto = 17;
+  a.vlan[0] = 100;
+  a.vlan[1] = 4094;
+  a.vlan_count = 2;
+  a.to_server = false;
+  a.flow_id = (uint64_t{1} << 53) - 1;
+  EveFormatter f;
+  auto doc = parse(f.formatAlert(a));
+  EXPECT_EQ(str(doc["src_ip"]), "2001:db8::1");
+  EXPECT_EQ(str(doc["dest_ip"]), "fe80::abcd:1");
+  EXPECT_EQ(str(doc["proto"]), "UDP");
+  ASSERT_TRUE(doc["vlan"].IsArray());
+  ASSERT_EQ(doc["vlan"].Size(), 2u);
+  EXPECT_EQ(doc["vlan"][0].GetInt(), 100);
+  EXPECT_EQ(doc["vlan"][1].GetInt(), 4094);
+  EXPECT_EQ(str(doc["direction"]), "to_client");
+  EXPECT_EQ(doc["flow_id"].GetUint64(), (uint64_t{1} << 53) - 1);
+}
+
+TEST(EveFormatter, AlertForPortlessProtocolHasNoPorts) {
+  Alert a = tcpAlert();
+  a.proto = 1;
+  a.src_port = a.dest_port = 0;
+  EveFormatter f;
+  auto doc = parse(f.formatAlert(a));
+  EXPECT_EQ(str(doc["proto"]), "ICMP");
+  EXPECT_FALSE(doc.HasMember("src_port"));
+  EXPECT_FALSE(doc.HasMember("dest_port"));
+}
+
+TEST(EveFormatter, EscapesEveryByteASignatureMayHold) {
+  Alert a = tcpAlert();
+  a.signature = std::string("quote \" backslash \\ slash / newline \n tab \t bell \x07 nul ") +
+                '\0' + " del \x7f 日本語 ✓ 😀";
+  a.category = "\r\n\x1b[31m";
+  EveFormatter f;
+  std::string line = f.formatAlert(a);
+  auto doc = parse(line);
+  EXPECT_EQ(str(doc["alert"]["signature"]), a.signature);
+  EXPECT_EQ(str(doc["alert"]["category"]), a.category);
+  for (char c : line) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control byte";
+}
+
+TEST(EveFormatter, InvalidUtf8BecomesReplacementCharacters) {
+  const std::string kFffd = "\xEF\xBF\xBD";
+  struct Case {
+    std::string in, out;
+  } cases[] = {
+      {"bad \xff\xfe end", "bad " + kFffd + kFffd + " end"},
+      {"truncated \xE6\x97", "truncated " + kFffd + kFffd},
+      {"overlong \xC0\xAF", "overlong " + kFffd + kFffd},
+      {"surrogate \xED\xA0\x80!", "surrogate " + kFffd + kFffd + kFffd + "!"},
+      {"too high \xF4\x90\x80\x80", "too high " + kFffd + kFffd + kFffd + kFffd},
+      {"lone continuation \x80 then ok \xE6\x97\xA5", "lone continuation " + kFffd + " then ok 日"},
+      {"\xF0\x9F\x98\x80 valid four-byte", "😀 valid four-byte"},
+  };
+  EveFormatter f;
+  for (const auto& c : cases) {
+    Alert a = tcpAlert();
+    a.signature = c.in;
+    auto doc = parse(f.formatAlert(a));
+    EXPECT_EQ(str(doc["alert"]["signature"]), c.out);
+  }
+}
+
+FlowRecord tcpFlow() {
+  FlowRecord r;
+  r.flow_id = 1234567890123;
+  r.start = kTs - 3500000;  // 3.5 s earlier: whole seconds 35 -> 39
+  r.end = kTs;
+  r.src_ip = ip("10.0.0.1");
+  r.dest_ip = ip("10.0.0.2");
+  r.src_port = 43210;
+  r.dest_port = 443;
+  r.proto = 6;
+  r.pkts_toserver = 8;
+  r.pkts_toclient = 6;
+  r.bytes_toserver = 500;
+  r.bytes_toclient = 11949;
+  r.tcp_flags_ts = tcpflag::Syn | tcpflag::Ack | tcpflag::Fin | tcpflag::Psh;  // 0x1b
+  r.tcp_flags_tc = tcpflag::Syn | tcpflag::Ack | tcpflag::Fin;              // 0x13
+  r.tcp_state = "closed";
+  r.state = "closed";
+  r.reason = FlowEndReason::Timeout;
+  r.alerted = true;
+  return r;
+}
+
+TEST(EveFormatter, TcpFlowHasFlowAndTcpObjects) {
+  EveFormatter f;
+  auto doc = parse(f.formatFlow(tcpFlow()));
+  EXPECT_EQ(str(doc["event_type"]), "flow");
+  EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000") << "flow end";
+  EXPECT_EQ(doc["flow_id"].GetUint64(), 1234567890123u);
+  EXPECT_EQ(str(doc["proto"]), "TCP");
+  EXPECT_EQ(doc["src_port"].GetInt(), 43210);
+  EXPECT_EQ(doc["dest_port"].GetInt(), 443);
+  EXPECT_FALSE(doc.HasMember("icmp_type"));
+  EXPECT_FALSE(doc.HasMember("app_proto"));
+
+  const auto& flow = doc["flow"];
+  EXPECT_EQ(keys(flow), (std::vector<std::string>{"pkts_toserver", "pkts_toclient",
+                                                  "bytes_toserver", "bytes_toclient", "start",
+                                                  "end", "age", "state", "reason", "alerted"}));
+  EXPECT_EQ(flow["pkts_toserver"].GetUint64(), 8u);
+  EXPECT_EQ(flow["pkts_toclient"].GetUint64(), 6u);
+  EXPECT_EQ(flow["bytes_toserver"].GetUint64(), 500u);
+  EXPECT_EQ(flow["bytes_toclient"].GetUint64(), 11949u);
+  EXPECT_EQ(str(flow["start"]), "2016-03-07T10:48:35.635427+0000");
+  EXPECT_EQ(str(flow["end"]), "2016-03-07T10:48:39.135427+0000");
+  ASSERT_TRUE(flow["age"].IsInt());
+  EXPECT_EQ(flow["age"].GetInt(), 4);
+  EXPECT_EQ(str(flow["state"]), "closed");
+  EXPECT_EQ(str(flow["reason"]), "timeout");
+  EXPECT_TRUE(flow["alerted"].GetBool());
+
+  const auto& tcp = doc["tcp"];
+  EXPECT_EQ(keys(tcp), (std::vector<std::string>{"tcp_flags", "tcp_flags_ts", "tcp_flags_tc",
+                                                 "syn", "fin", "psh", "ack", "state"}));
+  EXPECT_EQ(str(tcp["tcp_flags"]), "1b");
+  EXPECT_EQ(str(tcp["tcp_flags_ts"]), "1b");
+  EXPECT_EQ(str(tcp["tcp_flags_tc"]), "13");
+  EXPECT_TRUE(tcp["syn"].GetBool());
+  EXPECT_EQ(str(tcp["state"]), "closed");
+}
+
+TEST(EveFormatter, TcpFlagsCoverEveryBitAndHexIsTwoDigits) {
+  FlowRecord r = tcpFlow();
+  r.tcp_flags_ts = tcpflag::Rst;
+  r.tcp_flags_tc = tcpflag::Urg | tcpflag::Ece | tcpflag::Cwr;
+  r.tcp_state = nullptr;
+  r.reason = FlowEndReason::Evicted;
+  EveFormatter f;
+  auto doc = parse(f.formatFlow(r));
+  const auto& tcp = doc["tcp"];
+  EXPECT_EQ(str(tcp["tcp_flags"]), "e4");
+  EXPECT_EQ(str(tcp["tcp_flags_ts"]), "04");
+  EXPECT_EQ(str(tcp["tcp_flags_tc"]), "e0");
+  for (const char* name : {"rst", "urg", "ecn", "cwr"}) EXPECT_TRUE(tcp[name].GetBool()) << name;
+  for (const char* name : {"syn", "fin", "psh", "ack", "state"}) EXPECT_FALSE(tcp.HasMember(name)) << name;
+  EXPECT_EQ(str(doc["flow"]["reason"]), "forced");
+}
+
+TEST(EveFormatter, IcmpFlowHasTypeAndCodeButNoPortsOrTcp) {
+  FlowRecord r;
+  r.flow_id = 7;
+  r.start = r.end = kTs;
+  r.src_ip = ip("10.1.1.1");
+  r.dest_ip = ip("8.8.8.8");
+  r.proto = 1;
+  r.icmp_type = 8;
+  r.icmp_code = 0;
+  r.pkts_toserver = 1;
+  r.reason = FlowEndReason::Shutdown;
+  EveFormatter f;
+  auto doc = parse(f.formatFlow(r));
+  EXPECT_EQ(str(doc["proto"]), "ICMP");
+  EXPECT_EQ(doc["icmp_type"].GetInt(), 8);
+  EXPECT_EQ(doc["icmp_code"].GetInt(), 0);
+  EXPECT_FALSE(doc.HasMember("src_port"));
+  EXPECT_FALSE(doc.HasMember("dest_port"));
+  EXPECT_FALSE(doc.HasMember("tcp"));
+  EXPECT_EQ(doc["flow"]["age"].GetInt(), 0);
+  EXPECT_EQ(str(doc["flow"]["state"]), "new");
+  EXPECT_EQ(str(doc["flow"]["reason"]), "shutdown");
+  EXPECT_FALSE(doc["flow"]["alerted"].GetBool());
+
+  r.proto = 58;
+  r.src_ip = ip("2001:db8::1");
+  r.dest_ip = ip("2001:db8::2");
+  r.icmp_type = 135;
+  r.vlan[0] = 7;
+  r.vlan_count = 1;
+  doc = parse(f.formatFlow(r));
+  EXPECT_EQ(str(doc["proto"]), "IPv6-ICMP");
+  EXPECT_EQ(doc["icmp_type"].GetInt(), 135);
+  EXPECT_EQ(str(doc["dest_ip"]), "2001:db8::2");
+  ASSERT_EQ(doc["vlan"].Size(), 1u);
+  EXPECT_EQ(doc["vlan"][0].GetInt(), 7);
+}
+
+TEST(EveFormatter, UdpAndOtherFlowsHaveNoTcpObject) {
+  FlowRecord r = tcpFlow();
+  r.proto = 17;
+  r.tcp_flags_ts = r.tcp_flags_tc = 0;
+  r.tcp_state = nullptr;
+  EveFormatter f;
+  auto doc = parse(f.formatFlow(r));
+  EXPECT_EQ(str(doc["proto"]), "UDP");
+  EXPECT_EQ(doc["dest_port"].GetInt(), 443);
+  EXPECT_FALSE(doc.HasMember("tcp"));
+
+  r.proto = 47;
+  doc = parse(f.formatFlow(r));
+  EXPECT_EQ(str(doc["proto"]), "47");
+  EXPECT_FALSE(doc.HasMember("src_port"));
+}
+
+TEST(EveFormatter, IncidentHasItsStory) {
+  Incident inc;
+  inc.id = (uint64_t{1} << 53) - 2;
+  inc.state = IncidentState::Updated;
+  inc.title = "Port scan from 10.0.0.5 \"fast\"";
+  inc.severity = 1;
+  inc.first_seen = kTs - 60000000;
+  inc.last_seen = kTs;
+  inc.source = ip("10.0.0.5");
+  inc.targets = {ip("10.0.0.9"), ip("2001:db8::7")};
+  inc.dest_ports = {22, 80, 443};
+  inc.signature_ids = {2001219, 2010935};
+  inc.signatures = {"ET SCAN Potential SSH Scan", "bad \xff sig"};
+  inc.flow_ids = {11, 12, (uint64_t{1} << 52)};
+  inc.alert_count = 42;
+  EveFormatter f;
+  auto doc = parse(f.formatIncident(inc));
+  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "event_type", "incident"}));
+  EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000");
+  EXPECT_EQ(str(doc["event_type"]), "incident");
+  const auto& i = doc["incident"];
+  EXPECT_EQ(keys(i), (std::vector<std::string>{"id", "state", "title", "severity", "first_seen",
+                                               "last_seen", "hosts", "source", "targets",
+                                               "dest_ports", "signature_ids", "signatures",
+                                               "flow_ids", "alert_count"}));
+  EXPECT_EQ(i["id"].GetUint64(), (uint64_t{1} << 53) - 2);
+  EXPECT_EQ(str(i["state"]), "updated");
+  EXPECT_EQ(str(i["title"]), inc.title);
+  EXPECT_EQ(i["severity"].GetInt(), 1);
+  EXPECT_EQ(str(i["first_seen"]), "2016-03-07T10:47:39.135427+0000");
+  EXPECT_EQ(str(i["last_seen"]), "2016-03-07T10:48:39.135427+0000");
+  ASSERT_EQ(i["hosts"].Size(), 3u);
+  EXPECT_EQ(str(i["hosts"][0]), "10.0.0.5");
+  EXPECT_EQ(str(i["hosts"][1]), "10.0.0.9");
+  EXPECT_EQ(str(i["hosts"][2]), "2001:db8::7");
+  EXPECT_EQ(str(i["source"]), "10.0.0.5");
+  ASSERT_EQ(i["targets"].Size(), 2u);
+  EXPECT_EQ(str(i["targets"][1]), "2001:db8::7");
+  ASSERT_EQ(i["dest_ports"].Size(), 3u);
+  EXPECT_EQ(i["dest_ports"][2].GetInt(), 443);
+  ASSERT_EQ(i["signature_ids"].Size(), 2u);
+  EXPECT_EQ(i["signature_ids"][0].GetInt(), 2001219);
+  ASSERT_EQ(i["signatures"].Size(), 2u);
+  EXPECT_EQ(str(i["signatures"][0]), "ET SCAN Potential SSH Scan");
+  EXPECT_EQ(str(i["signatures"][1]), "bad \xEF\xBF\xBD sig");
+  ASSERT_EQ(i["flow_ids"].Size(), 3u);
+  EXPECT_EQ(i["flow_ids"][2].GetUint64(), uint64_t{1} << 52);
+  EXPECT_EQ(i["alert_count"].GetUint64(), 42u);
+}
+
+TEST(EveFormatter, IncidentHostsListTheSourceOnce) {
+  Incident inc;
+  inc.source = ip("10.0.0.5");
+  inc.targets = {ip("10.0.0.5"), ip("10.0.0.6")};
+  EveFormatter f;
+  auto doc = parse(f.formatIncident(inc));
+  const auto& hosts = doc["incident"]["hosts"];
+  ASSERT_EQ(hosts.Size(), 2u);
+  EXPECT_EQ(str(hosts[0]), "10.0.0.5");
+  EXPECT_EQ(str(hosts[1]), "10.0.0.6");
+  EXPECT_EQ(str(doc["incident"]["state"]), "open");
+}
+
+TEST(EveFormatter, StatsNestDottedNamesInFirstSeenOrder) {
+  EveFormatter f;
+  auto doc = parse(f.formatStats(kTs, 3600,
+                                 {{"decoder.pkts", 100},
+                                  {"flow.tcp", 7},
+                                  {"decoder.event.ipv4.trunc_pkt", 2},
+                                  {"decoder.bytes", 64000},
+                                  {"decoder.event.ipv6.zero_len_padding", 1},
+                                  {"decoder.event.ipv4.opt_pad_required", 3},
+                                  {"capture.kernel_drops", 0}}));
+  EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000");
+  EXPECT_EQ(str(doc["event_type"]), "stats");
+  const auto& stats = doc["stats"];
+  EXPECT_EQ(keys(stats), (std::vector<std::string>{"uptime", "decoder", "flow", "capture"}));
+  EXPECT_EQ(stats["uptime"].GetInt(), 3600);
+  const auto& decoder = stats["decoder"];
+  EXPECT_EQ(keys(decoder), (std::vector<std::string>{"pkts", "event", "bytes"}));
+  EXPECT_EQ(decoder["pkts"].GetUint64(), 100u);
+  EXPECT_EQ(decoder["bytes"].GetUint64(), 64000u);
+  EXPECT_EQ(keys(decoder["event"]), (std::vector<std::string>{"ipv4", "ipv6"}));
+  EXPECT_EQ(keys(decoder["event"]["ipv4"]),
+            (std::vector<std::string>{"trunc_pkt", "opt_pad_required"}));
+  EXPECT_EQ(decoder["event"]["ipv4"]["trunc_pkt"].GetUint64(), 2u);
+  EXPECT_EQ(decoder["event"]["ipv6"]["zero_len_padding"].GetUint64(), 1u);
+  EXPECT_EQ(stats["flow"]["tcp"].GetUint64(), 7u);
+  EXPECT_EQ(stats["capture"]["kernel_drops"].GetUint64(), 0u);
+}
+
+TEST(EveFormatter, StatsRejectNamesJsonCannotHold) {
+  EveFormatter f;
+  using C = std::vector<std::pair<std::string, uint64_t>>;
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"a.b", 1}, {"a.b", 2}}), std::invalid_argument);
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"a", 1}, {"a.b", 2}}), std::invalid_argument);
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"a.b", 1}, {"a", 2}}), std::invalid_argument);
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"a..b", 1}}), std::invalid_argument);
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"", 1}}), std::invalid_argument);
+  EXPECT_THROW(f.formatStats(kTs, 1, C{{"uptime", 1}}), std::invalid_argument);
+  // The formatter stays usable after a refused call.
+  auto doc = parse(f.formatStats(kTs, 1, C{{"a.b", 1}}));
+  EXPECT_EQ(doc["stats"]["a"]["b"].GetUint64(), 1u);
+}
+
+TEST(EveFormatter, FormatterIsReusableAcrossRecordTypes) {
+  EveFormatter f;
+  std::string a1 = f.formatAlert(tcpAlert());
+  f.formatFlow(tcpFlow());
+  f.formatStats(kTs, 1, {{"x.y", 1}});
+  EXPECT_EQ(f.formatAlert(tcpAlert()), a1);
+}
+
+}  // namespace
+}  // namespace mamori

@@ -1,0 +1,76 @@
+#include "tests/integration/eve_log.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/test_support.h"
+
+namespace mamori::test {
+
+EveLog EveLog::load(const std::string& path) {
+  EveLog log;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto doc = std::make_unique<rapidjson::Document>();
+    doc->Parse(line.c_str(), line.size());
+    if (doc->HasParseError() || !doc->IsObject()) {
+      ++log.bad_lines_;
+      continue;
+    }
+    log.records_.push_back(std::move(doc));
+  }
+  return log;
+}
+
+std::vector<const rapidjson::Value*> EveLog::ofType(const std::string& event_type) const {
+  std::vector<const rapidjson::Value*> out;
+  for (const auto& r : records_) {
+    auto it = r->FindMember("event_type");
+    if (it != r->MemberEnd() && it->value.IsString() && event_type == it->value.GetString()) out.push_back(r.get());
+  }
+  return out;
+}
+
+const rapidjson::Value* EveLog::lastStats() const {
+  auto all = ofType("stats");
+  return all.empty() ? nullptr : all.back();
+}
+
+namespace {
+const rapidjson::Value* at(const rapidjson::Value& v, const std::string& dotted) {
+  const rapidjson::Value* cur = &v;
+  size_t start = 0;
+  while (start <= dotted.size()) {
+    size_t dot = dotted.find('.', start);
+    std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!cur->IsObject()) return nullptr;
+    auto it = cur->FindMember(part.c_str());
+    if (it == cur->MemberEnd()) return nullptr;
+    cur = &it->value;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return cur;
+}
+}  // namespace
+
+int64_t EveLog::number(const rapidjson::Value& v, const std::string& dotted) {
+  const auto* x = at(v, dotted);
+  return (x && x->IsNumber()) ? x->GetInt64() : -1;
+}
+
+std::string EveLog::string(const rapidjson::Value& v, const std::string& dotted) {
+  const auto* x = at(v, dotted);
+  return (x && x->IsString()) ? x->GetString() : "";
+}
+
+int runMamori(const std::string& pcap, const std::string& eve_path, const std::string& extra, std::string* output) {
+  std::filesystem::remove(eve_path);  // mamori appends to an EVE file, as Suricata does
+  std::string cmd = mamoriBinary() + " run --pcap '" + pcap + "' --eve '" + eve_path + "' --no-summary " + extra + " 2>&1";
+  auto r = run(cmd);
+  if (output) *output = r.out;
+  return r.exit_code;
+}
+
+}  // namespace mamori::test

@@ -1,0 +1,65 @@
+#include "tests/support/test_support.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <algorithm>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace mamori::test {
+
+std::string sourceDir() { return MAMORI_SOURCE_DIR; }
+std::string binaryDir() { return MAMORI_BINARY_DIR; }
+std::string sharedDir() { return fs::weakly_canonical(fs::path(sourceDir()) / ".." / "shared").string(); }
+std::string mamoriBinary() { return binaryDir() + "/apps/mamori"; }
+bool sharedAvailable() { return fs::is_directory(fs::path(sharedDir()) / "corpus"); }
+
+std::vector<std::string> corpusPcaps(const std::string& sub) {
+  std::vector<std::string> out;
+  fs::path root = fs::path(sharedDir()) / "corpus" / sub;
+  if (!fs::is_directory(root)) return out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    if (!e.is_regular_file()) continue;
+    auto ext = e.path().extension().string();
+    if (ext == ".pcap" || ext == ".pcapng" || ext == ".cap") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+CommandResult run(const std::string& cmd) {
+  CommandResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string tempDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "mamori";
+  std::replace(name.begin(), name.end(), '/', '_');
+  fs::path dir = fs::temp_directory_path() / ("mamori-test-" + std::to_string(getpid())) / name;
+  // Fresh on a test's first call, the same folder on later calls within that test.
+  static std::set<std::string> made;
+  if (made.insert(dir.string()).second) fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+}  // namespace mamori::test

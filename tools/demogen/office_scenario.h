@@ -1,0 +1,66 @@
+#pragma once
+// The demo's story on one office tap: ten minutes of ordinary traffic from 192.168.10.0/24,
+// with an external attacker scanning and exploiting the internal web server, and a
+// compromised workstation beaconing to its C2 server. docs/demo.md tells the story and
+// lists the alerts it is built to raise; keep the two in step.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tools/demogen/capture_file.h"
+#include "tools/demogen/dns_message.h"
+#include "tools/demogen/rng.h"
+#include "tools/demogen/tcp_conversation.h"
+
+namespace mamori::demogen {
+
+// 2026-03-02 09:00:00 UTC: a Monday morning.
+inline constexpr Micros kDemoStart = 1'772'442'000LL * 1'000'000;
+
+class OfficeScenario {
+ public:
+  OfficeScenario(CaptureFile& capture, uint64_t seed, Micros start);
+  // Sites point into the scenario's own hosts.
+  OfficeScenario(const OfficeScenario&) = delete;
+  OfficeScenario& operator=(const OfficeScenario&) = delete;
+  // Writes the whole ten minutes into the capture.
+  void generate();
+
+ private:
+  struct Site {
+    std::string name;
+    std::string canonicalName;  // empty when there is no CNAME
+    Host* server;
+    Bytes ipv6;  // empty when the name has no AAAA record
+    bool http;
+    bool https;
+  };
+
+  Host officeHost(uint8_t lastOctet, const StackProfile& stack);
+  Host internetHost(Ipv4Address ip, uint8_t hops, Micros latency);
+
+  Micros resolve(Host& client, const Site& site, Micros at);
+  void browseHttp(Host& client, const Site& site, Micros at, Delivery requestDelivery, Delivery pageDelivery);
+  void browseHttps(Host& client, const Site& site, Micros at);
+  void backgroundTraffic();
+
+  void portScan(Micros at);
+  void exploitAttempts(Micros at);
+  void c2Beacons(Micros at);
+
+  CaptureFile& capture_;
+  Rng rng_;
+  Micros start_;
+
+  Host resolver_;
+  Host webServer_;
+  std::vector<Host> workstations_;
+  std::vector<Host> internetServers_;
+  Host ntpServer_;
+  Host attacker_;
+  Host c2Server_;
+  std::vector<Site> sites_;
+  Site intranet_;
+};
+
+}  // namespace mamori::demogen

@@ -41,7 +41,6 @@ struct WorkerParts {
 }  // namespace
 
 int runPipeline(const RunOptions& opt) {
-  auto started = std::chrono::steady_clock::now();
   Config config;
   try {
     config = Config::load(opt.config);
@@ -49,7 +48,6 @@ int runPipeline(const RunOptions& opt) {
     fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
     return 1;
   }
-  double stats_interval = opt.stats_interval_s >= 0 ? opt.stats_interval_s : config.stats_interval_s;
 
   std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
   ParsedRules parsed = loadRules(rule_paths, config);
@@ -73,6 +71,14 @@ int runPipeline(const RunOptions& opt) {
     fmt::print(stderr, "mamori: {}\n", e.what());
     return 2;
   }
+  return runPipelineOn(opt, config, std::move(signatures), parsed.errors.size(), *source,
+                       opt.pcap.empty() ? opt.interface : opt.pcap);
+}
+
+int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<const SignatureDatabase> signatures,
+                  size_t rules_failed, PacketSource& source, const std::string& input) {
+  auto started = std::chrono::steady_clock::now();
+  double stats_interval = opt.stats_interval_s >= 0 ? opt.stats_interval_s : config.stats_interval_s;
 
   std::vector<std::unique_ptr<EventOutput>> outputs;
   BusPublisher* bus = nullptr;
@@ -89,7 +95,7 @@ int runPipeline(const RunOptions& opt) {
   }
   // A capture file is over in moments: give subscribers that were already waiting for
   // this sensor the time to connect, so they hear the run from its first record.
-  if (bus && !source->live() && opt.bus_wait_ms > 0) {
+  if (bus && !source.live() && opt.bus_wait_ms > 0) {
     if (bus->waitForSubscribers(1, std::chrono::milliseconds(opt.bus_wait_ms))) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       bus->waitForSubscribers(bus->subscribers(), std::chrono::milliseconds(0));
@@ -113,7 +119,7 @@ int runPipeline(const RunOptions& opt) {
     parts.push_back(std::move(p));
   }
 
-  CaptureEngine engine(*source, workers);
+  CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;
   for (auto& o : outputs) output_ptrs.push_back(o.get());
   CorrelatorConfig cc;
@@ -125,7 +131,7 @@ int runPipeline(const RunOptions& opt) {
     for (auto* w : workers) t.workers.push_back(w->snapshot());
     t.packets_read = engine.packetsRead();
     t.bytes_read = engine.bytesRead();
-    t.capture = source->stats();
+    t.capture = source.stats();
     t.alerts = output.alerts();
     t.incidents_opened = output.incidentsOpened();
     t.incidents_closed = output.incidentsClosed();
@@ -135,7 +141,7 @@ int runPipeline(const RunOptions& opt) {
       t.bus_dropped = bus->dropped();
     }
     t.rules_loaded = signatures->size();
-    t.rules_failed = parsed.errors.size();
+    t.rules_failed = rules_failed;
     return t;
   };
   auto uptime = [&] {
@@ -161,7 +167,7 @@ int runPipeline(const RunOptions& opt) {
     last_ts = std::max(last_ts, engine.watermark(0) == CaptureEngine::kDone ? last_ts : engine.watermark(0));
     stats_record(last_ts);
   });
-  ProgressLine progress(!source->live() && isatty(STDERR_FILENO), opt.pcap);
+  ProgressLine progress(!source.live() && isatty(STDERR_FILENO), input);
   output.every(0.5, [&] { progress.update(engine.packetsRead(), engine.bytesRead(), output.flows(), output.alerts()); });
 
   std::thread output_thread([&] { output.run(); });
@@ -182,9 +188,9 @@ int runPipeline(const RunOptions& opt) {
 
   if (status == ReadStatus::Error) {
     fmt::print(stderr, "mamori: error reading '{}': {} (records for the {} packets before it were written)\n",
-               opt.pcap.empty() ? opt.interface : opt.pcap, source->error(), engine.packetsRead());
+               input, source.error(), engine.packetsRead());
   }
-  if (opt.summary) printSummary(stderr, opt.pcap.empty() ? opt.interface : opt.pcap, totals(), output,
+  if (opt.summary) printSummary(stderr, input, totals(), output,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return status == ReadStatus::Error ? 2 : 0;
 }

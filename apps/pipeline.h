@@ -2,8 +2,13 @@
 // The composition root of `mamori run`: builds every stage from the options and the
 // configuration, wires them (capture -> detect -> correlate -> alerting), runs until
 // the input ends or a signal stops it, and reports.
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "apps/config.h"
+#include "capture/packet_source.h"
+#include "detect/signature_database.h"
 
 namespace mamori {
 
@@ -25,5 +30,10 @@ struct RunOptions {
 // unknown interface) — records for what was read before a file turned out truncated are
 // still written.
 int runPipeline(const RunOptions& options);
+
+// The same on a source the caller opened (benchmarks replay captures from memory), with
+// rules already built; `rules_failed` is reported in stats and metrics.
+int runPipelineOn(const RunOptions& options, const Config& config, std::shared_ptr<const SignatureDatabase> signatures,
+                  size_t rules_failed, PacketSource& source, const std::string& input);
 
 }  // namespace mamori

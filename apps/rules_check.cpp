@@ -8,6 +8,7 @@
 
 #include "apps/config.h"
 #include "apps/rule_loading.h"
+#include "detect/signature_database.h"
 
 namespace mamori {
 
@@ -20,12 +21,17 @@ int rulesCheck(const std::vector<std::string>& paths, const std::string& config_
     return 2;
   }
   ParsedRules parsed = loadRules(paths, config);
+  // Building the database too catches what only the pattern compiler can refuse.
+  auto database = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  size_t loaded = database ? database->size() : 0;
+  std::map<std::string, size_t> loaded_per_file;
+  for (size_t i = 0; i < loaded; ++i) ++loaded_per_file[database->signature(uint32_t(i)).rule.file];
   if (json) {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
     w.Key("loaded");
-    w.Uint64(parsed.rules.size());
+    w.Uint64(loaded);
     w.Key("failed");
     w.Uint64(parsed.errors.size());
     w.Key("failures");
@@ -50,7 +56,7 @@ int rulesCheck(const std::vector<std::string>& paths, const std::string& config_
     return parsed.errors.empty() ? 0 : 1;
   }
   std::map<std::string, std::pair<size_t, size_t>> per_file;  // loaded, failed
-  for (const auto& r : parsed.rules) ++per_file[r.file].first;
+  for (const auto& [file, n] : loaded_per_file) per_file[file].first = n;
   for (const auto& e : parsed.errors) {
     ++per_file[e.file].second;
     fmt::print("{}\n", e.toString());
@@ -60,7 +66,7 @@ int rulesCheck(const std::vector<std::string>& paths, const std::string& config_
   for (const auto& [file, counts] : per_file) {
     fmt::print("{}: {} loaded, {} failed\n", file, counts.first, counts.second);
   }
-  fmt::print("total: {} loaded, {} failed\n", parsed.rules.size(), parsed.errors.size());
+  fmt::print("total: {} loaded, {} failed\n", loaded, parsed.errors.size());
   for (const auto& [reason, n] : by_reason) fmt::print("  {:>6}  {}\n", n, reason);
   return parsed.errors.empty() ? 0 : 1;
 }

@@ -1,0 +1,136 @@
+// Throughput and memory of the sensor's stages on a real capture replayed from memory.
+//
+//   pipeline_bench --pcap FILE --mode read|decode|full [--workers N] [--replays R]
+//
+// read:   plain libpcap reading the capture from memory, touching each packet: the
+//         ceiling every other figure is a ratio of. Every mode reads the same way.
+// decode: decode + flow table + TCP reassembly, no detection, no output.
+// full:   the whole pipeline as `mamori run` builds it, with the default (demo) rules,
+//         EVE records formatted and written to /dev/null, correlation on.
+// One line of figures per run; bench/run.sh runs each mode in its own process so peak
+// memory is per mode.
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "apps/pipeline.h"
+#include "apps/rule_loading.h"
+#include "bench/memory_source.h"
+#include "capture/capture_engine.h"
+
+using namespace mamori;
+
+namespace {
+
+struct NullRecords final : FlowRecordSink {
+  uint64_t records = 0;
+  void onFlowRecord(const FlowRecord&) override { ++records; }
+};
+
+double seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Peak resident memory since resetPeak(): what the stage itself holds, the capture in
+// memory included, the transient cost of loading it not.
+long peakRssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+void report(const std::string& mode, int workers, uint64_t packets, uint64_t bytes, double secs, long rss_kb,
+            size_t arena) {
+  fmt::print("mode={} workers={} packets={} seconds={:.3f} pps={:.0f} gbps={:.3f} peak_rss_mb={:.1f} capture_in_memory_mb={:.1f}\n",
+             mode, workers, packets, secs, packets / secs, bytes * 8 / secs / 1e9, rss_kb / 1024.0, arena / 1048576.0);
+}
+
+int readMode(const std::string& path, int replays) {
+  bench::MemorySource source(path, replays);
+  uint64_t packets = 0, bytes = 0, touch = 0;
+  RawPacket pkt;
+  resetPeak();
+  auto t0 = std::chrono::steady_clock::now();
+  while (source.next(pkt) == ReadStatus::Packet) {
+    ++packets;
+    bytes += pkt.wirelen;
+    touch += pkt.caplen ? pkt.data[0] + pkt.data[pkt.caplen - 1] : 0;
+  }
+  double secs = seconds(t0);
+  report("read", 1, packets, bytes, secs, peakRssKb(), source.fileBytes());
+  return touch == 42 ? 1 : 0;  // keeps the touches from being optimised away
+}
+
+int decodeMode(const std::string& path, int workers, int replays) {
+  bench::MemorySource source(path, replays);
+  Worker::Config wc;
+  wc.flows.memcap_bytes = (128u << 20) / workers;
+  std::vector<std::unique_ptr<NullRecords>> sinks;
+  std::vector<std::unique_ptr<Worker>> owned;
+  std::vector<Worker*> ws;
+  for (int i = 0; i < workers; ++i) {
+    sinks.push_back(std::make_unique<NullRecords>());
+    owned.push_back(std::make_unique<Worker>(i, wc, *sinks.back()));
+    ws.push_back(owned.back().get());
+  }
+  CaptureEngine engine(source, ws);
+  resetPeak();
+  auto t0 = std::chrono::steady_clock::now();
+  engine.run();
+  double secs = seconds(t0);
+  report("decode", workers, engine.packetsRead(), engine.bytesRead(), secs, peakRssKb(), source.fileBytes());
+  uint64_t flows = 0, reassembled = 0, malformed = 0;
+  for (auto* w : ws) {
+    auto c = w->snapshot();
+    flows += c.flows.created;
+    reassembled += c.tcp.bytes_delivered;
+    malformed += c.malformed;
+  }
+  fmt::print(stderr, "decode: {} flows, {} stream bytes reassembled, {} malformed\n", flows, reassembled, malformed);
+  return 0;
+}
+
+int fullMode(const std::string& path, int workers, int replays) {
+  bench::MemorySource source(path, replays);
+  Config config;
+  ParsedRules parsed = loadRules({defaultRulesPath()}, config);
+  auto db = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  RunOptions opt;
+  opt.workers = workers;
+  opt.eve = "/dev/null";
+  opt.summary = false;
+  resetPeak();
+  auto t0 = std::chrono::steady_clock::now();
+  int rc = runPipelineOn(opt, config, db, parsed.errors.size(), source, path);
+  double secs = seconds(t0);
+  report("full", workers, source.packetsPerReplay() * replays, source.wireBytesPerReplay() * replays, secs, peakRssKb(),
+         source.fileBytes());
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mamori pipeline benchmark"};
+  std::string pcap, mode = "decode";
+  int workers = 1, replays = 10;
+  app.add_option("--pcap", pcap)->required();
+  app.add_option("--mode", mode)->check(CLI::IsMember({"read", "decode", "full"}));
+  app.add_option("--workers", workers)->check(CLI::Range(1, 64));
+  app.add_option("--replays", replays)->check(CLI::Range(1, 1000));
+  CLI11_PARSE(app, argc, argv);
+  if (mode == "read") return readMode(pcap, replays);
+  if (mode == "decode") return decodeMode(pcap, workers, replays);
+  return fullMode(pcap, workers, replays);
+}

@@ -1,28 +1,11 @@
 #include "capture/flow.h"
 
+#include "capture/hash_mix.h"
+
 #include <cstring>
 #include <tuple>
 
 namespace mamori {
-
-namespace {
-
-inline uint64_t mix(uint64_t h) {
-  // splitmix64 finaliser: cheap and spreads every input bit over the word.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
-
-inline uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-}  // namespace
 
 FlowKey FlowKey::of(const DecodedPacket& p) {
   FlowKey k;
@@ -43,12 +26,12 @@ FlowKey FlowKey::of(const DecodedPacket& p) {
 }
 
 uint64_t FlowKey::hash() const {
-  uint64_t h = load64(lo_ip.bytes.data()) ^ mix(load64(lo_ip.bytes.data() + 8));
-  h = mix(h ^ load64(hi_ip.bytes.data()));
-  h = mix(h ^ load64(hi_ip.bytes.data() + 8));
+  uint64_t h = load64(lo_ip.bytes.data()) ^ mix64(load64(lo_ip.bytes.data() + 8));
+  h = mix64(h ^ load64(hi_ip.bytes.data()));
+  h = mix64(h ^ load64(hi_ip.bytes.data() + 8));
   h ^= (uint64_t(lo_port) << 48) | (uint64_t(hi_port) << 32) | (uint64_t(proto) << 24) |
        (uint64_t(vlan[0] & 0xfff) << 12) | (vlan[1] & 0xfff);
-  return mix(h);
+  return mix64(h);
 }
 
 const char* tcpStateName(TcpState s) {

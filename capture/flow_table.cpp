@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "capture/hash_mix.h"
+
 namespace mamori {
 
 namespace {
@@ -19,11 +21,7 @@ int protoGroup(uint8_t proto) {
 }
 
 uint64_t flowIdOf(const FlowKey& key, TimeUs start) {
-  uint64_t h = key.hash() ^ (static_cast<uint64_t>(start) * 0x9e3779b97f4a7c15ULL);
-  h ^= h >> 29;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 32;
-  return h & kFlowIdMask;
+  return mix64(key.hash() ^ (static_cast<uint64_t>(start) * 0x9e3779b97f4a7c15ULL)) & kFlowIdMask;
 }
 
 }  // namespace

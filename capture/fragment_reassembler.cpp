@@ -1,5 +1,7 @@
 #include "capture/fragment_reassembler.h"
 
+#include "capture/hash_mix.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -11,20 +13,6 @@ namespace {
 // header plus a 65535-byte payload.
 constexpr uint32_t kMaxDatagram = 65535 + 40;
 
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 
 void put16(uint8_t* p, uint32_t v) {
   p[0] = static_cast<uint8_t>(v >> 8);
@@ -71,11 +59,11 @@ FragmentReassembler::FragmentReassembler(const Limits& limits) : limits_(limits)
 }
 
 uint32_t FragmentReassembler::hashKey(const Key& k) {
-  uint64_t h = mix(load64(k.src.bytes.data()) ^ 0x9e3779b97f4a7c15ULL);
-  h = mix(h ^ load64(k.src.bytes.data() + 8));
-  h = mix(h ^ load64(k.dst.bytes.data()));
-  h = mix(h ^ load64(k.dst.bytes.data() + 8));
-  h = mix(h ^ (uint64_t{k.id} << 32 | uint64_t{k.vlan[0]} << 16 | k.vlan[1]) ^
+  uint64_t h = mix64(load64(k.src.bytes.data()) ^ 0x9e3779b97f4a7c15ULL);
+  h = mix64(h ^ load64(k.src.bytes.data() + 8));
+  h = mix64(h ^ load64(k.dst.bytes.data()));
+  h = mix64(h ^ load64(k.dst.bytes.data() + 8));
+  h = mix64(h ^ (uint64_t{k.id} << 32 | uint64_t{k.vlan[0]} << 16 | k.vlan[1]) ^
           (uint64_t{k.family} << 8 | k.proto) << 48);
   return static_cast<uint32_t>(h);
 }

@@ -54,6 +54,7 @@ std::unique_ptr<PcapSource> PcapSource::openLive(const std::string& interface, c
 }
 
 ReadStatus PcapSource::next(RawPacket& out) {
+  if (stopped_.load(std::memory_order_relaxed)) return ReadStatus::End;
   pcap_pkthdr* hdr;
   const u_char* data;
   int rc = pcap_next_ex(handle_, &hdr, &data);

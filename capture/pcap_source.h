@@ -1,6 +1,7 @@
 #pragma once
 // PcapSource: libpcap as a PacketSource, over a pcap/pcapng file or a live interface
 // (Linux: TPACKET_V3 memory-mapped ring, which libpcap uses unless immediate mode is set).
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -32,7 +33,11 @@ class PcapSource final : public PacketSource {
   ~PcapSource() override;
 
   ReadStatus next(RawPacket& out) override;
-  void stop() override { pcap_breakloop(handle_); }
+  void stop() override {
+    // libpcap honours breakloop only on live handles; the flag covers files.
+    stopped_.store(true, std::memory_order_relaxed);
+    pcap_breakloop(handle_);
+  }
   bool live() const override { return live_; }
   CaptureStats stats() override;
   const std::string& error() const override { return error_; }
@@ -46,6 +51,7 @@ class PcapSource final : public PacketSource {
   int linktype_;
   bool nanoseconds_;
   std::string error_;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace mamori

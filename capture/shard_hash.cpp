@@ -1,5 +1,7 @@
 #include "capture/shard_hash.h"
 
+#include "capture/hash_mix.h"
+
 #include <pcap/dlt.h>
 
 #include <cstring>
@@ -14,20 +16,6 @@ constexpr int kLinktypeRaw = 101;
 
 uint16_t rd16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-uint64_t load64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 
 uint32_t fold(uint64_t h) { return static_cast<uint32_t>(h ^ (h >> 32)); }
 
@@ -40,16 +28,16 @@ uint32_t hashIp(const uint8_t* p, uint32_t len) {
     std::memcpy(&a, p + 12, 4);
     std::memcpy(&b, p + 16, 4);
     if (a > b) std::swap(a, b);
-    return fold(mix(uint64_t{a} << 32 | b));
+    return fold(mix64(uint64_t{a} << 32 | b));
   }
   if (p[0] >> 4 == 6 && len >= 40) {
     const uint8_t* a = p + 8;
     const uint8_t* b = p + 24;
     if (std::memcmp(a, b, 16) > 0) std::swap(a, b);
-    uint64_t h = mix(load64(a) ^ 0x9e3779b97f4a7c15ULL);
-    h = mix(h ^ load64(a + 8));
-    h = mix(h ^ load64(b));
-    h = mix(h ^ load64(b + 8));
+    uint64_t h = mix64(load64(a) ^ 0x9e3779b97f4a7c15ULL);
+    h = mix64(h ^ load64(a + 8));
+    h = mix64(h ^ load64(b));
+    h = mix64(h ^ load64(b + 8));
     return fold(h);
   }
   return 0;

@@ -61,7 +61,7 @@ TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
   Namespace ns;
   ASSERT_TRUE(ns.ok());
   const int port = 19000 + getpid() % 1000;
-  std::string live_cmd = ns.exec(mamoriBinary() + " run --interface veth-cap --workers 2 --eve '" + dir +
+  std::string live_cmd = ns.exec(mamoriBinary() + " run --interface veth-cap --workers 2 --stats-interval 1 --eve '" + dir +
                                  "/live.json' --metrics 127.0.0.1:" + std::to_string(port) + " > '" + dir +
                                  "/live.out' 2>&1 & echo $!");
   int pid = std::stoi(run(live_cmd).out);
@@ -104,6 +104,7 @@ TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
     EXPECT_EQ(EveLog::number(*live_stats, counter), EveLog::number(*file_stats, counter)) << counter;
   }
   EXPECT_EQ(live_log.ofType("flow").size(), file_log.ofType("flow").size());
+  EXPECT_GE(live_log.ofType("stats").size(), 3u) << "--stats-interval 1 writes a stats record every second";
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     }
   }
 
+  RuleSetSlot rule_set(signatures);
   size_t n = opt.workers > 0 ? size_t(opt.workers) : std::max(1u, std::thread::hardware_concurrency());
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
@@ -112,7 +113,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     auto p = std::make_unique<WorkerParts>();
     p->worker = std::make_unique<Worker>(int(i), wc, p->queue);
     p->queue.attach(*p->worker);
-    p->detect = std::make_unique<DetectObserver>(signatures, p->queue);
+    p->detect = std::make_unique<DetectObserver>(rule_set, p->queue);
     p->worker->addObserver(p->detect.get());
     workers.push_back(p->worker.get());
     queues.push_back(&p->queue);

@@ -47,6 +47,10 @@ struct Flow {
   uint8_t vlan_count = 0;
   uint8_t timeout_class = 0;
   TcpStream stream[2];
+  // Per-flow state of the worker's FlowObservers, one handle each (0 = none): an observer
+  // keeps its state in its own preallocated pool, so the flow table stays ignorant of it.
+  static constexpr int kObserverSlots = 4;
+  uint32_t observer_state[kObserverSlots] = {};
 
   // FlowTable bookkeeping: intrusive hash chain and per-timeout-class LRU list.
   uint32_t hash_next = kNoFlow;

@@ -23,6 +23,15 @@ class FlowObserver {
   virtual void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) {}
   // The flow is about to be forgotten; its streams were already flushed.
   virtual void onFlowEnd(Flow& flow) {}
+
+  // The worker gives each observer one of Flow::observer_state's slots.
+  void bindSlot(int slot) { slot_ = slot; }
+
+ protected:
+  uint32_t& stateOf(Flow& flow) const { return flow.observer_state[slot_]; }
+
+ private:
+  int slot_ = 0;
 };
 
 class FlowRecordSink {

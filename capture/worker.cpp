@@ -1,6 +1,7 @@
 #include "capture/worker.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace mamori {
 
@@ -11,6 +12,12 @@ constexpr TimeUs kExpiryIntervalUs = 1000000;
 
 Worker::Worker(int id, const Config& config, FlowRecordSink& records)
     : id_(id), decoder_(config.frag), flows_(config.flows, *this), tcp_(config.tcp), records_(records) {}
+
+void Worker::addObserver(FlowObserver* observer) {
+  if (observers_.size() >= Flow::kObserverSlots) throw std::logic_error("too many flow observers for Flow::observer_state");
+  observer->bindSlot(static_cast<int>(observers_.size()));
+  observers_.push_back(observer);
+}
 
 void Worker::process(const RawPacket& raw) {
   ++live_.packets;

@@ -44,8 +44,9 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   Worker& operator=(const Worker&) = delete;
 
   int id() const { return id_; }
-  // Observers are added before the first packet and called in the order added.
-  void addObserver(FlowObserver* observer) { observers_.push_back(observer); }
+  // Observers are added before the first packet and called in the order added; at most
+  // Flow::kObserverSlots of them.
+  void addObserver(FlowObserver* observer);
 
   void process(const RawPacket& raw);
   // Packet time moved on (also with no packet for this worker): expire flows, fragments.

@@ -15,6 +15,7 @@
 #include "apps/output_stage.h"
 #include "apps/pipeline_counters.h"
 #include "apps/rule_loading.h"
+#include "apps/rule_reloader.h"
 #include "apps/run_summary.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
@@ -26,9 +27,14 @@ namespace mamori {
 namespace {
 
 std::atomic<CaptureEngine*> g_engine{nullptr};
+std::atomic<RuleReloader*> g_reloader{nullptr};
 
 extern "C" void onStopSignal(int) {
   if (CaptureEngine* e = g_engine.load()) e->stop();
+}
+
+extern "C" void onReloadSignal(int) {
+  if (RuleReloader* r = g_reloader.load()) r->request();
 }
 
 // Everything one worker owns besides the Worker itself.
@@ -103,6 +109,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   }
 
   RuleSetSlot rule_set(signatures);
+  std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
+  RuleReloader reloader(rule_paths, config, rule_set, signatures->size(), rules_failed);
   size_t n = opt.workers > 0 ? size_t(opt.workers) : std::max(1u, std::thread::hardware_concurrency());
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
@@ -141,8 +149,13 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();
     }
-    t.rules_loaded = signatures->size();
-    t.rules_failed = rules_failed;
+    auto rs = reloader.status();
+    t.rules_loaded = rs.rules_loaded;
+    t.rules_failed = rs.rules_failed;
+    t.rules_version = rs.version;
+    t.rule_reloads_ok = rs.reloads_ok;
+    t.rule_reloads_refused = rs.reloads_refused;
+    t.rule_reload_seconds = rs.last_reload_seconds;
     return t;
   };
   auto uptime = [&] {
@@ -173,13 +186,18 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
 
   std::thread output_thread([&] { output.run(); });
   g_engine.store(&engine);
+  g_reloader.store(&reloader);
   struct sigaction sa {};
   sa.sa_handler = onStopSignal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  struct sigaction hup {};
+  hup.sa_handler = onReloadSignal;
+  sigaction(SIGHUP, &hup, nullptr);
   ReadStatus status = engine.run();
   output_thread.join();
   g_engine.store(nullptr);
+  g_reloader.store(nullptr);
   progress.clear();
 
   TimeUs end_ts = 0;

@@ -80,6 +80,9 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("detect.alert", t.alerts);
   out.emplace_back("detect.rules_loaded", t.rules_loaded);
   out.emplace_back("detect.rules_failed", t.rules_failed);
+  out.emplace_back("detect.rules_version", t.rules_version);
+  out.emplace_back("detect.rule_reloads", t.rule_reloads_ok);
+  out.emplace_back("detect.rule_reloads_refused", t.rule_reloads_refused);
   out.emplace_back("correlate.incidents_opened", t.incidents_opened);
   out.emplace_back("correlate.incidents_closed", t.incidents_closed);
   out.emplace_back("bus.sent", t.bus_sent);
@@ -118,6 +121,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules_loaded));
   add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules_failed));
+  add("mamori_rules_version", "Version of the rule set in use; goes up with each accepted reload", MetricSample::Gauge, double(t.rules_version));
+  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rule_reloads_ok), {{"result", "ok"}});
+  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rule_reloads_refused), {{"result", "refused"}});
+  add("mamori_rule_reload_duration_seconds", "Time the last reload took to parse and compile", MetricSample::Gauge, t.rule_reload_seconds);
   return out;
 }
 

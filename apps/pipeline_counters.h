@@ -22,6 +22,8 @@ struct PipelineTotals {
   uint64_t incidents_open_now = 0;
   uint64_t bus_sent = 0, bus_dropped = 0;
   uint64_t rules_loaded = 0, rules_failed = 0;
+  uint64_t rules_version = 1, rule_reloads_ok = 0, rule_reloads_refused = 0;
+  double rule_reload_seconds = 0;
 };
 
 std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t);

@@ -1,5 +1,6 @@
 #include "tests/integration/eve_log.h"
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -63,6 +64,12 @@ int64_t EveLog::number(const rapidjson::Value& v, const std::string& dotted) {
 std::string EveLog::string(const rapidjson::Value& v, const std::string& dotted) {
   const auto* x = at(v, dotted);
   return (x && x->IsString()) ? x->GetString() : "";
+}
+
+int64_t EveLog::parseTime(const std::string& ts) {
+  std::tm tm{};
+  strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return int64_t(timegm(&tm)) * 1000000 + std::stoll(ts.substr(20, 6));
 }
 
 int runMamori(const std::string& pcap, const std::string& eve_path, const std::string& extra, std::string* output) {

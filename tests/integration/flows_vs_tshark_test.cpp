@@ -6,7 +6,6 @@
 // packets were on different VLANs. The splits are printed.
 #include <gtest/gtest.h>
 
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -47,14 +46,6 @@ std::map<std::string, std::multiset<Conversation>> tsharkConversations(const std
   return out;
 }
 
-int64_t parseEveTime(const std::string& ts) {
-  std::tm tm{};
-  strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  int64_t secs = timegm(&tm);
-  int64_t usec = std::stoll(ts.substr(20, 6));
-  return secs * 1000000 + usec;
-}
-
 struct FlowRow {
   int64_t start, end;
   std::string reason, state, tcp_state, flags_ts;
@@ -92,7 +83,7 @@ TEST_P(FlowsVsTshark, ConversationsMatchAndEverySplitIsDocumented) {
     if (proto != "TCP" && proto != "UDP") continue;
     Conversation c = canonical({EveLog::string(*f, "src_ip"), int(EveLog::number(*f, "src_port"))},
                                {EveLog::string(*f, "dest_ip"), int(EveLog::number(*f, "dest_port"))});
-    FlowRow row{parseEveTime(EveLog::string(*f, "flow.start")), parseEveTime(EveLog::string(*f, "flow.end")),
+    FlowRow row{EveLog::parseTime(EveLog::string(*f, "flow.start")), EveLog::parseTime(EveLog::string(*f, "flow.end")),
                 EveLog::string(*f, "flow.reason"), EveLog::string(*f, "flow.state"), EveLog::string(*f, "tcp.state"),
                 EveLog::string(*f, "tcp.tcp_flags_ts"), f->HasMember("vlan") ? (*f)["vlan"][0].GetInt64() : -1};
     mamori[proto][c].push_back(row);

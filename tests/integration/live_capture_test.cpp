@@ -7,7 +7,9 @@
 
 #include <thread>
 
+
 #include "tests/integration/eve_log.h"
+#include "tests/integration/veth_namespace.h"
 #include "tests/support/test_support.h"
 
 namespace mamori::test {
@@ -17,37 +19,10 @@ namespace {
 // from the file (live, they would not): the test checks that precondition.
 const char* kCapture = "/corpus/ndpi/teams.pcap";
 
-class Namespace {
- public:
-  Namespace() : name_("mamori-live-" + std::to_string(getpid())) {
-    run("ip netns del " + name_ + " 2>/dev/null");
-    ok_ = sh("ip netns add " + name_) && sh(exec("ip link set lo up")) &&
-          // No IPv6 on the pair: router solicitations and DAD would add packets of their own.
-          sh(exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")) &&
-          sh(exec("ip link add veth-cap type veth peer name veth-feed")) &&
-          sh(exec("ip link set veth-cap mtu 9000")) && sh(exec("ip link set veth-feed mtu 9000")) &&
-          sh(exec("ip link set veth-cap up")) && sh(exec("ip link set veth-feed up"));
-  }
-  ~Namespace() { run("ip netns del " + name_ + " 2>/dev/null"); }
-  bool ok() const { return ok_; }
-  std::string exec(const std::string& cmd) const { return "ip netns exec " + name_ + " " + cmd; }
-
- private:
-  static bool sh(const std::string& cmd) {
-    auto r = run(cmd + " 2>&1");
-    if (r.exit_code != 0) std::fprintf(stderr, "failed: %s: %s\n", cmd.c_str(), r.out.c_str());
-    return r.exit_code == 0;
-  }
-  std::string name_;
-  bool ok_ = false;
-};
 
 TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
   MAMORI_REQUIRE_SHARED();
-  if (geteuid() != 0) {
-    if (std::getenv("CI")) FAIL() << "live capture needs root";
-    GTEST_SKIP() << "live capture needs root";
-  }
+  MAMORI_REQUIRE_ROOT();
   const std::string pcap = sharedDir() + kCapture;
   const std::string dir = tempDir();
 
@@ -58,20 +33,12 @@ TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
   ASSERT_NE(file_stats, nullptr);
   ASSERT_EQ(EveLog::number(*file_stats, "stats.flow.timeout"), 0) << "pick a capture without flow timeouts";
 
-  Namespace ns;
+  VethNamespace ns;
   ASSERT_TRUE(ns.ok());
   const int port = 19000 + getpid() % 1000;
-  std::string live_cmd = ns.exec(mamoriBinary() + " run --interface veth-cap --workers 2 --stats-interval 1 --eve '" + dir +
-                                 "/live.json' --metrics 127.0.0.1:" + std::to_string(port) + " > '" + dir +
-                                 "/live.out' 2>&1 & echo $!");
-  int pid = std::stoi(run(live_cmd).out);
-  std::string metrics_url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    up = run(ns.exec("curl -sf " + metrics_url + " >/dev/null")).exit_code == 0;
-  }
-  ASSERT_TRUE(up) << readFile(dir + "/live.out");
+  int pid = ns.startSensor("--workers 2 --stats-interval 1 --eve '" + dir + "/live.json'", dir + "/live.out", port);
+  ASSERT_GT(pid, 0) << readFile(dir + "/live.out");
+  std::string metrics_url = VethNamespace::metricsUrl(port);
 
   auto replay = run(ns.exec("tcpreplay -q -i veth-feed --pps 4000 '" + pcap + "' 2>&1"));
   ASSERT_EQ(replay.exit_code, 0) << replay.out;
@@ -90,10 +57,7 @@ TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
   EXPECT_NE(metrics.out.find("mamori_packets_total " + std::to_string(expected)), std::string::npos)
       << "all replayed packets counted while running:\n" << metrics.out.substr(0, 2000);
 
-  run("kill -INT " + std::to_string(pid));
-  for (int i = 0; i < 100 && run("kill -0 " + std::to_string(pid) + " 2>/dev/null").exit_code == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  VethNamespace::stopSensor(pid);
   EveLog live_log = EveLog::load(dir + "/live.json");
   const auto* live_stats = live_log.lastStats();
   ASSERT_NE(live_stats, nullptr) << readFile(dir + "/live.out");

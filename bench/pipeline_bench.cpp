@@ -5,7 +5,7 @@
 // read:   plain libpcap reading the capture from memory, touching each packet: the
 //         ceiling every other figure is a ratio of. Every mode reads the same way.
 // decode: decode + flow table + TCP reassembly, no detection, no output.
-// full:   the whole pipeline as `mamori run` builds it, with the default (demo) rules,
+// full:   the whole pipeline as `mamori run` builds it, with the default (demo) rules or --rules,
 //         EVE records formatted and written to /dev/null, correlation on.
 // One line of figures per run; bench/run.sh runs each mode in its own process so peak
 // memory is per mode.
@@ -101,11 +101,14 @@ int decodeMode(const std::string& path, int workers, int replays) {
   return 0;
 }
 
-int fullMode(const std::string& path, int workers, int replays) {
+int fullMode(const std::string& path, int workers, int replays, const std::vector<std::string>& rules) {
   bench::MemorySource source(path, replays);
   Config config;
-  ParsedRules parsed = loadRules({defaultRulesPath()}, config);
+  auto load_started = std::chrono::steady_clock::now();
+  ParsedRules parsed = loadRules(rules.empty() ? std::vector<std::string>{defaultRulesPath()} : rules, config);
   auto db = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  fmt::print(stderr, "full: {} rules loaded, {} failed, rule set built in {:.2f} s, resident {:.1f} MB\n", db->size(),
+             parsed.errors.size(), seconds(load_started), peakRssKb() / 1024.0);
   RunOptions opt;
   opt.workers = workers;
   opt.eve = "/dev/null";
@@ -125,12 +128,14 @@ int main(int argc, char** argv) {
   CLI::App app{"mamori pipeline benchmark"};
   std::string pcap, mode = "decode";
   int workers = 1, replays = 10;
+  std::vector<std::string> rules;
   app.add_option("--pcap", pcap)->required();
   app.add_option("--mode", mode)->check(CLI::IsMember({"read", "decode", "full"}));
   app.add_option("--workers", workers)->check(CLI::Range(1, 64));
   app.add_option("--replays", replays)->check(CLI::Range(1, 1000));
+  app.add_option("--rules", rules, "full mode: rule files or folders (default: the default rules)");
   CLI11_PARSE(app, argc, argv);
   if (mode == "read") return readMode(pcap, replays);
   if (mode == "decode") return decodeMode(pcap, workers, replays);
-  return fullMode(pcap, workers, replays);
+  return fullMode(pcap, workers, replays, rules);
 }

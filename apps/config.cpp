@@ -135,6 +135,11 @@ Config Config::load(const std::string& path) {
                           c.live.buffer_mb = static_cast<int>(parseSize(k, scalar(f, k, v)) >> 20);
                         }}});
             }},
+           {"detect", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"cache-dir", [&](const std::string& k, const YAML::Node& v) {
+                                     c.rule_cache_dir = v.IsNull() ? "" : scalar(f, k, v);
+                                   }}});
+            }},
            {"correlate", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"window", [&](const std::string& k, const YAML::Node& v) {
                                      c.correlation_window_us = TimeUs(seconds(f, k, v)) * 1000000;

@@ -24,6 +24,8 @@ struct Config {
   LiveOptions live;
   TimeUs correlation_window_us = 15 * 60 * 1000000LL;
   double stats_interval_s = 0;  // 0: a stats record only at the end
+  // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
+  std::string rule_cache_dir = "/var/cache/mamori";
 
   // Loads and validates `path`; an empty path gives the defaults.
   static Config load(const std::string& path);

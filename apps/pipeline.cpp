@@ -58,7 +58,8 @@ int runPipeline(const RunOptions& opt) {
   std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
   ParsedRules parsed = loadRules(rule_paths, config);
   size_t rules_parsed = parsed.rules.size();
-  auto signatures = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  HsDatabaseCache cache(config.rule_cache_dir);
+  auto signatures = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
   for (size_t i = 0; i < parsed.errors.size() && i < 20; ++i) {
     fmt::print(stderr, "mamori: rule not loaded: {}\n", parsed.errors[i].toString());
   }

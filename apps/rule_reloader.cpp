@@ -40,7 +40,8 @@ void RuleReloader::reload() {
   fmt::print(stderr, "mamori: reloading rules\n");
   ParsedRules parsed = loadRules(paths_, config_);
   size_t parsed_ok = parsed.rules.size();
-  auto database = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  HsDatabaseCache cache(config_.rule_cache_dir);
+  auto database = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   last_seconds_.store(seconds);
   if (!database || !parsed.errors.empty()) {

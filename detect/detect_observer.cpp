@@ -1,19 +1,97 @@
 #include "detect/detect_observer.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace mamori {
+namespace {
+
+// Suricata's `established`: for TCP the three-way handshake, which a flow picked up
+// midstream never had (its state says established, but no SYN went either way).
+bool handshakeDone(const Flow& flow) {
+  if (flow.key.proto != static_cast<uint8_t>(IpProto::Tcp)) return flow.established();
+  return flow.established() && (flow.tcp_flags[0] & tcpflag::Syn) && (flow.tcp_flags[1] & tcpflag::Syn);
+}
+
+}  // namespace
 
 DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink)
-    : rules_(rules), version_(rules.version()), inspector_(std::make_unique<PacketInspector>(rules.current())), sink_(sink) {}
+    : rules_(rules), version_(rules.version()), sink_(sink) {
+  window_.reserve(kMaxStreamLookback + kStreamPiece);
+  useRuleSet();
+}
+
+// Once per reload, not per packet: a new scratch and state layout for the new database.
+void DetectObserver::useRuleSet() {
+  inspector_ = std::make_unique<PacketInspector>(rules_.current());
+  const SignatureDatabase& db = inspector_->database();
+  flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
+}
+
+FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reached) {
+  FlowContext context{flow.flow_id,
+                     dir == Direction::ToServer,
+                     handshakeDone(flow),
+                     {flow.pkts[0], flow.pkts[1]},
+                     {flow.bytes[0], flow.bytes[1]},
+                     &flow_state_,
+                     &stateOf(flow),
+                     flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)};
+  for (int d = 0; d < 2; ++d) {
+    uint64_t delivered = flow.stream[d].next_offset;
+    if (d == static_cast<int>(dir)) delivered = std::max(delivered, reached);
+    context.stream_size[d] = delivered + 1;
+  }
+  return context;
+}
 
 void DetectObserver::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
   if (rules_.version() != version_) {
-    // Once per reload, not per packet: a new scratch for the new database.
     version_ = rules_.version();
-    inspector_ = std::make_unique<PacketInspector>(rules_.current());
+    useRuleSet();
   }
+  packet_ = pkt;
+  packet_.l3 = packet_.payload = nullptr;
+  packet_.l3_len = packet_.payload_len = 0;
+  packet_flow_ = flow.flow_id;
+  packet_valid_ = true;
   uint64_t before = inspector_->counters().alerts;
-  inspector_->inspect(pkt, flow.flow_id, dir == Direction::ToServer, sink_);
+  const int d = static_cast<int>(dir);
+  inspector_->inspect(pkt, contextOf(flow, dir, flow.stream[d].next_offset + pkt.payload_len), sink_);
   if (inspector_->counters().alerts != before) flow.alerted = true;
 }
+
+void DetectObserver::onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {
+  if (!packet_valid_ || packet_flow_ != flow.flow_id) return;
+  const int d = static_cast<int>(dir);
+  const FlowContext context = contextOf(flow, dir, offset + len);
+  uint64_t* record = flow_state_.tailCapacity() ? flow_state_.obtain(stateOf(flow), flow.flow_id) : nullptr;
+  uint64_t before = inspector_->counters().alerts;
+  while (len > 0) {
+    const size_t piece = std::min(len, kStreamPiece);
+    const size_t kept = record ? flow_state_.tailLength(record, d) : 0;
+    window_.assign(record ? flow_state_.tail(record, d) : data, record ? flow_state_.tail(record, d) + kept : data);
+    window_.insert(window_.end(), data, data + piece);
+    inspector_->inspectStream(packet_, context, window_.data(), window_.size(), offset - kept, kept, sink_);
+    if (record) {
+      const size_t keep = std::min(window_.size(), flow_state_.tailCapacity());
+      std::memcpy(flow_state_.tail(record, d), window_.data() + window_.size() - keep, keep);
+      flow_state_.setTailLength(record, d, static_cast<uint32_t>(keep));
+    }
+    data += piece;
+    offset += piece;
+    len -= piece;
+  }
+  if (inspector_->counters().alerts != before) flow.alerted = true;
+}
+
+// Bytes on either side of a hole are not one content: start the lookback afresh.
+void DetectObserver::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t) {
+  if (uint64_t* record = flow_state_.find(stateOf(flow), flow.flow_id)) {
+    flow_state_.setTailLength(record, static_cast<int>(dir), 0);
+  }
+}
+
+void DetectObserver::onFlowEnd(Flow& flow) { flow_state_.release(stateOf(flow), flow.flow_id); }
 
 }  // namespace mamori

@@ -1,10 +1,15 @@
 #pragma once
-// DetectObserver: the detect stage as a worker plug-in. Consumes each packet of a flow,
-// produces alerts into the worker's AlertSink and marks the flow as alerted. Follows the
-// RuleSetSlot: a reloaded rule set takes over between two packets.
+// DetectObserver: the detect stage as a worker plug-in. Consumes each packet of a flow
+// and the flow's reassembled TCP stream, produces alerts into the worker's AlertSink and
+// marks the flow as alerted. Keeps the flows' flowbits / flowints and the last stream
+// bytes per direction in its own FlowStatePool, reached through the flow's observer slot
+// and released when the flow ends. Follows the RuleSetSlot: a reloaded rule set takes
+// over between two packets.
 #include <memory>
+#include <vector>
 
 #include "capture/flow_observer.h"
+#include "detect/flow_state_pool.h"
 #include "detect/packet_inspector.h"
 #include "detect/rule_set_slot.h"
 
@@ -12,17 +17,38 @@ namespace mamori {
 
 class DetectObserver final : public FlowObserver {
  public:
+  // Flows that can hold flowbits / flowints / stream lookback at once, per worker.
+  static constexpr size_t kFlowStateRecords = 1 << 16;
+  // Stream bytes kept per direction: contents up to this long are seen across segments.
+  static constexpr size_t kMaxStreamLookback = 256;
+  // Stream data is inspected in pieces of at most this size (one scratch buffer).
+  static constexpr size_t kStreamPiece = 64 * 1024;
+
   DetectObserver(const RuleSetSlot& rules, AlertSink& sink);
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
+  void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
+  void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
+  void onFlowEnd(Flow& flow) override;
   const DetectCounters& counters() const { return inspector_->counters(); }
   uint64_t ruleSetVersion() const { return version_; }
 
  private:
+  void useRuleSet();
+  // `reached`: how far the stream of direction `dir` got with the data at hand.
+  FlowContext contextOf(Flow& flow, Direction dir, uint64_t reached);
+
   const RuleSetSlot& rules_;
   uint64_t version_;
   std::unique_ptr<PacketInspector> inspector_;
+  FlowStatePool flow_state_{kFlowStateRecords};
   AlertSink& sink_;
+  // The packet being processed, without its data pointers: stream data it delivers is
+  // attributed to it. Stream data of another flow (flushed when a flow ends) has none.
+  DecodedPacket packet_;
+  uint64_t packet_flow_ = 0;
+  bool packet_valid_ = false;
+  std::vector<uint8_t> window_;  // lookback + one piece of new stream data
 };
 
 }  // namespace mamori

@@ -3,14 +3,17 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <span>
 #include <stdexcept>
 
-#include "detect/content_search.h"
+#include "detect/header_verifier.h"
 
 namespace mamori {
 namespace {
 
-bool headerMatches(const Rule& rule, const DecodedPacket& pkt) {
+constexpr size_t kThresholdEntries = 1 << 14;
+
+bool addressesMatch(const Rule& rule, const DecodedPacket& pkt) {
   if (!rule.protocol.matches(pkt.ip_version, pkt.proto)) return false;
   if (rule.source.matches(pkt.src) && rule.source_ports.matches(pkt.sport) &&
       rule.destination.matches(pkt.dst) && rule.destination_ports.matches(pkt.dport)) {
@@ -21,13 +24,51 @@ bool headerMatches(const Rule& rule, const DecodedPacket& pkt) {
          rule.destination_ports.matches(pkt.sport);
 }
 
+bool counterMatches(const std::optional<FlowCounterTest>& t, const uint64_t (&counts)[2]) {
+  if (!t) return true;
+  switch (t->side) {
+    case FlowCounterTest::Side::ToServer: return t->test.matches(counts[0]);
+    case FlowCounterTest::Side::ToClient: return t->test.matches(counts[1]);
+    case FlowCounterTest::Side::Either: return t->test.matches(counts[0]) || t->test.matches(counts[1]);
+  }
+  return false;
+}
+
+bool streamSizeMatches(const std::optional<StreamSizeTest>& t, const DecodedPacket& pkt, const uint64_t (&size)[2]) {
+  if (!t) return true;
+  if (pkt.proto != 6) return false;
+  const bool client = t->test.matches(size[0]), server = t->test.matches(size[1]);
+  switch (t->side) {
+    case StreamSizeTest::Side::Server: return server;
+    case StreamSizeTest::Side::Client: return client;
+    case StreamSizeTest::Side::Both: return client && server;
+    case StreamSizeTest::Side::Either: return client || server;
+  }
+  return false;
+}
+
+bool flowMatches(const FlowTests& f, const DecodedPacket& pkt, const FlowContext& flow) {
+  if (f.to_server && !flow.to_server) return false;
+  if (f.to_client && flow.to_server) return false;
+  if (f.established && !flow.established) return false;
+  if (f.not_established && flow.established) return false;
+  if (f.only_frag && !pkt.reassembled) return false;
+  if (f.no_frag && pkt.reassembled) return false;
+  return counterMatches(f.packets, flow.packets) && counterMatches(f.bytes, flow.bytes) &&
+         streamSizeMatches(f.stream_size, pkt, flow.stream_size);
+}
+
 }  // namespace
 
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
-    : database_(std::move(database)) {
-  if (database_->patterns() &&
-      hs_alloc_scratch(database_->patterns(), &scratch_) != HS_SUCCESS) {
-    throw std::runtime_error("cannot allocate Hyperscan scratch space");
+    : database_(std::move(database)),
+      payload_(database_->maxRegexCaptures(), database_->maxVariables()),
+      thresholds_(database_->thresholdCount() ? kThresholdEntries : 0) {
+  // One scratch, grown to serve both databases.
+  for (const hs_database* patterns : {database_->packetPatterns(), database_->streamPatterns()}) {
+    if (patterns && hs_alloc_scratch(patterns, &scratch_) != HS_SUCCESS) {
+      throw std::runtime_error("cannot allocate Hyperscan scratch space");
+    }
   }
   // Detection does not block (IDS): every alert reports the packet as let through.
   alert_.action = "allowed";
@@ -44,47 +85,176 @@ int PacketInspector::onPatternMatch(unsigned int id, unsigned long long, unsigne
   return 0;
 }
 
-bool PacketInspector::verify(const Signature& signature, const DecodedPacket& pkt) const {
-  if (!headerMatches(signature.rule, pkt)) return false;
-  if (signature.needs_payload && pkt.payload_len == 0) return false;
-  for (const PreparedContent& c : signature.contents) {
-    if (containsBytes(pkt.payload, pkt.payload_len, c.bytes, c.nocase) == c.negated) return false;
+void PacketInspector::scan(const hs_database* patterns, const InspectedBuffer& buffer) {
+  if (!patterns || buffer.length == 0) return;
+  counters_.bytes_scanned += buffer.length;
+  hs_error_t rc = hs_scan(patterns, reinterpret_cast<const char*>(buffer.data), static_cast<unsigned>(buffer.length),
+                          0, scratch_, &PacketInspector::onPatternMatch, this);
+  if (rc != HS_SUCCESS) ++counters_.scan_errors;
+}
+
+bool PacketInspector::flowbitsMatch(const Signature& s, const uint64_t* record) const {
+  for (size_t i = 0; i < s.rule.flowbits.size(); ++i) {
+    const FlowbitOp& op = s.rule.flowbits[i];
+    const bool want = op.cmd == FlowbitOp::Cmd::IsSet;
+    if (!want && op.cmd != FlowbitOp::Cmd::IsNotSet) continue;
+    size_t hits = 0;
+    for (uint32_t id : s.flowbit_ids[i]) hits += FlowStatePool::bit(record, id) == want;
+    if (op.any ? hits == 0 : hits != s.flowbit_ids[i].size()) return false;
   }
   return true;
 }
 
-void PacketInspector::inspect(const DecodedPacket& pkt, uint64_t flow_id, bool to_server,
-                              AlertSink& sink) {
+// In rule order, as Suricata runs them: a modification takes effect for the tests after it.
+bool PacketInspector::applyFlowints(const Signature& s, const FlowContext& flow) {
+  if (s.rule.flowints.empty()) return true;
+  const FlowStatePool* pool = flow.pool;
+  const uint64_t* record = pool && flow.state_handle ? pool->find(*flow.state_handle, flow.flow_id) : nullptr;
+  for (size_t i = 0; i < s.rule.flowints.size(); ++i) {
+    const FlowintOp& op = s.rule.flowints[i];
+    const auto [id, operand_id] = s.flowint_ids[i];
+    const bool is_set = pool && pool->intSet(record, id);
+    int64_t operand = op.value;
+    if (operand_id >= 0) {
+      if (!pool || !pool->intSet(record, operand_id)) return false;
+      operand = pool->intValue(record, operand_id);
+    }
+    if (op.modifies()) {
+      if (!pool || !flow.state_handle) return false;
+      uint64_t* writable = flow.pool->obtain(*flow.state_handle, flow.flow_id);
+      if (!writable) return false;
+      record = writable;
+      int64_t current = is_set ? pool->intValue(record, id) : 0;
+      int64_t result = op.cmd == FlowintOp::Cmd::Assign ? operand
+                       : op.cmd == FlowintOp::Cmd::Add  ? current + operand
+                                                        : current - operand;
+      flow.pool->setInt(writable, id, result);
+      continue;
+    }
+    if (op.cmd == FlowintOp::Cmd::IsSet || op.cmd == FlowintOp::Cmd::NotSet) {
+      if (is_set != (op.cmd == FlowintOp::Cmd::IsSet)) return false;
+      continue;
+    }
+    if (!is_set) return false;
+    const int64_t v = pool->intValue(record, id);
+    bool ok = false;
+    switch (op.cmd) {
+      case FlowintOp::Cmd::Eq: ok = v == operand; break;
+      case FlowintOp::Cmd::Ne: ok = v != operand; break;
+      case FlowintOp::Cmd::Lt: ok = v < operand; break;
+      case FlowintOp::Cmd::Le: ok = v <= operand; break;
+      case FlowintOp::Cmd::Gt: ok = v > operand; break;
+      case FlowintOp::Cmd::Ge: ok = v >= operand; break;
+      default: break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void PacketInspector::applyFlowbits(const Signature& s, const FlowContext& flow) {
+  if (!s.writes_flow_state || !flow.pool || !flow.state_handle) return;
+  uint64_t* record = nullptr;
+  for (size_t i = 0; i < s.rule.flowbits.size(); ++i) {
+    const FlowbitOp::Cmd cmd = s.rule.flowbits[i].cmd;
+    if (cmd == FlowbitOp::Cmd::IsSet || cmd == FlowbitOp::Cmd::IsNotSet) continue;
+    if (!record) record = flow.pool->obtain(*flow.state_handle, flow.flow_id);
+    if (!record) return;
+    for (uint32_t id : s.flowbit_ids[i]) {
+      bool on = cmd == FlowbitOp::Cmd::Set || (cmd == FlowbitOp::Cmd::Toggle && !FlowStatePool::bit(record, id));
+      flow.pool->setBit(record, id, on);
+    }
+  }
+}
+
+bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
+                             const InspectedBuffer& buffer) {
+  const Rule& rule = s.rule;
+  if (!addressesMatch(rule, pkt)) return false;
+  if (s.needs_payload && buffer.length == 0) return false;
+  if (!headerTestsMatch(rule.header, pkt)) return false;
+  if (!flowMatches(rule.flow, pkt, flow)) return false;
+  if (!rule.flowbits.empty()) {
+    const uint64_t* record = flow.pool && flow.state_handle ? flow.pool->find(*flow.state_handle, flow.flow_id) : nullptr;
+    if (!flowbitsMatch(s, record)) return false;
+  }
+  if (!payload_.matches(rule.payload, buffer.data, buffer.length, buffer.stream_offset)) return false;
+  // On the stream, a match that lies wholly in bytes inspected before already alerted.
+  if (buffer.stream && payload_.matchEnd() <= buffer.fresh_from &&
+      payload_.matches(rule.payload, buffer.data, buffer.fresh_from, buffer.stream_offset)) {
+    return false;
+  }
+  for (const HeaderBufferMatch& h : rule.header_buffers) {
+    const uint8_t* data = nullptr;
+    size_t length = 0;
+    if (!headerBuffer(pkt, h.buffer, data, length) || !payload_.matches(h.matches, data, length)) return false;
+  }
+  if (!applyFlowints(s, flow)) return false;
+  applyFlowbits(s, flow);
+  return true;
+}
+
+bool PacketInspector::thresholdAllows(const Signature& s, const DecodedPacket& pkt, uint64_t flow_id) {
+  if (s.threshold_id < 0) return true;
+  const uint32_t key = static_cast<uint32_t>(s.threshold_id) * 2;
+  // Both are counted on every match, as Suricata does; either may hold the alert back.
+  bool allowed = !s.rule.detection_filter || thresholds_.allow(*s.rule.detection_filter, true, key + 1, pkt, flow_id);
+  if (s.rule.threshold) allowed = thresholds_.allow(*s.rule.threshold, false, key, pkt, flow_id) && allowed;
+  return allowed;
+}
+
+void PacketInspector::inspect(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {
   if (pkt.ip_version == 0) return;
   ++counters_.packets_inspected;
+  detect(pkt, flow, {pkt.payload, pkt.payload_len, false, 0, 0}, sink);
+}
+
+void PacketInspector::inspectStream(const DecodedPacket& pkt, const FlowContext& flow, const uint8_t* data,
+                                    size_t length, uint64_t stream_offset, size_t fresh_from, AlertSink& sink) {
+  detect(pkt, flow, {data, length, true, stream_offset, fresh_from}, sink);
+}
+
+void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, const InspectedBuffer& buffer,
+                             AlertSink& sink) {
   candidates_.clear();
   matched_.clear();
 
-  if (scratch_ && pkt.payload_len > 0) {
-    counters_.bytes_scanned += pkt.payload_len;
-    hs_error_t rc = hs_scan(database_->patterns(), reinterpret_cast<const char*>(pkt.payload),
-                            pkt.payload_len, 0, scratch_, &PacketInspector::onPatternMatch, this);
-    if (rc != HS_SUCCESS) ++counters_.scan_errors;
-  }
+  // Stream signatures see a TCP flow's payload on its stream only; the others on packets.
+  const bool stream_elsewhere = !buffer.stream && flow.stream_inspected && pkt.proto == 6;
+  if (!buffer.stream) scan(database_->packetPatterns(), buffer);
+  if (buffer.stream || !stream_elsewhere) scan(database_->streamPatterns(), buffer);
   const std::vector<uint32_t>& unprefiltered = database_->unprefiltered(pkt.proto);
-  counters_.candidates += candidates_.size() + unprefiltered.size();
+  const std::span<const uint32_t> by_source = database_->addressIndexed().rulesFor(pkt.src);
+  const std::span<const uint32_t> by_destination = database_->addressIndexed().rulesFor(pkt.dst);
+  counters_.candidates += candidates_.size() + unprefiltered.size() + by_source.size() + by_destination.size();
 
   bool pass = false;
-  auto check = [&](uint32_t index) {
-    const Signature& s = database_->signature(index);
-    if (!verify(s, pkt)) return;
-    if (s.rule.action == RuleAction::Pass) pass = true;
-    matched_.push_back(index);
-  };
-  for (uint32_t index : candidates_) check(index);
-  for (uint32_t index : unprefiltered) check(index);
+  // Rules that write flow state go first, so that rules reading it on this packet see
+  // the writes, as Suricata orders flowbits setters before their readers.
+  for (bool writers : {true, false}) {
+    auto check = [&](uint32_t index) {
+      const Signature& s = database_->signature(index);
+      if (s.writes_flow_state != writers) return;
+      if (buffer.stream ? !s.stream : s.stream && stream_elsewhere) return;
+      if (!verify(s, pkt, flow, buffer)) return;
+      if (s.rule.action == RuleAction::Pass) pass = true;
+      if (!s.rule.noalert && thresholdAllows(s, pkt, flow.flow_id)) matched_.push_back(index);
+    };
+    for (uint32_t index : candidates_) check(index);
+    for (uint32_t index : unprefiltered) check(index);
+    for (uint32_t index : by_source) check(index);
+    for (uint32_t index : by_destination) {
+      // A rule listing both addresses is checked once.
+      if (std::find(by_source.begin(), by_source.end(), index) == by_source.end()) check(index);
+    }
+  }
   // A matching pass rule silences the packet. Suricata extends this to the rest of the
   // flow; that needs flow state and comes with it.
   if (pass || matched_.empty()) return;
 
   std::sort(matched_.begin(), matched_.end());
   alert_.ts = pkt.ts;
-  alert_.flow_id = flow_id;
+  alert_.flow_id = flow.flow_id;
   alert_.src_ip = pkt.src;
   alert_.dest_ip = pkt.dst;
   alert_.src_port = pkt.sport;
@@ -93,7 +263,7 @@ void PacketInspector::inspect(const DecodedPacket& pkt, uint64_t flow_id, bool t
   alert_.vlan[0] = pkt.vlan[0];
   alert_.vlan[1] = pkt.vlan[1];
   alert_.vlan_count = pkt.vlan_count;
-  alert_.to_server = to_server;
+  alert_.to_server = flow.to_server;
   for (uint32_t index : matched_) {
     const Rule& rule = database_->signature(index).rule;
     alert_.gid = rule.gid;

@@ -1,10 +1,13 @@
 #pragma once
 // The runtime side of detection, one per worker thread: runs a packet's payload through
-// the shared SignatureDatabase and verifies the candidates. Allocates nothing per packet:
-// the Hyperscan scratch, candidate lists and the Alert are made once and reused.
+// the shared SignatureDatabase and verifies the candidates completely (header, flow,
+// flowbits, payload chain, flowints), then applies thresholds. Allocates nothing per
+// packet: the Hyperscan scratch, regex match data, candidate lists and the Alert are
+// made once and reused.
 //
-// Consumes: DecodedPacket (+ its flow id and direction). Produces: Alerts to an AlertSink,
-// at most one per rule per packet, in rule-load order.
+// Consumes: DecodedPacket + what is known of its flow (FlowContext). Produces: Alerts to
+// an AlertSink, at most one per rule per packet, in rule-load order; flowbits and
+// flowints in the flow's record of a FlowStatePool.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,11 +15,33 @@
 #include "capture/packet.h"
 #include "detect/alert.h"
 #include "detect/detect_counters.h"
+#include "detect/flow_state_pool.h"
+#include "detect/payload_verifier.h"
 #include "detect/signature_database.h"
+#include "detect/threshold_table.h"
 
+struct hs_database;
 struct hs_scratch;
 
 namespace mamori {
+
+struct FlowContext {
+  uint64_t flow_id = 0;
+  bool to_server = true;
+  bool established = false;  // TCP: three-way handshake seen; others: packets both ways
+  uint64_t packets[2] = {0, 0};  // so far, this packet included; [0] to server
+  uint64_t bytes[2] = {0, 0};
+  // Where the flow's flowbits / flowints live; without them those rules see every
+  // variable unset and their writes are dropped.
+  FlowStatePool* pool = nullptr;
+  uint32_t* state_handle = nullptr;
+  // The flow's TCP payload reaches inspectStream as the reassembled stream, so stream
+  // signatures skip its packets.
+  bool stream_inspected = false;
+  // TCP: how far each side's sequence numbers went, as stream_size counts (bytes
+  // including this packet's, + 1 for the SYN); [0] the client's.
+  uint64_t stream_size[2] = {0, 0};
+};
 
 class PacketInspector {
  public:
@@ -26,17 +51,40 @@ class PacketInspector {
   PacketInspector(const PacketInspector&) = delete;
   PacketInspector& operator=(const PacketInspector&) = delete;
 
-  void inspect(const DecodedPacket& pkt, uint64_t flow_id, bool to_server, AlertSink& sink);
+  void inspect(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink);
+  // Stream signatures on reassembled TCP data of one direction: data[0] is at
+  // `stream_offset` in the stream, and data[0 .. fresh_from) was inspected before (kept
+  // so that a content split across segments is seen whole); `pkt` is the packet that
+  // delivered the data, for header keywords and the alert.
+  void inspectStream(const DecodedPacket& pkt, const FlowContext& flow, const uint8_t* data, size_t length,
+                     uint64_t stream_offset, size_t fresh_from, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
+  const SignatureDatabase& database() const { return *database_; }
 
  private:
+  struct InspectedBuffer {
+    const uint8_t* data;
+    size_t length;
+    bool stream;
+    uint64_t stream_offset;
+    size_t fresh_from;
+  };
+  void detect(const DecodedPacket& pkt, const FlowContext& flow, const InspectedBuffer& buffer, AlertSink& sink);
+  void scan(const hs_database* patterns, const InspectedBuffer& buffer);
   static int onPatternMatch(unsigned int id, unsigned long long from, unsigned long long to,
                             unsigned int flags, void* context);
-  bool verify(const Signature& signature, const DecodedPacket& pkt) const;
+  bool verify(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow,
+              const InspectedBuffer& buffer);
+  bool flowbitsMatch(const Signature& signature, const uint64_t* record) const;
+  bool applyFlowints(const Signature& signature, const FlowContext& flow);
+  void applyFlowbits(const Signature& signature, const FlowContext& flow);
+  bool thresholdAllows(const Signature& signature, const DecodedPacket& pkt, uint64_t flow_id);
 
   std::shared_ptr<const SignatureDatabase> database_;
   hs_scratch* scratch_ = nullptr;
+  PayloadVerifier payload_;
+  ThresholdTable thresholds_;
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
   Alert alert_;

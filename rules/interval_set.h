@@ -37,6 +37,17 @@ class IntervalSet {
     normalize();
   }
 
+  // How many values the set holds, saturating at kMax.
+  T size() const {
+    T total = 0;
+    for (const Range& r : ranges_) {
+      T span = static_cast<T>(r.hi - r.lo);
+      if (span == kMax || total > static_cast<T>(kMax - span - 1)) return kMax;
+      total = static_cast<T>(total + span + 1);
+    }
+    return total;
+  }
+
   IntervalSet complement() const {
     IntervalSet out;
     T next = T{0};

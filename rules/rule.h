@@ -4,11 +4,15 @@
 // nothing about Hyperscan or packets beyond addresses, ports and protocol numbers.
 #include <bitset>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "rules/address_matcher.h"
 #include "rules/port_matcher.h"
+#include "rules/rule_regex.h"
 
 namespace mamori {
 
@@ -33,10 +37,195 @@ struct RuleProtocol {
   }
 };
 
+// A number a keyword takes either as written or from a byte_extract / byte_math
+// variable of the same rule, read when the rule is verified.
+struct RuleValue {
+  int64_t value = 0;
+  int variable = -1;  // index into Rule::variables; -1: the literal `value`
+};
+
+// Suricata's integer comparisons ("5", "<5", ">=5", "!5", "3-7", "3<>7"); ranges exclude
+// their ends, as Suricata's do.
+struct NumericTest {
+  enum class Op : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Range };
+  Op op = Op::Eq;
+  uint64_t a = 0, b = 0;
+
+  bool matches(uint64_t v) const {
+    switch (op) {
+      case Op::Eq: return v == a;
+      case Op::Ne: return v != a;
+      case Op::Lt: return v < a;
+      case Op::Le: return v <= a;
+      case Op::Gt: return v > a;
+      case Op::Ge: return v >= a;
+      case Op::Range: return v > a && v < b;
+    }
+    return false;
+  }
+};
+
 struct ContentMatch {
   std::string bytes;     // after |hex| and escape decoding
   bool nocase = false;
   bool negated = false;  // content:!"..." : the rule needs it absent
+  bool has_offset = false, has_depth = false, has_distance = false, has_within = false;
+  RuleValue offset, depth, distance, within;
+  bool startswith = false, endswith = false;
+  bool fast_pattern = false, fast_pattern_only = false;
+  // fast_pattern:offset,length: only that slice goes to the prefilter.
+  uint32_t chop_offset = 0, chop_length = 0;
+
+  // distance / within place it after the previous payload match, not from the start.
+  bool relative() const { return has_distance || has_within; }
+};
+
+struct PcreMatch {
+  std::shared_ptr<const RuleRegex> regex;
+  bool negated = false;
+  bool relative = false;  // R: from the end of the previous payload match
+};
+
+enum class ByteEndian : uint8_t { Big, Little };
+
+// How byte_* read a number: `bytes` raw bytes in `endian`, or `bytes` characters of
+// text in base `base` (10, 16, 8) when `string` is set.
+struct ByteReader {
+  uint8_t bytes = 1;
+  bool string = false;
+  uint8_t base = 10;
+  ByteEndian endian = ByteEndian::Big;
+  uint32_t bitmask = 0;  // 0: none
+  RuleValue offset;
+  bool relative = false;
+};
+
+struct ByteTest {
+  enum class Op : uint8_t { Lt, Gt, Eq, Le, Ge, And, Xor };
+  ByteReader reader;
+  Op op = Op::Eq;
+  bool negated = false;
+  RuleValue value;
+};
+
+struct ByteJump {
+  ByteReader reader;
+  uint32_t multiplier = 1;
+  bool align = false, from_beginning = false, from_end = false;
+  int32_t post_offset = 0;
+};
+
+struct ByteExtract {
+  ByteReader reader;
+  uint32_t multiplier = 1;
+  uint8_t align = 0;  // 0, 2 or 4
+  int variable = 0;   // index into Rule::variables
+};
+
+struct ByteMath {
+  enum class Op : uint8_t { Add, Sub, Mul, Div, Shl, Shr };
+  ByteReader reader;
+  Op op = Op::Add;
+  RuleValue rvalue;
+  int variable = 0;  // result
+};
+
+struct IsDataAt {
+  RuleValue position;
+  bool relative = false;
+  bool negated = false;
+};
+
+// Payload keywords in rule order: each relative one continues from where the one before
+// it matched, so they are verified as one chain.
+using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt>;
+
+// Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
+// following payload keywords at, each header with its options / extension headers.
+enum class HeaderBuffer : uint8_t { Ipv4, Ipv6, Tcp, Udp, Icmpv4, Icmpv6 };
+
+struct HeaderBufferMatch {
+  HeaderBuffer buffer;
+  std::vector<PayloadMatch> matches;  // a chain of its own, as Rule::payload
+};
+
+// tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may
+// be set too; Any: at least one of `flags`; Not: none of `flags`.
+struct FlagTest {
+  enum class Mode : uint8_t { Exact, Plus, Any, Not };
+  Mode mode = Mode::Exact;
+  uint8_t flags = 0;
+  uint8_t ignored = 0;
+
+  bool matches(uint8_t v) const {
+    v &= static_cast<uint8_t>(~ignored);
+    switch (mode) {
+      case Mode::Exact: return v == flags;
+      case Mode::Plus: return (v & flags) == flags;
+      case Mode::Any: return (v & flags) != 0;
+      case Mode::Not: return (v & flags) == 0;
+    }
+    return false;
+  }
+};
+
+// Keywords on the packet headers, checked before any payload work.
+struct HeaderTests {
+  std::optional<NumericTest> ttl, ip_proto, itype, icode, icmp_id, icmp_seq, seq, ack, window,
+      dsize, fragoffset;
+  std::optional<FlagTest> flags;
+  std::optional<FlagTest> fragbits;  // bits: 0x01 reserved, 0x02 more fragments, 0x04 don't fragment
+  bool sameip = false;
+};
+
+// flow.pkts / flow.bytes: the flow's counters so far, in one direction or either.
+struct FlowCounterTest {
+  enum class Side : uint8_t { ToServer, ToClient, Either };
+  Side side = Side::Either;
+  NumericTest test;
+};
+
+// stream_size: how far a TCP stream's sequence numbers went (bytes + 1 for the SYN),
+// of the server's or the client's side, both or either.
+struct StreamSizeTest {
+  enum class Side : uint8_t { Server, Client, Both, Either };
+  Side side = Side::Either;
+  NumericTest test;
+};
+
+struct FlowTests {
+  bool established = false, not_established = false, stateless = false;
+  bool to_server = false, to_client = false;
+  bool only_stream = false, no_stream = false, only_frag = false, no_frag = false;
+  std::optional<FlowCounterTest> packets, bytes;
+  std::optional<StreamSizeTest> stream_size;
+};
+
+struct FlowbitOp {
+  enum class Cmd : uint8_t { Set, IsSet, IsNotSet, Unset, Toggle };
+  Cmd cmd = Cmd::Set;
+  std::vector<std::string> names;
+  bool any = false;  // names joined by '|': one of them is enough (isset / isnotset)
+};
+
+struct FlowintOp {
+  enum class Cmd : uint8_t { Assign, Add, Sub, Eq, Ne, Lt, Le, Gt, Ge, IsSet, NotSet };
+  Cmd cmd = Cmd::Assign;
+  std::string name;
+  int64_t value = 0;
+  std::string value_name;  // the operand is another flowint when set
+
+  bool modifies() const { return cmd == Cmd::Assign || cmd == Cmd::Add || cmd == Cmd::Sub; }
+};
+
+// threshold / detection_filter.
+struct Threshold {
+  enum class Type : uint8_t { Limit, Threshold, Both };
+  enum class Track : uint8_t { BySrc, ByDst, ByRule, ByBoth, ByFlow };
+  Type type = Type::Threshold;
+  Track track = Track::BySrc;
+  uint32_t count = 1;
+  uint32_t seconds = 1;
 };
 
 struct Rule {
@@ -54,7 +243,16 @@ struct Rule {
   std::vector<std::string> references;  // "url,example.com/x", kept as written
   std::vector<std::string> metadata;    // each metadata option's text, as written
 
-  std::vector<ContentMatch> contents;  // in rule order
+  std::vector<PayloadMatch> payload;     // in rule order
+  std::vector<HeaderBufferMatch> header_buffers;
+  std::vector<std::string> variables;    // byte_extract / byte_math results, by index
+  HeaderTests header;
+  FlowTests flow;
+  std::vector<FlowbitOp> flowbits;
+  std::vector<FlowintOp> flowints;
+  std::optional<Threshold> threshold;         // suppresses alerts after matching
+  std::optional<Threshold> detection_filter;  // alerts only past a rate
+  bool noalert = false;  // noalert, or flowbits:noalert: state changes only
 
   std::string file;  // where the rule came from, for messages
   uint32_t line = 0;

@@ -5,7 +5,8 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
+
+#include "rules/keyword_support.h"
 
 namespace mamori {
 
@@ -18,28 +19,14 @@ struct RuleParser::LineSegment {
 
 namespace {
 
-bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+using namespace keywords;
 
 std::string_view trimRight(std::string_view s) {
   while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
-// A failure at an offset of the logical rule text.
-struct ParseFailure {
-  size_t offset = 0;
-  std::string reason;
-};
-
 // ---- options: keyword[:value]; ----
-
-struct RawOption {
-  std::string_view name;
-  std::string_view value;  // trimmed
-  size_t name_offset = 0;
-  size_t value_offset = 0;
-  bool has_value = false;
-};
 
 // Splits the text between '(' and the final ')'. A value runs to the first ';' not
 // escaped by '\'; quotes do not protect ';', as in Suricata.
@@ -79,224 +66,15 @@ bool splitOptions(std::string_view text, size_t base, std::vector<RawOption>& ou
   }
 }
 
-bool parseUint32(std::string_view text, uint32_t& out) {
-  if (text.empty() || text.size() > 10) return false;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value > UINT32_MAX) return false;
-  out = static_cast<uint32_t>(value);
-  return true;
-}
-
-// True when the character after `text` would be escaped: an odd run of '\' ends it.
-bool endsEscaped(std::string_view text) {
-  size_t run = 0;
-  while (run < text.size() && text[text.size() - 1 - run] == '\\') ++run;
-  return run % 2 == 1;
-}
-
-// Strips the quotes of a "..." value (quotes are optional, as Suricata allows for msg)
-// and undoes \" \; \\ \: ; any other backslash stays as written, since ET's messages hold
-// text like "(c \windows)".
-bool unquoteText(std::string_view value, size_t offset, std::string& out, ParseFailure& failure) {
-  if (!value.empty() && value.front() == '"') {
-    if (value.size() < 2 || value.back() != '"' || endsEscaped(value.substr(0, value.size() - 1))) {
-      failure = {offset, "missing closing '\"'"};
-      return false;
-    }
-    value = value.substr(1, value.size() - 2);
-  }
-  out.clear();
-  for (size_t i = 0; i < value.size(); ++i) {
-    char c = value[i];
-    if (c == '\\' && i + 1 < value.size() &&
-        (value[i + 1] == '"' || value[i + 1] == ';' || value[i + 1] == '\\' || value[i + 1] == ':')) {
-      out.push_back(value[++i]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return true;
-}
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// content:[!]"text|48 45 58|text" with escapes \" \; \\ \: outside the hex blocks.
-bool parseContent(std::string_view value, size_t offset, ContentMatch& out, ParseFailure& failure) {
-  size_t pos = 0;
-  if (pos < value.size() && value[pos] == '!') {
-    out.negated = true;
-    ++pos;
-    while (pos < value.size() && isSpace(value[pos])) ++pos;
-  }
-  if (pos >= value.size() || value[pos] != '"') {
-    failure = {offset + pos, "content needs a quoted string"};
-    return false;
-  }
-  size_t open = pos++;
-  bool hex = false, closed = false;
-  int high_nibble = -1;
-  for (; pos < value.size(); ++pos) {
-    char c = value[pos];
-    if (hex) {
-      if (c == '"') {
-        failure = {offset + pos, "unterminated hex block in content"};
-        return false;
-      }
-      if (c == '|') {
-        if (high_nibble >= 0) {
-          failure = {offset + pos, "odd number of hex digits in content"};
-          return false;
-        }
-        hex = false;
-      } else if (int d = hexDigit(c); d >= 0) {
-        if (high_nibble < 0) {
-          high_nibble = d;
-        } else {
-          out.bytes.push_back(static_cast<char>(high_nibble << 4 | d));
-          high_nibble = -1;
-        }
-      } else if (!isSpace(c)) {
-        failure = {offset + pos, "invalid character '" + std::string(1, c) + "' in hex block"};
-        return false;
-      }
-    } else if (c == '|') {
-      hex = true;
-    } else if (c == '\\') {
-      char next = pos + 1 < value.size() ? value[pos + 1] : '\0';
-      if (next != '"' && next != ';' && next != '\\' && next != ':') {
-        failure = {offset + pos, "invalid escape in content (only \\\" \\; \\\\ \\: are allowed)"};
-        return false;
-      }
-      out.bytes.push_back(next);
-      ++pos;
-    } else if (c == '"') {
-      closed = true;
-      ++pos;
-      break;
-    } else {
-      out.bytes.push_back(c);
-    }
-  }
-  if (hex) {
-    failure = {offset + pos, "unterminated hex block in content"};
-    return false;
-  }
-  if (!closed) {
-    failure = {offset + open, "missing closing '\"'"};
-    return false;
-  }
-  if (pos != value.size()) {
-    failure = {offset + pos, "unexpected text after content string"};
-    return false;
-  }
-  if (out.bytes.empty()) {
-    failure = {offset + open, "empty content"};
-    return false;
-  }
-  return true;
-}
-
-// ---- keyword handlers: adding a keyword is one function and one table row ----
-
-struct OptionContext {
-  Rule& rule;
-  const ClassificationTable& classes;
-  bool explicit_priority = false;
-  ParseFailure failure;
-
-  bool fail(size_t offset, std::string reason) {
-    failure = {offset, std::move(reason)};
-    return false;
-  }
-};
-
-enum class ValueRule : uint8_t { Required, Forbidden };
-
-struct KeywordSpec {
-  ValueRule value;
-  bool (*apply)(OptionContext&, const RawOption&);
-};
-
-bool applyMsg(OptionContext& ctx, const RawOption& o) {
-  return unquoteText(o.value, o.value_offset, ctx.rule.msg, ctx.failure);
-}
-
-bool applyNumber(OptionContext& ctx, const RawOption& o, uint32_t& field) {
-  if (!parseUint32(o.value, field)) {
-    return ctx.fail(o.value_offset, "invalid " + std::string(o.name) + " '" + std::string(o.value) + "'");
-  }
-  return true;
-}
-
-bool applySid(OptionContext& ctx, const RawOption& o) {
-  if (!applyNumber(ctx, o, ctx.rule.sid)) return false;
-  return ctx.rule.sid != 0 || ctx.fail(o.value_offset, "sid must not be 0");
-}
-
-bool applyRev(OptionContext& ctx, const RawOption& o) { return applyNumber(ctx, o, ctx.rule.rev); }
-bool applyGid(OptionContext& ctx, const RawOption& o) { return applyNumber(ctx, o, ctx.rule.gid); }
-
-bool applyPriority(OptionContext& ctx, const RawOption& o) {
-  uint32_t priority = 0;
-  if (!parseUint32(o.value, priority) || priority < 1 || priority > 255) {
-    return ctx.fail(o.value_offset, "invalid priority '" + std::string(o.value) + "' (1..255)");
-  }
-  ctx.rule.priority = static_cast<int>(priority);
-  ctx.explicit_priority = true;
-  return true;
-}
-
-bool applyClasstype(OptionContext& ctx, const RawOption& o) {
-  const Classification* c = ctx.classes.find(o.value);
-  if (!c) return ctx.fail(o.value_offset, "unknown classtype '" + std::string(o.value) + "'");
-  ctx.rule.classtype = c->name;
-  ctx.rule.category = c->description;
-  if (!ctx.explicit_priority) ctx.rule.priority = c->priority;
-  return true;
-}
-
-bool applyReference(OptionContext& ctx, const RawOption& o) {
-  ctx.rule.references.emplace_back(o.value);
-  return true;
-}
-
-bool applyMetadata(OptionContext& ctx, const RawOption& o) {
-  ctx.rule.metadata.emplace_back(o.value);
-  return true;
-}
-
-bool applyContent(OptionContext& ctx, const RawOption& o) {
-  ContentMatch content;
-  if (!parseContent(o.value, o.value_offset, content, ctx.failure)) return false;
-  ctx.rule.contents.push_back(std::move(content));
-  return true;
-}
-
-bool applyNocase(OptionContext& ctx, const RawOption& o) {
-  if (ctx.rule.contents.empty()) return ctx.fail(o.name_offset, "'nocase' needs a preceding 'content'");
-  ctx.rule.contents.back().nocase = true;
-  return true;
-}
-
-const std::unordered_map<std::string_view, KeywordSpec>& keywords() {
-  static const std::unordered_map<std::string_view, KeywordSpec> table = {
-      {"msg", {ValueRule::Required, applyMsg}},
-      {"sid", {ValueRule::Required, applySid}},
-      {"rev", {ValueRule::Required, applyRev}},
-      {"gid", {ValueRule::Required, applyGid}},
-      {"priority", {ValueRule::Required, applyPriority}},
-      {"classtype", {ValueRule::Required, applyClasstype}},
-      {"reference", {ValueRule::Required, applyReference}},
-      {"metadata", {ValueRule::Required, applyMetadata}},
-      {"content", {ValueRule::Required, applyContent}},
-      {"nocase", {ValueRule::Forbidden, applyNocase}},
-  };
+const KeywordTable& keywordTable() {
+  static const KeywordTable table = [] {
+    KeywordTable t;
+    addInfoKeywords(t);
+    addPayloadKeywords(t);
+    addPacketKeywords(t);
+    addFlowKeywords(t);
+    return t;
+  }();
   return table;
 }
 
@@ -492,10 +270,17 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     return fail(header[6].offset + expression_error.offset, expression_error.reason);
   }
 
+  // App-layer keywords first: such a rule is refused for needing the app layer wherever
+  // the keyword stands, so that reason (not a later one) counts it.
+  for (const RawOption& o : options) {
+    if (std::string_view buffer = appLayerKeyword(o.name); !buffer.empty()) {
+      return fail(o.name_offset, "needs the app layer (" + std::string(buffer) + ")");
+    }
+  }
   OptionContext ctx{rule, classes_, false, {}};
   for (const RawOption& o : options) {
-    auto it = keywords().find(o.name);
-    if (it == keywords().end()) return fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "'");
+    auto it = keywordTable().find(o.name);
+    if (it == keywordTable().end()) return fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "'");
     const KeywordSpec& spec = it->second;
     if (spec.value == ValueRule::Required && (!o.has_value || o.value.empty())) {
       return fail(o.name_offset, "'" + std::string(o.name) + "' needs a value");

@@ -44,6 +44,22 @@ struct TestPacket {
     pkt.payload = reinterpret_cast<const uint8_t*>(payload.data());
     pkt.payload_len = static_cast<uint32_t>(payload.size());
   }
+
+  // Gives the packet real header bytes: an IPv4 header with `fragment_field` (flags and
+  // offset) and an 8-byte transport header whose last four bytes are `transport_tail`
+  // (the ICMP identifier and sequence number), followed by the payload.
+  void withHeaders(uint16_t fragment_field, uint32_t transport_tail = 0) {
+    frame.assign(28, 0);
+    frame[0] = 0x45;
+    frame[6] = static_cast<uint8_t>(fragment_field >> 8);
+    frame[7] = static_cast<uint8_t>(fragment_field);
+    for (int i = 0; i < 4; ++i) frame[24 + i] = static_cast<uint8_t>(transport_tail >> (24 - 8 * i));
+    frame.insert(frame.end(), payload.begin(), payload.end());
+    pkt.l3 = frame.data();
+    pkt.l3_len = static_cast<uint32_t>(frame.size());
+    pkt.payload = frame.data() + 28;
+  }
+  std::vector<uint8_t> frame;
 };
 
 class PacketInspectorTest : public ::testing::Test {
@@ -58,13 +74,21 @@ class PacketInspectorTest : public ::testing::Test {
     for (const RuleError& e : errors) ADD_FAILURE() << e.toString();
     ASSERT_NE(db_, nullptr);
     inspector_ = std::make_unique<PacketInspector>(db_);
+    pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);
   }
 
+  // One packet of flow 42; its flowbits / flowints persist between calls.
   std::vector<uint32_t> run(const TestPacket& p, bool to_server = true) {
     sink_.alerts.clear();
-    inspector_->inspect(p.pkt, 42, to_server, sink_);
+    FlowContext flow{42, to_server, established_, {packets_, 0}, {0, 0}, &pool_, &handle_};
+    inspector_->inspect(p.pkt, flow, sink_);
     return sink_.sids();
   }
+
+  FlowStatePool pool_{8};
+  uint32_t handle_ = 0;
+  bool established_ = true;
+  uint64_t packets_ = 1;
 
   std::shared_ptr<const SignatureDatabase> db_;
   std::unique_ptr<PacketInspector> inspector_;
@@ -209,7 +233,7 @@ TEST_F(PacketInspectorTest, PriorityOverridesClasstypeSeverity) {
 TEST_F(PacketInspectorTest, NonIpPacketsAreSkipped) {
   load("alert ip any any -> any any (sid:1;)");
   DecodedPacket arp;
-  inspector_->inspect(arp, 0, true, sink_);
+  inspector_->inspect(arp, FlowContext{0, true}, sink_);
   EXPECT_TRUE(sink_.alerts.empty());
   EXPECT_EQ(inspector_->counters().packets_inspected, 0u);
 }
@@ -219,11 +243,12 @@ TEST(SignatureDatabaseTest, EmptyRuleSetInspectsNothing) {
   auto db = SignatureDatabase::build({}, errors);
   ASSERT_NE(db, nullptr);
   EXPECT_TRUE(errors.empty());
-  EXPECT_EQ(db->patterns(), nullptr);
+  EXPECT_EQ(db->packetPatterns(), nullptr);
+  EXPECT_EQ(db->streamPatterns(), nullptr);
   PacketInspector inspector(db);
   CollectingSink sink;
   TestPacket p("1.1.1.1", 1, "2.2.2.2", 2, "payload");
-  inspector.inspect(p.pkt, 1, true, sink);
+  inspector.inspect(p.pkt, FlowContext{1, true}, sink);
   EXPECT_TRUE(sink.alerts.empty());
 }
 
@@ -236,10 +261,257 @@ TEST(SignatureDatabaseTest, SharedBetweenInspectors) {
   PacketInspector a(db), b(db);
   CollectingSink sa, sb;
   TestPacket p("1.1.1.1", 1, "2.2.2.2", 2, "a shared thing");
-  a.inspect(p.pkt, 1, true, sa);
-  b.inspect(p.pkt, 1, true, sb);
+  a.inspect(p.pkt, FlowContext{1, true}, sa);
+  b.inspect(p.pkt, FlowContext{1, true}, sb);
   EXPECT_EQ(sa.alerts.size(), 1u);
   EXPECT_EQ(sb.alerts.size(), 1u);
+}
+
+// ---- the payload chain, with Suricata's semantics ----
+
+class DetectionEngineTest : public PacketInspectorTest {
+ protected:
+  Sids on(std::string payload, bool to_server = true) {
+    return run(TestPacket("10.0.0.1", 40000, "10.0.0.2", 80, std::move(payload)), to_server);
+  }
+};
+
+TEST_F(DetectionEngineTest, RelativeContentRetriesTheEarlierOneAtItsNextOccurrence) {
+  load("alert tcp any any -> any any (content:\"a\"; content:\"b\"; distance:0; within:1; sid:1;)");
+  EXPECT_EQ(on("a x ab"), Sids{1});
+  EXPECT_EQ(on("a x a x"), Sids{});
+  EXPECT_EQ(on("ba"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, DepthCountsFromOffset) {
+  load("alert tcp any any -> any any (content:\"GET\"; depth:3; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"x\"; offset:2; depth:1; sid:2;)\n");
+  EXPECT_EQ(on("GET /"), Sids{1});
+  EXPECT_EQ(on(" GET /"), Sids{});
+  EXPECT_EQ(on("abx"), Sids{2});
+  EXPECT_EQ(on("axbx"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, StartsWithAndEndsWith) {
+  load("alert tcp any any -> any any (content:\"ab\"; startswith; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"yz\"; endswith; sid:2;)\n");
+  EXPECT_EQ(on("abc"), Sids{1});
+  EXPECT_EQ(on("cab"), Sids{});
+  EXPECT_EQ(on("yzayz"), Sids{2});
+  EXPECT_EQ(on("yzx"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, NegatedRelativeContentRetriesToo) {
+  load("alert tcp any any -> any any (content:\"user\"; content:!\"root\"; distance:1; within:4; sid:1;)");
+  EXPECT_EQ(on("user root"), Sids{});
+  EXPECT_EQ(on("user admin"), Sids{1});
+  EXPECT_EQ(on("user root user bob"), Sids{1});
+}
+
+TEST_F(DetectionEngineTest, NocaseAndNegativeDistance) {
+  load("alert tcp any any -> any any (content:\"WORLD\"; nocase; content:\"hello\"; distance:-11; within:5; sid:1;)");
+  EXPECT_EQ(on("hello world"), Sids{1});
+  EXPECT_EQ(on("hellx world"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, RelativePcreAnchorsAfterThePreviousMatch) {
+  load("alert tcp any any -> any any (content:\"id=\"; pcre:\"/^[0-9]{3}\\b/R\"; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"get\"; pcre:!\"/evil/i\"; sid:2;)\n");
+  EXPECT_EQ(on("id=123 "), Sids{1});
+  EXPECT_EQ(on("id=12a id=456 "), Sids{1});
+  EXPECT_EQ(on("id=12a"), Sids{});
+  EXPECT_EQ(on("get good"), Sids{2});
+  EXPECT_EQ(on("get EVIL"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, ByteKeywords) {
+  load("alert tcp any any -> any any (byte_jump:2,0; content:\"xyz\"; within:3; sid:1;)\n"
+       "alert tcp any any -> any any (byte_test:2,=,4,0; sid:2;)\n"
+       "alert tcp any any -> any any (byte_test:2,>,4,0; sid:3;)\n"
+       "alert tcp any any -> any any (byte_extract:2,0,len; content:\"xyz\"; distance:len; within:3; sid:4;)\n"
+       "alert tcp any any -> any any (byte_math:bytes 2, offset 0, oper +, rvalue 2, result six; "
+       "isdataat:six; isdataat:!9; sid:5;)\n"
+       "alert tcp any any -> any any (byte_test:2,!&,0xfff0,0; byte_test:1,=,0x41,0,relative,bitmask 0xff; sid:6;)\n");
+  EXPECT_EQ(on(std::string("\x00\x04" "ABCDxyz", 9)), (Sids{1, 2, 4, 5}));
+  EXPECT_EQ(on(std::string("\x00\x05" "ABCDxyz", 9)), (Sids{3, 5}));
+}
+
+TEST_F(DetectionEngineTest, ByteKeywordsReadText) {
+  load("alert tcp any any -> any any (content:\"len=\"; byte_test:4,=,12,0,relative,string,dec; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"len=\"; byte_jump:4,0,relative,string,hex; content:\"!\"; within:1; sid:2;)\n");
+  EXPECT_EQ(on("len=0012;ab!"), Sids{1});
+  EXPECT_EQ(on("len=0002ab!"), Sids{2});
+  EXPECT_EQ(on("len=zz"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, IsDataAt) {
+  load("alert tcp any any -> any any (content:\"ab\"; isdataat:2,relative; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"ab\"; isdataat:!1,relative; sid:2;)\n");
+  EXPECT_EQ(on("abcd"), Sids{1});
+  EXPECT_EQ(on("abc"), Sids{});
+  EXPECT_EQ(on("xab"), Sids{2});
+}
+
+TEST_F(DetectionEngineTest, FastPatternChoiceDoesNotChangeWhatMatches) {
+  load("alert tcp any any -> any any (content:\"a-longer-string\"; content:\"ab\"; fast_pattern; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:2,2; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"zz\"; fast_pattern:only; sid:3;)\n"
+       "alert tcp any any -> any any (content:!\"nope\"; sid:4;)\n");
+  EXPECT_EQ(on("a-longer-string ab"), (Sids{1, 4}));
+  EXPECT_EQ(on("ab only"), Sids{4});
+  EXPECT_EQ(on("abcdef"), (Sids{2, 4}));
+  EXPECT_EQ(on("cd"), Sids{4});
+  EXPECT_EQ(on("zz nope"), Sids{3});
+}
+
+// ---- header keywords ----
+
+TEST_F(DetectionEngineTest, TcpHeaderKeywords) {
+  load("alert tcp any any -> any any (flags:S; sid:1;)\n"
+       "alert tcp any any -> any any (flags:A+; seq:100; ack:7; window:>1000; sid:2;)\n"
+       "alert ip any any -> any any (ttl:<5; ip_proto:6; sid:3;)\n"
+       "alert tcp any any -> any any (dsize:3; sid:4;)\n"
+       "alert ip any any -> any any (sameip; sid:5;)\n");
+  TestPacket syn("10.0.0.1", 1, "10.0.0.2", 2, "");
+  syn.pkt.tcp_flags = tcpflag::Syn;
+  syn.pkt.ttl = 64;
+  EXPECT_EQ(run(syn), Sids{1});
+  TestPacket data("10.0.0.1", 1, "10.0.0.2", 2, "abc");
+  data.pkt.tcp_flags = tcpflag::Ack | tcpflag::Psh;
+  data.pkt.tcp_seq = 100;
+  data.pkt.tcp_ack = 7;
+  data.pkt.tcp_window = 2000;
+  data.pkt.ttl = 3;
+  EXPECT_EQ(run(data), (Sids{2, 3, 4}));
+  TestPacket self("10.0.0.1", 1, "10.0.0.1", 2, "x", 17);
+  self.pkt.ttl = 64;
+  EXPECT_EQ(run(self), Sids{5});
+}
+
+TEST_F(DetectionEngineTest, IcmpAndFragmentKeywords) {
+  load("alert icmp any any -> any any (itype:8; icode:0; icmp_id:513; icmp_seq:3; sid:1;)\n"
+       "alert icmp any any -> any any (itype:>8; sid:2;)\n"
+       "alert ip any any -> any any (fragbits:D; sid:3;)\n"
+       "alert ip any any -> any any (fragbits:+M; fragoffset:>0; sid:4;)\n");
+  TestPacket echo("10.0.0.1", 0, "10.0.0.2", 0, "ping", 1);
+  echo.pkt.icmp_type = 8;
+  echo.pkt.icmp_id = 513;
+  echo.withHeaders(0x4000, 0x02010003);  // don't fragment; id 513, seq 3
+  EXPECT_EQ(run(echo), (Sids{1, 3}));
+  TestPacket fragment("10.0.0.1", 0, "10.0.0.2", 0, "frag", 17);
+  fragment.withHeaders(0x2000 | 185);  // more fragments, offset 185
+  EXPECT_EQ(run(fragment), Sids{4});
+  TestPacket unreachable("10.0.0.1", 0, "10.0.0.2", 0, "", 1);
+  unreachable.pkt.icmp_type = 11;
+  EXPECT_EQ(run(unreachable), Sids{2});
+}
+
+TEST_F(DetectionEngineTest, HeaderBuffers) {
+  load("alert ip any any -> any any (ipv4.hdr; content:\"|40 00|\"; offset:6; depth:2; sid:1;)\n"
+       "alert icmp any any -> any any (icmpv4.hdr; content:\"|00 03|\"; offset:6; depth:2; pkt_data; content:\"ping\"; sid:2;)\n"
+       "alert udp any any -> any any (udp.hdr; content:\"x\"; sid:3;)\n");
+  TestPacket echo("10.0.0.1", 0, "10.0.0.2", 0, "ping", 1);
+  echo.pkt.icmp_type = 8;
+  echo.withHeaders(0x4000, 0x02010003);
+  EXPECT_EQ(run(echo), (Sids{1, 2}));
+  TestPacket bare("10.0.0.1", 0, "10.0.0.2", 0, "ping", 1);  // no header bytes known
+  EXPECT_EQ(run(bare), Sids{});
+}
+
+TEST_F(DetectionEngineTest, AddressListRulesAreFoundByAddress) {
+  load("alert ip $HOME_NET any -> [198.51.100.7,203.0.113.0/24] any (sid:1;)\n"
+       "alert ip [198.51.100.0/30,2001:db8::1] any -> any any (sid:2;)\n"
+       "alert ip [198.51.100.7] any <> [198.51.100.7] any (sid:3;)\n"
+       "alert tcp [203.0.113.9] any -> any 80 (flags:S; sid:4;)\n");
+  EXPECT_EQ(run(TestPacket("10.0.0.1", 1, "198.51.100.7", 2, "")), Sids{1});
+  EXPECT_EQ(run(TestPacket("10.0.0.1", 1, "203.0.113.200", 2, "")), Sids{1});
+  EXPECT_EQ(run(TestPacket("10.0.0.1", 1, "198.51.100.8", 2, "")), Sids{});
+  EXPECT_EQ(run(TestPacket("198.51.100.2", 1, "8.8.8.8", 2, "")), Sids{2});
+  EXPECT_EQ(run(TestPacket("2001:db8::1", 1, "2001:db8::2", 2, "")), Sids{2});
+  EXPECT_EQ(run(TestPacket("198.51.100.7", 1, "198.51.100.7", 2, "")), Sids{3});  // once, though listed twice
+  TestPacket syn("203.0.113.9", 1, "10.0.0.1", 80, "");
+  syn.pkt.tcp_flags = tcpflag::Syn;
+  EXPECT_EQ(run(syn), Sids{4});
+}
+
+// ---- flow state ----
+
+TEST_F(DetectionEngineTest, FlowDirectionAndEstablished) {
+  load("alert tcp any any -> any any (flow:to_server,established; content:\"q\"; sid:1;)\n"
+       "alert tcp any any -> any any (flow:from_server; content:\"q\"; sid:2;)\n"
+       "alert tcp any any -> any any (flow:not_established; content:\"q\"; sid:3;)\n"
+       "alert tcp any any -> any any (flow.pkts:toserver,>=3; content:\"q\"; sid:4;)\n");
+  EXPECT_EQ(on("q", true), Sids{1});
+  EXPECT_EQ(on("q", false), Sids{2});
+  established_ = false;
+  packets_ = 3;
+  EXPECT_EQ(on("q", true), (Sids{3, 4}));
+}
+
+TEST_F(DetectionEngineTest, FlowbitsCarryStateAcrossPacketsAndSettersRunFirst) {
+  load("alert tcp any any -> any any (content:\"PASS\"; flowbits:isset,other|login; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"USER\"; flowbits:set,login; flowbits:noalert; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"QUIT\"; flowbits:unset,login; sid:3;)\n"
+       "alert tcp any any -> any any (content:\"PASS\"; flowbits:isnotset,login; sid:4;)\n"
+       "alert tcp any any -> any any (content:\"T\"; flowbits:toggle,t; noalert; sid:5;)\n"
+       "alert tcp any any -> any any (content:\"?\"; flowbits:isset,t&login; sid:6;)\n");
+  EXPECT_EQ(on("PASS"), Sids{4});
+  EXPECT_EQ(on("USER PASS"), Sids{2});  // the setter runs first although loaded second
+  EXPECT_EQ(on("PASS"), Sids{2});
+  EXPECT_EQ(on("T ?"), Sids{6});
+  EXPECT_EQ(on("T ?"), Sids{});
+  EXPECT_EQ(on("QUIT"), Sids{3});
+  EXPECT_EQ(on("PASS"), Sids{4});
+  EXPECT_EQ(pool_.inUse(), 1u);
+}
+
+TEST(FlowStatePoolTest, RecordsAreBoundedReusedAndNeverMisread) {
+  FlowStatePool pool(1);
+  pool.configure(70, 1, 8);
+  uint32_t a = 0, b = 0;
+  uint64_t* record = pool.obtain(a, 1);
+  ASSERT_NE(record, nullptr);
+  pool.setBit(record, 69, true);
+  EXPECT_TRUE(FlowStatePool::bit(pool.find(a, 1), 69));
+  EXPECT_EQ(pool.obtain(b, 2), nullptr);  // full: counted, not grown
+  EXPECT_EQ(pool.exhausted(), 1u);
+  EXPECT_EQ(pool.find(a, 2), nullptr);    // another flow's handle never reads this record
+  pool.release(a, 1);
+  EXPECT_EQ(a, 0u);
+  uint64_t* reused = pool.obtain(b, 2);
+  ASSERT_NE(reused, nullptr);
+  EXPECT_FALSE(FlowStatePool::bit(reused, 69));  // handed out zeroed
+  pool.configure(1, 0, 0);                        // a new rule set forgets everything
+  EXPECT_EQ(pool.find(b, 2), nullptr);
+}
+
+TEST_F(DetectionEngineTest, FlowintCountsInRuleOrder) {
+  load("alert tcp any any -> any any (content:\"x\"; flowint:n,+,1; flowint:n,>,2; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"reset\"; flowint:n,=,0; noalert; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"y\"; flowint:n,notset; sid:3;)\n");
+  EXPECT_EQ(on("y"), Sids{3});
+  EXPECT_EQ(on("x"), Sids{});
+  EXPECT_EQ(on("x"), Sids{});
+  EXPECT_EQ(on("x"), Sids{1});
+  EXPECT_EQ(on("x y"), Sids{1});
+  EXPECT_EQ(on("reset"), Sids{});
+  EXPECT_EQ(on("x"), Sids{});
+}
+
+TEST_F(DetectionEngineTest, ThresholdsAndDetectionFilter) {
+  load("alert tcp any any -> any any (content:\"L\"; threshold:type limit, track by_src, count 2, seconds 60; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"T\"; threshold:type threshold, track by_dst, count 2, seconds 60; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"B\"; threshold:type both, track by_rule, count 3, seconds 60; sid:3;)\n"
+       "alert tcp any any -> any any (content:\"D\"; detection_filter:track by_src, count 2, seconds 60; sid:4;)\n");
+  std::vector<Sids> seen;
+  for (int i = 0; i < 5; ++i) seen.push_back(on("LTBD"));
+  EXPECT_EQ(seen, (std::vector<Sids>{{1}, {1, 2}, {3, 4}, {2, 4}, {4}}));
+  // A new window starts the count again.
+  TestPacket later("10.0.0.1", 40000, "10.0.0.2", 80, "L");
+  later.pkt.ts += 61'000'000;
+  EXPECT_EQ(run(later), Sids{1});
+  // by_src: another source has its own count.
+  EXPECT_EQ(run(TestPacket("10.0.0.9", 40000, "10.0.0.2", 80, "D")), Sids{});
 }
 
 }  // namespace

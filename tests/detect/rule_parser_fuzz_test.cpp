@@ -20,10 +20,20 @@ const std::vector<std::string> kSeeds = {
     "drop icmp any any -> any any (msg:\"ping\"; priority:1; gid:3; sid:6;)",
     "alert ip [$HOME_NET,![1.2.3.4-1.2.3.9]] any -> !$EXTERNAL_NET ![80,443] (sid:7; content:\"x\";)",
     "pass http any any -> any any (content:\"abc\"; sid:8;)",
+    "alert tcp any any -> any 80 (flow:established,to_server; content:\"GET\"; depth:3; content:\"/a\"; "
+    "distance:1; within:10; fast_pattern:0,2; pcre:\"/^[a-z]+\\d{2,}/Ri\"; isdataat:!5,relative; sid:9;)",
+    "alert tcp any any -> any any (content:\"ab\"; byte_extract:2,0,len,relative,little; byte_test:2,>,len,0; "
+    "byte_jump:2,len,relative,align,post_offset -1; byte_math:bytes 1, offset 0, oper +, rvalue len, result r; "
+    "content:\"c\"; distance:r; within:2; endswith; sid:10;)",
+    "alert icmp any any -> any any (itype:8; icode:<2; icmp_seq:>0; ttl:1-64; dsize:>10; fragbits:!D; "
+    "threshold:type limit, track by_src, count 1, seconds 60; sid:11;)",
+    "alert tcp any any -> any any (flags:S+,12; seq:0; window:!0; flowbits:set,a&b; flowbits:isnotset,c|d; "
+    "flowint:n,+,1; flowint:n,>,3; detection_filter:track by_dst, count 2, seconds 5; noalert; sid:12;)",
 };
 
 const std::string kAlphabet =
-    "alert tcp udp icmp ip any -> <> !$[],:;()\"|\\/#-.0123456789abcdefABCDEFxsidmgcontentnocase \t\n\r";
+    "alert tcp udp icmp ip any -> <> !$[],:;()\"|\\/#-.0123456789abcdefABCDEFxsidmgcontentnocase \t\n\r"
+    "<>=&^*+RiUpcreflowbitsbyte_testdistancewithin";
 
 void checkErrors(const ParsedRules& out, const std::string& text) {
   for (const RuleError& e : out.errors) {
@@ -88,6 +98,9 @@ TEST(RuleParserFuzzTest, MutatedRulesNeverCrashAndWhatLoadsInspects) {
   auto db = SignatureDatabase::build(std::move(loaded), errors);
   ASSERT_NE(db, nullptr);
   PacketInspector inspector(db);
+  FlowStatePool pool(4);
+  pool.configure(db->flowbitCount(), db->flowintCount(), 0);
+  uint32_t handles[4] = {};
   struct CountingSink : AlertSink {
     size_t n = 0;
     void onAlert(const Alert&) override { ++n; }
@@ -106,7 +119,10 @@ TEST(RuleParserFuzzTest, MutatedRulesNeverCrashAndWhatLoadsInspects) {
     pkt.dport = static_cast<uint16_t>(rng() % 1100);
     pkt.payload = reinterpret_cast<const uint8_t*>(payload.data());
     pkt.payload_len = static_cast<uint32_t>(payload.size());
-    inspector.inspect(pkt, i, true, sink);
+    // A few flows, so that flowbits and flowints carry over between packets.
+    uint32_t& handle = handles[i % 4];
+    FlowContext flow{static_cast<uint64_t>(i % 4), i % 2 == 0, i % 3 != 0, {static_cast<uint64_t>(i), 0}, {0, 0}, &pool, &handle};
+    inspector.inspect(pkt, flow, sink);
   }
   EXPECT_EQ(inspector.counters().packets_inspected, 2000u);
   EXPECT_EQ(inspector.counters().alerts, sink.n);

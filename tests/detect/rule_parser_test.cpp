@@ -23,6 +23,10 @@ Rule parseOk(const std::string& text) {
   return rule ? std::move(*rule) : Rule{};
 }
 
+const ContentMatch& content(const Rule& rule, size_t index) {
+  return std::get<ContentMatch>(rule.payload.at(index));
+}
+
 RuleError parseFails(const std::string& text) {
   RuleParser parser;
   RuleError error;
@@ -117,18 +121,18 @@ TEST(RuleParserTest, ContentHexEscapesNocaseNegation) {
   Rule r = parseOk(
       "alert tcp any any -> any any (content:\"GET |20 2f|a\\\"b\\;c\\\\d\\:e\"; nocase; "
       "content:!\"|00|\"; content:\"|41 42|\"; content:\"x|7C|y\"; sid:5;)");
-  ASSERT_EQ(r.contents.size(), 4u);
-  EXPECT_EQ(r.contents[0].bytes, "GET  /a\"b;c\\d:e");
-  EXPECT_TRUE(r.contents[0].nocase);
-  EXPECT_FALSE(r.contents[0].negated);
-  EXPECT_EQ(r.contents[1].bytes, std::string(1, '\0'));
-  EXPECT_TRUE(r.contents[1].negated);
-  EXPECT_FALSE(r.contents[1].nocase);
-  EXPECT_EQ(r.contents[2].bytes, "AB");
-  EXPECT_EQ(r.contents[3].bytes, "x|y");
+  ASSERT_EQ(r.payload.size(), 4u);
+  EXPECT_EQ(content(r, 0).bytes, "GET  /a\"b;c\\d:e");
+  EXPECT_TRUE(content(r, 0).nocase);
+  EXPECT_FALSE(content(r, 0).negated);
+  EXPECT_EQ(content(r, 1).bytes, std::string(1, '\0'));
+  EXPECT_TRUE(content(r, 1).negated);
+  EXPECT_FALSE(content(r, 1).nocase);
+  EXPECT_EQ(content(r, 2).bytes, "AB");
+  EXPECT_EQ(content(r, 3).bytes, "x|y");
   Rule spaced = parseOk("alert tcp any any -> any any (content: ! \"abc\"; content:\"|de AD  be ef|\"; sid:6;)");
-  EXPECT_TRUE(spaced.contents[0].negated);
-  EXPECT_EQ(spaced.contents[1].bytes, "\xde\xad\xbe\xef");
+  EXPECT_TRUE(content(spaced, 0).negated);
+  EXPECT_EQ(content(spaced, 1).bytes, "\xde\xad\xbe\xef");
 }
 
 TEST(RuleParserTest, MsgKeepsUnknownEscapes) {
@@ -140,22 +144,22 @@ TEST(RuleParserTest, MsgKeepsUnknownEscapes) {
 TEST(RuleParserTest, LastOptionWithoutSemicolonAndParenthesesInValues) {
   Rule r = parseOk("alert tcp any any -> any any (msg:\"a (b) c\"; content:\"x)y\"; sid:77)");
   EXPECT_EQ(r.msg, "a (b) c");
-  EXPECT_EQ(r.contents[0].bytes, "x)y");
+  EXPECT_EQ(content(r, 0).bytes, "x)y");
   EXPECT_EQ(r.sid, 77u);
 }
 
 TEST(RuleParserTest, UnsupportedKeywordNamesItAndItsColumn) {
   //                 1         2         3         4         5
   //        12345678901234567890123456789012345678901234567890123456
-  std::string text = "alert tcp any any -> any any (msg:\"x\"; flow:established; sid:42;)";
+  std::string text = "alert tcp any any -> any any (msg:\"x\"; asn1:bitstring_overflow; sid:42;)";
   RuleError e = parseFails(text);
-  EXPECT_EQ(e.reason, "unsupported keyword 'flow'");
-  EXPECT_EQ(e.column, text.find("flow") + 1);
+  EXPECT_EQ(e.reason, "unsupported keyword 'asn1'");
+  EXPECT_EQ(e.column, text.find("asn1") + 1);
   EXPECT_EQ(e.line, 7u);
   EXPECT_EQ(e.sid, 42u);
   EXPECT_EQ(e.file, "test.rules");
-  EXPECT_EQ(e.toString(), "test.rules:7:" + std::to_string(text.find("flow") + 1) +
-                              ": sid 42: unsupported keyword 'flow'");
+  EXPECT_EQ(e.toString(), "test.rules:7:" + std::to_string(text.find("asn1") + 1) +
+                              ": sid 42: unsupported keyword 'asn1'");
 }
 
 TEST(RuleParserTest, ErrorsCarryColumnAndSid) {
@@ -218,7 +222,7 @@ TEST(RuleParserTest, FilesCommentsContinuationsAndBadRulesSkipped) {
       "alert tcp any any -> any any (msg:\"one\"; sid:1;)\r\n"
       "alert tcp any any -> any any (msg:\"two\"; \\\n"
       "   content:\"abc\"; \\\n"
-      "   flow:established; sid:2;)\n"
+      "   asn1:bitstring_overflow; sid:2;)\n"
       "   alert udp any any -> any any (msg:\"three\"; sid:3;)\n"
       "alert tcp any any -> any any (msg:\"dup\"; sid:1;)\n"
       "alert tcp any any -> any any (msg:\"bad\"; sid:4; bogus;)\n"
@@ -240,7 +244,7 @@ TEST(RuleParserTest, FilesCommentsContinuationsAndBadRulesSkipped) {
   EXPECT_EQ(out.errors[0].line, 7u);
   EXPECT_EQ(out.errors[0].column, 4u);
   EXPECT_EQ(out.errors[0].sid, 2u);
-  EXPECT_EQ(out.errors[0].reason, "unsupported keyword 'flow'");
+  EXPECT_EQ(out.errors[0].reason, "unsupported keyword 'asn1'");
   EXPECT_EQ(out.errors[1].line, 9u);
   EXPECT_NE(out.errors[1].reason.find("duplicate sid 1"), std::string::npos);
   EXPECT_NE(out.errors[1].reason.find("local.rules:4"), std::string::npos);

@@ -1,0 +1,49 @@
+#pragma once
+// Verifies a rule's payload keywords (Rule::payload) on one buffer with Suricata's
+// semantics: each relative keyword continues from where the one before it matched, and
+// when a later relative keyword fails, the earlier content or pcre is retried at its
+// next occurrence. One per worker; allocates nothing per call.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "rules/rule.h"
+#include "rules/rule_regex.h"
+
+namespace mamori {
+
+class PayloadVerifier {
+ public:
+  PayloadVerifier(uint32_t max_regex_captures, size_t max_variables);
+
+  // Contents must be lower-cased already where nocase (SignatureDatabase does it).
+  // `stream_offset`: where `buffer` starts in the stream it was cut from, so that depth
+  // and offset keep counting from the stream's start.
+  bool matches(const std::vector<PayloadMatch>& chain, const uint8_t* buffer, size_t length,
+               uint64_t stream_offset = 0);
+  // After a match: where in the buffer the last keyword of the chain left off.
+  size_t matchEnd() const { return match_end_; }
+
+ private:
+  enum class Result : uint8_t { NoMatch, Match, Discontinue };
+
+  Result inspect(size_t index, size_t offset);
+  Result next(size_t index, size_t offset);
+  Result inspectContent(const ContentMatch& c, size_t index, size_t offset);
+  Result inspectPcre(const PcreMatch& p, size_t index, size_t offset);
+  Result inspectIsDataAt(const IsDataAt& d, size_t index, size_t offset);
+  // byte_*: each reads a number at its position, then continues at the returned offset.
+  bool readNumber(const ByteReader& reader, size_t offset, uint64_t& value, size_t& end, bool exact_text);
+  int64_t valueOf(const RuleValue& v) const;
+
+  const std::vector<PayloadMatch>* chain_ = nullptr;
+  const uint8_t* buffer_ = nullptr;
+  size_t length_ = 0;
+  int64_t stream_offset_ = 0;
+  size_t match_end_ = 0;
+  uint32_t steps_ = 0;  // bounds the backtracking, as Suricata's recursion limit does
+  RegexMatchData regex_;
+  std::vector<uint64_t> variables_;
+};
+
+}  // namespace mamori

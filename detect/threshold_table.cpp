@@ -1,0 +1,67 @@
+#include "detect/threshold_table.h"
+
+#include "capture/hash_mix.h"
+
+namespace mamori {
+namespace {
+constexpr size_t kProbe = 16;
+
+uint64_t hashOf(const IpAddress& a, const IpAddress& b, uint32_t key_id) {
+  uint64_t h = mix64(key_id);
+  h = mix64(h ^ load64(a.bytes.data()) ^ load64(a.bytes.data() + 8) * 31);
+  return mix64(h ^ load64(b.bytes.data()) ^ load64(b.bytes.data() + 8) * 31);
+}
+}  // namespace
+
+ThresholdTable::ThresholdTable(size_t capacity) : entries_(capacity < kProbe ? kProbe : capacity) {}
+
+bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t key_id, const DecodedPacket& pkt,
+                           uint64_t flow_id) {
+  IpAddress a, b;
+  const uint64_t flow = t.track == Threshold::Track::ByFlow ? flow_id : 0;
+  if (t.track == Threshold::Track::BySrc || t.track == Threshold::Track::ByBoth) a = pkt.src;
+  if (t.track == Threshold::Track::ByDst || t.track == Threshold::Track::ByBoth) b = pkt.dst;
+
+  const size_t start = mix64(hashOf(a, b, key_id) ^ flow) % entries_.size();
+  // Entries are never emptied, only reused, so the first unused slot ends the search.
+  Entry* entry = nullptr;
+  Entry* victim = nullptr;
+  for (size_t i = 0; i < kProbe; ++i) {
+    Entry& e = entries_[(start + i) % entries_.size()];
+    if (!e.used) {
+      victim = &e;
+      break;
+    }
+    if (e.key_id == key_id && e.flow_id == flow && e.a == a && e.b == b) {
+      entry = &e;
+      break;
+    }
+    if (!victim || e.window_start < victim->window_start) victim = &e;
+  }
+  const TimeUs window = TimeUs{t.seconds} * 1'000'000;
+  const bool fresh = !entry || pkt.ts - entry->window_start >= window;
+  if (!entry) {
+    entry = victim;
+    *entry = Entry{a, b, flow, key_id, 0, 0, true};
+  }
+  if (fresh) {
+    entry->window_start = pkt.ts;
+    entry->count = 1;
+  } else {
+    ++entry->count;
+  }
+  if (detection_filter) return entry->count > t.count;
+  switch (t.type) {
+    case Threshold::Type::Limit:
+      return entry->count <= t.count;
+    case Threshold::Type::Threshold:
+      if (entry->count < t.count) return false;
+      entry->count = 0;  // every count-th match within the window
+      return true;
+    case Threshold::Type::Both:
+      return entry->count == t.count;
+  }
+  return false;
+}
+
+}  // namespace mamori

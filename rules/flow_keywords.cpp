@@ -1,0 +1,202 @@
+// Keywords on flow state: flow, flowbits, flowint, threshold, detection_filter,
+// flow.pkts, flow.bytes, stream_size.
+#include <algorithm>
+#include <cctype>
+
+#include "rules/keyword_support.h"
+
+namespace mamori::keywords {
+namespace {
+
+bool applyFlow(OptionContext& ctx, const RawOption& o) {
+  FlowTests& f = ctx.rule.flow;
+  for (const ValueItem& item : splitItems(o.value, o.value_offset)) {
+    std::string_view v = item.text;
+    if (v == "established") f.established = true;
+    else if (v == "not_established") f.not_established = true;
+    else if (v == "stateless") f.stateless = true;
+    else if (v == "to_server" || v == "from_client") f.to_server = true;
+    else if (v == "to_client" || v == "from_server") f.to_client = true;
+    else if (v == "only_stream") f.only_stream = true;
+    else if (v == "no_stream") f.no_stream = true;
+    else if (v == "only_frag") f.only_frag = true;
+    else if (v == "no_frag") f.no_frag = true;
+    else return ctx.fail(item.offset, "invalid flow option '" + std::string(v) + "'");
+  }
+  if (f.to_server && f.to_client) return ctx.fail(o.value_offset, "flow cannot be both to_server and to_client");
+  if (f.established + f.not_established + f.stateless > 1) {
+    return ctx.fail(o.value_offset, "flow takes only one of established, not_established, stateless");
+  }
+  if (f.only_stream && f.no_stream) return ctx.fail(o.value_offset, "flow cannot be both only_stream and no_stream");
+  if (f.only_frag && f.no_frag) return ctx.fail(o.value_offset, "flow cannot be both only_frag and no_frag");
+  return true;
+}
+
+// flowbits:noalert | set|unset|toggle,a[&b...] | isset|isnotset,a[|b...] or a[&b...]
+bool applyFlowbits(OptionContext& ctx, const RawOption& o) {
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items[0].text == "noalert") {
+    if (items.size() > 1) return ctx.fail(items[1].offset, "flowbits:noalert takes no name");
+    ctx.rule.noalert = true;
+    return true;
+  }
+  static const std::pair<std::string_view, FlowbitOp::Cmd> kCmds[] = {
+      {"set", FlowbitOp::Cmd::Set},       {"isset", FlowbitOp::Cmd::IsSet},
+      {"isnotset", FlowbitOp::Cmd::IsNotSet}, {"unset", FlowbitOp::Cmd::Unset},
+      {"toggle", FlowbitOp::Cmd::Toggle},
+  };
+  FlowbitOp op;
+  std::optional<FlowbitOp::Cmd> cmd = lookup(kCmds, items[0].text);
+  if (!cmd) return ctx.fail(items[0].offset, "invalid flowbits command '" + std::string(items[0].text) + "'");
+  op.cmd = *cmd;
+  if (items.size() != 2 || items[1].text.empty()) {
+    return ctx.fail(o.value_offset, "flowbits:" + std::string(items[0].text) + " needs one name (or a group)");
+  }
+  const ValueItem& names = items[1];
+  bool has_or = names.text.find('|') != std::string_view::npos;
+  bool has_and = names.text.find('&') != std::string_view::npos;
+  if (has_or && has_and) return ctx.fail(names.offset, "flowbits group mixes '|' and '&'");
+  bool test = op.cmd == FlowbitOp::Cmd::IsSet || op.cmd == FlowbitOp::Cmd::IsNotSet;
+  if (has_or && !test) return ctx.fail(names.offset, "flowbits '|' groups are for isset / isnotset only");
+  op.any = has_or;
+  for (const ValueItem& name : splitItems(names.text, names.offset, has_or ? '|' : '&')) {
+    if (name.text.empty() || name.text.find_first_of(" \t") != std::string_view::npos) {
+      return ctx.fail(name.offset, "invalid flowbit name '" + std::string(name.text) + "'");
+    }
+    op.names.emplace_back(name.text);
+  }
+  ctx.rule.flowbits.push_back(std::move(op));
+  return true;
+}
+
+// flowint:name,op[,value]: = + - modify; == != < <= > >= compare; isset / notset test.
+bool applyFlowint(OptionContext& ctx, const RawOption& o) {
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() < 2 || items[0].text.empty()) return ctx.fail(o.value_offset, "flowint needs a name and an operator");
+  static const std::pair<std::string_view, FlowintOp::Cmd> kOps[] = {
+      {"=", FlowintOp::Cmd::Assign}, {"+", FlowintOp::Cmd::Add},     {"-", FlowintOp::Cmd::Sub},
+      {"==", FlowintOp::Cmd::Eq},    {"!=", FlowintOp::Cmd::Ne},     {"<", FlowintOp::Cmd::Lt},
+      {"<=", FlowintOp::Cmd::Le},    {">", FlowintOp::Cmd::Gt},      {">=", FlowintOp::Cmd::Ge},
+      {"isset", FlowintOp::Cmd::IsSet}, {"notset", FlowintOp::Cmd::NotSet}, {"isnotset", FlowintOp::Cmd::NotSet},
+  };
+  FlowintOp op;
+  op.name = std::string(items[0].text);
+  std::optional<FlowintOp::Cmd> cmd = lookup(kOps, items[1].text);
+  if (!cmd) return ctx.fail(items[1].offset, "invalid flowint operator '" + std::string(items[1].text) + "'");
+  op.cmd = *cmd;
+  bool takes_value = op.cmd != FlowintOp::Cmd::IsSet && op.cmd != FlowintOp::Cmd::NotSet;
+  if (items.size() != (takes_value ? 3u : 2u)) {
+    return ctx.fail(o.value_offset, takes_value ? "flowint needs a name, an operator and a value"
+                                                : "flowint isset / notset take no value");
+  }
+  if (takes_value && !parseInt64(items[2].text, op.value)) {
+    if (items[2].text.empty() || std::isdigit(static_cast<unsigned char>(items[2].text[0]))) {
+      return ctx.fail(items[2].offset, "invalid flowint value '" + std::string(items[2].text) + "'");
+    }
+    op.value_name = std::string(items[2].text);
+  }
+  ctx.rule.flowints.push_back(std::move(op));
+  return true;
+}
+
+// threshold: type T, track K, count N, seconds S (any order); detection_filter has no type.
+bool applyThreshold(OptionContext& ctx, const RawOption& o) {
+  const bool filter = o.name == "detection_filter";
+  std::optional<Threshold>& slot = filter ? ctx.rule.detection_filter : ctx.rule.threshold;
+  if (slot) return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' given twice");
+  Threshold t;
+  bool has_type = filter, has_track = false, has_count = false, has_seconds = false;
+  for (const ValueItem& item : splitItems(o.value, o.value_offset)) {
+    size_t space = item.text.find(' ');
+    std::string_view key = item.text.substr(0, space);
+    std::string_view arg = space == std::string_view::npos ? std::string_view{} : trim(item.text.substr(space + 1));
+    if (key == "type" && !filter) {
+      if (arg == "limit") t.type = Threshold::Type::Limit;
+      else if (arg == "threshold") t.type = Threshold::Type::Threshold;
+      else if (arg == "both") t.type = Threshold::Type::Both;
+      else return ctx.fail(item.offset, "invalid threshold type '" + std::string(arg) + "' (limit, threshold, both)");
+      has_type = true;
+    } else if (key == "track") {
+      if (arg == "by_src") t.track = Threshold::Track::BySrc;
+      else if (arg == "by_dst") t.track = Threshold::Track::ByDst;
+      else if (arg == "by_rule") t.track = Threshold::Track::ByRule;
+      else if (arg == "by_both") t.track = Threshold::Track::ByBoth;
+      else if (arg == "by_flow") t.track = Threshold::Track::ByFlow;
+      else return ctx.fail(item.offset, "invalid track '" + std::string(arg) + "' (by_src, by_dst, by_rule, by_both, by_flow)");
+      has_track = true;
+    } else if (key == "count") {
+      if (!parseUint32(arg, t.count) || t.count == 0) return ctx.fail(item.offset, "invalid count '" + std::string(arg) + "'");
+      has_count = true;
+    } else if (key == "seconds") {
+      if (!parseUint32(arg, t.seconds) || t.seconds == 0) return ctx.fail(item.offset, "invalid seconds '" + std::string(arg) + "'");
+      has_seconds = true;
+    } else {
+      return ctx.fail(item.offset, "invalid " + std::string(o.name) + " option '" + std::string(item.text) + "'");
+    }
+  }
+  if (!has_type || !has_track || !has_count || !has_seconds) {
+    return ctx.fail(o.value_offset, std::string(o.name) + (filter ? " needs track, count and seconds"
+                                                                   : " needs type, track, count and seconds"));
+  }
+  slot = t;
+  return true;
+}
+
+// flow.pkts / flow.bytes:toserver|toclient|either,<comparison>
+bool applyFlowCounter(OptionContext& ctx, const RawOption& o) {
+  std::optional<FlowCounterTest>& slot = o.name == "flow.pkts" ? ctx.rule.flow.packets : ctx.rule.flow.bytes;
+  if (slot) return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' given twice");
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() != 2) return ctx.fail(o.value_offset, std::string(o.name) + " needs a direction and a comparison");
+  FlowCounterTest t;
+  if (items[0].text == "toserver") t.side = FlowCounterTest::Side::ToServer;
+  else if (items[0].text == "toclient") t.side = FlowCounterTest::Side::ToClient;
+  else if (items[0].text == "either") t.side = FlowCounterTest::Side::Either;
+  else return ctx.fail(items[0].offset, "invalid direction '" + std::string(items[0].text) + "' (toserver, toclient, either)");
+  if (!parseNumericTest(items[1].text, UINT64_MAX >> 1, t.test)) {
+    return ctx.fail(items[1].offset, "invalid comparison '" + std::string(items[1].text) + "'");
+  }
+  slot = t;
+  return true;
+}
+
+// stream_size:server|client|both|either,<op>,<number>
+bool applyStreamSize(OptionContext& ctx, const RawOption& o) {
+  static const std::pair<std::string_view, StreamSizeTest::Side> kSides[] = {
+      {"server", StreamSizeTest::Side::Server}, {"client", StreamSizeTest::Side::Client},
+      {"both", StreamSizeTest::Side::Both},     {"either", StreamSizeTest::Side::Either},
+  };
+  if (ctx.rule.flow.stream_size) return ctx.fail(o.name_offset, "'stream_size' given twice");
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() != 3) return ctx.fail(o.value_offset, "stream_size needs a side, an operator and a number");
+  std::optional<StreamSizeTest::Side> side = lookup(kSides, items[0].text);
+  if (!side) return ctx.fail(items[0].offset, "invalid stream_size side '" + std::string(items[0].text) + "' (server, client, both, either)");
+  static constexpr std::string_view kOps[] = {"<", ">", "=", "!=", "<=", ">="};
+  if (std::find(std::begin(kOps), std::end(kOps), items[1].text) == std::end(kOps)) {
+    return ctx.fail(items[1].offset, "invalid stream_size operator '" + std::string(items[1].text) + "'");
+  }
+  StreamSizeTest t;
+  t.side = *side;
+  if (!parseNumericTest(std::string(items[1].text) + std::string(items[2].text), UINT32_MAX, t.test)) {
+    return ctx.fail(items[2].offset, "invalid stream_size number '" + std::string(items[2].text) + "'");
+  }
+  ctx.rule.flow.stream_size = t;
+  return true;
+}
+
+}  // namespace
+
+void addFlowKeywords(KeywordTable& table) {
+  table.insert({
+      {"flow", {ValueRule::Required, applyFlow}},
+      {"flowbits", {ValueRule::Required, applyFlowbits}},
+      {"flowint", {ValueRule::Required, applyFlowint}},
+      {"threshold", {ValueRule::Required, applyThreshold}},
+      {"detection_filter", {ValueRule::Required, applyThreshold}},
+      {"flow.pkts", {ValueRule::Required, applyFlowCounter}},
+      {"flow.bytes", {ValueRule::Required, applyFlowCounter}},
+      {"stream_size", {ValueRule::Required, applyStreamSize}},
+  });
+}
+
+}  // namespace mamori::keywords

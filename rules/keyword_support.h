@@ -1,0 +1,101 @@
+#pragma once
+// What RuleParser's keyword handlers share: the option being applied, the rule being
+// built, and the small parsers every keyword's value needs. Internal to rules/.
+//
+// Adding a keyword is one handler and one table row in the file of its family
+// (info_keywords, payload_keywords, packet_keywords, flow_keywords).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rules/classification.h"
+#include "rules/rule.h"
+
+namespace mamori::keywords {
+
+// A failure at an offset of the logical rule text.
+struct ParseFailure {
+  size_t offset = 0;
+  std::string reason;
+};
+
+struct RawOption {
+  std::string_view name;
+  std::string_view value;  // trimmed
+  size_t name_offset = 0;
+  size_t value_offset = 0;
+  bool has_value = false;
+};
+
+struct OptionContext {
+  Rule& rule;
+  const ClassificationTable& classes;
+  bool explicit_priority = false;
+  ParseFailure failure;
+
+  bool fail(size_t offset, std::string reason) {
+    failure = {offset, std::move(reason)};
+    return false;
+  }
+  // The sticky buffer in force: -1 the payload, else an index into rule.header_buffers.
+  int buffer = -1;
+  // Where payload keywords go: the chain of the sticky buffer in force.
+  std::vector<PayloadMatch>& chain() { return buffer < 0 ? rule.payload : rule.header_buffers[buffer].matches; }
+  // The content a modifier (nocase, depth, ...) applies to: the last one so far.
+  ContentMatch* lastContent();
+  // Index of a byte_extract / byte_math variable, -1 when the rule has none by that name.
+  int variable(std::string_view name) const;
+};
+
+enum class ValueRule : uint8_t { Required, Forbidden, Optional };
+
+struct KeywordSpec {
+  ValueRule value;
+  bool (*apply)(OptionContext&, const RawOption&);
+};
+
+using KeywordTable = std::unordered_map<std::string_view, KeywordSpec>;
+
+void addInfoKeywords(KeywordTable& table);
+void addPayloadKeywords(KeywordTable& table);
+void addPacketKeywords(KeywordTable& table);
+void addFlowKeywords(KeywordTable& table);
+
+// The app-layer keyword `name` stands for ("http.uri" for http_uri, ...), empty when
+// it needs no app layer. Such rules are refused until the app layer reaches detection.
+std::string_view appLayerKeyword(std::string_view name);
+
+// One comma-separated item of an option value, trimmed, with its offset in the rule.
+struct ValueItem {
+  std::string_view text;
+  size_t offset;
+};
+std::vector<ValueItem> splitItems(std::string_view value, size_t offset, char separator = ',');
+
+// The value `text` names in a table of (name, value) rows; nullopt when none does.
+template <typename T, size_t N>
+std::optional<T> lookup(const std::pair<std::string_view, T> (&table)[N], std::string_view text) {
+  for (const auto& [name, value] : table) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+bool isSpace(char c);
+std::string_view trim(std::string_view s);
+bool parseUint32(std::string_view text, uint32_t& out);
+// Decimal, or hexadecimal with 0x; an optional leading '-'.
+bool parseInt64(std::string_view text, int64_t& out);
+// Suricata's integer comparison syntax; values above `max` are refused.
+bool parseNumericTest(std::string_view text, uint64_t max, NumericTest& out);
+// A literal number, or the name of a variable set by an earlier byte_extract / byte_math.
+bool parseRuleValue(OptionContext& ctx, const ValueItem& item, std::string_view what, RuleValue& out);
+
+// Strips the quotes of a "..." value (optional, as Suricata allows for msg) and undoes
+// \" \; \\ \: ; any other backslash stays as written.
+bool unquoteText(std::string_view value, size_t offset, std::string& out, ParseFailure& failure);
+
+}  // namespace mamori::keywords

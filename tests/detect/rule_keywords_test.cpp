@@ -1,0 +1,314 @@
+// Parsing of every keyword beyond the header and the rule's description: what lands in
+// the Rule model, and the refusals with their column and reason.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "rules/rule_parser.h"
+
+namespace mamori {
+namespace {
+
+const std::string kHead = "alert tcp any any -> any any (";
+
+Rule parseOk(const std::string& options) {
+  RuleParser parser;
+  RuleError error;
+  std::optional<Rule> rule = parser.parseRule(kHead + options + " sid:1;)", "k.rules", 3, error);
+  EXPECT_TRUE(rule.has_value()) << options << " -> " << error.toString();
+  return rule ? std::move(*rule) : Rule{};
+}
+
+template <typename T>
+const T& item(const Rule& rule, size_t index) {
+  return std::get<T>(rule.payload.at(index));
+}
+
+struct BadCase {
+  std::string options;
+  std::string at;  // the error points at the last occurrence of this in the options
+  std::string reason_part;
+};
+
+void expectRefusals(const std::vector<BadCase>& cases) {
+  for (const BadCase& c : cases) {
+    RuleParser parser;
+    RuleError e;
+    std::string text = kHead + c.options + " sid:9;)";
+    ASSERT_FALSE(parser.parseRule(text, "k.rules", 3, e).has_value()) << c.options;
+    EXPECT_NE(e.reason.find(c.reason_part), std::string::npos) << c.options << " -> " << e.reason;
+    EXPECT_EQ(e.column, kHead.size() + c.options.rfind(c.at) + 1) << c.options << " -> " << e.reason;
+    EXPECT_EQ(e.line, 3u);
+    EXPECT_EQ(e.sid, 9u) << c.options;
+  }
+}
+
+TEST(RuleKeywordsTest, ContentModifiers) {
+  Rule r = parseOk("content:\"GET\"; depth:3; offset:0; content:\"/x\"; distance:-2; within:10; "
+                   "content:\"end\"; endswith; fast_pattern; content:\"s\"; startswith;");
+  const auto& get = item<ContentMatch>(r, 0);
+  EXPECT_TRUE(get.has_depth && get.has_offset && !get.relative());
+  EXPECT_EQ(get.depth.value, 3);
+  const auto& path = item<ContentMatch>(r, 1);
+  EXPECT_TRUE(path.relative());
+  EXPECT_EQ(path.distance.value, -2);
+  EXPECT_EQ(path.within.value, 10);
+  EXPECT_TRUE(item<ContentMatch>(r, 2).endswith);
+  EXPECT_TRUE(item<ContentMatch>(r, 2).fast_pattern);
+  EXPECT_TRUE(item<ContentMatch>(r, 3).startswith);
+
+  const auto& only = item<ContentMatch>(parseOk("content:\"abcd\"; fast_pattern:only;"), 0);
+  EXPECT_TRUE(only.fast_pattern_only);
+  const auto& chop = item<ContentMatch>(parseOk("content:\"abcdef\"; fast_pattern:1,3;"), 0);
+  EXPECT_EQ(chop.chop_offset, 1u);
+  EXPECT_EQ(chop.chop_length, 3u);
+  parseOk("content:\"a\"; rawbytes; pkt_data; prefilter;");
+}
+
+TEST(RuleKeywordsTest, ContentModifierRefusals) {
+  expectRefusals({
+      {"depth:3;", "depth", "needs a preceding 'content'"},
+      {"content:\"abc\"; depth:2;", "2;", "shorter than its content"},
+      {"content:\"abc\"; within:1;", "1;", "shorter than its content"},
+      {"content:\"abc\"; depth:5; distance:1;", "distance", "mixes absolute"},
+      {"content:\"abc\"; within:5; offset:1;", "offset", "mixes absolute"},
+      {"content:\"abc\"; depth:5; depth:6;", "depth:6", "given twice"},
+      {"content:\"abc\"; offset:-1;", "-1", "must not be negative"},
+      {"content:\"abc\"; depth:nope;", "nope", "a number or a byte_extract variable"},
+      {"content:\"abc\"; startswith; depth:4;", "depth", "cannot be combined with 'startswith'"},
+      {"content:\"abc\"; offset:1; startswith;", "startswith", "cannot be combined"},
+      {"content:\"abc\"; fast_pattern; content:\"d\"; fast_pattern;", "fast_pattern", "more than one"},
+      {"content:!\"abc\"; fast_pattern:only;", "only", "negated"},
+      {"content:\"abc\"; fast_pattern:2,5;", "2,5", "runs past its content"},
+      {"content:\"abc\"; fast_pattern:x;", "x;", "invalid fast_pattern"},
+  });
+}
+
+TEST(RuleKeywordsTest, PcreWithSuricataModifiers) {
+  Rule r = parseOk("content:\"a\"; pcre:\"/^b[0-9]+\\;/RsmixAEGBO\"; pcre:!\"/c/i\";");
+  const auto& relative = item<PcreMatch>(r, 1);
+  EXPECT_TRUE(relative.relative);
+  EXPECT_FALSE(relative.negated);
+  ASSERT_NE(relative.regex, nullptr);
+  EXPECT_TRUE(item<PcreMatch>(r, 2).negated);
+  EXPECT_EQ(item<PcreMatch>(parseOk("pcre:\"/(a)(b)/\";"), 0).regex->captureCount(), 2u);
+}
+
+TEST(RuleKeywordsTest, PcreRefusals) {
+  expectRefusals({
+      {"pcre:\"/a(/\";", "/\"", "invalid pcre: missing closing parenthesis"},
+      {"pcre:\"/a/q\";", "q\"", "unknown pcre modifier 'q'"},
+      {"pcre:\"/a/U\";", "U\"", "needs the app layer (http.uri)"},
+      {"pcre:\"/a/H\";", "H\"", "needs the app layer (http.header)"},
+      {"pcre:\"a\";", "a", "\"/regex/flags\""},
+      {"pcre:/a/;", "/a/", "quoted"},
+  });
+}
+
+TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {
+  Rule r = parseOk("content:\"a\"; isdataat:!10,relative; byte_test:2,!&,0x0f,3,relative,little; "
+                   "byte_extract:1,0,len,relative,multiplier 2,align 4; "
+                   "byte_jump:2,len,relative,align,from_beginning,post_offset -1,bitmask 0xff00; "
+                   "byte_test:4,>=,len,0,string,hex; "
+                   "byte_math:bytes 2, offset 0, oper *, rvalue len, result twice, relative, endian little; "
+                   "content:\"b\"; distance:twice; within:len;");
+  const auto& at = item<IsDataAt>(r, 1);
+  EXPECT_TRUE(at.negated && at.relative);
+  EXPECT_EQ(at.position.value, 10);
+  const auto& test = item<ByteTest>(r, 2);
+  EXPECT_TRUE(test.negated);
+  EXPECT_EQ(test.op, ByteTest::Op::And);
+  EXPECT_EQ(test.value.value, 15);
+  EXPECT_EQ(test.reader.endian, ByteEndian::Little);
+  const auto& extract = item<ByteExtract>(r, 3);
+  EXPECT_EQ(extract.multiplier, 2u);
+  EXPECT_EQ(extract.align, 4);
+  ASSERT_EQ(r.variables.size(), 2u);
+  EXPECT_EQ(r.variables[0], "len");
+  EXPECT_EQ(r.variables[1], "twice");
+  const auto& text_test = item<ByteTest>(r, 5);
+  EXPECT_TRUE(text_test.reader.string);
+  EXPECT_EQ(text_test.reader.base, 16);
+  EXPECT_EQ(text_test.value.variable, 0);
+  const auto& math = item<ByteMath>(r, 6);
+  EXPECT_EQ(math.op, ByteMath::Op::Mul);
+  EXPECT_EQ(math.rvalue.variable, 0);
+  EXPECT_EQ(math.variable, 1);
+  const auto& b = item<ContentMatch>(r, 7);
+  EXPECT_EQ(b.distance.variable, 1);
+  EXPECT_EQ(b.within.variable, 0);
+}
+
+TEST(RuleKeywordsTest, ByteKeywordRefusals) {
+  expectRefusals({
+      {"byte_test:2,<>,1,0;", "<>", "invalid byte_test operator"},
+      {"byte_test:2,<,1;", "2,<,1", "needs bytes, operator, value, offset"},
+      {"byte_test:0,<,1,0;", "0,<", "invalid byte count"},
+      {"byte_test:9,<,1,0;", "9,<", "needs 'string'"},
+      {"byte_test:2,<,1,0,sideways;", "sideways", "invalid byte_test option"},
+      {"byte_test:2,<,1,0,dce;", "dce", "needs the app layer (dcerpc)"},
+      {"byte_test:2,<,1,0,string,bin;", "bin", "invalid byte_test option 'bin'"},
+      {"byte_jump:len,0;", "len", "invalid byte count"},
+      {"byte_jump:2,0,from_beginning,from_end;", "2,0", "both from_beginning and from_end"},
+      {"byte_jump:2,0,multiplier 0;", "multiplier", "invalid byte_jump option"},
+      {"byte_extract:2,0;", "2,0", "needs bytes, offset, name"},
+      {"byte_extract:2,0,9x;", "9x", "invalid variable name"},
+      {"byte_extract:2,0,v; byte_extract:1,0,v;", "v;", "defined twice"},
+      {"byte_extract:2,0,v,align 3;", "align 3", "invalid byte_extract option"},
+      {"byte_math:bytes 2, offset 0, oper %, rvalue 1, result r;", "%", "invalid byte_math operator"},
+      {"byte_math:bytes 2, offset 0, oper +, result r;", "bytes", "needs 'rvalue'"},
+      {"isdataat:-1;", "-1", "must not be negative"},
+      {"isdataat:5,backwards;", "backwards", "invalid isdataat option"},
+      {"isdataat:unknown_var;", "unknown_var", "a number or a byte_extract variable"},
+  });
+}
+
+TEST(RuleKeywordsTest, PacketHeaderKeywords) {
+  Rule r = parseOk("ttl:<10; ip_proto:!tcp; itype:3<>9; icode:>=2; icmp_id:7; icmp_seq:!0; "
+                   "flags:SA+,12; seq:0; ack:5; window:!1024; dsize:100-200; fragbits:*MD; "
+                   "fragoffset:>0; sameip;");
+  const HeaderTests& h = r.header;
+  EXPECT_TRUE(h.ttl->matches(9) && !h.ttl->matches(10));
+  EXPECT_TRUE(h.ip_proto->matches(17) && !h.ip_proto->matches(6));
+  EXPECT_TRUE(h.itype->matches(4) && !h.itype->matches(3) && !h.itype->matches(9));
+  EXPECT_TRUE(h.icode->matches(2) && !h.icode->matches(1));
+  EXPECT_TRUE(h.icmp_id->matches(7));
+  EXPECT_TRUE(h.icmp_seq->matches(1) && !h.icmp_seq->matches(0));
+  EXPECT_EQ(h.flags->mode, FlagTest::Mode::Plus);
+  EXPECT_TRUE(h.flags->matches(0x12 | 0x08));  // SYN ACK PSH
+  EXPECT_TRUE(h.flags->matches(0x12 | 0xC0));  // CWR/ECE are masked out
+  EXPECT_FALSE(h.flags->matches(0x02));
+  EXPECT_TRUE(h.seq->matches(0));
+  EXPECT_TRUE(h.ack->matches(5));
+  EXPECT_FALSE(h.window->matches(1024));
+  EXPECT_TRUE(h.dsize->matches(150) && !h.dsize->matches(100));
+  EXPECT_EQ(h.fragbits->mode, FlagTest::Mode::Any);
+  EXPECT_TRUE(h.fragoffset->matches(1));
+  EXPECT_TRUE(h.sameip);
+
+  FlagTest exact = *parseOk("flags:S;").header.flags;
+  EXPECT_TRUE(exact.matches(0x02));
+  EXPECT_FALSE(exact.matches(0x12));
+  EXPECT_TRUE(parseOk("flags:!R;").header.flags->matches(0x10));
+  EXPECT_TRUE(parseOk("flags:0;").header.flags->matches(0));
+  EXPECT_TRUE(parseOk("tcp.flags:*FR;").header.flags->matches(0x11));
+}
+
+TEST(RuleKeywordsTest, HeaderBuffersTakeTheKeywordsAfterThem) {
+  Rule r = parseOk("content:\"a\"; ipv4.hdr; content:\"|06|\"; offset:9; depth:1; tcp.hdr; "
+                   "byte_test:1,&,2,13; pkt_data; content:\"b\"; ipv4.hdr; isdataat:20;");
+  ASSERT_EQ(r.payload.size(), 2u);
+  ASSERT_EQ(r.header_buffers.size(), 2u);
+  EXPECT_EQ(r.header_buffers[0].buffer, HeaderBuffer::Ipv4);
+  EXPECT_EQ(r.header_buffers[0].matches.size(), 2u);
+  EXPECT_EQ(r.header_buffers[1].buffer, HeaderBuffer::Tcp);
+  EXPECT_TRUE(std::holds_alternative<ByteTest>(r.header_buffers[1].matches[0]));
+  expectRefusals({{"tcp.hdr; depth:4;", "depth", "needs a preceding 'content'"},
+                  {"content:\"a\"; udp.hdr; nocase;", "nocase", "needs a preceding 'content'"}});
+}
+
+TEST(RuleKeywordsTest, PacketHeaderRefusals) {
+  expectRefusals({
+      {"ttl:300;", "300", "invalid ttl"},
+      {"ttl:5; ttl:6;", "ttl:6", "given twice"},
+      {"dsize:9<>3;", "9<>3", "invalid dsize"},
+      {"ip_proto:bogus;", "bogus", "invalid ip_proto"},
+      {"flags:SX;", "SX", "invalid flags"},
+      {"flags:S,Q;", "Q", "invalid flags mask"},
+      {"flags:S,A,F;", "F;", "one mask"},
+      {"fragbits:Z;", "Z", "invalid fragbits"},
+      {"sameip:1;", "sameip", "takes no value"},
+      {"window:-1;", "-1", "invalid window"},
+  });
+}
+
+TEST(RuleKeywordsTest, FlowKeywords) {
+  Rule r = parseOk("flow:established,from_client,no_stream; flowbits:set,a&b; flowbits:isset,c|d; "
+                   "flowbits:isnotset,e; flowbits:toggle,f; flowbits:unset,g; flowbits:noalert; "
+                   "flowint:n,+,1; flowint:n,>,other; flowint:m,notset; "
+                   "threshold:type both, track by_dst, count 3, seconds 60; "
+                   "detection_filter:track by_src, count 2, seconds 10; flow.pkts:toserver,>=3; "
+                   "flow.bytes:either,<100; stream_size:server,<,5;");
+  EXPECT_TRUE(r.flow.established && r.flow.to_server && r.flow.no_stream);
+  ASSERT_EQ(r.flowbits.size(), 5u);
+  EXPECT_EQ(r.flowbits[0].names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(r.flowbits[1].any);
+  EXPECT_EQ(r.flowbits[3].cmd, FlowbitOp::Cmd::Toggle);
+  EXPECT_TRUE(r.noalert);
+  ASSERT_EQ(r.flowints.size(), 3u);
+  EXPECT_EQ(r.flowints[0].cmd, FlowintOp::Cmd::Add);
+  EXPECT_EQ(r.flowints[1].value_name, "other");
+  EXPECT_EQ(r.flowints[2].cmd, FlowintOp::Cmd::NotSet);
+  EXPECT_EQ(r.threshold->type, Threshold::Type::Both);
+  EXPECT_EQ(r.threshold->track, Threshold::Track::ByDst);
+  EXPECT_EQ(r.threshold->count, 3u);
+  EXPECT_EQ(r.detection_filter->seconds, 10u);
+  EXPECT_EQ(r.flow.packets->side, FlowCounterTest::Side::ToServer);
+  EXPECT_TRUE(r.flow.bytes->test.matches(99));
+  EXPECT_EQ(r.flow.stream_size->side, StreamSizeTest::Side::Server);
+  EXPECT_TRUE(r.flow.stream_size->test.matches(4) && !r.flow.stream_size->test.matches(5));
+  EXPECT_TRUE(parseOk("noalert;").noalert);
+  EXPECT_EQ(parseOk("threshold:type limit,track by_flow,count 1,seconds 5;").threshold->track,
+            Threshold::Track::ByFlow);
+}
+
+TEST(RuleKeywordsTest, FlowKeywordRefusals) {
+  expectRefusals({
+      {"flow:to_server,to_client;", "to_server", "both to_server and to_client"},
+      {"flow:established,stateless;", "established", "only one of"},
+      {"flow:sideways;", "sideways", "invalid flow option"},
+      {"flowbits:set,a|b;", "a|b", "isset / isnotset only"},
+      {"flowbits:isset,a|b&c;", "a|b&c", "mixes '|' and '&'"},
+      {"flowbits:flip,a;", "flip", "invalid flowbits command"},
+      {"flowbits:set;", "set", "needs one name"},
+      {"flowbits:noalert,x;", "x;", "takes no name"},
+      {"flowint:n,**,1;", "**", "invalid flowint operator"},
+      {"flowint:n,+;", "n,+", "needs a name, an operator and a value"},
+      {"flowint:n,isset,1;", "n,isset", "take no value"},
+      {"flowint:n,=,1x;", "1x", "invalid flowint value"},
+      {"threshold:type sometimes, track by_src, count 1, seconds 1;", "type sometimes", "invalid threshold type"},
+      {"threshold:type limit, track by_port, count 1, seconds 1;", "track by_port", "invalid track"},
+      {"threshold:type limit, track by_src, count 0, seconds 1;", "count 0", "invalid count"},
+      {"threshold:type limit, track by_src, count 1;", "type", "needs type, track, count and seconds"},
+      {"detection_filter:type limit, track by_src, count 1, seconds 1;", "type limit", "invalid detection_filter option"},
+      {"threshold:type limit,track by_src,count 1,seconds 1; threshold:type limit,track by_src,count 1,seconds 1;",
+       "threshold", "given twice"},
+      {"flow.pkts:sideways,>1;", "sideways", "invalid direction"},
+      {"flow.bytes:toclient,>>1;", ">>1", "invalid comparison"},
+      {"stream_size:middle,<,5;", "middle", "invalid stream_size side"},
+      {"stream_size:client,<>,5;", "<>", "invalid stream_size operator"},
+      {"stream_size:client,<,x;", "x;", "invalid stream_size number"},
+      {"stream_size:client,<;", "client", "needs a side, an operator and a number"},
+  });
+}
+
+TEST(RuleKeywordsTest, InfoKeywords) {
+  Rule r = parseOk("target:dest_ip; tag:session,10,packets; tag:host,5,seconds,src;");
+  EXPECT_EQ(r.sid, 1u);
+  expectRefusals({
+      {"target:nobody;", "nobody", "invalid target"},
+      {"tag:forever;", "forever", "invalid tag type"},
+      {"tag:session,x;", "x;", "invalid tag count"},
+      {"tag:session,1,parsecs;", "parsecs", "invalid tag metric"},
+  });
+}
+
+TEST(RuleKeywordsTest, AppLayerKeywordsAreRefusedWithTheirName) {
+  expectRefusals({
+      {"content:\"a\"; http.uri; content:\"b\";", "http.uri", "needs the app layer (http.uri)"},
+      {"content:\"a\"; http_uri;", "http_uri", "needs the app layer (http_uri)"},
+      {"dns.query; content:\"x\";", "dns.query", "needs the app layer (dns.query)"},
+      {"tls.sni; content:\"x\";", "tls.sni", "needs the app layer (tls.sni)"},
+      {"file.data; content:\"x\";", "file.data", "needs the app layer (file.data)"},
+      {"ja3.hash; content:\"x\";", "ja3.hash", "needs the app layer (ja3.hash)"},
+      {"urilen:>5;", "urilen", "needs the app layer (urilen)"},
+      {"app-layer-protocol:http;", "app-layer-protocol", "needs the app layer (app-layer-protocol)"},
+      // An app-layer keyword wins over an earlier problem, so such rules count as app-layer ones.
+      {"bogus; http.method;", "http.method", "needs the app layer (http.method)"},
+      {"content:\"a\"; to_lowercase;", "to_lowercase", "needs a sticky buffer"},
+      {"bsize:5;", "bsize", "needs a sticky buffer"},
+  });
+}
+
+}  // namespace
+}  // namespace mamori

@@ -7,6 +7,7 @@
 // decode: decode + flow table + TCP reassembly, no detection, no output.
 // full:   the whole pipeline as `mamori run` builds it, with the default (demo) rules or --rules,
 //         EVE records formatted and written to /dev/null, correlation on.
+// ceiling: the rule set's Hyperscan databases block-scanned over the same payloads alone.
 // One line of figures per run; bench/run.sh runs each mode in its own process so peak
 // memory is per mode.
 
@@ -25,6 +26,9 @@
 #include "apps/rule_loading.h"
 #include "bench/memory_source.h"
 #include "capture/capture_engine.h"
+#include "capture/decoder.h"
+
+#include <hs/hs.h>
 
 using namespace mamori;
 
@@ -103,38 +107,88 @@ int decodeMode(const std::string& path, int workers, int replays) {
   return 0;
 }
 
-int fullMode(const std::string& path, int workers, int replays, const std::vector<std::string>& rules) {
-  bench::MemorySource source(path, replays);
-  Config config;
-  std::vector<std::string> paths = rules.empty() ? std::vector<std::string>{defaultRulesPath()} : rules;
-  // Cold: parse and compile everything. Warm: the same with the compiled databases cached,
-  // as a restart with unchanged rules does.
-  std::string cache_dir = "/tmp/mamori-bench-cache-" + std::to_string(getpid());
-  HsDatabaseCache cache(cache_dir);
+struct LoadedRules {
   std::shared_ptr<const SignatureDatabase> db;
   size_t failed = 0;
+};
+
+// Parses and compiles the rules twice: cold (everything), then warm (the compiled
+// databases cached, as a restart with unchanged rules does), and reports both times.
+LoadedRules loadRuleSet(const std::vector<std::string>& rules, const Config& config) {
+  std::vector<std::string> paths = rules.empty() ? std::vector<std::string>{defaultRulesPath()} : rules;
+  std::string cache_dir = "/tmp/mamori-bench-cache-" + std::to_string(getpid());
+  HsDatabaseCache cache(cache_dir);
+  LoadedRules out;
   double cold = 0, warm = 0;
   for (double* t : {&cold, &warm}) {
     auto started = std::chrono::steady_clock::now();
     ParsedRules parsed = loadRules(paths, config);
-    db = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
-    failed = parsed.errors.size();
+    out.db = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
+    out.failed = parsed.errors.size();
     *t = seconds(started);
   }
   std::filesystem::remove_all(cache_dir);
-  fmt::print(stderr, "full: {} rules loaded, {} failed; start cold {:.2f} s, warm (cached) {:.2f} s; resident after load {:.1f} MB\n",
-             db->size(), failed, cold, warm, peakRssKb() / 1024.0);
+  fmt::print(stderr, "rules: {} loaded, {} failed; start cold {:.2f} s, warm (cached) {:.2f} s; resident after load {:.1f} MB\n",
+             out.db->size(), out.failed, cold, warm, peakRssKb() / 1024.0);
+  return out;
+}
+
+int fullMode(const std::string& path, int workers, int replays, const std::vector<std::string>& rules) {
+  bench::MemorySource source(path, replays);
+  Config config;
+  LoadedRules loaded = loadRuleSet(rules, config);
   RunOptions opt;
   opt.workers = workers;
   opt.eve = "/dev/null";
   opt.summary = false;
   resetPeak();
   auto t0 = std::chrono::steady_clock::now();
-  int rc = runPipelineOn(opt, config, db, failed, source, path);
+  int rc = runPipelineOn(opt, config, loaded.db, loaded.failed, source, path);
   double secs = seconds(t0);
   report("full", workers, source.packetsPerReplay() * replays, source.wireBytesPerReplay() * replays, secs, peakRssKb(),
          source.fileBytes());
   return rc;
+}
+
+// The ceiling for detection: the same rule set's pattern databases block-scanned over the
+// same payload bytes (every packet's payload, TCP payloads also against the stream
+// database), with nothing else: no decode, no flows, no verification.
+int ceilingMode(const std::string& path, int replays, const std::vector<std::string>& rules) {
+  bench::MemorySource source(path, 1);
+  LoadedRules loaded = loadRuleSet(rules, Config{});
+  std::vector<std::pair<std::string, bool>> payloads;  // bytes, is TCP
+  Decoder decoder;
+  RawPacket raw;
+  uint64_t wire = 0;
+  while (source.next(raw) == ReadStatus::Packet) {
+    wire += raw.wirelen;
+    DecodedPacket pkt;
+    if (decoder.decode(raw, pkt).status != DecodeStatus::Ok || pkt.payload_len == 0) continue;
+    payloads.emplace_back(std::string(reinterpret_cast<const char*>(pkt.payload), pkt.payload_len),
+                          pkt.proto == static_cast<uint8_t>(IpProto::Tcp));
+  }
+  const hs_database_t* dbs[2] = {loaded.db->packetPatterns(), loaded.db->streamPatterns()};
+  hs_scratch_t* scratch = nullptr;
+  for (const auto* db : dbs) {
+    if (db) hs_alloc_scratch(db, &scratch);
+  }
+  uint64_t matches = 0;
+  auto count = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+    ++*static_cast<uint64_t*>(ctx);
+    return 0;
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < replays; ++r) {
+    for (const auto& [bytes, tcp] : payloads) {
+      if (dbs[0]) hs_scan(dbs[0], bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, count, &matches);
+      if (tcp && dbs[1]) hs_scan(dbs[1], bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, count, &matches);
+    }
+  }
+  double secs = seconds(t0);
+  hs_free_scratch(scratch);
+  report("ceiling", 1, source.packetsPerReplay() * replays, wire * replays, secs, peakRssKb(), source.fileBytes());
+  fmt::print(stderr, "ceiling: {} payloads per replay, {} pattern matches in all\n", payloads.size(), matches);
+  return 0;
 }
 
 }  // namespace
@@ -145,12 +199,13 @@ int main(int argc, char** argv) {
   int workers = 1, replays = 10;
   std::vector<std::string> rules;
   app.add_option("--pcap", pcap)->required();
-  app.add_option("--mode", mode)->check(CLI::IsMember({"read", "decode", "full"}));
+  app.add_option("--mode", mode)->check(CLI::IsMember({"read", "decode", "full", "ceiling"}));
   app.add_option("--workers", workers)->check(CLI::Range(1, 64));
   app.add_option("--replays", replays)->check(CLI::Range(1, 1000));
   app.add_option("--rules", rules, "full mode: rule files or folders (default: the default rules)");
   CLI11_PARSE(app, argc, argv);
   if (mode == "read") return readMode(pcap, replays);
   if (mode == "decode") return decodeMode(pcap, workers, replays);
+  if (mode == "ceiling") return ceilingMode(pcap, replays, rules);
   return fullMode(pcap, workers, replays, rules);
 }

@@ -150,13 +150,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();
     }
-    auto rs = reloader.status();
-    t.rules_loaded = rs.rules_loaded;
-    t.rules_failed = rs.rules_failed;
-    t.rules_version = rs.version;
-    t.rule_reloads_ok = rs.reloads_ok;
-    t.rule_reloads_refused = rs.reloads_refused;
-    t.rule_reload_seconds = rs.last_reload_seconds;
+    t.rules = reloader.status();
     return t;
   };
   auto uptime = [&] {

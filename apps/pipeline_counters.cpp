@@ -78,11 +78,11 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
     out.emplace_back("capture.kernel_ifdrops", t.capture.interface_drops);
   }
   out.emplace_back("detect.alert", t.alerts);
-  out.emplace_back("detect.rules_loaded", t.rules_loaded);
-  out.emplace_back("detect.rules_failed", t.rules_failed);
-  out.emplace_back("detect.rules_version", t.rules_version);
-  out.emplace_back("detect.rule_reloads", t.rule_reloads_ok);
-  out.emplace_back("detect.rule_reloads_refused", t.rule_reloads_refused);
+  out.emplace_back("detect.rules.rules_loaded", t.rules.rules_loaded);
+  out.emplace_back("detect.rules.rules_failed", t.rules.rules_failed);
+  out.emplace_back("detect.rules.version", t.rules.version);
+  out.emplace_back("detect.rule_reloads", t.rules.reloads_ok);
+  out.emplace_back("detect.rules.reloads_refused", t.rules.reloads_refused);
   out.emplace_back("correlate.incidents_opened", t.incidents_opened);
   out.emplace_back("correlate.incidents_closed", t.incidents_closed);
   out.emplace_back("bus.sent", t.bus_sent);
@@ -119,12 +119,12 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_incidents_open", "Incidents open now", MetricSample::Gauge, double(t.incidents_open_now));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
-  add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules_loaded));
-  add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules_failed));
-  add("mamori_rules_version", "Version of the rule set in use; goes up with each accepted reload", MetricSample::Gauge, double(t.rules_version));
-  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rule_reloads_ok), {{"result", "ok"}});
-  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rule_reloads_refused), {{"result", "refused"}});
-  add("mamori_rule_reload_duration_seconds", "Time the last reload took to parse and compile", MetricSample::Gauge, t.rule_reload_seconds);
+  add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));
+  add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules.rules_failed));
+  add("mamori_rules_version", "Version of the rule set in use; goes up with each accepted reload", MetricSample::Gauge, double(t.rules.version));
+  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rules.reloads_ok), {{"result", "ok"}});
+  add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rules.reloads_refused), {{"result", "refused"}});
+  add("mamori_rule_reload_duration_seconds", "Time the last reload took to parse and compile", MetricSample::Gauge, t.rules.last_reload_seconds);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "alerting/metrics_exporter.h"
+#include "apps/rule_reloader.h"
 #include "capture/packet_source.h"
 #include "capture/worker.h"
 
@@ -21,9 +22,7 @@ struct PipelineTotals {
   uint64_t incidents_opened = 0, incidents_closed = 0;
   uint64_t incidents_open_now = 0;
   uint64_t bus_sent = 0, bus_dropped = 0;
-  uint64_t rules_loaded = 0, rules_failed = 0;
-  uint64_t rules_version = 1, rule_reloads_ok = 0, rule_reloads_refused = 0;
-  double rule_reload_seconds = 0;
+  RuleReloader::Status rules;
 };
 
 std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t);

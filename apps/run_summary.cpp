@@ -46,7 +46,7 @@ void printSummary(FILE* out, const std::string& input, const PipelineTotals& t, 
   }
   fmt::print(out, "flows     {} (tcp {}, udp {}, icmp {}, other {})\n", output.flows(), by_proto[0], by_proto[1],
              by_proto[2], by_proto[3]);
-  fmt::print(out, "rules     {} loaded, {} failed\n", t.rules_loaded, t.rules_failed);
+  fmt::print(out, "rules     {} loaded, {} failed\n", t.rules.rules_loaded, t.rules.rules_failed);
   fmt::print(out, "alerts    {}\n", output.alerts());
   std::vector<std::pair<std::pair<uint32_t, uint32_t>, OutputStage::SignatureTally>> sigs(
       output.alertsBySignature().begin(), output.alertsBySignature().end());

@@ -139,6 +139,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   auto totals = [&] {
     PipelineTotals t;
     for (auto* w : workers) t.workers.push_back(w->snapshot());
+    for (auto& p : parts) t.detect.push_back(p->detect->published());
     t.packets_read = engine.packetsRead();
     t.bytes_read = engine.bytesRead();
     t.capture = source.stats();

@@ -54,6 +54,27 @@ const WorkerField kWorkerFields[] = {
 
 #undef F
 
+using DetectGet = uint64_t (*)(const DetectCounters&);
+
+struct DetectField {
+  const char* stat;
+  const char* metric;
+  const char* help;
+  DetectGet get;
+};
+
+#define D(expr) [](const DetectCounters& d) -> uint64_t { return expr; }
+
+const DetectField kDetectFields[] = {
+    {"detect.packets_inspected", "mamori_detect_packets_inspected_total", "Packets inspected by the rules", D(d.packets_inspected)},
+    {"detect.bytes_scanned", "mamori_detect_bytes_scanned_total", "Payload and stream bytes scanned by Hyperscan", D(d.bytes_scanned)},
+    {"detect.candidates", "mamori_detect_candidates_total", "Rules verified after the prefilter", D(d.candidates)},
+    {"detect.scan_errors", "mamori_detect_scan_errors_total", "Hyperscan scan failures", D(d.scan_errors)},
+    {"detect.flow_state_exhausted", "mamori_detect_flow_state_exhausted_total", "Flows that found no flowbit/flowint/stream record free", D(d.flow_state_exhausted)},
+};
+
+#undef D
+
 uint64_t sum(const PipelineTotals& t, Get get) {
   uint64_t s = 0;
   for (const auto& w : t.workers) s += get(w);
@@ -77,12 +98,17 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
     out.emplace_back("capture.kernel_drops", t.capture.kernel_drops);
     out.emplace_back("capture.kernel_ifdrops", t.capture.interface_drops);
   }
+  for (const auto& f : kDetectFields) {
+    uint64_t sum = 0;
+    for (const auto& d : t.detect) sum += f.get(d);
+    out.emplace_back(f.stat, sum);
+  }
   out.emplace_back("detect.alert", t.alerts);
-  out.emplace_back("detect.rules.rules_loaded", t.rules.rules_loaded);
-  out.emplace_back("detect.rules.rules_failed", t.rules.rules_failed);
-  out.emplace_back("detect.rules.version", t.rules.version);
+  out.emplace_back("detect.rules_loaded", t.rules.rules_loaded);
+  out.emplace_back("detect.rules_failed", t.rules.rules_failed);
+  out.emplace_back("detect.rules_version", t.rules.version);
   out.emplace_back("detect.rule_reloads", t.rules.reloads_ok);
-  out.emplace_back("detect.rules.reloads_refused", t.rules.reloads_refused);
+  out.emplace_back("detect.rule_reloads_refused", t.rules.reloads_refused);
   out.emplace_back("correlate.incidents_opened", t.incidents_opened);
   out.emplace_back("correlate.incidents_closed", t.incidents_closed);
   out.emplace_back("bus.sent", t.bus_sent);
@@ -103,6 +129,11 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       std::vector<std::pair<std::string, std::string>> labels{{"worker", std::to_string(w)}};
       if (f.label) labels.emplace_back(f.label, f.label_value);
       add(f.metric, f.help, f.type, double(f.get(t.workers[w])), std::move(labels));
+    }
+  }
+  for (size_t w = 0; w < t.detect.size(); ++w) {
+    for (const auto& f : kDetectFields) {
+      add(f.metric, f.help, MetricSample::Counter, double(f.get(t.detect[w])), {{"worker", std::to_string(w)}});
     }
   }
   for (size_t k = 0; k < kDecodeErrorCount; ++k) {

@@ -11,11 +11,13 @@
 #include "apps/rule_reloader.h"
 #include "capture/packet_source.h"
 #include "capture/worker.h"
+#include "detect/detect_counters.h"
 
 namespace mamori {
 
 struct PipelineTotals {
   std::vector<WorkerCounters> workers;
+  std::vector<DetectCounters> detect;  // per worker, same order
   uint64_t packets_read = 0, bytes_read = 0;
   CaptureStats capture;
   uint64_t alerts = 0;

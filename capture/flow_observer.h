@@ -24,6 +24,10 @@ class FlowObserver {
   // The flow is about to be forgotten; its streams were already flushed.
   virtual void onFlowEnd(Flow& flow) {}
 
+  // Called on the worker's thread at each time tick: copy counters for readers on other
+  // threads (metrics, stats), so nothing is shared per packet.
+  virtual void publish() {}
+
   // The worker gives each observer one of Flow::observer_state's slots.
   void bindSlot(int slot) { slot_ = slot; }
 

@@ -82,6 +82,7 @@ void Worker::onStreamGap(uint64_t, Direction dir, uint64_t offset, uint64_t len)
 }
 
 void Worker::publish() {
+  for (FlowObserver* o : observers_) o->publish();
   live_.flows = flows_.stats();
   live_.tcp = tcp_.stats();
   live_.frag = decoder_.fragmentStats();

@@ -10,6 +10,17 @@ struct DetectCounters {
   uint64_t candidates = 0;     // rules verified (prefilter hits plus unprefiltered rules)
   uint64_t alerts = 0;
   uint64_t scan_errors = 0;    // Hyperscan failures; the packet is then verified without prefilter hits
+  uint64_t flow_state_exhausted = 0;  // flows that found no flowbit/flowint/stream record free
+
+  DetectCounters& operator+=(const DetectCounters& o) {
+    packets_inspected += o.packets_inspected;
+    bytes_scanned += o.bytes_scanned;
+    candidates += o.candidates;
+    alerts += o.alerts;
+    scan_errors += o.scan_errors;
+    flow_state_exhausted += o.flow_state_exhausted;
+    return *this;
+  }
 };
 
 }  // namespace mamori

@@ -23,9 +23,23 @@ DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink)
 
 // Once per reload, not per packet: a new scratch and state layout for the new database.
 void DetectObserver::useRuleSet() {
+  if (inspector_) retired_ += inspector_->counters();
   inspector_ = std::make_unique<PacketInspector>(rules_.current());
   const SignatureDatabase& db = inspector_->database();
   flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
+}
+
+void DetectObserver::publish() {
+  DetectCounters now = retired_;
+  now += inspector_->counters();
+  now.flow_state_exhausted = flow_state_.exhausted();
+  std::lock_guard lock(published_mutex_);
+  published_ = now;
+}
+
+DetectCounters DetectObserver::published() const {
+  std::lock_guard lock(published_mutex_);
+  return published_;
 }
 
 FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reached) {

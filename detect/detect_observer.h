@@ -6,6 +6,7 @@
 // and released when the flow ends. Follows the RuleSetSlot: a reloaded rule set takes
 // over between two packets.
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "capture/flow_observer.h"
@@ -32,6 +33,9 @@ class DetectObserver final : public FlowObserver {
   void onFlowEnd(Flow& flow) override;
   const DetectCounters& counters() const { return inspector_->counters(); }
   uint64_t ruleSetVersion() const { return version_; }
+  void publish() override;
+  // Totals since start, across reloads, as of the last publish(); any thread.
+  DetectCounters published() const;
 
  private:
   void useRuleSet();
@@ -49,6 +53,9 @@ class DetectObserver final : public FlowObserver {
   uint64_t packet_flow_ = 0;
   bool packet_valid_ = false;
   std::vector<uint8_t> window_;  // lookback + one piece of new stream data
+  DetectCounters retired_;       // of inspectors replaced by reloads
+  mutable std::mutex published_mutex_;
+  DetectCounters published_;
 };
 
 }  // namespace mamori

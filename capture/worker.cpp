@@ -86,13 +86,9 @@ void Worker::publish() {
   live_.flows = flows_.stats();
   live_.tcp = tcp_.stats();
   live_.frag = decoder_.fragmentStats();
-  std::lock_guard lock(published_mutex_);
-  published_ = live_;
+  published_.set(live_);
 }
 
-WorkerCounters Worker::snapshot() const {
-  std::lock_guard lock(published_mutex_);
-  return published_;
-}
+WorkerCounters Worker::snapshot() const { return published_.get(); }
 
 }  // namespace mamori

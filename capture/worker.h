@@ -9,12 +9,12 @@
 //
 // Nothing here is shared with another worker; counters are published to readers on
 // other threads (metrics, stats) by copy at each time tick, not per packet.
-#include <mutex>
 #include <vector>
 
 #include "capture/decoder.h"
 #include "capture/flow_observer.h"
 #include "capture/flow_table.h"
+#include "capture/published.h"
 #include "capture/tcp_reassembler.h"
 
 namespace mamori {
@@ -75,8 +75,7 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   WorkerCounters live_;
   TimeUs last_expiry_ = 0;
 
-  mutable std::mutex published_mutex_;
-  WorkerCounters published_;
+  Published<WorkerCounters> published_;
 };
 
 }  // namespace mamori

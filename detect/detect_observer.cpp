@@ -33,14 +33,10 @@ void DetectObserver::publish() {
   DetectCounters now = retired_;
   now += inspector_->counters();
   now.flow_state_exhausted = flow_state_.exhausted();
-  std::lock_guard lock(published_mutex_);
-  published_ = now;
+  published_.set(now);
 }
 
-DetectCounters DetectObserver::published() const {
-  std::lock_guard lock(published_mutex_);
-  return published_;
-}
+DetectCounters DetectObserver::published() const { return published_.get(); }
 
 FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reached) {
   FlowContext context{flow.flow_id,

@@ -6,10 +6,10 @@
 // and released when the flow ends. Follows the RuleSetSlot: a reloaded rule set takes
 // over between two packets.
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "capture/flow_observer.h"
+#include "capture/published.h"
 #include "detect/flow_state_pool.h"
 #include "detect/packet_inspector.h"
 #include "detect/rule_set_slot.h"
@@ -54,8 +54,7 @@ class DetectObserver final : public FlowObserver {
   bool packet_valid_ = false;
   std::vector<uint8_t> window_;  // lookback + one piece of new stream data
   DetectCounters retired_;       // of inspectors replaced by reloads
-  mutable std::mutex published_mutex_;
-  DetectCounters published_;
+  Published<DetectCounters> published_;
 };
 
 }  // namespace mamori

@@ -26,7 +26,6 @@
 #include "apps/rule_loading.h"
 #include "bench/memory_source.h"
 #include "capture/capture_engine.h"
-#include "capture/decoder.h"
 
 #include <hs/hs.h>
 
@@ -150,27 +149,41 @@ int fullMode(const std::string& path, int workers, int replays, const std::vecto
   return rc;
 }
 
+// Records each payload with the databases the pipeline would scan it with: its
+// signature groups depend on the flow's direction, so the packets go through a worker.
+struct PayloadRecorder final : FlowObserver {
+  struct Payload {
+    std::string bytes;
+    const hs_database_t* dbs[2];  // packet groups, stream groups (TCP)
+  };
+  explicit PayloadRecorder(const SignatureDatabase& db) : db(db) {}
+  void onPacket(const DecodedPacket& pkt, Flow&, Direction dir) override {
+    if (pkt.payload_len == 0) return;
+    const bool to_server = dir == Direction::ToServer;
+    const bool tcp = pkt.proto == static_cast<uint8_t>(IpProto::Tcp);
+    payloads.push_back({std::string(reinterpret_cast<const char*>(pkt.payload), pkt.payload_len),
+                        {db.headFor(false, pkt, to_server).patterns,
+                         tcp ? db.headFor(true, pkt, to_server).patterns : nullptr}});
+  }
+  const SignatureDatabase& db;
+  std::vector<Payload> payloads;
+};
+
 // The ceiling for detection: the same rule set's pattern databases block-scanned over the
-// same payload bytes (every packet's payload, TCP payloads also against the stream
-// database), with nothing else: no decode, no flows, no verification.
+// same payload bytes (every packet's payload against its packet group, TCP payloads also
+// against their stream group), with nothing else: no decode, no flows, no verification.
 int ceilingMode(const std::string& path, int replays, const std::vector<std::string>& rules) {
   bench::MemorySource source(path, 1);
   LoadedRules loaded = loadRuleSet(rules, Config{});
-  std::vector<std::pair<std::string, bool>> payloads;  // bytes, is TCP
-  Decoder decoder;
-  RawPacket raw;
-  uint64_t wire = 0;
-  while (source.next(raw) == ReadStatus::Packet) {
-    wire += raw.wirelen;
-    DecodedPacket pkt;
-    if (decoder.decode(raw, pkt).status != DecodeStatus::Ok || pkt.payload_len == 0) continue;
-    payloads.emplace_back(std::string(reinterpret_cast<const char*>(pkt.payload), pkt.payload_len),
-                          pkt.proto == static_cast<uint8_t>(IpProto::Tcp));
-  }
-  const hs_database_t* dbs[2] = {loaded.db->packetPatterns(), loaded.db->streamPatterns()};
+  NullRecords records;
+  Worker worker(0, Worker::Config{}, records);
+  PayloadRecorder recorder(*loaded.db);
+  worker.addObserver(&recorder);
+  CaptureEngine engine(source, {&worker});
+  engine.run();
   hs_scratch_t* scratch = nullptr;
-  for (const auto* db : dbs) {
-    if (db) hs_alloc_scratch(db, &scratch);
+  for (bool stream : {false, true}) {
+    for (const auto* db : loaded.db->groups(stream).databases()) hs_alloc_scratch(db, &scratch);
   }
   uint64_t matches = 0;
   auto count = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
@@ -179,15 +192,17 @@ int ceilingMode(const std::string& path, int replays, const std::vector<std::str
   };
   auto t0 = std::chrono::steady_clock::now();
   for (int r = 0; r < replays; ++r) {
-    for (const auto& [bytes, tcp] : payloads) {
-      if (dbs[0]) hs_scan(dbs[0], bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, count, &matches);
-      if (tcp && dbs[1]) hs_scan(dbs[1], bytes.data(), static_cast<unsigned>(bytes.size()), 0, scratch, count, &matches);
+    for (const auto& p : recorder.payloads) {
+      for (const auto* db : p.dbs) {
+        if (db) hs_scan(db, p.bytes.data(), static_cast<unsigned>(p.bytes.size()), 0, scratch, count, &matches);
+      }
     }
   }
   double secs = seconds(t0);
   hs_free_scratch(scratch);
-  report("ceiling", 1, source.packetsPerReplay() * replays, wire * replays, secs, peakRssKb(), source.fileBytes());
-  fmt::print(stderr, "ceiling: {} payloads per replay, {} pattern matches in all\n", payloads.size(), matches);
+  report("ceiling", 1, source.packetsPerReplay() * replays, source.wireBytesPerReplay() * replays, secs, peakRssKb(),
+         source.fileBytes());
+  fmt::print(stderr, "ceiling: {} payloads per replay, {} pattern matches in all\n", recorder.payloads.size(), matches);
   return 0;
 }
 

@@ -4,7 +4,9 @@
 // skips compilation. A missing, stale or damaged entry is a miss, never an error: the
 // caller compiles and stores. Entries are written to a temporary file and renamed, so a
 // crash mid-write leaves no half entry; the Hyperscan version and platform are part of
-// the key, so an upgrade never loads an incompatible database.
+// the key, so an upgrade never loads an incompatible database. Safe to use from several
+// threads at once for different keys.
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -42,7 +44,7 @@ class HsDatabaseCache {
   std::string pathOf(const Key& key) const;
 
   std::string directory_;
-  mutable uint64_t hits_ = 0, misses_ = 0;
+  mutable std::atomic<uint64_t> hits_{0}, misses_{0};
 };
 
 }  // namespace mamori

@@ -64,10 +64,12 @@ PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> databa
     : database_(std::move(database)),
       payload_(database_->maxRegexCaptures(), database_->maxVariables()),
       thresholds_(database_->thresholdCount() ? kThresholdEntries : 0) {
-  // One scratch, grown to serve both databases.
-  for (const hs_database* patterns : {database_->packetPatterns(), database_->streamPatterns()}) {
-    if (patterns && hs_alloc_scratch(patterns, &scratch_) != HS_SUCCESS) {
-      throw std::runtime_error("cannot allocate Hyperscan scratch space");
+  // One scratch, grown to serve every database.
+  for (bool stream : {false, true}) {
+    for (const hs_database* patterns : database_->groups(stream).databases()) {
+      if (hs_alloc_scratch(patterns, &scratch_) != HS_SUCCESS) {
+        throw std::runtime_error("cannot allocate Hyperscan scratch space");
+      }
     }
   }
   // Detection does not block (IDS): every alert reports the packet as let through.
@@ -221,12 +223,17 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
 
   // Stream signatures see a TCP flow's payload on its stream only; the others on packets.
   const bool stream_elsewhere = !buffer.stream && flow.stream_inspected && pkt.proto == 6;
-  if (!buffer.stream) scan(database_->packetPatterns(), buffer);
-  if (buffer.stream || !stream_elsewhere) scan(database_->streamPatterns(), buffer);
-  const std::vector<uint32_t>& unprefiltered = database_->unprefiltered(pkt.proto);
+  SignatureGroups::Head heads[2] = {};
+  size_t head_count = 0;
+  if (!buffer.stream) heads[head_count++] = database_->headFor(false, pkt, flow.to_server);
+  if (buffer.stream || !stream_elsewhere) heads[head_count++] = database_->headFor(true, pkt, flow.to_server);
+  for (size_t h = 0; h < head_count; ++h) {
+    scan(heads[h].patterns, buffer);
+    counters_.candidates += heads[h].unprefiltered.size();
+  }
   const std::span<const uint32_t> by_source = database_->addressIndexed().rulesFor(pkt.src);
   const std::span<const uint32_t> by_destination = database_->addressIndexed().rulesFor(pkt.dst);
-  counters_.candidates += candidates_.size() + unprefiltered.size() + by_source.size() + by_destination.size();
+  counters_.candidates += candidates_.size() + by_source.size() + by_destination.size();
 
   bool pass = false;
   // Rules that write flow state go first, so that rules reading it on this packet see
@@ -235,13 +242,16 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
     auto check = [&](uint32_t index) {
       const Signature& s = database_->signature(index);
       if (s.writes_flow_state != writers) return;
+      // Address-indexed rules come from neither group: keep each to its buffer kind.
       if (buffer.stream ? !s.stream : s.stream && stream_elsewhere) return;
       if (!verify(s, pkt, flow, buffer)) return;
       if (s.rule.action == RuleAction::Pass) pass = true;
       if (!s.rule.noalert && thresholdAllows(s, pkt, flow.flow_id)) matched_.push_back(index);
     };
     for (uint32_t index : candidates_) check(index);
-    for (uint32_t index : unprefiltered) check(index);
+    for (size_t h = 0; h < head_count; ++h) {
+      for (uint32_t index : heads[h].unprefiltered) check(index);
+    }
     for (uint32_t index : by_source) check(index);
     for (uint32_t index : by_destination) {
       // A rule listing both addresses is checked once.

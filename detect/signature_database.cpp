@@ -1,6 +1,5 @@
 #include "detect/signature_database.h"
 
-#include <hs/hs.h>
 
 #include <algorithm>
 #include <unordered_map>
@@ -54,13 +53,6 @@ Signature makeSignature(Rule rule) {
   return s;
 }
 
-// The bytes a signature's fast pattern puts into the prefilter.
-std::string_view fastPatternBytes(const Signature& s) {
-  const auto& c = std::get<ContentMatch>(s.rule.payload[s.fast_pattern]);
-  std::string_view bytes = c.bytes;
-  return c.chop_length ? bytes.substr(c.chop_offset, c.chop_length) : bytes;
-}
-
 // Few enough addresses that traffic rarely touches them: at most a /16 worth of IPv4 and
 // a /64 worth of IPv6. $HOME_NET (RFC 1918) and "any" are far larger.
 bool isShortList(const AddressMatcher& side) {
@@ -68,62 +60,17 @@ bool isShortList(const AddressMatcher& side) {
          side.v6().size() <= (AddressMatcher::V6{1} << 64);
 }
 
-struct LiteralDatabase {
-  hs_database_t* database = nullptr;  // nullptr when no signature of the set has a fast pattern
-  size_t count = 0;
-  std::string message;  // set when Hyperscan refused
-  int refused = -1;     // the signature whose literal it refused; -1 when none was named
-};
-
-// One block-mode literal database of the fast patterns of the stream signatures, or of
-// the others; Hyperscan ids are signature indexes.
-LiteralDatabase compileLiterals(const std::vector<Signature>& signatures, bool stream, const HsDatabaseCache* cache) {
-  std::vector<const char*> literals;
-  std::vector<size_t> lengths;
-  std::vector<unsigned> flags, ids;
-  for (uint32_t i = 0; i < signatures.size(); ++i) {
-    const Signature& s = signatures[i];
-    if (s.fast_pattern < 0 || s.stream != stream) continue;
-    std::string_view bytes = fastPatternBytes(s);
-    literals.push_back(bytes.data());
-    lengths.push_back(bytes.size());
-    bool nocase = std::get<ContentMatch>(s.rule.payload[s.fast_pattern]).nocase;
-    flags.push_back(HS_FLAG_SINGLEMATCH | (nocase ? HS_FLAG_CASELESS : 0u));
-    ids.push_back(i);
-  }
-  LiteralDatabase out;
-  if (literals.empty()) return out;
-  HsDatabaseCache::Key key;
-  key.add(uint64_t{HS_MODE_BLOCK});
-  for (size_t i = 0; i < literals.size(); ++i) {
-    key.add(std::string_view(literals[i], lengths[i])).add(flags[i]).add(ids[i]);
-  }
-  if (cache && (out.database = cache->load(key))) {
-    out.count = literals.size();
-    return out;
-  }
-  hs_compile_error_t* compile_error = nullptr;
-  hs_error_t rc = hs_compile_lit_multi(literals.data(), flags.data(), ids.data(), lengths.data(),
-                                       static_cast<unsigned>(literals.size()), HS_MODE_BLOCK, nullptr,
-                                       &out.database, &compile_error);
-  if (rc == HS_SUCCESS) {
-    out.count = literals.size();
-    if (cache) cache->store(key, out.database);
-    return out;
-  }
-  out.message = compile_error && compile_error->message ? compile_error->message : "unknown error";
-  int expression = compile_error ? compile_error->expression : -1;
-  hs_free_compile_error(compile_error);
-  if (expression >= 0 && static_cast<size_t>(expression) < ids.size()) out.refused = static_cast<int>(ids[expression]);
-  return out;
-}
-
 }  // namespace
 
-SignatureDatabase::~SignatureDatabase() {
-  hs_free_database(packet_patterns_);
-  hs_free_database(stream_patterns_);
+std::string_view Signature::fastPatternBytes() const {
+  const auto& c = std::get<ContentMatch>(rule.payload[fast_pattern]);
+  std::string_view bytes = c.bytes;
+  return c.chop_length ? bytes.substr(c.chop_offset, c.chop_length) : bytes;
 }
+
+bool Signature::fastPatternNocase() const { return std::get<ContentMatch>(rule.payload[fast_pattern]).nocase; }
+
+SignatureDatabase::~SignatureDatabase() = default;
 
 void SignatureDatabase::assignIds() {
   std::unordered_map<std::string, uint32_t> flowbits, flowints;
@@ -166,50 +113,47 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
   // A literal Hyperscan refuses is reported against its rule, which is dropped, and the
   // databases are compiled again without it: one bad rule must not cost the rule set.
   for (;;) {
-    LiteralDatabase packet = compileLiterals(db->signatures_, false, cache);
-    LiteralDatabase stream = packet.refused < 0 && packet.message.empty() ? compileLiterals(db->signatures_, true, cache)
-                                                                          : LiteralDatabase{};
-    if (packet.message.empty() && stream.message.empty()) {
-      db->packet_patterns_ = packet.database;
-      db->stream_patterns_ = stream.database;
-      db->pattern_count_ = packet.count + stream.count;
+    std::vector<uint32_t> members[2];  // of the packet and of the stream groups
+    std::vector<const AddressMatcher*> sides;
+    for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
+      const Signature& s = db->signatures_[i];
+      if (db->addressIndexed(s)) continue;
+      members[s.stream].push_back(i);
+      sides.push_back(&s.rule.source);
+      sides.push_back(&s.rule.destination);
+    }
+    db->address_classes_ = AddressClasses(sides);
+    SignatureGroups::Refusal refusal;
+    if (db->packet_groups_.build(db->signatures_, members[0], db->address_classes_, cache, refusal) &&
+        db->stream_groups_.build(db->signatures_, members[1], db->address_classes_, cache, refusal)) {
       break;
     }
-    hs_free_database(packet.database);
-    hs_free_database(stream.database);
-    const LiteralDatabase& failed = packet.message.empty() ? stream : packet;
-    if (failed.refused < 0) {
-      errors.push_back({"", 0, 0, 0, "cannot build the pattern database: " + failed.message});
+    if (refusal.signature < 0) {
+      errors.push_back({"", 0, 0, 0, "cannot build the pattern database: " + refusal.message});
       return nullptr;
     }
-    auto bad = db->signatures_.begin() + failed.refused;
+    auto bad = db->signatures_.begin() + refusal.signature;
     errors.push_back({bad->rule.file, bad->rule.line, 1, bad->rule.sid,
-                      "fast pattern refused by Hyperscan: " + failed.message});
+                      "fast pattern refused by Hyperscan: " + refusal.message});
     db->signatures_.erase(bad);
   }
-
+  for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
+    const Signature& s = db->signatures_[i];
+    db->pattern_count_ += s.fast_pattern >= 0;
+    if (const AddressMatcher* key = db->addressIndexed(s)) db->address_indexed_.add(i, *key);
+  }
+  db->address_indexed_.build();
   db->assignIds();
-  db->listUnprefiltered();
   return db;
 }
 
-void SignatureDatabase::listUnprefiltered() {
-  for (uint32_t i = 0; i < signatures_.size(); ++i) {
-    const Signature& s = signatures_[i];
-    if (s.fast_pattern >= 0) continue;
-    const AddressMatcher* key = nullptr;
-    for (const AddressMatcher* side : {&s.rule.source, &s.rule.destination}) {
-      if (isShortList(*side)) key = side;
-    }
-    if (key) {
-      address_indexed_.add(i, *key);
-      continue;
-    }
-    for (unsigned proto = 0; proto < 256; ++proto) {
-      if (s.rule.protocol.ip_protocols.test(proto)) unprefiltered_[proto].push_back(i);
-    }
+const AddressMatcher* SignatureDatabase::addressIndexed(const Signature& s) {
+  if (s.fast_pattern >= 0) return nullptr;
+  const AddressMatcher* key = nullptr;
+  for (const AddressMatcher* side : {&s.rule.source, &s.rule.destination}) {
+    if (isShortList(*side)) key = side;
   }
-  address_indexed_.build();
+  return key;
 }
 
 }  // namespace mamori

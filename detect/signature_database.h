@@ -4,18 +4,21 @@
 //
 // Each rule with a positive content contributes its fast pattern (the content marked
 // `fast_pattern`, else its longest positive content; a `fast_pattern:o,l` slice of it)
-// to a Hyperscan block-mode literal database, of stream or of packet signatures; a
-// Hyperscan match only makes the rule a candidate, which PacketInspector then verifies
-// completely. Rules without a positive
-// content are listed per IP protocol and verified on every packet of it.
-#include <array>
+// to the Hyperscan literal databases of its signature groups (SignatureGroups), of stream
+// or of packet signatures; a Hyperscan match only makes the rule a candidate, which
+// PacketInspector then verifies completely. Rules without a positive content are listed
+// per signature group and verified on every packet of it, or, when one of their address
+// sides is a short list, found through an AddressIndex.
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "detect/address_classes.h"
 #include "detect/address_index.h"
 #include "detect/hs_database_cache.h"
+#include "detect/signature_groups.h"
+#include "capture/packet.h"
 #include "rules/rule.h"
 #include "rules/rule_error.h"
 
@@ -41,6 +44,10 @@ struct Signature {
   // On TCP, matched on the reassembled stream instead of each packet: a rule with payload
   // keywords, unless it is about packets (tcp-pkt, dsize, flow:no_stream, header buffers).
   bool stream = false;
+
+  // The bytes the fast pattern puts into the prefilter; only when fast_pattern >= 0.
+  std::string_view fastPatternBytes() const;
+  bool fastPatternNocase() const;
 };
 
 class SignatureDatabase {
@@ -59,16 +66,16 @@ class SignatureDatabase {
   size_t size() const { return signatures_.size(); }
   const Signature& signature(uint32_t index) const { return signatures_[index]; }
 
-  // The literal databases, one of the fast patterns of stream signatures and one of the
-  // others, so that each buffer is scanned only for the rules that inspect it; Hyperscan
-  // ids are signature indexes. nullptr when no such signature has a positive content.
-  const hs_database* packetPatterns() const { return packet_patterns_; }
-  const hs_database* streamPatterns() const { return stream_patterns_; }
+  // What to match a packet's payload (stream: its reassembled stream) against: the
+  // signature group of the rules of that buffer kind that the packet's protocol,
+  // direction, server port and addresses allow. Hyperscan ids are signature indexes.
+  SignatureGroups::Head headFor(bool stream, const DecodedPacket& pkt, bool to_server) const {
+    return (stream ? stream_groups_ : packet_groups_)
+        .headFor(pkt.proto, to_server, pkt.sport, pkt.dport, address_classes_.classOf(pkt.src),
+                 address_classes_.classOf(pkt.dst));
+  }
+  const SignatureGroups& groups(bool stream) const { return stream ? stream_groups_ : packet_groups_; }
   size_t patternCount() const { return pattern_count_; }
-
-  // Signatures without a positive content that can see IP protocol `proto`, except the
-  // address-indexed ones.
-  const std::vector<uint32_t>& unprefiltered(uint8_t proto) const { return unprefiltered_[proto]; }
 
   // Signatures without a positive content whose source or destination is a short
   // address list (IP reputation rules: botcc, ciarmy, tor, ...), by the addresses of
@@ -88,13 +95,13 @@ class SignatureDatabase {
  private:
   SignatureDatabase() = default;
   void assignIds();
-  void listUnprefiltered();
+  // The side a signature is found by in the address index; nullptr when it is grouped.
+  static const AddressMatcher* addressIndexed(const Signature& s);
 
   std::vector<Signature> signatures_;
-  hs_database* packet_patterns_ = nullptr;
-  hs_database* stream_patterns_ = nullptr;
+  AddressClasses address_classes_;
+  SignatureGroups packet_groups_, stream_groups_;
   size_t pattern_count_ = 0;
-  std::array<std::vector<uint32_t>, 256> unprefiltered_;
   AddressIndex address_indexed_;
   size_t flowbit_count_ = 0, flowint_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
   size_t stream_lookback_ = 0;

@@ -243,8 +243,8 @@ TEST(SignatureDatabaseTest, EmptyRuleSetInspectsNothing) {
   auto db = SignatureDatabase::build({}, errors);
   ASSERT_NE(db, nullptr);
   EXPECT_TRUE(errors.empty());
-  EXPECT_EQ(db->packetPatterns(), nullptr);
-  EXPECT_EQ(db->streamPatterns(), nullptr);
+  EXPECT_TRUE(db->groups(false).databases().empty());
+  EXPECT_TRUE(db->groups(true).databases().empty());
   PacketInspector inspector(db);
   CollectingSink sink;
   TestPacket p("1.1.1.1", 1, "2.2.2.2", 2, "payload");

@@ -111,7 +111,8 @@ Config Config::load(const std::string& path) {
             }},
            {"stream", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"memcap", size(c.worker.tcp.pool_bytes)},
-                                  {"max-buffered-per-stream", size(c.worker.tcp.max_buffered_per_stream)}});
+                                  {"max-buffered-per-stream", size(c.worker.tcp.max_buffered_per_stream)},
+                                  {"reassembly-depth", size(c.worker.tcp.depth)}});
             }},
            {"defrag", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"memcap", size(c.worker.frag.max_bytes)},

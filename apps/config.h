@@ -20,12 +20,19 @@ struct Config {
   std::map<std::string, std::string> address_groups;  // overrides of the rule variables
   std::map<std::string, std::string> port_groups;
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
-  Worker::Config worker;            // per-worker limits (stream and defrag memcaps are per worker)
+  Worker::Config worker = defaultWorker();  // per-worker limits (stream and defrag memcaps are per worker)
   LiveOptions live;
   TimeUs correlation_window_us = 15 * 60 * 1000000LL;
   double stats_interval_s = 0;  // 0: a stats record only at the end
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";
+
+  // Suricata's reassembly depth, 1 MB; the reassembler's own default is no limit.
+  static Worker::Config defaultWorker() {
+    Worker::Config w;
+    w.tcp.depth = 1 << 20;
+    return w;
+  }
 
   // Loads and validates `path`; an empty path gives the defaults.
   static Config load(const std::string& path);

@@ -44,6 +44,7 @@ const WorkerField kWorkerFields[] = {
     {"tcp.overlap_diff", "mamori_reassembly_overlaps_total", "Overlapping segments with different data", MetricSample::Counter, F(w.tcp.overlaps)},
     {"tcp.out_of_order", "mamori_reassembly_out_of_order_total", "Segments that arrived ahead of a hole", MetricSample::Counter, F(w.tcp.out_of_order)},
     {"tcp.midstream_pickups", "mamori_reassembly_midstream_total", "Streams picked up without a SYN", MetricSample::Counter, F(w.tcp.midstream)},
+    {"tcp.past_depth", "mamori_reassembly_past_depth_total", "Segments with data past the reassembly depth", MetricSample::Counter, F(w.tcp.past_depth)},
     {"tcp.pool_exhausted", "mamori_reassembly_pool_exhausted_total", "Holes given up because the segment pool was full", MetricSample::Counter, F(w.tcp.pool_exhausted)},
     {"defrag.fragments", "mamori_defrag_fragments_total", "IP fragments seen", MetricSample::Counter, F(w.frag.fragments)},
     {"defrag.reassembled", "mamori_defrag_reassembled_total", "IP datagrams reassembled", MetricSample::Counter, F(w.frag.reassembled)},

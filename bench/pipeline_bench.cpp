@@ -79,8 +79,10 @@ int readMode(const std::string& path, int replays) {
 
 int decodeMode(const std::string& path, int workers, int replays) {
   bench::MemorySource source(path, replays);
-  Worker::Config wc;
-  wc.flows.memcap_bytes = (128u << 20) / workers;
+  // The same limits `mamori run` has by default (reassembly depth included).
+  const Config defaults;
+  Worker::Config wc = defaults.worker;
+  wc.flows.memcap_bytes = defaults.flow_memcap / workers;
   std::vector<std::unique_ptr<NullRecords>> sinks;
   std::vector<std::unique_ptr<Worker>> owned;
   std::vector<Worker*> ws;
@@ -149,34 +151,41 @@ int fullMode(const std::string& path, int workers, int replays, const std::vecto
   return rc;
 }
 
-// Records each payload with the databases the pipeline would scan it with: its
-// signature groups depend on the flow's direction, so the packets go through a worker.
+// Records what the pipeline scans, with the database it scans it with: each packet's
+// payload against its packet group, and the reassembled stream (within the reassembly
+// depth) against the stream group. Groups depend on the flow's direction, so the
+// packets go through a worker.
 struct PayloadRecorder final : FlowObserver {
   struct Payload {
     std::string bytes;
-    const hs_database_t* dbs[2];  // packet groups, stream groups (TCP)
+    const hs_database_t* db;
   };
   explicit PayloadRecorder(const SignatureDatabase& db) : db(db) {}
   void onPacket(const DecodedPacket& pkt, Flow&, Direction dir) override {
-    if (pkt.payload_len == 0) return;
     const bool to_server = dir == Direction::ToServer;
-    const bool tcp = pkt.proto == static_cast<uint8_t>(IpProto::Tcp);
-    payloads.push_back({std::string(reinterpret_cast<const char*>(pkt.payload), pkt.payload_len),
-                        {db.headFor(false, pkt, to_server).patterns,
-                         tcp ? db.headFor(true, pkt, to_server).patterns : nullptr}});
+    const uint8_t src = db.addressClass(pkt.src), dst = db.addressClass(pkt.dst);
+    stream_db = db.candidatesFor(true, pkt, to_server, src, dst).patterns;
+    const hs_database_t* packet_db = db.candidatesFor(false, pkt, to_server, src, dst).patterns;
+    if (pkt.payload_len && packet_db) add(pkt.payload, pkt.payload_len, packet_db);
+  }
+  void onStreamData(Flow&, Direction, const uint8_t* data, size_t len, uint64_t) override {
+    if (stream_db) add(data, len, stream_db);
+  }
+  void add(const uint8_t* data, size_t len, const hs_database_t* with) {
+    payloads.push_back({std::string(reinterpret_cast<const char*>(data), len), with});
   }
   const SignatureDatabase& db;
+  const hs_database_t* stream_db = nullptr;  // the current packet's
   std::vector<Payload> payloads;
 };
 
 // The ceiling for detection: the same rule set's pattern databases block-scanned over the
-// same payload bytes (every packet's payload against its packet group, TCP payloads also
-// against their stream group), with nothing else: no decode, no flows, no verification.
+// same bytes the pipeline scans, with nothing else: no decode, no flows, no verification.
 int ceilingMode(const std::string& path, int replays, const std::vector<std::string>& rules) {
   bench::MemorySource source(path, 1);
   LoadedRules loaded = loadRuleSet(rules, Config{});
   NullRecords records;
-  Worker worker(0, Worker::Config{}, records);
+  Worker worker(0, Config{}.worker, records);
   PayloadRecorder recorder(*loaded.db);
   worker.addObserver(&recorder);
   CaptureEngine engine(source, {&worker});
@@ -193,16 +202,14 @@ int ceilingMode(const std::string& path, int replays, const std::vector<std::str
   auto t0 = std::chrono::steady_clock::now();
   for (int r = 0; r < replays; ++r) {
     for (const auto& p : recorder.payloads) {
-      for (const auto* db : p.dbs) {
-        if (db) hs_scan(db, p.bytes.data(), static_cast<unsigned>(p.bytes.size()), 0, scratch, count, &matches);
-      }
+      hs_scan(p.db, p.bytes.data(), static_cast<unsigned>(p.bytes.size()), 0, scratch, count, &matches);
     }
   }
   double secs = seconds(t0);
   hs_free_scratch(scratch);
   report("ceiling", 1, source.packetsPerReplay() * replays, source.wireBytesPerReplay() * replays, secs, peakRssKb(),
          source.fileBytes());
-  fmt::print(stderr, "ceiling: {} payloads per replay, {} pattern matches in all\n", recorder.payloads.size(), matches);
+  fmt::print(stderr, "ceiling: {} buffers per replay, {} pattern matches in all\n", recorder.payloads.size(), matches);
   return 0;
 }
 

@@ -36,6 +36,7 @@ TcpReassembler::TcpReassembler(const Limits& limits) {
   const size_t n = std::min<size_t>(limits.pool_bytes / per_chunk, std::numeric_limits<uint32_t>::max() - 1);
   max_chunks_per_stream_ = static_cast<uint32_t>(
       std::min<size_t>(limits.max_buffered_per_stream / kChunkBytes, std::numeric_limits<uint32_t>::max()));
+  depth_ = static_cast<int64_t>(std::min<uint64_t>(limits.depth, std::numeric_limits<int64_t>::max()));
   pool_ = std::make_unique_for_overwrite<uint8_t[]>(n * kChunkBytes);
   // Index 0 means "none", so chunk i lives at slot i and slot 0 is never handed out.
   next_.resize(n + 1);
@@ -124,6 +125,11 @@ void TcpReassembler::handleData(Ctx& c, int64_t begin, const uint8_t* data, uint
       if (begin >= fin) return;
       end = fin;
     }
+  }
+  if (depth_ && end > depth_) {
+    ++stats_.past_depth;
+    if (begin >= depth_) return;
+    end = depth_;
   }
   int64_t next = static_cast<int64_t>(s.next_offset);
   if (end <= next) {

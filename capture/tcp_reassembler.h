@@ -8,6 +8,10 @@
 // sequence number each but no offset), in 64 bits, so streams past 4 GiB keep counting
 // while sequence numbers wrap.
 //
+// Limits::depth caps what each direction reassembles, as Suricata's reassembly depth does:
+// the start of a stream is where protocols and attacks show themselves, and a bulk
+// download past it costs inspection without telling more.
+//
 // Overlap policy: first data wins. Bytes already delivered, or already buffered, are
 // kept; a later segment only contributes the bytes nobody sent before. Where a later
 // segment's bytes differ from buffered ones, Stats::overlaps counts it (delivered bytes
@@ -77,6 +81,9 @@ class TcpReassembler {
   struct Limits {
     size_t pool_bytes = 64 << 20;                // chunks plus their bookkeeping
     size_t max_buffered_per_stream = 1 << 20;    // counted in whole chunks
+    // Stream bytes reassembled per direction; later data is neither buffered nor
+    // delivered (Suricata's stream.reassembly.depth). 0: no limit.
+    uint64_t depth = 0;
   };
 
   struct Stats {
@@ -94,6 +101,7 @@ class TcpReassembler {
     uint64_t midstream = 0;           // streams picked up without a SYN
     uint64_t keepalives = 0;
     uint64_t after_close = 0;         // segments with data past FIN, or after RST / flush
+    uint64_t past_depth = 0;          // segments with data past the reassembly depth
     uint64_t out_of_window = 0;       // data too far ahead of the stream to be plausible
     uint64_t rst_ignored = 0;         // RST outside the stream's window: likely injected
   };
@@ -154,6 +162,7 @@ class TcpReassembler {
   const uint8_t* chunkData(uint32_t idx) const { return pool_.get() + (idx - 1) * kChunkBytes; }
 
   uint32_t max_chunks_per_stream_;
+  int64_t depth_;  // 0: no limit
   // Not zeroed: an idle pool costs address space, not resident memory.
   std::unique_ptr<uint8_t[]> pool_;
   std::vector<uint32_t> next_;  // next chunk of the same segment, or of the free list

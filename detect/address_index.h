@@ -19,6 +19,7 @@ class AddressIndex {
   void add(uint32_t rule, const AddressMatcher& side);
   void build();
 
+  bool empty() const { return v4_.rules.empty() && v6_.rules.empty(); }
   // The rules added with a side that holds `address`.
   std::span<const uint32_t> rulesFor(const IpAddress& address) const {
     if (address.family == 4) return v4_.rulesFor(AddressMatcher::v4Value(address));

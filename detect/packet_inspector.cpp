@@ -223,17 +223,16 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
 
   // Stream signatures see a TCP flow's payload on its stream only; the others on packets.
   const bool stream_elsewhere = !buffer.stream && flow.stream_inspected && pkt.proto == 6;
-  SignatureGroups::Head heads[2] = {};
-  size_t head_count = 0;
-  if (!buffer.stream) heads[head_count++] = database_->headFor(false, pkt, flow.to_server);
-  if (buffer.stream || !stream_elsewhere) heads[head_count++] = database_->headFor(true, pkt, flow.to_server);
-  for (size_t h = 0; h < head_count; ++h) {
-    scan(heads[h].patterns, buffer);
-    counters_.candidates += heads[h].unprefiltered.size();
+  const uint8_t src_class = database_->addressClass(pkt.src), dst_class = database_->addressClass(pkt.dst);
+  SignatureDatabase::Candidates kinds[2];
+  size_t kind_count = 0;
+  for (bool stream : {false, true}) {
+    if (buffer.stream ? !stream : stream && stream_elsewhere) continue;
+    const auto& c = kinds[kind_count++] = database_->candidatesFor(stream, pkt, flow.to_server, src_class, dst_class);
+    scan(c.patterns, buffer);
+    counters_.candidates += c.unprefiltered.size() + c.by_source.size() + c.by_destination.size();
   }
-  const std::span<const uint32_t> by_source = database_->addressIndexed().rulesFor(pkt.src);
-  const std::span<const uint32_t> by_destination = database_->addressIndexed().rulesFor(pkt.dst);
-  counters_.candidates += candidates_.size() + by_source.size() + by_destination.size();
+  counters_.candidates += candidates_.size();
 
   bool pass = false;
   // Rules that write flow state go first, so that rules reading it on this packet see
@@ -242,20 +241,19 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
     auto check = [&](uint32_t index) {
       const Signature& s = database_->signature(index);
       if (s.writes_flow_state != writers) return;
-      // Address-indexed rules come from neither group: keep each to its buffer kind.
-      if (buffer.stream ? !s.stream : s.stream && stream_elsewhere) return;
       if (!verify(s, pkt, flow, buffer)) return;
       if (s.rule.action == RuleAction::Pass) pass = true;
       if (!s.rule.noalert && thresholdAllows(s, pkt, flow.flow_id)) matched_.push_back(index);
     };
     for (uint32_t index : candidates_) check(index);
-    for (size_t h = 0; h < head_count; ++h) {
-      for (uint32_t index : heads[h].unprefiltered) check(index);
-    }
-    for (uint32_t index : by_source) check(index);
-    for (uint32_t index : by_destination) {
-      // A rule listing both addresses is checked once.
-      if (std::find(by_source.begin(), by_source.end(), index) == by_source.end()) check(index);
+    for (size_t k = 0; k < kind_count; ++k) {
+      const SignatureDatabase::Candidates& c = kinds[k];
+      for (uint32_t index : c.unprefiltered) check(index);
+      for (uint32_t index : c.by_source) check(index);
+      for (uint32_t index : c.by_destination) {
+        // A rule listing both addresses is checked once.
+        if (std::find(c.by_source.begin(), c.by_source.end(), index) == c.by_source.end()) check(index);
+      }
     }
   }
   // A matching pass rule silences the packet. Suricata extends this to the rest of the

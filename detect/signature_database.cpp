@@ -124,8 +124,8 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
     }
     db->address_classes_ = AddressClasses(sides);
     SignatureGroups::Refusal refusal;
-    if (db->packet_groups_.build(db->signatures_, members[0], db->address_classes_, cache, refusal) &&
-        db->stream_groups_.build(db->signatures_, members[1], db->address_classes_, cache, refusal)) {
+    if (db->kinds_[0].groups.build(db->signatures_, members[0], db->address_classes_, cache, refusal) &&
+        db->kinds_[1].groups.build(db->signatures_, members[1], db->address_classes_, cache, refusal)) {
       break;
     }
     if (refusal.signature < 0) {
@@ -140,9 +140,9 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
   for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
     const Signature& s = db->signatures_[i];
     db->pattern_count_ += s.fast_pattern >= 0;
-    if (const AddressMatcher* key = db->addressIndexed(s)) db->address_indexed_.add(i, *key);
+    if (const AddressMatcher* key = db->addressIndexed(s)) db->kinds_[s.stream].by_address.add(i, *key);
   }
-  db->address_indexed_.build();
+  for (Kind& kind : db->kinds_) kind.by_address.build();
   db->assignIds();
   return db;
 }

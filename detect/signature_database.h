@@ -11,6 +11,7 @@
 // sides is a short list, found through an AddressIndex.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,21 +67,25 @@ class SignatureDatabase {
   size_t size() const { return signatures_.size(); }
   const Signature& signature(uint32_t index) const { return signatures_[index]; }
 
-  // What to match a packet's payload (stream: its reassembled stream) against: the
-  // signature group of the rules of that buffer kind that the packet's protocol,
-  // direction, server port and addresses allow. Hyperscan ids are signature indexes.
-  SignatureGroups::Head headFor(bool stream, const DecodedPacket& pkt, bool to_server) const {
-    return (stream ? stream_groups_ : packet_groups_)
-        .headFor(pkt.proto, to_server, pkt.sport, pkt.dport, address_classes_.classOf(pkt.src),
-                 address_classes_.classOf(pkt.dst));
+  // The rules of one buffer kind (packet payloads, or the reassembled stream) that a
+  // packet's buffer is matched against: its signature group's pattern database (Hyperscan
+  // ids are signature indexes) and content-less rules, chosen by the packet's protocol,
+  // direction, server port and address classes; and the content-less rules listing one
+  // of its addresses (AddressIndex).
+  struct Candidates {
+    const hs_database* patterns;
+    std::span<const uint32_t> unprefiltered, by_source, by_destination;
+  };
+  uint8_t addressClass(const IpAddress& address) const { return address_classes_.classOf(address); }
+  Candidates candidatesFor(bool stream, const DecodedPacket& pkt, bool to_server, uint8_t src_class,
+                           uint8_t dst_class) const {
+    const Kind& kind = kinds_[stream];
+    const SignatureGroups::Head head = kind.groups.headFor(pkt.proto, to_server, pkt.sport, pkt.dport, src_class, dst_class);
+    if (kind.by_address.empty()) return {head.patterns, head.unprefiltered, {}, {}};
+    return {head.patterns, head.unprefiltered, kind.by_address.rulesFor(pkt.src), kind.by_address.rulesFor(pkt.dst)};
   }
-  const SignatureGroups& groups(bool stream) const { return stream ? stream_groups_ : packet_groups_; }
+  const SignatureGroups& groups(bool stream) const { return kinds_[stream].groups; }
   size_t patternCount() const { return pattern_count_; }
-
-  // Signatures without a positive content whose source or destination is a short
-  // address list (IP reputation rules: botcc, ciarmy, tor, ...), by the addresses of
-  // that list: only those listing one of a packet's addresses can match it.
-  const AddressIndex& addressIndexed() const { return address_indexed_; }
 
   // What a worker sizes its per-flow and per-match state by.
   size_t flowbitCount() const { return flowbit_count_; }
@@ -100,9 +105,15 @@ class SignatureDatabase {
 
   std::vector<Signature> signatures_;
   AddressClasses address_classes_;
-  SignatureGroups packet_groups_, stream_groups_;
+  // Content-less rules whose source or destination is a short address list (IP
+  // reputation rules: botcc, ciarmy, tor, ...) are in by_address, by the addresses of
+  // that list, and in no group.
+  struct Kind {
+    SignatureGroups groups;
+    AddressIndex by_address;
+  };
+  Kind kinds_[2];  // packet signatures, stream signatures
   size_t pattern_count_ = 0;
-  AddressIndex address_indexed_;
   size_t flowbit_count_ = 0, flowint_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
   size_t stream_lookback_ = 0;
   uint32_t max_regex_captures_ = 0;

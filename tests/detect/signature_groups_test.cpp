@@ -40,6 +40,10 @@ DecodedPacket packet(const char* src, uint16_t sport, const char* dst, uint16_t 
   return pkt;
 }
 
+SignatureDatabase::Candidates headFor(const SignatureDatabase& db, bool stream, const DecodedPacket& pkt, bool to_server) {
+  return db.candidatesFor(stream, pkt, to_server, db.addressClass(pkt.src), db.addressClass(pkt.dst));
+}
+
 std::vector<uint32_t> sidsOf(const SignatureDatabase& db, std::span<const uint32_t> indexes) {
   std::vector<uint32_t> sids;
   for (uint32_t i : indexes) sids.push_back(db.signature(i).rule.sid);
@@ -90,23 +94,23 @@ TEST(SignatureGroupsTest, PortAndAddressKeepRulesApart) {
       "alert udp any any -> any 53 (dsize:>0; sid:3;)\n");
   ASSERT_NE(db, nullptr);
   // TCP content rules are stream rules. Port 53 inside the home network: neither of them.
-  auto head = db->headFor(true, packet("10.0.0.1", 40000, "10.0.0.2", 53), true);
+  auto head = headFor(*db, true, packet("10.0.0.1", 40000, "10.0.0.2", 53), true);
   EXPECT_EQ(head.patterns, nullptr);
   EXPECT_TRUE(head.unprefiltered.empty());
   // Going out of the home network to port 80: only the port-80 rule's pattern.
-  head = db->headFor(true, packet("10.0.0.1", 40000, "8.8.8.8", 80), true);
+  head = headFor(*db, true, packet("10.0.0.1", 40000, "8.8.8.8", 80), true);
   EXPECT_NE(head.patterns, nullptr);
   const hs_database* web_only = head.patterns;
   // Coming in to port 80: both rules, so another database.
-  head = db->headFor(true, packet("8.8.8.8", 40000, "10.0.0.1", 80), true);
+  head = headFor(*db, true, packet("8.8.8.8", 40000, "10.0.0.1", 80), true);
   EXPECT_NE(head.patterns, nullptr);
   EXPECT_NE(head.patterns, web_only);
   // A reply inside the home network is keyed by its source port alone: the rule for
   // destination port 80 (any source port) stays a candidate, the inbound one does not.
-  head = db->headFor(true, packet("10.0.0.1", 80, "10.0.0.9", 40000), false);
+  head = headFor(*db, true, packet("10.0.0.1", 80, "10.0.0.9", 40000), false);
   EXPECT_EQ(head.patterns, web_only);
-  EXPECT_EQ(db->headFor(false, packet("10.0.0.1", 40000, "8.8.8.8", 80), true).patterns, nullptr);
-  head = db->headFor(false, packet("9.9.9.9", 5, "10.0.0.1", 53, 17), true);
+  EXPECT_EQ(headFor(*db, false, packet("10.0.0.1", 40000, "8.8.8.8", 80), true).patterns, nullptr);
+  head = headFor(*db, false, packet("9.9.9.9", 5, "10.0.0.1", 53, 17), true);
   EXPECT_EQ(sidsOf(*db, head.unprefiltered), std::vector<uint32_t>{3});
 }
 
@@ -115,13 +119,13 @@ TEST(SignatureGroupsTest, FlowDirectionAndBidirectionalRules) {
       "alert tcp any 80 -> any any (flow:to_client; dsize:>0; sid:1;)\n"
       "alert tcp any any <> any 25 (dsize:>0; sid:2;)\n");
   ASSERT_NE(db, nullptr);
-  auto to_server = db->headFor(false, packet("1.1.1.1", 80, "2.2.2.2", 25), true);
+  auto to_server = headFor(*db, false, packet("1.1.1.1", 80, "2.2.2.2", 25), true);
   EXPECT_EQ(sidsOf(*db, to_server.unprefiltered), std::vector<uint32_t>{2});
   // Replies are keyed by their source port alone, so the `<>` rule (any source port) is
   // a candidate for the reply from port 80 too; verification rejects it there.
-  auto back_from_80 = db->headFor(false, packet("2.2.2.2", 80, "1.1.1.1", 4000), false);
+  auto back_from_80 = headFor(*db, false, packet("2.2.2.2", 80, "1.1.1.1", 4000), false);
   EXPECT_EQ(sidsOf(*db, back_from_80.unprefiltered), (std::vector<uint32_t>{1, 2}));
-  auto back_from_25 = db->headFor(false, packet("2.2.2.2", 25, "1.1.1.1", 4000), false);
+  auto back_from_25 = headFor(*db, false, packet("2.2.2.2", 25, "1.1.1.1", 4000), false);
   EXPECT_EQ(sidsOf(*db, back_from_25.unprefiltered), std::vector<uint32_t>{2});
 }
 
@@ -154,7 +158,7 @@ TEST(SignatureGroupsTest, GroupHoldsEveryRuleThatCanMatch) {
                                packet_ports[rng() % packet_ports.size()],
                                packet_protocols[rng() % packet_protocols.size()]);
     const bool to_server = rng() % 2;
-    const std::vector<uint32_t> group = sidsOf(*db, db->headFor(false, pkt, to_server).unprefiltered);
+    const std::vector<uint32_t> group = sidsOf(*db, headFor(*db, false, pkt, to_server).unprefiltered);
     for (uint32_t i = 0; i < db->size(); ++i) {
       const Rule& r = db->signature(i).rule;
       if (!r.protocol.matches(pkt.ip_version, pkt.proto)) continue;

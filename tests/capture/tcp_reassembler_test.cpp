@@ -353,6 +353,30 @@ TEST_F(TcpReassemblerTest, MidstreamPicksUpAtTheFirstDataSegment) {
   EXPECT_EQ(r.stats().retransmissions, 1u);
 }
 
+class TcpReassemblerDepthTest : public TcpReassemblerTest {
+ protected:
+  TcpReassemblerDepthTest() : TcpReassemblerTest({.pool_bytes = 1 << 20, .depth = 1000}) {}
+};
+
+TEST_F(TcpReassemblerDepthTest, NothingPastTheDepthIsBufferedOrDelivered) {
+  send(0, "", Syn);
+  const std::string text = pattern(1600);
+  // Out of order past the depth: dropped, not held.
+  send(1 + 1200, text.substr(1200, 400));
+  EXPECT_EQ(s.chunks, 0u);
+  send(1, text.substr(0, 600));
+  // Straddling the depth: delivered up to it.
+  send(601, text.substr(600, 600));
+  send(1201, text.substr(1200, 400));
+  EXPECT_EQ(rec.stream, text.substr(0, 1000));
+  EXPECT_EQ(r.stats().bytes_delivered, 1000u);
+  EXPECT_EQ(r.stats().past_depth, 3u);
+  EXPECT_TRUE(rec.gaps.empty());
+  r.flush(kFlow, Direction::ToServer, s, rec);
+  EXPECT_TRUE(rec.gaps.empty());
+  expectPoolEmpty();
+}
+
 class TcpReassemblerCapTest : public TcpReassemblerTest {
  protected:
   TcpReassemblerCapTest()

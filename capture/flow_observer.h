@@ -21,6 +21,9 @@ class FlowObserver {
   // In-order TCP stream data; `data` is valid only during the call.
   virtual void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {}
   virtual void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) {}
+  // The flow has ended and its streams were flushed: add what the observer knows of it to
+  // the flow's record (the app layer names the protocol). Called before onFlowEnd.
+  virtual void describe(const Flow& flow, FlowRecord& record) {}
   // The flow is about to be forgotten; its streams were already flushed.
   virtual void onFlowEnd(Flow& flow) {}
 
@@ -33,6 +36,7 @@ class FlowObserver {
 
  protected:
   uint32_t& stateOf(Flow& flow) const { return flow.observer_state[slot_]; }
+  int slot() const { return slot_; }
 
  private:
   int slot_ = 0;

@@ -12,6 +12,16 @@ namespace mamori {
 enum class FlowEndReason : uint8_t { Timeout, Evicted, Shutdown };
 const char* flowEndReasonName(FlowEndReason r);  // "timeout", "forced", "shutdown" (Suricata's words)
 
+// What an application-layer identifier made of a flow (FlowObserver::describe fills it);
+// empty strings when none ran. Fixed arrays, so a record stays plain data.
+struct FlowApplication {
+  char proto[24] = "";       // EVE app_proto: Suricata's name where one exists ("tls"), else the identifier's
+  char detail[64] = "";      // the identifier's own name for it (nDPI: "TLS.Google")
+  char category[32] = "";
+  char confidence[32] = "";  // how it was identified ("DPI", "Match by port", ...)
+  uint64_t risks = 0;        // the identifier's risk bits
+};
+
 struct FlowRecord {
   uint64_t flow_id = 0;
   TimeUs start = 0, end = 0;
@@ -29,6 +39,7 @@ struct FlowRecord {
   FlowEndReason reason = FlowEndReason::Timeout;
   bool alerted = false;
   uint64_t stream_gaps = 0;  // reassembly gaps, both directions
+  FlowApplication app;
 };
 
 }  // namespace mamori

@@ -68,8 +68,10 @@ void Worker::onFlowEnd(Flow& flow, FlowEndReason reason) {
     tcp_.flush(flow.flow_id, Direction::ToClient, flow.stream[1], *this);
     current_ = nullptr;
   }
+  FlowRecord record = FlowTable::recordOf(flow, reason);
+  for (FlowObserver* o : observers_) o->describe(flow, record);
   for (FlowObserver* o : observers_) o->onFlowEnd(flow);
-  records_.onFlowRecord(FlowTable::recordOf(flow, reason));
+  records_.onFlowRecord(record);
 }
 
 void Worker::onStreamData(uint64_t, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {

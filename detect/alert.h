@@ -19,6 +19,7 @@ struct Alert {
   uint16_t vlan[2] = {0, 0};
   uint8_t vlan_count = 0;
   bool to_server = true;
+  std::string app_proto;  // the flow's, as EVE names it; empty while unknown
 
   std::string action = "allowed";
   uint32_t gid = 1, sid = 0, rev = 0;

@@ -15,8 +15,8 @@ bool handshakeDone(const Flow& flow) {
 
 }  // namespace
 
-DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink)
-    : rules_(rules), version_(rules.version()), sink_(sink) {
+DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps)
+    : rules_(rules), version_(rules.version()), sink_(sink), apps_(apps) {
   window_.reserve(kMaxStreamLookback + kStreamPiece);
   useRuleSet();
 }
@@ -47,6 +47,7 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
                      &flow_state_,
                      &stateOf(flow),
                      flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)};
+  if (apps_) context.app_proto = apps_->appProtoOf(flow);
   for (int d = 0; d < 2; ++d) {
     uint64_t delivered = flow.stream[d].next_offset;
     if (d == static_cast<int>(dir)) delivered = std::max(delivered, reached);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "applayer/app_identifier.h"
 #include "capture/flow_observer.h"
 #include "capture/published.h"
 #include "detect/flow_state_pool.h"
@@ -25,7 +26,9 @@ class DetectObserver final : public FlowObserver {
   // Stream data is inspected in pieces of at most this size (one scratch buffer).
   static constexpr size_t kStreamPiece = 64 * 1024;
 
-  DetectObserver(const RuleSetSlot& rules, AlertSink& sink);
+  // With an AppIdentifier (added to the worker before this observer), alerts carry the
+  // flow's app_proto.
+  DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps = nullptr);
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
   void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
@@ -47,6 +50,7 @@ class DetectObserver final : public FlowObserver {
   std::unique_ptr<PacketInspector> inspector_;
   FlowStatePool flow_state_{kFlowStateRecords};
   AlertSink& sink_;
+  const AppIdentifier* apps_;
   // The packet being processed, without its data pointers: stream data it delivers is
   // attributed to it. Stream data of another flow (flushed when a flow ends) has none.
   DecodedPacket packet_;

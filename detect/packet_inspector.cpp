@@ -272,6 +272,7 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
   alert_.vlan[1] = pkt.vlan[1];
   alert_.vlan_count = pkt.vlan_count;
   alert_.to_server = flow.to_server;
+  alert_.app_proto = flow.app_proto;
   for (uint32_t index : matched_) {
     const Rule& rule = database_->signature(index).rule;
     alert_.gid = rule.gid;

@@ -41,6 +41,8 @@ struct FlowContext {
   // TCP: how far each side's sequence numbers went, as stream_size counts (bytes
   // including this packet's, + 1 for the SYN); [0] the client's.
   uint64_t stream_size[2] = {0, 0};
+  // The flow's application protocol as EVE names it; "" while unknown (or no app layer).
+  const char* app_proto = "";
 };
 
 class PacketInspector {

@@ -1,0 +1,85 @@
+#pragma once
+// AppIdentifier: names each flow's application protocol with nDPI 4.2. A FlowObserver:
+// it feeds nDPI every packet of a flow, both directions, in capture order (the IP
+// header on), the way ndpiReader does, until nDPI has identified it and has nothing more
+// to dissect, or gives up after ndpiReader's packet budget (80 TCP, 24 UDP packets), when
+// nDPI's guess (by port, by address) is taken. A flow that ends undecided gets the guess
+// too. The result names the flow on its record (app_proto, nDPI's protocol, category,
+// confidence, risks) and is what app-layer rules and parsers key on.
+//
+// Memory: nDPI's per-flow state (ndpi_flow_struct) lives only while the flow is being
+// identified and is given back at the verdict; what stays per flow is a small record in
+// a pool that grows with the number of flows, never per packet.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "applayer/ndpi_module.h"
+#include "capture/flow_observer.h"
+#include "capture/published.h"
+
+struct ndpi_flow_struct;
+
+namespace mamori {
+
+// Application protocol ids are nDPI's; 0 is unknown.
+using AppProtoId = uint16_t;
+
+struct AppIdentifierCounters {
+  uint64_t flows_identified = 0;  // by DPI or a guess
+  uint64_t flows_unknown = 0;
+  uint64_t flows_guessed = 0;     // identified by port or address only
+  uint64_t flows_in_progress = 0; // holding nDPI state now
+  std::vector<uint64_t> flows_by_proto;  // indexed by AppProtoId
+};
+
+class AppIdentifier final : public FlowObserver {
+ public:
+  struct Config {
+    NdpiFiles files;
+    uint32_t tcp_packets = 80, udp_packets = 24;  // ndpiReader's budgets
+  };
+  explicit AppIdentifier(const Config& config);
+  ~AppIdentifier() override;
+
+  void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
+  void describe(const Flow& flow, FlowRecord& record) override;
+  void onFlowEnd(Flow& flow) override;
+  void publish() override;
+
+  // The flow's application protocol as EVE's app_proto names it: only what nDPI saw in
+  // the traffic, as Suricata's app_proto is (a guess by port stays in the record's
+  // nDPI fields); "" while unknown.
+  const char* appProtoOf(const Flow& flow) const;
+  AppProtoId appProtoIdOf(const Flow& flow) const;
+  // The EVE name of an id; "" for 0.
+  const std::string& appProtoName(AppProtoId id) const;
+  size_t appProtoCount() const { return names_.size(); }
+
+  AppIdentifierCounters published() const { return published_.get(); }
+
+ private:
+  struct State {
+    uint64_t flow_id = 0;
+    ndpi_flow_struct* ndpi = nullptr;  // while identifying
+    uint16_t master = 0, app = 0;      // nDPI's verdict so far
+    uint16_t category = 0;
+    uint8_t confidence = 0;
+    bool decided = false;
+    uint64_t risks = 0;
+  };
+  State* stateFor(const Flow& flow) const;
+  void decide(State& s, bool give_up);
+  static AppProtoId idOf(const State& s) { return s.master ? s.master : s.app; }
+  static AppProtoId confidentIdOf(const State& s);
+
+  const Config config_;
+  NdpiModule module_;
+  std::vector<std::string> names_;  // EVE app_proto per nDPI id
+  mutable std::vector<State> states_;
+  std::vector<uint32_t> free_;
+  AppIdentifierCounters live_;
+  Published<AppIdentifierCounters> published_;
+};
+
+}  // namespace mamori

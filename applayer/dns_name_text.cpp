@@ -83,14 +83,18 @@ void appendDnsLabelText(std::string& out, const uint8_t* p, size_t len) {
       need = 2, cp = c & 0x0f;
     } else if (c >= 0xf0 && c < 0xf8) {
       need = 3, cp = c & 0x07;
+    } else if (c >= 0xf8 && c < 0xfe) {
+      // The five- and six-byte forms of the original UTF-8: tshark swallows their
+      // continuation bytes into a single U+FFFD; the loop below lands above U+10FFFF.
+      need = c < 0xfc ? 4 : 5, cp = 0x110000;
     } else {
-      out += "\xef\xbf\xbd";  // stray continuation byte or a lead byte no encoding uses
+      out += "\xef\xbf\xbd";  // a stray continuation byte, or FE / FF
       ++i;
       continue;
     }
     size_t got = 0;
     while (got < need && i + 1 + got < len && (p[i + 1 + got] & 0xc0) == 0x80) {
-      cp = (cp << 6) | (p[i + 1 + got] & 0x3f);
+      if (cp <= 0x10ffff) cp = (cp << 6) | (p[i + 1 + got] & 0x3f);
       ++got;
     }
     i += 1 + got;

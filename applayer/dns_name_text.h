@@ -9,8 +9,9 @@
 //    the BMP). Unassigned code points are not looked up and pass through, where tshark
 //    would escape them;
 //  - each ill-formed sequence (a lead byte with the continuation bytes that follow it, up to
-//    the length the lead byte announces) as one U+FFFD. Like tshark, overlong forms are
-//    decoded rather than rejected (C0 80 reads as \u0000).
+//    the length the lead byte announces, F8..FD announcing the five- and six-byte forms of
+//    the original UTF-8) as one U+FFFD. Like tshark, overlong forms are decoded rather than
+//    rejected (C0 80 reads as \u0000).
 // The result is always valid UTF-8 without control characters, safe to put in JSON.
 #include <cstddef>
 #include <cstdint>

@@ -227,6 +227,9 @@ TEST(DnsParser, NamesRenderAsTsharkShowsThem) {
       {"\xe2\x80\xae", "\\u202E"},
       {"\xef\xbf\xbe", "\\uFFFE"},
       {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+      {"n\xfb\xbdQ", "n\xef\xbf\xbdQ"},  // as in the iodine capture: an old five-byte lead
+      {"\xbf\xff", "\xef\xbf\xbd\xef\xbf\xbd"},
+      {"\xfd\xbf\xbf\xbf\xbf\xbfz", "\xef\xbf\xbdz"},
   };
   for (const auto& c : cases) {
     Wire w;
@@ -297,7 +300,9 @@ TEST(DnsParser, EveryPrefixOfARealMessageIsTruncated) {
     EXPECT_EQ(p.lastError(), DnsParseError::Truncated);
     EXPECT_EQ(m.id, n >= 12 ? 0xbeef : 0);
     EXPECT_EQ(m.queries.size(), n >= question_end ? 1u : 0u);
-    if (!m.queries.empty()) EXPECT_EQ(m.queries[0].rrname, "www.example.com");
+    if (!m.queries.empty()) {
+      EXPECT_EQ(m.queries[0].rrname, "www.example.com");
+    }
     EXPECT_GE(m.answers.size(), previous_answers);  // a longer prefix never yields less
     previous_answers = m.answers.size();
     for (const auto& r : m.answers) EXPECT_FALSE(r.rrname.empty());

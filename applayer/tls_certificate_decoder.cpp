@@ -39,7 +39,9 @@ std::string nameText(const X509_NAME* name) {
 
     const ASN1_OBJECT* obj = X509_NAME_ENTRY_get_object(e);
     const int nid = OBJ_obj2nid(obj);
-    if (nid != NID_undef) {
+    if (nid == NID_pkcs9_emailAddress) {
+      out += "Email";  // x509-parser's abbreviation, where OpenSSL says emailAddress
+    } else if (nid != NID_undef) {
       out += OBJ_nid2sn(nid);
     } else {
       char oid[80];

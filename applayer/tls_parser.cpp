@@ -187,8 +187,7 @@ bool TlsParser::startRecord(Side& s, Direction dir, uint8_t& events) {
   const bool valid = type >= kChangeCipherSpec && type <= kHeartbeat && h[1] == 3 && h[2] <= 4 &&
                      length <= kMaxRecordBody;
   if (!valid) {
-    const Side& other = sides_[1 - static_cast<size_t>(dir)];
-    if (first && other.state != State::Records) {
+    if (first && !tls_seen_) {
       // Not TLS at all: nothing to count against the parser, the flow simply is not ours.
       counters_.not_tls = 1;
       stop(sides_[0]);
@@ -201,6 +200,7 @@ bool TlsParser::startRecord(Side& s, Direction dir, uint8_t& events) {
   }
 
   ++counters_.records;
+  tls_seen_ = true;
   s.state = State::Records;
   if (type == kChangeCipherSpec || type == kApplicationData) {
     stop(s);  // everything after is encrypted

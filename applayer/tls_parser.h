@@ -78,6 +78,7 @@ class TlsParser {
   void stop(Side& s);
 
   Side sides_[2];
+  bool tls_seen_ = false;  // some record was valid: later garbage is malformed TLS, not another protocol
   TlsHandshake hs_;
   TlsParserCounters counters_;
 };

@@ -2,6 +2,7 @@
 // Hand-built TLS bytes for the parser tests: each function returns one layer with its
 // contents appended and its lengths filled in, so a test reads outermost first, e.g.
 //   record(22, handshake(1, clientHello({...})))
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>

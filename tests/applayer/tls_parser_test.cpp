@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <ctime>
 #include <random>
 #include <sstream>
@@ -170,7 +171,7 @@ TEST(TlsParserTest, Tls13ServerHelloTakesSupportedVersions) {
 
 TEST(TlsParserTest, Tls12ChainInSuricataForms) {
   const MadeCert leaf = makeCert("leaf", "/C=US/O=Let's Encrypt/CN=R3", "0x8a3b01");
-  const MadeCert multi = makeCert("multi", "/C=JP/O=Mamori+OU=Sensors/CN=tap.example", "0x043a", true);
+  const MadeCert multi = makeCert("multi", "/C=JP/O=Mamori+OU=Sensors/CN=tap.example/emailAddress=soc@example.com", "0x043a", true);
   ASSERT_FALSE(leaf.der.empty());
   ASSERT_FALSE(multi.der.empty());
 
@@ -201,7 +202,7 @@ TEST(TlsParserTest, Tls12ChainInSuricataForms) {
   EXPECT_EQ(c0.der, leaf.der);
 
   const TlsCertificate& c1 = h.certificates[1];
-  EXPECT_EQ(c1.subject, "C=JP, O=Mamori + OU=Sensors, CN=tap.example");
+  EXPECT_EQ(c1.subject, "C=JP, O=Mamori + OU=Sensors, CN=tap.example, Email=soc@example.com");
   EXPECT_EQ(c1.serial, "04:3A");
   EXPECT_EQ(c1.fingerprint, multi.fingerprint);
 
@@ -332,6 +333,15 @@ TEST(TlsParserTest, BadRecordAfterGoodOnesIsMalformed) {
   }
 }
 
+TEST(TlsParserTest, GarbageOpeningOneSideOfATlsFlowIsMalformed) {
+  TlsParser p;
+  feed(p, Direction::ToClient, cat(record(kHs, handshake(2, serverHello(0x0303, 0x002f, {}))), record(kCcs, {1})));
+  feed(p, Direction::ToServer, Bytes{'G', 'E', 'T', ' ', '/', ' '});
+  EXPECT_EQ(p.counters().not_tls, 0u);
+  EXPECT_EQ(p.counters().malformed, 1u);
+  EXPECT_TRUE(p.done());
+}
+
 TEST(TlsParserTest, HelloOverrunningItsLengthIsMalformed) {
   Bytes body = builtHello();
   body[34] = 200;  // session id length past the end of the message's ciphers
@@ -396,6 +406,7 @@ TEST(TlsParserTest, VersionNames) {
 // Random damage to real handshakes must never crash, hang or read out of bounds (run
 // this binary under ASan to see the last); whatever comes out stays within its inputs.
 void mutate(Bytes& b, std::mt19937& rng) {
+  if (b.empty()) return;
   switch (rng() % 4) {
     case 0:
       for (unsigned n = 1 + rng() % 8; n--;) b[rng() % b.size()] = static_cast<uint8_t>(rng());

@@ -1,0 +1,406 @@
+#include "applayer/tls_parser.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <string>
+
+#include "applayer/tls_certificate_decoder.h"
+
+namespace mamori {
+namespace {
+
+constexpr uint8_t kChangeCipherSpec = 20, kHandshake = 22, kApplicationData = 23, kHeartbeat = 24;
+constexpr uint8_t kMsgClientHello = 1, kMsgServerHello = 2, kMsgCertificate = 11;
+constexpr uint16_t kExtServerName = 0, kExtSupportedGroups = 10, kExtPointFormats = 11, kExtAlpn = 16,
+                   kExtSupportedVersions = 43;
+constexpr uint16_t kTls13 = 0x0304;
+// RFC 5246 6.2.3: a record's fragment is at most 2^14 bytes plus 2048 of cipher expansion.
+constexpr size_t kMaxRecordBody = (1 << 14) + 2048;
+
+// Bounds-checked big-endian reads over a byte range. A read past the end yields zeros,
+// empties the reader and marks it failed, so parsing code checks ok() once at the end
+// instead of before every field.
+class Reader {
+ public:
+  Reader() = default;
+  Reader(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+
+  bool ok() const { return ok_; }
+  size_t left() const { return n_; }
+  const uint8_t* data() const { return p_; }
+
+  uint8_t u8() { return static_cast<uint8_t>(take(1)); }
+  uint16_t u16() { return static_cast<uint16_t>(take(2)); }
+  uint32_t u24() { return take(3); }
+  void skip(size_t k) { sub(k); }
+  Reader sub(size_t k) {
+    if (k > n_) {
+      fail();
+      return {};
+    }
+    Reader r(p_, k);
+    p_ += k;
+    n_ -= k;
+    return r;
+  }
+
+ private:
+  uint32_t take(size_t k) {
+    if (k > n_) {
+      fail();
+      return 0;
+    }
+    uint32_t v = 0;
+    for (size_t i = 0; i < k; ++i) v = v << 8 | p_[i];
+    p_ += k;
+    n_ -= k;
+    return v;
+  }
+  void fail() {
+    ok_ = false;
+    n_ = 0;
+  }
+
+  const uint8_t* p_ = nullptr;
+  size_t n_ = 0;
+  bool ok_ = true;
+};
+
+// RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa. Clients sprinkle them at random, so JA3 leaves
+// them out to keep one client's fingerprint stable.
+bool isGrease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
+
+void appendNumber(std::string& s, unsigned v) {
+  char buf[8];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, r.ptr);
+}
+
+// A JA3 field: decimal values joined with '-'.
+class Ja3List {
+ public:
+  explicit Ja3List(std::string& s) : s_(s) {}
+  void add(uint16_t v) {
+    if (isGrease(v)) return;
+    if (!first_) s_ += '-';
+    first_ = false;
+    appendNumber(s_, v);
+  }
+
+ private:
+  std::string& s_;
+  bool first_ = true;
+};
+
+void md5Hex(const std::string& in, std::string& out) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  out.clear();
+  if (EVP_Digest(in.data(), in.size(), md, &len, EVP_md5(), nullptr) != 1) return;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned i = 0; i < len; ++i) {
+    out += kDigits[md[i] >> 4];
+    out += kDigits[md[i] & 0x0f];
+  }
+}
+
+// The extensions block that may follow a hello's fixed fields (absent in old hellos).
+Reader extensionsOf(Reader& hello) {
+  if (!hello.left()) return {};
+  return hello.sub(hello.u16());
+}
+
+}  // namespace
+
+TlsParserCounters& TlsParserCounters::operator+=(const TlsParserCounters& o) {
+  records += o.records;
+  handshakes += o.handshakes;
+  sslv2_hellos += o.sslv2_hellos;
+  truncated += o.truncated;
+  malformed += o.malformed;
+  oversized += o.oversized;
+  bad_certificates += o.bad_certificates;
+  not_tls += o.not_tls;
+  return *this;
+}
+
+uint8_t TlsParser::onData(Direction dir, const uint8_t* data, size_t len) {
+  Side& s = side(dir);
+  uint8_t events = 0;
+  while (len && s.state != State::Stopped) {
+    if (s.record_left == 0) {
+      const size_t take = std::min<size_t>(sizeof s.header - s.header_len, len);
+      std::memcpy(s.header + s.header_len, data, take);
+      s.header_len += static_cast<uint8_t>(take);
+      data += take;
+      len -= take;
+      if (s.header_len < sizeof s.header) break;
+      s.header_len = 0;
+      if (!startRecord(s, dir, events)) break;
+      continue;
+    }
+    const size_t take = std::min<size_t>(s.record_left, len);
+    if (s.content_type == kHandshake) consumeHandshake(s, dir, data, take, events);
+    s.record_left -= static_cast<uint32_t>(take);
+    data += take;
+    len -= take;
+  }
+  return events;
+}
+
+void TlsParser::onGap(Direction dir) {
+  Side& s = side(dir);
+  if (s.state == State::Stopped) return;
+  ++counters_.truncated;
+  stop(s);
+}
+
+bool TlsParser::startRecord(Side& s, Direction dir, uint8_t& events) {
+  const uint8_t* h = s.header;
+  const bool first = s.state == State::Start;
+
+  // SSLv2-compatible ClientHello (old clients, scanners): 2-byte length with the top bit
+  // set, message type 1, then the highest version the client speaks. Its cipher specs are
+  // 3 bytes wide and JA3 is not defined on it, so only the version is taken.
+  if (first && dir == Direction::ToServer && (h[0] & 0x80) && h[2] == kMsgClientHello &&
+      ((h[3] == 0 && h[4] == 2) || (h[3] == 3 && h[4] <= 3))) {
+    const uint32_t length = (h[0] & 0x7fu) << 8 | h[1];
+    if (length >= 3) {
+      ++counters_.sslv2_hellos;
+      s.state = State::Records;
+      s.content_type = 0;  // body skipped
+      s.record_left = length - 3;
+      if (!hs_.client_hello) {
+        hs_.client_hello = true;
+        hs_.client_version = static_cast<uint16_t>(h[3] << 8 | h[4]);
+        events |= kClientHello;
+      }
+      return true;
+    }
+  }
+
+  const uint8_t type = h[0];
+  const uint32_t length = static_cast<uint32_t>(h[3]) << 8 | h[4];
+  const bool valid = type >= kChangeCipherSpec && type <= kHeartbeat && h[1] == 3 && h[2] <= 4 &&
+                     length <= kMaxRecordBody;
+  if (!valid) {
+    if (first && !tls_seen_) {
+      // Not TLS at all: nothing to count against the parser, the flow simply is not ours.
+      counters_.not_tls = 1;
+      stop(sides_[0]);
+      stop(sides_[1]);
+    } else {
+      ++counters_.malformed;
+      stop(s);
+    }
+    return false;
+  }
+
+  ++counters_.records;
+  tls_seen_ = true;
+  s.state = State::Records;
+  if (type == kChangeCipherSpec || type == kApplicationData) {
+    stop(s);  // everything after is encrypted
+    return false;
+  }
+  s.content_type = type;  // alerts and heartbeats are skipped
+  s.record_left = length;
+  return true;
+}
+
+void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, size_t len, uint8_t& events) {
+  while (len) {
+    if (s.skip) {
+      const size_t k = std::min<size_t>(s.skip, len);
+      s.skip -= static_cast<uint32_t>(k);
+      data += k;
+      len -= k;
+      continue;
+    }
+    const size_t k = std::min(kMaxHandshakeBytes - s.messages.size(), len);
+    s.messages.insert(s.messages.end(), data, data + k);
+    data += k;
+    len -= k;
+    drainMessages(s, dir, events);
+  }
+}
+
+void TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
+  std::vector<uint8_t>& m = s.messages;
+  size_t pos = 0;
+  while (m.size() - pos >= 4) {
+    const uint8_t type = m[pos];
+    const size_t body_len = size_t{m[pos + 1]} << 16 | size_t{m[pos + 2]} << 8 | m[pos + 3];
+    const size_t avail = m.size() - pos - 4;
+    if (body_len <= avail) {
+      ++counters_.handshakes;
+      onMessage(dir, type, m.data() + pos + 4, body_len, true, events);
+      pos += 4 + body_len;
+      continue;
+    }
+    // A message that cannot fit even an empty buffer: once it fills the buffer, take
+    // what is there and skip the rest as it streams past.
+    if (4 + body_len > kMaxHandshakeBytes && pos == 0 && m.size() == kMaxHandshakeBytes) {
+      ++counters_.handshakes;
+      ++counters_.oversized;
+      onMessage(dir, type, m.data() + 4, avail, false, events);
+      s.skip = static_cast<uint32_t>(body_len - avail);
+      pos = m.size();
+    }
+    break;
+  }
+  m.erase(m.begin(), m.begin() + static_cast<ptrdiff_t>(pos));
+}
+
+void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size_t len, bool complete,
+                          uint8_t& events) {
+  // Only the first of each counts: a repeated hello in clear is a retry or an anomaly,
+  // and the first is what the connection was set up with.
+  if (dir == Direction::ToServer) {
+    if (type != kMsgClientHello || hs_.client_hello || !complete) return;
+    if (parseClientHello(body, len)) {
+      events |= kClientHello;
+    } else {
+      ++counters_.malformed;
+    }
+    return;
+  }
+  if (type == kMsgServerHello && !hs_.server_hello && complete) {
+    if (parseServerHello(body, len)) {
+      events |= kServerHello;
+    } else {
+      ++counters_.malformed;
+    }
+  } else if (type == kMsgCertificate && !hs_.certificates_seen && hs_.version != kTls13) {
+    if (!parseCertificates(body, len, complete)) ++counters_.malformed;
+    if (hs_.certificates_seen) events |= kCertificates;
+  }
+}
+
+bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
+  Reader r(body, len);
+  const uint16_t version = r.u16();
+  r.skip(32);  // random
+  r.skip(r.u8());  // session id
+  Reader ciphers = r.sub(r.u16());
+  r.skip(r.u8());  // compression methods
+  Reader exts = extensionsOf(r);
+  if (!r.ok()) return false;
+
+  std::string& ja3 = hs_.ja3_string;
+  ja3.clear();
+  appendNumber(ja3, version);
+  ja3 += ',';
+  Ja3List cipher_list(ja3);
+  while (ciphers.left() >= 2) cipher_list.add(ciphers.u16());
+  ja3 += ',';
+
+  Reader groups, formats;
+  Ja3List ext_list(ja3);
+  while (exts.left()) {
+    const uint16_t type = exts.u16();
+    Reader ext = exts.sub(exts.u16());
+    if (!exts.ok()) break;
+    ext_list.add(type);
+    if (type == kExtServerName && hs_.sni.empty()) {
+      Reader names = ext.sub(ext.u16());
+      while (names.left()) {
+        const uint8_t name_type = names.u8();
+        Reader name = names.sub(names.u16());
+        if (names.ok() && name_type == 0) {
+          hs_.sni.assign(reinterpret_cast<const char*>(name.data()), name.left());
+          break;
+        }
+      }
+    } else if (type == kExtAlpn && hs_.alpn.empty()) {
+      Reader protocols = ext.sub(ext.u16());
+      while (protocols.left()) {
+        Reader p = protocols.sub(protocols.u8());
+        if (protocols.ok()) hs_.alpn.emplace_back(reinterpret_cast<const char*>(p.data()), p.left());
+      }
+    } else if (type == kExtSupportedGroups) {
+      groups = ext.sub(ext.u16());
+    } else if (type == kExtPointFormats) {
+      formats = ext.sub(ext.u8());
+    }
+  }
+  if (!exts.ok()) {
+    hs_.sni.clear();
+    hs_.alpn.clear();
+    ja3.clear();
+    return false;
+  }
+  ja3 += ',';
+  Ja3List group_list(ja3);
+  while (groups.left() >= 2) group_list.add(groups.u16());
+  ja3 += ',';
+  Ja3List format_list(ja3);
+  while (formats.left()) format_list.add(formats.u8());
+
+  md5Hex(ja3, hs_.ja3_hash);
+  hs_.client_hello = true;
+  hs_.client_version = version;
+  return true;
+}
+
+bool TlsParser::parseServerHello(const uint8_t* body, size_t len) {
+  Reader r(body, len);
+  const uint16_t version = r.u16();
+  r.skip(32);  // random
+  r.skip(r.u8());  // session id
+  const uint16_t cipher = r.u16();
+  r.u8();  // compression method
+  Reader exts = extensionsOf(r);
+  if (!r.ok()) return false;
+
+  std::string& ja3s = hs_.ja3s_string;
+  ja3s.clear();
+  appendNumber(ja3s, version);
+  ja3s += ',';
+  appendNumber(ja3s, cipher);
+  ja3s += ',';
+  uint16_t negotiated = version;
+  Ja3List ext_list(ja3s);
+  while (exts.left()) {
+    const uint16_t type = exts.u16();
+    Reader ext = exts.sub(exts.u16());
+    if (!exts.ok()) break;
+    ext_list.add(type);
+    if (type == kExtSupportedVersions && ext.left() == 2) negotiated = ext.u16();
+  }
+  if (!exts.ok()) {
+    ja3s.clear();
+    return false;
+  }
+  md5Hex(ja3s, hs_.ja3s_hash);
+  hs_.server_hello = true;
+  hs_.version = negotiated;
+  return true;
+}
+
+bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete) {
+  Reader r(body, len);
+  const uint32_t declared = r.u24();
+  if (!r.ok() || (complete && declared != r.left())) return false;
+  Reader list = r.sub(std::min<size_t>(declared, r.left()));
+  hs_.certificates_seen = true;
+  while (list.left()) {
+    const uint32_t n = list.u24();
+    if (!list.ok() || n > list.left()) return !complete;  // cut at the buffer cap: keep what came whole
+    Reader der = list.sub(n);
+    if (!decodeTlsCertificate(der.data(), der.left(), hs_.certificates.emplace_back()))
+      ++counters_.bad_certificates;
+  }
+  return true;
+}
+
+void TlsParser::stop(Side& s) {
+  s.state = State::Stopped;
+  // A flow can live for hours after its handshake: give the buffer back now.
+  std::vector<uint8_t>().swap(s.messages);
+}
+
+}  // namespace mamori

@@ -1,0 +1,86 @@
+#pragma once
+// TLS handshake parser for one flow. Consumes: the reassembled, in-order stream data of
+// each direction (ToServer = the client), and the gaps in it. Produces: a TlsHandshake
+// (hellos, JA3 / JA3S, the server's certificate chain) and events as its parts complete.
+//
+// The record layer is reassembled per direction: records may arrive in pieces of any
+// size, handshake messages may span records or share one. Parsing of a direction stops
+// at its ChangeCipherSpec or first application data (what follows is encrypted), at a
+// gap (record boundaries are lost), or at a malformed record header. A flow whose first
+// bytes in either direction are no TLS record is given up quietly: it is another
+// protocol (or a STARTTLS one, whose TLS starts later than this parser looks).
+//
+// Memory: each direction buffers at most kMaxHandshakeBytes of handshake messages;
+// a longer message (a huge certificate chain) is parsed as far as it fits and the rest
+// is skipped. Buffers belong to the parser and are reused for the life of the flow.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "applayer/tls_handshake.h"
+#include "capture/direction.h"
+
+namespace mamori {
+
+struct TlsParserCounters {
+  uint64_t records = 0;           // TLS record headers read
+  uint64_t handshakes = 0;        // handshake messages complete (or cut at the cap)
+  uint64_t sslv2_hellos = 0;      // SSLv2-compatible ClientHellos (recognised, not parsed)
+  uint64_t truncated = 0;         // directions that lost data to a gap while still parsing
+  uint64_t malformed = 0;         // bad record headers mid-stream, hellos / chains that overrun their length
+  uint64_t oversized = 0;         // handshake messages larger than the buffer cap
+  uint64_t bad_certificates = 0;  // certificates OpenSSL could not decode
+  uint64_t not_tls = 0;           // flows given up because their first bytes were no TLS record
+
+  TlsParserCounters& operator+=(const TlsParserCounters& o);
+};
+
+class TlsParser {
+ public:
+  enum Event : uint8_t { kClientHello = 1, kServerHello = 2, kCertificates = 4 };
+
+  // Enough for real certificate chains (a few KiB each); a message that declares more is
+  // cut here rather than held whole.
+  static constexpr size_t kMaxHandshakeBytes = 64 << 10;
+
+  // In-order stream data of one direction. Returns the events this data completed.
+  uint8_t onData(Direction dir, const uint8_t* data, size_t len);
+  // A hole in that direction's stream: the record it fell into, and every record after
+  // it, can no longer be delimited, so the direction is given up.
+  void onGap(Direction dir);
+
+  const TlsHandshake& handshake() const { return hs_; }
+  // Nothing more to learn: both directions are encrypted or given up.
+  bool done() const { return sides_[0].state == State::Stopped && sides_[1].state == State::Stopped; }
+  const TlsParserCounters& counters() const { return counters_; }
+
+ private:
+  enum class State : uint8_t { Start, Records, Stopped };
+
+  struct Side {
+    State state = State::Start;
+    uint8_t header_len = 0;
+    uint8_t header[5] = {};
+    uint8_t content_type = 0;
+    uint32_t record_left = 0;  // body bytes of the current record still to come
+    uint32_t skip = 0;         // bytes of an oversized handshake message still to come
+    std::vector<uint8_t> messages;  // handshake bytes not yet parsed as whole messages
+  };
+
+  Side& side(Direction dir) { return sides_[static_cast<size_t>(dir)]; }
+  bool startRecord(Side& s, Direction dir, uint8_t& events);
+  void consumeHandshake(Side& s, Direction dir, const uint8_t* data, size_t len, uint8_t& events);
+  void drainMessages(Side& s, Direction dir, uint8_t& events);
+  void onMessage(Direction dir, uint8_t type, const uint8_t* body, size_t len, bool complete, uint8_t& events);
+  bool parseClientHello(const uint8_t* body, size_t len);
+  bool parseServerHello(const uint8_t* body, size_t len);
+  bool parseCertificates(const uint8_t* body, size_t len, bool complete);
+  void stop(Side& s);
+
+  Side sides_[2];
+  bool tls_seen_ = false;  // some record was valid: later garbage is malformed TLS, not another protocol
+  TlsHandshake hs_;
+  TlsParserCounters counters_;
+};
+
+}  // namespace mamori

@@ -37,7 +37,9 @@ struct HttpTransaction {
   std::string response_body;     // dechunked, gzip/deflate decoded, up to the configured depth
   std::string location;
   int64_t response_content_length = -1;
-  uint64_t response_body_bytes = 0;  // decoded body length seen, past the depth too (EVE length)
+  // Body bytes as sent (before dechunking and decoding, as libhtp counts them), past the
+  // depth too: EVE's http.length.
+  uint64_t response_body_bytes = 0;
 
   // False when reported at flow end before that side finished.
   bool request_complete = false;

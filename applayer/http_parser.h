@@ -47,7 +47,6 @@ class HttpParser {
     size_t decompression_bomb_limit = 1 << 20;
     size_t decompression_time_limit_us = 100000;
     int decompression_layers = 2;  // nested encodings ("gzip, gzip") decoded
-    size_t lzma_memlimit = 1 << 20;
     // Transactions whose response is still awaited; further requests are counted and
     // not reported, so a flood of pipelined requests cannot grow memory without bound.
     size_t max_pending = 32;

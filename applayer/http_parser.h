@@ -1,0 +1,137 @@
+#pragma once
+// HTTP/1.x parsing of one TCP flow with libhtp 0.5, the parser Suricata uses, so that
+// normalisation (URI, host, bodies) matches what Suricata's rules and EVE records expect.
+// Consumes: each direction's reassembled stream, in order, with gaps. Produces: complete
+// transactions, request then response, to an HttpSink; pipelined requests are matched to
+// responses in order, as HTTP/1.1 requires.
+//
+// Each parser owns its libhtp configuration as well as its connection parser: libhtp
+// reads the configuration on every call, and a private copy costs one allocation per
+// flow while keeping parsers independent of one another and of threads.
+//
+// Malformed traffic never stops the flow: libhtp's errors and warnings are counted; when
+// libhtp gives up on a direction (HTP_STREAM_ERROR), that direction's later data is
+// counted and dropped, and the other direction goes on.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "applayer/http_parser_counters.h"
+#include "applayer/http_sink.h"
+#include "applayer/http_transaction.h"
+#include "capture/direction.h"
+
+struct htp_cfg_t;
+struct htp_connp_t;
+struct htp_tx_t;
+struct htp_tx_data_t;
+struct htp_log_t;
+
+namespace mamori {
+
+class HttpParser {
+ public:
+  struct Config {
+    // Body bytes kept per transaction (Suricata's request/response-body-limit defaults).
+    size_t request_body_depth = 4096;
+    size_t response_body_depth = 4096;
+    // Longest request line, status line or header field libhtp buffers across packets
+    // (its hard field limit; Suricata's default). Longer ones end that direction.
+    size_t max_header_bytes = 18000;
+    uint32_t max_headers = 1024;  // header fields per message
+    // Decompression (libhtp's, per body): a body that inflates more than
+    // decompression_bomb_limit bytes at a ratio over 2048:1, or that keeps the decoder
+    // busy longer than decompression_time_limit_us, is abandoned as a bomb.
+    size_t decompression_bomb_limit = 1 << 20;
+    size_t decompression_time_limit_us = 100000;
+    int decompression_layers = 2;  // nested encodings ("gzip, gzip") decoded
+    // Transactions whose response is still awaited; further requests are counted and
+    // not reported, so a flood of pipelined requests cannot grow memory without bound.
+    size_t max_pending = 32;
+    // Data one direction must hold back until the other catches up (a request after a
+    // CONNECT waits for its response).
+    size_t max_held_bytes = 64 << 10;
+  };
+
+  explicit HttpParser(const Config& config);
+  ~HttpParser();
+  HttpParser(const HttpParser&) = delete;
+  HttpParser& operator=(const HttpParser&) = delete;
+
+  // In-order stream data of one direction (ToServer: the client's requests), with the
+  // packet time in microseconds. Reports what completes during the call to `sink`.
+  void onData(Direction dir, const uint8_t* data, size_t len, int64_t ts_us, HttpSink& sink);
+  // `len` bytes of the direction are missing for good. Inside a body libhtp skips them
+  // (the body has a hole); anywhere else the direction cannot find its footing again and
+  // stops. What the gap completes is reported on the next onData or onEnd.
+  void onGap(Direction dir, uint64_t len);
+  // The flow ends: libhtp finishes what the close completes (bodies delimited by the
+  // connection's end), then every transaction not yet reported is, once, with
+  // request_complete / response_complete telling what was seen.
+  void onEnd(int64_t ts_us, HttpSink& sink);
+
+  const HttpParserCounters& counters() const { return counters_; }
+
+ private:
+  // One transaction between its request's start and its response's report.
+  struct Slot {
+    HttpTransaction tx;
+    htp_tx_t* htp = nullptr;
+    bool request_reported = false;
+    bool request_gap = false;     // a body lost bytes: keep what came before the hole only
+    bool response_gap = false;
+  };
+  enum class Event : uint8_t { Request, Response };
+  struct Report {
+    Slot* slot;
+    Event event;
+  };
+  struct Side {
+    bool stopped = false;
+    std::string held;  // unconsumed data libhtp asked to see again later
+  };
+
+  static int onRequestStart(htp_tx_t* tx);
+  static int onRequestBody(htp_tx_data_t* d);
+  static int onRequestComplete(htp_tx_t* tx);
+  static int onResponseStart(htp_tx_t* tx);
+  static int onResponseHeaders(htp_tx_t* tx);
+  static int onResponseBody(htp_tx_data_t* d);
+  static int onResponseComplete(htp_tx_t* tx);
+  static int onLog(htp_log_t* log);
+  static HttpParser& of(htp_tx_t* tx);
+  static Slot* slotOf(htp_tx_t* tx);
+
+  static void appendBody(std::string& body, bool& gap, const uint8_t* data, size_t len, size_t depth);
+  Slot* attach(htp_tx_t* tx);
+  void release(Slot* slot);
+  void fillRequest(Slot& slot);
+  void fillResponse(Slot& slot);
+  void feed(Direction dir, const uint8_t* data, size_t len);
+  void hold(Direction dir, const uint8_t* data, size_t len);
+  void retryHeld(Direction dir);
+  void stop(Direction dir);
+  void deliver(HttpSink& sink);
+  Side& side(Direction dir) { return sides_[static_cast<int>(dir)]; }
+
+  Config config_;
+  htp_cfg_t* cfg_ = nullptr;
+  htp_connp_t* connp_ = nullptr;
+  int64_t now_us_ = 0;
+  bool ended_ = false;
+  bool closing_ = false;  // inside onEnd's htp_connp_close
+  bool tunnel_ = false;   // a CONNECT was accepted
+  bool tunnel_counted_ = false;
+  Side sides_[2];
+  std::vector<std::unique_ptr<Slot>> slots_;  // grows to max_pending, then reused
+  std::vector<Slot*> free_;
+  std::vector<Report> reports_;  // completed by libhtp, not yet handed to the sink
+  std::vector<htp_tx_t*> finished_;  // reported and complete, for libhtp to free
+  std::vector<Slot*> open_;          // onEnd's list of what never finished
+  std::string scratch_;
+  HttpParserCounters counters_;
+};
+
+}  // namespace mamori

@@ -1,0 +1,52 @@
+#pragma once
+// One HTTP/1.x request/response pair as HttpParser reports it: the fields Suricata's EVE
+// `http` record and its HTTP rule buffers are built from. Plain data; the parser keeps a
+// few per flow and reuses their strings, so a keep-alive flow does not allocate per request.
+#include <cstdint>
+#include <string>
+
+namespace mamori {
+
+struct HttpTransaction {
+  uint64_t id = 0;  // 0-based per flow, in request order
+
+  // Request.
+  std::string method;
+  std::string uri;       // path + "?" + query, normalised as libhtp and Suricata do (http.uri)
+  std::string uri_raw;   // as on the request line (http.uri.raw)
+  std::string protocol;  // "HTTP/1.1"
+  std::string host;      // lower-cased, without port (http.host, EVE hostname)
+  std::string host_raw;  // authority of an absolute URI, else the Host header as sent (http.host.raw)
+  std::string user_agent, referer, cookie;
+  std::string request_content_type;  // lower-cased, parameters dropped
+  std::string request_line;          // "GET /x HTTP/1.1"
+  // "Name: value\r\n" per header in arrival order, without Cookie (http.header).
+  std::string request_headers;
+  std::string request_header_names;  // "\r\nName1\r\nName2\r\n\r\n" (http.header_names)
+  std::string request_body;          // dechunked, decompressed, up to the configured depth
+  int64_t request_content_length = -1;  // Content-Length header; -1 absent or unparsable
+
+  // Response.
+  int status = 0;  // 0: no (valid) status line seen
+  std::string status_msg;
+  std::string response_protocol;
+  std::string response_line;
+  std::string response_headers;  // as request_headers, without Set-Cookie
+  std::string response_header_names;
+  std::string response_content_type;
+  std::string response_body;     // dechunked, gzip/deflate decoded, up to the configured depth
+  std::string location;
+  int64_t response_content_length = -1;
+  // Body bytes as sent (before dechunking and decoding, as libhtp counts them), past the
+  // depth too: EVE's http.length.
+  uint64_t response_body_bytes = 0;
+
+  // False when reported at flow end before that side finished.
+  bool request_complete = false;
+  bool response_complete = false;
+
+  // Empties every field, keeping the strings' capacity.
+  void clear();
+};
+
+}  // namespace mamori

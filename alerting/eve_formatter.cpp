@@ -1,5 +1,7 @@
 #include "alerting/eve_formatter.h"
 
+#include "applayer/ndpi_risks.h"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -230,6 +232,10 @@ std::string EveFormatter::formatAlert(const Alert& a) {
          a.dest_port, a.proto);
   key("direction");
   writer_.String(a.to_server ? "to_server" : "to_client");
+  if (!a.app_proto.empty()) {
+    key("app_proto");
+    writeString(a.app_proto);
+  }
   key("alert");
   writer_.StartObject();
   key("action");
@@ -260,6 +266,10 @@ std::string EveFormatter::formatFlow(const FlowRecord& f) {
     key("icmp_code");
     writer_.Uint(f.icmp_code);
   }
+  if (f.app.proto[0]) {
+    key("app_proto");
+    writer_.String(f.app.proto);
+  }
   key("flow");
   writer_.StartObject();
   key("pkts_toserver");
@@ -285,6 +295,22 @@ std::string EveFormatter::formatFlow(const FlowRecord& f) {
   writer_.Bool(f.alerted);
   writer_.EndObject();
 
+  if (f.app.detail[0]) {
+    // nDPI's own view, written as ndpiReader writes it, guesses included.
+    key("ndpi");
+    writer_.StartObject();
+    key("protocol");
+    writer_.String(f.app.detail);
+    key("category");
+    writer_.String(f.app.category);
+    key("confidence");
+    writer_.String(f.app.confidence);
+    key("risks");
+    writer_.StartArray();
+    forEachNdpiRisk(f.app.risks, [this](const char* name) { writer_.String(name); });
+    writer_.EndArray();
+    writer_.EndObject();
+  }
   if (f.proto == kProtoTcp) {
     auto hex = [this](uint8_t flags) {
       char buf[3];

@@ -1,5 +1,7 @@
 #include "apps/config.h"
 
+#include <filesystem>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -140,6 +142,27 @@ Config Config::load(const std::string& path) {
               eachKey(f, n, key, {{"cache-dir", [&](const std::string& k, const YAML::Node& v) {
                                      c.rule_cache_dir = v.IsNull() ? "" : scalar(f, k, v);
                                    }}});
+            }},
+           {"app-layer", [&](const std::string& key, const YAML::Node& n) {
+              // Data files are named relative to the configuration file.
+              auto file = [&](std::string& into) {
+                return [&, &into = into](const std::string& k, const YAML::Node& v) {
+                  std::filesystem::path p = scalar(f, k, v);
+                  into = p.empty() || p.is_absolute() ? p.string() : (std::filesystem::path(f).parent_path() / p).string();
+                };
+              };
+              NdpiFiles& files = c.app_identifier.files;
+              eachKey(f, n, key,
+                      {{"enabled", [&](const std::string& k, const YAML::Node& v) {
+                          try { c.app_layer = v.as<bool>(); } catch (const YAML::Exception&) { fail(f, v, k, "expected true or false"); }
+                        }},
+                       {"ndpi", [&](const std::string& k, const YAML::Node& v) {
+                          eachKey(f, v, k, {{"protocols-file", file(files.protocols)},
+                                            {"categories-file", file(files.categories)},
+                                            {"risky-domains-file", file(files.risky_domains)},
+                                            {"ja3-file", file(files.malicious_ja3)},
+                                            {"sha1-file", file(files.malicious_sha1)}});
+                        }}});
             }},
            {"correlate", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"window", [&](const std::string& k, const YAML::Node& v) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "applayer/app_identifier.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
@@ -26,6 +27,9 @@ struct Config {
   double stats_interval_s = 0;  // 0: a stats record only at the end
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";
+  // Application-layer identification (nDPI) per flow; off: no app_proto, app rules never match.
+  bool app_layer = true;
+  AppIdentifier::Config app_identifier;
 
   // Suricata's reassembly depth, 1 MB; the reassembler's own default is no limit.
   static Worker::Config defaultWorker() {

@@ -41,6 +41,7 @@ extern "C" void onReloadSignal(int) {
 struct WorkerParts {
   WorkerEventQueue queue;
   std::unique_ptr<Worker> worker;
+  std::unique_ptr<AppIdentifier> apps;
   std::unique_ptr<DetectObserver> detect;
 };
 
@@ -122,7 +123,17 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     auto p = std::make_unique<WorkerParts>();
     p->worker = std::make_unique<Worker>(int(i), wc, p->queue);
     p->queue.attach(*p->worker);
-    p->detect = std::make_unique<DetectObserver>(rule_set, p->queue);
+    // Identification runs before detection, so a packet's rules see its flow's verdict.
+    if (config.app_layer) {
+      try {
+        p->apps = std::make_unique<AppIdentifier>(config.app_identifier);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "mamori: app-layer: {}\n", e.what());
+        return 1;
+      }
+      p->worker->addObserver(p->apps.get());
+    }
+    p->detect = std::make_unique<DetectObserver>(rule_set, p->queue, p->apps.get());
     p->worker->addObserver(p->detect.get());
     workers.push_back(p->worker.get());
     queues.push_back(&p->queue);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
+#include <tuple>
 #include <stdexcept>
 
 namespace mamori {
@@ -253,6 +254,124 @@ std::string EveFormatter::formatAlert(const Alert& a) {
   key("severity");
   writer_.Int(a.severity);
   writer_.EndObject();
+  return finish();
+}
+
+EventKind EveFormatter::appKind(const AppRecord& r) {
+  if (std::holds_alternative<HttpTransaction>(r.body)) return EventKind::Http;
+  if (std::holds_alternative<DnsMessage>(r.body)) return EventKind::Dns;
+  return EventKind::Tls;
+}
+
+// Field names as Suricata's EVE writes them, so that SIEM dashboards built for it work.
+std::string EveFormatter::formatApp(const AppRecord& r) {
+  begin();
+  const EventKind kind = appKind(r);
+  header(r.ts, r.flow_id, eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
+         r.proto);
+  auto text = [this](const char* name, std::string_view value) {
+    if (value.empty()) return;
+    key(name);
+    writeString(value);
+  };
+  if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
+    key("tx_id");
+    writer_.Uint64(tx->id);
+    key("http");
+    writer_.StartObject();
+    text("hostname", tx->host);
+    text("url", tx->uri_raw);
+    text("http_user_agent", tx->user_agent);
+    text("http_content_type", tx->response_content_type);
+    text("http_refer", tx->referer);
+    text("http_method", tx->method);
+    text("protocol", tx->protocol);
+    if (tx->status) {
+      key("status");
+      writer_.Int(tx->status);
+    }
+    text("redirect", tx->location);
+    key("length");
+    writer_.Uint64(tx->response_body_bytes);
+    writer_.EndObject();
+  } else if (const auto* dns = std::get_if<DnsMessage>(&r.body)) {
+    key("dns");
+    writer_.StartObject();
+    key("type");
+    writer_.String(dns->response ? "answer" : "query");
+    key("id");
+    writer_.Uint(dns->id);
+    if (dns->response) {
+      key("rcode");
+      const std::string_view rcode = dnsRcodeName(dns->rcode);
+      if (rcode.empty()) {
+        writer_.Uint(dns->rcode);
+      } else {
+        writeString(rcode);
+      }
+    }
+    if (!dns->queries.empty()) {
+      key("rrname");
+      writeString(dns->queries.front().rrname);
+      key("rrtype");
+      const std::string_view type = dnsTypeName(dns->queries.front().rrtype);
+      if (type.empty()) {
+        writer_.Uint(dns->queries.front().rrtype);
+      } else {
+        writeString(type);
+      }
+    }
+    if (dns->response && !dns->answers.empty()) {
+      key("answers");
+      writer_.StartArray();
+      for (const DnsRecord& a : dns->answers) {
+        writer_.StartObject();
+        key("rrname");
+        writeString(a.rrname);
+        key("rrtype");
+        const std::string_view type = dnsTypeName(a.rrtype);
+        if (type.empty()) {
+          writer_.Uint(a.rrtype);
+        } else {
+          writeString(type);
+        }
+        key("ttl");
+        writer_.Uint(a.ttl);
+        text("rdata", a.rdata);
+        writer_.EndObject();
+      }
+      writer_.EndArray();
+    }
+    writer_.EndObject();
+  } else {
+    const auto& tls = std::get<TlsHandshake>(r.body);
+    key("tls");
+    writer_.StartObject();
+    if (!tls.certificates.empty()) {
+      const TlsCertificate& leaf = tls.certificates.front();
+      text("subject", leaf.subject);
+      text("issuerdn", leaf.issuer);
+      text("serial", leaf.serial);
+      text("fingerprint", leaf.fingerprint);
+      text("notbefore", leaf.not_before);
+      text("notafter", leaf.not_after);
+    }
+    text("sni", tls.sni);
+    key("version");
+    writeString(tlsVersionName(tls.version ? tls.version : tls.client_version));
+    for (auto [name, hash, string] : {std::tuple{"ja3", &tls.ja3_hash, &tls.ja3_string},
+                                      std::tuple{"ja3s", &tls.ja3s_hash, &tls.ja3s_string}}) {
+      if (hash->empty()) continue;
+      key(name);
+      writer_.StartObject();
+      key("hash");
+      writeString(*hash);
+      key("string");
+      writeString(*string);
+      writer_.EndObject();
+    }
+    writer_.EndObject();
+  }
   return finish();
 }
 

@@ -15,6 +15,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "alerting/event_output.h"
+#include "applayer/app_record.h"
 #include "capture/flow_record.h"
 #include "capture/ip_address.h"
 #include "capture/packet.h"
@@ -29,6 +31,10 @@ class EveFormatter {
 
   std::string formatAlert(const Alert& alert);
   std::string formatFlow(const FlowRecord& flow);
+  // An app-layer record: EVE `http` (a finished transaction), `dns` (a message) or
+  // `tls` (a handshake); its kind is appKind(record).
+  std::string formatApp(const AppRecord& record);
+  static EventKind appKind(const AppRecord& record);
   std::string formatIncident(const Incident& incident);
 
   // `counters` are dotted paths ("decoder.event.ipv4.trunc_pkt") that become nested

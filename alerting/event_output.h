@@ -7,7 +7,7 @@
 namespace mamori {
 
 // The kind of a record: its EVE event_type, which is also its bus topic.
-enum class EventKind : uint8_t { Alert, Flow, Incident, Stats };
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls };
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -15,6 +15,9 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Flow: return "flow";
     case EventKind::Incident: return "incident";
     case EventKind::Stats: return "stats";
+    case EventKind::Http: return "http";
+    case EventKind::Dns: return "dns";
+    case EventKind::Tls: return "tls";
   }
   return "unknown";
 }

@@ -11,8 +11,9 @@ namespace {
 // run gives the same output sequence with any number of workers.
 auto orderKey(const PipelineEvent& e) {
   if (const auto* a = std::get_if<Alert>(&e.body)) return std::make_tuple(e.key, 0, a->flow_id, uint64_t(a->sid), a->ts);
-  const auto& f = std::get<FlowRecord>(e.body);
-  return std::make_tuple(e.key, 1, f.flow_id, uint64_t(0), f.end);
+  if (const auto* f = std::get_if<FlowRecord>(&e.body)) return std::make_tuple(e.key, 1, f->flow_id, uint64_t(0), f->end);
+  const auto& r = std::get<AppRecord>(e.body);
+  return std::make_tuple(e.key, 2, r.flow_id, uint64_t(0), r.ts);
 }
 
 }  // namespace
@@ -49,9 +50,12 @@ void OutputStage::handle(PipelineEvent& e) {
     ++t.count;
     publish(EventKind::Alert, formatter_.formatAlert(*a));
     correlator_.onAlert(*a);
-  } else {
+  } else if (auto* f = std::get_if<FlowRecord>(&e.body)) {
     flows_.fetch_add(1, std::memory_order_relaxed);
-    publish(EventKind::Flow, formatter_.formatFlow(std::get<FlowRecord>(e.body)));
+    publish(EventKind::Flow, formatter_.formatFlow(*f));
+  } else {
+    const auto& r = std::get<AppRecord>(e.body);
+    publish(EveFormatter::appKind(r), formatter_.formatApp(r));
   }
 }
 

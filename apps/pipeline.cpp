@@ -1,5 +1,7 @@
 #include "apps/pipeline.h"
 
+#include "applayer/app_parsers.h"
+
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -42,6 +44,7 @@ struct WorkerParts {
   WorkerEventQueue queue;
   std::unique_ptr<Worker> worker;
   std::unique_ptr<AppIdentifier> apps;
+  std::unique_ptr<AppParsers> parsers;
   std::unique_ptr<DetectObserver> detect;
 };
 
@@ -132,6 +135,9 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
         return 1;
       }
       p->worker->addObserver(p->apps.get());
+      p->parsers = std::make_unique<AppParsers>(AppParsers::Config{}, p->apps.get());
+      p->parsers->addListener(&p->queue);
+      p->worker->addObserver(p->parsers.get());
     }
     p->detect = std::make_unique<DetectObserver>(rule_set, p->queue, p->apps.get());
     p->worker->addObserver(p->detect.get());

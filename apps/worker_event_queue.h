@@ -1,5 +1,6 @@
 #pragma once
-// WorkerEventQueue: what one worker hands to the output thread (alerts, flow records).
+// WorkerEventQueue: what one worker hands to the output thread (alerts, flow records,
+// the app-layer records EVE logs: finished HTTP transactions, DNS messages, TLS handshakes).
 // Each event carries the worker's packet time when it was made; together with the
 // engine's per-worker watermark that lets the output thread merge all workers' events
 // in time order. The mutex is shared by one worker and the output thread only, and is
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <variant>
 
+#include "applayer/app_record.h"
 #include "capture/flow_observer.h"
 #include "capture/worker.h"
 #include "detect/alert.h"
@@ -16,14 +18,21 @@ namespace mamori {
 
 struct PipelineEvent {
   TimeUs key = 0;
-  std::variant<Alert, FlowRecord> body;
+  std::variant<Alert, FlowRecord, AppRecord> body;
 };
 
-class WorkerEventQueue final : public AlertSink, public FlowRecordSink {
+class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public AppEventListener {
  public:
   void attach(const Worker& worker) { worker_ = &worker; }
   void onAlert(const Alert& alert) override { push(alert); }
   void onFlowRecord(const FlowRecord& record) override { push(record); }
+  void onAppEvent(Flow&, const AppRecord& record) override {
+    // Detection sees every step; the log gets each transaction, message and handshake once.
+    if (record.event == AppEvent::HttpResponse || record.event == AppEvent::DnsMessage ||
+        record.event == AppEvent::TlsDone) {
+      push(record);
+    }
+  }
 
   // Moves everything queued so far to the back of `into`.
   void drain(std::deque<PipelineEvent>& into) {

@@ -1,0 +1,221 @@
+#include "applayer/app_parsers.h"
+
+#include <cstring>
+
+#include "applayer/dns_tcp_framer.h"
+#include "applayer/tls_parser.h"
+
+namespace mamori {
+namespace {
+
+enum class Kind : uint8_t { Undecided, Http, Tls, Dns, None };
+
+// How much of a flow's data may pass undecided before the parsers give up on it.
+constexpr uint64_t kProbeBytes = 64;
+
+bool looksLikeHttpRequest(const uint8_t* data, size_t len) {
+  static constexpr const char* kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ",
+                                             "CONNECT ", "PATCH ", "TRACE ", "PROPFIND ", "SUBSCRIBE "};
+  for (const char* m : kMethods) {
+    const size_t n = std::strlen(m);
+    if (len >= n && std::memcmp(data, m, n) == 0) return true;
+  }
+  return false;
+}
+
+bool looksLikeTlsRecord(const uint8_t* data, size_t len) {
+  return len >= 3 && (data[0] == 0x16 || data[0] == 0x15) && data[1] == 0x03 && data[2] <= 0x04;
+}
+
+}  // namespace
+
+struct AppParsers::FlowParsers final : HttpSink {
+  AppParsers* owner = nullptr;
+  Flow* flow = nullptr;  // the flow of the current call
+  Direction dir = Direction::ToServer;
+  uint64_t flow_id = 0;
+  Kind kind = Kind::Undecided;
+  uint64_t probed = 0;
+  bool tls_logged = false;
+  std::unique_ptr<HttpParser> http;
+  std::unique_ptr<TlsParser> tls;
+  std::unique_ptr<DnsTcpFramer> dns_tcp[2];
+
+  void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
+  void onResponse(const HttpTransaction& tx) override {
+    ++owner->live_.http_transactions;
+    report(tx, AppEvent::HttpResponse);
+  }
+  void report(const HttpTransaction& tx, AppEvent event) {
+    owner->record_.body = tx;
+    owner->emit(*flow, dir, event);
+  }
+  void reset(uint64_t id) {
+    flow_id = id;
+    kind = Kind::Undecided;
+    probed = 0;
+    tls_logged = false;
+    http.reset();
+    tls.reset();
+    for (auto& f : dns_tcp) f.reset();
+  }
+};
+
+AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier)
+    : config_(config), identifier_(identifier) {}
+
+AppParsers::~AppParsers() = default;
+
+AppParsers::FlowParsers* AppParsers::parsersOf(const Flow& flow) const {
+  const uint32_t handle = flow.observer_state[slot()];
+  if (handle == 0) return nullptr;
+  FlowParsers* p = flows_[handle - 1].get();
+  return p->flow_id == flow.flow_id ? p : nullptr;
+}
+
+AppParsers::FlowParsers& AppParsers::obtain(Flow& flow) {
+  if (FlowParsers* p = parsersOf(flow)) return *p;
+  uint32_t index;
+  if (!free_.empty()) {
+    index = free_.back();
+    free_.pop_back();
+  } else {
+    index = static_cast<uint32_t>(flows_.size());
+    flows_.push_back(std::make_unique<FlowParsers>());
+    flows_.back()->owner = this;
+  }
+  flows_[index]->reset(flow.flow_id);
+  stateOf(flow) = index + 1;
+  return *flows_[index];
+}
+
+void AppParsers::stampFlow(const Flow& flow) {
+  record_.ts = now_;
+  record_.flow_id = flow.flow_id;
+  record_.src_ip = flow.client_ip;
+  record_.dest_ip = flow.server_ip;
+  record_.src_port = flow.client_port;
+  record_.dest_port = flow.server_port;
+  record_.proto = flow.key.proto;
+  record_.vlan[0] = flow.key.vlan[0];
+  record_.vlan[1] = flow.key.vlan[1];
+  record_.vlan_count = flow.vlan_count;
+}
+
+void AppParsers::emit(Flow& flow, Direction dir, AppEvent event) {
+  record_.event = event;
+  record_.dir = dir;
+  if (event != AppEvent::DnsMessage) stampFlow(flow);
+  for (AppEventListener* l : listeners_) l->onAppEvent(flow, record_);
+}
+
+void AppParsers::parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  if (!dns_.parse(data, len, dns_message_)) {
+    ++live_.dns_malformed;
+    // A message cut short still names its question; anything less is not reported.
+    if (dns_message_.queries.empty()) return;
+  }
+  ++live_.dns_messages;
+  stampFlow(flow);
+  if (dir == Direction::ToClient) {
+    std::swap(record_.src_ip, record_.dest_ip);
+    std::swap(record_.src_port, record_.dest_port);
+  }
+  record_.body = dns_message_;
+  emit(flow, dir, AppEvent::DnsMessage);
+}
+
+void AppParsers::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
+  now_ = pkt.ts;
+  if (pkt.proto != static_cast<uint8_t>(IpProto::Udp) || pkt.payload_len == 0) return;
+  FlowParsers& p = obtain(flow);
+  if (p.kind == Kind::Undecided) {
+    const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
+    const bool port53 = flow.server_port == 53 || flow.client_port == 53;
+    p.kind = (std::strcmp(app, "dns") == 0 || (app[0] == '\0' && port53)) ? Kind::Dns : Kind::None;
+  }
+  if (p.kind == Kind::Dns) parseDns(flow, dir, pkt.payload, pkt.payload_len);
+}
+
+void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t) {
+  FlowParsers& p = obtain(flow);
+  if (p.kind == Kind::Undecided) {
+    const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
+    if (std::strcmp(app, "http") == 0 || (app[0] == '\0' && dir == Direction::ToServer && looksLikeHttpRequest(data, len))) {
+      p.kind = Kind::Http;
+    } else if (std::strcmp(app, "tls") == 0 || (app[0] == '\0' && looksLikeTlsRecord(data, len))) {
+      p.kind = Kind::Tls;
+    } else if (std::strcmp(app, "dns") == 0 || (app[0] == '\0' && (flow.server_port == 53 || flow.client_port == 53))) {
+      p.kind = Kind::Dns;
+    } else if (app[0] != '\0' || (p.probed += len) > kProbeBytes) {
+      p.kind = Kind::None;
+    }
+    if (p.kind == Kind::Http) p.http = std::make_unique<HttpParser>(config_.http);
+    if (p.kind == Kind::Tls) p.tls = std::make_unique<TlsParser>();
+  }
+  p.flow = &flow;
+  p.dir = dir;
+  switch (p.kind) {
+    case Kind::Http:
+      p.http->onData(dir, data, len, now_, p);
+      break;
+    case Kind::Tls: {
+      if (p.tls_logged) break;
+      const uint8_t events = p.tls->onData(dir, data, len);
+      for (auto [bit, event] : {std::pair{TlsParser::kClientHello, AppEvent::TlsClientHello},
+                                std::pair{TlsParser::kServerHello, AppEvent::TlsServerHello},
+                                std::pair{TlsParser::kCertificates, AppEvent::TlsCertificates}}) {
+        if (!(events & bit)) continue;
+        record_.body = p.tls->handshake();
+        emit(flow, dir, event);
+      }
+      if (p.tls->done() && p.tls->handshake().client_hello) {
+        record_.body = p.tls->handshake();
+        emit(flow, dir, AppEvent::TlsDone);
+        ++live_.tls_sessions;
+        p.tls_logged = true;
+      }
+      break;
+    }
+    case Kind::Dns: {
+      auto& framer = p.dns_tcp[static_cast<int>(dir)];
+      if (!framer) framer = std::make_unique<DnsTcpFramer>();
+      framer->feed(data, len, [&](const uint8_t* msg, size_t n) { parseDns(flow, dir, msg, n); });
+      break;
+    }
+    default: break;
+  }
+}
+
+void AppParsers::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t len) {
+  FlowParsers* p = parsersOf(flow);
+  if (!p) return;
+  if (p->http) p->http->onGap(dir, len);
+  if (p->tls) p->tls->onGap(dir);
+  if (auto& framer = p->dns_tcp[static_cast<int>(dir)]) framer->gap();
+}
+
+void AppParsers::onFlowEnd(Flow& flow) {
+  FlowParsers* p = parsersOf(flow);
+  if (!p) return;
+  p->flow = &flow;
+  if (p->http) {
+    p->http->onEnd(now_, *p);
+    if (p->http->counters().parse_errors) live_.http_errors += p->http->counters().parse_errors;
+  }
+  if (p->tls) {
+    if (!p->tls_logged && p->tls->handshake().client_hello) {
+      record_.body = p->tls->handshake();
+      emit(flow, Direction::ToServer, AppEvent::TlsDone);
+      ++live_.tls_sessions;
+    }
+    live_.tls_malformed += p->tls->counters().malformed + p->tls->counters().truncated;
+  }
+  p->reset(0);
+  free_.push_back(flow.observer_state[slot()] - 1);
+  stateOf(flow) = 0;
+}
+
+void AppParsers::publish() { published_.set(live_); }
+
+}  // namespace mamori

@@ -1,0 +1,70 @@
+#pragma once
+// AppParsers: the application-layer parsers as one worker plug-in. A FlowObserver that
+// gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
+// TCP) and hands what they find to AppEventListeners (detection, EVE output) as
+// AppRecords. The protocol is the AppIdentifier's verdict when it has one by the first
+// stream data, else what the data itself shows (a TLS record header, an HTTP request
+// line, port 53 for DNS); a flow that fits none is left alone. Adding a protocol adds a
+// parser here; the flow table and the worker loop do not change.
+//
+// Memory: one small per-flow record in a pool, and the parser object of the flow's
+// protocol while the flow lives; one DNS parser and message per worker.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "applayer/app_identifier.h"
+#include "applayer/app_record.h"
+#include "applayer/dns_parser.h"
+#include "applayer/http_parser.h"
+#include "capture/flow_observer.h"
+#include "capture/published.h"
+
+namespace mamori {
+
+struct AppParserCounters {
+  uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0;
+  uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0;
+};
+
+class AppParsers final : public FlowObserver {
+ public:
+  struct Config {
+    HttpParser::Config http;
+  };
+  // `identifier`, if given, must be added to the worker before this observer.
+  AppParsers(const Config& config, const AppIdentifier* identifier);
+  ~AppParsers() override;
+
+  void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
+
+  void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
+  void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
+  void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
+  void onFlowEnd(Flow& flow) override;
+  void publish() override;
+
+  AppParserCounters published() const { return published_.get(); }
+
+ private:
+  struct FlowParsers;
+  FlowParsers* parsersOf(const Flow& flow) const;
+  FlowParsers& obtain(Flow& flow);
+  void emit(Flow& flow, Direction dir, AppEvent event);
+  void stampFlow(const Flow& flow);
+  void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
+
+  const Config config_;
+  const AppIdentifier* identifier_;
+  std::vector<AppEventListener*> listeners_;
+  mutable std::vector<std::unique_ptr<FlowParsers>> flows_;
+  std::vector<uint32_t> free_;
+  DnsParser dns_;
+  DnsMessage dns_message_;
+  AppRecord record_;  // reused for every event
+  TimeUs now_ = 0;
+  AppParserCounters live_;
+  Published<AppParserCounters> published_;
+};
+
+}  // namespace mamori

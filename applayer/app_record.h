@@ -1,0 +1,50 @@
+#pragma once
+// One application-layer event of a flow (an HTTP request or response, a DNS message, a
+// step of a TLS handshake), as AppParsers hands it to its listeners: detection inspects
+// it, the output writes EVE `http` / `dns` / `tls` records from it. Plain data by value,
+// so it may cross threads; made per transaction, never per packet.
+#include <cstdint>
+#include <variant>
+
+#include "applayer/dns_message.h"
+#include "applayer/http_transaction.h"
+#include "applayer/tls_handshake.h"
+#include "capture/direction.h"
+#include "capture/flow.h"
+#include "capture/ip_address.h"
+#include "capture/packet.h"
+
+namespace mamori {
+
+enum class AppEvent : uint8_t {
+  HttpRequest,      // a request is complete (its response may follow)
+  HttpResponse,     // the transaction is over (complete, or cut by the flow's end)
+  DnsMessage,       // a query or a response
+  TlsClientHello,
+  TlsServerHello,
+  TlsCertificates,
+  TlsDone,          // nothing more to learn from the handshake (or the flow ended)
+};
+
+struct AppRecord {
+  AppEvent event = AppEvent::HttpRequest;
+  TimeUs ts = 0;
+  uint64_t flow_id = 0;
+  // HTTP and TLS: the flow, client -> server. DNS: the message, sender -> receiver.
+  IpAddress src_ip, dest_ip;
+  uint16_t src_port = 0, dest_port = 0;
+  uint8_t proto = 0;
+  uint16_t vlan[2] = {0, 0};
+  uint8_t vlan_count = 0;
+  Direction dir = Direction::ToServer;  // the direction whose data completed the event
+  std::variant<HttpTransaction, DnsMessage, TlsHandshake> body;
+};
+
+class AppEventListener {
+ public:
+  virtual ~AppEventListener() = default;
+  // `flow` is the worker's live flow; `record` is valid during the call only.
+  virtual void onAppEvent(Flow& flow, const AppRecord& record) = 0;
+};
+
+}  // namespace mamori

@@ -142,12 +142,12 @@ void AppIdentifier::describe(const Flow& flow, FlowRecord& record) {
   State* s = stateFor(flow);
   if (!s) return;
   if (!s->decided && s->ndpi) decide(*s, true);
-  const AppProtoId id = idOf(*s);
+  const AppProtoId id = confidentIdOf(*s);
   if (id == 0) {
     ++live_.flows_unknown;
+    if (idOf(*s) != 0) ++live_.flows_guessed;
   } else {
     ++live_.flows_identified;
-    if (s->confidence != NDPI_CONFIDENCE_DPI && s->confidence != NDPI_CONFIDENCE_DPI_CACHE) ++live_.flows_guessed;
     if (id < live_.flows_by_proto.size()) ++live_.flows_by_proto[id];
   }
   copyName(record.app.proto, appProtoName(confidentIdOf(*s)).c_str());

@@ -25,11 +25,12 @@ namespace mamori {
 // Application protocol ids are nDPI's; 0 is unknown.
 using AppProtoId = uint16_t;
 
+// Flows counted when they end, by their app_proto (what nDPI saw in the traffic).
 struct AppIdentifierCounters {
-  uint64_t flows_identified = 0;  // by DPI or a guess
+  uint64_t flows_identified = 0;
   uint64_t flows_unknown = 0;
-  uint64_t flows_guessed = 0;     // identified by port or address only
-  uint64_t flows_in_progress = 0; // holding nDPI state now
+  uint64_t flows_guessed = 0;      // of the unknown: nDPI only guessed (by port or address)
+  uint64_t flows_in_progress = 0;  // holding nDPI state now
   std::vector<uint64_t> flows_by_proto;  // indexed by AppProtoId
 };
 

@@ -25,6 +25,16 @@ namespace mamori {
 struct AppParserCounters {
   uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0;
+
+  AppParserCounters& operator+=(const AppParserCounters& o) {
+    http_transactions += o.http_transactions;
+    dns_messages += o.dns_messages;
+    tls_sessions += o.tls_sessions;
+    dns_malformed += o.dns_malformed;
+    http_errors += o.http_errors;
+    tls_malformed += o.tls_malformed;
+    return *this;
+  }
 };
 
 class AppParsers final : public FlowObserver {

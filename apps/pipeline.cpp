@@ -156,7 +156,16 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   auto totals = [&] {
     PipelineTotals t;
     for (auto* w : workers) t.workers.push_back(w->snapshot());
-    for (auto& p : parts) t.detect.push_back(p->detect->published());
+    for (auto& p : parts) {
+      t.detect.push_back(p->detect->published());
+      if (!p->apps) continue;
+      const AppIdentifierCounters a = p->apps->published();
+      for (AppProtoId id = 1; id < a.flows_by_proto.size(); ++id) {
+        if (a.flows_by_proto[id]) t.app_flows[p->apps->appProtoName(id)] += a.flows_by_proto[id];
+      }
+      t.app_flows["unknown"] += a.flows_unknown;
+      t.parsers += p->parsers->published();
+    }
     t.packets_read = engine.packetsRead();
     t.bytes_read = engine.bytesRead();
     t.capture = source.stats();

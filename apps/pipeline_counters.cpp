@@ -1,5 +1,7 @@
 #include "apps/pipeline_counters.h"
 
+#include <tuple>
+
 namespace mamori {
 
 namespace {
@@ -110,6 +112,14 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("detect.rules_version", t.rules.version);
   out.emplace_back("detect.rule_reloads", t.rules.reloads_ok);
   out.emplace_back("detect.rule_reloads_refused", t.rules.reloads_refused);
+  // Suricata's names: app_layer.flow.<proto>, app_layer.tx.<proto>.
+  for (const auto& [name, flows] : t.app_flows) out.emplace_back("app_layer.flow." + name, flows);
+  out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
+  out.emplace_back("app_layer.tx.dns", t.parsers.dns_messages);
+  out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
+  out.emplace_back("app_layer.error.http", t.parsers.http_errors);
+  out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
+  out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
   out.emplace_back("correlate.incidents_opened", t.incidents_opened);
   out.emplace_back("correlate.incidents_closed", t.incidents_closed);
   out.emplace_back("bus.sent", t.bus_sent);
@@ -146,6 +156,15 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_capture_kernel_packets_total", "Packets the kernel saw (live capture)", MetricSample::Counter, double(t.capture.kernel_packets));
   add("mamori_capture_kernel_drops_total", "Packets the kernel dropped for lack of buffer (live capture)", MetricSample::Counter, double(t.capture.kernel_drops));
   add("mamori_capture_interface_drops_total", "Packets the interface dropped (live capture)", MetricSample::Counter, double(t.capture.interface_drops));
+  for (const auto& [name, flows] : t.app_flows) {
+    add("mamori_app_flows_total", "Ended flows by application protocol", MetricSample::Counter, double(flows), {{"app_proto", name}});
+  }
+  for (auto [proto, tx, errors] : {std::tuple{"http", t.parsers.http_transactions, t.parsers.http_errors},
+                                   std::tuple{"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
+                                   std::tuple{"tls", t.parsers.tls_sessions, t.parsers.tls_malformed}}) {
+    add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
+    add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
+  }
   add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));
   add("mamori_incidents_total", "Incidents opened", MetricSample::Counter, double(t.incidents_opened));
   add("mamori_incidents_open", "Incidents open now", MetricSample::Gauge, double(t.incidents_open_now));

@@ -3,11 +3,13 @@
 // stats for the EVE `stats` record (summed over workers), and as Prometheus samples
 // (per worker where the split tells an operator something).
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "alerting/metrics_exporter.h"
+#include "applayer/app_parsers.h"
 #include "apps/rule_reloader.h"
 #include "capture/packet_source.h"
 #include "capture/worker.h"
@@ -25,6 +27,9 @@ struct PipelineTotals {
   uint64_t incidents_open_now = 0;
   uint64_t bus_sent = 0, bus_dropped = 0;
   RuleReloader::Status rules;
+  // The app layer, summed over the workers; empty / zero when it is off.
+  std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none
+  AppParserCounters parsers;
 };
 
 std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t);

@@ -93,13 +93,21 @@ std::string timeText(const ASN1_TIME* t) {
 
 }  // namespace
 
+const evp_md_st* fetchedDigest(DigestKind kind) {
+  // Fetched once: OpenSSL 3 looks a legacy EVP_md5() / EVP_sha1() up in its provider
+  // store, under a global lock, on every digest.
+  static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return kind == DigestKind::Md5 ? md5 : sha1;
+}
+
 bool decodeTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out) {
   out = TlsCertificate{};
   out.der.assign(der, der + len);
 
   unsigned char sha1[EVP_MAX_MD_SIZE];
   unsigned int sha1_len = 0;
-  if (EVP_Digest(der, len, sha1, &sha1_len, EVP_sha1(), nullptr) == 1)
+  if (EVP_Digest(der, len, sha1, &sha1_len, fetchedDigest(DigestKind::Sha1), nullptr) == 1)
     appendHex(out.fingerprint, sha1, sha1_len, "0123456789abcdef");
 
   const unsigned char* p = der;

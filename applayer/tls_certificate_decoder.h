@@ -6,7 +6,14 @@
 
 #include "applayer/tls_handshake.h"
 
+struct evp_md_st;
+
 namespace mamori {
+
+// The digests TLS needs (JA3 / JA3S hashes, certificate fingerprints), fetched from
+// OpenSSL once per process.
+enum class DigestKind { Md5, Sha1 };
+const evp_md_st* fetchedDigest(DigestKind kind);
 
 // Fills `out` (der and fingerprint always, as they need no decoding). Returns false when
 // OpenSSL rejects the DER; the text fields are then left empty.

@@ -99,7 +99,7 @@ void md5Hex(const std::string& in, std::string& out) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   out.clear();
-  if (EVP_Digest(in.data(), in.size(), md, &len, EVP_md5(), nullptr) != 1) return;
+  if (EVP_Digest(in.data(), in.size(), md, &len, fetchedDigest(DigestKind::Md5), nullptr) != 1) return;
   static constexpr char kDigits[] = "0123456789abcdef";
   for (unsigned i = 0; i < len; ++i) {
     out += kDigits[md[i] >> 4];
@@ -391,8 +391,14 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
     const uint32_t n = list.u24();
     if (!list.ok() || n > list.left()) return !complete;  // cut at the buffer cap: keep what came whole
     Reader der = list.sub(n);
-    if (!decodeTlsCertificate(der.data(), der.left(), hs_.certificates.emplace_back()))
+    // Only the server's own certificate is named in EVE and by the tls.cert_* buffers;
+    // decoding the rest of the chain would cost OpenSSL's time on every handshake.
+    TlsCertificate& cert = hs_.certificates.emplace_back();
+    if (hs_.certificates.size() > 1) {
+      cert.der.assign(der.data(), der.data() + der.left());
+    } else if (!decodeTlsCertificate(der.data(), der.left(), cert)) {
       ++counters_.bad_certificates;
+    }
   }
   return true;
 }

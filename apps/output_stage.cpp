@@ -12,7 +12,7 @@ namespace {
 auto orderKey(const PipelineEvent& e) {
   if (const auto* a = std::get_if<Alert>(&e.body)) return std::make_tuple(e.key, 0, a->flow_id, uint64_t(a->sid), a->ts);
   if (const auto* f = std::get_if<FlowRecord>(&e.body)) return std::make_tuple(e.key, 1, f->flow_id, uint64_t(0), f->end);
-  const auto& r = std::get<AppRecord>(e.body);
+  const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
   return std::make_tuple(e.key, 2, r.flow_id, uint64_t(0), r.ts);
 }
 
@@ -54,7 +54,7 @@ void OutputStage::handle(PipelineEvent& e) {
     flows_.fetch_add(1, std::memory_order_relaxed);
     publish(EventKind::Flow, formatter_.formatFlow(*f));
   } else {
-    const auto& r = std::get<AppRecord>(e.body);
+    const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
     publish(EveFormatter::appKind(r), formatter_.formatApp(r));
   }
 }

@@ -6,6 +6,7 @@
 // in time order. The mutex is shared by one worker and the output thread only, and is
 // taken per event (per flow end or alert), never per packet.
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <variant>
 
@@ -18,7 +19,9 @@ namespace mamori {
 
 struct PipelineEvent {
   TimeUs key = 0;
-  std::variant<Alert, FlowRecord, AppRecord> body;
+  // App records are large (an HTTP transaction's fields): held apart, so the queue's
+  // elements stay the size of a flow record.
+  std::variant<Alert, FlowRecord, std::unique_ptr<AppRecord>> body;
 };
 
 class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public AppEventListener {
@@ -30,7 +33,7 @@ class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public A
     // Detection sees every step; the log gets each transaction, message and handshake once.
     if (record.event == AppEvent::HttpResponse || record.event == AppEvent::DnsMessage ||
         record.event == AppEvent::TlsDone) {
-      push(record);
+      push(std::make_unique<AppRecord>(record));
     }
   }
 
@@ -43,9 +46,9 @@ class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public A
 
  private:
   template <typename T>
-  void push(const T& body) {
+  void push(T body) {
     std::lock_guard lock(mutex_);
-    events_.push_back(PipelineEvent{worker_->snapshotTime(), body});
+    events_.push_back(PipelineEvent{worker_->snapshotTime(), std::move(body)});
   }
 
   const Worker* worker_ = nullptr;

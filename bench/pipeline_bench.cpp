@@ -1,12 +1,14 @@
 // Throughput and memory of the sensor's stages on a real capture replayed from memory.
 //
-//   pipeline_bench --pcap FILE --mode read|decode|full [--workers N] [--replays R]
+//   pipeline_bench --pcap FILE --mode read|decode|full|ceiling [--workers N] [--replays R]
+//                  [--rules PATH]... [--no-app-layer]
 //
 // read:   plain libpcap reading the capture from memory, touching each packet: the
 //         ceiling every other figure is a ratio of. Every mode reads the same way.
 // decode: decode + flow table + TCP reassembly, no detection, no output.
 // full:   the whole pipeline as `mamori run` builds it, with the default (demo) rules or --rules,
-//         EVE records formatted and written to /dev/null, correlation on.
+//         EVE records formatted and written to /dev/null, correlation on; the app layer
+//         (nDPI, HTTP / DNS / TLS parsers) on unless --no-app-layer.
 // ceiling: the rule set's Hyperscan databases block-scanned over the same payloads alone.
 // One line of figures per run; bench/run.sh runs each mode in its own process so peak
 // memory is per mode.
@@ -134,9 +136,10 @@ LoadedRules loadRuleSet(const std::vector<std::string>& rules, const Config& con
   return out;
 }
 
-int fullMode(const std::string& path, int workers, int replays, const std::vector<std::string>& rules) {
+int fullMode(const std::string& path, int workers, int replays, const std::vector<std::string>& rules, bool app_layer) {
   bench::MemorySource source(path, replays);
   Config config;
+  config.app_layer = app_layer;
   LoadedRules loaded = loadRuleSet(rules, config);
   RunOptions opt;
   opt.workers = workers;
@@ -225,9 +228,11 @@ int main(int argc, char** argv) {
   app.add_option("--workers", workers)->check(CLI::Range(1, 64));
   app.add_option("--replays", replays)->check(CLI::Range(1, 1000));
   app.add_option("--rules", rules, "full mode: rule files or folders (default: the default rules)");
+  bool no_app_layer = false;
+  app.add_flag("--no-app-layer", no_app_layer, "full mode: without nDPI identification and the app-layer parsers");
   CLI11_PARSE(app, argc, argv);
   if (mode == "read") return readMode(pcap, replays);
   if (mode == "decode") return decodeMode(pcap, workers, replays);
   if (mode == "ceiling") return ceilingMode(pcap, replays, rules);
-  return fullMode(pcap, workers, replays, rules);
+  return fullMode(pcap, workers, replays, rules, !no_app_layer);
 }

@@ -20,6 +20,7 @@ results=$(
     run --mode decode --workers "$w"
     run --mode full --workers "$w" | sed 's/^mode=full/mode=demo-rules/'
     [ -d "$et" ] && run --mode full --workers "$w" --rules "$et" | sed 's/^mode=full/mode=et-open/'
+    [ -d "$et" ] && run --mode full --workers "$w" --rules "$et" --no-app-layer | sed 's/^mode=full/mode=et-no-app/'
   done
   [ -d "$et" ] && run --mode ceiling --rules "$et" | sed 's/^mode=ceiling/mode=et-hs-ceiling/'
 )

@@ -101,14 +101,17 @@ const evp_md_st* fetchedDigest(DigestKind kind) {
   return kind == DigestKind::Md5 ? md5 : sha1;
 }
 
-bool decodeTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out) {
+void fingerprintTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out) {
   out = TlsCertificate{};
   out.der.assign(der, der + len);
-
   unsigned char sha1[EVP_MAX_MD_SIZE];
   unsigned int sha1_len = 0;
   if (EVP_Digest(der, len, sha1, &sha1_len, fetchedDigest(DigestKind::Sha1), nullptr) == 1)
     appendHex(out.fingerprint, sha1, sha1_len, "0123456789abcdef");
+}
+
+bool decodeTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out) {
+  fingerprintTlsCertificate(der, len, out);
 
   const unsigned char* p = der;
   std::unique_ptr<X509, X509Free> x509(d2i_X509(nullptr, &p, static_cast<long>(len)));

@@ -18,5 +18,7 @@ const evp_md_st* fetchedDigest(DigestKind kind);
 // Fills `out` (der and fingerprint always, as they need no decoding). Returns false when
 // OpenSSL rejects the DER; the text fields are then left empty.
 bool decodeTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out);
+// Fills only der and fingerprint.
+void fingerprintTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out);
 
 }  // namespace mamori

@@ -30,7 +30,9 @@ struct TlsHandshake {
   // JA3 / JA3S as Salesforce defines them, GREASE values left out; hashes are MD5 in
   // lower-case hex. Empty when the hello could not be parsed (or was SSLv2).
   std::string ja3_string, ja3_hash, ja3s_string, ja3s_hash;
-  std::vector<TlsCertificate> certificates;  // server chain as sent, leaf first
+  // Server chain as sent, leaf first. Every entry has its DER and fingerprint; only the
+  // leaf, the one EVE and the tls.cert_* buffers name, has the decoded text fields.
+  std::vector<TlsCertificate> certificates;
 
   void clear();
 };

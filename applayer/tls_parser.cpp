@@ -395,7 +395,7 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
     // decoding the rest of the chain would cost OpenSSL's time on every handshake.
     TlsCertificate& cert = hs_.certificates.emplace_back();
     if (hs_.certificates.size() > 1) {
-      cert.der.assign(der.data(), der.data() + der.left());
+      fingerprintTlsCertificate(der.data(), der.left(), cert);
     } else if (!decodeTlsCertificate(der.data(), der.left(), cert)) {
       ++counters_.bad_certificates;
     }

@@ -1,3 +1,4 @@
+#include "applayer/tls_certificate_decoder.h"
 #include "applayer/tls_parser.h"
 
 #include <gtest/gtest.h>
@@ -201,10 +202,15 @@ TEST(TlsParserTest, Tls12ChainInSuricataForms) {
   EXPECT_EQ(c0.not_after, leaf.not_after);
   EXPECT_EQ(c0.der, leaf.der);
 
+  // Further certificates of the chain keep DER and fingerprint, not decoded.
   const TlsCertificate& c1 = h.certificates[1];
-  EXPECT_EQ(c1.subject, "C=JP, O=Mamori + OU=Sensors, CN=tap.example, Email=soc@example.com");
-  EXPECT_EQ(c1.serial, "04:3A");
+  EXPECT_EQ(c1.der, multi.der);
   EXPECT_EQ(c1.fingerprint, multi.fingerprint);
+  EXPECT_EQ(c1.subject, "");
+  TlsCertificate decoded;
+  ASSERT_TRUE(decodeTlsCertificate(multi.der.data(), multi.der.size(), decoded));
+  EXPECT_EQ(decoded.subject, "C=JP, O=Mamori + OU=Sensors, CN=tap.example, Email=soc@example.com");
+  EXPECT_EQ(decoded.serial, "04:3A");
 
   EXPECT_EQ(p.counters().handshakes, 4u);  // ClientHello, ServerHello, Certificate, ServerHelloDone
   EXPECT_EQ(p.counters().bad_certificates, 0u);

@@ -339,6 +339,26 @@ TEST(HttpParser, GarbageIsCountedNotFatal) {
   EXPECT_EQ(sink.requests.size(), sink.responses.size());
 }
 
+TEST(HttpParser, BrokenChunkingIsCountedNotFatal) {
+  // A chunk size that is not hex, and one that overflows 64 bits.
+  for (const std::string chunked : {std::string("zz\r\nhello\r\n0\r\n\r\n"),
+                                    std::string("fffffffffffffffffff\r\nhello\r\n0\r\n\r\n")}) {
+    HttpParser p({});
+    RecordingSink sink;
+    feed(p, kToServer, kGet, sink, 1000);
+    feed(p, kToClient, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked, sink, 3);
+    feed(p, kToServer, kGet, sink, 1000);
+    p.onEnd(0, sink);
+    const auto& c = p.counters();
+    EXPECT_GT(c.parse_errors + c.parse_warnings + c.stream_errors, 0u) << chunked;
+    // Every transaction reported is reported whole: its request, then its response.
+    EXPECT_EQ(sink.requests.size(), sink.responses.size()) << chunked;
+    ASSERT_FALSE(sink.responses.empty());
+    // libhtp reads the rest of the response as a body delimited by the connection's end.
+    EXPECT_EQ(sink.responses[0].status, 200) << chunked;
+  }
+}
+
 TEST(HttpParser, RequestsWithoutResponsesAreBounded) {
   HttpParser::Config c;
   c.max_pending = 8;

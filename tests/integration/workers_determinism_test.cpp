@@ -14,7 +14,8 @@ namespace {
 
 struct Outcome {
   int exit_code = -1;
-  std::multiset<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, std::string>> flows;
+  std::multiset<std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, std::string, std::string>> flows;
+  std::multiset<std::tuple<int64_t, std::string, std::string, std::string>> app_records;
   std::multiset<std::tuple<int64_t, int64_t, std::string, std::string>> alerts;
   std::multiset<std::tuple<int64_t, std::string, int64_t, std::string, std::string, int64_t>> incidents;
 };
@@ -27,7 +28,13 @@ Outcome runWith(const std::string& pcap, int workers, const std::string& extra =
   for (const auto* f : log.ofType("flow")) {
     o.flows.emplace(EveLog::number(*f, "flow_id"), EveLog::number(*f, "flow.pkts_toserver"),
                     EveLog::number(*f, "flow.pkts_toclient"), EveLog::number(*f, "flow.bytes_toserver"),
-                    EveLog::number(*f, "flow.bytes_toclient"), EveLog::string(*f, "flow.reason"));
+                    EveLog::number(*f, "flow.bytes_toclient"), EveLog::string(*f, "flow.reason"),
+                    EveLog::string(*f, "ndpi.protocol"));
+  }
+  for (const auto& [type, field] : {std::pair{"http", "http.url"}, std::pair{"dns", "dns.rrname"}, std::pair{"tls", "tls.sni"}}) {
+    for (const auto* r : log.ofType(type)) {
+      o.app_records.emplace(EveLog::number(*r, "flow_id"), type, EveLog::string(*r, "timestamp"), EveLog::string(*r, field));
+    }
   }
   for (const auto* a : log.ofType("alert")) {
     o.alerts.emplace(EveLog::number(*a, "flow_id"), EveLog::number(*a, "alert.signature_id"),
@@ -47,6 +54,7 @@ void expectSame(const std::string& pcap, const std::string& extra = "") {
   Outcome two = runWith(pcap, 2, extra);
   EXPECT_EQ(one.exit_code, two.exit_code) << pcap;
   EXPECT_EQ(one.flows, two.flows) << pcap;
+  EXPECT_EQ(one.app_records, two.app_records) << pcap;
   EXPECT_EQ(one.alerts, two.alerts) << pcap;
   EXPECT_EQ(one.incidents, two.incidents) << pcap;
 }

@@ -12,3 +12,8 @@ echo
 echo "== incidents (final state, from $out/eve.json) =="
 jq -r 'select(.event_type == "incident" and .incident.state == "closed") | .incident
        | "#\(.id)  severity \(.severity)  \(.title)\n    source \(.source) -> \(.targets | join(", "))  ports \(.dest_ports | map(tostring) | join(","))\n    signatures: \(.signatures | join(" | "))"' "$out/eve.json"
+echo
+echo "== application layer (from $out/eve.json) =="
+echo "flows by app_proto:"
+jq -r 'select(.event_type == "flow") | .app_proto // "unknown"' "$out/eve.json" | sort | uniq -c | sort -rn
+echo "records: $(jq -r 'select(.event_type == "http" or .event_type == "dns" or .event_type == "tls") | .event_type' "$out/eve.json" | sort | uniq -c | awk '{printf "%s %s  ", $1, $2}')"

@@ -56,6 +56,22 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   };
   consider(rule.payload, -1);
   for (size_t b = 0; b < rule.app_buffers.size(); ++b) consider(rule.app_buffers[b].matches, static_cast<int>(b));
+  if (s.fast_pattern_buffer >= 0) {
+    const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];
+    const auto& c = std::get<ContentMatch>(buffer.matches[s.fast_pattern]);
+    for (Transform t : buffer.transforms) {
+      if (t == Transform::ToLowercase || t == Transform::ToUppercase) {
+        s.fast_pattern_caseless = true;
+      } else if (t == Transform::DotPrefix) {
+        // Only a pattern starting the transformed buffer can hold the added '.'.
+        if (c.chop_offset == 0 && c.bytes.front() == '.') s.fast_pattern_skip = 1;
+      } else {
+        s.fast_pattern_untransformed = false;
+      }
+    }
+    const size_t length = c.chop_length ? c.chop_length : c.bytes.size();
+    if (length <= s.fast_pattern_skip) s.fast_pattern_untransformed = false;
+  }
   s.app_phase = app_phase;
   if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
@@ -89,10 +105,11 @@ const ContentMatch& fastPatternContent(const Signature& s) {
 std::string_view Signature::fastPatternBytes() const {
   const ContentMatch& c = fastPatternContent(*this);
   std::string_view bytes = c.bytes;
-  return c.chop_length ? bytes.substr(c.chop_offset, c.chop_length) : bytes;
+  if (c.chop_length) bytes = bytes.substr(c.chop_offset, c.chop_length);
+  return bytes.substr(fast_pattern_skip);
 }
 
-bool Signature::fastPatternNocase() const { return fastPatternContent(*this).nocase; }
+bool Signature::fastPatternNocase() const { return fastPatternContent(*this).nocase || fast_pattern_caseless; }
 
 SignatureDatabase::~SignatureDatabase() {
   for (hs_database* db : app_compiled_) hs_free_database(db);
@@ -108,10 +125,8 @@ bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, Signatur
     const Signature& s = signatures_[i];
     if (!s.app_phase) continue;
     const size_t phase = static_cast<size_t>(*s.app_phase);
-    // A transformed buffer's bytes differ from what the app layer hands in, so its
-    // patterns cannot be found by scanning those.
-    const bool prefiltered = s.fast_pattern >= 0 && s.fast_pattern_buffer >= 0 &&
-                             s.rule.app_buffers[s.fast_pattern_buffer].transforms.empty();
+    // Databases scan the buffers as the app layer hands them in.
+    const bool prefiltered = s.fast_pattern >= 0 && s.fast_pattern_buffer >= 0 && s.fast_pattern_untransformed;
     if (!prefiltered) {
       app_unprefiltered_[phase].push_back(i);
       continue;

@@ -14,7 +14,7 @@
 // transaction phase (app_buffers.h). Their fast pattern is chosen over all their
 // positive contents, payload and buffers alike; one lying in an app buffer goes to the
 // database of that (phase, buffer), the others (all contents negated, fast pattern in
-// the payload or in a transformed buffer) to the phase's unprefiltered list.
+// the payload or hidden by a transform) to the phase's unprefiltered list.
 #include <cstdint>
 #include <array>
 #include <memory>
@@ -41,6 +41,12 @@ struct Signature {
   Rule rule;
   int fast_pattern = -1;  // index into its chain; -1 when the rule has no positive content
   int fast_pattern_buffer = -1;  // the chain: -1 rule.payload, else an index into rule.app_buffers
+  // A fast pattern in a buffer transformed only by dotprefix, to_lowercase or
+  // to_uppercase is still in the buffer as the app layer hands it in: without its
+  // leading '.' (skip), caselessly. False when other transforms hide it from that scan.
+  bool fast_pattern_untransformed = true;
+  bool fast_pattern_caseless = false;
+  uint8_t fast_pattern_skip = 0;
   // Payload keywords look at a payload, and an app-layer rule at app-layer data: neither
   // matches a packet without payload, as in Suricata.
   bool needs_payload = false;

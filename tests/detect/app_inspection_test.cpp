@@ -158,6 +158,10 @@ TEST_F(AppInspectionTest, Transforms) {
   EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "bad.org"}}), Sids{4});
   EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "x.bad.org"}}), Sids{4});
   EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "notbad.org"}}), Sids{});
+  // Case and dotprefix transforms keep the fast pattern findable in the buffer as handed
+  // in; url_decode and the whitespace ones do not, so those rules run unprefiltered.
+  EXPECT_TRUE(db_->appUnprefiltered(AppPhase::DnsRequest).empty());
+  EXPECT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 3u);
 }
 
 TEST_F(AppInspectionTest, OneAlertPerRulePerTransactionAcrossValues) {

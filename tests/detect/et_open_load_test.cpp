@@ -72,6 +72,9 @@ TEST(EtOpenLoadTest, ParsesAndCompilesWhatItSupports) {
   for (uint32_t i = 0; i < db->size(); ++i) in_app_phase += db->signature(i).app_phase.has_value();
   EXPECT_EQ(in_app_phase, app_rules);
   EXPECT_FALSE(db->appDatabases().empty());
+  std::cout << "app-buffer databases: " << db->appDatabases().size() << "; verified in every transaction, per phase:";
+  for (size_t p = 0; p < kAppPhaseCount; ++p) std::cout << " " << db->appUnprefiltered(static_cast<AppPhase>(p)).size();
+  std::cout << "\n";
 }
 
 }  // namespace

@@ -5,8 +5,9 @@
 // packet: the Hyperscan scratch, regex match data, candidate lists and the Alert are
 // made once and reused.
 //
-// Consumes: DecodedPacket + what is known of its flow (FlowContext). Produces: Alerts to
-// an AlertSink, at most one per rule per packet, in rule-load order; flowbits and
+// Consumes: DecodedPacket + what is known of its flow (FlowContext), and per transaction
+// phase the app layer's buffers (app_buffers.h). Produces: Alerts to an AlertSink, at
+// most one per rule per packet (or phase), in rule-load order; flowbits and
 // flowints in the flow's record of a FlowStatePool.
 #include <cstdint>
 #include <memory>

@@ -6,6 +6,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "detect/app_transforms.h"
 #include "detect/header_verifier.h"
 
 namespace mamori {
@@ -58,6 +59,30 @@ bool flowMatches(const FlowTests& f, const DecodedPacket& pkt, const FlowContext
          streamSizeMatches(f.stream_size, pkt, flow.stream_size);
 }
 
+bool appProtoKnownAs(const char* app_proto, std::string_view name) {
+  return app_proto && *app_proto && canonicalAppProto(app_proto) == name;
+}
+
+bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const char* app_proto) {
+  for (const AppProtocolTest& t : tests) {
+    if (!app_proto || !*app_proto) return false;
+    if (appProtoKnownAs(app_proto, canonicalAppProto(t.name)) == t.negated) return false;
+  }
+  return true;
+}
+
+// tls.version: the buffer as a big-endian number, any instance of it.
+bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers) {
+  for (const AppBuffer& b : buffers) {
+    if (b.id != test.buffer || b.length == 0 || b.length > 8) continue;
+    uint64_t value = 0;
+    for (size_t i = 0; i < b.length; ++i) value = value << 8 | b.data[i];
+    const bool listed = std::find(test.values.begin(), test.values.end(), value) != test.values.end();
+    if (listed != test.negated) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
@@ -65,13 +90,15 @@ PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> databa
       payload_(database_->maxRegexCaptures(), database_->maxVariables()),
       thresholds_(database_->thresholdCount() ? kThresholdEntries : 0) {
   // One scratch, grown to serve every database.
-  for (bool stream : {false, true}) {
-    for (const hs_database* patterns : database_->groups(stream).databases()) {
+  auto grow = [&](const std::vector<hs_database*>& databases) {
+    for (const hs_database* patterns : databases) {
       if (hs_alloc_scratch(patterns, &scratch_) != HS_SUCCESS) {
         throw std::runtime_error("cannot allocate Hyperscan scratch space");
       }
     }
-  }
+  };
+  for (bool stream : {false, true}) grow(database_->groups(stream).databases());
+  grow(database_->appDatabases());
   // Detection does not block (IDS): every alert reports the packet as let through.
   alert_.action = "allowed";
   candidates_.reserve(database_->size());
@@ -169,28 +196,79 @@ void PacketInspector::applyFlowbits(const Signature& s, const FlowContext& flow)
   }
 }
 
-bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
-                             const InspectedBuffer& buffer) {
+bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow) {
   const Rule& rule = s.rule;
   if (!addressesMatch(rule, pkt)) return false;
-  if (s.needs_payload && buffer.length == 0) return false;
+  if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s.app_proto)) return false;
+  if (!appProtocolsMatch(rule.app_protocols, flow.app_proto)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
   if (!flowMatches(rule.flow, pkt, flow)) return false;
   if (!rule.flowbits.empty()) {
     const uint64_t* record = flow.pool && flow.state_handle ? flow.pool->find(*flow.state_handle, flow.flow_id) : nullptr;
     if (!flowbitsMatch(s, record)) return false;
   }
+  return true;
+}
+
+bool PacketInspector::headerBuffersMatch(const Rule& rule, const DecodedPacket& pkt) {
+  for (const HeaderBufferMatch& h : rule.header_buffers) {
+    const uint8_t* data = nullptr;
+    size_t length = 0;
+    if (!headerBuffer(pkt, h.buffer, data, length) || !payload_.matches(h.matches, data, length)) return false;
+  }
+  return true;
+}
+
+bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
+                             const InspectedBuffer& buffer) {
+  const Rule& rule = s.rule;
+  if (s.needs_payload && buffer.length == 0) return false;
+  if (!flowSideMatches(s, pkt, flow)) return false;
   if (!payload_.matches(rule.payload, buffer.data, buffer.length, buffer.stream_offset)) return false;
   // On the stream, a match that lies wholly in bytes inspected before already alerted.
   if (buffer.stream && payload_.matchEnd() <= buffer.fresh_from &&
       payload_.matches(rule.payload, buffer.data, buffer.fresh_from, buffer.stream_offset)) {
     return false;
   }
-  for (const HeaderBufferMatch& h : rule.header_buffers) {
-    const uint8_t* data = nullptr;
-    size_t length = 0;
-    if (!headerBuffer(pkt, h.buffer, data, length) || !payload_.matches(h.matches, data, length)) return false;
+  if (!headerBuffersMatch(rule, pkt)) return false;
+  if (!applyFlowints(s, flow)) return false;
+  applyFlowbits(s, flow);
+  return true;
+}
+
+// A buffer named by a rule matches when one of its instances does: a multi-valued
+// buffer (dns.query, tls.certs) is inspected value by value, as Suricata does.
+bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const AppBuffer> buffers) {
+  for (const AppBuffer& b : buffers) {
+    if (b.id != m.buffer) continue;
+    const uint8_t* data = b.data;
+    size_t length = b.length;
+    if (!m.transforms.empty()) {
+      applyTransforms(m.transforms, data, length, transformed_, transform_spare_);
+      data = reinterpret_cast<const uint8_t*>(transformed_.data());
+      length = transformed_.size();
+    }
+    if (!std::all_of(m.sizes.begin(), m.sizes.end(), [&](const NumericTest& t) { return t.matches(length); })) continue;
+    if (payload_.matches(m.matches, data, length)) return true;
   }
+  return false;
+}
+
+// A rule's payload keywords, if it mixes them with app buffers, look at the payload of
+// the packet that completed the phase, as Suricata matches them on the packet it is
+// inspecting when the transaction is.
+bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
+                                std::span<const AppBuffer> buffers) {
+  const Rule& rule = s.rule;
+  if (!flowSideMatches(s, pkt, flow)) return false;
+  for (const AppValueTest& v : rule.app_values) {
+    if (!appValueMatches(v, buffers)) return false;
+  }
+  for (const AppBufferMatch& b : rule.app_buffers) {
+    if (!appBufferMatches(b, buffers)) return false;
+  }
+  if (!rule.payload.empty() && !payload_.matches(rule.payload, pkt.payload, pkt.payload_len)) return false;
+  if (!headerBuffersMatch(rule, pkt)) return false;
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);
   return true;
@@ -235,31 +313,61 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
   counters_.candidates += candidates_.size();
 
   bool pass = false;
-  // Rules that write flow state go first, so that rules reading it on this packet see
-  // the writes, as Suricata orders flowbits setters before their readers.
+  auto verifyHere = [&](const Signature& s) { return verify(s, pkt, flow, buffer); };
   for (bool writers : {true, false}) {
-    auto check = [&](uint32_t index) {
-      const Signature& s = database_->signature(index);
-      if (s.writes_flow_state != writers) return;
-      if (!verify(s, pkt, flow, buffer)) return;
-      if (s.rule.action == RuleAction::Pass) pass = true;
-      if (!s.rule.noalert && thresholdAllows(s, pkt, flow.flow_id)) matched_.push_back(index);
-    };
-    for (uint32_t index : candidates_) check(index);
+    for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
     for (size_t k = 0; k < kind_count; ++k) {
       const SignatureDatabase::Candidates& c = kinds[k];
-      for (uint32_t index : c.unprefiltered) check(index);
-      for (uint32_t index : c.by_source) check(index);
+      for (uint32_t index : c.unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);
+      for (uint32_t index : c.by_source) check(index, writers, pkt, flow, verifyHere, pass);
       for (uint32_t index : c.by_destination) {
         // A rule listing both addresses is checked once.
-        if (std::find(c.by_source.begin(), c.by_source.end(), index) == c.by_source.end()) check(index);
+        if (std::find(c.by_source.begin(), c.by_source.end(), index) == c.by_source.end()) {
+          check(index, writers, pkt, flow, verifyHere, pass);
+        }
       }
     }
   }
   // A matching pass rule silences the packet. Suricata extends this to the rest of the
   // flow; that needs flow state and comes with it.
-  if (pass || matched_.empty()) return;
+  if (!pass) emitAlerts(pkt, flow, sink);
+}
 
+// Rules that write flow state go first, so that rules reading it on this packet see the
+// writes, as Suricata orders flowbits setters before their readers.
+template <typename Verify>
+void PacketInspector::check(uint32_t index, bool writers, const DecodedPacket& pkt, const FlowContext& flow,
+                            Verify&& verify, bool& pass) {
+  const Signature& s = database_->signature(index);
+  if (s.writes_flow_state != writers) return;
+  if (!verify(s)) return;
+  if (s.rule.action == RuleAction::Pass) pass = true;
+  if (!s.rule.noalert && thresholdAllows(s, pkt, flow.flow_id)) matched_.push_back(index);
+}
+
+void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
+                                 std::span<const AppBuffer> buffers, AlertSink& sink) {
+  if (pkt.ip_version == 0) return;
+  candidates_.clear();
+  matched_.clear();
+  for (const AppBuffer& b : buffers) scan(database_->appPatterns(phase, b.id), {b.data, b.length, false, 0, 0});
+  // A pattern found in two instances of a buffer makes one candidate.
+  std::sort(candidates_.begin(), candidates_.end());
+  candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+  const std::span<const uint32_t> unprefiltered = database_->appUnprefiltered(phase);
+  counters_.candidates += candidates_.size() + unprefiltered.size();
+
+  bool pass = false;
+  auto verifyHere = [&](const Signature& s) { return verifyApp(s, pkt, flow, buffers); };
+  for (bool writers : {true, false}) {
+    for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
+    for (uint32_t index : unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);
+  }
+  if (!pass) emitAlerts(pkt, flow, sink);
+}
+
+void PacketInspector::emitAlerts(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {
+  if (matched_.empty()) return;
   std::sort(matched_.begin(), matched_.end());
   alert_.ts = pkt.ts;
   alert_.flow_id = flow.flow_id;

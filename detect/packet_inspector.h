@@ -5,15 +5,19 @@
 // packet: the Hyperscan scratch, regex match data, candidate lists and the Alert are
 // made once and reused.
 //
-// Consumes: DecodedPacket + what is known of its flow (FlowContext). Produces: Alerts to
-// an AlertSink, at most one per rule per packet, in rule-load order; flowbits and
+// Consumes: DecodedPacket + what is known of its flow (FlowContext), and per transaction
+// phase the app layer's buffers (app_buffers.h). Produces: Alerts to an AlertSink, at
+// most one per rule per packet (or phase), in rule-load order; flowbits and
 // flowints in the flow's record of a FlowStatePool.
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "capture/packet.h"
 #include "detect/alert.h"
+#include "detect/app_buffers.h"
 #include "detect/detect_counters.h"
 #include "detect/flow_state_pool.h"
 #include "detect/payload_verifier.h"
@@ -42,6 +46,9 @@ struct FlowContext {
   // including this packet's, + 1 for the SYN); [0] the client's.
   uint64_t stream_size[2] = {0, 0};
   // The flow's application protocol as EVE names it; "" while unknown (or no app layer).
+  // Rules whose header names an app-layer protocol (alert http ...) and
+  // app-layer-protocol tests match only once it is known; http1 / http2 count as http,
+  // ssl as tls.
   const char* app_proto = "";
 };
 
@@ -60,6 +67,16 @@ class PacketInspector {
   // delivered the data, for header keywords and the alert.
   void inspectStream(const DecodedPacket& pkt, const FlowContext& flow, const uint8_t* data, size_t length,
                      uint64_t stream_offset, size_t fresh_from, AlertSink& sink);
+  // The rules with app-layer buffers whose phase is `phase` (app_buffers.h), on one
+  // phase of one transaction: each buffer the phase provides is scanned with the
+  // database of the rules whose fast pattern lies in it, then each candidate is verified
+  // completely: header and flow keywords on `pkt` (the packet that completed the phase)
+  // and `flow`, flowbits, app-layer-protocol, its payload keywords on pkt's payload, each
+  // of its app buffers' chain (with transforms and bsize / urilen) on some instance of
+  // that buffer in `buffers`, flowints. At most one alert per rule per call. Call once
+  // per phase of a transaction.
+  void inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
+                  std::span<const AppBuffer> buffers, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
   const SignatureDatabase& database() const { return *database_; }
@@ -78,6 +95,19 @@ class PacketInspector {
                             unsigned int flags, void* context);
   bool verify(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow,
               const InspectedBuffer& buffer);
+  bool verifyApp(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow,
+                 std::span<const AppBuffer> buffers);
+  // What every kind of rule checks before its buffers: addresses, app-layer protocol,
+  // header and flow keywords, flowbits.
+  bool flowSideMatches(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow);
+  bool headerBuffersMatch(const Rule& rule, const DecodedPacket& pkt);
+  bool appBufferMatches(const AppBufferMatch& match, std::span<const AppBuffer> buffers);
+  // Verifies one rule in the writers' or the readers' pass (writers of flow state go
+  // first) and keeps it for an alert; a matching pass rule sets `pass`.
+  template <typename Verify>
+  void check(uint32_t index, bool writers, const DecodedPacket& pkt, const FlowContext& flow, Verify&& verify,
+             bool& pass);
+  void emitAlerts(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink);
   bool flowbitsMatch(const Signature& signature, const uint64_t* record) const;
   bool applyFlowints(const Signature& signature, const FlowContext& flow);
   void applyFlowbits(const Signature& signature, const FlowContext& flow);
@@ -89,6 +119,7 @@ class PacketInspector {
   ThresholdTable thresholds_;
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
+  std::string transformed_, transform_spare_;
   Alert alert_;
   DetectCounters counters_;
 };

@@ -1,5 +1,9 @@
 #include "detect/signature_database.h"
 
+#include "detect/literal_databases.h"
+
+
+#include <hs/hs.h>
 
 #include <algorithm>
 #include <unordered_map>
@@ -13,41 +17,70 @@ void lowerCase(std::string& bytes) {
   }
 }
 
-// Every chain of payload keywords of a rule: the payload's and each header buffer's.
+// Every chain of payload keywords of a rule: the payload's, each header buffer's and
+// each app buffer's.
 template <typename RuleRef, typename F>
 void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& m : rule.payload) f(m);
   for (auto& h : rule.header_buffers) {
     for (auto& m : h.matches) f(m);
   }
+  for (auto& a : rule.app_buffers) {
+    for (auto& m : a.matches) f(m);
+  }
 }
 
-Signature makeSignature(Rule rule) {
+Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   Signature s;
+  const bool app = app_phase.has_value();
   forEachMatch(rule, [](PayloadMatch& m) {
     if (auto* c = std::get_if<ContentMatch>(&m); c && c->nocase) lowerCase(c->bytes);
   });
-  // Only payload contents feed the prefilter; header buffers are small and verified.
+  // Payload and app-buffer contents feed the prefilter; header buffers are small and
+  // verified.
   size_t best_length = 0;
   bool explicit_choice = false;
-  for (size_t i = 0; i < rule.payload.size(); ++i) {
-    auto* c = std::get_if<ContentMatch>(&rule.payload[i]);
-    if (!c || c->negated || explicit_choice) continue;
-    // `fast_pattern` wins; otherwise longest, the earlier on a tie, so the choice is
-    // stable across loads.
-    if (c->fast_pattern || c->bytes.size() > best_length) {
-      s.fast_pattern = static_cast<int>(i);
-      best_length = c->bytes.size();
-      explicit_choice = c->fast_pattern;
+  auto consider = [&](const std::vector<PayloadMatch>& chain, int buffer) {
+    for (size_t i = 0; i < chain.size(); ++i) {
+      auto* c = std::get_if<ContentMatch>(&chain[i]);
+      if (!c || c->negated || explicit_choice) continue;
+      // `fast_pattern` wins; otherwise longest, the earlier on a tie, so the choice is
+      // stable across loads.
+      if (c->fast_pattern || c->bytes.size() > best_length) {
+        s.fast_pattern = static_cast<int>(i);
+        s.fast_pattern_buffer = buffer;
+        best_length = c->bytes.size();
+        explicit_choice = c->fast_pattern;
+      }
     }
+  };
+  consider(rule.payload, -1);
+  for (size_t b = 0; b < rule.app_buffers.size(); ++b) consider(rule.app_buffers[b].matches, static_cast<int>(b));
+  if (s.fast_pattern_buffer >= 0) {
+    const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];
+    const auto& c = std::get<ContentMatch>(buffer.matches[s.fast_pattern]);
+    for (Transform t : buffer.transforms) {
+      if (t == Transform::ToLowercase || t == Transform::ToUppercase) {
+        s.fast_pattern_caseless = true;
+      } else if (t == Transform::DotPrefix) {
+        // Only a pattern starting the transformed buffer can hold the added '.'.
+        if (c.chop_offset == 0 && c.bytes.front() == '.') s.fast_pattern_skip = 1;
+      } else {
+        s.fast_pattern_untransformed = false;
+      }
+    }
+    const size_t length = c.chop_length ? c.chop_length : c.bytes.size();
+    if (length <= s.fast_pattern_skip) s.fast_pattern_untransformed = false;
   }
-  s.needs_payload = !rule.payload.empty() || rule.protocol.app_layer;
+  s.app_phase = app_phase;
+  if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
+  s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
   for (const FlowbitOp& op : rule.flowbits) {
     s.writes_flow_state |= op.cmd == FlowbitOp::Cmd::Set || op.cmd == FlowbitOp::Cmd::Unset ||
                            op.cmd == FlowbitOp::Cmd::Toggle;
   }
   for (const FlowintOp& op : rule.flowints) s.writes_flow_state |= op.modifies();
-  s.stream = rule.protocol.ip_protocols.test(6) && !rule.payload.empty() && rule.header_buffers.empty() &&
+  s.stream = !app && rule.protocol.ip_protocols.test(6) && !rule.payload.empty() && rule.header_buffers.empty() &&
              !rule.header.dsize && !rule.flow.no_stream && rule.protocol.name != "tcp-pkt";
   s.rule = std::move(rule);
   return s;
@@ -62,15 +95,54 @@ bool isShortList(const AddressMatcher& side) {
 
 }  // namespace
 
+namespace {
+const ContentMatch& fastPatternContent(const Signature& s) {
+  const auto& chain = s.fast_pattern_buffer < 0 ? s.rule.payload : s.rule.app_buffers[s.fast_pattern_buffer].matches;
+  return std::get<ContentMatch>(chain[s.fast_pattern]);
+}
+}  // namespace
+
 std::string_view Signature::fastPatternBytes() const {
-  const auto& c = std::get<ContentMatch>(rule.payload[fast_pattern]);
+  const ContentMatch& c = fastPatternContent(*this);
   std::string_view bytes = c.bytes;
-  return c.chop_length ? bytes.substr(c.chop_offset, c.chop_length) : bytes;
+  if (c.chop_length) bytes = bytes.substr(c.chop_offset, c.chop_length);
+  return bytes.substr(fast_pattern_skip);
 }
 
-bool Signature::fastPatternNocase() const { return std::get<ContentMatch>(rule.payload[fast_pattern]).nocase; }
+bool Signature::fastPatternNocase() const { return fastPatternContent(*this).nocase || fast_pattern_caseless; }
 
-SignatureDatabase::~SignatureDatabase() = default;
+SignatureDatabase::~SignatureDatabase() {
+  for (hs_database* db : app_compiled_) hs_free_database(db);
+}
+
+bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal) {
+  for (hs_database* db : app_compiled_) hs_free_database(db);
+  app_compiled_.clear();
+  std::vector<std::vector<uint32_t>> cells;
+  for (auto& phase : app_databases_) phase.fill(-1);
+  for (auto& list : app_unprefiltered_) list.clear();
+  for (uint32_t i = 0; i < signatures_.size(); ++i) {
+    const Signature& s = signatures_[i];
+    if (!s.app_phase) continue;
+    const size_t phase = static_cast<size_t>(*s.app_phase);
+    // Databases scan the buffers as the app layer hands them in.
+    const bool prefiltered = s.fast_pattern >= 0 && s.fast_pattern_buffer >= 0 && s.fast_pattern_untransformed;
+    if (!prefiltered) {
+      app_unprefiltered_[phase].push_back(i);
+      continue;
+    }
+    int32_t& cell = app_databases_[phase][static_cast<size_t>(s.rule.app_buffers[s.fast_pattern_buffer].buffer)];
+    if (cell < 0) {
+      cell = static_cast<int32_t>(cells.size());
+      cells.emplace_back();
+    }
+    cells[cell].push_back(i);
+  }
+  std::vector<const std::vector<uint32_t>*> pending;
+  for (const auto& cell : cells) pending.push_back(&cell);
+  app_compiled_ = compileLiteralDatabases(signatures_, pending, cache, refusal);
+  return app_compiled_.size() == pending.size();
+}
 
 void SignatureDatabase::assignIds() {
   std::unordered_map<std::string, uint32_t> flowbits, flowints;
@@ -108,7 +180,15 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
                                                                   const HsDatabaseCache* cache) {
   std::shared_ptr<SignatureDatabase> db(new SignatureDatabase());
   db->signatures_.reserve(rules.size());
-  for (Rule& rule : rules) db->signatures_.push_back(makeSignature(std::move(rule)));
+  for (Rule& rule : rules) {
+    std::string error;
+    const std::optional<AppPhase> phase = appPhaseOf(rule, error);
+    if (!error.empty()) {
+      errors.push_back({rule.file, rule.line, 1, rule.sid, error});
+      continue;
+    }
+    db->signatures_.push_back(makeSignature(std::move(rule), phase));
+  }
 
   // A literal Hyperscan refuses is reported against its rule, which is dropped, and the
   // databases are compiled again without it: one bad rule must not cost the rule set.
@@ -117,7 +197,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
     std::vector<const AddressMatcher*> sides;
     for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
       const Signature& s = db->signatures_[i];
-      if (db->addressIndexed(s)) continue;
+      if (s.app_phase || db->addressIndexed(s)) continue;
       members[s.stream].push_back(i);
       sides.push_back(&s.rule.source);
       sides.push_back(&s.rule.destination);
@@ -125,7 +205,8 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
     db->address_classes_ = AddressClasses(sides);
     SignatureGroups::Refusal refusal;
     if (db->kinds_[0].groups.build(db->signatures_, members[0], db->address_classes_, cache, refusal) &&
-        db->kinds_[1].groups.build(db->signatures_, members[1], db->address_classes_, cache, refusal)) {
+        db->kinds_[1].groups.build(db->signatures_, members[1], db->address_classes_, cache, refusal) &&
+        db->buildAppDatabases(cache, refusal)) {
       break;
     }
     if (refusal.signature < 0) {
@@ -148,7 +229,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
 }
 
 const AddressMatcher* SignatureDatabase::addressIndexed(const Signature& s) {
-  if (s.fast_pattern >= 0) return nullptr;
+  if (s.fast_pattern >= 0 || s.app_phase) return nullptr;
   const AddressMatcher* key = nullptr;
   for (const AddressMatcher* side : {&s.rule.source, &s.rule.destination}) {
     if (isShortList(*side)) key = side;

@@ -9,13 +9,22 @@
 // PacketInspector then verifies completely. Rules without a positive content are listed
 // per signature group and verified on every packet of it, or, when one of their address
 // sides is a short list, found through an AddressIndex.
+//
+// Rules with app-layer buffers are in no signature group: they are evaluated once per
+// transaction phase (app_buffers.h). Their fast pattern is chosen over all their
+// positive contents, payload and buffers alike; one lying in an app buffer goes to the
+// database of that (phase, buffer), the others (all contents negated, fast pattern in
+// the payload or hidden by a transform) to the phase's unprefiltered list.
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "detect/address_classes.h"
+#include "detect/app_buffers.h"
 #include "detect/address_index.h"
 #include "detect/hs_database_cache.h"
 #include "detect/signature_groups.h"
@@ -30,7 +39,14 @@ namespace mamori {
 struct Signature {
   // Nocase contents are lower-cased here, once, so the verifier compares one side only.
   Rule rule;
-  int fast_pattern = -1;  // index into rule.payload; -1 when the rule has no positive content
+  int fast_pattern = -1;  // index into its chain; -1 when the rule has no positive content
+  int fast_pattern_buffer = -1;  // the chain: -1 rule.payload, else an index into rule.app_buffers
+  // A fast pattern in a buffer transformed only by dotprefix, to_lowercase or
+  // to_uppercase is still in the buffer as the app layer hands it in: without its
+  // leading '.' (skip), caselessly. False when other transforms hide it from that scan.
+  bool fast_pattern_untransformed = true;
+  bool fast_pattern_caseless = false;
+  uint8_t fast_pattern_skip = 0;
   // Payload keywords look at a payload, and an app-layer rule at app-layer data: neither
   // matches a packet without payload, as in Suricata.
   bool needs_payload = false;
@@ -45,6 +61,11 @@ struct Signature {
   // On TCP, matched on the reassembled stream instead of each packet: a rule with payload
   // keywords, unless it is about packets (tcp-pkt, dsize, flow:no_stream, header buffers).
   bool stream = false;
+  // Evaluated by PacketInspector::inspectApp in this phase, not on packets or streams.
+  std::optional<AppPhase> app_phase;
+  // The header's app-layer protocol as FlowContext::app_proto names it ("http" for
+  // http1); empty when the header names a transport.
+  std::string app_proto;
 
   // The bytes the fast pattern puts into the prefilter; only when fast_pattern >= 0.
   std::string_view fastPatternBytes() const;
@@ -85,6 +106,15 @@ class SignatureDatabase {
     return {head.patterns, head.unprefiltered, kind.by_address.rulesFor(pkt.src), kind.by_address.rulesFor(pkt.dst)};
   }
   const SignatureGroups& groups(bool stream) const { return kinds_[stream].groups; }
+
+  // The app-buffer rules of one phase: per buffer id the database of the fast patterns
+  // lying in that buffer (nullptr none), and the rules verified in every transaction.
+  const hs_database* appPatterns(AppPhase phase, AppBufferId id) const {
+    const int32_t db = app_databases_[static_cast<size_t>(phase)][static_cast<size_t>(id)];
+    return db < 0 ? nullptr : app_compiled_[db];
+  }
+  std::span<const uint32_t> appUnprefiltered(AppPhase phase) const { return app_unprefiltered_[static_cast<size_t>(phase)]; }
+  const std::vector<hs_database*>& appDatabases() const { return app_compiled_; }
   size_t patternCount() const { return pattern_count_; }
 
   // What a worker sizes its per-flow and per-match state by.
@@ -113,6 +143,10 @@ class SignatureDatabase {
     AddressIndex by_address;
   };
   Kind kinds_[2];  // packet signatures, stream signatures
+  std::array<std::array<int32_t, kAppBufferCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
+  std::vector<hs_database*> app_compiled_;
+  std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
+  bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);
   size_t pattern_count_ = 0;
   size_t flowbit_count_ = 0, flowint_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
   size_t stream_lookback_ = 0;

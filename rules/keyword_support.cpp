@@ -1,15 +1,36 @@
 #include "rules/keyword_support.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
 namespace mamori::keywords {
 
+void OptionContext::addContent(ChainRef ref, ContentMatch content) {
+  std::vector<PayloadMatch>& target = chainOf(ref);
+  target.emplace_back(std::move(content));
+  last_content_chain = ref;
+  last_content = static_cast<int>(target.size() - 1);
+}
+
 ContentMatch* OptionContext::lastContent() {
-  for (auto it = chain().rbegin(); it != chain().rend(); ++it) {
-    if (auto* content = std::get_if<ContentMatch>(&*it)) return content;
+  // In a sticky buffer, the buffer's last content, as Suricata looks in the list in
+  // force; on the payload, the last content anywhere.
+  if (current.buffer >= 0) {
+    for (auto it = chain().rbegin(); it != chain().rend(); ++it) {
+      if (auto* content = std::get_if<ContentMatch>(&*it)) return content;
+    }
+    return nullptr;
   }
-  return nullptr;
+  if (last_content < 0) return nullptr;
+  return std::get_if<ContentMatch>(&chainOf(last_content_chain)[last_content]);
+}
+
+OptionContext::ChainRef OptionContext::appBuffer(AppBufferId id) {
+  auto& buffers = rule.app_buffers;
+  auto it = std::find_if(buffers.begin(), buffers.end(), [&](const AppBufferMatch& m) { return m.buffer == id; });
+  if (it == buffers.end()) it = buffers.insert(buffers.end(), AppBufferMatch{id, {}, {}, {}});
+  return {static_cast<int>(it - buffers.begin()), true};
 }
 
 int OptionContext::variable(std::string_view name) const {
@@ -19,9 +40,9 @@ int OptionContext::variable(std::string_view name) const {
   return -1;
 }
 
-std::string_view appLayerKeyword(std::string_view name) {
+bool isAppLayerKeyword(std::string_view name) {
   // Prefixes of the sticky buffers and legacy modifiers of every app-layer parser
-  // Suricata has; the name itself is the clearest reason to give.
+  // Suricata has.
   static constexpr std::string_view kPrefixes[] = {
       "http.", "http_", "http2.", "dns.", "dns_", "tls.", "tls_", "ssl_", "ja3", "ja4", "file.",
       "file_", "ssh.", "ssh_", "smb.", "smb_", "krb5", "sip.", "smtp.", "ftp.", "ftpdata", "ftpbounce",
@@ -29,17 +50,13 @@ std::string_view appLayerKeyword(std::string_view name) {
       "rdp.", "pgsql.", "email.", "websocket.", "x509.", "dcerpc.", "dce_", "sni.",
   };
   static constexpr std::string_view kNames[] = {
-      "urilen", "uricontent", "app-layer-event", "app-layer-protocol", "app-layer-state",
-      "filename", "fileext", "filemagic", "filestore", "filemd5", "filesha1", "filesha256",
-      "filesize",
+      "app-layer-event", "app-layer-state", "filename", "fileext", "filemagic", "filestore", "filemd5",
+      "filesha1", "filesha256", "filesize",
   };
   for (std::string_view prefix : kPrefixes) {
-    if (name.substr(0, prefix.size()) == prefix) return name;
+    if (name.substr(0, prefix.size()) == prefix) return true;
   }
-  for (std::string_view n : kNames) {
-    if (name == n) return name;
-  }
-  return {};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
 bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }

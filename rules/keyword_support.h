@@ -40,12 +40,32 @@ struct OptionContext {
     failure = {offset, std::move(reason)};
     return false;
   }
-  // The sticky buffer in force: -1 the payload, else an index into rule.header_buffers.
-  int buffer = -1;
+  // A chain of payload keywords: -1 the payload, else an index into rule.app_buffers
+  // (app) or rule.header_buffers.
+  struct ChainRef {
+    int buffer = -1;
+    bool app = false;
+  };
+  // The sticky buffer in force.
+  ChainRef current;
+  // Where the last content went, as modifiers after a legacy modifier (content:"x";
+  // http_uri; nocase;) or uricontent still apply to it; index -1 while there is none.
+  ChainRef last_content_chain;
+  int last_content = -1;
+
+  std::vector<PayloadMatch>& chainOf(ChainRef ref) {
+    if (ref.buffer < 0) return rule.payload;
+    return ref.app ? rule.app_buffers[ref.buffer].matches : rule.header_buffers[ref.buffer].matches;
+  }
   // Where payload keywords go: the chain of the sticky buffer in force.
-  std::vector<PayloadMatch>& chain() { return buffer < 0 ? rule.payload : rule.header_buffers[buffer].matches; }
-  // The content a modifier (nocase, depth, ...) applies to: the last one so far.
+  std::vector<PayloadMatch>& chain() { return chainOf(current); }
+  // Appends a content to `ref`'s chain and makes it the one modifiers apply to.
+  void addContent(ChainRef ref, ContentMatch content);
+  // The content a modifier (nocase, depth, ...) applies to: the sticky buffer's last
+  // one, or on the payload the last one anywhere.
   ContentMatch* lastContent();
+  // The app buffer `id`'s entry: a buffer named twice in a rule is one chain, continued.
+  ChainRef appBuffer(AppBufferId id);
   // Index of a byte_extract / byte_math variable, -1 when the rule has none by that name.
   int variable(std::string_view name) const;
 };
@@ -63,10 +83,11 @@ void addInfoKeywords(KeywordTable& table);
 void addPayloadKeywords(KeywordTable& table);
 void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
+void addAppKeywords(KeywordTable& table);
 
-// The app-layer keyword `name` stands for ("http.uri" for http_uri, ...), empty when
-// it needs no app layer. Such rules are refused until the app layer reaches detection.
-std::string_view appLayerKeyword(std::string_view name);
+// True when `name` belongs to an app-layer parser's keywords (http2.*, smb.*, filename,
+// ...); those not in the keyword table are refused with that reason.
+bool isAppLayerKeyword(std::string_view name);
 
 // One comma-separated item of an option value, trimmed, with its offset in the rule.
 struct ValueItem {

@@ -1,6 +1,7 @@
 // Keywords that inspect the payload: content and its modifiers, pcre, isdataat and the
-// byte_* family. They form one chain in rule order (Rule::payload), or one per packet
-// header buffer after a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...).
+// byte_* family. They form one chain in rule order (Rule::payload), or one per buffer
+// after a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ... here; app-layer ones in
+// app_keywords.cpp).
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -98,7 +99,15 @@ bool parseContent(std::string_view value, size_t offset, ContentMatch& out, Pars
 bool applyContent(OptionContext& ctx, const RawOption& o) {
   ContentMatch content;
   if (!parseContent(o.value, o.value_offset, content, ctx.failure)) return false;
-  ctx.chain().emplace_back(std::move(content));
+  ctx.addContent(ctx.current, std::move(content));
+  return true;
+}
+
+// uricontent: a content of the normalised URI; the sticky buffer in force stays.
+bool applyUriContent(OptionContext& ctx, const RawOption& o) {
+  ContentMatch content;
+  if (!parseContent(o.value, o.value_offset, content, ctx.failure)) return false;
+  ctx.addContent(ctx.appBuffer(AppBufferId::HttpUri), std::move(content));
   return true;
 }
 
@@ -163,11 +172,17 @@ bool applyAnchor(OptionContext& ctx, const RawOption& o) {
 bool applyFastPattern(OptionContext& ctx, const RawOption& o) {
   ContentMatch* c = modified(ctx, o);
   if (!c) return false;
-  for (const PayloadMatch& m : ctx.chain()) {
-    if (const auto* other = std::get_if<ContentMatch>(&m); other && other->fast_pattern) {
-      return ctx.fail(o.name_offset, "'fast_pattern' set on more than one content");
-    }
-  }
+  // One fast pattern per rule, whichever buffers its contents are in.
+  auto marked = [](const std::vector<PayloadMatch>& chain) {
+    return std::any_of(chain.begin(), chain.end(), [](const PayloadMatch& m) {
+      const auto* other = std::get_if<ContentMatch>(&m);
+      return other && other->fast_pattern;
+    });
+  };
+  bool taken = marked(ctx.rule.payload);
+  for (const HeaderBufferMatch& h : ctx.rule.header_buffers) taken |= marked(h.matches);
+  for (const AppBufferMatch& a : ctx.rule.app_buffers) taken |= marked(a.matches);
+  if (taken) return ctx.fail(o.name_offset, "'fast_pattern' set on more than one content");
   if (o.has_value && o.value == "only") {
     if (c->negated) return ctx.fail(o.value_offset, "'fast_pattern:only' cannot be used on a negated content");
     c->fast_pattern_only = true;
@@ -192,7 +207,7 @@ bool applyFastPattern(OptionContext& ctx, const RawOption& o) {
 bool applyNothing(OptionContext&, const RawOption&) { return true; }
 
 bool applyPktData(OptionContext& ctx, const RawOption&) {
-  ctx.buffer = -1;
+  ctx.current = {};
   return true;
 }
 
@@ -206,7 +221,7 @@ bool applyHeaderBuffer(OptionContext& ctx, const RawOption& o) {
   auto& buffers = ctx.rule.header_buffers;
   auto it = std::find_if(buffers.begin(), buffers.end(), [&](const HeaderBufferMatch& m) { return m.buffer == buffer; });
   if (it == buffers.end()) it = buffers.insert(buffers.end(), HeaderBufferMatch{buffer, {}});
-  ctx.buffer = static_cast<int>(it - buffers.begin());
+  ctx.current = {static_cast<int>(it - buffers.begin()), false};
   return true;
 }
 
@@ -238,6 +253,7 @@ bool applyIsDataAt(OptionContext& ctx, const RawOption& o) {
 
 bool applyPcre(OptionContext& ctx, const RawOption& o) {
   PcreMatch match;
+  std::optional<AppBufferId> target;
   std::string_view value = o.value;
   size_t offset = o.value_offset;
   if (!value.empty() && value.front() == '!') {
@@ -269,16 +285,18 @@ bool applyPcre(OptionContext& ctx, const RawOption& o) {
       case 'R': match.relative = true; break;
       case 'B': case 'O': break;  // rawbytes; match-limit override (PCRE2's defaults stand)
       default: {
-        static constexpr std::pair<char, std::string_view> kBuffers[] = {
-            {'U', "http.uri"}, {'I', "http.uri.raw"}, {'P', "http.request_body"}, {'Q', "file.data"},
-            {'H', "http.header"}, {'D', "http.header.raw"}, {'M', "http.method"}, {'C', "http.cookie"},
-            {'S', "http.stat_code"}, {'Y', "http.stat_msg"}, {'V', "http.user_agent"}, {'W', "http.host"},
-            {'Z', "http.host.raw"},
+        // The HTTP flags put the regex into a buffer, as a legacy content modifier does.
+        static constexpr std::pair<char, AppBufferId> kBuffers[] = {
+            {'U', AppBufferId::HttpUri}, {'I', AppBufferId::HttpUriRaw}, {'P', AppBufferId::HttpRequestBody},
+            {'Q', AppBufferId::FileData}, {'H', AppBufferId::HttpHeader}, {'D', AppBufferId::HttpHeaderRaw},
+            {'M', AppBufferId::HttpMethod}, {'C', AppBufferId::HttpCookie}, {'S', AppBufferId::HttpStatCode},
+            {'Y', AppBufferId::HttpStatMsg}, {'V', AppBufferId::HttpUserAgent}, {'W', AppBufferId::HttpHost},
+            {'Z', AppBufferId::HttpHostRaw},
         };
-        for (const auto& [flag, buffer] : kBuffers) {
-          if (flags[i] == flag) return ctx.fail(at, "needs the app layer (" + std::string(buffer) + ")");
-        }
-        return ctx.fail(at, "unknown pcre modifier '" + std::string(1, flags[i]) + "'");
+        auto known = std::find_if(std::begin(kBuffers), std::end(kBuffers), [&](const auto& b) { return b.first == flags[i]; });
+        if (known == std::end(kBuffers)) return ctx.fail(at, "unknown pcre modifier '" + std::string(1, flags[i]) + "'");
+        if (target && *target != known->second) return ctx.fail(at, "pcre names two buffers");
+        target = known->second;
       }
     }
   }
@@ -286,7 +304,7 @@ bool applyPcre(OptionContext& ctx, const RawOption& o) {
   size_t error_offset = 0;
   match.regex = RuleRegex::compile(pattern, options, error, error_offset);
   if (!match.regex) return ctx.fail(offset + 2 + error_offset, "invalid pcre: " + error);
-  ctx.chain().emplace_back(std::move(match));
+  (target ? ctx.chainOf(ctx.appBuffer(*target)) : ctx.chain()).emplace_back(std::move(match));
   return true;
 }
 
@@ -503,17 +521,12 @@ bool applyByteMath(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
-// Sticky-buffer keywords that are not app-layer ones still need a buffer other than the
-// plain payload, which only app-layer buffers provide so far.
-bool applyNeedsStickyBuffer(OptionContext& ctx, const RawOption& o) {
-  return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' needs a sticky buffer (app layer)");
-}
-
 }  // namespace
 
 void addPayloadKeywords(KeywordTable& table) {
   table.insert({
       {"content", {ValueRule::Required, applyContent}},
+      {"uricontent", {ValueRule::Required, applyUriContent}},
       {"nocase", {ValueRule::Forbidden, applyNocase}},
       {"depth", {ValueRule::Required, applyPlacement}},
       {"offset", {ValueRule::Required, applyPlacement}},
@@ -537,20 +550,6 @@ void addPayloadKeywords(KeywordTable& table) {
       {"byte_jump", {ValueRule::Required, applyByteJump}},
       {"byte_extract", {ValueRule::Required, applyByteExtract}},
       {"byte_math", {ValueRule::Required, applyByteMath}},
-      {"bsize", {ValueRule::Required, applyNeedsStickyBuffer}},
-      {"to_lowercase", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"to_uppercase", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"strip_whitespace", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"compress_whitespace", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"dotprefix", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"url_decode", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"xor", {ValueRule::Required, applyNeedsStickyBuffer}},
-      {"from_base64", {ValueRule::Optional, applyNeedsStickyBuffer}},
-      {"to_md5", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"to_sha1", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"to_sha256", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"header_lowercase", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
-      {"strip_pseudo_headers", {ValueRule::Forbidden, applyNeedsStickyBuffer}},
   });
 }
 

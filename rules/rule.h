@@ -149,6 +149,47 @@ struct HeaderBufferMatch {
   std::vector<PayloadMatch> matches;  // a chain of its own, as Rule::payload
 };
 
+// App-layer buffers: sticky-buffer keywords and legacy content modifiers point payload
+// keywords at one of them. The app layer hands them in per transaction; which phase of a
+// transaction provides which buffer is detect/app_buffers.h's business.
+enum class AppBufferId : uint8_t {
+  HttpUri, HttpUriRaw, HttpMethod, HttpHost, HttpHostRaw, HttpUserAgent, HttpHeader, HttpHeaderRaw,
+  HttpHeaderNames, HttpCookie, HttpContentType, HttpContentLen, HttpRequestBody, HttpResponseBody,
+  FileData, HttpStatCode, HttpStatMsg, HttpProtocol, HttpRequestLine, HttpResponseLine, HttpStart,
+  HttpReferer, HttpAccept, HttpAcceptLang, HttpAcceptEnc, HttpConnection, HttpLocation, HttpServer,
+  DnsQuery, TlsSni, TlsCertSubject, TlsCertIssuer, TlsCertSerial, TlsCertFingerprint, TlsCerts,
+  Ja3Hash, Ja3String, Ja3sHash, Ja3sString, SshProto, SshSoftware,
+  TlsVersion,  // not a sticky buffer: the version as 2 bytes big-endian, for tls.version
+  Count
+};
+constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
+const char* appBufferName(AppBufferId id);  // the sticky-buffer keyword: "http.uri", ...
+
+// Transforms a sticky buffer's bytes go through before its keywords see them, in order.
+enum class Transform : uint8_t { ToLowercase, ToUppercase, StripWhitespace, CompressWhitespace, DotPrefix, UrlDecode };
+
+struct AppBufferMatch {
+  AppBufferId buffer;
+  std::vector<Transform> transforms;
+  std::vector<NumericTest> sizes;     // bsize, urilen: the length after the transforms
+  std::vector<PayloadMatch> matches;  // a chain of its own, as Rule::payload
+};
+
+// tls.version: the buffer read as a big-endian number is one of `values` (none of them
+// when negated).
+struct AppValueTest {
+  AppBufferId buffer;
+  std::vector<uint64_t> values;
+  bool negated = false;
+};
+
+// app-layer-protocol:[!]NAME on the flow's identified protocol; never matches while it
+// is unknown.
+struct AppProtocolTest {
+  std::string name;
+  bool negated = false;
+};
+
 // tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may
 // be set too; Any: at least one of `flags`; Not: none of `flags`.
 struct FlagTest {
@@ -245,6 +286,9 @@ struct Rule {
 
   std::vector<PayloadMatch> payload;     // in rule order
   std::vector<HeaderBufferMatch> header_buffers;
+  std::vector<AppBufferMatch> app_buffers;  // one per buffer the rule names, in first-use order
+  std::vector<AppValueTest> app_values;
+  std::vector<AppProtocolTest> app_protocols;
   std::vector<std::string> variables;    // byte_extract / byte_math results, by index
   HeaderTests header;
   FlowTests flow;

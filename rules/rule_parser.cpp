@@ -73,6 +73,7 @@ const KeywordTable& keywordTable() {
     addPayloadKeywords(t);
     addPacketKeywords(t);
     addFlowKeywords(t);
+    addAppKeywords(t);
     return t;
   }();
   return table;
@@ -270,14 +271,14 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     return fail(header[6].offset + expression_error.offset, expression_error.reason);
   }
 
-  // App-layer keywords first: such a rule is refused for needing the app layer wherever
-  // the keyword stands, so that reason (not a later one) counts it.
+  // App-layer keywords mamori has no parser or support for first: such a rule is refused
+  // for that wherever the keyword stands, so that reason (not a later one) counts it.
   for (const RawOption& o : options) {
-    if (std::string_view buffer = appLayerKeyword(o.name); !buffer.empty()) {
-      return fail(o.name_offset, "needs the app layer (" + std::string(buffer) + ")");
+    if (!keywordTable().contains(o.name) && isAppLayerKeyword(o.name)) {
+      return fail(o.name_offset, "unsupported app-layer keyword '" + std::string(o.name) + "'");
     }
   }
-  OptionContext ctx{rule, classes_, false, {}};
+  OptionContext ctx{rule, classes_, false, {}, {}, {}, -1};
   for (const RawOption& o : options) {
     auto it = keywordTable().find(o.name);
     if (it == keywordTable().end()) return fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "'");

@@ -81,6 +81,7 @@ class PacketInspectorTest : public ::testing::Test {
   std::vector<uint32_t> run(const TestPacket& p, bool to_server = true) {
     sink_.alerts.clear();
     FlowContext flow{42, to_server, established_, {packets_, 0}, {0, 0}, &pool_, &handle_};
+    flow.app_proto = app_proto_;
     inspector_->inspect(p.pkt, flow, sink_);
     return sink_.sids();
   }
@@ -89,6 +90,7 @@ class PacketInspectorTest : public ::testing::Test {
   uint32_t handle_ = 0;
   bool established_ = true;
   uint64_t packets_ = 1;
+  const char* app_proto_ = "";
 
   std::shared_ptr<const SignatureDatabase> db_;
   std::unique_ptr<PacketInspector> inspector_;
@@ -186,14 +188,26 @@ TEST_F(PacketInspectorTest, HeaderOnlyRulesMatchWithoutPayload) {
   EXPECT_EQ(inspector_->counters().bytes_scanned, 0u);
 }
 
-// Until app-layer detection exists, an app-layer rule runs on its transport's payloads.
-TEST_F(PacketInspectorTest, AppLayerRuleNeedsPayloadOfItsTransport) {
+// An app-layer protocol in the header (alert tls ...) needs the flow identified as that
+// protocol, and still a payload of its transport.
+TEST_F(PacketInspectorTest, AppLayerRuleNeedsItsProtocolAndPayloadOfItsTransport) {
   load("alert dns any any -> any any (msg:\"dns\"; sid:1;)\n"
-       "alert http any any -> any any (content:\"GET\"; sid:2;)\n");
+       "alert http any any -> any any (content:\"GET\"; sid:2;)\n"
+       "alert tls any any -> any any (msg:\"tls\"; sid:3;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:tls; sid:4;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:!tls; sid:5;)\n");
+  TestPacket get("1.1.1.1", 5353, "2.2.2.2", 80, "GET /", 6);
+  EXPECT_EQ(run(get), Sids{});  // nothing identified yet
+  app_proto_ = "http";
+  EXPECT_EQ(run(get), (Sids{2, 5}));
+  app_proto_ = "http2";
+  EXPECT_EQ(run(get), (Sids{2, 5}));
+  app_proto_ = "tls";
+  EXPECT_EQ(run(get), (Sids{3, 4}));
+  EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 443, "", 6)), Sids{4});
+  app_proto_ = "dns";
   EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 53, "", 17)), Sids{});
-  EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 53, "q", 17)), Sids{1});
-  EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 80, "GET /", 6)), (Sids{1, 2}));
-  EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 80, "GET /", 17)), Sids{1});
+  EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 53, "q", 17)), (Sids{1}));
 }
 
 TEST_F(PacketInspectorTest, OneAlertPerRuleAndLongestContentIsFastPattern) {

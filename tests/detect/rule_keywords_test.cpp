@@ -98,8 +98,7 @@ TEST(RuleKeywordsTest, PcreRefusals) {
   expectRefusals({
       {"pcre:\"/a(/\";", "/\"", "invalid pcre: missing closing parenthesis"},
       {"pcre:\"/a/q\";", "q\"", "unknown pcre modifier 'q'"},
-      {"pcre:\"/a/U\";", "U\"", "needs the app layer (http.uri)"},
-      {"pcre:\"/a/H\";", "H\"", "needs the app layer (http.header)"},
+      {"pcre:\"/a/UH\";", "H\"", "pcre names two buffers"},
       {"pcre:\"a\";", "a", "\"/regex/flags\""},
       {"pcre:/a/;", "/a/", "quoted"},
   });
@@ -293,20 +292,99 @@ TEST(RuleKeywordsTest, InfoKeywords) {
   });
 }
 
-TEST(RuleKeywordsTest, AppLayerKeywordsAreRefusedWithTheirName) {
+template <typename T>
+const T& appItem(const Rule& rule, size_t buffer, size_t index) {
+  return std::get<T>(rule.app_buffers.at(buffer).matches.at(index));
+}
+
+TEST(RuleKeywordsTest, StickyBuffersTakeTheKeywordsAfterThem) {
+  Rule r = parseOk("content:\"a\"; http.uri; content:\"/x\"; nocase; content:\"y\"; distance:0; "
+                   "http.header; content:\"H\"; http.uri; content:\"z\"; within:5; pkt_data; content:\"b\";");
+  ASSERT_EQ(r.payload.size(), 2u);
+  ASSERT_EQ(r.app_buffers.size(), 2u);
+  // A buffer named twice is one chain, continued.
+  EXPECT_EQ(r.app_buffers[0].buffer, AppBufferId::HttpUri);
+  ASSERT_EQ(r.app_buffers[0].matches.size(), 3u);
+  EXPECT_TRUE(appItem<ContentMatch>(r, 0, 0).nocase);
+  EXPECT_TRUE(appItem<ContentMatch>(r, 0, 1).relative());
+  EXPECT_EQ(appItem<ContentMatch>(r, 0, 2).bytes, "z");
+  EXPECT_EQ(r.app_buffers[1].buffer, AppBufferId::HttpHeader);
+  EXPECT_EQ(item<ContentMatch>(r, 1).bytes, "b");
+
+  // Suricata's older underscore spellings of sticky buffers.
+  EXPECT_EQ(parseOk("dns_query; content:\"x\";").app_buffers.at(0).buffer, AppBufferId::DnsQuery);
+  EXPECT_EQ(parseOk("tls_sni; content:\"x\";").app_buffers.at(0).buffer, AppBufferId::TlsSni);
+  EXPECT_EQ(parseOk("ja3_hash; content:\"x\";").app_buffers.at(0).buffer, AppBufferId::Ja3Hash);
+  EXPECT_EQ(parseOk("file_data; content:\"x\";").app_buffers.at(0).buffer, AppBufferId::FileData);
+  EXPECT_EQ(parseOk("http.server_body; content:\"x\";").app_buffers.at(0).buffer, AppBufferId::HttpResponseBody);
+}
+
+TEST(RuleKeywordsTest, LegacyModifiersMoveTheContentBeforeThem) {
+  Rule legacy = parseOk("content:\"GET\"; http_method; content:\"/a\"; http_uri; nocase; fast_pattern; "
+                        "content:\"b\"; http_uri; distance:0; content:\"p\";");
+  Rule sticky = parseOk("http.method; content:\"GET\"; http.uri; content:\"/a\"; nocase; fast_pattern; "
+                        "content:\"b\"; distance:0; pkt_data; content:\"p\";");
+  for (const Rule* r : {&legacy, &sticky}) {
+    ASSERT_EQ(r->app_buffers.size(), 2u);
+    EXPECT_EQ(r->app_buffers[0].buffer, AppBufferId::HttpMethod);
+    EXPECT_EQ(r->app_buffers[1].buffer, AppBufferId::HttpUri);
+    ASSERT_EQ(r->app_buffers[1].matches.size(), 2u);
+    EXPECT_TRUE(appItem<ContentMatch>(*r, 1, 0).nocase);
+    EXPECT_TRUE(appItem<ContentMatch>(*r, 1, 0).fast_pattern);
+    EXPECT_TRUE(appItem<ContentMatch>(*r, 1, 1).relative());
+    ASSERT_EQ(r->payload.size(), 1u);
+    EXPECT_EQ(item<ContentMatch>(*r, 0).bytes, "p");
+  }
+  Rule uri = parseOk("uricontent:\"/x\"; nocase; content:\"y\";");
+  EXPECT_TRUE(appItem<ContentMatch>(uri, 0, 0).nocase);
+  EXPECT_EQ(uri.payload.size(), 1u);
+  Rule pcre = parseOk("pcre:\"/^\\/a/Ui\"; pcre:\"/b/\";");
+  EXPECT_EQ(pcre.app_buffers.at(0).buffer, AppBufferId::HttpUri);
+  EXPECT_EQ(pcre.payload.size(), 1u);
+}
+
+TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
+  Rule r = parseOk("urilen:5<>10; http.host; to_lowercase; dotprefix; bsize:>3; content:\".example\";");
+  ASSERT_EQ(r.app_buffers.size(), 2u);
+  EXPECT_EQ(r.app_buffers[0].buffer, AppBufferId::HttpUri);
+  ASSERT_EQ(r.app_buffers[0].sizes.size(), 1u);
+  EXPECT_EQ(r.app_buffers[0].sizes[0].op, NumericTest::Op::Range);
+  EXPECT_EQ(r.app_buffers[1].transforms, (std::vector<Transform>{Transform::ToLowercase, Transform::DotPrefix}));
+  EXPECT_EQ(r.app_buffers[1].sizes.at(0).op, NumericTest::Op::Gt);
+  EXPECT_EQ(parseOk("urilen:>10,raw;").app_buffers.at(0).buffer, AppBufferId::HttpUriRaw);
+
+  Rule tls = parseOk("tls.version:1.2; ssl_version:!sslv3,!tls1.0; tls.store;");
+  ASSERT_EQ(tls.app_values.size(), 2u);
+  EXPECT_EQ(tls.app_values[0].values, std::vector<uint64_t>{0x0303});
+  EXPECT_TRUE(tls.app_values[1].negated);
+  EXPECT_EQ(tls.app_values[1].values, (std::vector<uint64_t>{0x0300, 0x0301}));
+
+  Rule proto = parseOk("app-layer-protocol:!HTTP;");
+  ASSERT_EQ(proto.app_protocols.size(), 1u);
+  EXPECT_EQ(proto.app_protocols[0].name, "http");
+  EXPECT_TRUE(proto.app_protocols[0].negated);
+}
+
+TEST(RuleKeywordsTest, AppLayerRefusals) {
   expectRefusals({
-      {"content:\"a\"; http.uri; content:\"b\";", "http.uri", "needs the app layer (http.uri)"},
-      {"content:\"a\"; http_uri;", "http_uri", "needs the app layer (http_uri)"},
-      {"dns.query; content:\"x\";", "dns.query", "needs the app layer (dns.query)"},
-      {"tls.sni; content:\"x\";", "tls.sni", "needs the app layer (tls.sni)"},
-      {"file.data; content:\"x\";", "file.data", "needs the app layer (file.data)"},
-      {"ja3.hash; content:\"x\";", "ja3.hash", "needs the app layer (ja3.hash)"},
-      {"urilen:>5;", "urilen", "needs the app layer (urilen)"},
-      {"app-layer-protocol:http;", "app-layer-protocol", "needs the app layer (app-layer-protocol)"},
-      // An app-layer keyword wins over an earlier problem, so such rules count as app-layer ones.
-      {"bogus; http.method;", "http.method", "needs the app layer (http.method)"},
-      {"content:\"a\"; to_lowercase;", "to_lowercase", "needs a sticky buffer"},
-      {"bsize:5;", "bsize", "needs a sticky buffer"},
+      {"content:\"a\"; smb.share; content:\"b\";", "smb.share", "unsupported app-layer keyword 'smb.share'"},
+      // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
+      {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
+      {"app-layer-event:tls.invalid_record;", "app-layer-event", "unsupported app-layer keyword"},
+      {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
+      {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},
+      {"http.uri; content:\"a\"; to_lowercase;", "to_lowercase", "must follow its sticky buffer"},
+      {"http_uri;", "http_uri", "needs a preceding 'content'"},
+      {"http.uri; content:\"a\"; http_header;", "http_header", "after a sticky buffer"},
+      {"content:\"a\"; http_uri; http_header;", "http_header", "already in another buffer"},
+      {"urilen:x;", "x", "invalid urilen"},
+      {"urilen:5,wide;", "wide", "invalid urilen option"},
+      {"http.uri; bsize:>>1;", ">>1", "invalid bsize"},
+      {"tls.version:2.5;", "2.5", "unknown TLS version"},
+      {"ssl_version:tls1.2,!tls1.3;", "!tls1.3", "mixes negated"},
+      {"app-layer-protocol:failed;", "failed", "not supported"},
+      {"http.uri; to_md5;", "to_md5", "hash transforms are not implemented"},
+      {"ssl_state:client_hello;", "ssl_state", "not inspected"},
   });
 }
 

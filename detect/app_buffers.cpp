@@ -1,0 +1,81 @@
+#include "detect/app_buffers.h"
+
+#include <algorithm>
+
+namespace mamori {
+namespace {
+
+enum class Family : uint8_t { Http, Dns, Tls, Ssh };
+
+struct BufferPhases {
+  Family family;
+  AppPhase request;   // where the client's side (or the only side) of the buffer is
+  AppPhase response;  // where the server's side is; the same for one-sided buffers
+};
+
+BufferPhases phasesOf(AppBufferId id) {
+  using Id = AppBufferId;
+  using P = AppPhase;
+  switch (id) {
+    case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
+    case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
+    case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc:
+      return {Family::Http, P::HttpRequest, P::HttpRequest};
+    case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
+    case Id::HttpLocation: case Id::HttpServer:
+      return {Family::Http, P::HttpResponse, P::HttpResponse};
+    case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
+    case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
+    case Id::HttpStart: case Id::HttpConnection:
+      return {Family::Http, P::HttpRequest, P::HttpResponse};
+    case Id::DnsQuery: return {Family::Dns, P::DnsRequest, P::DnsResponse};
+    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String:
+      return {Family::Tls, P::TlsClientHello, P::TlsServerHello};
+    case Id::TlsVersion: case Id::Ja3sHash: case Id::Ja3sString:
+      return {Family::Tls, P::TlsServerHello, P::TlsServerHello};
+    case Id::TlsCertSubject: case Id::TlsCertIssuer: case Id::TlsCertSerial: case Id::TlsCertFingerprint:
+    case Id::TlsCerts:
+      return {Family::Tls, P::TlsCertificates, P::TlsCertificates};
+    case Id::SshProto: case Id::SshSoftware: case Id::Count:
+      break;
+  }
+  return {Family::Ssh, P::SshBanner, P::SshBanner};
+}
+
+}  // namespace
+
+std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
+  std::optional<Family> family;
+  std::optional<AppPhase> phase;
+  auto add = [&](AppBufferId id) {
+    const BufferPhases p = phasesOf(id);
+    if (family && *family != p.family) {
+      error = std::string("app buffers of different protocols (") + appBufferName(id) + ")";
+      return false;
+    }
+    family = p.family;
+    const AppPhase at = rule.flow.to_client ? p.response : p.request;
+    phase = phase ? std::max(*phase, at) : at;
+    return true;
+  };
+  for (const AppBufferMatch& b : rule.app_buffers) {
+    if (!add(b.buffer)) return std::nullopt;
+  }
+  for (const AppValueTest& v : rule.app_values) {
+    if (!add(v.buffer)) return std::nullopt;
+  }
+  if (phase && rule.flow.to_client) {
+    static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponse, AppPhase::DnsResponse, AppPhase::TlsServerHello,
+                                               AppPhase::SshBanner};
+    phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
+  }
+  return phase;
+}
+
+std::string_view canonicalAppProto(std::string_view name) {
+  if (name == "http1" || name == "http2") return "http";
+  if (name == "ssl") return "tls";
+  return name;
+}
+
+}  // namespace mamori

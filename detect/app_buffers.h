@@ -1,0 +1,70 @@
+#pragma once
+// What the app layer hands detection for one phase of a transaction, and which phase a
+// rule with app-layer buffers is evaluated in (PacketInspector::inspectApp).
+//
+// Phases and the buffers each provides (the AppBuffer ids; a phase may omit a buffer the
+// transaction does not have, e.g. no Cookie header, and rules needing it do not match):
+//
+//   HttpRequest      the request, once complete (with its body as far as kept): http.uri,
+//                    http.uri.raw, http.method, http.host, http.host.raw, http.user_agent,
+//                    http.request_body, http.request_line, http.referer, http.accept,
+//                    http.accept_lang, http.accept_enc; and the request's side of
+//                    http.header, http.header.raw, http.header_names, http.cookie (Cookie),
+//                    http.content_type, http.content_len, file.data (request body),
+//                    http.protocol, http.start, http.connection.
+//   HttpResponse     the response, once complete: http.stat_code, http.stat_msg,
+//                    http.response_line, http.response_body, http.location, http.server;
+//                    the response's side of the two-sided buffers above (http.cookie is
+//                    Set-Cookie, file.data the response body); and the request-only
+//                    buffers of its request (http.uri, http.method, http.host, ...).
+//   DnsRequest       dns.query: each question name of the query, one AppBuffer each.
+//   DnsResponse      dns.query: each question name of the response.
+//   TlsClientHello   tls.sni, ja3.hash, ja3.string.
+//   TlsServerHello   ja3s.hash, ja3s.string, tls.version (the negotiated version), and
+//                    the ClientHello's tls.sni, ja3.hash, ja3.string.
+//   TlsCertificates  tls.cert_subject, tls.cert_issuer, tls.cert_serial,
+//                    tls.cert_fingerprint of the leaf certificate; tls.certs: each
+//                    certificate's DER, one AppBuffer each; plus everything TlsServerHello
+//                    provides. (Not called for TLS 1.3, whose certificates are encrypted.)
+//   SshBanner        one side's banner: ssh.proto ("2.0") and ssh.software; called once
+//                    per side, FlowContext::to_server telling which.
+//
+// tls.version's buffer is the version as 2 bytes big-endian (0x0303 for TLS 1.2).
+// Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
+// dns_message.h, tls_handshake.h hold them); multi-valued buffers appear once per value
+// with the same id. FlowContext::to_server is true for the client's phases (HttpRequest,
+// DnsRequest, TlsClientHello) and false for the others.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "rules/rule.h"
+
+namespace mamori {
+
+struct AppBuffer {
+  AppBufferId id;
+  const uint8_t* data;
+  size_t length;
+};
+
+enum class AppPhase : uint8_t {
+  HttpRequest, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
+  Count
+};
+constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
+
+// The phase a rule with app buffers (or tls.version) is evaluated in: the one that
+// provides the last of its buffers. Buffers both sides have (http.header, file.data,
+// dns.query, ...) are the response's when the rule says flow:to_client, else the
+// request's; flow:to_client moves a request-only rule (http.uri) to the response phase
+// too, which provides the request's buffers. nullopt with `error` set when the rule's
+// buffers belong to different protocols.
+std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
+
+// The header protocol or app-layer-protocol name as FlowContext::app_proto spells it:
+// http1 / http2 are http, ssl is tls.
+std::string_view canonicalAppProto(std::string_view name);
+
+}  // namespace mamori

@@ -1,0 +1,282 @@
+// Keywords about app-layer data: sticky buffers (http.uri, dns.query, tls.sni, ...) and
+// the legacy content modifiers that move the content before them into a buffer
+// (http_uri, http_header, ...), the buffer tests bsize and urilen, transforms, and the
+// value tests tls.version / ssl_version and app-layer-protocol.
+#include <algorithm>
+#include <cctype>
+
+#include "rules/keyword_support.h"
+
+namespace mamori::keywords {
+namespace {
+
+using Id = AppBufferId;
+
+// Sticky-buffer names, Suricata's dotted ones and the older underscore spellings that
+// Suricata also treats as sticky buffers (dns_query, tls_sni, file_data, ...).
+constexpr std::pair<std::string_view, Id> kStickyBuffers[] = {
+    {"http.uri", Id::HttpUri},
+    {"http.uri.raw", Id::HttpUriRaw},
+    {"http.method", Id::HttpMethod},
+    {"http.host", Id::HttpHost},
+    {"http.host.raw", Id::HttpHostRaw},
+    {"http.user_agent", Id::HttpUserAgent},
+    {"http.header", Id::HttpHeader},
+    {"http.header.raw", Id::HttpHeaderRaw},
+    {"http.header_names", Id::HttpHeaderNames},
+    {"http_header_names", Id::HttpHeaderNames},
+    {"http.cookie", Id::HttpCookie},
+    {"http.content_type", Id::HttpContentType},
+    {"http_content_type", Id::HttpContentType},
+    {"http.content_len", Id::HttpContentLen},
+    {"http_content_len", Id::HttpContentLen},
+    {"http.request_body", Id::HttpRequestBody},
+    {"http.response_body", Id::HttpResponseBody},
+    {"http.server_body", Id::HttpResponseBody},
+    {"file.data", Id::FileData},
+    {"file_data", Id::FileData},
+    {"http.stat_code", Id::HttpStatCode},
+    {"http.stat_msg", Id::HttpStatMsg},
+    {"http.protocol", Id::HttpProtocol},
+    {"http_protocol", Id::HttpProtocol},
+    {"http.request_line", Id::HttpRequestLine},
+    {"http_request_line", Id::HttpRequestLine},
+    {"http.response_line", Id::HttpResponseLine},
+    {"http_response_line", Id::HttpResponseLine},
+    {"http.start", Id::HttpStart},
+    {"http_start", Id::HttpStart},
+    {"http.referer", Id::HttpReferer},
+    {"http_referer", Id::HttpReferer},
+    {"http.accept", Id::HttpAccept},
+    {"http_accept", Id::HttpAccept},
+    {"http.accept_lang", Id::HttpAcceptLang},
+    {"http_accept_lang", Id::HttpAcceptLang},
+    {"http.accept_enc", Id::HttpAcceptEnc},
+    {"http_accept_enc", Id::HttpAcceptEnc},
+    {"http.connection", Id::HttpConnection},
+    {"http_connection", Id::HttpConnection},
+    {"http.location", Id::HttpLocation},
+    {"http.server", Id::HttpServer},
+    {"dns.query", Id::DnsQuery},
+    {"dns_query", Id::DnsQuery},
+    {"tls.sni", Id::TlsSni},
+    {"tls_sni", Id::TlsSni},
+    {"tls.cert_subject", Id::TlsCertSubject},
+    {"tls_cert_subject", Id::TlsCertSubject},
+    {"tls.cert_issuer", Id::TlsCertIssuer},
+    {"tls_cert_issuer", Id::TlsCertIssuer},
+    {"tls.cert_serial", Id::TlsCertSerial},
+    {"tls_cert_serial", Id::TlsCertSerial},
+    {"tls.cert_fingerprint", Id::TlsCertFingerprint},
+    {"tls_cert_fingerprint", Id::TlsCertFingerprint},
+    {"tls.certs", Id::TlsCerts},
+    {"ja3.hash", Id::Ja3Hash},
+    {"ja3_hash", Id::Ja3Hash},
+    {"ja3.string", Id::Ja3String},
+    {"ja3_string", Id::Ja3String},
+    {"ja3s.hash", Id::Ja3sHash},
+    {"ja3s.string", Id::Ja3sString},
+    {"ssh.proto", Id::SshProto},
+    {"ssh_proto", Id::SshProto},
+    {"ssh.software", Id::SshSoftware},
+    {"ssh_software", Id::SshSoftware},
+};
+
+// Legacy content modifiers: they apply to the content just before them.
+constexpr std::pair<std::string_view, Id> kModifiers[] = {
+    {"http_uri", Id::HttpUri},
+    {"http_raw_uri", Id::HttpUriRaw},
+    {"http_method", Id::HttpMethod},
+    {"http_header", Id::HttpHeader},
+    {"http_raw_header", Id::HttpHeaderRaw},
+    {"http_cookie", Id::HttpCookie},
+    {"http_user_agent", Id::HttpUserAgent},
+    {"http_host", Id::HttpHost},
+    {"http_raw_host", Id::HttpHostRaw},
+    {"http_client_body", Id::HttpRequestBody},
+    {"http_server_body", Id::HttpResponseBody},
+    {"http_stat_code", Id::HttpStatCode},
+    {"http_stat_msg", Id::HttpStatMsg},
+};
+
+constexpr std::pair<std::string_view, Transform> kTransforms[] = {
+    {"to_lowercase", Transform::ToLowercase},
+    {"to_uppercase", Transform::ToUppercase},
+    {"strip_whitespace", Transform::StripWhitespace},
+    {"compress_whitespace", Transform::CompressWhitespace},
+    {"dotprefix", Transform::DotPrefix},
+    {"url_decode", Transform::UrlDecode},
+};
+
+bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
+  ctx.current = ctx.appBuffer(*lookup(kStickyBuffers, o.name));
+  return true;
+}
+
+// Moves the content before the modifier from the payload into the buffer, where the
+// keywords after it that modify a content (nocase, distance, fast_pattern) still find it.
+bool applyModifier(OptionContext& ctx, const RawOption& o) {
+  const Id id = *lookup(kModifiers, o.name);
+  if (ctx.current.buffer >= 0) {
+    if (ctx.current.app && ctx.rule.app_buffers[ctx.current.buffer].buffer == id) return true;
+    return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' after a sticky buffer (it modifies payload contents)");
+  }
+  if (ctx.last_content < 0) return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' needs a preceding 'content'");
+  if (ctx.last_content_chain.buffer >= 0) {
+    const bool same = ctx.last_content_chain.app && ctx.rule.app_buffers[ctx.last_content_chain.buffer].buffer == id;
+    if (same) return true;
+    return ctx.fail(o.name_offset, "'" + std::string(o.name) + "': its content is already in another buffer");
+  }
+  auto& payload = ctx.rule.payload;
+  ContentMatch content = std::move(std::get<ContentMatch>(payload[ctx.last_content]));
+  payload.erase(payload.begin() + ctx.last_content);
+  ctx.addContent(ctx.appBuffer(id), std::move(content));
+  return true;
+}
+
+AppBufferMatch* currentAppBuffer(OptionContext& ctx, const RawOption& o) {
+  if (ctx.current.buffer < 0 || !ctx.current.app) {
+    ctx.fail(o.name_offset, "'" + std::string(o.name) + "' needs an app-layer sticky buffer before it");
+    return nullptr;
+  }
+  return &ctx.rule.app_buffers[ctx.current.buffer];
+}
+
+bool setSize(OptionContext& ctx, const RawOption& o, AppBufferMatch& buffer, std::string_view text, size_t offset) {
+  NumericTest test;
+  if (!parseNumericTest(text, UINT32_MAX, test)) {
+    return ctx.fail(offset, "invalid " + std::string(o.name) + " '" + std::string(text) + "'");
+  }
+  buffer.sizes.push_back(test);
+  return true;
+}
+
+bool applyBsize(OptionContext& ctx, const RawOption& o) {
+  AppBufferMatch* buffer = currentAppBuffer(ctx, o);
+  return buffer && setSize(ctx, o, *buffer, o.value, o.value_offset);
+}
+
+// urilen:N[,norm|raw]: the length of the normalised URI (the default) or the raw one.
+bool applyUrilen(OptionContext& ctx, const RawOption& o) {
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  Id id = Id::HttpUri;
+  if (items.size() > 2) return ctx.fail(o.value_offset, "invalid urilen '" + std::string(o.value) + "'");
+  if (items.size() == 2) {
+    if (items[1].text == "raw") {
+      id = Id::HttpUriRaw;
+    } else if (items[1].text != "norm") {
+      return ctx.fail(items[1].offset, "invalid urilen option '" + std::string(items[1].text) + "' (norm or raw)");
+    }
+  }
+  const OptionContext::ChainRef ref = ctx.appBuffer(id);
+  return setSize(ctx, o, ctx.rule.app_buffers[ref.buffer], items[0].text, items[0].offset);
+}
+
+bool applyTransform(OptionContext& ctx, const RawOption& o) {
+  AppBufferMatch* buffer = currentAppBuffer(ctx, o);
+  if (!buffer) return false;
+  if (!buffer->matches.empty() || !buffer->sizes.empty()) {
+    return ctx.fail(o.name_offset, "transform '" + std::string(o.name) + "' must follow its sticky buffer, before its keywords");
+  }
+  buffer->transforms.push_back(*lookup(kTransforms, o.name));
+  return true;
+}
+
+// TLS versions as the protocol numbers them; SSLv2 by its ClientHello's version field.
+std::optional<uint64_t> tlsVersion(std::string_view text) {
+  static const std::pair<std::string_view, uint64_t> kVersions[] = {
+      {"1.0", 0x0301}, {"1.1", 0x0302}, {"1.2", 0x0303}, {"1.3", 0x0304},
+      {"sslv2", 0x0200}, {"sslv3", 0x0300}, {"tls1.0", 0x0301}, {"tls1.1", 0x0302},
+      {"tls1.2", 0x0303}, {"tls1.3", 0x0304},
+  };
+  if (auto known = lookup(kVersions, text)) return known;
+  int64_t n = 0;
+  if (text.starts_with("0x") && parseInt64(text, n) && n >= 0 && n <= 0xffff) return static_cast<uint64_t>(n);
+  return std::nullopt;
+}
+
+// tls.version:1.2; (one version) and ssl_version:tls1.2,tls1.3; (any of them; all
+// negated: none of them).
+bool applyTlsVersion(OptionContext& ctx, const RawOption& o) {
+  AppValueTest test{Id::TlsVersion, {}, false};
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (o.name == "tls.version" && items.size() != 1) return ctx.fail(o.value_offset, "tls.version takes one version");
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string_view text = items[i].text;
+    const bool negated = !text.empty() && text.front() == '!';
+    if (negated) text = trim(text.substr(1));
+    if (i > 0 && negated != test.negated) return ctx.fail(items[i].offset, "ssl_version mixes negated and plain versions");
+    test.negated = negated;
+    std::optional<uint64_t> version = tlsVersion(text);
+    if (!version) return ctx.fail(items[i].offset, "unknown TLS version '" + std::string(text) + "'");
+    test.values.push_back(*version);
+  }
+  ctx.rule.app_values.push_back(std::move(test));
+  return true;
+}
+
+bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
+  AppProtocolTest test;
+  std::string_view name = o.value;
+  if (name.front() == '!') {
+    test.negated = true;
+    name = trim(name.substr(1));
+  }
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      })) {
+    return ctx.fail(o.value_offset, "invalid app-layer-protocol '" + std::string(o.value) + "'");
+  }
+  // Detection outcomes, not protocols: the flow context says only which protocol is known.
+  if (name == "failed" || name == "unknown") {
+    return ctx.fail(o.value_offset, "app-layer-protocol:" + std::string(name) + " is not supported (only identified protocols are known)");
+  }
+  for (char c : name) test.name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  ctx.rule.app_protocols.push_back(std::move(test));
+  return true;
+}
+
+// tls.store asks Suricata to write certificates to disk; mamori stores none.
+bool applyNothing(OptionContext&, const RawOption&) { return true; }
+
+// What no parser here provides yet, or a transform not implemented, with its reason.
+bool applyRefused(OptionContext& ctx, const RawOption& o) {
+  static const std::pair<std::string_view, std::string_view> kReasons[] = {
+      {"ssl_state", "TLS handshake states are not inspected"},
+      {"xor", "transform not implemented"},
+      {"from_base64", "transform not implemented"},
+      {"to_md5", "hash transforms are not implemented"},
+      {"to_sha1", "hash transforms are not implemented"},
+      {"to_sha256", "hash transforms are not implemented"},
+      {"header_lowercase", "HTTP/2 transform (no HTTP/2 parser)"},
+      {"strip_pseudo_headers", "HTTP/2 transform (no HTTP/2 parser)"},
+  };
+  return ctx.fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "' (" +
+                                     std::string(*lookup(kReasons, o.name)) + ")");
+}
+
+}  // namespace
+
+void addAppKeywords(KeywordTable& table) {
+  for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Forbidden, applyStickyBuffer}});
+  for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
+  for (const auto& [name, t] : kTransforms) table.insert({name, {ValueRule::Forbidden, applyTransform}});
+  table.insert({
+      {"bsize", {ValueRule::Required, applyBsize}},
+      {"urilen", {ValueRule::Required, applyUrilen}},
+      {"tls.version", {ValueRule::Required, applyTlsVersion}},
+      {"ssl_version", {ValueRule::Required, applyTlsVersion}},
+      {"app-layer-protocol", {ValueRule::Required, applyAppLayerProtocol}},
+      {"tls.store", {ValueRule::Forbidden, applyNothing}},
+      {"ssl_state", {ValueRule::Required, applyRefused}},
+      {"xor", {ValueRule::Required, applyRefused}},
+      {"from_base64", {ValueRule::Optional, applyRefused}},
+      {"to_md5", {ValueRule::Forbidden, applyRefused}},
+      {"to_sha1", {ValueRule::Forbidden, applyRefused}},
+      {"to_sha256", {ValueRule::Forbidden, applyRefused}},
+      {"header_lowercase", {ValueRule::Forbidden, applyRefused}},
+      {"strip_pseudo_headers", {ValueRule::Forbidden, applyRefused}},
+  });
+}
+
+}  // namespace mamori::keywords

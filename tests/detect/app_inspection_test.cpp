@@ -1,0 +1,252 @@
+// PacketInspector::inspectApp on hand-made app-layer buffers: which rules a phase runs,
+// what each buffer keyword sees, and that app-buffer rules stay off packets and streams.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detect/packet_inspector.h"
+#include "detect/signature_database.h"
+#include "rules/rule_parser.h"
+
+namespace mamori {
+namespace {
+
+using Sids = std::vector<uint32_t>;
+
+struct CollectingSink : AlertSink {
+  Sids sids;
+  void onAlert(const Alert& a) override { sids.push_back(a.sid); }
+};
+
+class AppInspectionTest : public ::testing::Test {
+ protected:
+  void load(const std::string& rules) {
+    RuleParser parser;
+    ParsedRules parsed;
+    parser.parseText(rules, "app.rules", parsed);
+    for (const RuleError& e : parsed.errors) ADD_FAILURE() << e.toString();
+    std::vector<RuleError> errors;
+    db_ = SignatureDatabase::build(std::move(parsed.rules), errors);
+    for (const RuleError& e : errors) ADD_FAILURE() << e.toString();
+    ASSERT_NE(db_, nullptr);
+    inspector_ = std::make_unique<PacketInspector>(db_);
+    pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);
+  }
+
+  // One phase of a transaction on flow 7, 10.0.0.1:40000 <-> 192.0.2.1:80; `values`
+  // are (buffer, text) pairs, an id repeated for a multi-valued buffer.
+  Sids run(AppPhase phase, const std::vector<std::pair<AppBufferId, std::string>>& values,
+           const std::string& payload = "") {
+    const bool to_server = phase == AppPhase::HttpRequest || phase == AppPhase::DnsRequest ||
+                           phase == AppPhase::TlsClientHello;
+    DecodedPacket pkt;
+    IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
+    IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
+    pkt.ip_version = 4;
+    pkt.proto = 6;
+    pkt.sport = to_server ? 40000 : 80;
+    pkt.dport = to_server ? 80 : 40000;
+    pkt.payload = reinterpret_cast<const uint8_t*>(payload.data());
+    pkt.payload_len = static_cast<uint32_t>(payload.size());
+    FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
+    flow.app_proto = app_proto_;
+    std::vector<AppBuffer> buffers;
+    for (const auto& [id, text] : values) {
+      buffers.push_back({id, reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    }
+    sink_.sids.clear();
+    inspector_->inspectApp(pkt, flow, phase, buffers, sink_);
+    return sink_.sids;
+  }
+
+  Sids request(const std::string& uri, const std::string& host = "example.com") {
+    return run(AppPhase::HttpRequest, {{AppBufferId::HttpMethod, "GET"},
+                                       {AppBufferId::HttpUri, uri},
+                                       {AppBufferId::HttpHost, host},
+                                       {AppBufferId::HttpHeader, "Host: " + host + "\r\nAccept: */*\r\n"}});
+  }
+
+  FlowStatePool pool_{8};
+  uint32_t handle_ = 0;
+  const char* app_proto_ = "http";
+  std::shared_ptr<const SignatureDatabase> db_;
+  std::unique_ptr<PacketInspector> inspector_;
+  CollectingSink sink_;
+};
+
+TEST_F(AppInspectionTest, StickyBufferRuleMatchesOnlyItsBuffer) {
+  load("alert http any any -> any any (http.uri; content:\"/evil\"; sid:1;)\n"
+       "alert http any any -> any any (http.host; content:\"evil\"; sid:2;)\n");
+  EXPECT_EQ(request("/evil.php"), Sids{1});
+  EXPECT_EQ(request("/good", "evil.example"), Sids{2});
+  // "/evil" in the Host header only: not the URI.
+  EXPECT_EQ(request("/good", "x/evil"), Sids{2});
+  EXPECT_EQ(request("/good"), Sids{});
+  EXPECT_EQ(db_->patternCount(), 2u);
+  EXPECT_NE(db_->appPatterns(AppPhase::HttpRequest, AppBufferId::HttpUri), nullptr);
+  EXPECT_EQ(db_->appPatterns(AppPhase::HttpRequest, AppBufferId::HttpHeader), nullptr);
+}
+
+TEST_F(AppInspectionTest, AppBufferRulesStayOffPacketsAndStreams) {
+  load("alert tcp any any -> any any (http.uri; content:\"/evil\"; sid:1;)\n");
+  std::string payload = "GET /evil HTTP/1.1\r\n";
+  DecodedPacket pkt;
+  IpAddress::parse("10.0.0.1", pkt.src);
+  IpAddress::parse("192.0.2.1", pkt.dst);
+  pkt.ip_version = 4;
+  pkt.proto = 6;
+  pkt.payload = reinterpret_cast<const uint8_t*>(payload.data());
+  pkt.payload_len = static_cast<uint32_t>(payload.size());
+  FlowContext flow;
+  inspector_->inspect(pkt, flow, sink_);
+  inspector_->inspectStream(pkt, flow, pkt.payload, pkt.payload_len, 0, 0, sink_);
+  EXPECT_EQ(sink_.sids, Sids{});
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/evil"}}), Sids{1});
+}
+
+TEST_F(AppInspectionTest, LegacyModifiersMatchAsTheStickyForm) {
+  load("alert http any any -> any any (content:\"GET\"; http_method; content:\"/a\"; http_uri; "
+       "content:\"b\"; http_uri; distance:0; sid:1;)\n"
+       "alert http any any -> any any (http.method; content:\"GET\"; http.uri; content:\"/a\"; "
+       "content:\"b\"; distance:0; sid:2;)\n"
+       "alert http any any -> any any (uricontent:\"/a\"; pcre:\"/b$/U\"; sid:3;)\n");
+  EXPECT_EQ(request("/ab"), (Sids{1, 2, 3}));
+  EXPECT_EQ(request("/ba"), Sids{});  // "b" must follow "/a"
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpMethod, "POST"}, {AppBufferId::HttpUri, "/ab"}}), Sids{3});
+}
+
+TEST_F(AppInspectionTest, RelativeChainsStayWithinOneBuffer) {
+  load("alert http any any -> any any (http.uri; content:\"/a\"; content:\"c\"; within:3; "
+       "http.header; content:\"Accept\"; content:\"*/*\"; distance:0; sid:1;)\n");
+  EXPECT_EQ(request("/abc"), Sids{1});
+  EXPECT_EQ(request("/abbbc"), Sids{});  // "c" too far from "/a"
+}
+
+TEST_F(AppInspectionTest, PktDataSwitchesBackToThePayload) {
+  load("alert http any any -> any any (http.uri; content:\"/a\"; pkt_data; content:\"secret\"; sid:1;)\n");
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/a"}}, "GET /a HTTP/1.1\r\nX: secret\r\n"), Sids{1});
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/a"}}, "GET /a HTTP/1.1\r\n"), Sids{});
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/b"}}, "secret"), Sids{});
+}
+
+TEST_F(AppInspectionTest, BsizeAndUrilen) {
+  load("alert http any any -> any any (http.host; bsize:11; content:\"example\"; sid:1;)\n"
+       "alert http any any -> any any (urilen:>5; sid:2;)\n"
+       "alert http any any -> any any (urilen:2<>5; sid:3;)\n"
+       "alert http any any -> any any (urilen:4,raw; sid:4;)\n");
+  EXPECT_EQ(request("/abcdef"), (Sids{1, 2}));
+  EXPECT_EQ(request("/abc", "example.org.uk"), (Sids{3}));
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/a"}, {AppBufferId::HttpUriRaw, "/%61b"}}), Sids{});
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/ab"}, {AppBufferId::HttpUriRaw, "/a%b"}}),
+            (Sids{3, 4}));
+}
+
+TEST_F(AppInspectionTest, Transforms) {
+  load("alert http any any -> any any (http.host; to_lowercase; content:\"evil.com\"; sid:1;)\n"
+       "alert http any any -> any any (http.uri; url_decode; content:\"/a b/\"; sid:2;)\n"
+       "alert http any any -> any any (http.header; strip_whitespace; content:\"Accept:*/*\"; sid:3;)\n"
+       "alert dns any any -> any any (dns.query; dotprefix; content:\".bad.org\"; endswith; sid:4;)\n"
+       "alert http any any -> any any (http.uri; compress_whitespace; content:\"a b\"; sid:5;)\n"
+       "alert http any any -> any any (http.uri; to_uppercase; bsize:4; content:\"/ABC\"; sid:6;)\n");
+  EXPECT_EQ(request("/x", "EVIL.com"), (Sids{1, 3}));
+  EXPECT_EQ(request("/a%20b/"), (Sids{2, 3}));
+  EXPECT_EQ(request("/a  \t b"), (Sids{3, 5}));
+  EXPECT_EQ(request("/abc"), (Sids{3, 6}));
+  app_proto_ = "dns";
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "bad.org"}}), Sids{4});
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "x.bad.org"}}), Sids{4});
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "notbad.org"}}), Sids{});
+  // Case and dotprefix transforms keep the fast pattern findable in the buffer as handed
+  // in; url_decode and the whitespace ones do not, so those rules run unprefiltered.
+  EXPECT_TRUE(db_->appUnprefiltered(AppPhase::DnsRequest).empty());
+  EXPECT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 3u);
+}
+
+TEST_F(AppInspectionTest, OneAlertPerRulePerTransactionAcrossValues) {
+  load("alert dns any any -> any any (dns.query; content:\"evil\"; sid:1;)\n"
+       "alert dns any any -> any any (dns.query; content:!\"good\"; sid:2;)\n");
+  app_proto_ = "dns";
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "evil.com"}, {AppBufferId::DnsQuery, "evil.org"}}),
+            (Sids{1, 2}));
+  // Each value on its own: one name without "good" is enough for the negated rule.
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "good.com"}, {AppBufferId::DnsQuery, "x.org"}}),
+            Sids{2});
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsQuery, "good.com"}}), Sids{});
+  // No dns.query at all: rules on it do not match, negated or not.
+  EXPECT_EQ(run(AppPhase::DnsRequest, {}), Sids{});
+  EXPECT_EQ(db_->appUnprefiltered(AppPhase::DnsRequest).size(), 1u);
+}
+
+TEST_F(AppInspectionTest, PhaseIsTheOneProvidingTheLastBuffer) {
+  load("alert http any any -> any any (http.uri; content:\"/dl\"; sid:1;)\n"
+       "alert http any any -> any any (http.uri; content:\"/dl\"; http.stat_code; content:\"200\"; sid:2;)\n"
+       "alert http any any -> any any (flow:to_client; http.header; content:\"Server\"; sid:3;)\n"
+       "alert http any any -> any any (flow:to_server; http.header; content:\"Server\"; sid:4;)\n"
+       "alert http any any -> any any (flow:established,to_client; file.data; content:\"MZ\"; sid:5;)\n");
+  const std::vector<std::pair<AppBufferId, std::string>> response = {
+      {AppBufferId::HttpUri, "/dl"}, {AppBufferId::HttpStatCode, "200"},
+      {AppBufferId::HttpHeader, "Server: x\r\n"}, {AppBufferId::FileData, "MZ\x90"}};
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/dl"}, {AppBufferId::HttpHeader, "Server: x\r\n"}}),
+            (Sids{1, 4}));
+  EXPECT_EQ(run(AppPhase::HttpResponse, response), (Sids{2, 3, 5}));
+
+  load("alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
+       "alert tls any any -> any any (tls.sni; content:\"evil\"; ja3s.hash; content:\"abc\"; sid:2;)\n"
+       "alert tls any any -> any any (tls.cert_subject; content:\"CN=evil\"; sid:3;)\n"
+       "alert tls any any -> any any (tls.version:1.2; sid:4;)\n"
+       "alert tls any any -> any any (tls.certs; content:\"|30 82|\"; sid:5;)\n");
+  app_proto_ = "tls";
+  const std::string tls12("\x03\x03", 2);
+  EXPECT_EQ(run(AppPhase::TlsClientHello, {{AppBufferId::TlsSni, "evil.com"}, {AppBufferId::TlsVersion, tls12}}),
+            Sids{1});
+  EXPECT_EQ(run(AppPhase::TlsServerHello, {{AppBufferId::TlsSni, "evil.com"},
+                                           {AppBufferId::Ja3sHash, "abc"},
+                                           {AppBufferId::TlsVersion, tls12}}),
+            (Sids{2, 4}));
+  EXPECT_EQ(run(AppPhase::TlsServerHello, {{AppBufferId::TlsVersion, std::string("\x03\x04", 2)}}), Sids{});
+  EXPECT_EQ(run(AppPhase::TlsCertificates, {{AppBufferId::TlsSni, "evil.com"},
+                                            {AppBufferId::TlsCertSubject, "CN=evil.com"},
+                                            {AppBufferId::TlsCerts, "\x01\x02"},
+                                            {AppBufferId::TlsCerts, std::string("\x30\x82\x01", 3)}}),
+            (Sids{3, 5}));
+}
+
+TEST_F(AppInspectionTest, AppProtocolGatesHeaderProtocolAndKeyword) {
+  load("alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
+       "alert tcp any any -> any any (tls.sni; content:\"evil\"; sid:2;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:tls; tls.sni; content:\"evil\"; sid:3;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:!tls; tls.sni; content:\"evil\"; sid:4;)\n");
+  auto hello = [&] { return run(AppPhase::TlsClientHello, {{AppBufferId::TlsSni, "evil.com"}}); };
+  app_proto_ = "tls";
+  EXPECT_EQ(hello(), (Sids{1, 2, 3}));
+  app_proto_ = "ssl";
+  EXPECT_EQ(hello(), (Sids{1, 2, 3}));
+  app_proto_ = "http";
+  EXPECT_EQ(hello(), (Sids{2, 4}));
+  app_proto_ = "";
+  EXPECT_EQ(hello(), Sids{2});
+}
+
+TEST_F(AppInspectionTest, FlowbitsAndRuleMixingProtocolsIsRefused) {
+  load("alert http any any -> any any (http.uri; content:\"/login\"; flowbits:set,login; flowbits:noalert; sid:1;)\n"
+       "alert http any any -> any any (flowbits:isset,login; http.stat_code; content:\"302\"; sid:2;)\n");
+  EXPECT_EQ(request("/login"), Sids{});
+  EXPECT_EQ(run(AppPhase::HttpResponse, {{AppBufferId::HttpStatCode, "302"}}), Sids{2});
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert tcp any any -> any any (http.uri; content:\"a\"; tls.sni; content:\"b\"; sid:9;)\n", "x",
+                   parsed);
+  ASSERT_EQ(parsed.rules.size(), 1u);
+  std::vector<RuleError> errors;
+  auto db = SignatureDatabase::build(std::move(parsed.rules), errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].sid, 9u);
+  EXPECT_NE(errors[0].reason.find("different protocols"), std::string::npos) << errors[0].reason;
+  EXPECT_EQ(db->size(), 0u);
+}
+
+}  // namespace
+}  // namespace mamori

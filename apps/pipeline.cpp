@@ -135,12 +135,17 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
         return 1;
       }
       p->worker->addObserver(p->apps.get());
-      p->parsers = std::make_unique<AppParsers>(AppParsers::Config{}, p->apps.get());
-      p->parsers->addListener(&p->queue);
-      p->worker->addObserver(p->parsers.get());
     }
     p->detect = std::make_unique<DetectObserver>(rule_set, p->queue, p->apps.get());
     p->worker->addObserver(p->detect.get());
+    // The parsers come last: the app events they raise while handling a packet are
+    // inspected with that packet, which detection has then already seen.
+    if (p->apps) {
+      p->parsers = std::make_unique<AppParsers>(AppParsers::Config{}, p->apps.get());
+      p->parsers->addListener(p->detect.get());
+      p->parsers->addListener(&p->queue);
+      p->worker->addObserver(p->parsers.get());
+    }
     workers.push_back(p->worker.get());
     queues.push_back(&p->queue);
     parts.push_back(std::move(p));

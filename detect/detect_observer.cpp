@@ -103,6 +103,38 @@ void DetectObserver::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t) 
   }
 }
 
+void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
+  const std::optional<AppPhase> phase = app_buffers_.build(record);
+  if (!phase) return;
+  // The client's phases look at the flow to the server, the others back.
+  const bool to_server =
+      *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest || *phase == AppPhase::TlsClientHello ||
+      (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
+  const Direction dir = to_server ? Direction::ToServer : Direction::ToClient;
+  const DecodedPacket* pkt = &packet_;
+  if (!packet_valid_ || packet_flow_ != flow.flow_id) {
+    // Completed by the flow's end (a response cut short, a handshake never finished):
+    // the alert names the flow's endpoints at its last packet.
+    flow_packet_ = DecodedPacket{};
+    flow_packet_.ts = flow.last;
+    flow_packet_.src = to_server ? flow.client_ip : flow.server_ip;
+    flow_packet_.dst = to_server ? flow.server_ip : flow.client_ip;
+    flow_packet_.sport = to_server ? flow.client_port : flow.server_port;
+    flow_packet_.dport = to_server ? flow.server_port : flow.client_port;
+    flow_packet_.ip_version = flow.client_ip.family;
+    flow_packet_.proto = flow.key.proto;
+    flow_packet_.vlan[0] = flow.key.vlan[0];
+    flow_packet_.vlan[1] = flow.key.vlan[1];
+    flow_packet_.vlan_count = flow.vlan_count;
+    pkt = &flow_packet_;
+  }
+  FlowContext context = contextOf(flow, dir, flow.stream[static_cast<int>(dir)].next_offset);
+  context.to_server = to_server;
+  const uint64_t before = inspector_->counters().alerts;
+  inspector_->inspectApp(*pkt, context, *phase, app_buffers_.buffers(), sink_);
+  if (inspector_->counters().alerts != before) flow.alerted = true;
+}
+
 void DetectObserver::onFlowEnd(Flow& flow) { flow_state_.release(stateOf(flow), flow.flow_id); }
 
 }  // namespace mamori

@@ -4,20 +4,24 @@
 // marks the flow as alerted. Keeps the flows' flowbits / flowints and the last stream
 // bytes per direction in its own FlowStatePool, reached through the flow's observer slot
 // and released when the flow ends. Follows the RuleSetSlot: a reloaded rule set takes
-// over between two packets.
+// over between two packets. As an AppEventListener it also inspects each phase of the
+// flows' app-layer transactions (HTTP requests and responses, DNS messages, TLS
+// handshake steps) with the rules on app-layer buffers.
 #include <memory>
 #include <vector>
 
 #include "applayer/app_identifier.h"
+#include "applayer/app_record.h"
 #include "capture/flow_observer.h"
 #include "capture/published.h"
+#include "detect/app_buffer_builder.h"
 #include "detect/flow_state_pool.h"
 #include "detect/packet_inspector.h"
 #include "detect/rule_set_slot.h"
 
 namespace mamori {
 
-class DetectObserver final : public FlowObserver {
+class DetectObserver final : public FlowObserver, public AppEventListener {
  public:
   // Flows that can hold flowbits / flowints / stream lookback at once, per worker.
   static constexpr size_t kFlowStateRecords = 1 << 16;
@@ -34,6 +38,9 @@ class DetectObserver final : public FlowObserver {
   void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
   void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
   void onFlowEnd(Flow& flow) override;
+  // Add this observer to the worker before the AppParsers that call it, so that the
+  // packet completing an event is the one this observer last saw.
+  void onAppEvent(Flow& flow, const AppRecord& record) override;
   const DetectCounters& counters() const { return inspector_->counters(); }
   uint64_t ruleSetVersion() const { return version_; }
   void publish() override;
@@ -57,6 +64,8 @@ class DetectObserver final : public FlowObserver {
   uint64_t packet_flow_ = 0;
   bool packet_valid_ = false;
   std::vector<uint8_t> window_;  // lookback + one piece of new stream data
+  AppBufferBuilder app_buffers_;
+  DecodedPacket flow_packet_;    // stands in for an event the flow's end completed
   DetectCounters retired_;       // of inspectors replaced by reloads
   Published<DetectCounters> published_;
 };

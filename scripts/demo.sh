@@ -7,6 +7,7 @@ out=demo/out
 mkdir -p "$out"
 "$build/tools/mamori-demogen" --out "$out/office.pcap"
 echo "demo capture: $out/office.pcap ($(capinfos -c -M "$out/office.pcap" | awk '/Number of packets/ {print $NF}') packets)"
+rm -f "$out/eve.json"  # EVE files are appended to; the demo shows one run
 "$build/apps/mamori" run --pcap "$out/office.pcap" --workers 2 --eve "$out/eve.json"
 echo
 echo "== incidents (final state, from $out/eve.json) =="

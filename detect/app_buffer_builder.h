@@ -1,0 +1,37 @@
+#pragma once
+// AppBufferBuilder: turns one app-layer event (AppRecord) into what detection inspects,
+// the phase and its buffers (detect/app_buffers.h says which buffers each phase has).
+// The buffers point into the record, or into this builder's own scratch for the values
+// the parsers keep as numbers (status code, content length, TLS version): valid until the
+// next build(). Reuses its storage, so steady traffic builds without allocating.
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "applayer/app_record.h"
+#include "detect/app_buffers.h"
+
+namespace mamori {
+
+class AppBufferBuilder {
+ public:
+  // nullopt for events detection does not inspect (TlsDone).
+  std::optional<AppPhase> build(const AppRecord& record);
+  std::span<const AppBuffer> buffers() const { return buffers_; }
+
+ private:
+  void add(AppBufferId id, std::string_view bytes);
+  void addRequest(const HttpTransaction& tx, bool two_sided);
+  void addResponse(const HttpTransaction& tx);
+  void addClientHello(const TlsHandshake& tls);
+  void addServerHello(const TlsHandshake& tls);
+
+  std::vector<AppBuffer> buffers_;
+  // Text made here for numbers; reserved so that adding one never moves the others.
+  std::vector<std::string> scratch_;
+  size_t scratch_used_ = 0;
+  std::string_view keep(std::string text);
+};
+
+}  // namespace mamori

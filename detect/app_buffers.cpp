@@ -72,6 +72,15 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   return phase;
 }
 
+bool appBothDirections(const Rule& rule) {
+  if (rule.flow.to_server || rule.flow.to_client || rule.app_buffers.empty() || !rule.app_values.empty()) return false;
+  for (const AppBufferMatch& b : rule.app_buffers) {
+    const BufferPhases p = phasesOf(b.buffer);
+    if (p.family != Family::Http || p.request == p.response) return false;
+  }
+  return true;
+}
+
 std::string_view canonicalAppProto(std::string_view name) {
   if (name == "http1" || name == "http2") return "http";
   if (name == "ssl") return "tls";

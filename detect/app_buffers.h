@@ -63,6 +63,12 @@ constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
 // buffers belong to different protocols.
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
 
+// An HTTP rule that names no direction and looks only at buffers both sides have
+// (file.data, http.header, ...) is inspected on the request and again on the response,
+// as Suricata inspects such buffers in both directions: appPhaseOf gives the request
+// phase, and this says the response phase too.
+bool appBothDirections(const Rule& rule);
+
 // The header protocol or app-layer-protocol name as FlowContext::app_proto spells it:
 // http1 / http2 are http, ssl is tls.
 std::string_view canonicalAppProto(std::string_view name);

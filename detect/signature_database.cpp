@@ -73,6 +73,7 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     if (length <= s.fast_pattern_skip) s.fast_pattern_untransformed = false;
   }
   s.app_phase = app_phase;
+  s.app_response_too = app_phase && appBothDirections(rule);
   if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
   for (const FlowbitOp& op : rule.flowbits) {
@@ -124,19 +125,23 @@ bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, Signatur
   for (uint32_t i = 0; i < signatures_.size(); ++i) {
     const Signature& s = signatures_[i];
     if (!s.app_phase) continue;
-    const size_t phase = static_cast<size_t>(*s.app_phase);
-    // Databases scan the buffers as the app layer hands them in.
-    const bool prefiltered = s.fast_pattern >= 0 && s.fast_pattern_buffer >= 0 && s.fast_pattern_untransformed;
-    if (!prefiltered) {
-      app_unprefiltered_[phase].push_back(i);
-      continue;
+    const AppPhase phases[2] = {*s.app_phase, AppPhase::HttpResponse};
+    const size_t count = s.app_response_too && *s.app_phase != AppPhase::HttpResponse ? 2 : 1;
+    for (size_t k = 0; k < count; ++k) {
+      const size_t phase = static_cast<size_t>(phases[k]);
+      // Databases scan the buffers as the app layer hands them in.
+      const bool prefiltered = s.fast_pattern >= 0 && s.fast_pattern_buffer >= 0 && s.fast_pattern_untransformed;
+      if (!prefiltered) {
+        app_unprefiltered_[phase].push_back(i);
+        continue;
+      }
+      int32_t& cell = app_databases_[phase][static_cast<size_t>(s.rule.app_buffers[s.fast_pattern_buffer].buffer)];
+      if (cell < 0) {
+        cell = static_cast<int32_t>(cells.size());
+        cells.emplace_back();
+      }
+      cells[cell].push_back(i);
     }
-    int32_t& cell = app_databases_[phase][static_cast<size_t>(s.rule.app_buffers[s.fast_pattern_buffer].buffer)];
-    if (cell < 0) {
-      cell = static_cast<int32_t>(cells.size());
-      cells.emplace_back();
-    }
-    cells[cell].push_back(i);
   }
   std::vector<const std::vector<uint32_t>*> pending;
   for (const auto& cell : cells) pending.push_back(&cell);

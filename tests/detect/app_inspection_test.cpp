@@ -76,6 +76,19 @@ class AppInspectionTest : public ::testing::Test {
   CollectingSink sink_;
 };
 
+// file.data and the other buffers both sides have are inspected in both directions when
+// the rule names none, as Suricata does; a direction keeps the rule to that side.
+TEST_F(AppInspectionTest, TwoSidedBufferWithoutDirectionIsInspectedBothWays) {
+  load("alert http any any -> any any (file_data; content:\"secret\"; sid:1;)\n"
+       "alert http any any -> any any (flow:to_client; file_data; content:\"secret\"; sid:2;)\n"
+       "alert http any any -> any any (flow:to_server; file_data; content:\"secret\"; sid:3;)\n"
+       "alert http any any -> any any (http.uri; content:\"/x\"; file_data; content:\"secret\"; sid:4;)\n");
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUri, "/x"}, {AppBufferId::FileData, "a secret upload"}}),
+            (Sids{1, 3, 4}));
+  EXPECT_EQ(run(AppPhase::HttpResponse, {{AppBufferId::HttpUri, "/x"}, {AppBufferId::FileData, "the secret page"}}),
+            (Sids{1, 2}));
+}
+
 TEST_F(AppInspectionTest, StickyBufferRuleMatchesOnlyItsBuffer) {
   load("alert http any any -> any any (http.uri; content:\"/evil\"; sid:1;)\n"
        "alert http any any -> any any (http.host; content:\"evil\"; sid:2;)\n");

@@ -74,35 +74,23 @@ AppIdentifier::AppIdentifier(const Config& config) : config_(config), module_(co
 }
 
 AppIdentifier::~AppIdentifier() {
-  for (State& s : states_) {
+  states_.forEach([](State& s) {
     if (s.ndpi) ndpi_free_flow(s.ndpi);
-  }
+  });
 }
 
 AppIdentifier::State* AppIdentifier::stateFor(const Flow& flow) const {
-  const uint32_t handle = flow.observer_state[slot()];
-  if (handle == 0) return nullptr;
-  State& s = states_[handle - 1];
-  return s.flow_id == flow.flow_id ? &s : nullptr;
+  return states_.find(flow.observer_state[slot()], flow.flow_id);
 }
 
 void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
   State* s = stateFor(flow);
   if (!s) {
-    uint32_t index;
-    if (!free_.empty()) {
-      index = free_.back();
-      free_.pop_back();
-    } else {
-      index = static_cast<uint32_t>(states_.size());
-      states_.emplace_back();
-    }
-    s = &states_[index];
+    s = &states_.acquire(stateOf(flow));
     *s = State{};
     s->flow_id = flow.flow_id;
     s->ndpi = static_cast<ndpi_flow_struct*>(ndpi_flow_malloc(SIZEOF_FLOW_STRUCT));
     if (s->ndpi) std::memset(s->ndpi, 0, SIZEOF_FLOW_STRUCT);
-    stateOf(flow) = index + 1;
     ++live_.flows_in_progress;
   }
   if (s->decided || !s->ndpi || !pkt.l3) return;
@@ -167,9 +155,7 @@ void AppIdentifier::onFlowEnd(Flow& flow) {
     s->ndpi = nullptr;
     --live_.flows_in_progress;
   }
-  s->flow_id = 0;
-  free_.push_back(flow.observer_state[slot()] - 1);
-  stateOf(flow) = 0;
+  states_.release(stateOf(flow));
 }
 
 void AppIdentifier::publish() { published_.set(live_); }

@@ -16,6 +16,7 @@
 
 #include "applayer/ndpi_module.h"
 #include "capture/flow_observer.h"
+#include "capture/observer_records.h"
 #include "capture/published.h"
 
 struct ndpi_flow_struct;
@@ -77,8 +78,7 @@ class AppIdentifier final : public FlowObserver {
   const Config config_;
   NdpiModule module_;
   std::vector<std::string> names_;  // EVE app_proto per nDPI id
-  mutable std::vector<State> states_;
-  std::vector<uint32_t> free_;
+  ObserverRecords<State> states_;
   AppIdentifierCounters live_;
   Published<AppIdentifierCounters> published_;
 };

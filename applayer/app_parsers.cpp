@@ -67,26 +67,15 @@ AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier)
 AppParsers::~AppParsers() = default;
 
 AppParsers::FlowParsers* AppParsers::parsersOf(const Flow& flow) const {
-  const uint32_t handle = flow.observer_state[slot()];
-  if (handle == 0) return nullptr;
-  FlowParsers* p = flows_[handle - 1].get();
-  return p->flow_id == flow.flow_id ? p : nullptr;
+  return flows_.find(flow.observer_state[slot()], flow.flow_id);
 }
 
 AppParsers::FlowParsers& AppParsers::obtain(Flow& flow) {
   if (FlowParsers* p = parsersOf(flow)) return *p;
-  uint32_t index;
-  if (!free_.empty()) {
-    index = free_.back();
-    free_.pop_back();
-  } else {
-    index = static_cast<uint32_t>(flows_.size());
-    flows_.push_back(std::make_unique<FlowParsers>());
-    flows_.back()->owner = this;
-  }
-  flows_[index]->reset(flow.flow_id);
-  stateOf(flow) = index + 1;
-  return *flows_[index];
+  FlowParsers& p = flows_.acquire(stateOf(flow));
+  p.owner = this;
+  p.reset(flow.flow_id);
+  return p;
 }
 
 void AppParsers::stampFlow(const Flow& flow) {
@@ -212,8 +201,7 @@ void AppParsers::onFlowEnd(Flow& flow) {
     live_.tls_malformed += p->tls->counters().malformed + p->tls->counters().truncated;
   }
   p->reset(0);
-  free_.push_back(flow.observer_state[slot()] - 1);
-  stateOf(flow) = 0;
+  flows_.release(stateOf(flow));
 }
 
 void AppParsers::publish() { published_.set(live_); }

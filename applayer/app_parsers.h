@@ -18,6 +18,7 @@
 #include "applayer/dns_parser.h"
 #include "applayer/http_parser.h"
 #include "capture/flow_observer.h"
+#include "capture/observer_records.h"
 #include "capture/published.h"
 
 namespace mamori {
@@ -67,8 +68,7 @@ class AppParsers final : public FlowObserver {
   const Config config_;
   const AppIdentifier* identifier_;
   std::vector<AppEventListener*> listeners_;
-  mutable std::vector<std::unique_ptr<FlowParsers>> flows_;
-  std::vector<uint32_t> free_;
+  ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;
   DnsMessage dns_message_;
   AppRecord record_;  // reused for every event

@@ -30,6 +30,7 @@
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
 #include "tests/support/test_support.h"
+#include "tests/applayer/capture_run.h"
 
 namespace mamori {
 namespace {
@@ -147,10 +148,6 @@ class DnsCollector : public FlowObserver {
   std::mt19937 rng_{53};
 };
 
-struct NoRecords : FlowRecordSink {
-  void onFlowRecord(const FlowRecord&) override {}
-};
-
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   if (s.empty()) return out;
@@ -236,14 +233,8 @@ TEST(DnsCorpus, QueryNamesAgreeWithTshark) {
   uint64_t tcp_streams = 0, tcp_messages = 0, round_trips = 0, round_trip_mismatches = 0;
   std::vector<std::string> disagreements;
   for (const auto& pcap : pcaps) {
-    auto src = PcapSource::openFile(pcap);
-    ASSERT_TRUE(src) << pcap;
-    NoRecords nr;
-    Worker w(0, Worker::Config{}, nr);
     DnsCollector ours;
-    w.addObserver(&ours);
-    CaptureEngine engine(*src, {&w});
-    engine.run();
+    ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, ours));
     auto theirs = tsharkFrames(pcap);
     const std::string name = pcap.substr(pcap.find_last_of('/') + 1);
 

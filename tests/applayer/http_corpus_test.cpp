@@ -18,6 +18,7 @@
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
 #include "tests/support/test_support.h"
+#include "tests/applayer/capture_run.h"
 
 namespace mamori {
 namespace {
@@ -104,10 +105,6 @@ class HttpCollector : public FlowObserver, public HttpSink {
   State* current_ = nullptr;
 };
 
-struct NoRecords : FlowRecordSink {
-  void onFlowRecord(const FlowRecord&) override {}
-};
-
 // tshark's view: one line per request frame; pipelined requests in one frame come as
 // aggregated values, split here in order.
 std::map<Key, Seen> tsharkRequests(const std::string& pcap, const std::set<uint16_t>& ports) {
@@ -157,14 +154,8 @@ TEST(HttpCorpus, RequestsAgreeWithTshark) {
   size_t total = 0, agree = 0;
   std::vector<std::string> disagreements;
   for (const std::string& path : pcaps) {
-    auto src = PcapSource::openFile(path);
-    ASSERT_TRUE(src) << path;
-    NoRecords nr;
-    Worker w(0, Worker::Config{}, nr);
     HttpCollector c;
-    w.addObserver(&c);
-    CaptureEngine engine(*src, {&w});
-    engine.run();
+    ASSERT_NO_FATAL_FAILURE(test::runCapture(path, c));
     const auto theirs = tsharkRequests(path, c.server_ports);
     if (c.requests.empty() && theirs.empty()) continue;
 

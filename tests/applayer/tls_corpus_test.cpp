@@ -21,6 +21,7 @@
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
 #include "tests/support/test_support.h"
+#include "tests/applayer/capture_run.h"
 
 namespace mamori {
 namespace {
@@ -71,18 +72,9 @@ struct TlsCollector : FlowObserver {
   }
 };
 
-struct NoRecords : FlowRecordSink {
-  void onFlowRecord(const FlowRecord&) override {}
-};
-
 std::vector<std::unique_ptr<TlsFlow>> parseCapture(const std::string& path) {
-  auto src = PcapSource::openFile(path);
-  NoRecords nr;
-  Worker w(0, Worker::Config{}, nr);
   TlsCollector c;
-  w.addObserver(&c);
-  CaptureEngine engine(*src, {&w});
-  engine.run();
+  test::runCapture(path, c);
   std::stable_sort(c.flows.begin(), c.flows.end(), [](const auto& a, const auto& b) { return a->start < b->start; });
   return std::move(c.flows);
 }

@@ -8,6 +8,7 @@
 
 #include "detect/packet_inspector.h"
 #include "detect/signature_database.h"
+#include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
 
 namespace mamori {
@@ -23,13 +24,7 @@ struct CollectingSink : AlertSink {
 class AppInspectionTest : public ::testing::Test {
  protected:
   void load(const std::string& rules) {
-    RuleParser parser;
-    ParsedRules parsed;
-    parser.parseText(rules, "app.rules", parsed);
-    for (const RuleError& e : parsed.errors) ADD_FAILURE() << e.toString();
-    std::vector<RuleError> errors;
-    db_ = SignatureDatabase::build(std::move(parsed.rules), errors);
-    for (const RuleError& e : errors) ADD_FAILURE() << e.toString();
+    db_ = test::buildRuleSet(rules);
     ASSERT_NE(db_, nullptr);
     inspector_ = std::make_unique<PacketInspector>(db_);
     pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);

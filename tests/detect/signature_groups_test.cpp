@@ -7,7 +7,7 @@
 
 #include "detect/address_classes.h"
 #include "detect/signature_database.h"
-#include "rules/rule_parser.h"
+#include "tests/detect/rule_set_builder.h"
 
 namespace mamori {
 namespace {
@@ -18,16 +18,7 @@ IpAddress ip(const char* text) {
   return a;
 }
 
-std::shared_ptr<const SignatureDatabase> build(const std::string& rules) {
-  RuleParser parser;
-  ParsedRules parsed;
-  parser.parseText(rules, "test.rules", parsed);
-  for (const RuleError& e : parsed.errors) ADD_FAILURE() << e.toString();
-  std::vector<RuleError> errors;
-  auto db = SignatureDatabase::build(std::move(parsed.rules), errors);
-  for (const RuleError& e : errors) ADD_FAILURE() << e.toString();
-  return db;
-}
+using test::buildRuleSet;
 
 DecodedPacket packet(const char* src, uint16_t sport, const char* dst, uint16_t dport, uint8_t proto = 6) {
   DecodedPacket pkt;
@@ -88,7 +79,7 @@ TEST(AddressClassesTest, ExpressionsBeyondTheCapStayOut) {
 }
 
 TEST(SignatureGroupsTest, PortAndAddressKeepRulesApart) {
-  auto db = build(
+  auto db = buildRuleSet(
       "alert tcp any any -> any 80 (content:\"web\"; sid:1;)\n"
       "alert tcp $EXTERNAL_NET any -> $HOME_NET any (content:\"inbound\"; sid:2;)\n"
       "alert udp any any -> any 53 (dsize:>0; sid:3;)\n");
@@ -115,7 +106,7 @@ TEST(SignatureGroupsTest, PortAndAddressKeepRulesApart) {
 }
 
 TEST(SignatureGroupsTest, FlowDirectionAndBidirectionalRules) {
-  auto db = build(
+  auto db = buildRuleSet(
       "alert tcp any 80 -> any any (flow:to_client; dsize:>0; sid:1;)\n"
       "alert tcp any any <> any 25 (dsize:>0; sid:2;)\n");
   ASSERT_NE(db, nullptr);
@@ -144,7 +135,7 @@ TEST(SignatureGroupsTest, GroupHoldsEveryRuleThatCanMatch) {
     text += "alert " + pick(protocols) + " " + pick(addresses) + " " + pick(ports) + (rng() % 4 ? " -> " : " <> ") +
             pick(addresses) + " " + pick(ports) + " (" + pick(flows) + "dsize:>0; sid:" + std::to_string(sid) + ";)\n";
   }
-  auto db = build(text);
+  auto db = buildRuleSet(text);
   ASSERT_NE(db, nullptr);
   const std::vector<const char*> hosts{"10.1.1.1", "192.168.3.4", "172.16.9.9", "8.8.8.8", "2001:db8::1", "fd00::5"};
   const std::vector<uint16_t> packet_ports{80, 443, 53, 25, 22, 8080, 5050, 6667, 1023, 1024, 65535, 0, 3389, 11211};

@@ -134,9 +134,8 @@ void AppIdentifier::describe(const Flow& flow, FlowRecord& record) {
   if (id == 0) {
     ++live_.flows_unknown;
     if (idOf(*s) != 0) ++live_.flows_guessed;
-  } else {
-    ++live_.flows_identified;
-    if (id < live_.flows_by_proto.size()) ++live_.flows_by_proto[id];
+  } else if (id < live_.flows_by_proto.size()) {
+    ++live_.flows_by_proto[id];
   }
   copyName(record.app.proto, appProtoName(confidentIdOf(*s)).c_str());
   ndpi_protocol proto{s->master, s->app, static_cast<ndpi_protocol_category_t>(s->category)};

@@ -28,7 +28,6 @@ using AppProtoId = uint16_t;
 
 // Flows counted when they end, by their app_proto (what nDPI saw in the traffic).
 struct AppIdentifierCounters {
-  uint64_t flows_identified = 0;
   uint64_t flows_unknown = 0;
   uint64_t flows_guessed = 0;      // of the unknown: nDPI only guessed (by port or address)
   uint64_t flows_in_progress = 0;  // holding nDPI state now
@@ -56,7 +55,6 @@ class AppIdentifier final : public FlowObserver {
   AppProtoId appProtoIdOf(const Flow& flow) const;
   // The EVE name of an id; "" for 0.
   const std::string& appProtoName(AppProtoId id) const;
-  size_t appProtoCount() const { return names_.size(); }
 
   AppIdentifierCounters published() const { return published_.get(); }
 

@@ -190,7 +190,7 @@ void AppParsers::onFlowEnd(Flow& flow) {
   p->flow = &flow;
   if (p->http) {
     p->http->onEnd(now_, *p);
-    if (p->http->counters().parse_errors) live_.http_errors += p->http->counters().parse_errors;
+    live_.http_errors += p->http->counters().parse_errors;
   }
   if (p->tls) {
     if (!p->tls_logged && p->tls->handshake().client_hello) {

@@ -169,6 +169,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
         if (a.flows_by_proto[id]) t.app_flows[p->apps->appProtoName(id)] += a.flows_by_proto[id];
       }
       t.app_flows["unknown"] += a.flows_unknown;
+      t.app_flows_guessed += a.flows_guessed;
+      t.app_flows_identifying += a.flows_in_progress;
       t.parsers += p->parsers->published();
     }
     t.packets_read = engine.packetsRead();

@@ -114,6 +114,8 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("detect.rule_reloads_refused", t.rules.reloads_refused);
   // Suricata's names: app_layer.flow.<proto>, app_layer.tx.<proto>.
   for (const auto& [name, flows] : t.app_flows) out.emplace_back("app_layer.flow." + name, flows);
+  out.emplace_back("app_layer.guessed", t.app_flows_guessed);
+  out.emplace_back("app_layer.identifying", t.app_flows_identifying);
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
   out.emplace_back("app_layer.tx.dns", t.parsers.dns_messages);
   out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
@@ -159,6 +161,8 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   for (const auto& [name, flows] : t.app_flows) {
     add("mamori_app_flows_total", "Ended flows by application protocol", MetricSample::Counter, double(flows), {{"app_proto", name}});
   }
+  add("mamori_app_flows_guessed_total", "Ended flows nDPI only guessed (by port or address); no app_proto", MetricSample::Counter, double(t.app_flows_guessed));
+  add("mamori_app_flows_identifying", "Flows holding nDPI state now", MetricSample::Gauge, double(t.app_flows_identifying));
   for (auto [proto, tx, errors] : {std::tuple{"http", t.parsers.http_transactions, t.parsers.http_errors},
                                    std::tuple{"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
                                    std::tuple{"tls", t.parsers.tls_sessions, t.parsers.tls_malformed}}) {

@@ -29,6 +29,8 @@ struct PipelineTotals {
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.
   std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none
+  uint64_t app_flows_guessed = 0;             // of the unknown: nDPI only guessed (port, address)
+  uint64_t app_flows_identifying = 0;         // holding nDPI state now
   AppParserCounters parsers;
 };
 

@@ -83,10 +83,12 @@ HttpParser::HttpParser(const Config& config) : config_(config) {
   htp_config_set_log_level(cfg_, HTP_LOG_WARNING);
   htp_config_register_log(cfg_, onLog);
   htp_config_register_request_start(cfg_, onRequestStart);
+  htp_config_register_request_header_data(cfg_, onRequestHeaderData);
   htp_config_register_request_body_data(cfg_, onRequestBody);
   htp_config_register_request_complete(cfg_, onRequestComplete);
   htp_config_register_response_start(cfg_, onResponseStart);
   htp_config_register_response_headers(cfg_, onResponseHeaders);
+  htp_config_register_response_header_data(cfg_, onResponseHeaderData);
   htp_config_register_response_body_data(cfg_, onResponseBody);
   htp_config_register_response_complete(cfg_, onResponseComplete);
 
@@ -304,6 +306,22 @@ int HttpParser::onResponseHeaders(htp_tx_t* tx) {
     of(tx).tunnel_ = true;
   }
   return HTP_OK;
+}
+
+int HttpParser::onRequestHeaderData(htp_tx_data_t* d) {
+  Slot* slot = slotOf(d->tx);
+  if (slot && !slot->request_reported) of(d->tx).appendRawHeaders(slot->tx.request_headers_raw, d);
+  return HTP_OK;
+}
+
+int HttpParser::onResponseHeaderData(htp_tx_data_t* d) {
+  if (Slot* slot = slotOf(d->tx)) of(d->tx).appendRawHeaders(slot->tx.response_headers_raw, d);
+  return HTP_OK;
+}
+
+void HttpParser::appendRawHeaders(std::string& raw, const htp_tx_data_t* d) const {
+  if (!d->data || raw.size() >= config_.max_header_bytes) return;
+  raw.append(reinterpret_cast<const char*>(d->data), std::min(d->len, config_.max_header_bytes - raw.size()));
 }
 
 int HttpParser::onRequestBody(htp_tx_data_t* d) {

@@ -94,16 +94,19 @@ class HttpParser {
   };
 
   static int onRequestStart(htp_tx_t* tx);
+  static int onRequestHeaderData(htp_tx_data_t* d);
   static int onRequestBody(htp_tx_data_t* d);
   static int onRequestComplete(htp_tx_t* tx);
   static int onResponseStart(htp_tx_t* tx);
   static int onResponseHeaders(htp_tx_t* tx);
+  static int onResponseHeaderData(htp_tx_data_t* d);
   static int onResponseBody(htp_tx_data_t* d);
   static int onResponseComplete(htp_tx_t* tx);
   static int onLog(htp_log_t* log);
   static HttpParser& of(htp_tx_t* tx);
   static Slot* slotOf(htp_tx_t* tx);
 
+  void appendRawHeaders(std::string& raw, const htp_tx_data_t* d) const;
   static void appendBody(std::string& body, bool& gap, const uint8_t* data, size_t len, size_t depth);
   Slot* attach(htp_tx_t* tx);
   void release(Slot* slot);

@@ -24,7 +24,8 @@ class FlowObserver {
   // The flow has ended and its streams were flushed: add what the observer knows of it to
   // the flow's record (the app layer names the protocol). Called before onFlowEnd.
   virtual void describe(const Flow& flow, FlowRecord& record) {}
-  // The flow is about to be forgotten; its streams were already flushed.
+  // The flow is about to be forgotten; its streams were already flushed. Observers are
+  // told in reverse order of addition.
   virtual void onFlowEnd(Flow& flow) {}
 
   // Called on the worker's thread at each time tick: copy counters for readers on other

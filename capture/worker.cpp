@@ -70,7 +70,10 @@ void Worker::onFlowEnd(Flow& flow, FlowEndReason reason) {
   }
   FlowRecord record = FlowTable::recordOf(flow, reason);
   for (FlowObserver* o : observers_) o->describe(flow, record);
-  for (FlowObserver* o : observers_) o->onFlowEnd(flow);
+  // In reverse order of addition: an observer added later may still report on the flow as
+  // it ends (the app parsers complete its last transactions) and needs what the earlier
+  // ones keep for it (its identified protocol, its detection state).
+  for (auto o = observers_.rbegin(); o != observers_.rend(); ++o) (*o)->onFlowEnd(flow);
   records_.onFlowRecord(record);
 }
 

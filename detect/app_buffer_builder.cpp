@@ -62,7 +62,7 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx, bool two_sided) {
   }
   if (!two_sided) return;
   add(AppBufferId::HttpHeader, tx.request_headers);
-  add(AppBufferId::HttpHeaderRaw, tx.request_headers);
+  add(AppBufferId::HttpHeaderRaw, tx.request_headers_raw);
   add(AppBufferId::HttpHeaderNames, tx.request_header_names);
   if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie);
   if (!tx.request_content_type.empty()) add(AppBufferId::HttpContentType, tx.request_content_type);
@@ -89,7 +89,7 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
     if (!value.empty()) add(id, value);
   }
   add(AppBufferId::HttpHeader, tx.response_headers);
-  add(AppBufferId::HttpHeaderRaw, tx.response_headers);
+  add(AppBufferId::HttpHeaderRaw, tx.response_headers_raw);
   add(AppBufferId::HttpHeaderNames, tx.response_header_names);
   if (!tx.response_content_type.empty()) add(AppBufferId::HttpContentType, tx.response_content_type);
   if (tx.response_content_length >= 0) add(AppBufferId::HttpContentLen, keep(std::to_string(tx.response_content_length)));

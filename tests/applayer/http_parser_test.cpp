@@ -283,6 +283,46 @@ TEST(HttpParser, TruncatedFlowReportsWhatItSawOnce) {
   }
 }
 
+TEST(HttpParser, RawHeadersKeepTheirSpacingAndFolding) {
+  HttpParser p({});
+  RecordingSink sink;
+  const std::string request_headers = "Host:   a\r\nX-Long: one\r\n  two\r\n\r\n";
+  feed(p, kToServer, "GET / HTTP/1.1\r\n" + request_headers, sink, 3);
+  feed(p, kToClient, "HTTP/1.1 200 OK\r\nServer:       Yx(yw)\r\nContent-Length: 0\r\n\r\n", sink);
+  ASSERT_EQ(sink.responses.size(), 1u);
+  const HttpTransaction& t = sink.responses[0];
+  EXPECT_EQ(t.request_headers_raw, request_headers);
+  EXPECT_EQ(t.response_headers_raw, "Server:       Yx(yw)\r\nContent-Length: 0\r\n\r\n");
+  // The normalised block is what http.header sees: single space, folded line joined.
+  EXPECT_NE(t.response_headers.find("Server: Yx(yw)\r\n"), std::string::npos);
+}
+
+TEST(HttpParser, RawHeadersAreCappedAtTheHeaderLimit) {
+  HttpParser::Config config;
+  config.max_header_bytes = 64;
+  HttpParser p(config);
+  RecordingSink sink;
+  std::string headers;
+  for (int i = 0; i < 20; ++i) headers += "X-" + std::to_string(i) + ": value\r\n";
+  feed(p, kToServer, "GET / HTTP/1.1\r\n" + headers + "\r\n", sink);
+  ASSERT_EQ(sink.requests.size(), 1u);
+  EXPECT_EQ(sink.requests[0].request_headers_raw, headers.substr(0, 64));
+}
+
+TEST(HttpParser, HeadersClosedByTheConnectionsEndAreKept) {
+  // An HTTP/1.0 server that closes right after its last header line, with no blank line:
+  // the header still belongs to the response, as libhtp and Suricata take it.
+  HttpParser p({});
+  RecordingSink sink;
+  feed(p, kToServer, "GET / HTTP/1.1\r\nHost: a\r\n\r\n", sink);
+  feed(p, kToClient, "HTTP/1.0 200 OK\r\nServer:ng1nx\r\n", sink);
+  EXPECT_TRUE(sink.responses.empty());
+  p.onEnd(0, sink);
+  ASSERT_EQ(sink.responses.size(), 1u);
+  EXPECT_EQ(sink.responses[0].status, 200);
+  EXPECT_NE(sink.responses[0].response_headers.find("Server: ng1nx"), std::string::npos);
+}
+
 TEST(HttpParser, GapInsideABodyIsSkipped) {
   HttpParser p({});
   RecordingSink sink;

@@ -83,7 +83,7 @@ TEST(SuricataVerifySummary, PassRates) {
   ASSERT_FALSE(cases.empty()) << "no expected.json below " << corpusRoot();
   const KnownFailures& known = knownFailures();
 
-  Rate all;
+  Rate all, buffers;
   std::map<std::string, Rate> by_category;
   std::map<std::string, size_t> known_by_cause;
   std::vector<std::string> unlisted_failures, listed_passing, failures_tsv;
@@ -92,6 +92,7 @@ TEST(SuricataVerifySummary, PassRates) {
     if (!o) o = runCase(c, tempDir() + "/" + testName(c.name));
     all.add(o->passed);
     by_category[categoryName(c.category())].add(o->passed);
+    if (c.usesHttpDnsTlsBuffers()) buffers.add(o->passed);
     bool listed = known.count(c.name) > 0;
     if (o->passed && listed) listed_passing.push_back(c.name);
     if (!o->passed && !listed) unlisted_failures.push_back(c.name + ": " + o->reason);
@@ -110,7 +111,8 @@ TEST(SuricataVerifySummary, PassRates) {
   for (const auto& n : listed_passing) std::cout << "PASSING, still listed: " << n << "\n";
   const Rate& issue3 = by_category[categoryName(CaseCategory::Issue3Keywords)];
   std::cout << "suricata-verify: " << all.passed << "/" << all.total << " passed (" << percent(all.passed, all.total)
-            << "); issue-3-keyword cases: " << issue3.text() << "\n";
+            << "); issue-3-keyword cases: " << issue3.text() << "; http/dns/tls-buffer cases: " << buffers.text()
+            << "\n";
 
   if (const char* out = std::getenv("MAMORI_VERIFY_FAILURES_OUT")) {
     std::ofstream tsv(out);

@@ -104,6 +104,16 @@ CaseCategory VerifyCase::category() const {
   return beyondIssue3().empty() ? CaseCategory::Issue3Keywords : CaseCategory::OtherKeywords;
 }
 
+bool VerifyCase::usesHttpDnsTlsBuffers() const {
+  static const std::set<std::string> families = {"http", "dns", "tls", "ja3", "ja3s"};
+  const bool http = std::find(protocols.begin(), protocols.end(), "http") != protocols.end();
+  return std::any_of(keywords.begin(), keywords.end(), [&](const std::string& k) {
+    if (k == "urilen" || k == "uricontent") return true;
+    if (k == "file_data" || k == "file.data") return http;  // else it is another protocol's file
+    return families.count(k.substr(0, k.find_first_of("._"))) > 0;
+  });
+}
+
 std::vector<std::string> VerifyCase::beyondIssue3() const {
   std::vector<std::string> out;
   for (const auto& p : protocols)

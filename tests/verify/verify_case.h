@@ -34,6 +34,9 @@ struct VerifyCase {
   std::string rules() const { return dir + "/test.rules"; }
 
   CaseCategory category() const;
+  // A rule inspects an HTTP, DNS or TLS buffer (http.*, http_* modifiers, urilen, dns.*,
+  // tls.*, ja3*, and file.data on HTTP): issue 4's measure of the rule buffers.
+  bool usesHttpDnsTlsBuffers() const;
   // The keywords and header protocols that put the case outside issue 3, for failure reasons.
   std::vector<std::string> beyondIssue3() const;
   // Suricata settings the test ran with that mamori has no equivalent of.

@@ -162,6 +162,11 @@ Config Config::load(const std::string& path) {
                                             {"risky-domains-file", file(files.risky_domains)},
                                             {"ja3-file", file(files.malicious_ja3)},
                                             {"sha1-file", file(files.malicious_sha1)}});
+                        }},
+                       {"http", [&](const std::string& k, const YAML::Node& v) {
+                          HttpParser::Config& http = c.app_parsers.http;
+                          eachKey(f, v, k, {{"request-body-limit", size(http.request_body_depth)},
+                                            {"response-body-limit", size(http.response_body_depth)}});
                         }}});
             }},
            {"correlate", [&](const std::string& key, const YAML::Node& n) {

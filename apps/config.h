@@ -6,6 +6,7 @@
 #include <string>
 
 #include "applayer/app_identifier.h"
+#include "applayer/app_parsers.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
@@ -30,6 +31,7 @@ struct Config {
   // Application-layer identification (nDPI) per flow; off: no app_proto, app rules never match.
   bool app_layer = true;
   AppIdentifier::Config app_identifier;
+  AppParsers::Config app_parsers;
 
   // Suricata's reassembly depth, 1 MB; the reassembler's own default is no limit.
   static Worker::Config defaultWorker() {

@@ -141,7 +141,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     // The parsers come last: the app events they raise while handling a packet are
     // inspected with that packet, which detection has then already seen.
     if (p->apps) {
-      p->parsers = std::make_unique<AppParsers>(AppParsers::Config{}, p->apps.get());
+      p->parsers = std::make_unique<AppParsers>(config.app_parsers, p->apps.get());
       p->parsers->addListener(p->detect.get());
       p->parsers->addListener(&p->queue);
       p->worker->addObserver(p->parsers.get());

@@ -260,6 +260,7 @@ std::string EveFormatter::formatAlert(const Alert& a) {
 EventKind EveFormatter::appKind(const AppRecord& r) {
   if (std::holds_alternative<HttpTransaction>(r.body)) return EventKind::Http;
   if (std::holds_alternative<DnsMessage>(r.body)) return EventKind::Dns;
+  if (std::holds_alternative<SshSession>(r.body)) return EventKind::Ssh;
   return EventKind::Tls;
 }
 
@@ -341,6 +342,20 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
         writer_.EndObject();
       }
       writer_.EndArray();
+    }
+    writer_.EndObject();
+  } else if (const auto* ssh = std::get_if<SshSession>(&r.body)) {
+    key("ssh");
+    writer_.StartObject();
+    for (auto [side, banner] : {std::pair{"client", &ssh->client}, std::pair{"server", &ssh->server}}) {
+      if (!banner->seen) continue;
+      key(side);
+      writer_.StartObject();
+      key("proto_version");
+      writeString(banner->proto);
+      key("software_version");
+      writeString(banner->software);
+      writer_.EndObject();
     }
     writer_.EndObject();
   } else {

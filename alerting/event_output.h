@@ -7,7 +7,7 @@
 namespace mamori {
 
 // The kind of a record: its EVE event_type, which is also its bus topic.
-enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls };
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh };
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -18,6 +18,7 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Http: return "http";
     case EventKind::Dns: return "dns";
     case EventKind::Tls: return "tls";
+    case EventKind::Ssh: return "ssh";
   }
   return "unknown";
 }

@@ -3,12 +3,13 @@
 #include <cstring>
 
 #include "applayer/dns_tcp_framer.h"
+#include "applayer/ssh_banner_reader.h"
 #include "applayer/tls_parser.h"
 
 namespace mamori {
 namespace {
 
-enum class Kind : uint8_t { Undecided, Http, Tls, Dns, None };
+enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, None };
 
 // How much of a flow's data may pass undecided before the parsers give up on it.
 constexpr uint64_t kProbeBytes = 64;
@@ -27,7 +28,15 @@ bool looksLikeTlsRecord(const uint8_t* data, size_t len) {
   return len >= 3 && (data[0] == 0x16 || data[0] == 0x15) && data[1] == 0x03 && data[2] <= 0x04;
 }
 
+bool looksLikeSshBanner(const uint8_t* data, size_t len) { return len >= 4 && std::memcmp(data, "SSH-", 4) == 0; }
+
 }  // namespace
+
+struct SshFlow {
+  SshBannerReader reader[2];
+  SshSession session;
+  bool logged = false;
+};
 
 struct AppParsers::FlowParsers final : HttpSink {
   AppParsers* owner = nullptr;
@@ -40,6 +49,7 @@ struct AppParsers::FlowParsers final : HttpSink {
   std::unique_ptr<HttpParser> http;
   std::unique_ptr<TlsParser> tls;
   std::unique_ptr<DnsTcpFramer> dns_tcp[2];
+  std::unique_ptr<SshFlow> ssh;
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
@@ -58,6 +68,7 @@ struct AppParsers::FlowParsers final : HttpSink {
     http.reset();
     tls.reset();
     for (auto& f : dns_tcp) f.reset();
+    ssh.reset();
   }
 };
 
@@ -136,11 +147,14 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       p.kind = Kind::Tls;
     } else if (std::strcmp(app, "dns") == 0 || (app[0] == '\0' && (flow.server_port == 53 || flow.client_port == 53))) {
       p.kind = Kind::Dns;
+    } else if (std::strcmp(app, "ssh") == 0 || (app[0] == '\0' && looksLikeSshBanner(data, len))) {
+      p.kind = Kind::Ssh;
     } else if (app[0] != '\0' || (p.probed += len) > kProbeBytes) {
       p.kind = Kind::None;
     }
     if (p.kind == Kind::Http) p.http = std::make_unique<HttpParser>(config_.http);
     if (p.kind == Kind::Tls) p.tls = std::make_unique<TlsParser>();
+    if (p.kind == Kind::Ssh) p.ssh = std::make_unique<SshFlow>();
   }
   p.flow = &flow;
   p.dir = dir;
@@ -172,8 +186,34 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       framer->feed(data, len, [&](const uint8_t* msg, size_t n) { parseDns(flow, dir, msg, n); });
       break;
     }
+    case Kind::Ssh:
+      parseSsh(p, flow, dir, data, len);
+      break;
     default: break;
   }
+}
+
+void AppParsers::parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  SshFlow& ssh = *p.ssh;
+  const bool client = dir == Direction::ToServer;
+  SshBannerReader& reader = ssh.reader[static_cast<int>(dir)];
+  if (ssh.logged || reader.state() != SshBannerReader::State::Reading) return;
+  switch (reader.feed(data, len, client ? ssh.session.client : ssh.session.server)) {
+    case SshBannerReader::State::Done:
+      record_.body = ssh.session;
+      emit(flow, dir, AppEvent::SshBanner);
+      if (ssh.session.client.seen && ssh.session.server.seen) logSsh(p, flow, dir);
+      break;
+    case SshBannerReader::State::NotSsh: ++live_.ssh_malformed; break;
+    case SshBannerReader::State::Reading: break;
+  }
+}
+
+void AppParsers::logSsh(FlowParsers& p, Flow& flow, Direction dir) {
+  p.ssh->logged = true;
+  ++live_.ssh_sessions;
+  record_.body = p.ssh->session;
+  emit(flow, dir, AppEvent::SshDone);
 }
 
 void AppParsers::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t len) {
@@ -199,6 +239,9 @@ void AppParsers::onFlowEnd(Flow& flow) {
       ++live_.tls_sessions;
     }
     live_.tls_malformed += p->tls->counters().malformed + p->tls->counters().truncated;
+  }
+  if (p->ssh && !p->ssh->logged && (p->ssh->session.client.seen || p->ssh->session.server.seen)) {
+    logSsh(*p, flow, Direction::ToServer);
   }
   p->reset(0);
   flows_.release(stateOf(flow));

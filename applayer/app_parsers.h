@@ -1,10 +1,10 @@
 #pragma once
 // AppParsers: the application-layer parsers as one worker plug-in. A FlowObserver that
 // gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
-// TCP) and hands what they find to AppEventListeners (detection, EVE output) as
+// TCP, SSH banners) and hands what they find to AppEventListeners (detection, EVE output) as
 // AppRecords. The protocol is the AppIdentifier's verdict when it has one by the first
 // stream data, else what the data itself shows (a TLS record header, an HTTP request
-// line, port 53 for DNS); a flow that fits none is left alone. Adding a protocol adds a
+// line, "SSH-", port 53 for DNS); a flow that fits none is left alone. Adding a protocol adds a
 // parser here; the flow table and the worker loop do not change.
 //
 // Memory: one small per-flow record in a pool, and the parser object of the flow's
@@ -24,16 +24,18 @@
 namespace mamori {
 
 struct AppParserCounters {
-  uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0;
-  uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0;
+  uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
+  uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
     dns_messages += o.dns_messages;
     tls_sessions += o.tls_sessions;
+    ssh_sessions += o.ssh_sessions;
     dns_malformed += o.dns_malformed;
     http_errors += o.http_errors;
     tls_malformed += o.tls_malformed;
+    ssh_malformed += o.ssh_malformed;
     return *this;
   }
 };
@@ -64,6 +66,8 @@ class AppParsers final : public FlowObserver {
   void emit(Flow& flow, Direction dir, AppEvent event);
   void stampFlow(const Flow& flow);
   void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  void parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  void logSsh(FlowParsers& p, Flow& flow, Direction dir);
 
   const Config config_;
   const AppIdentifier* identifier_;

@@ -1,13 +1,14 @@
 #pragma once
 // One application-layer event of a flow (an HTTP request or response, a DNS message, a
-// step of a TLS handshake), as AppParsers hands it to its listeners: detection inspects
-// it, the output writes EVE `http` / `dns` / `tls` records from it. Plain data by value,
+// step of a TLS handshake, an SSH banner), as AppParsers hands it to its listeners: detection inspects
+// it, the output writes EVE `http` / `dns` / `tls` / `ssh` records from it. Plain data by value,
 // so it may cross threads; made per transaction, never per packet.
 #include <cstdint>
 #include <variant>
 
 #include "applayer/dns_message.h"
 #include "applayer/http_transaction.h"
+#include "applayer/ssh_session.h"
 #include "applayer/tls_handshake.h"
 #include "capture/direction.h"
 #include "capture/flow.h"
@@ -24,6 +25,8 @@ enum class AppEvent : uint8_t {
   TlsServerHello,
   TlsCertificates,
   TlsDone,          // nothing more to learn from the handshake (or the flow ended)
+  SshBanner,        // one side's identification line (`dir` says whose)
+  SshDone,          // both banners seen, or the flow ended after one
 };
 
 struct AppRecord {
@@ -37,7 +40,7 @@ struct AppRecord {
   uint16_t vlan[2] = {0, 0};
   uint8_t vlan_count = 0;
   Direction dir = Direction::ToServer;  // the direction whose data completed the event
-  std::variant<HttpTransaction, DnsMessage, TlsHandshake> body;
+  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession> body;
 };
 
 class AppEventListener {

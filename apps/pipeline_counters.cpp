@@ -119,9 +119,11 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
   out.emplace_back("app_layer.tx.dns", t.parsers.dns_messages);
   out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
+  out.emplace_back("app_layer.tx.ssh", t.parsers.ssh_sessions);
   out.emplace_back("app_layer.error.http", t.parsers.http_errors);
   out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
   out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
+  out.emplace_back("app_layer.error.ssh", t.parsers.ssh_malformed);
   out.emplace_back("correlate.incidents_opened", t.incidents_opened);
   out.emplace_back("correlate.incidents_closed", t.incidents_closed);
   out.emplace_back("bus.sent", t.bus_sent);
@@ -165,8 +167,9 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_app_flows_identifying", "Flows holding nDPI state now", MetricSample::Gauge, double(t.app_flows_identifying));
   for (auto [proto, tx, errors] : {std::tuple{"http", t.parsers.http_transactions, t.parsers.http_errors},
                                    std::tuple{"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
-                                   std::tuple{"tls", t.parsers.tls_sessions, t.parsers.tls_malformed}}) {
-    add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
+                                   std::tuple{"tls", t.parsers.tls_sessions, t.parsers.tls_malformed},
+                                   std::tuple{"ssh", t.parsers.ssh_sessions, t.parsers.ssh_malformed}}) {
+    add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes, SSH banner pairs parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
     add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
   }
   add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));

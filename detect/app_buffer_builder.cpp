@@ -156,7 +156,15 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       }
       return AppPhase::TlsCertificates;
     }
-    case AppEvent::TlsDone: return std::nullopt;
+    case AppEvent::SshBanner: {
+      const auto& ssh = std::get<SshSession>(record.body);
+      const SshBanner& banner = record.dir == Direction::ToServer ? ssh.client : ssh.server;
+      add(AppBufferId::SshProto, banner.proto);
+      add(AppBufferId::SshSoftware, banner.software);
+      return AppPhase::SshBanner;
+    }
+    case AppEvent::TlsDone:
+    case AppEvent::SshDone: return std::nullopt;
   }
   return std::nullopt;
 }

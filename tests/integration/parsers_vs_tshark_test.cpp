@@ -3,7 +3,8 @@
 // query and the SNI of each TLS ClientHello in mamori's EVE records equal what tshark
 // extracts. Compared as multisets per capture (order across flows differs); the figure
 // is the share of tshark's transactions mamori logged identically. The issue asks for 99%.
-// TLS inside QUIC (UDP) is not parsed by mamori and is left out on both sides.
+// TLS inside QUIC (UDP) is not parsed by mamori and is left out on both sides. SSH banners
+// are compared too, apart from the figure: the corpus has only a few.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,12 +36,12 @@ struct Kind {
 TEST(ParsersVsTshark, HttpDnsAndTlsNamesAgree) {
   MAMORI_REQUIRE_SHARED();
   const std::string dir = tempDir();
-  Kind http{"HTTP host+URI"}, dns{"DNS query"}, tls{"TLS SNI"};
+  Kind http{"HTTP host+URI"}, dns{"DNS query"}, tls{"TLS SNI"}, ssh{"SSH banner"};
   std::string differences;
   for (const std::string& pcap : corpusPcaps("ndpi")) {
     ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 1"), 0) << pcap;
     EveLog log = EveLog::load(dir + "/eve.json");
-    std::multiset<std::string> m_http, m_dns, m_tls;
+    std::multiset<std::string> m_http, m_dns, m_tls, m_ssh;
     std::set<int64_t> http_ports{80};
     for (const auto* r : log.ofType("http")) {
       const std::string host = EveLog::string(*r, "http.hostname");
@@ -56,29 +57,37 @@ TEST(ParsersVsTshark, HttpDnsAndTlsNamesAgree) {
       const std::string sni = EveLog::string(*r, "tls.sni");
       if (!sni.empty()) m_tls.insert(sni);
     }
+    for (const auto* r : log.ofType("ssh")) {
+      for (const std::string side : {"ssh.client", "ssh.server"}) {
+        const std::string proto = EveLog::string(*r, side + ".proto_version");
+        if (!proto.empty()) m_ssh.insert(proto + "-" + EveLog::string(*r, side + ".software_version"));
+      }
+    }
     // tshark decodes HTTP on the ports mamori found it on too, so both look at the same flows.
     std::string decode_as;
     for (int64_t port : http_ports) decode_as += " -d tcp.port==" + std::to_string(port) + ",http";
     auto r = run("tshark -n -r '" + pcap + "'" + decode_as +
                  " -Y '(tcp && http.request) || (udp.port == 53 && dns.flags.response == 0) || "
-                 "(tcp.port == 53 && dns.flags.response == 0) || (tcp && tls.handshake.type == 1)'"
+                 "(tcp.port == 53 && dns.flags.response == 0) || (tcp && tls.handshake.type == 1) || ssh.protocol'"
                  " -T fields -E separator=/t -E occurrence=f -e http.host -e http.request.uri -e dns.qry.name"
-                 " -e tls.handshake.extensions_server_name 2>/dev/null");
-    std::multiset<std::string> t_http, t_dns, t_tls;
+                 " -e tls.handshake.extensions_server_name -e ssh.protocol 2>/dev/null");
+    std::multiset<std::string> t_http, t_dns, t_tls, t_ssh;
     std::istringstream lines(r.out);
     std::string line;
     while (std::getline(lines, line)) {
       std::vector<std::string> f;
       std::istringstream fields(line);
       for (std::string x; std::getline(fields, x, '\t');) f.push_back(x);
-      f.resize(4);
+      f.resize(5);
       if (!f[1].empty()) t_http.insert(normalHost(f[0].empty() ? "" : f[0]) + " " + f[1]);
       if (!f[2].empty()) t_dns.insert(f[2]);
       if (!f[3].empty()) t_tls.insert(f[3]);
+      // "SSH-2.0-OpenSSH_5.3 comments": EVE keeps the versions, without the comments.
+      if (f[4].starts_with("SSH-")) t_ssh.insert(f[4].substr(4, f[4].find(' ') - 4));
     }
     const std::string name = std::filesystem::path(pcap).filename().string();
     for (auto [kind, t, m] : {std::tuple{&http, &t_http, &m_http}, std::tuple{&dns, &t_dns, &m_dns},
-                              std::tuple{&tls, &t_tls, &m_tls}}) {
+                              std::tuple{&tls, &t_tls, &m_tls}, std::tuple{&ssh, &t_ssh, &m_ssh}}) {
       kind->tshark.insert(t->begin(), t->end());
       kind->mamori.insert(m->begin(), m->end());
       std::vector<std::string> only_t, only_m;
@@ -90,12 +99,17 @@ TEST(ParsersVsTshark, HttpDnsAndTlsNamesAgree) {
   }
   std::printf("differences:\n%s", differences.c_str());
   size_t all = 0, agreeing = 0;
-  for (Kind* kind : {&http, &dns, &tls}) {
+  for (Kind* kind : {&http, &dns, &tls, &ssh}) {
     std::vector<std::string> both;
     std::set_intersection(kind->tshark.begin(), kind->tshark.end(), kind->mamori.begin(), kind->mamori.end(),
                           std::back_inserter(both));
     std::printf("%-14s tshark %5zu  mamori %5zu  agreeing %5zu (%.2f%%)\n", kind->name, kind->tshark.size(),
                 kind->mamori.size(), both.size(), kind->tshark.empty() ? 0.0 : 100.0 * both.size() / kind->tshark.size());
+    if (kind == &ssh) {
+      EXPECT_FALSE(ssh.tshark.empty());
+      EXPECT_EQ(ssh.mamori, ssh.tshark);
+      continue;
+    }
     EXPECT_GT(kind->tshark.size(), 50u) << kind->name;
     all += kind->tshark.size();
     agreeing += both.size();

@@ -6,7 +6,6 @@
 #include <span>
 #include <stdexcept>
 
-#include "detect/app_transforms.h"
 #include "detect/header_verifier.h"
 
 namespace mamori {
@@ -244,9 +243,9 @@ bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const 
     const uint8_t* data = b.data;
     size_t length = b.length;
     if (!m.transforms.empty()) {
-      applyTransforms(m.transforms, data, length, transformed_, transform_spare_);
-      data = reinterpret_cast<const uint8_t*>(transformed_.data());
-      length = transformed_.size();
+      if (!transforms_.apply(m.transforms, data, length)) continue;
+      data = reinterpret_cast<const uint8_t*>(transforms_.result().data());
+      length = transforms_.result().size();
     }
     if (!std::all_of(m.sizes.begin(), m.sizes.end(), [&](const NumericTest& t) { return t.matches(length); })) continue;
     if (payload_.matches(m.matches, data, length)) return true;

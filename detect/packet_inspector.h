@@ -18,6 +18,7 @@
 #include "capture/packet.h"
 #include "detect/alert.h"
 #include "detect/app_buffers.h"
+#include "detect/app_transforms.h"
 #include "detect/detect_counters.h"
 #include "detect/flow_state_pool.h"
 #include "detect/payload_verifier.h"
@@ -119,7 +120,7 @@ class PacketInspector {
   ThresholdTable thresholds_;
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
-  std::string transformed_, transform_spare_;
+  AppTransforms transforms_;
   Alert alert_;
   DetectCounters counters_;
 };

@@ -59,10 +59,10 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   if (s.fast_pattern_buffer >= 0) {
     const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];
     const auto& c = std::get<ContentMatch>(buffer.matches[s.fast_pattern]);
-    for (Transform t : buffer.transforms) {
-      if (t == Transform::ToLowercase || t == Transform::ToUppercase) {
+    for (const Transform& t : buffer.transforms) {
+      if (t.kind == Transform::Kind::ToLowercase || t.kind == Transform::Kind::ToUppercase) {
         s.fast_pattern_caseless = true;
-      } else if (t == Transform::DotPrefix) {
+      } else if (t.kind == Transform::Kind::DotPrefix) {
         // Only a pattern starting the transformed buffer can hold the added '.'.
         if (c.chop_offset == 0 && c.bytes.front() == '.') s.fast_pattern_skip = 1;
       } else {

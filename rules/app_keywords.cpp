@@ -99,15 +99,6 @@ constexpr std::pair<std::string_view, Id> kModifiers[] = {
     {"http_stat_msg", Id::HttpStatMsg},
 };
 
-constexpr std::pair<std::string_view, Transform> kTransforms[] = {
-    {"to_lowercase", Transform::ToLowercase},
-    {"to_uppercase", Transform::ToUppercase},
-    {"strip_whitespace", Transform::StripWhitespace},
-    {"compress_whitespace", Transform::CompressWhitespace},
-    {"dotprefix", Transform::DotPrefix},
-    {"url_decode", Transform::UrlDecode},
-};
-
 bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
   ctx.current = ctx.appBuffer(*lookup(kStickyBuffers, o.name));
   return true;
@@ -176,9 +167,17 @@ bool applyTransform(OptionContext& ctx, const RawOption& o) {
   AppBufferMatch* buffer = currentAppBuffer(ctx, o);
   if (!buffer) return false;
   if (!buffer->matches.empty() || !buffer->sizes.empty()) {
-    return ctx.fail(o.name_offset, "transform '" + std::string(o.name) + "' must follow its sticky buffer, before its keywords");
+    // The keywords before a transform inspect the buffer as it was; those after it, the
+    // buffer with every transform so far: another instance of the buffer, as Suricata
+    // makes it (http.uri; content:"/?q="; from_base64:offset 4; content:"secret").
+    AppBufferMatch next{buffer->buffer, buffer->transforms, {}, {}};
+    ctx.rule.app_buffers.push_back(std::move(next));
+    ctx.current = {static_cast<int>(ctx.rule.app_buffers.size() - 1), true};
+    buffer = &ctx.rule.app_buffers.back();
   }
-  buffer->transforms.push_back(*lookup(kTransforms, o.name));
+  Transform transform{};
+  if (!parseTransform(ctx, o, transform)) return false;
+  buffer->transforms.push_back(std::move(transform));
   return true;
 }
 
@@ -239,17 +238,10 @@ bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
 // tls.store asks Suricata to write certificates to disk; mamori stores none.
 bool applyNothing(OptionContext&, const RawOption&) { return true; }
 
-// What no parser here provides yet, or a transform not implemented, with its reason.
+// What no parser here provides yet, with its reason.
 bool applyRefused(OptionContext& ctx, const RawOption& o) {
   static const std::pair<std::string_view, std::string_view> kReasons[] = {
       {"ssl_state", "TLS handshake states are not inspected"},
-      {"xor", "transform not implemented"},
-      {"from_base64", "transform not implemented"},
-      {"to_md5", "hash transforms are not implemented"},
-      {"to_sha1", "hash transforms are not implemented"},
-      {"to_sha256", "hash transforms are not implemented"},
-      {"header_lowercase", "HTTP/2 transform (no HTTP/2 parser)"},
-      {"strip_pseudo_headers", "HTTP/2 transform (no HTTP/2 parser)"},
   };
   return ctx.fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "' (" +
                                      std::string(*lookup(kReasons, o.name)) + ")");
@@ -260,7 +252,7 @@ bool applyRefused(OptionContext& ctx, const RawOption& o) {
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Forbidden, applyStickyBuffer}});
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
-  for (const auto& [name, t] : kTransforms) table.insert({name, {ValueRule::Forbidden, applyTransform}});
+  for (const TransformKeyword& t : transformKeywords()) table.insert({t.name, {t.value, applyTransform}});
   table.insert({
       {"bsize", {ValueRule::Required, applyBsize}},
       {"urilen", {ValueRule::Required, applyUrilen}},
@@ -269,13 +261,6 @@ void addAppKeywords(KeywordTable& table) {
       {"app-layer-protocol", {ValueRule::Required, applyAppLayerProtocol}},
       {"tls.store", {ValueRule::Forbidden, applyNothing}},
       {"ssl_state", {ValueRule::Required, applyRefused}},
-      {"xor", {ValueRule::Required, applyRefused}},
-      {"from_base64", {ValueRule::Optional, applyRefused}},
-      {"to_md5", {ValueRule::Forbidden, applyRefused}},
-      {"to_sha1", {ValueRule::Forbidden, applyRefused}},
-      {"to_sha256", {ValueRule::Forbidden, applyRefused}},
-      {"header_lowercase", {ValueRule::Forbidden, applyRefused}},
-      {"strip_pseudo_headers", {ValueRule::Forbidden, applyRefused}},
   });
 }
 

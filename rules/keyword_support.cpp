@@ -28,7 +28,10 @@ ContentMatch* OptionContext::lastContent() {
 
 OptionContext::ChainRef OptionContext::appBuffer(AppBufferId id) {
   auto& buffers = rule.app_buffers;
-  auto it = std::find_if(buffers.begin(), buffers.end(), [&](const AppBufferMatch& m) { return m.buffer == id; });
+  // A transformed instance is a buffer of its own: keywords naming `id` inspect the bytes
+  // as they are.
+  auto it = std::find_if(buffers.begin(), buffers.end(),
+                         [&](const AppBufferMatch& m) { return m.buffer == id && m.transforms.empty(); });
   if (it == buffers.end()) it = buffers.insert(buffers.end(), AppBufferMatch{id, {}, {}, {}});
   return {static_cast<int>(it - buffers.begin()), true};
 }

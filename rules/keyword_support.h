@@ -6,6 +6,7 @@
 // (info_keywords, payload_keywords, packet_keywords, flow_keywords).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -84,6 +85,15 @@ void addPayloadKeywords(KeywordTable& table);
 void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
+
+// Transform keywords (transform_keywords.cpp): each name with its value rule, and the
+// parser of one into its Transform (false with ctx's failure set).
+struct TransformKeyword {
+  std::string_view name;
+  ValueRule value;
+};
+std::span<const TransformKeyword> transformKeywords();
+bool parseTransform(OptionContext& ctx, const RawOption& o, Transform& out);
 
 // True when `name` belongs to an app-layer parser's keywords (http2.*, smb.*, filename,
 // ...); those not in the keyword table are refused with that reason.

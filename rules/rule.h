@@ -12,6 +12,7 @@
 
 #include "rules/address_matcher.h"
 #include "rules/port_matcher.h"
+#include "rules/public_suffix_list.h"
 #include "rules/rule_regex.h"
 
 namespace mamori {
@@ -165,8 +166,52 @@ enum class AppBufferId : uint8_t {
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
 const char* appBufferName(AppBufferId id);  // the sticky-buffer keyword: "http.uri", ...
 
-// Transforms a sticky buffer's bytes go through before its keywords see them, in order.
-enum class Transform : uint8_t { ToLowercase, ToUppercase, StripWhitespace, CompressWhitespace, DotPrefix, UrlDecode };
+// Transforms a sticky buffer's bytes go through before its keywords see them, in order,
+// each with its parameters as parsed and checked at load.
+struct Transform {
+  enum class Kind : uint8_t {
+    ToLowercase, ToUppercase, StripWhitespace, CompressWhitespace, DotPrefix, UrlDecode,
+    Xor, FromBase64, Pcrexform, Subslice, Gunzip, ZlibDeflate, ToMd5, ToSha1, ToSha256,
+    StripPseudoHeaders, HeaderLowercase, Domain, Tld,
+  };
+  // xor: a fixed key, or `key_length` bytes read at `key_offset` of the buffer itself;
+  // the bytes before `start` are left as they are.
+  struct Xor {
+    std::string key;
+    uint16_t key_offset = 0;
+    uint8_t key_length = 0;  // 0: the fixed `key`
+    uint32_t start = 0;
+  };
+  // from_base64: `bytes` (0: all) of the buffer from `offset`, decoded as `mode` says.
+  struct FromBase64 {
+    enum class Mode : uint8_t { Rfc4648, Rfc2045, Strict };
+    uint32_t offset = 0, bytes = 0;
+    Mode mode = Mode::Rfc4648;
+  };
+  // pcrexform: the regex's one capture group becomes the buffer.
+  struct Pcrexform {
+    std::shared_ptr<const RuleRegex> regex;
+  };
+  // subslice: from `offset` (negative: from the end), `length` bytes (negative: up to
+  // that many before the end; none: to the end); out of range is clamped when
+  // `truncate`, else the buffer becomes empty.
+  struct Subslice {
+    int64_t offset = 0;
+    std::optional<int64_t> length;
+    bool truncate = false;
+  };
+  // gunzip, zlib_deflate: at most `max_size` bytes of decompressed output.
+  struct Decompress {
+    uint32_t max_size = 0;
+  };
+  // domain, tld: the registrable domain or the public suffix of a name, by this list.
+  struct Suffixes {
+    std::shared_ptr<const PublicSuffixList> list;
+  };
+
+  Kind kind;
+  std::variant<std::monostate, Xor, FromBase64, Pcrexform, Subslice, Decompress, Suffixes> params;
+};
 
 struct AppBufferMatch {
   AppBufferId buffer;

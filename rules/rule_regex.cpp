@@ -46,4 +46,13 @@ bool RegexMatchData::search(const RuleRegex& regex, const uint8_t* subject, size
   return true;
 }
 
+bool RegexMatchData::group(uint32_t group, size_t& start, size_t& end) const {
+  if (group >= pcre2_get_ovector_count(data_)) return false;
+  const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data_);
+  if (ovector[2 * group] == PCRE2_UNSET) return false;
+  start = ovector[2 * group];
+  end = ovector[2 * group + 1];
+  return true;
+}
+
 }  // namespace mamori

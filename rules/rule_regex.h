@@ -44,6 +44,9 @@ class RegexMatchData {
   // `match_start` / `match_end` are offsets into subject.
   bool search(const RuleRegex& regex, const uint8_t* subject, size_t length, size_t start,
               size_t& match_start, size_t& match_end);
+  // After a successful search: where capture `group` matched; false when it took no part
+  // (or this match data has no room for it).
+  bool group(uint32_t group, size_t& start, size_t& end) const;
 
  private:
   pcre2_real_match_data_8* data_ = nullptr;

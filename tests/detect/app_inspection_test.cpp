@@ -172,6 +172,29 @@ TEST_F(AppInspectionTest, Transforms) {
   EXPECT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 3u);
 }
 
+TEST_F(AppInspectionTest, ParameterisedTransformsAndTheirPrefilter) {
+  load("alert http any any -> any any (http.uri; content:\"/get?data=\"; startswith; http.uri; "
+       "pcrexform:\"/get\\?data=(.*)\"; xor:\"0d0ac8ff\"; content:\"password=\"; sid:1;)\n"
+       "alert http any any -> any any (http.uri; content:\"/b64?v=\"; from_base64:offset 7; "
+       "content:\"secret\"; startswith; sid:2;)\n"
+       "alert http any any -> any any (http.uri; to_sha1; content:\"|a9 99 3e 36|\"; startswith; sid:3;)\n");
+  auto xored = [](std::string text) {
+    static const unsigned char kKey[] = {0x0d, 0x0a, 0xc8, 0xff};
+    for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>(text[i] ^ kKey[i % 4]);
+    return text;
+  };
+  EXPECT_EQ(request("/get?data=" + xored("user=a&password=b")), Sids{1});
+  // The raw buffer's content and the transformed one's are checked each on its own.
+  EXPECT_EQ(request("/x/get?data=" + xored("password=b")), Sids{});
+  EXPECT_EQ(request("/get?data=password=b"), Sids{});
+  EXPECT_EQ(request("/b64?v=c2VjcmV0IQ=="), Sids{2});
+  EXPECT_EQ(request("/b64?v=!!!"), Sids{});
+  EXPECT_EQ(request("abc"), Sids{3});
+  // Rules 1 and 2 are found by their untransformed content; the hash's bytes are in no
+  // buffer as handed in, so rule 3 is verified in every request.
+  ASSERT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 1u);
+}
+
 TEST_F(AppInspectionTest, OneAlertPerRulePerTransactionAcrossValues) {
   load("alert dns any any -> any any (dns.query; content:\"evil\"; sid:1;)\n"
        "alert dns any any -> any any (dns.query; content:!\"good\"; sid:2;)\n");

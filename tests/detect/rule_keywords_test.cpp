@@ -349,7 +349,9 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
   EXPECT_EQ(r.app_buffers[0].buffer, AppBufferId::HttpUri);
   ASSERT_EQ(r.app_buffers[0].sizes.size(), 1u);
   EXPECT_EQ(r.app_buffers[0].sizes[0].op, NumericTest::Op::Range);
-  EXPECT_EQ(r.app_buffers[1].transforms, (std::vector<Transform>{Transform::ToLowercase, Transform::DotPrefix}));
+  ASSERT_EQ(r.app_buffers[1].transforms.size(), 2u);
+  EXPECT_EQ(r.app_buffers[1].transforms[0].kind, Transform::Kind::ToLowercase);
+  EXPECT_EQ(r.app_buffers[1].transforms[1].kind, Transform::Kind::DotPrefix);
   EXPECT_EQ(r.app_buffers[1].sizes.at(0).op, NumericTest::Op::Gt);
   EXPECT_EQ(parseOk("urilen:>10,raw;").app_buffers.at(0).buffer, AppBufferId::HttpUriRaw);
 
@@ -373,7 +375,6 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"app-layer-event:tls.invalid_record;", "app-layer-event", "unsupported app-layer keyword"},
       {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
       {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},
-      {"http.uri; content:\"a\"; to_lowercase;", "to_lowercase", "must follow its sticky buffer"},
       {"http_uri;", "http_uri", "needs a preceding 'content'"},
       {"http.uri; content:\"a\"; http_header;", "http_header", "after a sticky buffer"},
       {"content:\"a\"; http_uri; http_header;", "http_header", "already in another buffer"},
@@ -383,8 +384,91 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"tls.version:2.5;", "2.5", "unknown TLS version"},
       {"ssl_version:tls1.2,!tls1.3;", "!tls1.3", "mixes negated"},
       {"app-layer-protocol:failed;", "failed", "not supported"},
-      {"http.uri; to_md5;", "to_md5", "hash transforms are not implemented"},
       {"ssl_state:client_hello;", "ssl_state", "not inspected"},
+  });
+}
+
+TEST(RuleKeywordsTest, TransformParameters) {
+  auto only = [](const Rule& r) -> const Transform& { return r.app_buffers.at(0).transforms.at(0); };
+  Rule fixed = parseOk("http.request_body; xor:\"0d0AC8ff\";");
+  EXPECT_EQ(std::get<Transform::Xor>(only(fixed).params).key, "\x0d\x0a\xc8\xff");
+  Rule extracted = parseOk("http.uri; xor:offset   2,  extract 1 1;");
+  const auto& x = std::get<Transform::Xor>(only(extracted).params);
+  EXPECT_EQ(x.start, 2u);
+  EXPECT_EQ(x.key_length, 1u);
+  EXPECT_EQ(x.key_offset, 1u);
+  EXPECT_TRUE(x.key.empty());
+  Rule unquoted = parseOk("http.uri; xor:offset 4,41;");
+  EXPECT_EQ(std::get<Transform::Xor>(only(unquoted).params).key, "A");
+
+  Rule base64 = parseOk("http.uri; from_base64:bytes 6, offset 10 , mode strict;");
+  const auto& b64 = std::get<Transform::FromBase64>(only(base64).params);
+  EXPECT_EQ(b64.bytes, 6u);
+  EXPECT_EQ(b64.offset, 10u);
+  EXPECT_EQ(b64.mode, Transform::FromBase64::Mode::Strict);
+  EXPECT_EQ(std::get<Transform::FromBase64>(only(parseOk("http.uri; from_base64;")).params).mode,
+            Transform::FromBase64::Mode::Rfc4648);
+
+  Rule sliced = parseOk("http.uri; subslice: -10, 3, truncate;");
+  const auto& slice = std::get<Transform::Subslice>(only(sliced).params);
+  EXPECT_EQ(slice.offset, -10);
+  EXPECT_EQ(slice.length, 3);
+  EXPECT_TRUE(slice.truncate);
+  Rule to_end = parseOk("http.uri; subslice:2;");
+  const auto& tail = std::get<Transform::Subslice>(only(to_end).params);
+  EXPECT_FALSE(tail.length.has_value());
+  EXPECT_FALSE(tail.truncate);
+
+  EXPECT_EQ(std::get<Transform::Decompress>(only(parseOk("http.uri; gunzip;")).params).max_size, 1024u);
+  EXPECT_EQ(std::get<Transform::Decompress>(only(parseOk("http.uri; zlib_deflate: max-size 8;")).params).max_size, 8u);
+  EXPECT_NE(std::get<Transform::Pcrexform>(only(parseOk("http.uri; pcrexform:\"a(b+)c\";")).params).regex, nullptr);
+  EXPECT_EQ(only(parseOk("http.header; strip_pseudo_headers;")).kind, Transform::Kind::StripPseudoHeaders);
+
+  // Keywords before a transform inspect the buffer as it is, those after it the
+  // transformed buffer: two instances of http.uri, the second with every transform.
+  Rule split = parseOk("http.uri; to_lowercase; content:\"/q=\"; from_base64:offset 3; content:\"x\";");
+  ASSERT_EQ(split.app_buffers.size(), 2u);
+  EXPECT_EQ(split.app_buffers[0].transforms.size(), 1u);
+  ASSERT_EQ(split.app_buffers[1].transforms.size(), 2u);
+  EXPECT_EQ(split.app_buffers[1].transforms[1].kind, Transform::Kind::FromBase64);
+  EXPECT_EQ(split.app_buffers[1].buffer, AppBufferId::HttpUri);
+  // Naming the buffer again inspects it untransformed.
+  Rule again = parseOk("http.uri; content:\"/get\"; http.uri; pcrexform:\"q=(.*)\"; xor:\"01\"; content:\"p\";");
+  ASSERT_EQ(again.app_buffers.size(), 2u);
+  EXPECT_TRUE(again.app_buffers[0].transforms.empty());
+  EXPECT_EQ(again.app_buffers[1].transforms.size(), 2u);
+  EXPECT_EQ(parseOk("http.uri; to_lowercase; content:\"a\"; http.uri; content:\"B\";").app_buffers.size(), 2u);
+}
+
+TEST(RuleKeywordsTest, TransformRefusals) {
+  expectRefusals({
+      {"http.uri; xor:\"abc\";", "\"abc\"", "two digits a byte"},
+      {"http.uri; xor:\"zz\";", "zz", "invalid hex"},
+      {"http.uri; xor:\"\";", "\"\"", "1 to 255 bytes"},
+      {"http.uri; xor:extract 0 1;", "0 1", "invalid xor key length"},
+      {"http.uri; xor:extract 1 70000;", "70000", "invalid xor key offset"},
+      {"http.uri; xor:extract 1;", "extract", "extract NBYTES OFFSET"},
+      {"http.uri; xor:offset 1;", "offset", "needs a key"},
+      {"http.uri; xor:offset x,\"41\";", "offset x", "invalid xor offset"},
+      {"http.uri; xor:var k;", "var", "not supported"},
+      {"http.uri; from_base64:bytes 70000;", "70000", "0 to 65535"},
+      {"http.uri; from_base64:mode rfc1234;", "rfc1234", "invalid from_base64 mode"},
+      {"http.uri; from_base64:offset 1, offset 2;", "offset 2", "given twice"},
+      {"http.uri; from_base64:size 2;", "size 2", "unknown from_base64 option"},
+      {"http.uri; from_base64:offset;", "offset", "invalid from_base64 option"},
+      {"http.uri; pcrexform:\"a(b\";", "\";", "invalid pcrexform regex"},
+      {"http.uri; pcrexform:\"ab\";", "\"ab\"", "exactly one capture group, found 0"},
+      {"http.uri; pcrexform:\"(a)(b)\";", "\"(a)(b)\"", "found 2"},
+      {"http.uri; pcrexform:/a(b)/;", "/a(b)/", "quoted"},
+      {"http.uri; subslice:1,0;", "0;", "invalid subslice length"},
+      {"http.uri; subslice:x;", "x;", "invalid subslice offset"},
+      {"http.uri; subslice:1,2,3;", "1,2,3", "OFFSET[, NBYTES][, truncate]"},
+      {"http.uri; subslice:1,2,cut;", "1,2,cut", "OFFSET[, NBYTES][, truncate]"},
+      {"http.uri; gunzip:max-size 0;", "0;", "invalid max-size"},
+      {"http.uri; gunzip:max-size 99999999;", "99999999", "invalid max-size"},
+      {"http.uri; zlib_deflate:level 3;", "level 3", "takes only 'max-size N'"},
+      {"http.uri; to_sha256:x;", "to_sha256", "takes no value"},
+      {"xor:\"41\";", "xor", "needs an app-layer sticky buffer"},
   });
 }
 

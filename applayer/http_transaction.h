@@ -23,6 +23,7 @@ struct HttpTransaction {
   // "Name: value\r\n" per header in arrival order, without Cookie (http.header).
   std::string request_headers;
   std::string request_header_names;  // "\r\nName1\r\nName2\r\n\r\n" (http.header_names)
+  std::string request_cookie_line;   // "Cookie: value" as sent, which request_headers leaves out
   std::string request_body;          // dechunked, decompressed, up to the configured depth
   int64_t request_content_length = -1;  // Content-Length header; -1 absent or unparsable
 
@@ -33,6 +34,7 @@ struct HttpTransaction {
   std::string response_line;
   std::string response_headers;  // as request_headers, without Set-Cookie
   std::string response_header_names;
+  std::string response_cookie_line;  // "Set-Cookie: value", as request_cookie_line
   std::string response_content_type;
   std::string response_body;     // dechunked, gzip/deflate decoded, up to the configured depth
   std::string location;

@@ -36,10 +36,13 @@ void assignHeader(std::string& out, htp_table_t* headers, const char* name) {
 bool isNamed(const bstr* name, const char* lower) { return bstr_cmp_c_nocase(name, lower) == 0; }
 
 // Suricata's http.header and http.header_names buffers: "Name: value\r\n" per header but
-// the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name.
-void headerBlocks(htp_table_t* headers, const char* cookie, std::string& block, std::string& names) {
+// the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name; the
+// cookie header's "Name: value" apart, for http.request_header / http.response_header.
+void headerBlocks(htp_table_t* headers, const char* cookie, std::string& block, std::string& names,
+                  std::string& cookie_line) {
   block.clear();
   names.clear();
+  cookie_line.clear();
   const size_t n = headers ? htp_table_size(headers) : 0;
   for (size_t i = 0; i < n; ++i) {
     const auto* h = static_cast<const htp_header_t*>(htp_table_get_index(headers, i, nullptr));
@@ -47,10 +50,10 @@ void headerBlocks(htp_table_t* headers, const char* cookie, std::string& block, 
     const auto* name = reinterpret_cast<const char*>(bstr_ptr(h->name));
     if (names.empty()) names += "\r\n";
     names.append(name, bstr_len(h->name)).append("\r\n");
-    if (isNamed(h->name, cookie)) continue;
-    block.append(name, bstr_len(h->name)).append(": ");
-    if (h->value) block.append(reinterpret_cast<const char*>(bstr_ptr(h->value)), bstr_len(h->value));
-    block += "\r\n";
+    std::string& line = isNamed(h->name, cookie) ? cookie_line : block;
+    line.append(name, bstr_len(h->name)).append(": ");
+    if (h->value) line.append(reinterpret_cast<const char*>(bstr_ptr(h->value)), bstr_len(h->value));
+    if (&line == &block) block += "\r\n";
   }
   if (!names.empty()) names += "\r\n";
 }
@@ -441,7 +444,7 @@ void HttpParser::fillRequest(Slot& slot) {
   assignHeader(t.user_agent, tx->request_headers, "user-agent");
   assignHeader(t.referer, tx->request_headers, "referer");
   assignHeader(t.cookie, tx->request_headers, "cookie");
-  headerBlocks(tx->request_headers, "cookie", t.request_headers, t.request_header_names);
+  headerBlocks(tx->request_headers, "cookie", t.request_headers, t.request_header_names, t.request_cookie_line);
   if (tx->request_entity_len > static_cast<int64_t>(config_.request_body_depth)) {
     ++counters_.request_bodies_truncated;
   }
@@ -456,7 +459,8 @@ void HttpParser::fillResponse(Slot& slot) {
   assign(t.response_line, tx->response_line);
   assign(t.response_content_type, tx->response_content_type);
   assignHeader(t.location, tx->response_headers, "location");
-  headerBlocks(tx->response_headers, "set-cookie", t.response_headers, t.response_header_names);
+  headerBlocks(tx->response_headers, "set-cookie", t.response_headers, t.response_header_names,
+               t.response_cookie_line);
   t.response_content_length = tx->response_content_length;
   // EVE's http.length: the body as it crossed the wire, before decoding.
   t.response_body_bytes = tx->response_message_len > 0 ? static_cast<uint64_t>(tx->response_message_len) : 0;

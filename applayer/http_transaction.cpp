@@ -6,8 +6,10 @@ void HttpTransaction::clear() {
   id = 0;
   for (std::string* s : {&method, &uri, &uri_raw, &protocol, &host, &host_raw, &user_agent, &referer, &cookie,
                          &request_content_type, &request_line, &request_headers, &request_header_names,
-                         &request_headers_raw, &request_body, &status_msg, &response_protocol, &response_line, &response_headers,
-                         &response_header_names, &response_headers_raw, &response_content_type, &response_body, &location}) {
+                         &request_headers_raw, &request_cookie_line, &request_body, &status_msg,
+                         &response_protocol, &response_line, &response_headers, &response_header_names,
+                         &response_headers_raw, &response_cookie_line, &response_content_type, &response_body,
+                         &location}) {
     s->clear();
   }
   request_content_length = -1;

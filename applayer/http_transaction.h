@@ -26,6 +26,7 @@ struct HttpTransaction {
   // The header lines as they came, folding, spacing and the blank line that ends them
   // included, up to the parser's max_header_bytes (http.header.raw).
   std::string request_headers_raw;
+  std::string request_cookie_line;   // "Cookie: value" as sent, which request_headers leaves out
   std::string request_body;          // dechunked, decompressed, up to the configured depth
   int64_t request_content_length = -1;  // Content-Length header; -1 absent or unparsable
 
@@ -37,6 +38,7 @@ struct HttpTransaction {
   std::string response_headers;  // as request_headers, without Set-Cookie
   std::string response_header_names;
   std::string response_headers_raw;
+  std::string response_cookie_line;  // "Set-Cookie: value", as request_cookie_line
   std::string response_content_type;
   std::string response_body;     // dechunked, gzip/deflate decoded, up to the configured depth
   std::string location;

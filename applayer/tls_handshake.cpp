@@ -5,6 +5,9 @@ namespace mamori {
 void TlsHandshake::clear() {
   client_hello = server_hello = certificates_seen = false;
   client_version = version = 0;
+  client_random.fill(0);
+  server_random.fill(0);
+  client_random_seen = false;
   sni.clear();
   alpn.clear();
   ja3_string.clear();

@@ -3,6 +3,7 @@
 // fingerprints and the server's certificate chain. Plain data, filled by TlsParser and
 // read by EVE `tls` records and the tls.* / ja3.* rule buffers, so every text form is the
 // one Suricata writes for the same field.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ struct TlsHandshake {
   // client_version: the ClientHello's legacy version field. version: what the server
   // chose, from supported_versions when it sent one (TLS 1.3), else ServerHello's field.
   uint16_t client_version = 0, version = 0;
+  // The hellos' 32-byte randoms (tls.random): the first 4 bytes were a time once. Zero
+  // until that hello is parsed; an SSLv2 ClientHello has none (client_random_seen stays false).
+  std::array<uint8_t, 32> client_random{}, server_random{};
+  bool client_random_seen = false;
   std::string sni;                // the ClientHello's first host_name
   std::vector<std::string> alpn;  // protocols the client offered, in its order
   // JA3 / JA3S as Salesforce defines them, GREASE values left out; hashes are MD5 in

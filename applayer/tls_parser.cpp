@@ -283,7 +283,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
 bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
   Reader r(body, len);
   const uint16_t version = r.u16();
-  r.skip(32);  // random
+  Reader random = r.sub(32);
   r.skip(r.u8());  // session id
   Reader ciphers = r.sub(r.u16());
   r.skip(r.u8());  // compression methods
@@ -341,6 +341,8 @@ bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
   while (formats.left()) format_list.add(formats.u8());
 
   md5Hex(ja3, hs_.ja3_hash);
+  std::memcpy(hs_.client_random.data(), random.data(), hs_.client_random.size());
+  hs_.client_random_seen = true;
   hs_.client_hello = true;
   hs_.client_version = version;
   return true;
@@ -349,7 +351,7 @@ bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
 bool TlsParser::parseServerHello(const uint8_t* body, size_t len) {
   Reader r(body, len);
   const uint16_t version = r.u16();
-  r.skip(32);  // random
+  Reader random = r.sub(32);
   r.skip(r.u8());  // session id
   const uint16_t cipher = r.u16();
   r.u8();  // compression method
@@ -376,6 +378,7 @@ bool TlsParser::parseServerHello(const uint8_t* body, size_t len) {
     return false;
   }
   md5Hex(ja3s, hs_.ja3s_hash);
+  std::memcpy(hs_.server_random.data(), random.data(), hs_.server_random.size());
   hs_.server_hello = true;
   hs_.version = negotiated;
   return true;

@@ -1,5 +1,7 @@
 #include "detect/app_buffer_builder.h"
 
+#include <algorithm>
+
 namespace mamori {
 namespace {
 
@@ -38,83 +40,113 @@ std::string_view AppBufferBuilder::keep(std::string text) {
   return slot;
 }
 
-void AppBufferBuilder::add(AppBufferId id, std::string_view bytes) {
-  buffers_.push_back({id, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+void AppBufferBuilder::add(AppBufferId id, std::string_view bytes, BufferSide from) {
+  const BufferSide side = appBufferDirection(id) == BufferDirection::Either ? from : BufferSide::Unnamed;
+  buffers_.push_back({id, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), side});
 }
 
-// The request's buffers; `two_sided`: also its side of the buffers requests and responses
-// both have (headers, cookie, content type, ...), which a response phase takes from the
-// response instead.
-void AppBufferBuilder::addRequest(const HttpTransaction& tx, bool two_sided) {
-  add(AppBufferId::HttpUri, tx.uri);
-  add(AppBufferId::HttpUriRaw, tx.uri_raw);
-  add(AppBufferId::HttpMethod, tx.method);
-  if (!tx.host.empty()) add(AppBufferId::HttpHost, tx.host);
-  if (!tx.host_raw.empty()) add(AppBufferId::HttpHostRaw, tx.host_raw);
-  if (!tx.user_agent.empty()) add(AppBufferId::HttpUserAgent, tx.user_agent);
-  if (!tx.request_body.empty()) add(AppBufferId::HttpRequestBody, tx.request_body);
-  add(AppBufferId::HttpRequestLine, tx.request_line);
-  if (!tx.referer.empty()) add(AppBufferId::HttpReferer, tx.referer);
+// Each header line of a "Name: value\r\n" block, and the cookie line the block leaves
+// out, one buffer each.
+void AppBufferBuilder::addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line) {
+  while (!block.empty()) {
+    const size_t end = std::min(block.find("\r\n"), block.size());
+    if (end > 0) add(id, block.substr(0, end), BufferSide::Unnamed);
+    block.remove_prefix(std::min(end + 2, block.size()));
+  }
+  if (!cookie_line.empty()) add(id, cookie_line, BufferSide::Unnamed);
+}
+
+// The request's buffers, its side of those both sides have too: a response phase hands
+// them in for '=>' rules that name the request's side ("http.header: to_server").
+void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
+  constexpr BufferSide from = BufferSide::ToServer;
+  add(AppBufferId::HttpUri, tx.uri, from);
+  add(AppBufferId::HttpUriRaw, tx.uri_raw, from);
+  add(AppBufferId::HttpMethod, tx.method, from);
+  if (!tx.host.empty()) add(AppBufferId::HttpHost, tx.host, from);
+  if (!tx.host_raw.empty()) add(AppBufferId::HttpHostRaw, tx.host_raw, from);
+  if (!tx.user_agent.empty()) add(AppBufferId::HttpUserAgent, tx.user_agent, from);
+  if (!tx.request_body.empty()) add(AppBufferId::HttpRequestBody, tx.request_body, from);
+  add(AppBufferId::HttpRequestLine, tx.request_line, from);
+  if (!tx.referer.empty()) add(AppBufferId::HttpReferer, tx.referer, from);
   for (auto [id, name] : {std::pair{AppBufferId::HttpAccept, "Accept"}, std::pair{AppBufferId::HttpAcceptLang, "Accept-Language"},
                           std::pair{AppBufferId::HttpAcceptEnc, "Accept-Encoding"}}) {
     const std::string_view value = headerValue(tx.request_headers, name);
-    if (!value.empty()) add(id, value);
+    if (!value.empty()) add(id, value, from);
   }
-  if (!two_sided) return;
-  add(AppBufferId::HttpHeader, tx.request_headers);
-  add(AppBufferId::HttpHeaderRaw, tx.request_headers_raw);
-  add(AppBufferId::HttpHeaderNames, tx.request_header_names);
-  if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie);
-  if (!tx.request_content_type.empty()) add(AppBufferId::HttpContentType, tx.request_content_type);
-  if (tx.request_content_length >= 0) add(AppBufferId::HttpContentLen, keep(std::to_string(tx.request_content_length)));
-  if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body);
-  add(AppBufferId::HttpProtocol, tx.protocol);
-  add(AppBufferId::HttpStart, keep(tx.request_line + "\r\n" + tx.request_headers + "\r\n"));
+  addHeaderLines(AppBufferId::HttpRequestHeader, tx.request_headers, tx.request_cookie_line);
+  add(AppBufferId::HttpHeader, tx.request_headers, from);
+  add(AppBufferId::HttpHeaderRaw, tx.request_headers_raw, from);
+  add(AppBufferId::HttpHeaderNames, tx.request_header_names, from);
+  if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie, from);
+  if (!tx.request_content_type.empty()) add(AppBufferId::HttpContentType, tx.request_content_type, from);
+  if (tx.request_content_length >= 0) {
+    add(AppBufferId::HttpContentLen, keep(std::to_string(tx.request_content_length)), from);
+  }
+  if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body, from);
+  add(AppBufferId::HttpProtocol, tx.protocol, from);
+  add(AppBufferId::HttpStart, keep(tx.request_line + "\r\n" + tx.request_headers + "\r\n"), from);
   const std::string_view connection = headerValue(tx.request_headers, "Connection");
-  if (!connection.empty()) add(AppBufferId::HttpConnection, connection);
+  if (!connection.empty()) add(AppBufferId::HttpConnection, connection, from);
 }
 
 void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
-  add(AppBufferId::HttpStatCode, keep(std::to_string(tx.status)));
-  add(AppBufferId::HttpStatMsg, tx.status_msg);
-  add(AppBufferId::HttpResponseLine, tx.response_line);
+  constexpr BufferSide from = BufferSide::ToClient;
+  add(AppBufferId::HttpStatCode, keep(std::to_string(tx.status)), from);
+  add(AppBufferId::HttpStatMsg, tx.status_msg, from);
+  add(AppBufferId::HttpResponseLine, tx.response_line, from);
   if (!tx.response_body.empty()) {
-    add(AppBufferId::HttpResponseBody, tx.response_body);
-    add(AppBufferId::FileData, tx.response_body);
+    add(AppBufferId::HttpResponseBody, tx.response_body, from);
+    add(AppBufferId::FileData, tx.response_body, from);
   }
-  if (!tx.location.empty()) add(AppBufferId::HttpLocation, tx.location);
+  if (!tx.location.empty()) add(AppBufferId::HttpLocation, tx.location, from);
   for (auto [id, name] : {std::pair{AppBufferId::HttpServer, "Server"}, std::pair{AppBufferId::HttpCookie, "Set-Cookie"},
                           std::pair{AppBufferId::HttpConnection, "Connection"}}) {
     const std::string_view value = headerValue(tx.response_headers, name);
-    if (!value.empty()) add(id, value);
+    if (!value.empty()) add(id, value, from);
   }
-  add(AppBufferId::HttpHeader, tx.response_headers);
-  add(AppBufferId::HttpHeaderRaw, tx.response_headers_raw);
-  add(AppBufferId::HttpHeaderNames, tx.response_header_names);
-  if (!tx.response_content_type.empty()) add(AppBufferId::HttpContentType, tx.response_content_type);
-  if (tx.response_content_length >= 0) add(AppBufferId::HttpContentLen, keep(std::to_string(tx.response_content_length)));
-  add(AppBufferId::HttpProtocol, tx.response_protocol);
-  add(AppBufferId::HttpStart, keep(tx.response_line + "\r\n" + tx.response_headers + "\r\n"));
+  addHeaderLines(AppBufferId::HttpResponseHeader, tx.response_headers, tx.response_cookie_line);
+  add(AppBufferId::HttpHeader, tx.response_headers, from);
+  add(AppBufferId::HttpHeaderRaw, tx.response_headers_raw, from);
+  add(AppBufferId::HttpHeaderNames, tx.response_header_names, from);
+  if (!tx.response_content_type.empty()) add(AppBufferId::HttpContentType, tx.response_content_type, from);
+  if (tx.response_content_length >= 0) {
+    add(AppBufferId::HttpContentLen, keep(std::to_string(tx.response_content_length)), from);
+  }
+  add(AppBufferId::HttpProtocol, tx.response_protocol, from);
+  add(AppBufferId::HttpStart, keep(tx.response_line + "\r\n" + tx.response_headers + "\r\n"), from);
+}
+
+// tls.random, and its first 4 bytes (once a time) and last 28 apart.
+void AppBufferBuilder::addRandom(const std::array<uint8_t, 32>& random, BufferSide from) {
+  const std::string_view bytes(reinterpret_cast<const char*>(random.data()), random.size());
+  add(AppBufferId::TlsRandom, bytes, from);
+  add(AppBufferId::TlsRandomTime, bytes.substr(0, 4), from);
+  add(AppBufferId::TlsRandomBytes, bytes.substr(4), from);
 }
 
 void AppBufferBuilder::addClientHello(const TlsHandshake& tls) {
-  if (!tls.sni.empty()) add(AppBufferId::TlsSni, tls.sni);
+  constexpr BufferSide from = BufferSide::ToServer;
+  if (!tls.sni.empty()) add(AppBufferId::TlsSni, tls.sni, from);
   if (!tls.ja3_hash.empty()) {
-    add(AppBufferId::Ja3Hash, tls.ja3_hash);
-    add(AppBufferId::Ja3String, tls.ja3_string);
+    add(AppBufferId::Ja3Hash, tls.ja3_hash, from);
+    add(AppBufferId::Ja3String, tls.ja3_string, from);
   }
+  if (tls.client_random_seen) addRandom(tls.client_random, from);
 }
 
 void AppBufferBuilder::addServerHello(const TlsHandshake& tls) {
+  constexpr BufferSide from = BufferSide::ToClient;
   addClientHello(tls);
   if (!tls.ja3s_hash.empty()) {
-    add(AppBufferId::Ja3sHash, tls.ja3s_hash);
-    add(AppBufferId::Ja3sString, tls.ja3s_string);
+    add(AppBufferId::Ja3sHash, tls.ja3s_hash, from);
+    add(AppBufferId::Ja3sString, tls.ja3s_string, from);
   }
   if (tls.version) {
     std::string version{static_cast<char>(tls.version >> 8), static_cast<char>(tls.version & 0xff)};
-    add(AppBufferId::TlsVersion, keep(std::move(version)));
+    add(AppBufferId::TlsVersion, keep(std::move(version)), from);
   }
+  addRandom(tls.server_random, from);
 }
 
 std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
@@ -122,17 +154,18 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
   scratch_used_ = 0;
   switch (record.event) {
     case AppEvent::HttpRequest:
-      addRequest(std::get<HttpTransaction>(record.body), true);
+      addRequest(std::get<HttpTransaction>(record.body));
       return AppPhase::HttpRequest;
     case AppEvent::HttpResponse: {
       const auto& tx = std::get<HttpTransaction>(record.body);
-      addRequest(tx, false);
+      addRequest(tx);
       addResponse(tx);
       return AppPhase::HttpResponse;
     }
     case AppEvent::DnsMessage: {
       const auto& dns = std::get<DnsMessage>(record.body);
-      for (const DnsQuery& q : dns.queries) add(AppBufferId::DnsQuery, q.rrname);
+      const BufferSide from = dns.response ? BufferSide::ToClient : BufferSide::ToServer;
+      for (const DnsQuery& q : dns.queries) add(AppBufferId::DnsQuery, q.rrname, from);
       return dns.response ? AppPhase::DnsResponse : AppPhase::DnsRequest;
     }
     case AppEvent::TlsClientHello:
@@ -146,21 +179,24 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       addServerHello(tls);
       if (!tls.certificates.empty()) {
         const TlsCertificate& leaf = tls.certificates.front();
-        add(AppBufferId::TlsCertSubject, leaf.subject);
-        add(AppBufferId::TlsCertIssuer, leaf.issuer);
-        add(AppBufferId::TlsCertSerial, leaf.serial);
-        add(AppBufferId::TlsCertFingerprint, leaf.fingerprint);
+        add(AppBufferId::TlsCertSubject, leaf.subject, BufferSide::ToClient);
+        add(AppBufferId::TlsCertIssuer, leaf.issuer, BufferSide::ToClient);
+        add(AppBufferId::TlsCertSerial, leaf.serial, BufferSide::ToClient);
+        add(AppBufferId::TlsCertFingerprint, leaf.fingerprint, BufferSide::ToClient);
       }
       for (const TlsCertificate& c : tls.certificates) {
-        add(AppBufferId::TlsCerts, std::string_view(reinterpret_cast<const char*>(c.der.data()), c.der.size()));
+        add(AppBufferId::TlsCerts, std::string_view(reinterpret_cast<const char*>(c.der.data()), c.der.size()),
+            BufferSide::ToClient);
       }
       return AppPhase::TlsCertificates;
     }
     case AppEvent::SshBanner: {
       const auto& ssh = std::get<SshSession>(record.body);
-      const SshBanner& banner = record.dir == Direction::ToServer ? ssh.client : ssh.server;
-      add(AppBufferId::SshProto, banner.proto);
-      add(AppBufferId::SshSoftware, banner.software);
+      const bool client = record.dir == Direction::ToServer;
+      const SshBanner& banner = client ? ssh.client : ssh.server;
+      const BufferSide from = client ? BufferSide::ToServer : BufferSide::ToClient;
+      add(AppBufferId::SshProto, banner.proto, from);
+      add(AppBufferId::SshSoftware, banner.software, from);
       return AppPhase::SshBanner;
     }
     case AppEvent::TlsDone:

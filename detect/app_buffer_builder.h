@@ -4,6 +4,7 @@
 // The buffers point into the record, or into this builder's own scratch for the values
 // the parsers keep as numbers (status code, content length, TLS version): valid until the
 // next build(). Reuses its storage, so steady traffic builds without allocating.
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,9 +22,12 @@ class AppBufferBuilder {
   std::span<const AppBuffer> buffers() const { return buffers_; }
 
  private:
-  void add(AppBufferId id, std::string_view bytes);
-  void addRequest(const HttpTransaction& tx, bool two_sided);
+  // `from`: the side the bytes come from, kept on the buffers both sides have.
+  void add(AppBufferId id, std::string_view bytes, BufferSide from);
+  void addRequest(const HttpTransaction& tx);
   void addResponse(const HttpTransaction& tx);
+  void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line);
+  void addRandom(const std::array<uint8_t, 32>& random, BufferSide from);
   void addClientHello(const TlsHandshake& tls);
   void addServerHello(const TlsHandshake& tls);
 

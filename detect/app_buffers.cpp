@@ -19,17 +19,18 @@ BufferPhases phasesOf(AppBufferId id) {
   switch (id) {
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
     case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
-    case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc:
+    case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc: case Id::HttpRequestHeader:
       return {Family::Http, P::HttpRequest, P::HttpRequest};
     case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
-    case Id::HttpLocation: case Id::HttpServer:
+    case Id::HttpLocation: case Id::HttpServer: case Id::HttpResponseHeader:
       return {Family::Http, P::HttpResponse, P::HttpResponse};
     case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection:
       return {Family::Http, P::HttpRequest, P::HttpResponse};
     case Id::DnsQuery: return {Family::Dns, P::DnsRequest, P::DnsResponse};
-    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String:
+    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::TlsRandom: case Id::TlsRandomTime:
+    case Id::TlsRandomBytes:
       return {Family::Tls, P::TlsClientHello, P::TlsServerHello};
     case Id::TlsVersion: case Id::Ja3sHash: case Id::Ja3sString:
       return {Family::Tls, P::TlsServerHello, P::TlsServerHello};
@@ -45,26 +46,34 @@ BufferPhases phasesOf(AppBufferId id) {
 }  // namespace
 
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
+  const bool transactional = rule.direction == RuleDirection::Transactional;
   std::optional<Family> family;
   std::optional<AppPhase> phase;
-  auto add = [&](AppBufferId id) {
+  auto add = [&](AppBufferId id, BufferSide side) {
     const BufferPhases p = phasesOf(id);
     if (family && *family != p.family) {
       error = std::string("app buffers of different protocols (") + appBufferName(id) + ")";
       return false;
     }
     family = p.family;
-    const AppPhase at = rule.flow.to_client ? p.response : p.request;
+    const bool response = side == BufferSide::ToClient || (side == BufferSide::Unnamed && rule.flow.to_client);
+    const AppPhase at = response ? p.response : p.request;
     phase = phase ? std::max(*phase, at) : at;
     return true;
   };
   for (const AppBufferMatch& b : rule.app_buffers) {
-    if (!add(b.buffer)) return std::nullopt;
+    if (!add(b.buffer, b.side)) return std::nullopt;
   }
   for (const AppValueTest& v : rule.app_values) {
-    if (!add(v.buffer)) return std::nullopt;
+    if (!add(v.buffer, BufferSide::Unnamed)) return std::nullopt;
   }
-  if (phase && rule.flow.to_client) {
+  // DNS messages and SSH banners come one side at a time: no phase has both.
+  if (transactional && family && (*family == Family::Dns || *family == Family::Ssh)) {
+    error = std::string("'=>' rules are for http and tls transactions (") +
+            appBufferName(rule.app_buffers.front().buffer) + ")";
+    return std::nullopt;
+  }
+  if (phase && (rule.flow.to_client || transactional)) {
     static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponse, AppPhase::DnsResponse, AppPhase::TlsServerHello,
                                                AppPhase::SshBanner};
     phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
@@ -72,13 +81,21 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   return phase;
 }
 
-bool appBothDirections(const Rule& rule) {
-  if (rule.flow.to_server || rule.flow.to_client || rule.app_buffers.empty() || !rule.app_values.empty()) return false;
+std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
+  if (rule.flow.to_server || rule.flow.to_client || rule.direction == RuleDirection::Transactional ||
+      rule.app_buffers.empty() || !rule.app_values.empty()) {
+    return std::nullopt;
+  }
+  std::optional<AppPhase> server;
   for (const AppBufferMatch& b : rule.app_buffers) {
     const BufferPhases p = phasesOf(b.buffer);
-    if (p.family != Family::Http || p.request == p.response) return false;
+    const bool both_sides = appBufferDirection(b.buffer) == BufferDirection::Either;
+    if ((p.family != Family::Http && p.family != Family::Tls) || !both_sides) {
+      return std::nullopt;
+    }
+    server = p.response;
   }
-  return true;
+  return server;
 }
 
 std::string_view canonicalAppProto(std::string_view name) {

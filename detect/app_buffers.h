@@ -8,20 +8,25 @@
 //   HttpRequest      the request, once complete (with its body as far as kept): http.uri,
 //                    http.uri.raw, http.method, http.host, http.host.raw, http.user_agent,
 //                    http.request_body, http.request_line, http.referer, http.accept,
-//                    http.accept_lang, http.accept_enc; and the request's side of
-//                    http.header, http.header.raw, http.header_names, http.cookie (Cookie),
-//                    http.content_type, http.content_len, file.data (request body),
-//                    http.protocol, http.start, http.connection.
+//                    http.accept_lang, http.accept_enc, http.request_header (each header
+//                    line "Name: value", one AppBuffer each, Cookie included); and the
+//                    request's side of http.header, http.header.raw, http.header_names,
+//                    http.cookie (Cookie), http.content_type, http.content_len, file.data
+//                    (request body), http.protocol, http.start, http.connection.
 //   HttpResponse     the response, once complete: http.stat_code, http.stat_msg,
-//                    http.response_line, http.response_body, http.location, http.server;
+//                    http.response_line, http.response_body, http.location, http.server,
+//                    http.response_header (as http.request_header, Set-Cookie included);
 //                    the response's side of the two-sided buffers above (http.cookie is
-//                    Set-Cookie, file.data the response body); and the request-only
-//                    buffers of its request (http.uri, http.method, http.host, ...).
+//                    Set-Cookie, file.data the response body); and everything HttpRequest
+//                    provides for its request, the request's side of the two-sided buffers
+//                    marked so (AppBuffer::side), for '=>' rules naming it.
 //   DnsRequest       dns.query: each question name of the query, one AppBuffer each.
 //   DnsResponse      dns.query: each question name of the response.
-//   TlsClientHello   tls.sni, ja3.hash, ja3.string.
-//   TlsServerHello   ja3s.hash, ja3s.string, tls.version (the negotiated version), and
-//                    the ClientHello's tls.sni, ja3.hash, ja3.string.
+//   TlsClientHello   tls.sni, ja3.hash, ja3.string, and the client's tls.random,
+//                    tls.random_time (its first 4 bytes), tls.random_bytes (its last 28).
+//   TlsServerHello   ja3s.hash, ja3s.string, tls.version (the negotiated version), the
+//                    server's tls.random*, and everything TlsClientHello provides (its
+//                    tls.random* marked as the client's side).
 //   TlsCertificates  tls.cert_subject, tls.cert_issuer, tls.cert_serial,
 //                    tls.cert_fingerprint of the leaf certificate; tls.certs: each
 //                    certificate's DER, one AppBuffer each; plus everything TlsServerHello
@@ -33,7 +38,13 @@
 // Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
 // dns_message.h, tls_handshake.h hold them); multi-valued buffers appear once per value
 // with the same id. FlowContext::to_server is true for the client's phases (HttpRequest,
-// DnsRequest, TlsClientHello) and false for the others.
+// DnsRequest, TlsClientHello) and false for the others. Of a buffer both sides have
+// (BufferDirection::Either), a rule sees the side it names ("file.data: to_client"),
+// else the phase's own side.
+//
+// A '=>' rule (RuleDirection::Transactional) is evaluated once per transaction, in the
+// server's last phase its buffers need (HttpResponse, TlsServerHello or TlsCertificates),
+// with its source address matched against the client.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -47,6 +58,9 @@ struct AppBuffer {
   AppBufferId id;
   const uint8_t* data;
   size_t length;
+  // For buffers both sides have, the side this instance is from (ToServer: the
+  // request's); Unnamed for the others.
+  BufferSide side = BufferSide::Unnamed;
 };
 
 enum class AppPhase : uint8_t {
@@ -57,17 +71,19 @@ constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
 
 // The phase a rule with app buffers (or tls.version) is evaluated in: the one that
 // provides the last of its buffers. Buffers both sides have (http.header, file.data,
-// dns.query, ...) are the response's when the rule says flow:to_client, else the
-// request's; flow:to_client moves a request-only rule (http.uri) to the response phase
-// too, which provides the request's buffers. nullopt with `error` set when the rule's
-// buffers belong to different protocols.
+// dns.query, ...) are the response's when the rule names that side or says
+// flow:to_client, else the request's; flow:to_client and '=>' move a request-only rule
+// (http.uri) to the response phase too, which provides the request's buffers. nullopt
+// with `error` set when the rule's buffers belong to different protocols, or a '=>'
+// rule's to one without transactions of both sides (dns, ssh).
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
 
-// An HTTP rule that names no direction and looks only at buffers both sides have
-// (file.data, http.header, ...) is inspected on the request and again on the response,
-// as Suricata inspects such buffers in both directions: appPhaseOf gives the request
-// phase, and this says the response phase too.
-bool appBothDirections(const Rule& rule);
+// A rule that names no direction and looks only at buffers both sides have (file.data,
+// http.header, tls.random, ...) is inspected on the client's side and again on the
+// server's, as Suricata inspects such buffers in both directions: appPhaseOf gives the
+// client's phase, and this the server's (HttpResponse, TlsServerHello). DNS rules stay on
+// the query, as Suricata's dns.query does.
+std::optional<AppPhase> appServerPhaseToo(const Rule& rule);
 
 // The header protocol or app-layer-protocol name as FlowContext::app_proto spells it:
 // http1 / http2 are http, ssl is tls.

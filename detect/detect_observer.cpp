@@ -68,7 +68,9 @@ void DetectObserver::onPacket(const DecodedPacket& pkt, Flow& flow, Direction di
   packet_valid_ = true;
   uint64_t before = inspector_->counters().alerts;
   const int d = static_cast<int>(dir);
-  inspector_->inspect(pkt, contextOf(flow, dir, flow.stream[d].next_offset + pkt.payload_len), sink_);
+  packet_dir_ = dir;
+  packet_reached_ = flow.stream[d].next_offset + pkt.payload_len;
+  inspector_->inspect(pkt, contextOf(flow, dir, packet_reached_), sink_);
   if (inspector_->counters().alerts != before) flow.alerted = true;
 }
 
@@ -128,7 +130,9 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
     flow_packet_.vlan_count = flow.vlan_count;
     pkt = &flow_packet_;
   }
-  FlowContext context = contextOf(flow, dir, flow.stream[static_cast<int>(dir)].next_offset);
+  const bool by_packet = pkt == &packet_ && packet_dir_ == dir;
+  const uint64_t reached = by_packet ? packet_reached_ : flow.stream[static_cast<int>(dir)].next_offset;
+  FlowContext context = contextOf(flow, dir, reached);
   context.to_server = to_server;
   const uint64_t before = inspector_->counters().alerts;
   inspector_->inspectApp(*pkt, context, *phase, app_buffers_.buffers(), sink_);

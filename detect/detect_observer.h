@@ -63,6 +63,10 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   DecodedPacket packet_;
   uint64_t packet_flow_ = 0;
   bool packet_valid_ = false;
+  // How far the packet's data takes its direction's stream: an app event it completes is
+  // raised while that data is delivered, before the stream's offset moves past it.
+  Direction packet_dir_ = Direction::ToServer;
+  uint64_t packet_reached_ = 0;
   std::vector<uint8_t> window_;  // lookback + one piece of new stream data
   AppBufferBuilder app_buffers_;
   DecodedPacket flow_packet_;    // stands in for an event the flow's end completed

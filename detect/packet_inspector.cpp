@@ -13,15 +13,17 @@ namespace {
 
 constexpr size_t kThresholdEntries = 1 << 14;
 
-bool addressesMatch(const Rule& rule, const DecodedPacket& pkt) {
+// A '=>' rule's source is the client's side: it is evaluated on the response, whose
+// packet goes the other way.
+bool addressesMatch(const Rule& rule, const DecodedPacket& pkt, bool to_server) {
   if (!rule.protocol.matches(pkt.ip_version, pkt.proto)) return false;
-  if (rule.source.matches(pkt.src) && rule.source_ports.matches(pkt.sport) &&
-      rule.destination.matches(pkt.dst) && rule.destination_ports.matches(pkt.dport)) {
-    return true;
-  }
-  return rule.direction == RuleDirection::Bidirectional && rule.source.matches(pkt.dst) &&
-         rule.source_ports.matches(pkt.dport) && rule.destination.matches(pkt.src) &&
-         rule.destination_ports.matches(pkt.sport);
+  auto from = [&](const IpAddress& src, uint16_t sport, const IpAddress& dst, uint16_t dport) {
+    return rule.source.matches(src) && rule.source_ports.matches(sport) && rule.destination.matches(dst) &&
+           rule.destination_ports.matches(dport);
+  };
+  const bool reversed = rule.direction == RuleDirection::Transactional && !to_server;
+  if (!reversed && from(pkt.src, pkt.sport, pkt.dst, pkt.dport)) return true;
+  return (reversed || rule.direction == RuleDirection::Bidirectional) && from(pkt.dst, pkt.dport, pkt.src, pkt.sport);
 }
 
 bool counterMatches(const std::optional<FlowCounterTest>& t, const uint64_t (&counts)[2]) {
@@ -197,7 +199,7 @@ void PacketInspector::applyFlowbits(const Signature& s, const FlowContext& flow)
 
 bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow) {
   const Rule& rule = s.rule;
-  if (!addressesMatch(rule, pkt)) return false;
+  if (!addressesMatch(rule, pkt, flow.to_server)) return false;
   if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s.app_proto)) return false;
   if (!appProtocolsMatch(rule.app_protocols, flow.app_proto)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
@@ -236,10 +238,13 @@ bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const
 }
 
 // A buffer named by a rule matches when one of its instances does: a multi-valued
-// buffer (dns.query, tls.certs) is inspected value by value, as Suricata does.
-bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const AppBuffer> buffers) {
+// buffer (dns.query, tls.certs, http.request_header) is inspected value by value, as
+// Suricata does. Of a buffer both sides have, the side the rule names, else the phase's.
+bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const AppBuffer> buffers, bool to_server) {
+  const BufferSide wanted =
+      m.side != BufferSide::Unnamed ? m.side : to_server ? BufferSide::ToServer : BufferSide::ToClient;
   for (const AppBuffer& b : buffers) {
-    if (b.id != m.buffer) continue;
+    if (b.id != m.buffer || (b.side != BufferSide::Unnamed && b.side != wanted)) continue;
     const uint8_t* data = b.data;
     size_t length = b.length;
     if (!m.transforms.empty()) {
@@ -264,7 +269,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
     if (!appValueMatches(v, buffers)) return false;
   }
   for (const AppBufferMatch& b : rule.app_buffers) {
-    if (!appBufferMatches(b, buffers)) return false;
+    if (!appBufferMatches(b, buffers, flow.to_server)) return false;
   }
   if (!rule.payload.empty() && !payload_.matches(rule.payload, pkt.payload, pkt.payload_len)) return false;
   if (!headerBuffersMatch(rule, pkt)) return false;
@@ -349,7 +354,12 @@ void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& fl
   if (pkt.ip_version == 0) return;
   candidates_.clear();
   matched_.clear();
-  for (const AppBuffer& b : buffers) scan(database_->appPatterns(phase, b.id), {b.data, b.length, false, 0, 0});
+  // The other side's instances are there for '=>' rules, which take no fast pattern there.
+  const BufferSide own = flow.to_server ? BufferSide::ToServer : BufferSide::ToClient;
+  for (const AppBuffer& b : buffers) {
+    if (b.side != BufferSide::Unnamed && b.side != own) continue;
+    scan(database_->appPatterns(phase, b.id), {b.data, b.length, false, 0, 0});
+  }
   // A pattern found in two instances of a buffer makes one candidate.
   std::sort(candidates_.begin(), candidates_.end());
   candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());

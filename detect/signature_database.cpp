@@ -55,7 +55,12 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     }
   };
   consider(rule.payload, -1);
-  for (size_t b = 0; b < rule.app_buffers.size(); ++b) consider(rule.app_buffers[b].matches, static_cast<int>(b));
+  for (size_t b = 0; b < rule.app_buffers.size(); ++b) {
+    // A '=>' rule's request side of a buffer both sides have is handed in with the
+    // response, but not scanned there (PacketInspector::inspectApp).
+    if (rule.app_buffers[b].side == BufferSide::ToServer && rule.direction == RuleDirection::Transactional) continue;
+    consider(rule.app_buffers[b].matches, static_cast<int>(b));
+  }
   if (s.fast_pattern_buffer >= 0) {
     const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];
     const auto& c = std::get<ContentMatch>(buffer.matches[s.fast_pattern]);
@@ -73,7 +78,7 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     if (length <= s.fast_pattern_skip) s.fast_pattern_untransformed = false;
   }
   s.app_phase = app_phase;
-  s.app_response_too = app_phase && appBothDirections(rule);
+  if (app_phase) s.app_server_phase = appServerPhaseToo(rule);
   if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
   for (const FlowbitOp& op : rule.flowbits) {
@@ -125,8 +130,8 @@ bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, Signatur
   for (uint32_t i = 0; i < signatures_.size(); ++i) {
     const Signature& s = signatures_[i];
     if (!s.app_phase) continue;
-    const AppPhase phases[2] = {*s.app_phase, AppPhase::HttpResponse};
-    const size_t count = s.app_response_too && *s.app_phase != AppPhase::HttpResponse ? 2 : 1;
+    const AppPhase phases[2] = {*s.app_phase, s.app_server_phase.value_or(*s.app_phase)};
+    const size_t count = phases[1] != phases[0] ? 2 : 1;
     for (size_t k = 0; k < count; ++k) {
       const size_t phase = static_cast<size_t>(phases[k]);
       // Databases scan the buffers as the app layer hands them in.

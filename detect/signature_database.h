@@ -63,7 +63,7 @@ struct Signature {
   bool stream = false;
   // Evaluated by PacketInspector::inspectApp in this phase, not on packets or streams.
   std::optional<AppPhase> app_phase;
-  bool app_response_too = false;  // and in HttpResponse as well (appBothDirections)
+  std::optional<AppPhase> app_server_phase;  // and in this one as well (appServerPhaseToo)
   // The header's app-layer protocol as FlowContext::app_proto names it ("http" for
   // http1); empty when the header names a transport.
   std::string app_proto;

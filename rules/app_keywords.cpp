@@ -80,6 +80,11 @@ constexpr std::pair<std::string_view, Id> kStickyBuffers[] = {
     {"ssh_proto", Id::SshProto},
     {"ssh.software", Id::SshSoftware},
     {"ssh_software", Id::SshSoftware},
+    {"tls.random", Id::TlsRandom},
+    {"tls.random_time", Id::TlsRandomTime},
+    {"tls.random_bytes", Id::TlsRandomBytes},
+    {"http.request_header", Id::HttpRequestHeader},
+    {"http.response_header", Id::HttpResponseHeader},
 };
 
 // Legacy content modifiers: they apply to the content just before them.
@@ -99,8 +104,39 @@ constexpr std::pair<std::string_view, Id> kModifiers[] = {
     {"http_stat_msg", Id::HttpStatMsg},
 };
 
+// "file.data: to_client": which side's instance of a buffer both sides have. A '=>' rule
+// must name it (it sees both sides); in another rule it is the rule's direction, as
+// flow:to_client would be.
 bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
-  ctx.current = ctx.appBuffer(*lookup(kStickyBuffers, o.name));
+  const Id id = *lookup(kStickyBuffers, o.name);
+  const bool transactional = ctx.rule.direction == RuleDirection::Transactional;
+  const std::string name(o.name);
+  BufferSide side = BufferSide::Unnamed;
+  if (o.has_value) {
+    if (o.value == "to_server") {
+      side = BufferSide::ToServer;
+    } else if (o.value == "to_client") {
+      side = BufferSide::ToClient;
+    } else {
+      return ctx.fail(o.value_offset,
+                      "invalid direction '" + std::string(o.value) + "' for " + name + " (to_server or to_client)");
+    }
+    if (appBufferDirection(id) != BufferDirection::Either) {
+      const bool request = appBufferDirection(id) == BufferDirection::Request;
+      return ctx.fail(o.value_offset, name + " takes no direction: it is the " + (request ? "request's" : "response's"));
+    }
+  } else if (transactional && appBufferDirection(id) == BufferDirection::Either) {
+    return ctx.fail(o.name_offset, name + " is in both directions: a '=>' rule names one (" + name + ": to_server or " +
+                                       name + ": to_client)");
+  }
+  if (side != BufferSide::Unnamed && !transactional) {
+    FlowTests& f = ctx.rule.flow;
+    if (side == BufferSide::ToServer ? f.to_client : f.to_server) {
+      return ctx.fail(o.value_offset, name + ": " + std::string(o.value) + " contradicts the rule's other direction");
+    }
+    (side == BufferSide::ToServer ? f.to_server : f.to_client) = true;
+  }
+  ctx.current = ctx.appBuffer(id, side);
   return true;
 }
 
@@ -108,6 +144,11 @@ bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
 // keywords after it that modify a content (nocase, distance, fast_pattern) still find it.
 bool applyModifier(OptionContext& ctx, const RawOption& o) {
   const Id id = *lookup(kModifiers, o.name);
+  if (ctx.rule.direction == RuleDirection::Transactional && appBufferDirection(id) == BufferDirection::Either) {
+    return ctx.fail(o.name_offset, "'" + std::string(o.name) +
+                                       "' is in both directions: a '=>' rule names one with the sticky buffer (" +
+                                       appBufferName(id) + ": to_server or to_client)");
+  }
   if (ctx.current.buffer >= 0) {
     if (ctx.current.app && ctx.rule.app_buffers[ctx.current.buffer].buffer == id) return true;
     return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' after a sticky buffer (it modifies payload contents)");
@@ -170,7 +211,7 @@ bool applyTransform(OptionContext& ctx, const RawOption& o) {
     // The keywords before a transform inspect the buffer as it was; those after it, the
     // buffer with every transform so far: another instance of the buffer, as Suricata
     // makes it (http.uri; content:"/?q="; from_base64:offset 4; content:"secret").
-    AppBufferMatch next{buffer->buffer, buffer->transforms, {}, {}};
+    AppBufferMatch next{buffer->buffer, buffer->side, buffer->transforms, {}, {}};
     ctx.rule.app_buffers.push_back(std::move(next));
     ctx.current = {static_cast<int>(ctx.rule.app_buffers.size() - 1), true};
     buffer = &ctx.rule.app_buffers.back();
@@ -250,7 +291,7 @@ bool applyRefused(OptionContext& ctx, const RawOption& o) {
 }  // namespace
 
 void addAppKeywords(KeywordTable& table) {
-  for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Forbidden, applyStickyBuffer}});
+  for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
   for (const TransformKeyword& t : transformKeywords()) table.insert({t.name, {t.value, applyTransform}});
   table.insert({

@@ -15,6 +15,10 @@ bool applyFlow(OptionContext& ctx, const RawOption& o) {
     if (v == "established") f.established = true;
     else if (v == "not_established") f.not_established = true;
     else if (v == "stateless") f.stateless = true;
+    else if ((v == "to_server" || v == "from_client" || v == "to_client" || v == "from_server") &&
+             ctx.rule.direction == RuleDirection::Transactional)
+      return ctx.fail(item.offset, "a '=>' rule matches whole transactions: no flow direction (name a buffer's side, "
+                                   "'file.data: to_client')");
     else if (v == "to_server" || v == "from_client") f.to_server = true;
     else if (v == "to_client" || v == "from_server") f.to_client = true;
     else if (v == "only_stream") f.only_stream = true;

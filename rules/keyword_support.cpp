@@ -26,13 +26,14 @@ ContentMatch* OptionContext::lastContent() {
   return std::get_if<ContentMatch>(&chainOf(last_content_chain)[last_content]);
 }
 
-OptionContext::ChainRef OptionContext::appBuffer(AppBufferId id) {
+OptionContext::ChainRef OptionContext::appBuffer(AppBufferId id, BufferSide side) {
   auto& buffers = rule.app_buffers;
   // A transformed instance is a buffer of its own: keywords naming `id` inspect the bytes
   // as they are.
-  auto it = std::find_if(buffers.begin(), buffers.end(),
-                         [&](const AppBufferMatch& m) { return m.buffer == id && m.transforms.empty(); });
-  if (it == buffers.end()) it = buffers.insert(buffers.end(), AppBufferMatch{id, {}, {}, {}});
+  auto it = std::find_if(buffers.begin(), buffers.end(), [&](const AppBufferMatch& m) {
+    return m.buffer == id && m.side == side && m.transforms.empty();
+  });
+  if (it == buffers.end()) it = buffers.insert(buffers.end(), AppBufferMatch{id, side, {}, {}, {}});
   return {static_cast<int>(it - buffers.begin()), true};
 }
 

@@ -65,8 +65,9 @@ struct OptionContext {
   // The content a modifier (nocase, depth, ...) applies to: the sticky buffer's last
   // one, or on the payload the last one anywhere.
   ContentMatch* lastContent();
-  // The app buffer `id`'s entry: a buffer named twice in a rule is one chain, continued.
-  ChainRef appBuffer(AppBufferId id);
+  // The app buffer `id`'s entry: a buffer named twice in a rule is one chain, continued
+  // (one per side when a '=>' rule names both sides of it).
+  ChainRef appBuffer(AppBufferId id, BufferSide side = BufferSide::Unnamed);
   // Index of a byte_extract / byte_math variable, -1 when the rule has none by that name.
   int variable(std::string_view name) const;
 };

@@ -24,9 +24,32 @@ const char* appBufferName(AppBufferId id) {
       "http.accept_enc", "http.connection", "http.location", "http.server", "dns.query", "tls.sni",
       "tls.cert_subject", "tls.cert_issuer", "tls.cert_serial", "tls.cert_fingerprint", "tls.certs", "ja3.hash",
       "ja3.string", "ja3s.hash", "ja3s.string", "ssh.proto", "ssh.software", "tls.version",
+      "tls.random", "tls.random_time", "tls.random_bytes", "http.request_header", "http.response_header",
   };
   const size_t i = static_cast<size_t>(id);
   return i < kAppBufferCount ? kNames[i] : "";
+}
+
+BufferDirection appBufferDirection(AppBufferId id) {
+  using Id = AppBufferId;
+  switch (id) {
+    case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
+    case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
+    case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc: case Id::HttpRequestHeader:
+    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String:
+      return BufferDirection::Request;
+    case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
+    case Id::HttpLocation: case Id::HttpServer: case Id::HttpResponseHeader: case Id::TlsCertSubject:
+    case Id::TlsCertIssuer: case Id::TlsCertSerial: case Id::TlsCertFingerprint: case Id::TlsCerts:
+    case Id::Ja3sHash: case Id::Ja3sString: case Id::TlsVersion:
+      return BufferDirection::Response;
+    case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
+    case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
+    case Id::HttpStart: case Id::HttpConnection: case Id::DnsQuery: case Id::TlsRandom: case Id::TlsRandomTime:
+    case Id::TlsRandomBytes: case Id::SshProto: case Id::SshSoftware: case Id::Count:
+      break;
+  }
+  return BufferDirection::Either;
 }
 
 }  // namespace mamori

@@ -23,6 +23,7 @@ const char* ruleActionName(RuleAction action);  // as written in rules: "alert",
 enum class RuleDirection : uint8_t {
   Forward,        // ->  source to destination only
   Bidirectional,  // <>  either way round
+  Transactional,  // =>  source to destination, once per transaction with both its sides
 };
 
 struct RuleProtocol {
@@ -161,10 +162,21 @@ enum class AppBufferId : uint8_t {
   DnsQuery, TlsSni, TlsCertSubject, TlsCertIssuer, TlsCertSerial, TlsCertFingerprint, TlsCerts,
   Ja3Hash, Ja3String, Ja3sHash, Ja3sString, SshProto, SshSoftware,
   TlsVersion,  // not a sticky buffer: the version as 2 bytes big-endian, for tls.version
+  TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
   Count
 };
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
 const char* appBufferName(AppBufferId id);  // the sticky-buffer keyword: "http.uri", ...
+
+// Which side of a transaction a buffer's keyword inspects, as Suricata registers it: the
+// request's (http.uri, tls.sni), the response's (http.stat_code, ja3s.hash), or either
+// (file.data, http.header, tls.random, dns.query: both sides have one).
+enum class BufferDirection : uint8_t { Request, Response, Either };
+BufferDirection appBufferDirection(AppBufferId id);
+
+// For a buffer both sides have, which side's instance a rule inspects: named as
+// "file.data: to_client", else Unnamed, the side the rule's direction gives.
+enum class BufferSide : uint8_t { Unnamed, ToServer, ToClient };
 
 // Transforms a sticky buffer's bytes go through before its keywords see them, in order,
 // each with its parameters as parsed and checked at load.
@@ -215,6 +227,7 @@ struct Transform {
 
 struct AppBufferMatch {
   AppBufferId buffer;
+  BufferSide side = BufferSide::Unnamed;
   std::vector<Transform> transforms;
   std::vector<NumericTest> sizes;     // bsize, urilen: the length after the transforms
   std::vector<PayloadMatch> matches;  // a chain of its own, as Rule::payload

@@ -190,6 +190,19 @@ std::vector<HeaderToken> splitHeader(std::string_view text, size_t& end) {
   return tokens;
 }
 
+// A '=>' rule is evaluated once the transaction has both sides: it must look at both.
+bool seesBothSides(const Rule& rule) {
+  bool request = false, response = false;
+  auto note = [&](AppBufferId id, BufferSide side) {
+    const BufferDirection d = appBufferDirection(id);
+    request |= d == BufferDirection::Request || side == BufferSide::ToServer;
+    response |= d == BufferDirection::Response || side == BufferSide::ToClient;
+  };
+  for (const AppBufferMatch& b : rule.app_buffers) note(b.buffer, b.side);
+  for (const AppValueTest& v : rule.app_values) note(v.buffer, BufferSide::Unnamed);
+  return request && response;
+}
+
 uint32_t sidOf(const std::vector<RawOption>& options) {
   uint32_t sid = 0;
   for (const RawOption& o : options) {
@@ -261,8 +274,10 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     rule.direction = RuleDirection::Forward;
   } else if (header[4].text == "<>") {
     rule.direction = RuleDirection::Bidirectional;
+  } else if (header[4].text == "=>") {
+    rule.direction = RuleDirection::Transactional;
   } else {
-    return fail(header[4].offset, "invalid direction '" + std::string(header[4].text) + "' (expected -> or <>)");
+    return fail(header[4].offset, "invalid direction '" + std::string(header[4].text) + "' (expected ->, <> or =>)");
   }
   if (!AddressMatcher::compile(header[5].text, variables_, rule.destination, expression_error)) {
     return fail(header[5].offset + expression_error.offset, expression_error.reason);
@@ -292,6 +307,9 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     if (!spec.apply(ctx, o)) return fail(ctx.failure.offset, ctx.failure.reason);
   }
   if (rule.sid == 0) return fail(header_end, "rule has no sid");
+  if (rule.direction == RuleDirection::Transactional && !seesBothSides(rule)) {
+    return fail(header[4].offset, "a '=>' rule needs keywords of both the request and the response");
+  }
 
   rule.file = file;
   rule.line = segments.front().line;

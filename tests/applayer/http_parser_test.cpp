@@ -61,6 +61,7 @@ TEST(HttpParser, GetAndResponseFields) {
   EXPECT_EQ(t.request_headers,
             "Host: Example.COM:8080\r\nUser-Agent: curl/8.0\r\nReferer: http://ref.example/\r\nAccept: */*\r\n");
   EXPECT_EQ(t.request_header_names, "\r\nHost\r\nUser-Agent\r\nReferer\r\nCookie\r\nAccept\r\n\r\n");
+  EXPECT_EQ(t.request_cookie_line, "Cookie: sid=42");  // http.request_header has it, http.header not
   EXPECT_EQ(t.request_content_length, -1);
   EXPECT_TRUE(t.request_body.empty());
 
@@ -70,6 +71,7 @@ TEST(HttpParser, GetAndResponseFields) {
   EXPECT_EQ(t.response_line, "HTTP/1.1 200 OK");
   EXPECT_EQ(t.response_headers, "Content-Type: text/html; charset=utf-8\r\nContent-Length: 5\r\n");
   EXPECT_EQ(t.response_header_names, "\r\nContent-Type\r\nSet-Cookie\r\nContent-Length\r\n\r\n");
+  EXPECT_EQ(t.response_cookie_line, "Set-Cookie: sid=43");
   EXPECT_EQ(t.response_content_type, "text/html");
   EXPECT_EQ(t.response_content_length, 5);
   EXPECT_EQ(t.response_body, "hello");

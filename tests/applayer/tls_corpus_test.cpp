@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -350,6 +351,93 @@ TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
   ASSERT_GT(total.compared, 50);
   EXPECT_GE(total.sni_agree * 100, total.compared * 99) << total.sni_agree << " of " << total.compared;
   EXPECT_GE(total.ja3_agree * 100, total.ja3_compared * 99) << total.ja3_agree << " of " << total.ja3_compared;
+}
+
+std::string hexOf(const std::array<uint8_t, 32>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0f];
+  }
+  return out;
+}
+
+// Every hello's random in tshark's reading, "c:<hex>" for a ClientHello and "s:<hex>" for
+// a ServerHello. A frame may carry several handshake messages: the randoms are those of
+// its hellos, in order.
+std::set<std::string> tsharkRandoms(const std::string& pcap) {
+  const auto r = test::run("tshark -r '" + pcap +
+                           "' -Y 'tcp && (tls.handshake.type==1 || tls.handshake.type==2)' -T fields"
+                           " -e tls.handshake.type -e tls.handshake.random 2>/dev/null");
+  std::set<std::string> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto f = split(line, '\t');
+    if (f.size() < 2) continue;
+    const auto randoms = split(f[1], ',');
+    size_t next = 0;
+    for (const std::string& type : split(f[0], ',')) {
+      if ((type == "1" || type == "2") && next < randoms.size()) {
+        out.insert((type == "1" ? "c:" : "s:") + randoms[next++]);
+      }
+    }
+  }
+  return out;
+}
+
+std::set<std::string> ourRandoms(const std::vector<std::unique_ptr<TlsFlow>>& flows) {
+  std::set<std::string> out;
+  for (const auto& f : flows) {
+    const TlsHandshake& h = f->parser.handshake();
+    if (h.client_random_seen) out.insert("c:" + hexOf(h.client_random));
+    if (h.server_hello) out.insert("s:" + hexOf(h.server_random));
+  }
+  return out;
+}
+
+// tls.random's bytes: each hello's random as tshark reads it, over the nDPI captures and
+// Suricata's tls.random test capture (whose rules name both randoms).
+TEST(TlsCorpusTest, HelloRandomsAgreeWithTshark) {
+  MAMORI_REQUIRE_SHARED();
+  const std::string verify = test::sharedDir() + "/corpus/suricata-verify/tls/tls-random/input.pcap";
+  const std::set<std::string> suricata_case = ourRandoms(parseCapture(verify));
+  EXPECT_EQ(suricata_case, (std::set<std::string>{"c:942d1fef575d770207c29dbe2401ccf05dcde1d2a5869c4a3eee38db551ad9bc",
+                                                  "s:54f9fc1577e433d32da82e9d38897d5a2628bfb09851dad9bd03f8afa209a4f0"}));
+
+  std::vector<std::string> pcaps = test::corpusPcaps("ndpi");
+  pcaps.push_back(verify);
+  size_t theirs = 0, agreeing = 0, undecoded = 0;
+  std::vector<std::string> wrong;
+  for (const std::string& pcap : pcaps) {
+    const std::set<std::string> t = tsharkRandoms(pcap), ours = ourRandoms(parseCapture(pcap));
+    theirs += t.size();
+    for (const std::string& r : ours) {
+      if (t.count(r)) {
+        ++agreeing;
+        continue;
+      }
+      // tshark does not dissect segments it takes for out-of-order or retransmitted
+      // ones: such a hello's random must still be in a TCP payload of the capture.
+      std::string pattern;
+      for (size_t i = 2; i < r.size(); i += 2) pattern += (pattern.empty() ? "" : ":") + r.substr(i, 2);
+      const auto found = test::run("tshark -r '" + pcap + "' -Y 'tcp.payload contains " + pattern +
+                                   "' -T fields -e frame.number 2>/dev/null");
+      if (found.out.empty()) {
+        wrong.push_back(fs::path(pcap).filename().string() + " " + r);
+      } else {
+        ++undecoded;
+      }
+    }
+  }
+  std::printf("hello randoms: tshark %zu, ours agreeing %zu, in frames tshark does not decode %zu, wrong %zu\n", theirs,
+              agreeing, undecoded, wrong.size());
+  for (const auto& r : wrong) std::printf("  not in the capture: %s\n", r.c_str());
+  ASSERT_GT(theirs, 100u);
+  EXPECT_TRUE(wrong.empty());
+  // tshark also decodes hellos this parser leaves (STARTTLS, TLS not at the flow's start,
+  // hellos after a gap).
+  EXPECT_GE(agreeing * 100, theirs * 95) << agreeing << " of " << theirs;
 }
 
 // Suricata's own rule test: ja3.hash and ja3s.hash rules fire on this capture.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <ctime>
 #include <random>
@@ -148,6 +150,30 @@ TEST(TlsParserTest, RealFirefoxHelloMatchesTsharkJa3) {
   EXPECT_EQ(feed(p, Direction::ToServer, fromHex(kFirefoxHelloHex)), TlsParser::kClientHello);
   EXPECT_EQ(p.handshake().sni, "www.ntop.org");
   EXPECT_EQ(p.handshake().ja3_hash, "b20b44b18b853ef29ab773e921b03422");
+}
+
+// tls.random: each hello's 32 bytes after its version, as sent; an SSLv2 hello has none.
+TEST(TlsParserTest, HellosKeepTheirRandoms) {
+  TlsParser p;
+  const Bytes hello = fromHex(kFirefoxHelloHex);
+  feed(p, Direction::ToServer, hello);
+  ASSERT_TRUE(p.handshake().client_random_seen);
+  // Record header (5), handshake header (4), client version (2), then the random.
+  EXPECT_TRUE(std::equal(p.handshake().client_random.begin(), p.handshake().client_random.end(), hello.begin() + 11));
+  EXPECT_EQ(p.handshake().server_random, (std::array<uint8_t, 32>{}));
+  feed(p, Direction::ToClient, record(kHs, handshake(2, serverHello(0x0303, 0xc02f, {}))));
+  std::array<uint8_t, 32> built;
+  built.fill(0x33);  // tls_builder's ServerHello random
+  EXPECT_EQ(p.handshake().server_random, built);
+
+  TlsParser v2;
+  // SSLv2-compatible ClientHello: length 0x0e with the top bit, type 1, version 3.1, 11
+  // bytes of cipher specs / session id / challenge lengths and data.
+  Bytes sslv2 = {0x80, 0x0e, 0x01, 0x03, 0x01};
+  sslv2.insert(sslv2.end(), 11, 0);
+  EXPECT_EQ(feed(v2, Direction::ToServer, sslv2), TlsParser::kClientHello);
+  EXPECT_TRUE(v2.handshake().client_hello);
+  EXPECT_FALSE(v2.handshake().client_random_seen);
 }
 
 TEST(TlsParserTest, Tls13ServerHelloTakesSupportedVersions) {

@@ -1,6 +1,7 @@
 #pragma once
 // Turns one DER certificate from a TLS Certificate message into the text forms of
-// TlsCertificate, with OpenSSL's X.509 decoder.
+// TlsCertificate: a small DER walk for the usual certificate, OpenSSL's X.509 decoder for
+// the rest.
 #include <cstddef>
 #include <cstdint>
 
@@ -18,6 +19,11 @@ const evp_md_st* fetchedDigest(DigestKind kind);
 // Fills `out` (der and fingerprint always, as they need no decoding). Returns false when
 // OpenSSL rejects the DER; the text fields are then left empty.
 bool decodeTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out);
+// The two ways decodeTlsCertificate fills the text fields (der and fingerprint are left
+// alone): its own DER walk, which gives up (false) on what it cannot render exactly as
+// OpenSSL would, and OpenSSL, which it then falls back to.
+bool walkTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out);
+bool decodeTlsCertificateWithOpenssl(const uint8_t* der, size_t len, TlsCertificate& out);
 // Fills only der and fingerprint.
 void fingerprintTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out);
 

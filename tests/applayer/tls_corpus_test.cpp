@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/tls_certificate_decoder.h"
 #include "applayer/tls_parser.h"
 #include "capture/capture_engine.h"
 #include "capture/flow_observer.h"
@@ -438,6 +439,41 @@ TEST(TlsCorpusTest, HelloRandomsAgreeWithTshark) {
   // tshark also decodes hellos this parser leaves (STARTTLS, TLS not at the flow's start,
   // hellos after a gap).
   EXPECT_GE(agreeing * 100, theirs * 95) << agreeing << " of " << theirs;
+}
+
+// The certificate decoder's own DER walk against OpenSSL's X.509 decoder, on every
+// certificate of every chain in both corpora: where the walk answers, it answers as OpenSSL
+// does, and it answers for the usual certificate (else the fallback does all the work).
+TEST(TlsCorpusTest, CertificateWalkAgreesWithOpenssl) {
+  MAMORI_REQUIRE_SHARED();
+  size_t certificates = 0, walked = 0;
+  std::vector<std::string> differences;
+  std::vector<std::string> pcaps = test::corpusPcaps("ndpi");
+  for (const std::string& p : test::corpusPcaps("suricata-verify")) pcaps.push_back(p);
+  for (const std::string& pcap : pcaps) {
+    for (const auto& flow : parseCapture(pcap)) {
+      for (const TlsCertificate& c : flow->parser.handshake().certificates) {
+        ++certificates;
+        TlsCertificate walk, openssl;
+        if (!walkTlsCertificate(c.der.data(), c.der.size(), walk)) continue;
+        ++walked;
+        EXPECT_TRUE(decodeTlsCertificateWithOpenssl(c.der.data(), c.der.size(), openssl));
+        for (auto [field, a, b] : {std::tuple{"subject", &walk.subject, &openssl.subject},
+                                   std::tuple{"issuer", &walk.issuer, &openssl.issuer},
+                                   std::tuple{"serial", &walk.serial, &openssl.serial},
+                                   std::tuple{"not_before", &walk.not_before, &openssl.not_before},
+                                   std::tuple{"not_after", &walk.not_after, &openssl.not_after}}) {
+          if (*a != *b) differences.push_back(fs::path(pcap).filename().string() + " " + field + ": " + *a + " | " + *b);
+        }
+      }
+    }
+  }
+  std::printf("certificates: %zu, decoded by the DER walk %zu, by OpenSSL %zu, walk differing %zu\n", certificates,
+              walked, certificates - walked, differences.size());
+  for (const auto& d : differences) std::printf("  %s\n", d.c_str());
+  ASSERT_GT(certificates, 100u);
+  EXPECT_TRUE(differences.empty());
+  EXPECT_GE(walked * 100, certificates * 90);
 }
 
 // Suricata's own rule test: ja3.hash and ja3s.hash rules fire on this capture.

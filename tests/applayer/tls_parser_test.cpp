@@ -237,6 +237,22 @@ TEST(TlsParserTest, Tls12ChainInSuricataForms) {
   ASSERT_TRUE(decodeTlsCertificate(multi.der.data(), multi.der.size(), decoded));
   EXPECT_EQ(decoded.subject, "C=JP, O=Mamori + OU=Sensors, CN=tap.example, Email=soc@example.com");
   EXPECT_EQ(decoded.serial, "04:3A");
+  // The DER walk renders them itself, as OpenSSL does; cut short anywhere, it gives up.
+  TlsCertificate walked, openssl;
+  ASSERT_TRUE(walkTlsCertificate(multi.der.data(), multi.der.size(), walked));
+  ASSERT_TRUE(decodeTlsCertificateWithOpenssl(multi.der.data(), multi.der.size(), openssl));
+  EXPECT_EQ(walked.subject, openssl.subject);
+  EXPECT_EQ(walked.issuer, openssl.issuer);
+  EXPECT_EQ(walked.not_after, openssl.not_after);
+  for (size_t n = 0; n < multi.der.size(); ++n) {
+    TlsCertificate cut;
+    EXPECT_FALSE(walkTlsCertificate(multi.der.data(), n, cut)) << n;
+  }
+  // The leaf's serial carries a sign byte OpenSSL would drop on re-encoding if it were
+  // not needed; this one is needed, so the walk keeps it too.
+  TlsCertificate leaf_walked;
+  ASSERT_TRUE(walkTlsCertificate(leaf.der.data(), leaf.der.size(), leaf_walked));
+  EXPECT_EQ(leaf_walked.serial, "00:8A:3B:01");
 
   EXPECT_EQ(p.counters().handshakes, 4u);  // ClientHello, ServerHello, Certificate, ServerHelloDone
   EXPECT_EQ(p.counters().bad_certificates, 0u);

@@ -73,7 +73,7 @@ struct AppParsers::FlowParsers final : HttpSink {
 };
 
 AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier)
-    : config_(config), identifier_(identifier) {}
+    : identifier_(identifier), http_settings_(config.http) {}
 
 AppParsers::~AppParsers() = default;
 
@@ -152,7 +152,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     } else if (app[0] != '\0' || (p.probed += len) > kProbeBytes) {
       p.kind = Kind::None;
     }
-    if (p.kind == Kind::Http) p.http = std::make_unique<HttpParser>(config_.http);
+    if (p.kind == Kind::Http) p.http = std::make_unique<HttpParser>(http_settings_);
     if (p.kind == Kind::Tls) p.tls = std::make_unique<TlsParser>();
     if (p.kind == Kind::Ssh) p.ssh = std::make_unique<SshFlow>();
   }

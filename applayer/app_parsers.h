@@ -69,8 +69,8 @@ class AppParsers final : public FlowObserver {
   void parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void logSsh(FlowParsers& p, Flow& flow, Direction dir);
 
-  const Config config_;
   const AppIdentifier* identifier_;
+  HttpParser::Settings http_settings_;
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;

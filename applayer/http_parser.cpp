@@ -60,12 +60,9 @@ void headerBlocks(htp_table_t* headers, const char* cookie, std::string& block, 
 
 }  // namespace
 
-HttpParser::HttpParser(const Config& config) : config_(config) {
+HttpParser::Settings::Settings(const Config& config) : config_(config) {
   cfg_ = htp_config_create();
-  if (!cfg_) {
-    sides_[0].stopped = sides_[1].stopped = true;
-    return;
-  }
+  if (!cfg_) return;
   // Suricata's defaults: the IDS personality without its lower-casing of the path (rules
   // are written against the path as sent), no '+' to space, cookies left unparsed.
   htp_config_set_server_personality(cfg_, HTP_SERVER_IDS);
@@ -94,8 +91,21 @@ HttpParser::HttpParser(const Config& config) : config_(config) {
   htp_config_register_response_header_data(cfg_, onResponseHeaderData);
   htp_config_register_response_body_data(cfg_, onResponseBody);
   htp_config_register_response_complete(cfg_, onResponseComplete);
+}
 
-  connp_ = htp_connp_create(cfg_);
+HttpParser::Settings::~Settings() {
+  if (cfg_) htp_config_destroy(cfg_);
+}
+
+HttpParser::HttpParser(const Settings& settings) : config_(settings.config()) { open(settings); }
+
+HttpParser::HttpParser(const Config& config)
+    : own_settings_(std::make_unique<Settings>(config)), config_(own_settings_->config()) {
+  open(*own_settings_);
+}
+
+void HttpParser::open(const Settings& settings) {
+  connp_ = settings.htp() ? htp_connp_create(settings.htp()) : nullptr;
   if (!connp_) {
     sides_[0].stopped = sides_[1].stopped = true;
     return;
@@ -107,7 +117,6 @@ HttpParser::HttpParser(const Config& config) : config_(config) {
 
 HttpParser::~HttpParser() {
   if (connp_) htp_connp_destroy_all(connp_);
-  if (cfg_) htp_config_destroy(cfg_);
 }
 
 void HttpParser::onData(Direction dir, const uint8_t* data, size_t len, int64_t ts_us, HttpSink& sink) {

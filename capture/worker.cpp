@@ -70,7 +70,9 @@ void Worker::onFlowEnd(Flow& flow, FlowEndReason reason) {
   }
   FlowRecord record = FlowTable::recordOf(flow, reason);
   for (FlowObserver* o : observers_) o->describe(flow, record);
-  for (FlowObserver* o : observers_) o->onFlowEnd(flow);
+  // Last added first: an observer that depends on another (app parsers on identification
+  // and detection) still has it when the flow's end makes it report.
+  for (auto o = observers_.rbegin(); o != observers_.rend(); ++o) (*o)->onFlowEnd(flow);
   records_.onFlowRecord(record);
 }
 

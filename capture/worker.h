@@ -44,8 +44,8 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   Worker& operator=(const Worker&) = delete;
 
   int id() const { return id_; }
-  // Observers are added before the first packet and called in the order added; at most
-  // Flow::kObserverSlots of them.
+  // Observers are added before the first packet and called in the order added, but for
+  // a flow's end, which they see in the reverse order; at most Flow::kObserverSlots of them.
   void addObserver(FlowObserver* observer);
 
   void process(const RawPacket& raw);

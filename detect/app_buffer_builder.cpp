@@ -5,8 +5,9 @@ namespace {
 
 constexpr size_t kScratchSlots = 8;
 
-// The value of header `name` in a "Name: value\r\n" block; empty when absent.
-std::string_view headerValue(std::string_view block, std::string_view name) {
+// The value of header `name` in a "Name: value\r\n" block; nullopt when the block has no
+// such header, as a header sent with no value is an empty buffer in Suricata.
+std::optional<std::string_view> headerValue(std::string_view block, std::string_view name) {
   size_t at = 0;
   while (at < block.size()) {
     const size_t end = block.find("\r\n", at);
@@ -26,7 +27,7 @@ std::string_view headerValue(std::string_view block, std::string_view name) {
     if (end == std::string_view::npos) break;
     at = end + 2;
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -51,14 +52,13 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx, bool two_sided) {
   add(AppBufferId::HttpMethod, tx.method);
   if (!tx.host.empty()) add(AppBufferId::HttpHost, tx.host);
   if (!tx.host_raw.empty()) add(AppBufferId::HttpHostRaw, tx.host_raw);
-  if (!tx.user_agent.empty()) add(AppBufferId::HttpUserAgent, tx.user_agent);
+  if (headerValue(tx.request_headers, "User-Agent")) add(AppBufferId::HttpUserAgent, tx.user_agent);
   if (!tx.request_body.empty()) add(AppBufferId::HttpRequestBody, tx.request_body);
   add(AppBufferId::HttpRequestLine, tx.request_line);
-  if (!tx.referer.empty()) add(AppBufferId::HttpReferer, tx.referer);
+  if (headerValue(tx.request_headers, "Referer")) add(AppBufferId::HttpReferer, tx.referer);
   for (auto [id, name] : {std::pair{AppBufferId::HttpAccept, "Accept"}, std::pair{AppBufferId::HttpAcceptLang, "Accept-Language"},
                           std::pair{AppBufferId::HttpAcceptEnc, "Accept-Encoding"}}) {
-    const std::string_view value = headerValue(tx.request_headers, name);
-    if (!value.empty()) add(id, value);
+    if (const auto value = headerValue(tx.request_headers, name)) add(id, *value);
   }
   if (!two_sided) return;
   add(AppBufferId::HttpHeader, tx.request_headers);
@@ -70,8 +70,7 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx, bool two_sided) {
   if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body);
   add(AppBufferId::HttpProtocol, tx.protocol);
   add(AppBufferId::HttpStart, keep(tx.request_line + "\r\n" + tx.request_headers + "\r\n"));
-  const std::string_view connection = headerValue(tx.request_headers, "Connection");
-  if (!connection.empty()) add(AppBufferId::HttpConnection, connection);
+  if (const auto connection = headerValue(tx.request_headers, "Connection")) add(AppBufferId::HttpConnection, *connection);
 }
 
 void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
@@ -82,11 +81,10 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
     add(AppBufferId::HttpResponseBody, tx.response_body);
     add(AppBufferId::FileData, tx.response_body);
   }
-  if (!tx.location.empty()) add(AppBufferId::HttpLocation, tx.location);
+  if (headerValue(tx.response_headers, "Location")) add(AppBufferId::HttpLocation, tx.location);
   for (auto [id, name] : {std::pair{AppBufferId::HttpServer, "Server"}, std::pair{AppBufferId::HttpCookie, "Set-Cookie"},
                           std::pair{AppBufferId::HttpConnection, "Connection"}}) {
-    const std::string_view value = headerValue(tx.response_headers, name);
-    if (!value.empty()) add(id, value);
+    if (const auto value = headerValue(tx.response_headers, name)) add(id, *value);
   }
   add(AppBufferId::HttpHeader, tx.response_headers);
   add(AppBufferId::HttpHeaderRaw, tx.response_headers);

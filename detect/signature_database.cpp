@@ -17,8 +17,8 @@ void lowerCase(std::string& bytes) {
   }
 }
 
-// Every chain of payload keywords of a rule: the payload's, each header buffer's and
-// each app buffer's.
+// Every chain of payload keywords of a rule: the payload's, each header buffer's, each
+// app buffer's and base64_data's.
 template <typename RuleRef, typename F>
 void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& m : rule.payload) f(m);
@@ -28,6 +28,7 @@ void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& a : rule.app_buffers) {
     for (auto& m : a.matches) f(m);
   }
+  for (auto& m : rule.base64_data) f(m);
 }
 
 Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
@@ -55,7 +56,13 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     }
   };
   consider(rule.payload, -1);
-  for (size_t b = 0; b < rule.app_buffers.size(); ++b) consider(rule.app_buffers[b].matches, static_cast<int>(b));
+  // Not base64_data's, which the prefilter never sees, nor those of a buffer that may be
+  // absent (absent: or_else), which the rule does not need.
+  for (size_t b = 0; b < rule.app_buffers.size(); ++b) {
+    if (rule.app_buffers[b].absence == AppBufferMatch::Absence::Present) {
+      consider(rule.app_buffers[b].matches, static_cast<int>(b));
+    }
+  }
   if (s.fast_pattern_buffer >= 0) {
     const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];
     const auto& c = std::get<ContentMatch>(buffer.matches[s.fast_pattern]);

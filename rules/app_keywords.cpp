@@ -109,6 +109,7 @@ constexpr std::pair<std::string_view, Transform> kTransforms[] = {
 };
 
 bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   ctx.current = ctx.appBuffer(*lookup(kStickyBuffers, o.name));
   return true;
 }
@@ -116,6 +117,7 @@ bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
 // Moves the content before the modifier from the payload into the buffer, where the
 // keywords after it that modify a content (nocase, distance, fast_pattern) still find it.
 bool applyModifier(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   const Id id = *lookup(kModifiers, o.name);
   if (ctx.current.buffer >= 0) {
     if (ctx.current.app && ctx.rule.app_buffers[ctx.current.buffer].buffer == id) return true;
@@ -175,10 +177,25 @@ bool applyUrilen(OptionContext& ctx, const RawOption& o) {
 bool applyTransform(OptionContext& ctx, const RawOption& o) {
   AppBufferMatch* buffer = currentAppBuffer(ctx, o);
   if (!buffer) return false;
-  if (!buffer->matches.empty() || !buffer->sizes.empty()) {
+  if (!buffer->matches.empty() || !buffer->sizes.empty() || buffer->absence != AppBufferMatch::Absence::Present) {
     return ctx.fail(o.name_offset, "transform '" + std::string(o.name) + "' must follow its sticky buffer, before its keywords");
   }
   buffer->transforms.push_back(*lookup(kTransforms, o.name));
+  return true;
+}
+
+// absent[: or_else] (Suricata 8): whether the transaction has the buffer at all.
+bool applyAbsent(OptionContext& ctx, const RawOption& o) {
+  AppBufferMatch* buffer = currentAppBuffer(ctx, o);
+  if (!buffer) return false;
+  if (o.has_value && o.value != "or_else") {
+    return ctx.fail(o.value_offset, "invalid absent option '" + std::string(o.value) + "' (or_else)");
+  }
+  if (!buffer->matches.empty() || !buffer->sizes.empty() || buffer->absence != AppBufferMatch::Absence::Present) {
+    return ctx.fail(o.name_offset, "'absent' must come right after its sticky buffer");
+  }
+  buffer->absence = o.has_value ? AppBufferMatch::Absence::AbsentOrElse : AppBufferMatch::Absence::Absent;
+  ctx.absent_at.emplace_back(ctx.current.buffer, o.name_offset);
   return true;
 }
 
@@ -257,6 +274,25 @@ bool applyRefused(OptionContext& ctx, const RawOption& o) {
 
 }  // namespace
 
+// Suricata's rules for absent, once the buffer's keywords are all known.
+bool finishAppKeywords(OptionContext& ctx) {
+  for (const auto& [index, at] : ctx.absent_at) {
+    const AppBufferMatch& b = ctx.rule.app_buffers[index];
+    const bool tested = !b.matches.empty() || !b.sizes.empty();
+    if (b.absence == AppBufferMatch::Absence::Absent && tested) {
+      return ctx.fail(at, "'absent' buffer also tested by other keywords (absent: or_else allows them)");
+    }
+    if (b.absence == AppBufferMatch::Absence::AbsentOrElse && !tested) {
+      return ctx.fail(at, "'absent: or_else' needs keywords after it on its buffer");
+    }
+    for (const PayloadMatch& m : b.matches) {
+      const auto* c = std::get_if<ContentMatch>(&m);
+      if (c && c->fast_pattern) return ctx.fail(at, "'absent' and 'fast_pattern' on the same buffer");
+    }
+  }
+  return true;
+}
+
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Forbidden, applyStickyBuffer}});
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
@@ -268,6 +304,7 @@ void addAppKeywords(KeywordTable& table) {
       {"ssl_version", {ValueRule::Required, applyTlsVersion}},
       {"app-layer-protocol", {ValueRule::Required, applyAppLayerProtocol}},
       {"tls.store", {ValueRule::Forbidden, applyNothing}},
+      {"absent", {ValueRule::Optional, applyAbsent}},
       {"ssl_state", {ValueRule::Required, applyRefused}},
       {"xor", {ValueRule::Required, applyRefused}},
       {"from_base64", {ValueRule::Optional, applyRefused}},

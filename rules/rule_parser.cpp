@@ -291,6 +291,7 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     }
     if (!spec.apply(ctx, o)) return fail(ctx.failure.offset, ctx.failure.reason);
   }
+  if (!finishPayloadKeywords(ctx) || !finishAppKeywords(ctx)) return fail(ctx.failure.offset, ctx.failure.reason);
   if (rule.sid == 0) return fail(header_end, "rule has no sid");
 
   rule.file = file;

@@ -7,8 +7,9 @@ namespace {
 
 constexpr size_t kScratchSlots = 8;
 
-// The value of header `name` in a "Name: value\r\n" block; empty when absent.
-std::string_view headerValue(std::string_view block, std::string_view name) {
+// The value of header `name` in a "Name: value\r\n" block; nullopt when the block has no
+// such header, as a header sent with no value is an empty buffer in Suricata.
+std::optional<std::string_view> headerValue(std::string_view block, std::string_view name) {
   size_t at = 0;
   while (at < block.size()) {
     const size_t end = block.find("\r\n", at);
@@ -28,7 +29,7 @@ std::string_view headerValue(std::string_view block, std::string_view name) {
     if (end == std::string_view::npos) break;
     at = end + 2;
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -65,14 +66,13 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
   add(AppBufferId::HttpMethod, tx.method, from);
   if (!tx.host.empty()) add(AppBufferId::HttpHost, tx.host, from);
   if (!tx.host_raw.empty()) add(AppBufferId::HttpHostRaw, tx.host_raw, from);
-  if (!tx.user_agent.empty()) add(AppBufferId::HttpUserAgent, tx.user_agent, from);
+  if (headerValue(tx.request_headers, "User-Agent")) add(AppBufferId::HttpUserAgent, tx.user_agent, from);
   if (!tx.request_body.empty()) add(AppBufferId::HttpRequestBody, tx.request_body, from);
   add(AppBufferId::HttpRequestLine, tx.request_line, from);
-  if (!tx.referer.empty()) add(AppBufferId::HttpReferer, tx.referer, from);
+  if (headerValue(tx.request_headers, "Referer")) add(AppBufferId::HttpReferer, tx.referer, from);
   for (auto [id, name] : {std::pair{AppBufferId::HttpAccept, "Accept"}, std::pair{AppBufferId::HttpAcceptLang, "Accept-Language"},
                           std::pair{AppBufferId::HttpAcceptEnc, "Accept-Encoding"}}) {
-    const std::string_view value = headerValue(tx.request_headers, name);
-    if (!value.empty()) add(id, value, from);
+    if (const auto value = headerValue(tx.request_headers, name)) add(id, *value, from);
   }
   addHeaderLines(AppBufferId::HttpRequestHeader, tx.request_headers, tx.request_cookie_line);
   add(AppBufferId::HttpHeader, tx.request_headers, from);
@@ -86,8 +86,9 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
   if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body, from);
   add(AppBufferId::HttpProtocol, tx.protocol, from);
   add(AppBufferId::HttpStart, keep(tx.request_line + "\r\n" + tx.request_headers + "\r\n"), from);
-  const std::string_view connection = headerValue(tx.request_headers, "Connection");
-  if (!connection.empty()) add(AppBufferId::HttpConnection, connection, from);
+  if (const auto connection = headerValue(tx.request_headers, "Connection")) {
+    add(AppBufferId::HttpConnection, *connection, from);
+  }
 }
 
 void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
@@ -99,11 +100,10 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
     add(AppBufferId::HttpResponseBody, tx.response_body, from);
     add(AppBufferId::FileData, tx.response_body, from);
   }
-  if (!tx.location.empty()) add(AppBufferId::HttpLocation, tx.location, from);
+  if (headerValue(tx.response_headers, "Location")) add(AppBufferId::HttpLocation, tx.location, from);
   for (auto [id, name] : {std::pair{AppBufferId::HttpServer, "Server"}, std::pair{AppBufferId::HttpCookie, "Set-Cookie"},
                           std::pair{AppBufferId::HttpConnection, "Connection"}}) {
-    const std::string_view value = headerValue(tx.response_headers, name);
-    if (!value.empty()) add(id, value, from);
+    if (const auto value = headerValue(tx.response_headers, name)) add(id, *value, from);
   }
   addHeaderLines(AppBufferId::HttpResponseHeader, tx.response_headers, tx.response_cookie_line);
   add(AppBufferId::HttpHeader, tx.response_headers, from);

@@ -1,5 +1,6 @@
 #pragma once
-// Suricata's base64 decoding for from_base64, in its three modes:
+// Suricata's base64 decoding for from_base64, in its three modes (base64_decode is the
+// RFC 4648 one):
 //  - Rfc4648: decodes up to the first byte outside the alphabet, a last partial quad
 //    padded;
 //  - Rfc2045: skips bytes outside the alphabet, drops a last partial quad;

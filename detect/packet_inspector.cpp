@@ -215,7 +215,9 @@ bool PacketInspector::headerBuffersMatch(const Rule& rule, const DecodedPacket& 
   for (const HeaderBufferMatch& h : rule.header_buffers) {
     const uint8_t* data = nullptr;
     size_t length = 0;
-    if (!headerBuffer(pkt, h.buffer, data, length) || !payload_.matches(h.matches, data, length)) return false;
+    if (!headerBuffer(pkt, h.buffer, data, length) || !payload_.matches(h.matches, rule.base64_data, data, length)) {
+      return false;
+    }
   }
   return true;
 }
@@ -225,10 +227,10 @@ bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const
   const Rule& rule = s.rule;
   if (s.needs_payload && buffer.length == 0) return false;
   if (!flowSideMatches(s, pkt, flow)) return false;
-  if (!payload_.matches(rule.payload, buffer.data, buffer.length, buffer.stream_offset)) return false;
+  if (!payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.length, buffer.stream_offset)) return false;
   // On the stream, a match that lies wholly in bytes inspected before already alerted.
   if (buffer.stream && payload_.matchEnd() <= buffer.fresh_from &&
-      payload_.matches(rule.payload, buffer.data, buffer.fresh_from, buffer.stream_offset)) {
+      payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.fresh_from, buffer.stream_offset)) {
     return false;
   }
   if (!headerBuffersMatch(rule, pkt)) return false;
@@ -240,11 +242,16 @@ bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const
 // A buffer named by a rule matches when one of its instances does: a multi-valued
 // buffer (dns.query, tls.certs, http.request_header) is inspected value by value, as
 // Suricata does. Of a buffer both sides have, the side the rule names, else the phase's.
-bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const AppBuffer> buffers, bool to_server) {
+// One the phase does not provide matches only `absent` (and `absent: or_else`).
+bool PacketInspector::appBufferMatches(const Rule& rule, const AppBufferMatch& m, std::span<const AppBuffer> buffers,
+                                       bool to_server) {
   const BufferSide wanted =
       m.side != BufferSide::Unnamed ? m.side : to_server ? BufferSide::ToServer : BufferSide::ToClient;
+  bool present = false;
   for (const AppBuffer& b : buffers) {
     if (b.id != m.buffer || (b.side != BufferSide::Unnamed && b.side != wanted)) continue;
+    if (m.absence == AppBufferMatch::Absence::Absent) return false;
+    present = true;
     const uint8_t* data = b.data;
     size_t length = b.length;
     if (!m.transforms.empty()) {
@@ -253,9 +260,9 @@ bool PacketInspector::appBufferMatches(const AppBufferMatch& m, std::span<const 
       length = transforms_.result().size();
     }
     if (!std::all_of(m.sizes.begin(), m.sizes.end(), [&](const NumericTest& t) { return t.matches(length); })) continue;
-    if (payload_.matches(m.matches, data, length)) return true;
+    if (payload_.matches(m.matches, rule.base64_data, data, length)) return true;
   }
-  return false;
+  return !present && m.absence != AppBufferMatch::Absence::Present;
 }
 
 // A rule's payload keywords, if it mixes them with app buffers, look at the payload of
@@ -269,9 +276,11 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
     if (!appValueMatches(v, buffers)) return false;
   }
   for (const AppBufferMatch& b : rule.app_buffers) {
-    if (!appBufferMatches(b, buffers, flow.to_server)) return false;
+    if (!appBufferMatches(rule, b, buffers, flow.to_server)) return false;
   }
-  if (!rule.payload.empty() && !payload_.matches(rule.payload, pkt.payload, pkt.payload_len)) return false;
+  if (!rule.payload.empty() && !payload_.matches(rule.payload, rule.base64_data, pkt.payload, pkt.payload_len)) {
+    return false;
+  }
   if (!headerBuffersMatch(rule, pkt)) return false;
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);

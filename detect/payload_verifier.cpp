@@ -1,7 +1,9 @@
 #include "detect/payload_verifier.h"
 
+#include <algorithm>
 #include <bit>
 
+#include "detect/base64_decode.h"
 #include "detect/content_search.h"
 
 namespace mamori {
@@ -19,6 +21,8 @@ bool isRelative(const PayloadMatch& m) {
         using K = std::decay_t<decltype(k)>;
         if constexpr (std::is_same_v<K, ContentMatch>) return k.relative();
         else if constexpr (std::is_same_v<K, PcreMatch> || std::is_same_v<K, IsDataAt>) return k.relative;
+        // Suricata does not retry the content before a base64_decode at its next occurrence.
+        else if constexpr (std::is_same_v<K, Base64Decode>) return false;
         else return k.reader.relative;
       },
       m);
@@ -29,11 +33,12 @@ bool isRelative(const PayloadMatch& m) {
 PayloadVerifier::PayloadVerifier(uint32_t max_regex_captures, size_t max_variables)
     : regex_(max_regex_captures), variables_(max_variables, 0) {}
 
-bool PayloadVerifier::matches(const std::vector<PayloadMatch>& chain, const uint8_t* buffer, size_t length,
-                              uint64_t stream_offset) {
+bool PayloadVerifier::matches(const std::vector<PayloadMatch>& chain, const std::vector<PayloadMatch>& base64_data,
+                              const uint8_t* buffer, size_t length, uint64_t stream_offset) {
   match_end_ = 0;
   if (chain.empty()) return true;
   chain_ = &chain;
+  base64_data_ = &base64_data;
   buffer_ = buffer;
   length_ = length;
   stream_offset_ = static_cast<int64_t>(std::min<uint64_t>(stream_offset, kMaxJump));
@@ -58,6 +63,7 @@ PayloadVerifier::Result PayloadVerifier::inspect(size_t index, size_t offset) {
   if (const auto* c = std::get_if<ContentMatch>(&m)) return inspectContent(*c, index, offset);
   if (const auto* p = std::get_if<PcreMatch>(&m)) return inspectPcre(*p, index, offset);
   if (const auto* d = std::get_if<IsDataAt>(&m)) return inspectIsDataAt(*d, index, offset);
+  if (const auto* b = std::get_if<Base64Decode>(&m)) return inspectBase64(*b, offset);
 
   uint64_t value = 0;
   size_t end = 0;
@@ -197,6 +203,39 @@ PayloadVerifier::Result PayloadVerifier::inspectIsDataAt(const IsDataAt& d, size
   }
   if (at < length) return d.negated ? fail : next(index, prev);
   return d.negated ? next(index, prev) : fail;
+}
+
+// The decoded bytes are inspected by the rule's base64_data chain, whose result is the
+// chain's: keywords after base64_decode in its own chain are never reached.
+PayloadVerifier::Result PayloadVerifier::inspectBase64(const Base64Decode& d, size_t prev) {
+  // An absolute offset counts from the stream's start, as content offsets do: data
+  // starting before this buffer was decoded when the buffer holding it was inspected.
+  const int64_t start = d.relative ? static_cast<int64_t>(prev) + d.offset : int64_t{d.offset} - stream_offset_;
+  if (start < 0 || start >= static_cast<int64_t>(length_)) return Result::NoMatch;
+  const size_t at = static_cast<size_t>(start);
+  const size_t take = std::min<size_t>(length_ - at, d.bytes);
+  // Suricata's base64_decode is from_base64's RFC 4648 mode.
+  const std::string_view encoded(reinterpret_cast<const char*>(buffer_ + at), take);
+  if (!base64Decode(Transform::FromBase64::Mode::Rfc4648, encoded, decoded_) || base64_data_->empty()) {
+    return Result::NoMatch;
+  }
+
+  const auto* chain = chain_;
+  const uint8_t* buffer = buffer_;
+  const size_t length = length_;
+  const int64_t stream_offset = stream_offset_;
+  chain_ = base64_data_;
+  buffer_ = reinterpret_cast<const uint8_t*>(decoded_.data());
+  length_ = decoded_.size();
+  stream_offset_ = 0;
+  const Result r = inspect(0, 0);
+  chain_ = chain;
+  buffer_ = buffer;
+  length_ = length;
+  stream_offset_ = stream_offset;
+  if (r != Result::Match) return Result::NoMatch;
+  match_end_ = at + take;
+  return Result::Match;
 }
 
 bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t& value, size_t& end,

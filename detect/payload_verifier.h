@@ -5,6 +5,7 @@
 // next occurrence. One per worker; allocates nothing per call.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "rules/rule.h"
@@ -17,10 +18,11 @@ class PayloadVerifier {
   PayloadVerifier(uint32_t max_regex_captures, size_t max_variables);
 
   // Contents must be lower-cased already where nocase (SignatureDatabase does it).
-  // `stream_offset`: where `buffer` starts in the stream it was cut from, so that depth
-  // and offset keep counting from the stream's start.
-  bool matches(const std::vector<PayloadMatch>& chain, const uint8_t* buffer, size_t length,
-               uint64_t stream_offset = 0);
+  // `base64_data`: the rule's chain (Rule::base64_data) on what a base64_decode in
+  // `chain` decodes. `stream_offset`: where `buffer` starts in the stream it was cut
+  // from, so that depth and offset keep counting from the stream's start.
+  bool matches(const std::vector<PayloadMatch>& chain, const std::vector<PayloadMatch>& base64_data,
+               const uint8_t* buffer, size_t length, uint64_t stream_offset = 0);
   // After a match: where in the buffer the last keyword of the chain left off.
   size_t matchEnd() const { return match_end_; }
 
@@ -32,11 +34,13 @@ class PayloadVerifier {
   Result inspectContent(const ContentMatch& c, size_t index, size_t offset);
   Result inspectPcre(const PcreMatch& p, size_t index, size_t offset);
   Result inspectIsDataAt(const IsDataAt& d, size_t index, size_t offset);
+  Result inspectBase64(const Base64Decode& d, size_t offset);
   // byte_*: each reads a number at its position, then continues at the returned offset.
   bool readNumber(const ByteReader& reader, size_t offset, uint64_t& value, size_t& end, bool exact_text);
   int64_t valueOf(const RuleValue& v) const;
 
   const std::vector<PayloadMatch>* chain_ = nullptr;
+  const std::vector<PayloadMatch>* base64_data_ = nullptr;
   const uint8_t* buffer_ = nullptr;
   size_t length_ = 0;
   int64_t stream_offset_ = 0;
@@ -44,6 +48,7 @@ class PayloadVerifier {
   uint32_t steps_ = 0;  // bounds the backtracking, as Suricata's recursion limit does
   RegexMatchData regex_;
   std::vector<uint64_t> variables_;
+  std::string decoded_;  // base64_decode's output, reused
 };
 
 }  // namespace mamori

@@ -17,8 +17,8 @@ void lowerCase(std::string& bytes) {
   }
 }
 
-// Every chain of payload keywords of a rule: the payload's, each header buffer's and
-// each app buffer's.
+// Every chain of payload keywords of a rule: the payload's, each header buffer's, each
+// app buffer's and base64_data's.
 template <typename RuleRef, typename F>
 void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& m : rule.payload) f(m);
@@ -28,6 +28,7 @@ void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& a : rule.app_buffers) {
     for (auto& m : a.matches) f(m);
   }
+  for (auto& m : rule.base64_data) f(m);
 }
 
 Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
@@ -55,11 +56,14 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     }
   };
   consider(rule.payload, -1);
+  // Not base64_data's, which the prefilter never sees, nor those of a buffer that may be
+  // absent (absent: or_else), which the rule does not need; nor a '=>' rule's request
+  // side of a buffer both sides have, handed in with the response but not scanned there
+  // (PacketInspector::inspectApp).
   for (size_t b = 0; b < rule.app_buffers.size(); ++b) {
-    // A '=>' rule's request side of a buffer both sides have is handed in with the
-    // response, but not scanned there (PacketInspector::inspectApp).
-    if (rule.app_buffers[b].side == BufferSide::ToServer && rule.direction == RuleDirection::Transactional) continue;
-    consider(rule.app_buffers[b].matches, static_cast<int>(b));
+    const AppBufferMatch& m = rule.app_buffers[b];
+    if (m.side == BufferSide::ToServer && rule.direction == RuleDirection::Transactional) continue;
+    if (m.absence == AppBufferMatch::Absence::Present) consider(m.matches, static_cast<int>(b));
   }
   if (s.fast_pattern_buffer >= 0) {
     const AppBufferMatch& buffer = rule.app_buffers[s.fast_pattern_buffer];

@@ -108,6 +108,7 @@ constexpr std::pair<std::string_view, Id> kModifiers[] = {
 // must name it (it sees both sides); in another rule it is the rule's direction, as
 // flow:to_client would be.
 bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   const Id id = *lookup(kStickyBuffers, o.name);
   const bool transactional = ctx.rule.direction == RuleDirection::Transactional;
   const std::string name(o.name);
@@ -143,6 +144,7 @@ bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
 // Moves the content before the modifier from the payload into the buffer, where the
 // keywords after it that modify a content (nocase, distance, fast_pattern) still find it.
 bool applyModifier(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   const Id id = *lookup(kModifiers, o.name);
   if (ctx.rule.direction == RuleDirection::Transactional && appBufferDirection(id) == BufferDirection::Either) {
     return ctx.fail(o.name_offset, "'" + std::string(o.name) +
@@ -207,6 +209,9 @@ bool applyUrilen(OptionContext& ctx, const RawOption& o) {
 bool applyTransform(OptionContext& ctx, const RawOption& o) {
   AppBufferMatch* buffer = currentAppBuffer(ctx, o);
   if (!buffer) return false;
+  if (buffer->absence != AppBufferMatch::Absence::Present) {
+    return ctx.fail(o.name_offset, "transform '" + std::string(o.name) + "' must follow its sticky buffer, before absent");
+  }
   if (!buffer->matches.empty() || !buffer->sizes.empty()) {
     // The keywords before a transform inspect the buffer as it was; those after it, the
     // buffer with every transform so far: another instance of the buffer, as Suricata
@@ -219,6 +224,21 @@ bool applyTransform(OptionContext& ctx, const RawOption& o) {
   Transform transform{};
   if (!parseTransform(ctx, o, transform)) return false;
   buffer->transforms.push_back(std::move(transform));
+  return true;
+}
+
+// absent[: or_else] (Suricata 8): whether the transaction has the buffer at all.
+bool applyAbsent(OptionContext& ctx, const RawOption& o) {
+  AppBufferMatch* buffer = currentAppBuffer(ctx, o);
+  if (!buffer) return false;
+  if (o.has_value && o.value != "or_else") {
+    return ctx.fail(o.value_offset, "invalid absent option '" + std::string(o.value) + "' (or_else)");
+  }
+  if (!buffer->matches.empty() || !buffer->sizes.empty() || buffer->absence != AppBufferMatch::Absence::Present) {
+    return ctx.fail(o.name_offset, "'absent' must come right after its sticky buffer");
+  }
+  buffer->absence = o.has_value ? AppBufferMatch::Absence::AbsentOrElse : AppBufferMatch::Absence::Absent;
+  ctx.absent_at.emplace_back(ctx.current.buffer, o.name_offset);
   return true;
 }
 
@@ -290,6 +310,25 @@ bool applyRefused(OptionContext& ctx, const RawOption& o) {
 
 }  // namespace
 
+// Suricata's rules for absent, once the buffer's keywords are all known.
+bool finishAppKeywords(OptionContext& ctx) {
+  for (const auto& [index, at] : ctx.absent_at) {
+    const AppBufferMatch& b = ctx.rule.app_buffers[index];
+    const bool tested = !b.matches.empty() || !b.sizes.empty();
+    if (b.absence == AppBufferMatch::Absence::Absent && tested) {
+      return ctx.fail(at, "'absent' buffer also tested by other keywords (absent: or_else allows them)");
+    }
+    if (b.absence == AppBufferMatch::Absence::AbsentOrElse && !tested) {
+      return ctx.fail(at, "'absent: or_else' needs keywords after it on its buffer");
+    }
+    for (const PayloadMatch& m : b.matches) {
+      const auto* c = std::get_if<ContentMatch>(&m);
+      if (c && c->fast_pattern) return ctx.fail(at, "'absent' and 'fast_pattern' on the same buffer");
+    }
+  }
+  return true;
+}
+
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
@@ -301,6 +340,7 @@ void addAppKeywords(KeywordTable& table) {
       {"ssl_version", {ValueRule::Required, applyTlsVersion}},
       {"app-layer-protocol", {ValueRule::Required, applyAppLayerProtocol}},
       {"tls.store", {ValueRule::Forbidden, applyNothing}},
+      {"absent", {ValueRule::Optional, applyAbsent}},
       {"ssl_state", {ValueRule::Required, applyRefused}},
   });
 }

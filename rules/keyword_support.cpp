@@ -14,9 +14,9 @@ void OptionContext::addContent(ChainRef ref, ContentMatch content) {
 }
 
 ContentMatch* OptionContext::lastContent() {
-  // In a sticky buffer, the buffer's last content, as Suricata looks in the list in
+  // In a sticky buffer (or base64_data), its last content, as Suricata looks in the list in
   // force; on the payload, the last content anywhere.
-  if (current.buffer >= 0) {
+  if (current.buffer >= 0 || current.base64) {
     for (auto it = chain().rbegin(); it != chain().rend(); ++it) {
       if (auto* content = std::get_if<ContentMatch>(&*it)) return content;
     }
@@ -35,6 +35,11 @@ OptionContext::ChainRef OptionContext::appBuffer(AppBufferId id, BufferSide side
   });
   if (it == buffers.end()) it = buffers.insert(buffers.end(), AppBufferMatch{id, side, {}, {}, {}});
   return {static_cast<int>(it - buffers.begin()), true};
+}
+
+bool OptionContext::mayLeaveChain(const RawOption& o) {
+  if (!current.base64) return true;
+  return fail(o.name_offset, "'" + std::string(o.name) + "' after base64_data (its keywords end the rule's buffers)");
 }
 
 int OptionContext::variable(std::string_view name) const {

@@ -46,6 +46,7 @@ struct OptionContext {
   struct ChainRef {
     int buffer = -1;
     bool app = false;
+    bool base64 = false;  // rule.base64_data
   };
   // The sticky buffer in force.
   ChainRef current;
@@ -55,6 +56,7 @@ struct OptionContext {
   int last_content = -1;
 
   std::vector<PayloadMatch>& chainOf(ChainRef ref) {
+    if (ref.base64) return rule.base64_data;
     if (ref.buffer < 0) return rule.payload;
     return ref.app ? rule.app_buffers[ref.buffer].matches : rule.header_buffers[ref.buffer].matches;
   }
@@ -70,6 +72,13 @@ struct OptionContext {
   ChainRef appBuffer(AppBufferId id, BufferSide side = BufferSide::Unnamed);
   // Index of a byte_extract / byte_math variable, -1 when the rule has none by that name.
   int variable(std::string_view name) const;
+  // False, with a failure naming `o`, once base64_data is in force: as in Suricata, no
+  // keyword moves the rule to another buffer after it.
+  bool mayLeaveChain(const RawOption& o);
+
+  // Where keywords that are checked once the whole rule is read stood, for their column.
+  size_t base64_decode_at = SIZE_MAX, base64_data_at = SIZE_MAX;
+  std::vector<std::pair<int, size_t>> absent_at{};  // app buffer index, offset of its `absent`
 };
 
 enum class ValueRule : uint8_t { Required, Forbidden, Optional };
@@ -86,6 +95,10 @@ void addPayloadKeywords(KeywordTable& table);
 void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
+// Checks that need the whole rule (a keyword's use depends on what follows it); false
+// with ctx.failure set.
+bool finishPayloadKeywords(OptionContext& ctx);
+bool finishAppKeywords(OptionContext& ctx);
 
 // Transform keywords (transform_keywords.cpp): each name with its value rule, and the
 // parser of one into its Transform (false with ctx's failure set).

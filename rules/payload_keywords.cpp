@@ -105,6 +105,7 @@ bool applyContent(OptionContext& ctx, const RawOption& o) {
 
 // uricontent: a content of the normalised URI; the sticky buffer in force stays.
 bool applyUriContent(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   ContentMatch content;
   if (!parseContent(o.value, o.value_offset, content, ctx.failure)) return false;
   ctx.addContent(ctx.appBuffer(AppBufferId::HttpUri), std::move(content));
@@ -206,7 +207,8 @@ bool applyFastPattern(OptionContext& ctx, const RawOption& o) {
 // payloads) and prefilter (which keyword feeds the prefilter is the engine's choice).
 bool applyNothing(OptionContext&, const RawOption&) { return true; }
 
-bool applyPktData(OptionContext& ctx, const RawOption&) {
+bool applyPktData(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
   ctx.current = {};
   return true;
 }
@@ -217,6 +219,7 @@ bool applyHeaderBuffer(OptionContext& ctx, const RawOption& o) {
       {"ipv4.hdr", HeaderBuffer::Ipv4}, {"ipv6.hdr", HeaderBuffer::Ipv6},     {"tcp.hdr", HeaderBuffer::Tcp},
       {"udp.hdr", HeaderBuffer::Udp},   {"icmpv4.hdr", HeaderBuffer::Icmpv4}, {"icmpv6.hdr", HeaderBuffer::Icmpv6},
   };
+  if (!ctx.mayLeaveChain(o)) return false;
   const HeaderBuffer buffer = *lookup(kBuffers, o.name);
   auto& buffers = ctx.rule.header_buffers;
   auto it = std::find_if(buffers.begin(), buffers.end(), [&](const HeaderBufferMatch& m) { return m.buffer == buffer; });
@@ -300,6 +303,7 @@ bool applyPcre(OptionContext& ctx, const RawOption& o) {
       }
     }
   }
+  if (target && !ctx.mayLeaveChain(o)) return false;
   std::string error;
   size_t error_offset = 0;
   match.regex = RuleRegex::compile(pattern, options, error, error_offset);
@@ -521,7 +525,63 @@ bool applyByteMath(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// ---- base64_decode[:bytes N][, offset N][, relative]; base64_data ----
+
+// Goes where the keywords before it are: the sticky buffer in force, else the chain of the
+// last content (one a legacy modifier moved into a buffer), else the payload.
+bool applyBase64Decode(OptionContext& ctx, const RawOption& o) {
+  if (ctx.current.base64) return ctx.fail(o.name_offset, "base64_decode after base64_data (the decoded data is not decoded again)");
+  Base64Decode decode;
+  if (o.has_value) {
+    bool has_bytes = false, has_offset = false;
+    for (const ValueItem& item : splitItems(o.value, o.value_offset)) {
+      int64_t n = 0;
+      if (item.text == "relative" && !decode.relative) {
+        decode.relative = true;
+      } else if (item.text.starts_with("bytes") && !has_bytes) {
+        if (!namedNumber(item.text, "bytes", 0, 65535, n)) {
+          return ctx.fail(item.offset, "invalid base64_decode bytes '" + std::string(item.text) + "' (0..65535)");
+        }
+        // 0 means no limit but Suricata's own.
+        if (n > 0) decode.bytes = static_cast<uint32_t>(n);
+        has_bytes = true;
+      } else if (item.text.starts_with("offset") && !has_offset) {
+        if (!namedNumber(item.text, "offset", 0, UINT32_MAX, n)) {
+          return ctx.fail(item.offset, "invalid base64_decode offset '" + std::string(item.text) + "'");
+        }
+        decode.offset = static_cast<uint32_t>(n);
+        has_offset = true;
+      } else {
+        return ctx.fail(item.offset, "invalid base64_decode option '" + std::string(item.text) +
+                                         "' (bytes N, offset N, relative; each once)");
+      }
+    }
+  }
+  const bool follows_content = ctx.current.buffer < 0 && ctx.last_content >= 0;
+  ctx.chainOf(follows_content ? ctx.last_content_chain : ctx.current).emplace_back(decode);
+  if (ctx.base64_decode_at == SIZE_MAX) ctx.base64_decode_at = o.name_offset;
+  return true;
+}
+
+bool applyBase64Data(OptionContext& ctx, const RawOption& o) {
+  if (ctx.base64_decode_at == SIZE_MAX) return ctx.fail(o.name_offset, "base64_data needs a base64_decode before it");
+  ctx.current = {-1, false, true};
+  if (ctx.base64_data_at == SIZE_MAX) ctx.base64_data_at = o.name_offset;
+  return true;
+}
+
 }  // namespace
+
+bool finishPayloadKeywords(OptionContext& ctx) {
+  // Suricata loads such rules, but they never match.
+  if (ctx.base64_decode_at != SIZE_MAX && ctx.base64_data_at == SIZE_MAX) {
+    return ctx.fail(ctx.base64_decode_at, "base64_decode without base64_data (its keywords inspect the decoded data)");
+  }
+  if (ctx.base64_data_at != SIZE_MAX && ctx.rule.base64_data.empty()) {
+    return ctx.fail(ctx.base64_data_at, "base64_data needs keywords after it");
+  }
+  return true;
+}
 
 void addPayloadKeywords(KeywordTable& table) {
   table.insert({
@@ -550,6 +610,8 @@ void addPayloadKeywords(KeywordTable& table) {
       {"byte_jump", {ValueRule::Required, applyByteJump}},
       {"byte_extract", {ValueRule::Required, applyByteExtract}},
       {"byte_math", {ValueRule::Required, applyByteMath}},
+      {"base64_decode", {ValueRule::Optional, applyBase64Decode}},
+      {"base64_data", {ValueRule::Forbidden, applyBase64Data}},
   });
 }
 

@@ -138,9 +138,19 @@ struct IsDataAt {
   bool negated = false;
 };
 
+// base64_decode: decodes `bytes` bytes of the buffer from `offset` (after the previous
+// match when relative) for Rule::base64_data, which then ends the chain: keywords after
+// it in its own chain are never reached, as in Suricata.
+struct Base64Decode {
+  uint32_t bytes = 65535;  // of encoded input; Suricata's cap, also when 0 or none is given
+  uint32_t offset = 0;
+  bool relative = false;
+};
+
 // Payload keywords in rule order: each relative one continues from where the one before
 // it matched, so they are verified as one chain.
-using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt>;
+using PayloadMatch =
+    std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt, Base64Decode>;
 
 // Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
 // following payload keywords at, each header with its options / extension headers.
@@ -231,6 +241,10 @@ struct AppBufferMatch {
   std::vector<Transform> transforms;
   std::vector<NumericTest> sizes;     // bsize, urilen: the length after the transforms
   std::vector<PayloadMatch> matches;  // a chain of its own, as Rule::payload
+  // absent: the transaction must not have the buffer; absent:or_else: not have it, or
+  // have one that passes `sizes` and `matches` (Suricata 8).
+  enum class Absence : uint8_t { Present, Absent, AbsentOrElse };
+  Absence absence = Absence::Present;
 };
 
 // tls.version: the buffer read as a big-endian number is one of `values` (none of them
@@ -345,6 +359,7 @@ struct Rule {
   std::vector<PayloadMatch> payload;     // in rule order
   std::vector<HeaderBufferMatch> header_buffers;
   std::vector<AppBufferMatch> app_buffers;  // one per buffer the rule names, in first-use order
+  std::vector<PayloadMatch> base64_data;  // after base64_data: on what a base64_decode decoded
   std::vector<AppValueTest> app_values;
   std::vector<AppProtocolTest> app_protocols;
   std::vector<std::string> variables;    // byte_extract / byte_math results, by index

@@ -306,6 +306,7 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
     }
     if (!spec.apply(ctx, o)) return fail(ctx.failure.offset, ctx.failure.reason);
   }
+  if (!finishPayloadKeywords(ctx) || !finishAppKeywords(ctx)) return fail(ctx.failure.offset, ctx.failure.reason);
   if (rule.sid == 0) return fail(header_end, "rule has no sid");
   if (rule.direction == RuleDirection::Transactional && !seesBothSides(rule)) {
     return fail(header[4].offset, "a '=>' rule needs keywords of both the request and the response");

@@ -74,18 +74,11 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
                           std::pair{AppBufferId::HttpAcceptEnc, "Accept-Encoding"}}) {
     if (const auto value = headerValue(tx.request_headers, name)) add(id, *value, from);
   }
-  addHeaderLines(AppBufferId::HttpRequestHeader, tx.request_headers, tx.request_cookie_line);
-  add(AppBufferId::HttpHeader, tx.request_headers, from);
-  add(AppBufferId::HttpHeaderRaw, tx.request_headers_raw, from);
-  add(AppBufferId::HttpHeaderNames, tx.request_header_names, from);
+  addHeaderBlock(from, {AppBufferId::HttpRequestHeader, tx.request_line, tx.request_headers, tx.request_headers_raw,
+                        tx.request_header_names, tx.request_cookie_line, tx.request_content_type,
+                        tx.request_content_length, tx.protocol});
   if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie, from);
-  if (!tx.request_content_type.empty()) add(AppBufferId::HttpContentType, tx.request_content_type, from);
-  if (tx.request_content_length >= 0) {
-    add(AppBufferId::HttpContentLen, keep(std::to_string(tx.request_content_length)), from);
-  }
   if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body, from);
-  add(AppBufferId::HttpProtocol, tx.protocol, from);
-  add(AppBufferId::HttpStart, keep(tx.request_line + "\r\n" + tx.request_headers + "\r\n"), from);
   if (const auto connection = headerValue(tx.request_headers, "Connection")) {
     add(AppBufferId::HttpConnection, *connection, from);
   }
@@ -105,16 +98,23 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
                           std::pair{AppBufferId::HttpConnection, "Connection"}}) {
     if (const auto value = headerValue(tx.response_headers, name)) add(id, *value, from);
   }
-  addHeaderLines(AppBufferId::HttpResponseHeader, tx.response_headers, tx.response_cookie_line);
-  add(AppBufferId::HttpHeader, tx.response_headers, from);
-  add(AppBufferId::HttpHeaderRaw, tx.response_headers_raw, from);
-  add(AppBufferId::HttpHeaderNames, tx.response_header_names, from);
-  if (!tx.response_content_type.empty()) add(AppBufferId::HttpContentType, tx.response_content_type, from);
-  if (tx.response_content_length >= 0) {
-    add(AppBufferId::HttpContentLen, keep(std::to_string(tx.response_content_length)), from);
-  }
-  add(AppBufferId::HttpProtocol, tx.response_protocol, from);
-  add(AppBufferId::HttpStart, keep(tx.response_line + "\r\n" + tx.response_headers + "\r\n"), from);
+  addHeaderBlock(from, {AppBufferId::HttpResponseHeader, tx.response_line, tx.response_headers, tx.response_headers_raw,
+                        tx.response_header_names, tx.response_cookie_line, tx.response_content_type,
+                        tx.response_content_length, tx.response_protocol});
+}
+
+// The buffers a request and a response both have, from one side's start line and headers.
+void AppBufferBuilder::addHeaderBlock(BufferSide from, const HeaderBlock& m) {
+  addHeaderLines(m.line_id, m.headers, m.cookie_line);
+  add(AppBufferId::HttpHeader, m.headers, from);
+  add(AppBufferId::HttpHeaderRaw, m.headers_raw, from);
+  add(AppBufferId::HttpHeaderNames, m.header_names, from);
+  if (!m.content_type.empty()) add(AppBufferId::HttpContentType, m.content_type, from);
+  if (m.content_length >= 0) add(AppBufferId::HttpContentLen, keep(std::to_string(m.content_length)), from);
+  add(AppBufferId::HttpProtocol, m.protocol, from);
+  std::string start(m.start_line);
+  start.append("\r\n").append(m.headers).append("\r\n");
+  add(AppBufferId::HttpStart, keep(std::move(start)), from);
 }
 
 // tls.random, and its first 4 bytes (once a time) and last 28 apart.

@@ -26,6 +26,14 @@ class AppBufferBuilder {
   void add(AppBufferId id, std::string_view bytes, BufferSide from);
   void addRequest(const HttpTransaction& tx);
   void addResponse(const HttpTransaction& tx);
+  // One side of an HTTP transaction, as the buffers both sides have are made from it.
+  struct HeaderBlock {
+    AppBufferId line_id;  // http.request_header or http.response_header
+    std::string_view start_line, headers, headers_raw, header_names, cookie_line, content_type;
+    int64_t content_length;
+    std::string_view protocol;
+  };
+  void addHeaderBlock(BufferSide from, const HeaderBlock& block);
   void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line);
   void addRandom(const std::array<uint8_t, 32>& random, BufferSide from);
   void addClientHello(const TlsHandshake& tls);

@@ -9,6 +9,7 @@
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/rule_set_builder.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
@@ -30,10 +31,7 @@ TEST(AbsentRuleTest, ParsedOntoItsBuffer) {
 }
 
 TEST(AbsentRuleTest, RefusalsPointAtTheKeyword) {
-  struct Bad {
-    std::string options, at, reason_part;
-  };
-  const std::vector<Bad> cases = {
+  test::expectRefusals(kHead, {
       {"absent;", "absent", "needs an app-layer sticky buffer"},
       {"content:\"x\"; http_client_body; absent;", "absent", "needs an app-layer sticky buffer"},
       {"http.request_body; content:\"x\"; absent;", "absent", "right after its sticky buffer"},
@@ -46,23 +44,12 @@ TEST(AbsentRuleTest, RefusalsPointAtTheKeyword) {
       {"http.request_body; absent: or_else; http.method; content:\"POST\";", "absent", "needs keywords after it"},
       {"http.request_body; absent: or_else; content:\"x\"; fast_pattern;", "absent", "fast_pattern"},
       {"http.request_body; absent; url_decode;", "url_decode", "must follow its sticky buffer"},
-  };
-  for (const Bad& c : cases) {
-    RuleParser parser;
-    RuleError e;
-    ASSERT_FALSE(parser.parseRule(kHead + c.options + " sid:9;)", "a.rules", 1, e).has_value()) << c.options;
-    EXPECT_NE(e.reason.find(c.reason_part), std::string::npos) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.column, kHead.size() + c.options.rfind(c.at) + 1) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.sid, 9u);
-  }
+  });
 }
 
-struct CollectingSink : AlertSink {
-  std::vector<uint32_t> sids;
-  void onAlert(const Alert& a) override { sids.push_back(a.sid); }
-};
+using test::CollectingSink;
+using test::Sids;
 
-using Sids = std::vector<uint32_t>;
 using Values = std::vector<std::pair<AppBufferId, std::string>>;
 
 class AbsentMatchTest : public ::testing::Test {

@@ -10,26 +10,16 @@
 #include "detect/signature_database.h"
 #include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
 
-using Sids = std::vector<uint32_t>;
+using test::CollectingSink;
+using test::Sids;
 
-struct CollectingSink : AlertSink {
-  Sids sids;
-  void onAlert(const Alert& a) override { sids.push_back(a.sid); }
-};
-
-class AppInspectionTest : public ::testing::Test {
+class AppInspectionTest : public test::InspectorTest {
  protected:
-  void load(const std::string& rules) {
-    db_ = test::buildRuleSet(rules);
-    ASSERT_NE(db_, nullptr);
-    inspector_ = std::make_unique<PacketInspector>(db_);
-    pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);
-  }
-
   // One phase of a transaction on flow 7, 10.0.0.1:40000 <-> 192.0.2.1:80; `values`
   // are (buffer, text) pairs, an id repeated for a multi-valued buffer.
   Sids run(AppPhase phase, const std::vector<std::pair<AppBufferId, std::string>>& values,
@@ -63,11 +53,8 @@ class AppInspectionTest : public ::testing::Test {
                                        {AppBufferId::HttpHeader, "Host: " + host + "\r\nAccept: */*\r\n"}});
   }
 
-  FlowStatePool pool_{8};
   uint32_t handle_ = 0;
   const char* app_proto_ = "http";
-  std::shared_ptr<const SignatureDatabase> db_;
-  std::unique_ptr<PacketInspector> inspector_;
   CollectingSink sink_;
 };
 

@@ -13,16 +13,13 @@
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/rule_set_builder.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
 
-using Sids = std::vector<uint32_t>;
-
-struct CollectingSink : AlertSink {
-  Sids sids;
-  void onAlert(const Alert& a) override { sids.push_back(a.sid); }
-};
+using test::CollectingSink;
+using test::Sids;
 
 // The error a single rule fails with, or a test failure when it loads.
 RuleError parseError(const std::string& text) {
@@ -108,15 +105,8 @@ TEST(TransactionalRuleParse, OnlyHttpAndTlsHaveTransactions) {
 // A client 10.0.0.1:40000 talking to 192.0.2.1:80 (or 443); each record is built into
 // its phase's buffers and inspected as DetectObserver does, on a packet of the side that
 // completed it.
-class AppTransactionTest : public ::testing::Test {
+class AppTransactionTest : public test::InspectorTest {
  protected:
-  void load(const std::string& rules) {
-    db_ = test::buildRuleSet(rules);
-    ASSERT_NE(db_, nullptr);
-    inspector_ = std::make_unique<PacketInspector>(db_);
-    pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);
-  }
-
   Sids inspect(AppEvent event, const decltype(AppRecord::body)& body,
                const char* app_proto, uint16_t port = 80) {
     AppRecord record;
@@ -144,11 +134,8 @@ class AppTransactionTest : public ::testing::Test {
   Sids response(const HttpTransaction& tx) { return inspect(AppEvent::HttpResponse, tx, "http"); }
   Sids tls(AppEvent event, const TlsHandshake& hs) { return inspect(event, hs, "tls", 443); }
 
-  FlowStatePool pool_{8};
   uint32_t handle_ = 0;
   AppBufferBuilder builder_;
-  std::shared_ptr<const SignatureDatabase> db_;
-  std::unique_ptr<PacketInspector> inspector_;
   CollectingSink sink_;
 };
 

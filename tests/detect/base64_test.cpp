@@ -9,6 +9,7 @@
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/rule_set_builder.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
@@ -91,10 +92,7 @@ TEST(Base64RuleTest, DecodeGoesWithTheContentsBeforeItAndDataIsItsOwnChain) {
 }
 
 TEST(Base64RuleTest, RefusalsPointAtTheKeyword) {
-  struct Bad {
-    std::string options, at, reason_part;
-  };
-  const std::vector<Bad> cases = {
+  test::expectRefusals(kHead, {
       {"base64_data; content:\"x\";", "base64_data", "needs a base64_decode before it"},
       {"content:\"a\"; base64_decode; content:\"x\";", "base64_decode", "without base64_data"},
       {"base64_decode; base64_data;", "base64_data", "needs keywords after it"},
@@ -108,25 +106,13 @@ TEST(Base64RuleTest, RefusalsPointAtTheKeyword) {
       {"base64_decode; base64_data; content:\"x\"; http_uri;", "http_uri", "after base64_data"},
       {"base64_decode; base64_data; content:\"x\"; pcre:\"/y/U\";", "pcre", "after base64_data"},
       {"base64_decode; base64_data; base64_decode; content:\"x\";", "base64_decode;", "after base64_data"},
-  };
-  for (const Bad& c : cases) {
-    RuleParser parser;
-    RuleError e;
-    ASSERT_FALSE(parser.parseRule(kHead + c.options + " sid:9;)", "b.rules", 2, e).has_value()) << c.options;
-    EXPECT_NE(e.reason.find(c.reason_part), std::string::npos) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.column, kHead.size() + c.options.rfind(c.at) + 1) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.sid, 9u);
-  }
+  });
 }
 
 // ---- matching ----
 
-struct CollectingSink : AlertSink {
-  std::vector<uint32_t> sids;
-  void onAlert(const Alert& a) override { sids.push_back(a.sid); }
-};
-
-using Sids = std::vector<uint32_t>;
+using test::CollectingSink;
+using test::Sids;
 
 class Base64MatchTest : public ::testing::Test {
  protected:

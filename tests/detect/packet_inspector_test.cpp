@@ -7,6 +7,7 @@
 #include "detect/signature_database.h"
 #include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
@@ -63,15 +64,8 @@ struct TestPacket {
   std::vector<uint8_t> frame;
 };
 
-class PacketInspectorTest : public ::testing::Test {
+class PacketInspectorTest : public test::InspectorTest {
  protected:
-  void load(const std::string& rules) {
-    db_ = test::buildRuleSet(rules);
-    ASSERT_NE(db_, nullptr);
-    inspector_ = std::make_unique<PacketInspector>(db_);
-    pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);
-  }
-
   // One packet of flow 42; its flowbits / flowints persist between calls.
   std::vector<uint32_t> run(const TestPacket& p, bool to_server = true) {
     sink_.alerts.clear();
@@ -81,14 +75,10 @@ class PacketInspectorTest : public ::testing::Test {
     return sink_.sids();
   }
 
-  FlowStatePool pool_{8};
   uint32_t handle_ = 0;
   bool established_ = true;
   uint64_t packets_ = 1;
   const char* app_proto_ = "";
-
-  std::shared_ptr<const SignatureDatabase> db_;
-  std::unique_ptr<PacketInspector> inspector_;
   CollectingSink sink_;
 };
 

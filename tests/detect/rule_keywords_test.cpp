@@ -5,6 +5,7 @@
 #include <string>
 
 #include "rules/rule_parser.h"
+#include "tests/detect/detect_test_support.h"
 
 namespace mamori {
 namespace {
@@ -22,25 +23,6 @@ Rule parseOk(const std::string& options) {
 template <typename T>
 const T& item(const Rule& rule, size_t index) {
   return std::get<T>(rule.payload.at(index));
-}
-
-struct BadCase {
-  std::string options;
-  std::string at;  // the error points at the last occurrence of this in the options
-  std::string reason_part;
-};
-
-void expectRefusals(const std::vector<BadCase>& cases) {
-  for (const BadCase& c : cases) {
-    RuleParser parser;
-    RuleError e;
-    std::string text = kHead + c.options + " sid:9;)";
-    ASSERT_FALSE(parser.parseRule(text, "k.rules", 3, e).has_value()) << c.options;
-    EXPECT_NE(e.reason.find(c.reason_part), std::string::npos) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.column, kHead.size() + c.options.rfind(c.at) + 1) << c.options << " -> " << e.reason;
-    EXPECT_EQ(e.line, 3u);
-    EXPECT_EQ(e.sid, 9u) << c.options;
-  }
 }
 
 TEST(RuleKeywordsTest, ContentModifiers) {
@@ -66,7 +48,7 @@ TEST(RuleKeywordsTest, ContentModifiers) {
 }
 
 TEST(RuleKeywordsTest, ContentModifierRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"depth:3;", "depth", "needs a preceding 'content'"},
       {"content:\"abc\"; depth:2;", "2;", "shorter than its content"},
       {"content:\"abc\"; within:1;", "1;", "shorter than its content"},
@@ -95,7 +77,7 @@ TEST(RuleKeywordsTest, PcreWithSuricataModifiers) {
 }
 
 TEST(RuleKeywordsTest, PcreRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"pcre:\"/a(/\";", "/\"", "invalid pcre: missing closing parenthesis"},
       {"pcre:\"/a/q\";", "q\"", "unknown pcre modifier 'q'"},
       {"pcre:\"/a/UH\";", "H\"", "pcre names two buffers"},
@@ -139,7 +121,7 @@ TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {
 }
 
 TEST(RuleKeywordsTest, ByteKeywordRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"byte_test:2,<>,1,0;", "<>", "invalid byte_test operator"},
       {"byte_test:2,<,1;", "2,<,1", "needs bytes, operator, value, offset"},
       {"byte_test:0,<,1,0;", "0,<", "invalid byte count"},
@@ -202,12 +184,12 @@ TEST(RuleKeywordsTest, HeaderBuffersTakeTheKeywordsAfterThem) {
   EXPECT_EQ(r.header_buffers[0].matches.size(), 2u);
   EXPECT_EQ(r.header_buffers[1].buffer, HeaderBuffer::Tcp);
   EXPECT_TRUE(std::holds_alternative<ByteTest>(r.header_buffers[1].matches[0]));
-  expectRefusals({{"tcp.hdr; depth:4;", "depth", "needs a preceding 'content'"},
+  test::expectRefusals(kHead, {{"tcp.hdr; depth:4;", "depth", "needs a preceding 'content'"},
                   {"content:\"a\"; udp.hdr; nocase;", "nocase", "needs a preceding 'content'"}});
 }
 
 TEST(RuleKeywordsTest, PacketHeaderRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"ttl:300;", "300", "invalid ttl"},
       {"ttl:5; ttl:6;", "ttl:6", "given twice"},
       {"dsize:9<>3;", "9<>3", "invalid dsize"},
@@ -252,7 +234,7 @@ TEST(RuleKeywordsTest, FlowKeywords) {
 }
 
 TEST(RuleKeywordsTest, FlowKeywordRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"flow:to_server,to_client;", "to_server", "both to_server and to_client"},
       {"flow:established,stateless;", "established", "only one of"},
       {"flow:sideways;", "sideways", "invalid flow option"},
@@ -284,7 +266,7 @@ TEST(RuleKeywordsTest, FlowKeywordRefusals) {
 TEST(RuleKeywordsTest, InfoKeywords) {
   Rule r = parseOk("target:dest_ip; tag:session,10,packets; tag:host,5,seconds,src;");
   EXPECT_EQ(r.sid, 1u);
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"target:nobody;", "nobody", "invalid target"},
       {"tag:forever;", "forever", "invalid tag type"},
       {"tag:session,x;", "x;", "invalid tag count"},
@@ -368,7 +350,7 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
 }
 
 TEST(RuleKeywordsTest, AppLayerRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"content:\"a\"; smb.share; content:\"b\";", "smb.share", "unsupported app-layer keyword 'smb.share'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
       {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
@@ -441,7 +423,7 @@ TEST(RuleKeywordsTest, TransformParameters) {
 }
 
 TEST(RuleKeywordsTest, TransformRefusals) {
-  expectRefusals({
+  test::expectRefusals(kHead, {
       {"http.uri; xor:\"abc\";", "\"abc\"", "two digits a byte"},
       {"http.uri; xor:\"zz\";", "zz", "invalid hex"},
       {"http.uri; xor:\"\";", "\"\"", "1 to 255 bytes"},

@@ -26,6 +26,13 @@ struct Incident {
   std::vector<std::string> signatures;   // msg of each, same order as signature_ids
   std::vector<uint64_t> flow_ids;        // sorted, unique
   uint64_t alert_count = 0;
+  // Correlation (issue 5): the rule that raised the incident ("" for the per-host
+  // grouping), the stages it saw in order (temporal_ordered), the domains involved, and
+  // the ATT&CK tactics / techniques of its evidence ("TA0001", "T1190"), sorted, unique.
+  std::string rule;
+  std::vector<std::string> stages;
+  std::vector<std::string> domains;
+  std::vector<std::string> tactics, techniques;
 };
 
 class IncidentSink {

@@ -30,6 +30,11 @@ struct Incident {
   // grouping), the stages it saw in order (temporal_ordered), the domains involved, and
   // the ATT&CK tactics / techniques of its evidence ("TA0001", "T1190"), sorted, unique.
   std::string rule;
+  // The rule's group-by values in canonical text ("src_ip=203.0.113.66,dest_port=22"):
+  // with `rule` it names the incident's group, so a restarted process continues a stored
+  // incident instead of opening a second one ("" for the per-host grouping, or a rule
+  // without group-by).
+  std::string group_key;
   std::vector<std::string> stages;
   std::vector<std::string> domains;
   std::vector<std::string> tactics, techniques;

@@ -3,40 +3,17 @@
 #include <algorithm>
 #include <vector>
 
+#include "correlate/incident_id.h"
+#include "correlate/sorted_insert.h"
+
 namespace mamori {
-namespace {
-
-// Inserts into a sorted, unique list unless the list is full; returns the position, or
-// -1 when the value was already there or did not fit.
-template <typename T>
-long insertSorted(std::vector<T>& list, const T& value, size_t cap) {
-  auto it = std::lower_bound(list.begin(), list.end(), value);
-  if ((it != list.end() && *it == value) || list.size() >= cap) return -1;
-  long at = it - list.begin();
-  list.insert(it, value);
-  return at;
-}
-
-constexpr uint64_t kFnvOffset = 14695981039346656037ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-uint64_t fnv1a(uint64_t hash, const uint8_t* data, size_t length) {
-  for (size_t i = 0; i < length; ++i) hash = (hash ^ data[i]) * kFnvPrime;
-  return hash;
-}
-
-}  // namespace
 
 size_t IncidentCorrelator::IpAddressHash::operator()(const IpAddress& a) const {
-  return fnv1a(fnv1a(kFnvOffset, &a.family, 1), a.bytes.data(), a.bytes.size());
+  return IncidentIdHash().add(a).value();
 }
 
 uint64_t IncidentCorrelator::incidentId(const IpAddress& host, TimeUs first_alert) {
-  uint8_t ts[8];
-  for (int i = 0; i < 8; ++i) ts[i] = static_cast<uint8_t>(static_cast<uint64_t>(first_alert) >> (8 * i));
-  // Kept below 2^53: EVE readers (jq, JavaScript dashboards) hold numbers as doubles.
-  uint64_t id = fnv1a(IpAddressHash{}(host), ts, sizeof ts) & ((1ULL << 53) - 1);
-  return id == 0 ? 1 : id;  // 0 means "no incident" to consumers of Incident
+  return IncidentIdHash().add(host).add(first_alert).id();
 }
 
 IncidentCorrelator::IncidentCorrelator(IncidentSink& sink, CorrelatorConfig config)

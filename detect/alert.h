@@ -3,10 +3,12 @@
 // Produced by detect, consumed by correlate and alerting. Alerts are rare next to
 // packets, so they carry their strings by value and may cross threads.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "capture/ip_address.h"
 #include "capture/packet.h"
+#include "rules/rule_metadata.h"
 
 namespace mamori {
 
@@ -26,6 +28,7 @@ struct Alert {
   std::string signature;  // msg
   std::string category;   // classtype description
   int severity = 3;       // priority: 1 high .. 4 low
+  std::shared_ptr<const RuleMetadata> metadata;  // the rule's, shared; null when it has none
 };
 
 class AlertSink {

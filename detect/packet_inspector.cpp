@@ -407,6 +407,7 @@ void PacketInspector::emitAlerts(const DecodedPacket& pkt, const FlowContext& fl
     alert_.signature = rule.msg;
     alert_.category = rule.category;
     alert_.severity = rule.priority;
+    alert_.metadata = rule.metadata_pairs;
     ++counters_.alerts;
     sink.onAlert(alert_);
   }

@@ -50,6 +50,7 @@ bool applyReference(OptionContext& ctx, const RawOption& o) {
 
 bool applyMetadata(OptionContext& ctx, const RawOption& o) {
   ctx.rule.metadata.emplace_back(o.value);
+  ctx.rule.metadata_pairs = RuleMetadata::parse(ctx.rule.metadata);
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include "rules/address_matcher.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
+#include "rules/rule_metadata.h"
 #include "rules/rule_regex.h"
 
 namespace mamori {
@@ -355,6 +356,7 @@ struct Rule {
   int priority = 3;       // effective: priority: option, else the classtype's, else 3
   std::vector<std::string> references;  // "url,example.com/x", kept as written
   std::vector<std::string> metadata;    // each metadata option's text, as written
+  std::shared_ptr<const RuleMetadata> metadata_pairs;  // the same, parsed; shared by its alerts
 
   std::vector<PayloadMatch> payload;     // in rule order
   std::vector<HeaderBufferMatch> header_buffers;

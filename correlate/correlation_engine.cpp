@@ -1,0 +1,351 @@
+#include "correlate/correlation_engine.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace mamori {
+
+namespace {
+
+// Sorted, unique, at most `cap` entries: the first `cap` distinct ones seen.
+template <typename T>
+void capped(std::set<T>& set, const T& value, size_t cap) {
+  if (set.size() < cap || set.count(value)) set.insert(value);
+}
+
+template <typename T>
+std::vector<T> list(const std::set<T>& set) {
+  return {set.begin(), set.end()};
+}
+
+}  // namespace
+
+CorrelationEngine::CorrelationEngine(CorrelationRuleSet rules, CorrelationEngineConfig config,
+                                     CorrelationMatchSink& sink)
+    : rules_(std::move(rules)),
+      config_(config),
+      sink_(sink),
+      state_(rules_.correlations.size()),
+      readers_(rules_.correlations.size()),
+      regex_data_(rules_.max_regex_captures) {
+  for (size_t r = 0; r < rules_.correlations.size(); ++r) {
+    counters_.push_back({rules_.correlations[r].name});
+    for (const auto& input : rules_.correlations[r].inputs) {
+      if (input.correlation) readers_[input.index].push_back(r);
+    }
+  }
+}
+
+size_t CorrelationEngine::groups() const {
+  size_t n = 0;
+  for (const RuleState& s : state_) n += s.groups.size();
+  return n;
+}
+
+void CorrelationEngine::onEvent(const CorrelationEvent& event) {
+  advance(event.ts);
+  std::shared_ptr<const CorrelationEvent> shared;
+  // Each base rule is evaluated once per event, on the first correlation that asks.
+  std::vector<int8_t> base(rules_.base.size(), -1);
+  for (size_t r = 0; r < rules_.correlations.size(); ++r) {
+    const CorrelationRule& rule = rules_.correlations[r];
+    uint32_t stages = 0;
+    for (size_t i = 0; i < rule.inputs.size(); ++i) {
+      const auto& input = rule.inputs[i];
+      if (input.correlation) continue;
+      int8_t& hit = base[input.index];
+      if (hit < 0) hit = rules_.base[input.index].matches(event, regex_data_) ? 1 : 0;
+      if (hit) stages |= uint32_t{1} << i;
+    }
+    if (!stages) continue;
+    if (!shared) shared = std::make_shared<const CorrelationEvent>(event);
+    process(r, stages, shared);
+  }
+}
+
+void CorrelationEngine::process(size_t r, uint32_t stages, const std::shared_ptr<const CorrelationEvent>& event) {
+  const CorrelationRule& rule = rules_.correlations[r];
+  const size_t first_input = static_cast<size_t>(std::countr_zero(stages));
+  // Group values and the counted value, through the aliases of the first input that
+  // selected the event.
+  std::vector<std::pair<std::string, std::string>> values;
+  std::string key;
+  for (const std::string& name : rule.group_by) {
+    std::optional<std::string> value = event->field(rule.resolve(name, first_input));
+    if (!value) return;  // the event cannot be placed in a group
+    key += *value;
+    key += '\x1f';
+    values.emplace_back(name, std::move(*value));
+  }
+  Entry entry{event->ts, stages, {}, event};
+  if (rule.type == CorrelationType::ValueCount) {
+    std::optional<std::string> value = event->field(rule.resolve(rule.field, first_input));
+    if (!value) return;
+    entry.value = std::move(*value);
+  }
+
+  RuleState& state = state_[r];
+  auto it = state.groups.find(key);
+  if (it == state.groups.end()) {
+    if (state.groups.size() >= config_.max_groups_per_rule && !state.lru.empty()) {
+      const std::string oldest = state.lru.begin()->second;
+      Group& victim = state.groups.at(oldest);
+      if (victim.pending) {
+        due_.erase({victim.last_emit + rule.timespan, r, oldest});
+        victim.pending = false;
+        if (victim.holds) emit(r, victim, victim.last_active);
+      }
+      drop(r, oldest);
+      ++counters_[r].evictions;
+    }
+    it = state.groups.emplace(key, Group{}).first;
+    it->second.values = std::move(values);
+  }
+  Group& group = it->second;
+  prune(r, group, event->ts);
+  if (rule.type == CorrelationType::ValueCount) ++group.distinct[entry.value];
+  // Packet-time order is expected; a slightly late event still goes to its place.
+  auto at = std::upper_bound(group.entries.begin(), group.entries.end(), entry.ts,
+                             [](TimeUs ts, const Entry& e) { return ts < e.ts; });
+  group.entries.insert(at, std::move(entry));
+  if (group.entries.size() > config_.max_events_per_group) {
+    const Entry& oldest = group.entries.front();
+    if (rule.type == CorrelationType::ValueCount && --group.distinct[oldest.value] == 0) group.distinct.erase(oldest.value);
+    group.entries.pop_front();
+    ++counters_[r].dropped_events;
+  }
+  ++counters_[r].events;
+  if (group.touch) state.lru.erase(group.touch);
+  group.touch = ++touches_;
+  state.lru.emplace(group.touch, key);
+  group.last_active = std::max(group.last_active, event->ts);
+  evaluate(r, key, group, event->ts);
+}
+
+void CorrelationEngine::prune(size_t r, Group& group, TimeUs now) {
+  const CorrelationRule& rule = rules_.correlations[r];
+  while (!group.entries.empty() && now - group.entries.front().ts > rule.timespan) {
+    const Entry& oldest = group.entries.front();
+    if (rule.type == CorrelationType::ValueCount && --group.distinct[oldest.value] == 0) group.distinct.erase(oldest.value);
+    group.entries.pop_front();
+  }
+}
+
+uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& group,
+                                    std::vector<std::string>* stages) const {
+  switch (rule.type) {
+    case CorrelationType::EventCount: return group.entries.size();
+    case CorrelationType::ValueCount: return group.distinct.size();
+    case CorrelationType::Temporal: {
+      uint32_t seen = 0;
+      for (const Entry& e : group.entries) {
+        const uint32_t fresh = e.stages & ~seen;
+        seen |= e.stages;
+        if (!stages) continue;
+        for (size_t i = 0; i < rule.inputs.size(); ++i) {
+          if (fresh & (uint32_t{1} << i)) stages->push_back(rule.inputs[i].name);
+        }
+      }
+      return static_cast<uint64_t>(std::popcount(seen));
+    }
+    case CorrelationType::TemporalOrdered: {
+      // chain[i]: the longest in-order chain ending with an event of input i, as input
+      // indices. An event selected by several inputs extends only chains from before it.
+      const size_t n = rule.inputs.size();
+      std::vector<std::vector<uint8_t>> chain(n);
+      for (const Entry& e : group.entries) {
+        std::vector<std::vector<uint8_t>> next = chain;
+        for (size_t i = 0; i < n; ++i) {
+          if (!(e.stages & (uint32_t{1} << i))) continue;
+          size_t best = n;
+          for (size_t j = 0; j < i; ++j) {
+            if (!chain[j].empty() && (best == n || chain[j].size() > chain[best].size())) best = j;
+          }
+          std::vector<uint8_t> extended = best == n ? std::vector<uint8_t>{} : chain[best];
+          extended.push_back(static_cast<uint8_t>(i));
+          if (extended.size() > next[i].size()) next[i] = std::move(extended);
+        }
+        chain = std::move(next);
+      }
+      const std::vector<uint8_t>* longest = &chain.front();
+      for (const auto& c : chain) {
+        if (c.size() > longest->size()) longest = &c;
+      }
+      if (stages) {
+        for (uint8_t i : *longest) stages->push_back(rule.inputs[i].name);
+      }
+      return longest->size();
+    }
+  }
+  return 0;
+}
+
+bool CorrelationEngine::regular(const Group& group, double max_jitter) const {
+  const size_t n = group.entries.size();
+  if (n < 3) return false;
+  double sum = 0;
+  for (size_t i = 1; i < n; ++i) sum += static_cast<double>(group.entries[i].ts - group.entries[i - 1].ts);
+  const double mean = sum / static_cast<double>(n - 1);
+  if (mean <= 0) return false;  // a burst at one instant is not a beacon
+  double squares = 0;
+  for (size_t i = 1; i < n; ++i) {
+    const double d = static_cast<double>(group.entries[i].ts - group.entries[i - 1].ts) - mean;
+    squares += d * d;
+  }
+  return std::sqrt(squares / static_cast<double>(n - 1)) / mean <= max_jitter;
+}
+
+void CorrelationEngine::evaluate(size_t r, const std::string& key, Group& group, TimeUs now) {
+  const CorrelationRule& rule = rules_.correlations[r];
+  group.holds = rule.condition.holds(measure(rule, group, nullptr)) &&
+                (!rule.condition.max_jitter || regular(group, *rule.condition.max_jitter));
+  if (!group.holds) return;
+  if (!group.emitted || now - group.last_emit >= rule.timespan) {
+    if (group.pending) {
+      due_.erase({group.last_emit + rule.timespan, r, key});
+      group.pending = false;
+    }
+    emit(r, group, now);
+  } else if (!group.pending) {
+    group.pending = true;
+    due_.insert({group.last_emit + rule.timespan, r, key});
+  }
+}
+
+void CorrelationEngine::emit(size_t r, Group& group, TimeUs now) {
+  group.emitted = true;
+  group.last_emit = now;
+  auto match = std::make_shared<CorrelationMatch>(build(r, group));
+  ++counters_[r].matches;
+  sink_.onMatch(*match);
+  if (readers_[r].empty()) return;
+  CorrelationEvent chained = CorrelationEvent::fromMatch(match);
+  chained.ts = std::max(chained.ts, now);  // it happens when the match is known
+  auto shared = std::make_shared<const CorrelationEvent>(std::move(chained));
+  for (size_t reader : readers_[r]) {
+    const CorrelationRule& rule = rules_.correlations[reader];
+    uint32_t stages = 0;
+    for (size_t i = 0; i < rule.inputs.size(); ++i) {
+      if (rule.inputs[i].correlation && rule.inputs[i].index == r) stages |= uint32_t{1} << i;
+    }
+    process(reader, stages, shared);
+  }
+}
+
+CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
+  const CorrelationRule& rule = rules_.correlations[r];
+  CorrelationMatch m;
+  m.rule = rule.name;
+  m.title = rule.title;
+  m.severity = rule.severity;
+  m.group = group.values;
+  m.events = measure(rule, group, nullptr);
+  if (rule.type == CorrelationType::Temporal || rule.type == CorrelationType::TemporalOrdered) {
+    measure(rule, group, &m.stages);
+    m.events = group.entries.size();
+  }
+  if (!group.entries.empty()) {
+    m.first_seen = group.entries.front().ts;
+    m.last_seen = group.entries.back().ts;
+  }
+  const size_t cap = config_.max_evidence;
+  std::set<std::string> tactics(rule.tactics.begin(), rule.tactics.end());
+  std::set<std::string> techniques(rule.techniques.begin(), rule.techniques.end());
+  std::set<IpAddress> hosts;
+  std::set<uint16_t> ports;
+  std::set<std::string> domains;
+  std::set<std::pair<uint32_t, std::string>> signatures;
+  std::set<uint64_t> flows;
+  for (const Entry& entry : group.entries) {
+    const CorrelationEvent& e = *entry.event;
+    if (const CorrelationMatch* inner = e.match.get()) {
+      for (const auto& t : inner->tactics) capped(tactics, t, cap);
+      for (const auto& t : inner->techniques) capped(techniques, t, cap);
+      for (const auto& h : inner->hosts) capped(hosts, h, cap);
+      for (uint16_t p : inner->dest_ports) capped(ports, p, cap);
+      for (const auto& d : inner->domains) capped(domains, d, cap);
+      for (size_t i = 0; i < inner->signature_ids.size(); ++i) {
+        capped(signatures, {inner->signature_ids[i], inner->signatures[i]}, cap);
+      }
+      for (uint64_t f : inner->flow_ids) capped(flows, f, cap);
+      continue;
+    }
+    if (e.src_ip.family) capped(hosts, e.src_ip, cap);
+    if (e.dest_ip.family) capped(hosts, e.dest_ip, cap);
+    if (e.dest_ip.family && (e.proto == 6 || e.proto == 17 || e.proto == 132)) capped(ports, e.dest_port, cap);
+    if (e.flow_id) capped(flows, e.flow_id, cap);
+    for (const auto& [name, value] : e.fields) {
+      if (value.empty()) continue;
+      if (name == "dns.rrname" || name == "http.hostname" || name == "tls.sni") {
+        capped(domains, value, cap);
+      } else if (name == "alert.metadata.mitre_tactic_id") {
+        capped(tactics, value, cap);
+      } else if (name == "alert.metadata.mitre_technique_id") {
+        capped(techniques, value, cap);
+      }
+    }
+    if (e.event_type == "alert") {
+      const std::optional<std::string> sid = e.field("alert.signature_id");
+      if (sid) capped(signatures, {static_cast<uint32_t>(std::stoul(*sid)), e.field("alert.signature").value_or("")}, cap);
+    }
+  }
+  m.tactics = list(tactics);
+  m.techniques = list(techniques);
+  m.hosts = list(hosts);
+  m.dest_ports = list(ports);
+  m.domains = list(domains);
+  m.flow_ids = list(flows);
+  for (const auto& [sid, signature] : signatures) {
+    m.signature_ids.push_back(sid);
+    m.signatures.push_back(signature);
+  }
+  return m;
+}
+
+void CorrelationEngine::drop(size_t r, const std::string& key) {
+  RuleState& state = state_[r];
+  auto it = state.groups.find(key);
+  if (it == state.groups.end()) return;
+  if (it->second.pending) due_.erase({it->second.last_emit + rules_.correlations[r].timespan, r, key});
+  state.lru.erase(it->second.touch);
+  state.groups.erase(it);
+}
+
+void CorrelationEngine::advance(TimeUs now) {
+  while (!due_.empty() && std::get<0>(*due_.begin()) <= now) {
+    auto [when, r, key] = *due_.begin();
+    due_.erase(due_.begin());
+    auto it = state_[r].groups.find(key);
+    if (it == state_[r].groups.end()) continue;
+    Group& group = it->second;
+    group.pending = false;
+    if (group.holds) emit(r, group, when);
+  }
+  for (size_t r = 0; r < state_.size(); ++r) {
+    RuleState& state = state_[r];
+    const TimeUs timespan = rules_.correlations[r].timespan;
+    while (!state.lru.empty()) {
+      const std::string key = state.lru.begin()->second;
+      if (now - state.groups.at(key).last_active <= timespan) break;
+      drop(r, key);
+    }
+  }
+}
+
+void CorrelationEngine::flush() {
+  while (!due_.empty()) {
+    auto [when, r, key] = *due_.begin();
+    due_.erase(due_.begin());
+    Group& group = state_[r].groups.at(key);
+    group.pending = false;
+    if (group.holds) emit(r, group, when);
+  }
+  for (RuleState& state : state_) {
+    state.groups.clear();
+    state.lru.clear();
+  }
+}
+
+}  // namespace mamori

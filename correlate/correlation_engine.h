@@ -1,0 +1,119 @@
+#pragma once
+// Runs correlation rules over events in packet-time order and hands each firing to a
+// CorrelationMatchSink.
+//
+// Consumes CorrelationEvents (alerts, flows, DNS / HTTP / TLS records) in packet-time
+// order. Each correlation rule keeps, per group (the values of its group-by fields), the
+// events its base rules selected within the last `timespan` of packet time: a sliding
+// window, an event at t counting while now - t <= timespan. The condition is evaluated
+// when an event joins a group:
+//   event_count       events in the window (with max-jitter: and regular enough);
+//   value_count       distinct values of `field` in the window;
+//   temporal          distinct rules whose events are in the window;
+//   temporal_ordered  the longest chain of the rules' events in the rules' order (each
+//                     later rule's event no earlier than the one before).
+// Emitting: when the condition holds and the group has not emitted within the last
+// timespan, the match goes out at once; further evidence while it holds is held back and
+// goes out when a timespan has passed since the last emission (on advance(), on a later
+// event, or at flush()), provided the condition still held at the group's last event. So
+// a group emits at most once per timespan, and a sustained attack is seen again each
+// timespan with its evidence grown.
+//
+// A correlation rule named in another's `rules` feeds it each match it emits, as an event
+// of event_type "correlation" with its group-by fields.
+//
+// Bounded: at most max_groups_per_rule groups per rule (beyond it the least recently
+// active group is dropped, counted as an eviction) and max_events_per_group events per
+// group (beyond it the oldest is dropped, counted). Deterministic: the same events give
+// the same matches in the same order. Not thread-safe: one engine per pipeline.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "correlate/correlation_event.h"
+#include "correlate/correlation_match.h"
+#include "correlate/correlation_rule.h"
+
+namespace mamori {
+
+struct CorrelationEngineConfig {
+  size_t max_groups_per_rule = 10'000;
+  size_t max_events_per_group = 4'096;
+  size_t max_evidence = 100;  // entries per evidence list of a match
+};
+
+struct CorrelationRuleCounters {
+  std::string rule;
+  uint64_t events = 0;     // events that joined one of its groups
+  uint64_t matches = 0;    // matches emitted
+  uint64_t evictions = 0;  // groups dropped for the cap
+  uint64_t dropped_events = 0;  // events dropped for the per-group cap
+};
+
+class CorrelationEngine {
+ public:
+  CorrelationEngine(CorrelationRuleSet rules, CorrelationEngineConfig config, CorrelationMatchSink& sink);
+
+  // Advances packet time to the event's first.
+  void onEvent(const CorrelationEvent& event);
+  // Packet time has reached `now`: sends held-back matches that are due, forgets groups
+  // without an event in the last timespan.
+  void advance(TimeUs now);
+  // End of input: sends every held-back match and forgets all state.
+  void flush();
+
+  const std::vector<CorrelationRuleCounters>& counters() const { return counters_; }  // by rule, in rule-set order
+  size_t groups() const;
+  const CorrelationRuleSet& rules() const { return rules_; }
+
+ private:
+  struct Entry {
+    TimeUs ts = 0;
+    uint32_t stages = 0;  // bit i: the rule's input i selected the event
+    std::string value;    // value_count: the counted field's value
+    std::shared_ptr<const CorrelationEvent> event;
+  };
+  struct Group {
+    std::vector<std::pair<std::string, std::string>> values;  // group-by name, value
+    std::deque<Entry> entries;                                  // by ts
+    std::map<std::string, uint32_t> distinct;                   // value_count: value -> entries holding it
+    TimeUs last_active = 0;
+    uint64_t touch = 0;  // key into RuleState::lru
+    bool holds = false;  // the condition, at the last event
+    bool emitted = false;
+    TimeUs last_emit = 0;
+    bool pending = false;  // held-back evidence, due at last_emit + timespan
+  };
+  struct RuleState {
+    std::map<std::string, Group> groups;  // by joined group values
+    std::map<uint64_t, std::string> lru;  // touch -> group key, least recent first
+  };
+  using Due = std::tuple<TimeUs, size_t, std::string>;  // when, rule, group key
+
+  void process(size_t rule, uint32_t stages, const std::shared_ptr<const CorrelationEvent>& event);
+  void evaluate(size_t rule, const std::string& key, Group& group, TimeUs now);
+  void emit(size_t rule, Group& group, TimeUs now);
+  CorrelationMatch build(size_t rule, const Group& group) const;
+  void prune(size_t rule, Group& group, TimeUs now);
+  void drop(size_t rule, const std::string& key);
+  uint64_t measure(const CorrelationRule& rule, const Group& group, std::vector<std::string>* stages) const;
+  bool regular(const Group& group, double max_jitter) const;
+
+  CorrelationRuleSet rules_;
+  CorrelationEngineConfig config_;
+  CorrelationMatchSink& sink_;
+  std::vector<RuleState> state_;
+  std::vector<CorrelationRuleCounters> counters_;
+  std::set<Due> due_;
+  std::vector<std::vector<size_t>> readers_;  // correlation -> the correlations reading its matches
+  RegexMatchData regex_data_;
+  uint64_t touches_ = 0;
+};
+
+}  // namespace mamori

@@ -1,0 +1,79 @@
+#pragma once
+// The correlation engine's view of one EVE record (an alert, a flow, a DNS / HTTP / TLS
+// transaction) or of a correlation rule's match fed to the rules that build on it. Rules
+// select events and group them by dotted field names, as EVE spells them:
+//
+//   event_type src_ip dest_ip src_port dest_port proto app_proto flow_id
+//   alert.signature_id alert.signature alert.category alert.severity alert.metadata.<key>
+//   dns.type dns.rrname dns.rrtype http.hostname http.url http.status tls.sni
+//   flow.state flow.pkts_toserver flow.pkts_toclient flow.bytes_toserver flow.bytes_toclient
+//
+// and three derived from the DNS query name:
+//   dns.rrname.length   characters of the whole name
+//   dns.rrname.entropy  Shannon entropy, in bits per character, of the name's first label:
+//                       tunnels put their payload there, while the rest of the name is the
+//                       tunnel's fixed domain, which would only dilute the measure
+//   dns.rrname.domain   the registrable domain by the Public Suffix List (the system's
+//                       copy; without it, the last two labels)
+//
+// Correlation events carry `correlation.rule` and their match's group-by fields.
+// A field may have several values (alert.metadata keys repeat): `values` gives them all,
+// and a selection matches when any of them does.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "applayer/app_record.h"
+#include "capture/flow_record.h"
+#include "capture/ip_address.h"
+#include "capture/packet.h"
+#include "correlate/correlation_match.h"
+#include "detect/alert.h"
+
+namespace mamori {
+
+class CorrelationEvent {
+ public:
+  TimeUs ts = 0;
+  std::string event_type;  // "alert", "flow", "dns", "http", "tls", "correlation"
+  uint64_t flow_id = 0;
+  IpAddress src_ip, dest_ip;  // family 0 when the record has none (a correlation)
+  uint16_t src_port = 0, dest_port = 0;
+  uint8_t proto = 0;
+  std::string app_proto;
+  // The record's own fields as text, by dotted name; names may repeat.
+  std::vector<std::pair<std::string, std::string>> fields;
+  // A correlation event's match, whose evidence the rules building on it inherit.
+  std::shared_ptr<const CorrelationMatch> match;
+
+  static CorrelationEvent fromAlert(const Alert& alert);
+  // A flow counts at its end: the record is handed out then, in packet-time order.
+  static CorrelationEvent fromFlow(const FlowRecord& flow);
+  // HTTP, DNS and TLS records (the first query of a DNS message); nullopt for the others
+  // (SSH, and the HTTP / TLS steps before the one EVE logs).
+  static std::optional<CorrelationEvent> fromApp(const AppRecord& record);
+  static CorrelationEvent fromMatch(std::shared_ptr<const CorrelationMatch> match);
+
+  // Every value of a field (empty when the event has none).
+  std::vector<std::string> values(std::string_view name) const;
+  // The first value.
+  std::optional<std::string> field(std::string_view name) const;
+
+  // Whether `name` is a field some event can have (alert.metadata.<any key> included).
+  static bool knownField(std::string_view name);
+
+  // "TCP", "UDP", "ICMP", "IPv6-ICMP", else the number.
+  static std::string protoName(uint8_t proto);
+  // The derived DNS measures, exposed for tests and the documentation's examples.
+  static double labelEntropy(std::string_view name);
+  static std::string registrableDomain(std::string_view name);
+
+ private:
+  void add(std::string name, std::string value) { fields.emplace_back(std::move(name), std::move(value)); }
+};
+
+}  // namespace mamori

@@ -97,6 +97,13 @@ Config Config::load(const std::string& path) {
   auto size = [&](size_t& into) {
     return [&, &into = into](const std::string& key, const YAML::Node& n) { into = parseSize(key, scalar(f, key, n)); };
   };
+  // Files are named relative to the configuration file.
+  auto file = [&](std::string& into) {
+    return [&, &into = into](const std::string& k, const YAML::Node& v) {
+      std::filesystem::path p = v.IsNull() ? "" : scalar(f, k, v);
+      into = p.empty() || p.is_absolute() ? p.string() : (std::filesystem::path(f).parent_path() / p).string();
+    };
+  };
   FlowTimeouts& t = c.worker.flows.timeouts;
 
   eachKey(f, root, "",
@@ -144,13 +151,6 @@ Config Config::load(const std::string& path) {
                                    }}});
             }},
            {"app-layer", [&](const std::string& key, const YAML::Node& n) {
-              // Data files are named relative to the configuration file.
-              auto file = [&](std::string& into) {
-                return [&, &into = into](const std::string& k, const YAML::Node& v) {
-                  std::filesystem::path p = scalar(f, k, v);
-                  into = p.empty() || p.is_absolute() ? p.string() : (std::filesystem::path(f).parent_path() / p).string();
-                };
-              };
               NdpiFiles& files = c.app_identifier.files;
               eachKey(f, n, key,
                       {{"enabled", [&](const std::string& k, const YAML::Node& v) {
@@ -172,7 +172,8 @@ Config Config::load(const std::string& path) {
            {"correlate", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"window", [&](const std::string& k, const YAML::Node& v) {
                                      c.correlation_window_us = TimeUs(seconds(f, k, v)) * 1000000;
-                                   }}});
+                                   }},
+                                  {"store", file(c.incident_store)}});
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   return c;

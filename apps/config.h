@@ -25,6 +25,8 @@ struct Config {
   Worker::Config worker = defaultWorker();  // per-worker limits (stream and defrag memcaps are per worker)
   LiveOptions live;
   TimeUs correlation_window_us = 15 * 60 * 1000000LL;
+  // The incident store (SQLite); empty: incidents are not stored.
+  std::string incident_store = "/var/lib/mamori/incidents.db";
   double stats_interval_s = 0;  // 0: a stats record only at the end
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";

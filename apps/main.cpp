@@ -1,4 +1,4 @@
-// mamori: one binary, subcommands `run`, `rules check`, `tail`.
+// mamori: one binary, subcommands `run`, `rules check`, `tail`, `incidents list|show`.
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "alerting/bus_subscriber.h"
+#include "apps/incidents_command.h"
 #include "apps/pipeline.h"
 #include "apps/rules_check.h"
 
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
   tail_cmd->add_option("--connect", tail_endpoint, "Endpoint of the sensor's bus")->required();
   tail_cmd->add_option("--topic", tail_topics, "Topic prefix (alert, incident, flow, stats); repeatable");
 
+  mamori::IncidentsCommand incidents(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -89,5 +92,6 @@ int main(int argc, char** argv) {
   }
   if (*check) return mamori::rulesCheck(check_paths, check_config, check_json);
   if (*tail_cmd) return tail(tail_endpoint, tail_topics);
+  if (incidents.selected()) return incidents.run();
   return 1;
 }

@@ -38,6 +38,8 @@ struct Incident {
   std::vector<std::string> stages;
   std::vector<std::string> domains;
   std::vector<std::string> tactics, techniques;
+
+  bool operator==(const Incident&) const = default;
 };
 
 class IncidentSink {

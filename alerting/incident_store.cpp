@@ -1,0 +1,428 @@
+#include "alerting/incident_store.h"
+
+#include <sqlite3.h>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <array>
+#include <utility>
+
+namespace mamori {
+namespace {
+
+// The columns `list` filters and sorts on, and what the table shows, are columns; the
+// evidence lists, read only whole, are one JSON text. user_version tells the layout.
+constexpr int kSchemaVersion = 1;
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS incidents (
+  id          INTEGER PRIMARY KEY,  -- the incident id (below 2^53, as in EVE)
+  state       TEXT    NOT NULL,     -- open, updated, closed
+  title       TEXT    NOT NULL,
+  severity    INTEGER NOT NULL,
+  rule        TEXT    NOT NULL,
+  first_seen  INTEGER NOT NULL,     -- packet time, microseconds since the epoch
+  last_seen   INTEGER NOT NULL,
+  source      TEXT    NOT NULL,     -- "" when unset
+  alert_count INTEGER NOT NULL,
+  evidence    TEXT    NOT NULL      -- JSON: targets, dest_ports, signature_ids, signatures,
+                                    -- flow_ids, domains, stages, tactics, techniques
+);
+CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, last_seen);
+CREATE INDEX IF NOT EXISTS incidents_by_last_seen ON incidents(last_seen);
+CREATE TABLE IF NOT EXISTS incident_history (
+  seq         INTEGER PRIMARY KEY,  -- save order
+  incident_id INTEGER NOT NULL,
+  ts          INTEGER NOT NULL,     -- the incident's last_seen at this change
+  state       TEXT    NOT NULL,
+  severity    INTEGER NOT NULL,
+  alert_count INTEGER NOT NULL,
+  title       TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incident_history_by_incident ON incident_history(incident_id);
+)sql";
+
+constexpr const char* kColumns =
+    "id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence";
+
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+// Leaves a statement ready for its next use whichever way its step ended.
+class Reset {
+ public:
+  explicit Reset(sqlite3_stmt* s) : s_(s) {}
+  ~Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Reset(const Reset&) = delete;
+  Reset& operator=(const Reset&) = delete;
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+bool stateFromName(std::string_view name, IncidentState& out) {
+  for (IncidentState s : {IncidentState::Open, IncidentState::Updated, IncidentState::Closed}) {
+    if (name == incidentStateName(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string columnText(sqlite3_stmt* s, int column) {
+  const unsigned char* text = sqlite3_column_text(s, column);
+  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(s, column)) : std::string();
+}
+
+void bindText(sqlite3_stmt* s, int index, const std::string& text) {
+  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void writeStrings(JsonWriter& w, const char* name, const std::vector<std::string>& list) {
+  w.Key(name);
+  w.StartArray();
+  for (const auto& s : list) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+}
+
+std::string evidenceJson(const Incident& inc) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("targets");
+  w.StartArray();
+  for (const auto& t : inc.targets) w.String(t.toString().c_str());
+  w.EndArray();
+  w.Key("dest_ports");
+  w.StartArray();
+  for (uint16_t p : inc.dest_ports) w.Uint(p);
+  w.EndArray();
+  w.Key("signature_ids");
+  w.StartArray();
+  for (uint32_t sid : inc.signature_ids) w.Uint(sid);
+  w.EndArray();
+  writeStrings(w, "signatures", inc.signatures);
+  w.Key("flow_ids");
+  w.StartArray();
+  for (uint64_t id : inc.flow_ids) w.Uint64(id);
+  w.EndArray();
+  writeStrings(w, "domains", inc.domains);
+  writeStrings(w, "stages", inc.stages);
+  writeStrings(w, "tactics", inc.tactics);
+  writeStrings(w, "techniques", inc.techniques);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Reads one evidence list; false when it is missing or holds a value of another kind.
+template <typename T, typename Convert>
+bool readList(const rapidjson::Value& obj, const char* name, std::vector<T>& out, Convert convert) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return false;
+  out.clear();
+  out.reserve(it->value.Size());
+  for (const auto& v : it->value.GetArray()) {
+    T item{};
+    if (!convert(v, item)) return false;
+    out.push_back(std::move(item));
+  }
+  return true;
+}
+
+bool toString(const rapidjson::Value& v, std::string& out) {
+  if (!v.IsString()) return false;
+  out.assign(v.GetString(), v.GetStringLength());
+  return true;
+}
+
+bool parseEvidence(const std::string& json, Incident& inc) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return false;
+  auto ip = [](const rapidjson::Value& v, IpAddress& out) { return v.IsString() && IpAddress::parse(v.GetString(), out); };
+  auto port = [](const rapidjson::Value& v, uint16_t& out) {
+    if (!v.IsUint() || v.GetUint() > 65535) return false;
+    out = static_cast<uint16_t>(v.GetUint());
+    return true;
+  };
+  auto sid = [](const rapidjson::Value& v, uint32_t& out) {
+    if (!v.IsUint()) return false;
+    out = v.GetUint();
+    return true;
+  };
+  auto flow = [](const rapidjson::Value& v, uint64_t& out) {
+    if (!v.IsUint64()) return false;
+    out = v.GetUint64();
+    return true;
+  };
+  return readList(doc, "targets", inc.targets, ip) && readList(doc, "dest_ports", inc.dest_ports, port) &&
+         readList(doc, "signature_ids", inc.signature_ids, sid) && readList(doc, "signatures", inc.signatures, toString) &&
+         readList(doc, "flow_ids", inc.flow_ids, flow) && readList(doc, "domains", inc.domains, toString) &&
+         readList(doc, "stages", inc.stages, toString) && readList(doc, "tactics", inc.tactics, toString) &&
+         readList(doc, "techniques", inc.techniques, toString);
+}
+
+}  // namespace
+
+struct IncidentStore::Statements {
+  Statement begin, commit, rollback, upsert, add_change, load_open, list, find, history;
+};
+
+IncidentStore::IncidentStore(std::string path, sqlite3* db)
+    : path_(std::move(path)), db_(db), stmts_(std::make_unique<Statements>()) {}
+
+IncidentStore::IncidentStore(IncidentStore&& other) noexcept
+    : path_(std::move(other.path_)),
+      db_(std::exchange(other.db_, nullptr)),
+      stmts_(std::move(other.stmts_)),
+      failed_saves_(other.failed_saves_),
+      last_error_(std::move(other.last_error_)) {}
+
+IncidentStore& IncidentStore::operator=(IncidentStore&& other) noexcept {
+  if (this != &other) {
+    stmts_.reset();
+    if (db_) sqlite3_close(db_);
+    path_ = std::move(other.path_);
+    db_ = std::exchange(other.db_, nullptr);
+    stmts_ = std::move(other.stmts_);
+    failed_saves_ = other.failed_saves_;
+    last_error_ = std::move(other.last_error_);
+  }
+  return *this;
+}
+
+IncidentStore::~IncidentStore() {
+  stmts_.reset();  // statements first: a connection with live statements does not close
+  if (db_) sqlite3_close(db_);
+}
+
+void IncidentStore::fail(const std::string& what) const {
+  throw IncidentStoreError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+}
+
+IncidentStore IncidentStore::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  IncidentStore store(path, db);  // owns the handle, also when opening failed
+  if (rc != SQLITE_OK) store.fail("cannot open the incident store");
+  sqlite3_busy_timeout(db, 5000);
+  // WAL: a commit appends its pages to the -wal file with write(2) before it returns, and
+  // readers see the last commit, not a half-written one. synchronous=NORMAL skips the
+  // fsync per commit: the written pages sit in the kernel's page cache, which outlives
+  // the process, so a crash or SIGKILL loses at most the transaction in progress. Only a
+  // power loss or kernel crash can lose the last commits (never corrupt the file).
+  {
+    Statement mode;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &raw, nullptr) != SQLITE_OK) {
+      store.fail("cannot open the incident store");
+    }
+    mode.reset(raw);
+    if (sqlite3_step(raw) != SQLITE_ROW) store.fail("cannot open the incident store");
+    std::string journal = columnText(raw, 0);
+    if (journal != "wal") {
+      throw IncidentStoreError(path + ": the incident store needs write-ahead logging (journal mode is " + journal + ")");
+    }
+  }
+  if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    store.fail("cannot open the incident store");
+  }
+  if (store.schemaVersion() == 0) {
+    const std::string create = std::string("BEGIN; ") + kSchema + "PRAGMA user_version=" +
+                               std::to_string(kSchemaVersion) + "; COMMIT;";
+    if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      store.fail("cannot create the incident store's tables");
+    }
+  }
+  store.prepare();
+  return store;
+}
+
+IncidentStore IncidentStore::openExisting(const std::string& path) {
+  sqlite3* db = nullptr;
+  // READWRITE without CREATE: a file the caller may only read opens read-only.
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  IncidentStore store(path, db);
+  if (rc != SQLITE_OK) {
+    throw IncidentStoreError(path + ": no incident store there (" + sqlite3_errmsg(db) + ")");
+  }
+  sqlite3_busy_timeout(db, 5000);
+  if (store.schemaVersion() == 0) throw IncidentStoreError(path + ": not an incident store");
+  store.prepare();
+  return store;
+}
+
+int IncidentStore::schemaVersion() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) fail("not an incident store");
+  Statement version(raw);
+  if (sqlite3_step(raw) != SQLITE_ROW) fail("not an incident store");
+  int found = sqlite3_column_int(raw, 0);
+  if (found > kSchemaVersion) {
+    throw IncidentStoreError(path_ + ": written by a newer mamori (store version " + std::to_string(found) + ")");
+  }
+  return found;
+}
+
+void IncidentStore::prepare() {
+  const std::string select = std::string("SELECT ") + kColumns + " FROM incidents ";
+  auto make = [&](Statement& into, const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+      fail("not an incident store");
+    }
+    into.reset(s);
+  };
+  make(stmts_->begin, "BEGIN IMMEDIATE");
+  make(stmts_->commit, "COMMIT");
+  make(stmts_->rollback, "ROLLBACK");
+  make(stmts_->upsert,
+       std::string("INSERT INTO incidents (") + kColumns +
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET "
+           "state = excluded.state, title = excluded.title, severity = excluded.severity, rule = excluded.rule, "
+           "first_seen = excluded.first_seen, last_seen = excluded.last_seen, source = excluded.source, "
+           "alert_count = excluded.alert_count, evidence = excluded.evidence");
+  make(stmts_->add_change,
+       "INSERT INTO incident_history (incident_id, ts, state, severity, alert_count, title) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  make(stmts_->load_open, select + "WHERE state != 'closed' ORDER BY last_seen, id");
+  make(stmts_->list, select + "WHERE state IN (?1, ?2, ?3) ORDER BY last_seen DESC, id DESC");
+  make(stmts_->find, select + "WHERE id = ?1");
+  make(stmts_->history,
+       "SELECT ts, state, severity, alert_count, title FROM incident_history WHERE incident_id = ?1 ORDER BY seq");
+}
+
+void IncidentStore::save(const Incident& inc) {
+  std::string error;
+  auto step = [&](sqlite3_stmt* s) {
+    Reset reset(s);
+    if (sqlite3_step(s) == SQLITE_DONE) return true;
+    if (error.empty()) error = sqlite3_errmsg(db_);
+    return false;
+  };
+  auto id = static_cast<sqlite3_int64>(inc.id);
+  const std::string state = incidentStateName(inc.state);
+  bool ok = step(stmts_->begin.get());
+  if (ok) {
+    sqlite3_stmt* up = stmts_->upsert.get();
+    sqlite3_bind_int64(up, 1, id);
+    bindText(up, 2, state);
+    bindText(up, 3, inc.title);
+    sqlite3_bind_int(up, 4, inc.severity);
+    bindText(up, 5, inc.rule);
+    sqlite3_bind_int64(up, 6, inc.first_seen);
+    sqlite3_bind_int64(up, 7, inc.last_seen);
+    bindText(up, 8, inc.source.toString());
+    sqlite3_bind_int64(up, 9, static_cast<sqlite3_int64>(inc.alert_count));
+    bindText(up, 10, evidenceJson(inc));
+    ok = step(up);
+  }
+  if (ok) {
+    sqlite3_stmt* ch = stmts_->add_change.get();
+    sqlite3_bind_int64(ch, 1, id);
+    sqlite3_bind_int64(ch, 2, inc.last_seen);
+    bindText(ch, 3, state);
+    sqlite3_bind_int(ch, 4, inc.severity);
+    sqlite3_bind_int64(ch, 5, static_cast<sqlite3_int64>(inc.alert_count));
+    bindText(ch, 6, inc.title);
+    ok = step(ch);
+  }
+  if (ok) ok = step(stmts_->commit.get());
+  if (!ok) {
+    if (!sqlite3_get_autocommit(db_)) step(stmts_->rollback.get());
+    throw IncidentStoreError(path_ + ": cannot save incident " + std::to_string(inc.id) + ": " + error);
+  }
+}
+
+void IncidentStore::onIncident(const Incident& incident) {
+  try {
+    save(incident);
+  } catch (const IncidentStoreError& e) {
+    ++failed_saves_;
+    last_error_ = e.what();
+  }
+}
+
+Incident IncidentStore::readIncident(sqlite3_stmt* s) const {
+  Incident inc;
+  inc.id = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
+  const std::string where = path_ + ": incident " + std::to_string(inc.id);
+  std::string state = columnText(s, 1);
+  if (!stateFromName(state, inc.state)) throw IncidentStoreError(where + ": unknown state '" + state + "'");
+  inc.title = columnText(s, 2);
+  inc.severity = sqlite3_column_int(s, 3);
+  inc.rule = columnText(s, 4);
+  inc.first_seen = sqlite3_column_int64(s, 5);
+  inc.last_seen = sqlite3_column_int64(s, 6);
+  std::string source = columnText(s, 7);
+  if (!source.empty() && !IpAddress::parse(source, inc.source)) {
+    throw IncidentStoreError(where + ": bad source address '" + source + "'");
+  }
+  inc.alert_count = static_cast<uint64_t>(sqlite3_column_int64(s, 8));
+  if (!parseEvidence(columnText(s, 9), inc)) throw IncidentStoreError(where + ": damaged evidence");
+  return inc;
+}
+
+std::vector<Incident> IncidentStore::readIncidents(sqlite3_stmt* s) {
+  Reset reset(s);
+  std::vector<Incident> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(readIncident(s));
+  if (rc != SQLITE_DONE) fail("cannot read incidents");
+  return out;
+}
+
+std::vector<Incident> IncidentStore::loadOpen() { return readIncidents(stmts_->load_open.get()); }
+
+std::vector<Incident> IncidentStore::list(const IncidentFilter& filter) {
+  sqlite3_stmt* s = stmts_->list.get();
+  const char* open = incidentStateName(IncidentState::Open);
+  const char* updated = incidentStateName(IncidentState::Updated);
+  const char* closed = incidentStateName(IncidentState::Closed);
+  std::array<const char*, 3> states{open, updated, closed};
+  if (filter.states == IncidentFilter::States::NotClosed) states = {open, updated, updated};
+  if (filter.states == IncidentFilter::States::Closed) states = {closed, closed, closed};
+  for (int i = 0; i < 3; ++i) sqlite3_bind_text(s, i + 1, states[i], -1, SQLITE_STATIC);
+  return readIncidents(s);
+}
+
+std::optional<Incident> IncidentStore::find(uint64_t id) {
+  sqlite3_stmt* s = stmts_->find.get();
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  std::vector<Incident> found = readIncidents(s);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<IncidentChange> IncidentStore::history(uint64_t id) {
+  sqlite3_stmt* s = stmts_->history.get();
+  Reset reset(s);
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  std::vector<IncidentChange> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    IncidentChange change;
+    change.ts = sqlite3_column_int64(s, 0);
+    std::string state = columnText(s, 1);
+    if (!stateFromName(state, change.state)) {
+      throw IncidentStoreError(path_ + ": incident " + std::to_string(id) + ": unknown state '" + state + "' in its history");
+    }
+    change.severity = sqlite3_column_int(s, 2);
+    change.alert_count = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
+    change.title = columnText(s, 4);
+    out.push_back(std::move(change));
+  }
+  if (rc != SQLITE_DONE) fail("cannot read the history of incident " + std::to_string(id));
+  return out;
+}
+
+}  // namespace mamori

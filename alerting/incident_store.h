@@ -1,0 +1,94 @@
+#pragma once
+// The incident store: every incident's latest snapshot and the story of its changes, in
+// one SQLite file, so that open incidents outlive a restart (also after `kill -9`) and
+// `mamori incidents list|show` can read them while a sensor writes.
+//
+// Consumes Incident snapshots (as an IncidentSink, or through save()); each save is one
+// transaction: the snapshot replaces the incident's row and one history row records the
+// change. Reads give complete Incidents back, every field as it was saved.
+//
+// One store per thread: the connection and its prepared statements are not shared.
+// Several processes may open the same file (WAL: readers never block the writer).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "capture/packet.h"
+#include "correlate/incident.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace mamori {
+
+// Names the store's path and what SQLite said.
+class IncidentStoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One saved change of an incident, in the order saved.
+struct IncidentChange {
+  TimeUs ts = 0;  // the incident's last_seen when it changed (packet time)
+  IncidentState state = IncidentState::Open;
+  int severity = 3;
+  uint64_t alert_count = 0;
+  std::string title;
+};
+
+struct IncidentFilter {
+  enum class States : uint8_t { NotClosed, Closed, All };
+  States states = States::All;
+};
+
+class IncidentStore final : public IncidentSink {
+ public:
+  // Opens `path` for writing, creating the file and its schema when missing; the
+  // folder must exist. Throws IncidentStoreError naming the path.
+  static IncidentStore open(const std::string& path);
+  // Opens a store that must already exist, never creating one (readers: a mistyped
+  // path is an error, not a new empty store). Works on a file the caller may only read.
+  static IncidentStore openExisting(const std::string& path);
+
+  IncidentStore(IncidentStore&&) noexcept;
+  IncidentStore& operator=(IncidentStore&&) noexcept;
+  ~IncidentStore() override;
+
+  // Upserts the snapshot and appends its history row in one transaction. Throws
+  // IncidentStoreError (and keeps nothing of this save) when the write fails.
+  void save(const Incident& incident);
+  // As save(), but a failed write (disk full, file removed) is counted, not thrown: the
+  // pipeline goes on alerting without its store.
+  void onIncident(const Incident& incident) override;
+  uint64_t failedSaves() const { return failed_saves_; }
+  const std::string& lastError() const { return last_error_; }
+
+  // Every incident not closed, oldest activity first: what a restarted correlator continues.
+  std::vector<Incident> loadOpen();
+  // Most recent activity first (last_seen, then id).
+  std::vector<Incident> list(const IncidentFilter& filter);
+  std::optional<Incident> find(uint64_t id);
+  std::vector<IncidentChange> history(uint64_t id);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Statements;
+  IncidentStore(std::string path, sqlite3* db);
+  int schemaVersion();  // 0 for a file without the schema
+  void prepare();
+  [[noreturn]] void fail(const std::string& what) const;
+  std::vector<Incident> readIncidents(sqlite3_stmt* stmt);
+  Incident readIncident(sqlite3_stmt* stmt) const;
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<Statements> stmts_;
+  uint64_t failed_saves_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace mamori

@@ -6,7 +6,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <cstdio>
+#include <filesystem>
 #include <utility>
 
 namespace mamori {
@@ -27,7 +31,7 @@ CREATE TABLE IF NOT EXISTS incidents (
   source      TEXT    NOT NULL,     -- "" when unset
   alert_count INTEGER NOT NULL,
   evidence    TEXT    NOT NULL      -- JSON: targets, dest_ports, signature_ids, signatures,
-                                    -- flow_ids, domains, stages, tactics, techniques
+                                    -- flow_ids, domains, stages, tactics, techniques, group_key
 );
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, last_seen);
 CREATE INDEX IF NOT EXISTS incidents_by_last_seen ON incidents(last_seen);
@@ -119,6 +123,9 @@ std::string evidenceJson(const Incident& inc) {
   writeStrings(w, "stages", inc.stages);
   writeStrings(w, "tactics", inc.tactics);
   writeStrings(w, "techniques", inc.techniques);
+  // What a restarted correlator continues the incident under (IncidentManager::restore).
+  w.Key("group_key");
+  w.String(inc.group_key.c_str(), static_cast<rapidjson::SizeType>(inc.group_key.size()));
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -168,7 +175,8 @@ bool parseEvidence(const std::string& json, Incident& inc) {
          readList(doc, "signature_ids", inc.signature_ids, sid) && readList(doc, "signatures", inc.signatures, toString) &&
          readList(doc, "flow_ids", inc.flow_ids, flow) && readList(doc, "domains", inc.domains, toString) &&
          readList(doc, "stages", inc.stages, toString) && readList(doc, "tactics", inc.tactics, toString) &&
-         readList(doc, "techniques", inc.techniques, toString);
+         readList(doc, "techniques", inc.techniques, toString) && doc.HasMember("group_key") &&
+         toString(doc["group_key"], inc.group_key);
 }
 
 }  // namespace
@@ -249,8 +257,25 @@ IncidentStore IncidentStore::open(const std::string& path) {
 
 IncidentStore IncidentStore::openExisting(const std::string& path) {
   sqlite3* db = nullptr;
-  // READWRITE without CREATE: a file the caller may only read opens read-only.
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // Read-only. An analyst's account may read the sensor's store without the right to write
+  // its folder, where SQLite needs the WAL index files; they exist while the sensor runs.
+  // When they do not, no writer is active and the file is read as immutable, which needs
+  // none.
+  const std::filesystem::path file(path);
+  const std::string folder = file.has_parent_path() ? file.parent_path().string() : ".";
+  const bool quiet = !std::filesystem::exists(path + "-wal") && access(folder.c_str(), W_OK) != 0;
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  if (quiet) uri += "?immutable=1";
+  int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
   IncidentStore store(path, db);
   if (rc != SQLITE_OK) {
     throw IncidentStoreError(path + ": no incident store there (" + sqlite3_errmsg(db) + ")");

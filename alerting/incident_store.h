@@ -50,7 +50,8 @@ class IncidentStore final : public IncidentSink {
   // folder must exist. Throws IncidentStoreError naming the path.
   static IncidentStore open(const std::string& path);
   // Opens a store that must already exist, never creating one (readers: a mistyped
-  // path is an error, not a new empty store). Works on a file the caller may only read.
+  // path is an error, not a new empty store), read-only: also a file the caller may only
+  // read, in a folder it may not write.
   static IncidentStore openExisting(const std::string& path);
 
   IncidentStore(IncidentStore&&) noexcept;

@@ -501,13 +501,17 @@ std::string EveFormatter::formatIncident(const Incident& inc) {
   writeTime(inc.last_seen);
   key("hosts");
   writer_.StartArray();
-  writeIp(inc.source);
+  // A correlation grouped by something other than an address (a domain) has no source.
+  const bool has_source = inc.source.family != 0;
+  if (has_source) writeIp(inc.source);
   for (const auto& t : inc.targets) {
     if (t != inc.source) writeIp(t);
   }
   writer_.EndArray();
-  key("source");
-  writeIp(inc.source);
+  if (has_source) {
+    key("source");
+    writeIp(inc.source);
+  }
   key("targets");
   writer_.StartArray();
   for (const auto& t : inc.targets) writeIp(t);
@@ -530,6 +534,19 @@ std::string EveFormatter::formatIncident(const Incident& inc) {
   writer_.EndArray();
   key("alert_count");
   writer_.Uint64(inc.alert_count);
+  // What a correlation rule adds; absent for the per-host grouping, which has none.
+  if (!inc.rule.empty()) {
+    key("rule");
+    writeString(inc.rule);
+  }
+  for (auto [name, list] : {std::pair{"stages", &inc.stages}, std::pair{"domains", &inc.domains},
+                            std::pair{"tactics", &inc.tactics}, std::pair{"techniques", &inc.techniques}}) {
+    if (list->empty()) continue;
+    key(name);
+    writer_.StartArray();
+    for (const auto& v : *list) writeString(v);
+    writer_.EndArray();
+  }
   writer_.EndObject();
   return finish();
 }

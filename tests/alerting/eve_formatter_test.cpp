@@ -366,6 +366,28 @@ TEST(EveFormatter, IncidentHostsListTheSourceOnce) {
   EXPECT_EQ(str(doc["incident"]["state"]), "open");
 }
 
+TEST(EveFormatter, IncidentOfACorrelationRuleCarriesItsStoryAndAttack) {
+  Incident inc;
+  inc.targets = {ip("10.0.0.6")};
+  inc.rule = "dns_tunnelling";
+  inc.stages = {"recon", "exploit"};
+  inc.domains = {"t.evil.example"};
+  inc.tactics = {"TA0011"};
+  inc.techniques = {"T1071.004"};
+  EveFormatter f;
+  auto doc = parse(f.formatIncident(inc));
+  const auto& i = doc["incident"];
+  EXPECT_FALSE(i.HasMember("source"));  // grouped by domain: no address to name
+  ASSERT_EQ(i["hosts"].Size(), 1u);
+  EXPECT_EQ(str(i["hosts"][0]), "10.0.0.6");
+  EXPECT_EQ(str(i["rule"]), "dns_tunnelling");
+  ASSERT_EQ(i["stages"].Size(), 2u);
+  EXPECT_EQ(str(i["stages"][1]), "exploit");
+  EXPECT_EQ(str(i["domains"][0]), "t.evil.example");
+  EXPECT_EQ(str(i["tactics"][0]), "TA0011");
+  EXPECT_EQ(str(i["techniques"][0]), "T1071.004");
+}
+
 TEST(EveFormatter, StatsNestDottedNamesInFirstSeenOrder) {
   EveFormatter f;
   auto doc = parse(f.formatStats(kTs, 3600,

@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   pcap->excludes(iface);
   run_cmd->add_option("--rules", run.rules, "Rule file or folder of .rules files (repeatable; default: the built-in rules)");
   run_cmd->add_option("--config", run.config, "mamori.yaml");
+  run_cmd->add_option("--correlation", run.correlation,
+                      "Correlation rule file or folder of .yaml files, besides the default ones (repeatable)");
+  run_cmd->add_option("--store", run.store,
+                      "Incident store (SQLite) to resume and write (default: correlate.store for --interface, none for --pcap)");
   run_cmd->add_option("--workers", run.workers, "Worker threads (default: one per CPU)")->check(CLI::Range(1, 256));
   run_cmd->add_option("--eve", run.eve, "EVE JSON output: a file, or - for stdout");
   run_cmd->add_option("--bus", run.bus, "ZeroMQ endpoint to publish on, e.g. tcp://127.0.0.1:5556");

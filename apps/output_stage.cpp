@@ -18,13 +18,17 @@ auto orderKey(const PipelineEvent& e) {
 
 }  // namespace
 
-OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues,
-                         const CorrelatorConfig& correlation, std::vector<EventOutput*> outputs)
+OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues, Correlation correlation,
+                         std::vector<EventOutput*> outputs)
     : engine_(engine),
       queues_(std::move(queues)),
       pending_(queues_.size()),
-      correlator_(*this, correlation),
-      outputs_(std::move(outputs)) {}
+      incident_manager_(*this, correlation.incidents),
+      correlation_(std::move(correlation.rules), correlation.engine, incident_manager_),
+      store_(correlation.store),
+      outputs_(std::move(outputs)) {
+  incident_manager_.restore(correlation.restored);
+}
 
 void OutputStage::every(double interval_s, std::function<void()> fn) {
   if (interval_s > 0) periodic_.emplace_back(interval_s, std::move(fn));
@@ -39,6 +43,7 @@ void OutputStage::onIncident(const Incident& incident) {
   if (incident.state == IncidentState::Closed) incidents_closed_.fetch_add(1, std::memory_order_relaxed);
   incidents_[incident.id] = incident;
   publish(EventKind::Incident, formatter_.formatIncident(incident));
+  if (store_) store_->onIncident(incident);
 }
 
 void OutputStage::handle(PipelineEvent& e) {
@@ -49,13 +54,15 @@ void OutputStage::handle(PipelineEvent& e) {
     t.severity = a->severity;
     ++t.count;
     publish(EventKind::Alert, formatter_.formatAlert(*a));
-    correlator_.onAlert(*a);
+    correlation_.onEvent(CorrelationEvent::fromAlert(*a));
   } else if (auto* f = std::get_if<FlowRecord>(&e.body)) {
     flows_.fetch_add(1, std::memory_order_relaxed);
     publish(EventKind::Flow, formatter_.formatFlow(*f));
+    correlation_.onEvent(CorrelationEvent::fromFlow(*f));
   } else {
     const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
     publish(EveFormatter::appKind(r), formatter_.formatApp(r));
+    if (auto event = CorrelationEvent::fromApp(r)) correlation_.onEvent(*event);
   }
 }
 
@@ -88,7 +95,8 @@ void OutputStage::run() {
     for (size_t w = 0; w < queues_.size(); ++w) queues_[w]->drain(pending_[w]);
     bool any = releaseUpTo(low);
     if (low == CaptureEngine::kDone) break;
-    correlator_.advance(low);
+    correlation_.advance(low);
+    incident_manager_.advance(low);
     auto now = Clock::now();
     for (size_t i = 0; i < periodic_.size(); ++i) {
       if (now < next_due[i]) continue;
@@ -97,7 +105,8 @@ void OutputStage::run() {
     }
     if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  correlator_.flush();
+  correlation_.flush();
+  incident_manager_.flush();
   for (EventOutput* o : outputs_) o->flush();
 }
 

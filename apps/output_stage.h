@@ -1,8 +1,9 @@
 #pragma once
 // OutputStage: the pipeline's one output thread. Consumes every worker's events,
 // merges them in packet-time order (using the engine's per-worker watermarks, so the
-// result does not depend on how many workers there are), feeds alerts to the
-// correlator, and formats each record once for every EventOutput.
+// result does not depend on how many workers there are), feeds alerts, flow and app
+// records to the correlation engine, whose matches the incident manager turns into
+// incidents, and formats each record once for every EventOutput.
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -14,7 +15,8 @@
 #include "alerting/event_output.h"
 #include "apps/worker_event_queue.h"
 #include "capture/capture_engine.h"
-#include "correlate/incident_correlator.h"
+#include "correlate/correlation_engine.h"
+#include "correlate/incident_manager.h"
 
 namespace mamori {
 
@@ -26,7 +28,15 @@ class OutputStage final : private IncidentSink {
     uint64_t count = 0;
   };
 
-  OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues, const CorrelatorConfig& correlation,
+  struct Correlation {
+    CorrelationRuleSet rules;
+    CorrelationEngineConfig engine;
+    IncidentManagerConfig incidents;
+    IncidentSink* store = nullptr;      // also told of every incident change, when set
+    std::vector<Incident> restored;     // open incidents a previous run left in the store
+  };
+
+  OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> queues, Correlation correlation,
               std::vector<EventOutput*> outputs);
 
   // Called on the output thread about every `interval_s` seconds of wall time while the run goes on.
@@ -54,7 +64,9 @@ class OutputStage final : private IncidentSink {
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;
   std::vector<std::deque<PipelineEvent>> pending_;
-  IncidentCorrelator correlator_;
+  IncidentManager incident_manager_;
+  CorrelationEngine correlation_;
+  IncidentSink* store_;
   std::vector<EventOutput*> outputs_;
   EveFormatter formatter_;
   std::vector<std::pair<double, std::function<void()>>> periodic_;

@@ -12,6 +12,7 @@
 
 #include "alerting/bus_publisher.h"
 #include "alerting/eve_file_writer.h"
+#include "alerting/incident_store.h"
 #include "alerting/metrics_exporter.h"
 #include "apps/config.h"
 #include "apps/output_stage.h"
@@ -21,6 +22,7 @@
 #include "apps/run_summary.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
+#include "correlate/correlation_rule_parser.h"
 #include "detect/detect_observer.h"
 #include "detect/signature_database.h"
 
@@ -151,12 +153,42 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     parts.push_back(std::move(p));
   }
 
+  OutputStage::Correlation correlation;
+  std::unique_ptr<IncidentStore> store;
+  try {
+    CorrelationRuleParser parser;
+    parser.addPath(defaultCorrelationPath());
+    for (const std::string& path : opt.correlation) parser.addPath(path);
+    correlation.rules = parser.finish();
+    if (!opt.store.empty()) store = std::make_unique<IncidentStore>(IncidentStore::open(opt.store));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mamori: {}\n", e.what());
+    return 1;
+  }
+  if (!store && source.live() && !config.incident_store.empty()) {
+    // The configured store of a sensor: one it cannot open (a folder not made yet) must not
+    // keep it from watching the wire, so it says so and runs without.
+    try {
+      store = std::make_unique<IncidentStore>(IncidentStore::open(config.incident_store));
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "mamori: {}; incidents are not stored\n", e.what());
+    }
+  }
+  if (store) {
+    try {
+      correlation.restored = store->loadOpen();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "mamori: {}\n", e.what());
+      return 1;
+    }
+    correlation.store = store.get();
+  }
+  correlation.incidents.inactivity = config.correlation_window_us;
+
   CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;
   for (auto& o : outputs) output_ptrs.push_back(o.get());
-  CorrelatorConfig cc;
-  cc.window = config.correlation_window_us;
-  OutputStage output(engine, queues, cc, output_ptrs);
+  OutputStage output(engine, queues, std::move(correlation), output_ptrs);
 
   auto totals = [&] {
     PipelineTotals t;

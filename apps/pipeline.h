@@ -16,6 +16,11 @@ struct RunOptions {
   std::string pcap;
   std::string interface;
   std::vector<std::string> rules;  // empty: the default rules
+  std::vector<std::string> correlation;  // correlation rule files or folders, besides the defaults
+  // The incident store: this file; empty: the configuration's correlate.store for a live
+  // interface, none for a capture file (a replay neither resumes nor adds to a sensor's
+  // incidents unless told to).
+  std::string store;
   std::string config;
   int workers = 0;                 // 0: one per CPU
   std::string eve;                 // path, "-" for stdout, empty for none

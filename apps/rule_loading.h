@@ -11,6 +11,8 @@ namespace mamori {
 
 // The project's own rules, used when no --rules is given.
 std::string defaultRulesPath();
+// The default correlation rules, always loaded (--correlation adds more).
+std::string defaultCorrelationPath();
 
 // Every rule file named by `paths`, sorted within each folder. A missing path is an error.
 std::vector<std::string> ruleFiles(const std::vector<std::string>& paths, std::vector<RuleError>& errors);

@@ -117,6 +117,7 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const std::shared_ptr
     ++counters_[r].dropped_events;
   }
   ++counters_[r].events;
+  ++group.joined;
   if (group.touch) state.lru.erase(group.touch);
   group.touch = ++touches_;
   state.lru.emplace(group.touch, key);
@@ -218,6 +219,8 @@ void CorrelationEngine::emit(size_t r, Group& group, TimeUs now) {
   group.emitted = true;
   group.last_emit = now;
   auto match = std::make_shared<CorrelationMatch>(build(r, group));
+  match->new_events = group.joined - group.reported;
+  group.reported = group.joined;
   ++counters_[r].matches;
   sink_.onMatch(*match);
   if (readers_[r].empty()) return;

@@ -84,6 +84,7 @@ class CorrelationEngine {
     std::deque<Entry> entries;                                  // by ts
     std::map<std::string, uint32_t> distinct;                   // value_count: value -> entries holding it
     TimeUs last_active = 0;
+    uint64_t joined = 0, reported = 0;  // events that joined the group; of them, in a match already
     uint64_t touch = 0;  // key into RuleState::lru
     bool holds = false;  // the condition, at the last event
     bool emitted = false;

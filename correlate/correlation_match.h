@@ -21,6 +21,10 @@ struct CorrelationMatch {
   std::vector<std::pair<std::string, std::string>> group;
   TimeUs first_seen = 0, last_seen = 0;  // packet time of the first and last counted event
   uint64_t events = 0;                   // events counted (event_count), or distinct values (value_count)
+  // Events that joined the group since its previous match (all of them for its first): a
+  // group matches again as evidence grows, over windows that overlap, so what an
+  // incident counts adds these up, not `events`.
+  uint64_t new_events = 0;
   // temporal_ordered / temporal: the base rules in the order their events were seen.
   std::vector<std::string> stages;
   // ATT&CK from the rule's tags (attack.t1046 -> T1046, attack.ta0043 or a tactic name ->

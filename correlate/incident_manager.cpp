@@ -131,8 +131,9 @@ bool IncidentManager::addEvidence(OpenIncident& entry, const CorrelationMatch& m
   int previous_severity = inc.severity;
   size_t previous_stages = inc.stages.size();
 
-  inc.alert_count += match.events;
+  inc.alert_count += match.new_events;
   if (entry.baseline_events == 0) entry.baseline_events = match.events;
+  entry.peak_events = std::max(entry.peak_events, match.events);
   inc.first_seen = std::min(inc.first_seen, match.first_seen);
   inc.last_seen = std::max(inc.last_seen, match.last_seen);
   for (const IpAddress& host : match.hosts) {
@@ -154,7 +155,7 @@ bool IncidentManager::addEvidence(OpenIncident& entry, const CorrelationMatch& m
 
   entry.rule_severity = std::min(entry.rule_severity, match.severity);
   int steps = (inc.stages.size() >= kEscalationStages ? 1 : 0) +
-              (entry.baseline_events > 0 && inc.alert_count >= kEscalationVolume * entry.baseline_events ? 1 : 0);
+              (entry.baseline_events > 0 && entry.peak_events >= kEscalationVolume * entry.baseline_events ? 1 : 0);
   inc.severity = std::min(inc.severity, std::max(1, entry.rule_severity - steps));
   entry.dirty = true;
   return inc.severity < previous_severity || inc.stages.size() > previous_stages;

@@ -94,6 +94,7 @@ class IncidentManager : public CorrelationMatchSink {
     Incident incident;
     int rule_severity = std::numeric_limits<int>::max();  // before escalation; unknown until a match
     uint64_t baseline_events = 0;   // events of the first match seen; 0 until then
+    uint64_t peak_events = 0;       // the most events one match measured
     TimeUs last_emit = 0;
     bool dirty = false;             // evidence not yet sent
     bool update_pending = false;    // in pending_updates_ at update_due

@@ -216,7 +216,7 @@ TEST(CorrelationRuleParser, DefaultRulesLoad) {
   CorrelationRuleSet set = defaultRules();
   std::vector<std::string> names;
   for (const auto& r : set.correlations) names.push_back(r.name);
-  EXPECT_THAT(names, ::testing::UnorderedElementsAre("beaconing", "brute_force_alerts", "brute_force_connections",
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("alerts_by_host", "beaconing", "brute_force_alerts", "brute_force_connections",
                                                       "brute_force_http", "dns_tunnelling", "multi_stage_intrusion",
                                                       "exploit_then_c2", "port_scan", "host_sweep"));
 }

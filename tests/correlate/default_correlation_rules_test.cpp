@@ -12,11 +12,14 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+// The themed rules that fired; alerts_by_host, the per-host story every alert joins, is
+// left out here and checked on its own.
 struct Defaults {
   Defaults() : engine(defaultRules(), {}, sink) {}
   std::vector<std::string> finish() {
     engine.flush();
     std::vector<std::string> rules = sink.rules();
+    std::erase(rules, "alerts_by_host");
     std::sort(rules.begin(), rules.end());
     rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
     return rules;
@@ -131,6 +134,25 @@ TEST(DefaultCorrelationRules, MultiStageIntrusion) {
     EXPECT_THAT(m.stages, ElementsAre("stage_recon", "stage_exploit", "stage_c2"));
     EXPECT_THAT(m.techniques, ElementsAre("T1071", "T1190"));
   }
+}
+
+TEST(DefaultCorrelationRules, EveryAlertJoinsItsHostsStory) {
+  Defaults d;
+  d.engine.onEvent(alertEvent(0, "198.51.100.7", "10.0.0.5", 2010935, "ET SCAN probe", {}));
+  d.engine.onEvent(alertEvent(kSecond, "198.51.100.7", "10.0.0.6", 2010935, "ET SCAN probe", {}));
+  d.engine.onEvent(alertEvent(2 * kSecond, "10.0.0.5", "203.0.113.9", 2027865, "ET MALWARE CnC beacon", {}));
+  d.engine.onEvent(flowEvent(3 * kSecond, "10.0.0.20", "142.250.74.100", 443, kConversation));
+  d.engine.flush();
+  std::vector<std::string> hosts;
+  for (const auto& m : d.sink.matches) {
+    if (m.rule != "alerts_by_host") continue;
+    ASSERT_EQ(m.group.size(), 1u);
+    hosts.push_back(m.group[0].second);
+  }
+  // A group matches again as its evidence grows; the flow is no alert and joins nothing.
+  std::sort(hosts.begin(), hosts.end());
+  hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  EXPECT_THAT(hosts, ElementsAre("10.0.0.5", "198.51.100.7"));
 }
 
 TEST(DefaultCorrelationRules, AttackAlertsWithoutFollowUpAreNoIntrusion) {

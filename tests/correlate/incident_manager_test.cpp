@@ -40,7 +40,7 @@ CorrelationMatch scan(TimeUs first, TimeUs last, const char* src = "203.0.113.66
   m.group = {{"src_ip", src}};
   m.first_seen = first;
   m.last_seen = last;
-  m.events = events;
+  m.events = m.new_events = events;
   m.hosts = {ip(src), ip("192.0.2.10")};
   m.dest_ports = {22, 80};
   m.flow_ids = {7};
@@ -56,7 +56,7 @@ CorrelationMatch intrusion(TimeUs at, std::vector<std::string> stages) {
   m.severity = 3;
   m.group = {{"src_ip", "10.0.0.5"}};
   m.first_seen = m.last_seen = at;
-  m.events = stages.size();
+  m.events = m.new_events = stages.size();
   m.stages = std::move(stages);
   return m;
 }
@@ -223,17 +223,19 @@ TEST(IncidentManagerTest, SeverityRisesWithStagesAndVolumeAndGoesOutAtOnce) {
   ASSERT_EQ(sink.states(), (States{Open, Updated}));
   EXPECT_EQ(sink.incidents.back().severity, 2);
 
-  // Volume: the first match counted 2 events; at 20 (10x) one more step.
+  // Volume: the first match measured 2 events; one measuring 20 (10x) is one more step.
+  // The count adds up the events new in each match, not their overlapping windows.
   CorrelationMatch repeat = intrusion(kT0 + 2, {"c2"});
-  repeat.events = 2;
-  for (int i = 0; i < 6; ++i) m.onMatch(repeat);  // 4 + 12 = 16 events: held back
+  repeat.events = 19;
+  repeat.new_events = 17;
+  m.onMatch(repeat);  // 19: held back
   EXPECT_EQ(sink.states(), (States{Open, Updated}));
-  m.onMatch(repeat);  // 18
-  EXPECT_EQ(sink.states(), (States{Open, Updated}));
-  m.onMatch(repeat);  // 20
+  repeat.events = 20;
+  repeat.new_events = 1;
+  m.onMatch(repeat);
   ASSERT_EQ(sink.states(), (States{Open, Updated, Updated}));
   EXPECT_EQ(sink.incidents.back().severity, 1);
-  EXPECT_EQ(sink.incidents.back().alert_count, 20u);
+  EXPECT_EQ(sink.incidents.back().alert_count, 2u + 2u + 17u + 1u);
 
   // Never beyond 1, never lowered by a less severe match.
   CorrelationMatch low = intrusion(kT0 + 3, {"c2"});

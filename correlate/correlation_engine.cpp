@@ -1,5 +1,7 @@
 #include "correlate/correlation_engine.h"
 
+#include <array>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -152,9 +154,25 @@ uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& gr
       return static_cast<uint64_t>(std::popcount(seen));
     }
     case CorrelationType::TemporalOrdered: {
+      const size_t n = rule.inputs.size();
+      if (!stages) {
+        // Only the length, on every event: the same recurrence as below on lengths alone,
+        // with nothing allocated.
+        std::array<uint32_t, 32> length{}, next{};
+        for (const Entry& e : group.entries) {
+          next = length;
+          for (size_t i = 0; i < n; ++i) {
+            if (!(e.stages & (uint32_t{1} << i))) continue;
+            uint32_t best = 0;
+            for (size_t j = 0; j < i; ++j) best = std::max(best, length[j]);
+            next[i] = std::max(next[i], best + 1);
+          }
+          length = next;
+        }
+        return *std::max_element(length.begin(), length.begin() + static_cast<std::ptrdiff_t>(n));
+      }
       // chain[i]: the longest in-order chain ending with an event of input i, as input
       // indices. An event selected by several inputs extends only chains from before it.
-      const size_t n = rule.inputs.size();
       std::vector<std::vector<uint8_t>> chain(n);
       for (const Entry& e : group.entries) {
         std::vector<std::vector<uint8_t>> next = chain;

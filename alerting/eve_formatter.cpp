@@ -1,5 +1,7 @@
 #include "alerting/eve_formatter.h"
 
+#include "capture/ip_proto_name.h"
+
 #include "applayer/ndpi_risks.h"
 
 #include <arpa/inet.h>
@@ -126,16 +128,6 @@ std::string EveFormatter::timestamp(TimeUs ts) {
   return std::string(buf, static_cast<size_t>(n));
 }
 
-std::string EveFormatter::protoName(uint8_t proto) {
-  switch (proto) {
-    case kProtoTcp: return "TCP";
-    case kProtoUdp: return "UDP";
-    case kProtoIcmp: return "ICMP";
-    case kProtoIcmpv6: return "IPv6-ICMP";
-    default: return std::to_string(proto);
-  }
-}
-
 void EveFormatter::begin() {
   buffer_.Clear();
   writer_.Reset(buffer_);
@@ -223,7 +215,7 @@ void EveFormatter::header(TimeUs ts, uint64_t flow_id, const char* event_type,
     writer_.Uint(dest_port);
   }
   key("proto");
-  std::string name = protoName(proto);
+  std::string name = ipProtoName(proto);
   writer_.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
 }
 

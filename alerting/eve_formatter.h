@@ -46,8 +46,6 @@ class EveFormatter {
 
   // "2016-03-07T10:48:39.135427+0000", always UTC.
   static std::string timestamp(TimeUs ts);
-  // "TCP", "UDP", "ICMP", "IPv6-ICMP", otherwise the protocol number.
-  static std::string protoName(uint8_t proto);
 
  private:
   void begin();

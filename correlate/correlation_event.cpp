@@ -1,5 +1,7 @@
 #include "correlate/correlation_event.h"
 
+#include "capture/ip_proto_name.h"
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -141,7 +143,7 @@ std::vector<std::string> CorrelationEvent::values(std::string_view name) const {
   } else if (name == "dest_port" && dest_ip.family) {
     out.push_back(std::to_string(dest_port));
   } else if (name == "proto" && src_ip.family) {
-    out.push_back(protoName(proto));
+    out.push_back(ipProtoName(proto));
   } else if (name == "app_proto" && !app_proto.empty()) {
     out.push_back(app_proto);
   } else if (name == "flow_id" && flow_id) {
@@ -182,16 +184,6 @@ bool CorrelationEvent::knownField(std::string_view name) {
     if (f == name) return true;
   }
   return false;
-}
-
-std::string CorrelationEvent::protoName(uint8_t proto) {
-  switch (proto) {
-    case 1: return "ICMP";
-    case 6: return "TCP";
-    case 17: return "UDP";
-    case 58: return "IPv6-ICMP";
-    default: return std::to_string(proto);
-  }
 }
 
 double CorrelationEvent::labelEntropy(std::string_view name) {

@@ -66,8 +66,6 @@ class CorrelationEvent {
   // Whether `name` is a field some event can have (alert.metadata.<any key> included).
   static bool knownField(std::string_view name);
 
-  // "TCP", "UDP", "ICMP", "IPv6-ICMP", else the number.
-  static std::string protoName(uint8_t proto);
   // The derived DNS measures, exposed for tests and the documentation's examples.
   static double labelEntropy(std::string_view name);
   static std::string registrableDomain(std::string_view name);

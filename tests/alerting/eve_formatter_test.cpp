@@ -1,4 +1,5 @@
 #include "alerting/eve_formatter.h"
+#include "capture/ip_proto_name.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -64,12 +65,12 @@ TEST(EveFormatter, TimestampIsSuricataFormatInUtc) {
 }
 
 TEST(EveFormatter, ProtoNamesAreSuricatas) {
-  EXPECT_EQ(EveFormatter::protoName(6), "TCP");
-  EXPECT_EQ(EveFormatter::protoName(17), "UDP");
-  EXPECT_EQ(EveFormatter::protoName(1), "ICMP");
-  EXPECT_EQ(EveFormatter::protoName(58), "IPv6-ICMP");
-  EXPECT_EQ(EveFormatter::protoName(47), "47");
-  EXPECT_EQ(EveFormatter::protoName(0), "0");
+  EXPECT_EQ(ipProtoName(6), "TCP");
+  EXPECT_EQ(ipProtoName(17), "UDP");
+  EXPECT_EQ(ipProtoName(1), "ICMP");
+  EXPECT_EQ(ipProtoName(58), "IPv6-ICMP");
+  EXPECT_EQ(ipProtoName(47), "47");
+  EXPECT_EQ(ipProtoName(0), "0");
 }
 
 TEST(EveFormatter, AlertHasSuricataFields) {

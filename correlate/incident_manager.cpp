@@ -10,8 +10,13 @@
 namespace mamori {
 namespace {
 
-bool isDestinationField(const std::string& field) {
-  return field.starts_with("dest") || field.starts_with("dst");
+// How a group's address reads in a title: a destination field is where traffic went, a
+// source field where it came from; any other (an alias such as a victim) is the host the
+// incident is about.
+const char* addressPreposition(const std::string& field) {
+  if (field.starts_with("dest") || field.starts_with("dst")) return " to ";
+  if (field.starts_with("src") || field.starts_with("source")) return " from ";
+  return " on ";
 }
 
 std::string titleFor(const CorrelationMatch& match) {
@@ -20,7 +25,7 @@ std::string titleFor(const CorrelationMatch& match) {
   for (const auto& [field, value] : match.group) {
     IpAddress address;
     if (IpAddress::parse(value, address)) {
-      title += (isDestinationField(field) ? " to " : " from ") + address.toString();
+      title += addressPreposition(field) + address.toString();
     } else {
       others += (others.empty() ? "" : ", ") + field + " " + value;
     }

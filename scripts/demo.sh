@@ -12,7 +12,7 @@ rm -f "$out/eve.json"  # EVE files are appended to; the demo shows one run
 echo
 echo "== incidents (final state, from $out/eve.json) =="
 jq -r 'select(.event_type == "incident" and .incident.state == "closed") | .incident
-       | "#\(.id)  severity \(.severity)  \(.title)  [\(.rule)]\n    hosts \(.hosts | join(", "))  ports \(.dest_ports | length)  events \(.alert_count)  ATT&CK \((.tactics // []) + (.techniques // []) | join(","))\n    signatures: \(.signatures | join(" | "))"' "$out/eve.json"
+       | "#\(.id)  severity \(.severity)  \(.title)  [\(.rule)]\(if .stages then "\n    stages \(.stages | join(" -> "))" else "" end)\n    hosts \(.hosts | join(", "))  ports \(.dest_ports | length)  events \(.alert_count)  ATT&CK \((.tactics // []) + (.techniques // []) | join(","))\(if (.signatures // []) != [] then "\n    signatures: \(.signatures | join(" | "))" else "" end)"' "$out/eve.json"
 echo
 echo "== application layer (from $out/eve.json) =="
 echo "flows by app_proto:"

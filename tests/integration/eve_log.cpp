@@ -66,6 +66,16 @@ std::string EveLog::string(const rapidjson::Value& v, const std::string& dotted)
   return (x && x->IsString()) ? x->GetString() : "";
 }
 
+std::vector<std::string> EveLog::strings(const rapidjson::Value& v, const std::string& dotted) {
+  std::vector<std::string> out;
+  const auto* x = at(v, dotted);
+  if (!x || !x->IsArray()) return out;
+  for (const auto& item : x->GetArray()) {
+    if (item.IsString()) out.emplace_back(item.GetString());
+  }
+  return out;
+}
+
 int64_t EveLog::parseTime(const std::string& ts) {
   std::tm tm{};
   strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);

@@ -18,6 +18,8 @@ class EveLog {
   // A number under a dotted path ("stats.decoder.pkts"); -1 when absent.
   static int64_t number(const rapidjson::Value& v, const std::string& dotted);
   static std::string string(const rapidjson::Value& v, const std::string& dotted);
+  // An array of strings under a dotted path; empty when absent.
+  static std::vector<std::string> strings(const rapidjson::Value& v, const std::string& dotted);
   // "2016-03-07T10:48:39.135427+0000" -> microseconds since the epoch.
   static int64_t parseTime(const std::string& eve_timestamp);
   size_t size() const { return records_.size(); }

@@ -28,7 +28,7 @@ TEST(IncidentStoreRun, TheStoreHoldsWhatTheEveFileSays) {
   ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 --store '" + db + "'"), 0);
   const EveLog log = EveLog::load(dir + "/eve.json");
   const auto states = finalStates(log);
-  ASSERT_EQ(states.size(), 4u);  // docs/demo.md
+  ASSERT_EQ(states.size(), 6u);  // docs/demo.md
   IncidentStore store = IncidentStore::openExisting(db);
   const std::vector<Incident> stored = store.list(IncidentFilter{});
   ASSERT_EQ(stored.size(), states.size());

@@ -39,7 +39,7 @@ TEST(StatsRecord, CarriesNamedCountersWithConsistentValues) {
       << "every packet of the demo is IP and inspected";
   EXPECT_EQ(EveLog::number(*stats, "stats.detect.rules_loaded"), 17);
   // docs/demo.md: the port scan, each alerting host's story (two), the beaconing.
-  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_opened"), 4);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_opened"), 6);
   const auto incidents = log.ofType("incident");
   EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_opened"),
             std::count_if(incidents.begin(), incidents.end(),

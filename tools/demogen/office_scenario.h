@@ -1,8 +1,9 @@
 #pragma once
 // The demo's story on one office tap: ten minutes of ordinary traffic from 192.168.10.0/24,
-// with an external attacker scanning and exploiting the internal web server, and a
-// compromised workstation beaconing to its C2 server. docs/demo.md tells the story and
-// lists the alerts it is built to raise; keep the two in step.
+// and one intrusion through its stages: an external attacker scans the internal web server,
+// probes its services, exploits it, and the web server, now running an implant, beacons to
+// its C2 server. docs/demo.md tells the story and lists the alerts and incidents it is
+// built to raise; keep the two in step.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,7 +46,9 @@ class OfficeScenario {
   void backgroundTraffic();
 
   void portScan(Micros at);
+  void serviceProbes(Micros at);
   void exploitAttempts(Micros at);
+  void implantDownload(Micros at);
   void c2Beacons(Micros at);
 
   CaptureFile& capture_;

@@ -36,3 +36,23 @@ echo "$results" | awk '
     for (i = 1; i <= n; i++) { k = keys[i]
       printf "%-16s %10.3f %12.0f %8.3f %12.3f %18.1f\n", k, gbps[k], pps[k], gbps[k] / gbps["read"], gbps[k] / gbps["decode/1"], rss[k] }
   }'
+
+# Correlation against what detection feeds it: ET Open's alerts per second of one worker
+# on the benchmark capture (alerts counted in one run of `mamori`, divided by the timed
+# et-open/1 run's seconds per replay), and one core correlating a million synthetic alerts.
+if [ -d "$et" ]; then
+  alerts=$("$build/apps/mamori" run --pcap "$pcap" --rules "$et" --workers 1 --eve - --no-summary 2>/dev/null |
+           grep -c '"event_type":"alert"' || true)
+  secs=$(echo "$results" | awk '/^mode=et-open workers=1 / { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "seconds") print kv[2] } }')
+  correlation=$("$build/bench/correlation_bench")
+  echo
+  echo "$correlation"
+  echo "$correlation" | awk -v alerts="$alerts" -v secs="$secs" -v replays="$replays" '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] } }
+    END {
+      rate = alerts * replays / secs
+      printf "detection (et-open/1): %d alerts per replay, %.0f alerts/s\n", alerts, rate
+      printf "correlation: %.0f events/s on one core, %.1fx the detection alert rate (aim: 10x), %.1f KB per group\n",
+             f["events_per_s"], f["events_per_s"] / rate, f["kb_per_group"]
+    }'
+fi

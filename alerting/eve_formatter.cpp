@@ -245,6 +245,8 @@ std::string EveFormatter::formatAlert(const Alert& a) {
   writeString(a.category);
   key("severity");
   writer_.Int(a.severity);
+  key("id");  // not Suricata's: how incidents name their alerts
+  writer_.Uint64(a.id());
   writer_.EndObject();
   return finish();
 }
@@ -524,9 +526,12 @@ std::string EveFormatter::formatIncident(const Incident& inc) {
   writer_.StartArray();
   for (uint64_t id : inc.flow_ids) writer_.Uint64(id);
   writer_.EndArray();
+  key("alert_ids");
+  writer_.StartArray();
+  for (uint64_t id : inc.alert_ids) writer_.Uint64(id);
+  writer_.EndArray();
   key("alert_count");
   writer_.Uint64(inc.alert_count);
-  // What a correlation rule adds; absent for the per-host grouping, which has none.
   if (!inc.rule.empty()) {
     key("rule");
     writeString(inc.rule);

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS incidents (
   source      TEXT    NOT NULL,     -- "" when unset
   alert_count INTEGER NOT NULL,
   evidence    TEXT    NOT NULL      -- JSON: targets, dest_ports, signature_ids, signatures,
-                                    -- flow_ids, domains, stages, tactics, techniques, group_key
+                                    -- flow_ids, alert_ids, domains, stages, tactics,
+                                    -- techniques, group_key
 );
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, last_seen);
 CREATE INDEX IF NOT EXISTS incidents_by_last_seen ON incidents(last_seen);
@@ -119,6 +120,10 @@ std::string evidenceJson(const Incident& inc) {
   w.StartArray();
   for (uint64_t id : inc.flow_ids) w.Uint64(id);
   w.EndArray();
+  w.Key("alert_ids");
+  w.StartArray();
+  for (uint64_t id : inc.alert_ids) w.Uint64(id);
+  w.EndArray();
   writeStrings(w, "domains", inc.domains);
   writeStrings(w, "stages", inc.stages);
   writeStrings(w, "tactics", inc.tactics);
@@ -166,14 +171,17 @@ bool parseEvidence(const std::string& json, Incident& inc) {
     out = v.GetUint();
     return true;
   };
-  auto flow = [](const rapidjson::Value& v, uint64_t& out) {
+  auto id = [](const rapidjson::Value& v, uint64_t& out) {
     if (!v.IsUint64()) return false;
     out = v.GetUint64();
     return true;
   };
   return readList(doc, "targets", inc.targets, ip) && readList(doc, "dest_ports", inc.dest_ports, port) &&
          readList(doc, "signature_ids", inc.signature_ids, sid) && readList(doc, "signatures", inc.signatures, toString) &&
-         readList(doc, "flow_ids", inc.flow_ids, flow) && readList(doc, "domains", inc.domains, toString) &&
+         readList(doc, "flow_ids", inc.flow_ids, id) &&
+         // Stores written before alerts had ids lack the list.
+         (!doc.HasMember("alert_ids") || readList(doc, "alert_ids", inc.alert_ids, id)) &&
+         readList(doc, "domains", inc.domains, toString) &&
          readList(doc, "stages", inc.stages, toString) && readList(doc, "tactics", inc.tactics, toString) &&
          readList(doc, "techniques", inc.techniques, toString) && doc.HasMember("group_key") &&
          toString(doc["group_key"], inc.group_key);

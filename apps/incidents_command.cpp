@@ -225,6 +225,10 @@ int IncidentsCommand::show(IncidentStore& store) const {
     fmt::print("  flows ({})\n    {}\n", inc.flow_ids.size(),
                join(inc.flow_ids, ", ", [](uint64_t id) { return std::to_string(id); }));
   }
+  if (!inc.alert_ids.empty()) {
+    fmt::print("  alerts ({}; EVE alert.id)\n    {}\n", inc.alert_ids.size(),
+               join(inc.alert_ids, ", ", [](uint64_t id) { return std::to_string(id); }));
+  }
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "apps/output_stage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -7,14 +8,19 @@ namespace mamori {
 
 namespace {
 
-// Orders events that share a packet time the same way whatever worker made them, so a
-// run gives the same output sequence with any number of workers.
-auto orderKey(const PipelineEvent& e) {
-  if (const auto* a = std::get_if<Alert>(&e.body)) return std::make_tuple(e.key, 0, a->flow_id, uint64_t(a->sid), a->ts);
-  if (const auto* f = std::get_if<FlowRecord>(&e.body)) return std::make_tuple(e.key, 1, f->flow_id, uint64_t(0), f->end);
+// Orders events that share `first` (their worker's packet time, or at the input's end
+// their own time) the same way whatever worker made them, so a run gives the same output
+// sequence with any number of workers. Events that tie are of one flow, so of one worker,
+// and keep its order.
+auto orderKey(TimeUs first, const PipelineEvent& e) {
+  if (const auto* a = std::get_if<Alert>(&e.body)) return std::make_tuple(first, 0, a->flow_id, uint64_t(a->sid), a->ts);
+  if (const auto* f = std::get_if<FlowRecord>(&e.body)) return std::make_tuple(first, 1, f->flow_id, uint64_t(0), f->end);
   const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
-  return std::make_tuple(e.key, 2, r.flow_id, uint64_t(0), r.ts);
+  return std::make_tuple(first, 2, r.flow_id, uint64_t(0), r.ts);
 }
+
+// An event's own packet time: the alert's packet, the flow's last packet, the record's.
+TimeUs eventTime(const PipelineEvent& e) { return std::get<4>(orderKey(0, e)); }
 
 }  // namespace
 
@@ -72,13 +78,28 @@ bool OutputStage::releaseUpTo(TimeUs low) {
     size_t best = pending_.size();
     for (size_t w = 0; w < pending_.size(); ++w) {
       if (pending_[w].empty() || pending_[w].front().key > low) continue;
-      if (best == pending_.size() || orderKey(pending_[w].front()) < orderKey(pending_[best].front())) best = w;
+      if (best == pending_.size() ||
+          orderKey(pending_[w].front().key, pending_[w].front()) < orderKey(pending_[best].front().key, pending_[best].front())) {
+        best = w;
+      }
     }
     if (best == pending_.size()) return any;
     handle(pending_[best].front());
     pending_[best].pop_front();
     any = true;
   }
+}
+
+void OutputStage::releaseEndOfInput() {
+  std::vector<PipelineEvent> rest;
+  for (auto& queue : pending_) {
+    for (auto& e : queue) rest.push_back(std::move(e));
+    queue.clear();
+  }
+  std::stable_sort(rest.begin(), rest.end(), [](const PipelineEvent& a, const PipelineEvent& b) {
+    return orderKey(eventTime(a), a) < orderKey(eventTime(b), b);
+  });
+  for (PipelineEvent& e : rest) handle(e);
 }
 
 void OutputStage::run() {
@@ -93,8 +114,11 @@ void OutputStage::run() {
     TimeUs low = CaptureEngine::kDone;
     for (size_t w = 0; w < queues_.size(); ++w) low = std::min(low, engine_.watermark(w));
     for (size_t w = 0; w < queues_.size(); ++w) queues_[w]->drain(pending_[w]);
-    bool any = releaseUpTo(low);
-    if (low == CaptureEngine::kDone) break;
+    bool any = releaseUpTo(std::min(low, PipelineEvent::kEndOfInput - 1));
+    if (low == CaptureEngine::kDone) {
+      releaseEndOfInput();
+      break;
+    }
     correlation_.advance(low);
     incident_manager_.advance(low);
     auto now = Clock::now();

@@ -60,6 +60,8 @@ class OutputStage final : private IncidentSink {
   void onIncident(const Incident& incident) override;
   void handle(PipelineEvent& e);
   bool releaseUpTo(TimeUs low);
+  // Every worker has finished: what their flows' forced ends reported, in time order.
+  void releaseEndOfInput();
 
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "applayer/app_record.h"
+#include "capture/capture_engine.h"
 #include "capture/flow_observer.h"
 #include "capture/worker.h"
 #include "detect/alert.h"
@@ -18,6 +19,11 @@
 namespace mamori {
 
 struct PipelineEvent {
+  // Flows still open when the input ends are ended by each worker in its own table's
+  // order, all at once: what they report is keyed apart, after every packet's events,
+  // and put in one order by the output stage once every worker has finished.
+  static constexpr TimeUs kEndOfInput = CaptureEngine::kDone - 1;
+
   TimeUs key = 0;
   // App records are large (an HTTP transaction's fields): held apart, so the queue's
   // elements stay the size of a flow record.
@@ -48,7 +54,8 @@ class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public A
   template <typename T>
   void push(T body) {
     std::lock_guard lock(mutex_);
-    events_.push_back(PipelineEvent{worker_->snapshotTime(), std::move(body)});
+    const TimeUs key = worker_->inputEnded() ? PipelineEvent::kEndOfInput : worker_->snapshotTime();
+    events_.push_back(PipelineEvent{key, std::move(body)});
   }
 
   const Worker* worker_ = nullptr;

@@ -57,6 +57,7 @@ void Worker::advanceTime(TimeUs now) {
 }
 
 void Worker::finish() {
+  input_ended_ = true;
   flows_.flushAll();
   publish();
 }

@@ -59,6 +59,9 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   WorkerCounters snapshot() const;
   // Packet time reached, on the worker's own thread (no copy, no lock).
   TimeUs snapshotTime() const { return live_.now; }
+  // finish() has begun: what the worker reports now comes from flows the input's end cut
+  // short, not from a packet. On the worker's own thread.
+  bool inputEnded() const { return input_ended_; }
 
  private:
   void onFlowEnd(Flow& flow, FlowEndReason reason) override;
@@ -72,6 +75,7 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   FlowRecordSink& records_;
   std::vector<FlowObserver*> observers_;
   Flow* current_ = nullptr;  // the flow whose stream the reassembler is delivering
+  bool input_ended_ = false;
   WorkerCounters live_;
   TimeUs last_expiry_ = 0;
 

@@ -25,15 +25,15 @@ struct Incident {
   std::vector<uint32_t> signature_ids;   // sorted, unique
   std::vector<std::string> signatures;   // msg of each, same order as signature_ids
   std::vector<uint64_t> flow_ids;        // sorted, unique
-  uint64_t alert_count = 0;
-  // Correlation (issue 5): the rule that raised the incident ("" for the per-host
-  // grouping), the stages it saw in order (temporal_ordered), the domains involved, and
-  // the ATT&CK tactics / techniques of its evidence ("TA0001", "T1190"), sorted, unique.
+  std::vector<uint64_t> alert_ids;       // Alert::id() of the alerts among its evidence; sorted, unique
+  uint64_t alert_count = 0;              // events counted: alerts, or flows and records for rules on those
+  // The correlation rule that raised the incident, the stages it saw in order
+  // (temporal_ordered), the domains involved, and the ATT&CK tactics / techniques of its
+  // evidence ("TA0001", "T1190"), sorted, unique.
   std::string rule;
   // The rule's group-by values in canonical text ("src_ip=203.0.113.66,dest_port=22"):
   // with `rule` it names the incident's group, so a restarted process continues a stored
-  // incident instead of opening a second one ("" for the per-host grouping, or a rule
-  // without group-by).
+  // incident instead of opening a second one ("" for a rule without group-by).
   std::string group_key;
   std::vector<std::string> stages;
   std::vector<std::string> domains;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "capture/ip_address.h"
-#include "correlate/incident_id.h"
+#include "capture/stable_id.h"
 #include "correlate/sorted_insert.h"
 
 namespace mamori {
@@ -115,7 +115,7 @@ void IncidentManager::open(const GroupId& group, const CorrelationMatch& match) 
       have_source = true;
     }
   }
-  inc.id = IncidentIdHash()
+  inc.id = StableId()
                .add(inc.rule)
                .add(std::string_view("\0", 1))
                .add(inc.group_key)
@@ -123,7 +123,7 @@ void IncidentManager::open(const GroupId& group, const CorrelationMatch& match) 
                .id();
   // A hash collision with an open incident must not merge two stories; the probe is
   // deterministic, so a replay still gives the same ids.
-  while (open_.count(inc.id) != 0) inc.id = inc.id % IncidentIdHash::kMaxId + 1;
+  while (open_.count(inc.id) != 0) inc.id = inc.id % StableId::kMaxId + 1;
   addEvidence(entry, match);
   OpenIncident& tracked = track(std::move(entry));
   ++counters_.incidents_opened;

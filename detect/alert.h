@@ -29,6 +29,12 @@ struct Alert {
   std::string category;   // classtype description
   int severity = 3;       // priority: 1 high .. 4 low
   std::shared_ptr<const RuleMetadata> metadata;  // the rule's, shared; null when it has none
+
+  // EVE `alert.id`, by which incidents name their alerts: a hash of the flow, the rule
+  // (gid, sid) and the packet time, so the same capture gives the same ids with any number
+  // of workers. Two alerts of one rule on one flow at the same microsecond (transactions
+  // completed by the same packet) share it.
+  uint64_t id() const;
 };
 
 class AlertSink {

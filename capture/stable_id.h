@@ -1,7 +1,8 @@
 #pragma once
-// Incident ids are hashes of what identifies an incident (its group and the packet time
-// it began), never counters or addresses, so a replay gives the same ids whatever the
-// number of workers and however often the process restarted.
+// Ids of incidents and alerts are hashes of what identifies them (an incident's group and
+// the packet time it began; an alert's flow, rule and packet time), never counters or
+// addresses of memory, so a replay gives the same ids whatever the number of workers and
+// however often the process restarted.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -11,30 +12,29 @@
 
 namespace mamori {
 
-class IncidentIdHash {
+class StableId {
  public:
   static constexpr uint64_t kMaxId = (1ULL << 53) - 1;
 
-  IncidentIdHash& add(const uint8_t* data, size_t length) {
+  StableId& add(const uint8_t* data, size_t length) {
     for (size_t i = 0; i < length; ++i) hash_ = (hash_ ^ data[i]) * kPrime;
     return *this;
   }
-  IncidentIdHash& add(std::string_view text) {
-    return add(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-  }
-  IncidentIdHash& add(const IpAddress& address) {
+  StableId& add(std::string_view text) { return add(reinterpret_cast<const uint8_t*>(text.data()), text.size()); }
+  StableId& add(const IpAddress& address) {
     return add(&address.family, 1).add(address.bytes.data(), address.bytes.size());
   }
   // Little-endian bytes, so ids do not depend on the host's byte order.
-  IncidentIdHash& add(TimeUs time) {
+  StableId& add(uint64_t number) {
     uint8_t bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(time) >> (8 * i));
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(number >> (8 * i));
     return add(bytes, sizeof bytes);
   }
+  StableId& add(TimeUs time) { return add(static_cast<uint64_t>(time)); }
 
   uint64_t value() const { return hash_; }
   // Kept below 2^53: EVE readers (jq, JavaScript dashboards) hold numbers as doubles.
-  // Never 0, which means "no incident" to consumers of Incident.
+  // Never 0, which means "none" to consumers.
   uint64_t id() const {
     uint64_t id = hash_ & kMaxId;
     return id == 0 ? 1 : id;

@@ -43,6 +43,19 @@ uint32_t seconds(const std::string& file, const std::string& key, const YAML::No
   }
 }
 
+// A count of things held in memory; 0 would make the cap meaningless.
+size_t capValue(const std::string& file, const std::string& key, const YAML::Node& n, size_t max) {
+  const std::string range = "a whole number from 1 to " + std::to_string(max);
+  long long v = 0;
+  try {
+    v = n.as<long long>();
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "expected " + range);
+  }
+  if (v < 1 || static_cast<unsigned long long>(v) > max) fail(file, n, key, "must be " + range);
+  return static_cast<size_t>(v);
+}
+
 std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n) {
   if (!n.IsScalar()) fail(file, n, key, "expected a value");
   return n.as<std::string>();
@@ -170,10 +183,20 @@ Config Config::load(const std::string& path) {
                         }}});
             }},
            {"correlate", [&](const std::string& key, const YAML::Node& n) {
-              eachKey(f, n, key, {{"window", [&](const std::string& k, const YAML::Node& v) {
-                                     c.correlation_window_us = TimeUs(seconds(f, k, v)) * 1000000;
-                                   }},
-                                  {"store", file(c.incident_store)}});
+              eachKey(f, n, key,
+                      {{"incident-inactivity", [&](const std::string& k, const YAML::Node& v) {
+                          c.incidents.inactivity = TimeUs(seconds(f, k, v)) * 1000000;
+                        }},
+                       {"max-open-incidents", [&](const std::string& k, const YAML::Node& v) {
+                          c.incidents.max_open_incidents = capValue(f, k, v, 10'000'000);
+                        }},
+                       {"max-groups-per-rule", [&](const std::string& k, const YAML::Node& v) {
+                          c.correlation.max_groups_per_rule = capValue(f, k, v, 10'000'000);
+                        }},
+                       {"max-events-per-group", [&](const std::string& k, const YAML::Node& v) {
+                          c.correlation.max_events_per_group = capValue(f, k, v, 1'000'000);
+                        }},
+                       {"store", file(c.incident_store)}});
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   return c;

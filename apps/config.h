@@ -10,6 +10,8 @@
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
+#include "correlate/correlation_engine.h"
+#include "correlate/incident_manager.h"
 
 namespace mamori {
 
@@ -24,7 +26,8 @@ struct Config {
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
   Worker::Config worker = defaultWorker();  // per-worker limits (stream and defrag memcaps are per worker)
   LiveOptions live;
-  TimeUs correlation_window_us = 15 * 60 * 1000000LL;
+  CorrelationEngineConfig correlation;  // its caps (correlate.max-groups-per-rule, ...)
+  IncidentManagerConfig incidents;      // inactivity, max-open-incidents
   // The incident store (SQLite); empty: incidents are not stored.
   std::string incident_store = "/var/lib/mamori/incidents.db";
   double stats_interval_s = 0;  // 0: a stats record only at the end

@@ -32,8 +32,11 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
       incident_manager_(*this, correlation.incidents),
       correlation_(std::move(correlation.rules), correlation.engine, incident_manager_),
       store_(correlation.store),
-      outputs_(std::move(outputs)) {
+      outputs_(std::move(outputs)),
+      rule_counters_(std::make_unique<RuleCounters[]>(correlation_.counters().size())) {
+  for (const CorrelationRuleCounters& c : correlation_.counters()) rule_names_.push_back(c.rule);
   incident_manager_.restore(correlation.restored);
+  publishCounters();
 }
 
 void OutputStage::every(double interval_s, std::function<void()> fn) {
@@ -44,9 +47,50 @@ void OutputStage::publish(EventKind kind, const std::string& json) {
   for (EventOutput* o : outputs_) o->publish(kind, json);
 }
 
+void OutputStage::publishCounters() {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  const auto& rules = correlation_.counters();
+  for (size_t r = 0; r < rules.size(); ++r) {
+    rule_counters_[r].events.store(rules[r].events, relaxed);
+    rule_counters_[r].matches.store(rules[r].matches, relaxed);
+    rule_counters_[r].evictions.store(rules[r].evictions, relaxed);
+    rule_counters_[r].dropped_events.store(rules[r].dropped_events, relaxed);
+  }
+  groups_.store(correlation_.groups(), relaxed);
+  const IncidentManagerCounters& m = incident_manager_.counters();
+  manager_counters_.matches.store(m.matches, relaxed);
+  manager_counters_.opened.store(m.incidents_opened, relaxed);
+  manager_counters_.restored.store(m.incidents_restored, relaxed);
+  manager_counters_.updates.store(m.updates_emitted, relaxed);
+  manager_counters_.closed.store(m.incidents_closed, relaxed);
+  manager_counters_.evicted.store(m.incidents_evicted, relaxed);
+  open_incidents_.store(incident_manager_.openIncidents(), relaxed);
+}
+
+std::vector<CorrelationRuleCounters> OutputStage::correlationCounters() const {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  std::vector<CorrelationRuleCounters> out;
+  out.reserve(rule_names_.size());
+  for (size_t r = 0; r < rule_names_.size(); ++r) {
+    out.push_back({rule_names_[r], rule_counters_[r].events.load(relaxed), rule_counters_[r].matches.load(relaxed),
+                   rule_counters_[r].evictions.load(relaxed), rule_counters_[r].dropped_events.load(relaxed)});
+  }
+  return out;
+}
+
+IncidentManagerCounters OutputStage::incidentCounters() const {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  IncidentManagerCounters c;
+  c.matches = manager_counters_.matches.load(relaxed);
+  c.incidents_opened = manager_counters_.opened.load(relaxed);
+  c.incidents_restored = manager_counters_.restored.load(relaxed);
+  c.updates_emitted = manager_counters_.updates.load(relaxed);
+  c.incidents_closed = manager_counters_.closed.load(relaxed);
+  c.incidents_evicted = manager_counters_.evicted.load(relaxed);
+  return c;
+}
+
 void OutputStage::onIncident(const Incident& incident) {
-  if (incident.state == IncidentState::Open) incidents_opened_.fetch_add(1, std::memory_order_relaxed);
-  if (incident.state == IncidentState::Closed) incidents_closed_.fetch_add(1, std::memory_order_relaxed);
   incidents_[incident.id] = incident;
   publish(EventKind::Incident, formatter_.formatIncident(incident));
   if (store_) store_->onIncident(incident);
@@ -121,6 +165,7 @@ void OutputStage::run() {
     }
     correlation_.advance(low);
     incident_manager_.advance(low);
+    publishCounters();
     auto now = Clock::now();
     for (size_t i = 0; i < periodic_.size(); ++i) {
       if (now < next_due[i]) continue;
@@ -131,6 +176,7 @@ void OutputStage::run() {
   }
   correlation_.flush();
   incident_manager_.flush();
+  publishCounters();
   for (EventOutput* o : outputs_) o->flush();
 }
 

@@ -4,10 +4,15 @@
 // result does not depend on how many workers there are), feeds alerts, flow and app
 // records to the correlation engine, whose matches the incident manager turns into
 // incidents, and formats each record once for every EventOutput.
+//
+// The correlation engine's and the incident manager's counters are single-threaded; the
+// output thread copies them into atomics after each pass of its loop, so that the stats
+// record and /metrics (read on other threads) see them at most one pass late.
 #include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,8 +55,11 @@ class OutputStage final : private IncidentSink {
 
   uint64_t alerts() const { return alerts_.load(std::memory_order_relaxed); }
   uint64_t flows() const { return flows_.load(std::memory_order_relaxed); }
-  uint64_t incidentsOpened() const { return incidents_opened_.load(std::memory_order_relaxed); }
-  uint64_t incidentsClosed() const { return incidents_closed_.load(std::memory_order_relaxed); }
+  // By correlation rule, in rule-set order.
+  std::vector<CorrelationRuleCounters> correlationCounters() const;
+  uint64_t correlationGroups() const { return groups_.load(std::memory_order_relaxed); }
+  IncidentManagerCounters incidentCounters() const;
+  uint64_t incidentsOpen() const { return open_incidents_.load(std::memory_order_relaxed); }
   // Read after run() returns.
   const std::map<std::pair<uint32_t, uint32_t>, SignatureTally>& alertsBySignature() const { return by_signature_; }
   const std::map<uint64_t, Incident>& incidents() const { return incidents_; }
@@ -62,6 +70,7 @@ class OutputStage final : private IncidentSink {
   bool releaseUpTo(TimeUs low);
   // Every worker has finished: what their flows' forced ends reported, in time order.
   void releaseEndOfInput();
+  void publishCounters();
 
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;
@@ -73,7 +82,18 @@ class OutputStage final : private IncidentSink {
   EveFormatter formatter_;
   std::vector<std::pair<double, std::function<void()>>> periodic_;
 
-  std::atomic<uint64_t> alerts_{0}, flows_{0}, incidents_opened_{0}, incidents_closed_{0};
+  struct RuleCounters {
+    std::atomic<uint64_t> events{0}, matches{0}, evictions{0}, dropped_events{0};
+  };
+  struct ManagerCounters {
+    std::atomic<uint64_t> matches{0}, opened{0}, restored{0}, updates{0}, closed{0}, evicted{0};
+  };
+
+  std::atomic<uint64_t> alerts_{0}, flows_{0};
+  std::vector<std::string> rule_names_;            // the correlation rules, in rule-set order
+  std::unique_ptr<RuleCounters[]> rule_counters_;  // one per rule
+  std::atomic<uint64_t> groups_{0}, open_incidents_{0};
+  ManagerCounters manager_counters_;
   std::map<std::pair<uint32_t, uint32_t>, SignatureTally> by_signature_;  // (gid, sid)
   std::map<uint64_t, Incident> incidents_;                               // latest state by id
 };

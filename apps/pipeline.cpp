@@ -183,7 +183,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     }
     correlation.store = store.get();
   }
-  correlation.incidents.inactivity = config.correlation_window_us;
+  correlation.engine = config.correlation;
+  correlation.incidents = config.incidents;
 
   CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;
@@ -209,9 +210,10 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     t.bytes_read = engine.bytesRead();
     t.capture = source.stats();
     t.alerts = output.alerts();
-    t.incidents_opened = output.incidentsOpened();
-    t.incidents_closed = output.incidentsClosed();
-    t.incidents_open_now = t.incidents_opened - t.incidents_closed;
+    t.correlation_rules = output.correlationCounters();
+    t.correlation_groups = output.correlationGroups();
+    t.incidents = output.incidentCounters();
+    t.incidents_open_now = output.incidentsOpen();
     if (bus) {
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();

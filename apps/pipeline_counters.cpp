@@ -78,6 +78,18 @@ const DetectField kDetectFields[] = {
 
 #undef D
 
+// A rule's name as one segment of a dotted stats name: '.' would nest it, so it (and '%',
+// to keep the escape unambiguous) is percent-escaped.
+std::string statsSegment(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '.') out += "%2E";
+    else if (c == '%') out += "%25";
+    else out += c;
+  }
+  return out;
+}
+
 uint64_t sum(const PipelineTotals& t, Get get) {
   uint64_t s = 0;
   for (const auto& w : t.workers) s += get(w);
@@ -124,8 +136,20 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
   out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
   out.emplace_back("app_layer.error.ssh", t.parsers.ssh_malformed);
-  out.emplace_back("correlate.incidents_opened", t.incidents_opened);
-  out.emplace_back("correlate.incidents_closed", t.incidents_closed);
+  out.emplace_back("correlate.groups", t.correlation_groups);
+  for (const CorrelationRuleCounters& r : t.correlation_rules) {
+    const std::string prefix = "correlate.rules." + statsSegment(r.rule) + ".";
+    out.emplace_back(prefix + "events", r.events);
+    out.emplace_back(prefix + "matches", r.matches);
+    out.emplace_back(prefix + "evictions", r.evictions);
+    out.emplace_back(prefix + "dropped_events", r.dropped_events);
+  }
+  out.emplace_back("correlate.incidents_opened", t.incidents.incidents_opened);
+  out.emplace_back("correlate.incidents_updated", t.incidents.updates_emitted);
+  out.emplace_back("correlate.incidents_closed", t.incidents.incidents_closed);
+  out.emplace_back("correlate.incidents_restored", t.incidents.incidents_restored);
+  out.emplace_back("correlate.incidents_evicted", t.incidents.incidents_evicted);
+  out.emplace_back("correlate.incidents_open", t.incidents_open_now);
   out.emplace_back("bus.sent", t.bus_sent);
   out.emplace_back("bus.dropped", t.bus_dropped);
   return out;
@@ -173,8 +197,19 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
     add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
   }
   add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));
-  add("mamori_incidents_total", "Incidents opened", MetricSample::Counter, double(t.incidents_opened));
-  add("mamori_incidents_open", "Incidents open now", MetricSample::Gauge, double(t.incidents_open_now));
+  for (const CorrelationRuleCounters& r : t.correlation_rules) {
+    add("mamori_correlation_events_total", "Events that joined a group of the correlation rule", MetricSample::Counter, double(r.events), {{"rule", r.rule}});
+    add("mamori_correlation_matches_total", "Matches the correlation rule emitted", MetricSample::Counter, double(r.matches), {{"rule", r.rule}});
+    add("mamori_correlation_evictions_total", "Groups dropped for the correlate.max-groups-per-rule cap", MetricSample::Counter, double(r.evictions), {{"rule", r.rule}});
+    add("mamori_correlation_dropped_events_total", "Events dropped for the correlate.max-events-per-group cap", MetricSample::Counter, double(r.dropped_events), {{"rule", r.rule}});
+  }
+  add("mamori_correlation_groups", "Correlation groups tracked now, all rules", MetricSample::Gauge, double(t.correlation_groups));
+  add("mamori_incidents_total", "Incidents opened", MetricSample::Counter, double(t.incidents.incidents_opened));
+  add("mamori_incident_updates_total", "Incident updates emitted", MetricSample::Counter, double(t.incidents.updates_emitted));
+  add("mamori_incidents_closed_total", "Incidents closed (by inactivity, eviction or the end of input)", MetricSample::Counter, double(t.incidents.incidents_closed));
+  add("mamori_incidents_restored_total", "Open incidents taken back from the incident store at start-up", MetricSample::Counter, double(t.incidents.incidents_restored));
+  add("mamori_incidents_evicted_total", "Incidents closed early for the correlate.max-open-incidents cap", MetricSample::Counter, double(t.incidents.incidents_evicted));
+  add("mamori_incidents_open", "Incidents open now, restored ones included", MetricSample::Gauge, double(t.incidents_open_now));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));

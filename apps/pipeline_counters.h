@@ -13,6 +13,8 @@
 #include "apps/rule_reloader.h"
 #include "capture/packet_source.h"
 #include "capture/worker.h"
+#include "correlate/correlation_engine.h"
+#include "correlate/incident_manager.h"
 #include "detect/detect_counters.h"
 
 namespace mamori {
@@ -23,8 +25,10 @@ struct PipelineTotals {
   uint64_t packets_read = 0, bytes_read = 0;
   CaptureStats capture;
   uint64_t alerts = 0;
-  uint64_t incidents_opened = 0, incidents_closed = 0;
-  uint64_t incidents_open_now = 0;
+  std::vector<CorrelationRuleCounters> correlation_rules;  // by rule, in rule-set order
+  uint64_t correlation_groups = 0;                         // groups the engine tracks now
+  IncidentManagerCounters incidents;
+  uint64_t incidents_open_now = 0;                         // including those restored from the store
   uint64_t bus_sent = 0, bus_dropped = 0;
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.

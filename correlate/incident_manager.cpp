@@ -120,6 +120,7 @@ void IncidentManager::open(const GroupId& group, const CorrelationMatch& match) 
                .add(std::string_view("\0", 1))
                .add(inc.group_key)
                .add(inc.first_seen)
+               .add(inc.last_seen)
                .id();
   // A hash collision with an open incident must not merge two stories; the probe is
   // deterministic, so a replay still gives the same ids.

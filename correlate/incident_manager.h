@@ -25,9 +25,11 @@
 // kEscalationVolume times the events of the first match this manager saw for it (that
 // match crossed the rule's threshold, so it stands for the threshold). Never lowered.
 //
-// Ids hash (rule, group key, first_seen of the opening match), so the same capture gives
-// the same ids whatever the number of workers, provided matches come from alerts merged
-// in packet-time order. Not thread-safe: one manager per pipeline.
+// Ids hash (rule, group key, first_seen and last_seen of the opening match), so the same
+// capture gives the same ids whatever the number of workers, provided matches come from
+// alerts merged in packet-time order. last_seen tells apart the incidents of one group:
+// a group's next incident opens after the last closed, on a match whose window may
+// still start at the same event. Not thread-safe: one manager per pipeline.
 #include <cstddef>
 #include <cstdint>
 #include <limits>

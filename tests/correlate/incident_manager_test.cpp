@@ -386,7 +386,7 @@ TEST(IncidentManagerTest, SameMatchesGiveSameIncidentsAndIds) {
   EXPECT_EQ(once.size(), 14u);  // 6 incidents: 6 opens, a new stage, a repeated scan, 6 closes
 }
 
-TEST(IncidentManagerTest, AnIncidentsIdDependsOnlyOnRuleGroupAndFirstSeen) {
+TEST(IncidentManagerTest, AnIncidentsIdDependsOnlyOnRuleGroupAndItsOpeningMatchsTimes) {
   CollectingSink alone, crowded;
   IncidentManager a(alone), b(crowded);
   a.onMatch(scan(kT0, kT0 + 10));
@@ -399,6 +399,22 @@ TEST(IncidentManagerTest, AnIncidentsIdDependsOnlyOnRuleGroupAndFirstSeen) {
   IncidentManager c(later);
   c.onMatch(scan(kT0 + 1, kT0 + 10));
   EXPECT_NE(later.incidents.back().id, alone.incidents.back().id);
+}
+
+// A correlation whose timespan outlasts the inactivity matches again after its incident
+// closed, its window still starting at the event that opened the first: a second incident,
+// which must not take the first one's id (the store would write it over the first).
+TEST(IncidentManagerTest, AGroupsNextIncidentHasItsOwnIdWhenItsWindowStartsWhereTheLastOnesDid) {
+  CollectingSink sink;
+  IncidentManagerConfig config;
+  config.inactivity = 30 * kSecond;
+  IncidentManager m(sink, config);
+  m.onMatch(scan(kT0, kT0));
+  m.advance(kT0 + 31 * kSecond);
+  ASSERT_EQ(sink.states(), (States{Open, Closed}));
+  m.onMatch(scan(kT0, kT0 + 900 * kSecond));
+  ASSERT_EQ(sink.states(), (States{Open, Closed, Open}));
+  EXPECT_NE(sink.incidents.back().id, sink.incidents.front().id);
 }
 
 TEST(IncidentManagerTest, SeveralClosingAtOnceCloseInOrderOfLastMatchThenId) {

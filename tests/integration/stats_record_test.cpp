@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
+
+#include "correlate/correlation_rule_parser.h"
 
 #include "tests/integration/eve_log.h"
 #include "tests/support/test_support.h"
@@ -50,6 +53,96 @@ TEST(StatsRecord, CarriesNamedCountersWithConsistentValues) {
   EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_opened"),
             std::count_if(incidents.begin(), incidents.end(),
                           [](const auto* i) { return EveLog::string(*i, "incident.state") == "open"; }));
+}
+
+// The correlation rules that shipped, by name: each has its counters in the record.
+std::vector<std::string> defaultCorrelationRules() {
+  CorrelationRuleParser parser;
+  parser.addPath(sourceDir() + "/correlate/rules");
+  std::vector<std::string> names;
+  for (const auto& rule : parser.finish().correlations) names.push_back(rule.name);
+  return names;
+}
+
+int64_t ruleCounter(const rapidjson::Value& stats, const std::string& rule, const std::string& counter) {
+  return EveLog::number(stats, "stats.correlate.rules." + rule + "." + counter);
+}
+
+TEST(StatsRecord, CountsEachCorrelationRuleAndTheIncidentsItsMatchesMade) {
+  std::string dir = tempDir();
+  std::string pcap = dir + "/office.pcap";
+  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
+  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2"), 0);
+  EveLog log = EveLog::load(dir + "/eve.json");
+  const auto* stats = log.lastStats();
+  ASSERT_NE(stats, nullptr);
+
+  const auto rules = defaultCorrelationRules();
+  ASSERT_GE(rules.size(), 6u);
+  int64_t matches = 0;
+  for (const std::string& rule : rules) {
+    for (const char* counter : {"events", "matches", "evictions", "dropped_events"}) {
+      EXPECT_GE(ruleCounter(*stats, rule, counter), 0) << rule << "." << counter << " missing";
+    }
+    EXPECT_LE(ruleCounter(*stats, rule, "matches"), ruleCounter(*stats, rule, "events")) << rule;
+    // The default caps are far above what the demo needs.
+    EXPECT_EQ(ruleCounter(*stats, rule, "evictions"), 0) << rule;
+    EXPECT_EQ(ruleCounter(*stats, rule, "dropped_events"), 0) << rule;
+    matches += ruleCounter(*stats, rule, "matches");
+  }
+  // docs/demo.md: 200 probe flows, 23 alerts (every one an event of alerts_by_host),
+  // 8 beacon flows.
+  EXPECT_GE(ruleCounter(*stats, "port_scan", "events"), 200);
+  EXPECT_GE(ruleCounter(*stats, "port_scan", "matches"), 1);
+  EXPECT_EQ(ruleCounter(*stats, "alerts_by_host", "events"), EveLog::number(*stats, "stats.detect.alert"));
+  EXPECT_GE(ruleCounter(*stats, "beaconing", "matches"), 1);
+  EXPECT_EQ(ruleCounter(*stats, "dns_tunnelling", "matches"), 0);
+
+  // Every incident change comes from a match: an opening from its first, an update from
+  // the evidence of one or more since the last change.
+  const int64_t opened = EveLog::number(*stats, "stats.correlate.incidents_opened");
+  const int64_t updated = EveLog::number(*stats, "stats.correlate.incidents_updated");
+  EXPECT_EQ(opened, 6);
+  EXPECT_LE(opened + updated, matches);
+  const auto incidents = log.ofType("incident");
+  EXPECT_EQ(updated, std::count_if(incidents.begin(), incidents.end(),
+                                   [](const auto* i) { return EveLog::string(*i, "incident.state") == "updated"; }));
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_closed"), opened);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_open"), 0);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_restored"), 0);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.incidents_evicted"), 0);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.groups"), 0) << "the end of input forgets every group";
+}
+
+// Bounded state: with caps far too small for the demo, groups and events are dropped and
+// counted, and a rule whose threshold no group can hold any more stays silent.
+TEST(StatsRecord, CorrelationCapsFromTheConfigurationCountTheirEvictions) {
+  std::string dir = tempDir();
+  std::string pcap = dir + "/office.pcap";
+  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
+  std::ofstream(dir + "/tiny.yaml") << "correlate:\n  max-groups-per-rule: 1\n  max-events-per-group: 5\n"
+                                       "  max-open-incidents: 1\n";
+  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 --config '" + dir + "/tiny.yaml'"), 0);
+  EveLog log = EveLog::load(dir + "/eve.json");
+  const auto* stats = log.lastStats();
+  ASSERT_NE(stats, nullptr);
+
+  // ~130 benign connections from thirty workstations to a dozen servers: beaconing's
+  // (src_ip, dest_ip, dest_port) groups push each other out.
+  EXPECT_GT(ruleCounter(*stats, "beaconing", "evictions"), 0);
+  // The scan's 200 probes in one group, five kept: never 20 distinct ports at once.
+  EXPECT_GT(ruleCounter(*stats, "port_scan", "dropped_events"), 0);
+  EXPECT_EQ(ruleCounter(*stats, "port_scan", "matches"), 0);
+  // Two hosts' alert stories overlap in time (09:01:35 - 09:01:52, then 09:02:29 on):
+  // with room for one open incident, the older one is closed to make room.
+  EXPECT_GT(EveLog::number(*stats, "stats.correlate.incidents_evicted"), 0);
+
+  // Without the configuration, the same capture evicts nothing.
+  ASSERT_EQ(runMamori(pcap, dir + "/default.json", "--workers 2"), 0);
+  EveLog defaults = EveLog::load(dir + "/default.json");
+  ASSERT_NE(defaults.lastStats(), nullptr);
+  EXPECT_EQ(ruleCounter(*defaults.lastStats(), "beaconing", "evictions"), 0);
+  EXPECT_GT(ruleCounter(*defaults.lastStats(), "port_scan", "matches"), 0);
 }
 
 }  // namespace

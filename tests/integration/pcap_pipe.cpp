@@ -1,0 +1,94 @@
+#include "tests/integration/pcap_pipe.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+extern char** environ;
+
+namespace mamori::test {
+
+PcapPipe::PcapPipe(const std::string& dir, const std::vector<std::string>& args, const std::string& log)
+    : path_(dir + "/capture.pipe") {
+  // A writer whose reader died must see EPIPE, not die of SIGPIPE with the test.
+  signal(SIGPIPE, SIG_IGN);
+  unlink(path_.c_str());
+  if (mkfifo(path_.c_str(), 0600) != 0) return;
+  std::vector<std::string> argv_text{mamoriBinary(), "run", "--pcap", path_};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    pid_ = -1;
+    return;
+  }
+  // Opening the write end without a reader fails (ENXIO) rather than blocking, so a run
+  // that dies before it opens the pipe cannot hang the test.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    fd_ = open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd_ >= 0 || errno != ENXIO) break;
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (fd_ >= 0) fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+}
+
+PcapPipe::~PcapPipe() {
+  if (pid_ > 0) kill();
+  if (fd_ >= 0) close(fd_);
+  unlink(path_.c_str());
+}
+
+bool PcapPipe::write(const std::string& bytes) {
+  size_t done = 0;
+  while (fd_ >= 0 && done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return fd_ >= 0;
+}
+
+int PcapPipe::wait() {
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int PcapPipe::finish() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  return pid_ > 0 ? wait() : -1;
+}
+
+int PcapPipe::kill() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGKILL);
+  return wait();
+}
+
+}  // namespace mamori::test

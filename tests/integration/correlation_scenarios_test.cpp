@@ -248,5 +248,22 @@ TEST(CorrelationScenariosCommandLine, UnknownScenarioIsAnErrorNamingTheKnownOnes
   }
 }
 
+TEST(CorrelationScenariosCommandLine, SameSeedGivesByteIdenticalScenarios) {
+  for (const char* scenario : {"host-sweep", "brute-force", "dns-tunnel"}) {
+    std::vector<std::string> files;
+    for (const char* seed : {"7", "7", "8"}) {
+      const std::string pcap = tempDir() + "/" + scenario + "-" + std::to_string(files.size()) + ".pcap";
+      ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --scenario " + scenario + " --seed " + seed + " --out '" +
+                    pcap + "' >/dev/null")
+                    .exit_code,
+                0);
+      files.push_back(readFile(pcap));
+    }
+    EXPECT_FALSE(files[0].empty()) << scenario;
+    EXPECT_TRUE(files[0] == files[1]) << scenario;
+    EXPECT_FALSE(files[0] == files[2]) << scenario;
+  }
+}
+
 }  // namespace
 }  // namespace mamori::test

@@ -1,6 +1,5 @@
 #include "tools/demogen/brute_force_scenario.h"
 
-#include <algorithm>
 
 #include "tools/demogen/http_message.h"
 #include "tools/demogen/office_network.h"

@@ -1,5 +1,6 @@
 #include "tools/demogen/brute_force_scenario.h"
 
+#include <string>
 
 #include "tools/demogen/http_message.h"
 #include "tools/demogen/office_network.h"

@@ -107,16 +107,11 @@ class CorrelationScenarios : public ::testing::Test {
     return nullptr;
   }
 
-  // Every incident's rule and title, in the order they closed.
-  std::vector<std::pair<std::string, std::string>> rulesAndTitles() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const SeenIncident& i : incidents_) out.emplace_back(i.rule, i.title);
-    return out;
-  }
-
+  // Every incident's rule and title.
   std::multiset<std::pair<std::string, std::string>> seen() const {
-    auto all = rulesAndTitles();
-    return {all.begin(), all.end()};
+    std::multiset<std::pair<std::string, std::string>> out;
+    for (const SeenIncident& i : incidents_) out.emplace(i.rule, i.title);
+    return out;
   }
 
   EveLog log_;

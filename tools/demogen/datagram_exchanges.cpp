@@ -53,18 +53,20 @@ Micros ntpPoll(CaptureFile& capture, Rng& rng, Host& client, Host& server, Micro
   return answeredAt;
 }
 
-Micros ping(CaptureFile& capture, Rng& rng, Host& client, Host& target, Micros at, int count) {
+Micros ping(CaptureFile& capture, Rng& rng, Host& client, Host& target, Micros at, int count, bool unanswered) {
   constexpr std::string_view kPayload = "abcdefghijklmnopqrstuvwabcdefghi";
   const auto identifier = static_cast<uint16_t>(1);
   auto sequence = static_cast<uint16_t>(rng.between(1, 400));
-  Micros repliedAt = at;
+  Micros last = at;
   for (int i = 0; i < count; ++i, ++sequence) {
     const Micros sentAt = at + i * kSecond;
     capture.add(sentAt, icmpEchoFrame(client, target, false, identifier, sequence, bytesOf(kPayload)));
-    repliedAt = sentAt + replyDelay(rng, target);
-    capture.add(repliedAt, icmpEchoFrame(target, client, true, identifier, sequence, bytesOf(kPayload)));
+    last = sentAt;
+    if (unanswered) continue;
+    last = sentAt + replyDelay(rng, target);
+    capture.add(last, icmpEchoFrame(target, client, true, identifier, sequence, bytesOf(kPayload)));
   }
-  return repliedAt;
+  return last;
 }
 
 }  // namespace mamori::demogen

@@ -13,7 +13,9 @@ namespace mamori::demogen {
 Micros dnsLookup(CaptureFile& capture, Rng& rng, Host& client, Host& resolver, Micros at, const std::string& name,
                  DnsType type, const std::vector<DnsRecord>& answers, Micros resolveTime);
 Micros ntpPoll(CaptureFile& capture, Rng& rng, Host& client, Host& server, Micros at);
-// Windows ping: 32 bytes of the alphabet, one request a second.
-Micros ping(CaptureFile& capture, Rng& rng, Host& client, Host& target, Micros at, int count);
+// Windows ping: 32 bytes of the alphabet, one request a second. A target that is down or
+// drops echo requests leaves them `unanswered`.
+Micros ping(CaptureFile& capture, Rng& rng, Host& client, Host& target, Micros at, int count,
+            bool unanswered = false);
 
 }  // namespace mamori::demogen

@@ -62,7 +62,7 @@ Bytes message(uint16_t id, uint16_t flags, const std::string& name, DnsType type
     if (record.type == DnsType::kCname) {
       names.write(record.target);
     } else {
-      out.insert(out.end(), record.address.begin(), record.address.end());
+      out.insert(out.end(), record.data.begin(), record.data.end());
     }
     const size_t length = out.size() - lengthAt - 2;
     out[lengthAt] = static_cast<uint8_t>(length >> 8);
@@ -72,6 +72,17 @@ Bytes message(uint16_t id, uint16_t flags, const std::string& name, DnsType type
 }
 
 }  // namespace
+
+Bytes txtData(std::string_view text) {
+  Bytes out;
+  do {
+    const std::string_view piece = text.substr(0, 255);
+    out.push_back(static_cast<uint8_t>(piece.size()));
+    out.insert(out.end(), piece.begin(), piece.end());
+    text.remove_prefix(piece.size());
+  } while (!text.empty());
+  return out;
+}
 
 Bytes dnsQuery(uint16_t id, const std::string& name, DnsType type) {
   return message(id, kFlagsQuery, name, type, {});

@@ -133,8 +133,9 @@ TEST(StatsRecord, CorrelationCapsFromTheConfigurationCountTheirEvictions) {
   // The scan's 200 probes in one group, five kept: never 20 distinct ports at once.
   EXPECT_GT(ruleCounter(*stats, "port_scan", "dropped_events"), 0);
   EXPECT_EQ(ruleCounter(*stats, "port_scan", "matches"), 0);
-  // Two hosts' alert stories overlap in time (09:01:35 - 09:01:52, then 09:02:29 on):
-  // with room for one open incident, the older one is closed to make room.
+  // Incidents overlap in time (the scan's and the attacker's alerts, then from 09:02:29 the
+  // web server's alerts and the intrusion): with room for one open incident, the older one
+  // is closed to make room.
   EXPECT_GT(EveLog::number(*stats, "stats.correlate.incidents_evicted"), 0);
 
   // Without the configuration, the same capture evicts nothing.

@@ -4,6 +4,7 @@
 
 #include "tools/demogen/datagram_exchanges.h"
 #include "tools/demogen/http_message.h"
+#include "tools/demogen/office_network.h"
 #include "tools/demogen/port_scan.h"
 #include "tools/demogen/tls_session.h"
 
@@ -13,7 +14,6 @@ namespace {
 constexpr Micros kMillisecond = 1'000;
 constexpr Micros kSecond = 1'000'000;
 constexpr Micros kDuration = 600 * kSecond;
-constexpr uint8_t kGatewayOctet = 1;
 constexpr uint8_t kFirstWorkstation = 10;
 constexpr uint8_t kLastWorkstation = 40;
 
@@ -25,11 +25,6 @@ const char* const kBeaconAgent = "Mozilla/4.0 (compatible; MSIE 6.0; mamori-demo
 const char* const kNmapAgent = "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)";
 // Port-forwarded to 192.168.10.80 at the gateway; the tap sees the translated address.
 const char* const kPublicWebName = "portal.office.example";
-
-Bytes ipv4Bytes(Ipv4Address ip) {
-  return {static_cast<uint8_t>(ip.value >> 24), static_cast<uint8_t>(ip.value >> 16),
-          static_cast<uint8_t>(ip.value >> 8), static_cast<uint8_t>(ip.value)};
-}
 
 // 2001:db8::/32, the IPv6 documentation prefix.
 Bytes documentationIpv6(uint8_t last) { return {0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last}; }
@@ -72,22 +67,22 @@ std::vector<uint16_t> scannedPorts(Rng& rng) {
 
 OfficeScenario::OfficeScenario(CaptureFile& capture, uint64_t seed, Micros start)
     : capture_(capture), rng_(seed), start_(start) {
-  resolver_ = officeHost(2, kLinuxStack);
-  webServer_ = officeHost(80, kLinuxStack);
+  resolver_ = officeHost(rng_, 2, kLinuxStack);
+  webServer_ = officeHost(rng_, 80, kLinuxStack);
   for (uint8_t octet = kFirstWorkstation; octet <= kLastWorkstation; ++octet) {
-    workstations_.push_back(officeHost(octet, kWindowsStack));
+    workstations_.push_back(officeHost(rng_, octet, kWindowsStack));
   }
   internetServers_ = {
-      internetHost(ipv4(198, 51, 100, 10), 11, 9 * kMillisecond),
-      internetHost(ipv4(203, 0, 113, 40), 14, 21 * kMillisecond),
-      internetHost(ipv4(203, 0, 113, 20), 12, 14 * kMillisecond),
-      internetHost(ipv4(198, 51, 100, 30), 10, 7 * kMillisecond),
-      internetHost(ipv4(203, 0, 113, 25), 13, 18 * kMillisecond),
-      internetHost(ipv4(198, 51, 100, 44), 11, 11 * kMillisecond),
+      remoteHost(rng_, ipv4(198, 51, 100, 10), 11, 9 * kMillisecond),
+      remoteHost(rng_, ipv4(203, 0, 113, 40), 14, 21 * kMillisecond),
+      remoteHost(rng_, ipv4(203, 0, 113, 20), 12, 14 * kMillisecond),
+      remoteHost(rng_, ipv4(198, 51, 100, 30), 10, 7 * kMillisecond),
+      remoteHost(rng_, ipv4(203, 0, 113, 25), 13, 18 * kMillisecond),
+      remoteHost(rng_, ipv4(198, 51, 100, 44), 11, 11 * kMillisecond),
   };
-  ntpServer_ = internetHost(ipv4(198, 51, 100, 123), 9, 6 * kMillisecond);
-  attacker_ = internetHost(ipv4(203, 0, 113, 66), 17, 38 * kMillisecond);
-  c2Server_ = internetHost(ipv4(198, 51, 100, 77), 19, 55 * kMillisecond);
+  ntpServer_ = remoteHost(rng_, ipv4(198, 51, 100, 123), 9, 6 * kMillisecond);
+  attacker_ = remoteHost(rng_, ipv4(203, 0, 113, 66), 17, 38 * kMillisecond);
+  c2Server_ = remoteHost(rng_, ipv4(198, 51, 100, 77), 19, 55 * kMillisecond);
 
   sites_ = {
       {"www.example.org", "www.example.org.cdn.example.net", &internetServers_[0], documentationIpv6(0x10), true, true},
@@ -98,27 +93,6 @@ OfficeScenario::OfficeScenario(CaptureFile& capture, uint64_t seed, Micros start
       {"docs.example.org", "docs.example.org.cdn.example.net", &internetServers_[5], {}, true, true},
   };
   intranet_ = {"intranet.office.example", "", &webServer_, {}, true, false};
-}
-
-Host OfficeScenario::officeHost(uint8_t lastOctet, const StackProfile& stack) {
-  Host host;
-  host.ip = ipv4(192, 168, 10, lastOctet);
-  host.mac = documentationMac(lastOctet);
-  host.stack = stack;
-  host.latencyToTap = rng_.between(60, 250);
-  host.nextIpId = static_cast<uint16_t>(rng_.next());
-  return host;
-}
-
-Host OfficeScenario::internetHost(Ipv4Address ip, uint8_t hops, Micros latency) {
-  Host host;
-  host.ip = ip;
-  host.mac = documentationMac(kGatewayOctet);
-  host.stack = kLinuxStack;
-  host.hopsToTap = hops;
-  host.latencyToTap = latency;
-  host.nextIpId = static_cast<uint16_t>(rng_.next());
-  return host;
 }
 
 void OfficeScenario::generate() {

@@ -37,9 +37,6 @@ class OfficeScenario {
     bool https;
   };
 
-  Host officeHost(uint8_t lastOctet, const StackProfile& stack);
-  Host internetHost(Ipv4Address ip, uint8_t hops, Micros latency);
-
   Micros resolve(Host& client, const Site& site, Micros at);
   void browseHttp(Host& client, const Site& site, Micros at, Delivery requestDelivery, Delivery pageDelivery);
   void browseHttps(Host& client, const Site& site, Micros at);

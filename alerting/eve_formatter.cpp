@@ -536,6 +536,10 @@ std::string EveFormatter::formatIncident(const Incident& inc) {
     key("rule");
     writeString(inc.rule);
   }
+  if (!inc.group_key.empty()) {
+    key("group_key");
+    writeString(inc.group_key);
+  }
   for (auto [name, list] : {std::pair{"stages", &inc.stages}, std::pair{"domains", &inc.domains},
                             std::pair{"tactics", &inc.tactics}, std::pair{"techniques", &inc.techniques}}) {
     if (list->empty()) continue;

@@ -91,7 +91,7 @@ TEST(EveFormatter, AlertHasSuricataFields) {
   EXPECT_EQ(str(doc["direction"]), "to_server");
   const auto& alert = doc["alert"];
   EXPECT_EQ(keys(alert), (std::vector<std::string>{"action", "gid", "signature_id", "rev",
-                                                   "signature", "category", "severity"}));
+                                                   "signature", "category", "severity", "id"}));
   EXPECT_EQ(str(alert["action"]), "allowed");
   EXPECT_EQ(alert["gid"].GetInt(), 1);
   EXPECT_EQ(alert["signature_id"].GetInt(), 2018358);
@@ -100,6 +100,22 @@ TEST(EveFormatter, AlertHasSuricataFields) {
             "ET HUNTING GENERIC SUSPICIOUS POST to Dotted Quad with Fake Browser 1");
   EXPECT_EQ(str(alert["category"]), "Potentially Bad Traffic");
   EXPECT_EQ(alert["severity"].GetInt(), 2);
+  EXPECT_EQ(alert["id"].GetUint64(), tcpAlert().id());
+}
+
+TEST(EveFormatter, AlertIdsNameOneAlertWhateverTheRun) {
+  const Alert a = tcpAlert();
+  Alert same = a;
+  same.src_port = 1;  // not part of what identifies it
+  EXPECT_EQ(same.id(), a.id());
+  for (auto change : {+[](Alert& x) { ++x.flow_id; }, +[](Alert& x) { ++x.sid; }, +[](Alert& x) { ++x.gid; },
+                      +[](Alert& x) { ++x.ts; }}) {
+    Alert other = a;
+    change(other);
+    EXPECT_NE(other.id(), a.id());
+  }
+  EXPECT_LT(a.id(), uint64_t{1} << 53);  // exact in a JSON reader's doubles
+  EXPECT_GT(a.id(), 0u);
 }
 
 TEST(EveFormatter, AlertWithIpv6VlanAndToClient) {
@@ -328,7 +344,7 @@ TEST(EveFormatter, IncidentHasItsStory) {
   EXPECT_EQ(keys(i), (std::vector<std::string>{"id", "state", "title", "severity", "first_seen",
                                                "last_seen", "hosts", "source", "targets",
                                                "dest_ports", "signature_ids", "signatures",
-                                               "flow_ids", "alert_count"}));
+                                               "flow_ids", "alert_ids", "alert_count"}));
   EXPECT_EQ(i["id"].GetUint64(), (uint64_t{1} << 53) - 2);
   EXPECT_EQ(str(i["state"]), "updated");
   EXPECT_EQ(str(i["title"]), inc.title);
@@ -387,6 +403,13 @@ TEST(EveFormatter, IncidentOfACorrelationRuleCarriesItsStoryAndAttack) {
   EXPECT_EQ(str(i["domains"][0]), "t.evil.example");
   EXPECT_EQ(str(i["tactics"][0]), "TA0011");
   EXPECT_EQ(str(i["techniques"][0]), "T1071.004");
+  EXPECT_FALSE(i.HasMember("group_key"));  // a rule without group-by
+  inc.group_key = "src_ip=10.0.0.6,dns.rrname.domain=evil.example";
+  inc.alert_ids = {7, 9};
+  auto grouped = parse(f.formatIncident(inc));
+  EXPECT_EQ(str(grouped["incident"]["group_key"]), "src_ip=10.0.0.6,dns.rrname.domain=evil.example");
+  ASSERT_EQ(grouped["incident"]["alert_ids"].Size(), 2u);
+  EXPECT_EQ(grouped["incident"]["alert_ids"][1].GetUint64(), 9u);
 }
 
 TEST(EveFormatter, StatsNestDottedNamesInFirstSeenOrder) {

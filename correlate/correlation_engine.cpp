@@ -76,24 +76,35 @@ std::shared_ptr<const CorrelationEngine::Evidence> CorrelationEngine::evidenceOf
   evidence->dest_port = event.dest_port;
   evidence->port = event.dest_ip.family && (event.proto == 6 || event.proto == 17 || event.proto == 132);
   evidence->flow_id = event.flow_id;
+  // An alert's signature: its first alert.signature_id and alert.signature. Other events
+  // have none to take.
   const bool alert = event.event_type == "alert";
-  bool signature = false;
+  bool sid = !alert, signature = !alert;  // taken already
   for (const auto& [name, value] : event.fields) {
-    if (alert && !evidence->signature_id && name == "alert.signature_id") evidence->signature_id = value;
-    if (alert && !signature && name == "alert.signature") {
-      evidence->signature = value;
+    if (!sid && name == "alert.signature_id") {
+      evidence->add(Evidence::Kind::SignatureId, value);
+      sid = true;
+    } else if (!signature && name == "alert.signature") {
+      evidence->add(Evidence::Kind::Signature, value);
       signature = true;
     }
     if (value.empty()) continue;
     if (name == "dns.rrname" || name == "http.hostname" || name == "tls.sni") {
-      evidence->texts.emplace_back(Evidence::Kind::Domain, value);
+      evidence->add(Evidence::Kind::Domain, value);
     } else if (name == "alert.metadata.mitre_tactic_id") {
-      evidence->texts.emplace_back(Evidence::Kind::Tactic, value);
+      evidence->add(Evidence::Kind::Tactic, value);
     } else if (name == "alert.metadata.mitre_technique_id") {
-      evidence->texts.emplace_back(Evidence::Kind::Technique, value);
+      evidence->add(Evidence::Kind::Technique, value);
     }
   }
   return evidence;
+}
+
+void CorrelationEngine::Evidence::add(Kind kind, std::string_view text) {
+  const auto length = static_cast<uint32_t>(text.size());
+  texts += static_cast<char>(kind);
+  texts.append(reinterpret_cast<const char*>(&length), sizeof length);
+  texts += text;
 }
 
 void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEvent& event,
@@ -358,14 +369,18 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
     if (e.dest_ip.family) capped(hosts, e.dest_ip, cap);
     if (e.port) capped(ports, e.dest_port, cap);
     if (e.flow_id) capped(flows, e.flow_id, cap);
-    for (const auto& [kind, text] : e.texts) {
+    std::optional<std::string> sid;
+    std::string_view signature;
+    e.each([&](Evidence::Kind kind, std::string_view text) {
       switch (kind) {
-        case Evidence::Kind::Domain: capped(domains, text, cap); break;
-        case Evidence::Kind::Tactic: capped(tactics, text, cap); break;
-        case Evidence::Kind::Technique: capped(techniques, text, cap); break;
+        case Evidence::Kind::Domain: capped(domains, std::string(text), cap); break;
+        case Evidence::Kind::Tactic: capped(tactics, std::string(text), cap); break;
+        case Evidence::Kind::Technique: capped(techniques, std::string(text), cap); break;
+        case Evidence::Kind::SignatureId: sid = std::string(text); break;
+        case Evidence::Kind::Signature: signature = text; break;
       }
-    }
-    if (e.signature_id) capped(signatures, {static_cast<uint32_t>(std::stoul(*e.signature_id)), e.signature}, cap);
+    });
+    if (sid) capped(signatures, {static_cast<uint32_t>(std::stoul(*sid)), std::string(signature)}, cap);
   }
   m.tactics = list(tactics);
   m.techniques = list(techniques);

@@ -48,92 +48,175 @@ size_t CorrelationEngine::groups() const {
 
 void CorrelationEngine::onEvent(const CorrelationEvent& event) {
   advance(event.ts);
-  std::shared_ptr<const CorrelationEvent> shared;
+  std::shared_ptr<const Evidence> evidence;  // taken when a group first holds the event
   // Each base rule is evaluated once per event, on the first correlation that asks.
-  std::vector<int8_t> base(rules_.base.size(), -1);
+  base_hits_.assign(rules_.base.size(), -1);
   for (size_t r = 0; r < rules_.correlations.size(); ++r) {
     const CorrelationRule& rule = rules_.correlations[r];
     uint32_t stages = 0;
     for (size_t i = 0; i < rule.inputs.size(); ++i) {
       const auto& input = rule.inputs[i];
       if (input.correlation) continue;
-      int8_t& hit = base[input.index];
-      if (hit < 0) hit = rules_.base[input.index].matches(event, regex_data_) ? 1 : 0;
+      int8_t& hit = base_hits_[input.index];
+      if (hit < 0) hit = rules_.base[input.index].matches(event, regex_data_, found_) ? 1 : 0;
       if (hit) stages |= uint32_t{1} << i;
     }
-    if (!stages) continue;
-    if (!shared) shared = std::make_shared<const CorrelationEvent>(event);
-    process(r, stages, shared);
+    if (stages) process(r, stages, event, evidence);
   }
 }
 
-void CorrelationEngine::process(size_t r, uint32_t stages, const std::shared_ptr<const CorrelationEvent>& event) {
+std::shared_ptr<const CorrelationEngine::Evidence> CorrelationEngine::evidenceOf(const CorrelationEvent& event) {
+  auto evidence = std::make_shared<Evidence>();
+  if (event.match) {
+    evidence->match = event.match;
+    return evidence;
+  }
+  evidence->src_ip = event.src_ip;
+  evidence->dest_ip = event.dest_ip;
+  evidence->dest_port = event.dest_port;
+  evidence->port = event.dest_ip.family && (event.proto == 6 || event.proto == 17 || event.proto == 132);
+  evidence->flow_id = event.flow_id;
+  // An alert's signature: its first alert.signature_id and alert.signature. Other events
+  // have none to take.
+  const bool alert = event.event_type == "alert";
+  bool sid = !alert, signature = !alert;  // taken already
+  for (const auto& [name, value] : event.fields) {
+    if (!sid && name == "alert.signature_id") {
+      evidence->add(Evidence::Kind::SignatureId, value);
+      sid = true;
+    } else if (!signature && name == "alert.signature") {
+      evidence->add(Evidence::Kind::Signature, value);
+      signature = true;
+    }
+    if (value.empty()) continue;
+    if (name == "dns.rrname" || name == "http.hostname" || name == "tls.sni") {
+      evidence->add(Evidence::Kind::Domain, value);
+    } else if (name == "alert.metadata.mitre_tactic_id") {
+      evidence->add(Evidence::Kind::Tactic, value);
+    } else if (name == "alert.metadata.mitre_technique_id") {
+      evidence->add(Evidence::Kind::Technique, value);
+    }
+  }
+  return evidence;
+}
+
+void CorrelationEngine::Evidence::add(Kind kind, std::string_view text) {
+  const auto length = static_cast<uint32_t>(text.size());
+  texts += static_cast<char>(kind);
+  texts.append(reinterpret_cast<const char*>(&length), sizeof length);
+  texts += text;
+}
+
+void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEvent& event,
+                                std::shared_ptr<const Evidence>& evidence) {
   const CorrelationRule& rule = rules_.correlations[r];
   const size_t first_input = static_cast<size_t>(std::countr_zero(stages));
   // Group values and the counted value, through the aliases of the first input that
   // selected the event.
-  std::vector<std::pair<std::string, std::string>> values;
-  std::string key;
+  key_.clear();
+  key_ends_.clear();
   for (const std::string& name : rule.group_by) {
-    std::optional<std::string> value = event->field(rule.resolve(name, first_input));
+    const std::optional<std::string_view> value = event.field(rule.resolve(name, first_input), found_);
     if (!value) return;  // the event cannot be placed in a group
-    key += *value;
-    key += '\x1f';
-    values.emplace_back(name, std::move(*value));
+    key_ += *value;
+    key_ends_.push_back(key_.size());
+    key_ += '\x1f';
   }
-  Entry entry{event->ts, stages, {}, event};
   if (rule.type == CorrelationType::ValueCount) {
-    std::optional<std::string> value = event->field(rule.resolve(rule.field, first_input));
+    const std::optional<std::string_view> value = event.field(rule.resolve(rule.field, first_input), found_);
     if (!value) return;
-    entry.value = std::move(*value);
+    value_.assign(*value);
   }
 
   RuleState& state = state_[r];
-  auto it = state.groups.find(key);
-  if (it == state.groups.end()) {
-    if (state.groups.size() >= config_.max_groups_per_rule && !state.lru.empty()) {
-      const std::string oldest = state.lru.begin()->second;
-      Group& victim = state.groups.at(oldest);
-      if (victim.pending) {
-        due_.erase({victim.last_emit + rule.timespan, r, oldest});
-        victim.pending = false;
-        if (victim.holds) emit(r, victim, victim.last_active);
-      }
-      drop(r, oldest);
-      ++counters_[r].evictions;
+  auto it = state.groups.find(key_);
+  const bool fresh = it == state.groups.end();
+  const bool full = fresh && state.groups.size() >= config_.max_groups_per_rule && !state.lru.empty();
+  if (fresh) {
+    it = state.groups.try_emplace(key_).first;
+    Group& created = it->second;
+    size_t begin = 0;
+    for (size_t g = 0; g < rule.group_by.size(); ++g) {
+      created.values.emplace_back(rule.group_by[g], key_.substr(begin, key_ends_[g] - begin));
+      begin = key_ends_[g] + 1;
     }
-    it = state.groups.emplace(key, Group{}).first;
-    it->second.values = std::move(values);
+    if (rule.type == CorrelationType::Temporal) created.stage_entries.assign(rule.inputs.size(), 0);
+    if (rule.type == CorrelationType::TemporalOrdered) created.chains = OrderedChains(rule.inputs.size());
   }
-  Group& group = it->second;
-  prune(r, group, event->ts);
-  if (rule.type == CorrelationType::ValueCount) ++group.distinct[entry.value];
+  Slot& slot = *it;
+  Group& group = slot.second;
+  prune(r, group, event.ts);
+  Entry entry{event.ts, stages, nullptr, nullptr};
+  if (rule.type == CorrelationType::ValueCount) {
+    auto counted = group.distinct.try_emplace(value_, 0).first;
+    ++counted->second;
+    entry.value = &*counted;
+  }
+  // The scratch above is spent: an evicted group's match feeds the rules reading it,
+  // which reuse it.
+  if (full) {
+    Slot& oldest = *state.lru.front();
+    Group& victim = oldest.second;
+    if (victim.pending) {
+      due_.erase({victim.last_emit + rule.timespan, r, oldest.first});
+      victim.pending = false;
+      if (victim.holds) emit(r, victim, victim.last_active);
+    }
+    drop(r, oldest.first);
+    ++counters_[r].evictions;
+  }
+  if (!evidence) evidence = evidenceOf(event);
+  entry.evidence = evidence;
   // Packet-time order is expected; a slightly late event still goes to its place.
-  auto at = std::upper_bound(group.entries.begin(), group.entries.end(), entry.ts,
-                             [](TimeUs ts, const Entry& e) { return ts < e.ts; });
-  group.entries.insert(at, std::move(entry));
+  const bool at_back = group.entries.empty() || group.entries.back().ts <= entry.ts;
+  if (at_back) {
+    group.entries.push_back(std::move(entry));
+  } else {
+    auto at = std::upper_bound(group.entries.begin(), group.entries.end(), entry.ts,
+                               [](TimeUs ts, const Entry& e) { return ts < e.ts; });
+    group.entries.insert(at, std::move(entry));
+  }
+  if (rule.type == CorrelationType::Temporal) {
+    for (size_t i = 0; i < rule.inputs.size(); ++i) group.stage_entries[i] += (stages >> i) & 1;
+  } else if (rule.type == CorrelationType::TemporalOrdered) {
+    if (at_back) {
+      group.chains.push(stages);
+    } else {
+      group.chains.clear();
+      for (const Entry& e : group.entries) group.chains.push(e.stages);
+    }
+  }
   if (group.entries.size() > config_.max_events_per_group) {
-    const Entry& oldest = group.entries.front();
-    if (rule.type == CorrelationType::ValueCount && --group.distinct[oldest.value] == 0) group.distinct.erase(oldest.value);
-    group.entries.pop_front();
+    popFront(r, group);
     ++counters_[r].dropped_events;
   }
   ++counters_[r].events;
   ++group.joined;
-  if (group.touch) state.lru.erase(group.touch);
-  group.touch = ++touches_;
-  state.lru.emplace(group.touch, key);
-  group.last_active = std::max(group.last_active, event->ts);
-  evaluate(r, key, group, event->ts);
+  if (fresh) {
+    group.lru = state.lru.insert(state.lru.end(), &slot);
+  } else {
+    state.lru.splice(state.lru.end(), state.lru, group.lru);
+  }
+  group.last_active = std::max(group.last_active, event.ts);
+  evaluate(r, slot, event.ts);
+}
+
+void CorrelationEngine::popFront(size_t r, Group& group) {
+  const CorrelationRule& rule = rules_.correlations[r];
+  const Entry& oldest = group.entries.front();
+  if (rule.type == CorrelationType::ValueCount && --oldest.value->second == 0) {
+    group.distinct.erase(group.distinct.find(oldest.value->first));
+  } else if (rule.type == CorrelationType::Temporal) {
+    for (size_t i = 0; i < rule.inputs.size(); ++i) group.stage_entries[i] -= (oldest.stages >> i) & 1;
+  } else if (rule.type == CorrelationType::TemporalOrdered) {
+    group.chains.pop();
+  }
+  group.entries.pop_front();
 }
 
 void CorrelationEngine::prune(size_t r, Group& group, TimeUs now) {
-  const CorrelationRule& rule = rules_.correlations[r];
-  while (!group.entries.empty() && now - group.entries.front().ts > rule.timespan) {
-    const Entry& oldest = group.entries.front();
-    if (rule.type == CorrelationType::ValueCount && --group.distinct[oldest.value] == 0) group.distinct.erase(oldest.value);
-    group.entries.pop_front();
-  }
+  const TimeUs timespan = rules_.correlations[r].timespan;
+  while (!group.entries.empty() && now - group.entries.front().ts > timespan) popFront(r, group);
 }
 
 uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& group,
@@ -142,11 +225,14 @@ uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& gr
     case CorrelationType::EventCount: return group.entries.size();
     case CorrelationType::ValueCount: return group.distinct.size();
     case CorrelationType::Temporal: {
+      if (!stages) {
+        return static_cast<uint64_t>(
+            std::count_if(group.stage_entries.begin(), group.stage_entries.end(), [](uint32_t n) { return n > 0; }));
+      }
       uint32_t seen = 0;
       for (const Entry& e : group.entries) {
         const uint32_t fresh = e.stages & ~seen;
         seen |= e.stages;
-        if (!stages) continue;
         for (size_t i = 0; i < rule.inputs.size(); ++i) {
           if (fresh & (uint32_t{1} << i)) stages->push_back(rule.inputs[i].name);
         }
@@ -154,25 +240,11 @@ uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& gr
       return static_cast<uint64_t>(std::popcount(seen));
     }
     case CorrelationType::TemporalOrdered: {
+      if (!stages) return group.chains.longest();
+      // The stages themselves, for a match: chain[i] is the longest in-order chain ending
+      // with an event of input i, as input indices. An event selected by several inputs
+      // extends only chains from before it.
       const size_t n = rule.inputs.size();
-      if (!stages) {
-        // Only the length, on every event: the same recurrence as below on lengths alone,
-        // with nothing allocated.
-        std::array<uint32_t, 32> length{}, next{};
-        for (const Entry& e : group.entries) {
-          next = length;
-          for (size_t i = 0; i < n; ++i) {
-            if (!(e.stages & (uint32_t{1} << i))) continue;
-            uint32_t best = 0;
-            for (size_t j = 0; j < i; ++j) best = std::max(best, length[j]);
-            next[i] = std::max(next[i], best + 1);
-          }
-          length = next;
-        }
-        return *std::max_element(length.begin(), length.begin() + static_cast<std::ptrdiff_t>(n));
-      }
-      // chain[i]: the longest in-order chain ending with an event of input i, as input
-      // indices. An event selected by several inputs extends only chains from before it.
       std::vector<std::vector<uint8_t>> chain(n);
       for (const Entry& e : group.entries) {
         std::vector<std::vector<uint8_t>> next = chain;
@@ -192,9 +264,7 @@ uint64_t CorrelationEngine::measure(const CorrelationRule& rule, const Group& gr
       for (const auto& c : chain) {
         if (c.size() > longest->size()) longest = &c;
       }
-      if (stages) {
-        for (uint8_t i : *longest) stages->push_back(rule.inputs[i].name);
-      }
+      for (uint8_t i : *longest) stages->push_back(rule.inputs[i].name);
       return longest->size();
     }
   }
@@ -216,8 +286,10 @@ bool CorrelationEngine::regular(const Group& group, double max_jitter) const {
   return std::sqrt(squares / static_cast<double>(n - 1)) / mean <= max_jitter;
 }
 
-void CorrelationEngine::evaluate(size_t r, const std::string& key, Group& group, TimeUs now) {
+void CorrelationEngine::evaluate(size_t r, Slot& slot, TimeUs now) {
   const CorrelationRule& rule = rules_.correlations[r];
+  const std::string& key = slot.first;
+  Group& group = slot.second;
   group.holds = rule.condition.holds(measure(rule, group, nullptr)) &&
                 (!rule.condition.max_jitter || regular(group, *rule.condition.max_jitter));
   if (!group.holds) return;
@@ -244,14 +316,14 @@ void CorrelationEngine::emit(size_t r, Group& group, TimeUs now) {
   if (readers_[r].empty()) return;
   CorrelationEvent chained = CorrelationEvent::fromMatch(match);
   chained.ts = std::max(chained.ts, now);  // it happens when the match is known
-  auto shared = std::make_shared<const CorrelationEvent>(std::move(chained));
+  std::shared_ptr<const Evidence> evidence;
   for (size_t reader : readers_[r]) {
     const CorrelationRule& rule = rules_.correlations[reader];
     uint32_t stages = 0;
     for (size_t i = 0; i < rule.inputs.size(); ++i) {
       if (rule.inputs[i].correlation && rule.inputs[i].index == r) stages |= uint32_t{1} << i;
     }
-    process(reader, stages, shared);
+    process(reader, stages, chained, evidence);
   }
 }
 
@@ -280,7 +352,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
   std::set<std::pair<uint32_t, std::string>> signatures;
   std::set<uint64_t> flows;
   for (const Entry& entry : group.entries) {
-    const CorrelationEvent& e = *entry.event;
+    const Evidence& e = *entry.evidence;
     if (const CorrelationMatch* inner = e.match.get()) {
       for (const auto& t : inner->tactics) capped(tactics, t, cap);
       for (const auto& t : inner->techniques) capped(techniques, t, cap);
@@ -295,22 +367,20 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
     }
     if (e.src_ip.family) capped(hosts, e.src_ip, cap);
     if (e.dest_ip.family) capped(hosts, e.dest_ip, cap);
-    if (e.dest_ip.family && (e.proto == 6 || e.proto == 17 || e.proto == 132)) capped(ports, e.dest_port, cap);
+    if (e.port) capped(ports, e.dest_port, cap);
     if (e.flow_id) capped(flows, e.flow_id, cap);
-    for (const auto& [name, value] : e.fields) {
-      if (value.empty()) continue;
-      if (name == "dns.rrname" || name == "http.hostname" || name == "tls.sni") {
-        capped(domains, value, cap);
-      } else if (name == "alert.metadata.mitre_tactic_id") {
-        capped(tactics, value, cap);
-      } else if (name == "alert.metadata.mitre_technique_id") {
-        capped(techniques, value, cap);
+    std::optional<std::string> sid;
+    std::string_view signature;
+    e.each([&](Evidence::Kind kind, std::string_view text) {
+      switch (kind) {
+        case Evidence::Kind::Domain: capped(domains, std::string(text), cap); break;
+        case Evidence::Kind::Tactic: capped(tactics, std::string(text), cap); break;
+        case Evidence::Kind::Technique: capped(techniques, std::string(text), cap); break;
+        case Evidence::Kind::SignatureId: sid = std::string(text); break;
+        case Evidence::Kind::Signature: signature = text; break;
       }
-    }
-    if (e.event_type == "alert") {
-      const std::optional<std::string> sid = e.field("alert.signature_id");
-      if (sid) capped(signatures, {static_cast<uint32_t>(std::stoul(*sid)), e.field("alert.signature").value_or("")}, cap);
-    }
+    });
+    if (sid) capped(signatures, {static_cast<uint32_t>(std::stoul(*sid)), std::string(signature)}, cap);
   }
   m.tactics = list(tactics);
   m.techniques = list(techniques);
@@ -330,7 +400,7 @@ void CorrelationEngine::drop(size_t r, const std::string& key) {
   auto it = state.groups.find(key);
   if (it == state.groups.end()) return;
   if (it->second.pending) due_.erase({it->second.last_emit + rules_.correlations[r].timespan, r, key});
-  state.lru.erase(it->second.touch);
+  state.lru.erase(it->second.lru);
   state.groups.erase(it);
 }
 
@@ -348,9 +418,9 @@ void CorrelationEngine::advance(TimeUs now) {
     RuleState& state = state_[r];
     const TimeUs timespan = rules_.correlations[r].timespan;
     while (!state.lru.empty()) {
-      const std::string key = state.lru.begin()->second;
-      if (now - state.groups.at(key).last_active <= timespan) break;
-      drop(r, key);
+      const Slot& oldest = *state.lru.front();
+      if (now - oldest.second.last_active <= timespan) break;
+      drop(r, oldest.first);
     }
   }
 }

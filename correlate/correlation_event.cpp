@@ -3,6 +3,7 @@
 #include "capture/ip_proto_name.h"
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -128,54 +129,81 @@ CorrelationEvent CorrelationEvent::fromMatch(std::shared_ptr<const CorrelationMa
 }
 
 std::vector<std::string> CorrelationEvent::values(std::string_view name) const {
-  std::vector<std::string> out;
+  FieldValues found;
+  values(name, found);
+  return {found.list.begin(), found.list.end()};
+}
+
+void CorrelationEvent::values(std::string_view name, FieldValues& out) const {
+  out.list.clear();
+  std::string& text = out.derived;
+  auto number = [&](uint64_t n) {
+    char digits[24];
+    text.assign(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+    out.list.push_back(text);
+  };
   auto ip = [&](const IpAddress& a) {
-    if (a.family) out.push_back(a.toString());
+    text = a.toString();
+    out.list.push_back(text);
   };
   if (name == "event_type") {
-    out.push_back(event_type);
+    out.list.push_back(event_type);
   } else if (name == "src_ip" && src_ip.family) {
     ip(src_ip);
   } else if (name == "dest_ip" && dest_ip.family) {
     ip(dest_ip);
   } else if (name == "src_port" && src_ip.family) {
-    out.push_back(std::to_string(src_port));
+    number(src_port);
   } else if (name == "dest_port" && dest_ip.family) {
-    out.push_back(std::to_string(dest_port));
+    number(dest_port);
   } else if (name == "proto" && src_ip.family) {
-    out.push_back(ipProtoName(proto));
+    text = ipProtoName(proto);
+    out.list.push_back(text);
   } else if (name == "app_proto" && !app_proto.empty()) {
-    out.push_back(app_proto);
+    out.list.push_back(app_proto);
   } else if (name == "flow_id" && flow_id) {
-    out.push_back(std::to_string(flow_id));
+    number(flow_id);
   } else if (name.starts_with("dns.rrname.")) {
-    const std::optional<std::string> rrname = field("dns.rrname");
-    if (!rrname || rrname->empty()) return out;
+    const std::string* rrname = nullptr;
+    for (const auto& [key, value] : fields) {
+      if (key == "dns.rrname") {
+        rrname = &value;
+        break;
+      }
+    }
+    if (!rrname || rrname->empty()) return;
     const std::string_view measure = name.substr(11);
     if (measure == "length") {
-      out.push_back(std::to_string(rrname->size()));
+      number(rrname->size());
     } else if (measure == "entropy") {
-      char text[32];
-      std::snprintf(text, sizeof text, "%.3f", labelEntropy(*rrname));
-      out.emplace_back(text);
+      char digits[32];
+      text.assign(digits, static_cast<size_t>(std::snprintf(digits, sizeof digits, "%.3f", labelEntropy(*rrname))));
+      out.list.push_back(text);
     } else if (measure == "domain") {
-      out.push_back(registrableDomain(*rrname));
+      text = registrableDomain(*rrname);
+      out.list.push_back(text);
     }
   } else {
     for (const auto& [key, value] : fields) {
-      if (key == name) out.push_back(value);
+      if (key == name) out.list.push_back(value);
     }
   }
-  return out;
 }
 
 std::optional<std::string> CorrelationEvent::field(std::string_view name) const {
+  FieldValues found;
+  const std::optional<std::string_view> value = field(name, found);
+  if (!value) return std::nullopt;
+  return std::string(*value);
+}
+
+std::optional<std::string_view> CorrelationEvent::field(std::string_view name, FieldValues& scratch) const {
   for (const auto& [key, value] : fields) {
     if (key == name) return value;
   }
-  std::vector<std::string> all = values(name);
-  if (all.empty()) return std::nullopt;
-  return std::move(all.front());
+  values(name, scratch);
+  if (scratch.list.empty()) return std::nullopt;
+  return scratch.list.front();
 }
 
 bool CorrelationEvent::knownField(std::string_view name) {

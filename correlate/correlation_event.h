@@ -18,7 +18,9 @@
 //
 // Correlation events carry `correlation.rule` and their match's group-by fields.
 // A field may have several values (alert.metadata keys repeat): `values` gives them all,
-// and a selection matches when any of them does.
+// and a selection matches when any of them does. The engine reads fields through the
+// FieldValues overloads, which view the event's text in place and reuse one buffer for
+// what they derive (addresses, numbers, the DNS measures), so a lookup allocates nothing.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,10 +60,20 @@ class CorrelationEvent {
   static std::optional<CorrelationEvent> fromApp(const AppRecord& record);
   static CorrelationEvent fromMatch(std::shared_ptr<const CorrelationMatch> match);
 
+  // A lookup's values: views into the event, or into `derived` for the one value a
+  // lookup derives. Valid until the next lookup into the same FieldValues or a change of
+  // the event; reused across lookups, it stops allocating once it has grown.
+  struct FieldValues {
+    std::vector<std::string_view> list;
+    std::string derived;
+  };
+
   // Every value of a field (empty when the event has none).
   std::vector<std::string> values(std::string_view name) const;
+  void values(std::string_view name, FieldValues& out) const;
   // The first value.
   std::optional<std::string> field(std::string_view name) const;
+  std::optional<std::string_view> field(std::string_view name, FieldValues& scratch) const;
 
   // Whether `name` is a field some event can have (alert.metadata.<any key> included).
   static bool knownField(std::string_view name);

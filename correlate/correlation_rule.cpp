@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 namespace mamori {
 
@@ -24,11 +25,22 @@ bool containsLower(std::string_view text, std::string_view lower_value) {
   return false;
 }
 
-std::optional<double> number(const std::string& text) {
+std::optional<double> number(std::string_view text) {
   if (text.empty()) return std::nullopt;
+  // strtod reads a terminated string; a number's text fits the buffer.
+  char buffer[64];
+  std::string long_text;
+  const char* start = buffer;
+  if (text.size() < sizeof buffer) {
+    std::memcpy(buffer, text.data(), text.size());
+    buffer[text.size()] = '\0';
+  } else {
+    long_text = text;
+    start = long_text.c_str();
+  }
   char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
+  const double v = std::strtod(start, &end);
+  if (end != start + text.size()) return std::nullopt;
   return v;
 }
 
@@ -44,12 +56,14 @@ const char* correlationTypeName(CorrelationType type) {
   return "";
 }
 
-bool FieldTest::matches(const CorrelationEvent& event, RegexMatchData& regex_data) const {
-  const std::vector<std::string> present = event.values(field);
+bool FieldTest::matches(const CorrelationEvent& event, RegexMatchData& regex_data,
+                        CorrelationEvent::FieldValues& found) const {
+  event.values(field, found);
+  const std::vector<std::string_view>& present = found.list;
   if (op == Op::Absent) return present.empty();
   // One expected value (index i) against the field's values: any of them may match it.
   auto one = [&](size_t i) {
-    for (const std::string& text : present) {
+    for (const std::string_view text : present) {
       switch (op) {
         case Op::Equals:
           if (text.size() == values[i].size() && iequalsLower(text, values[i], 0)) return true;
@@ -75,7 +89,7 @@ bool FieldTest::matches(const CorrelationEvent& event, RegexMatchData& regex_dat
         }
         case Op::Cidr: {
           IpAddress address;
-          if (IpAddress::parse(text, address) && networks.matches(address)) return true;
+          if (IpAddress::parse(std::string(text), address) && networks.matches(address)) return true;
           break;
         }
         case Op::Gt:
@@ -106,9 +120,10 @@ bool FieldTest::matches(const CorrelationEvent& event, RegexMatchData& regex_dat
   return all;
 }
 
-bool Selection::matches(const CorrelationEvent& event, RegexMatchData& regex_data) const {
+bool Selection::matches(const CorrelationEvent& event, RegexMatchData& regex_data,
+                        CorrelationEvent::FieldValues& values) const {
   for (const auto& tests : alternatives) {
-    if (std::all_of(tests.begin(), tests.end(), [&](const FieldTest& t) { return t.matches(event, regex_data); })) {
+    if (std::all_of(tests.begin(), tests.end(), [&](const FieldTest& t) { return t.matches(event, regex_data, values); })) {
       return true;
     }
   }
@@ -131,9 +146,10 @@ bool ConditionNode::evaluate(const std::vector<bool>& results) const {
   return false;
 }
 
-bool BaseRule::matches(const CorrelationEvent& event, RegexMatchData& regex_data) const {
+bool BaseRule::matches(const CorrelationEvent& event, RegexMatchData& regex_data,
+                       CorrelationEvent::FieldValues& values) const {
   std::vector<bool> results(selections.size());
-  for (size_t i = 0; i < selections.size(); ++i) results[i] = selections[i].matches(event, regex_data);
+  for (size_t i = 0; i < selections.size(); ++i) results[i] = selections[i].matches(event, regex_data, values);
   return condition.evaluate(results);
 }
 

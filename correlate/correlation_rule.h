@@ -30,7 +30,7 @@ struct FieldTest {
   std::vector<std::shared_ptr<const RuleRegex>> regexes;
   AddressMatcher networks;           // Cidr: all the values in one matcher
 
-  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data) const;
+  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data, CorrelationEvent::FieldValues& values) const;
 };
 
 // A selection is any of its alternatives (a YAML list of maps); an alternative is all of
@@ -39,7 +39,7 @@ struct Selection {
   std::string name;
   std::vector<std::vector<FieldTest>> alternatives;
 
-  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data) const;
+  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data, CorrelationEvent::FieldValues& values) const;
 };
 
 // The detection condition, "selection and not (filter1 or filter2)", "1 of sel_*".
@@ -59,7 +59,7 @@ struct BaseRule {
   std::vector<Selection> selections;
   ConditionNode condition;
 
-  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data) const;
+  bool matches(const CorrelationEvent& event, RegexMatchData& regex_data, CorrelationEvent::FieldValues& values) const;
 };
 
 // Sigma's gt / gte / lt / lte / eq (several join with AND) and mamori's `range: MIN..MAX`

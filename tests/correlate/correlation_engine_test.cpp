@@ -214,6 +214,57 @@ correlation:
   EXPECT_THAT(h.sink.matches[0].stages, ElementsAre("exploit", "recon", "c2"));
 }
 
+TEST(CorrelationEngine, TemporalOrderedPlacesALateEventInItsOrder) {
+  Harness h(kOrdered);
+  const std::string attacker = "198.51.100.7", victim = "10.0.0.5", c2 = "203.0.113.9";
+  h.engine.onEvent(alertEvent(10 * kSecond, attacker, victim, 1, "scan", {"mitre_tactic_id TA0043"}));
+  h.engine.onEvent(alertEvent(30 * kSecond, victim, c2, 3, "beacon", {"mitre_tactic_id TA0011"}));
+  EXPECT_THAT(h.sink.matches, IsEmpty());
+  // The exploit arrives late, but happened between the scan and the beacon.
+  h.engine.onEvent(alertEvent(20 * kSecond, attacker, victim, 2, "exploit", {"mitre_tactic_id TA0001"}));
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  EXPECT_THAT(h.sink.matches[0].stages, ElementsAre("recon", "exploit", "c2"));
+}
+
+TEST(CorrelationEngine, TemporalOrderedForgetsAChainWhoseStartLeftTheWindow) {
+  Harness h(kOrdered);
+  const std::string attacker = "198.51.100.7", victim = "10.0.0.5", c2 = "203.0.113.9";
+  h.engine.onEvent(alertEvent(0, attacker, victim, 1, "scan", {"mitre_tactic_id TA0043"}));
+  h.engine.onEvent(alertEvent(50 * 60 * kSecond, attacker, victim, 2, "exploit", {"mitre_tactic_id TA0001"}));
+  // An hour after the scan: exploit and C2 are in order, the scan is gone.
+  h.engine.onEvent(alertEvent(61 * 60 * kSecond, victim, c2, 3, "beacon", {"mitre_tactic_id TA0011"}));
+  EXPECT_THAT(h.sink.matches, IsEmpty());
+  h.engine.onEvent(alertEvent(62 * 60 * kSecond, attacker, victim, 1, "scan", {"mitre_tactic_id TA0043"}));
+  h.engine.onEvent(alertEvent(63 * 60 * kSecond, attacker, victim, 2, "exploit", {"mitre_tactic_id TA0001"}));
+  h.engine.onEvent(alertEvent(64 * 60 * kSecond, victim, c2, 3, "beacon", {"mitre_tactic_id TA0011"}));
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  EXPECT_EQ(h.sink.matches[0].first_seen, 50 * 60 * kSecond);
+}
+
+TEST(CorrelationEngine, TemporalForgetsRulesWhoseEventsTheCapDropped) {
+  CorrelationEngineConfig config;
+  config.max_events_per_group = 3;
+  Harness h(R"(name: together
+correlation:
+  type: temporal
+  rules: [recon, exploit, c2]
+  group-by: [src_ip]
+  timespan: 1h
+)",
+            config);
+  auto alert = [&](int second, uint32_t sid, const char* tactic) {
+    h.engine.onEvent(alertEvent(second * kSecond, "10.0.0.5", "10.0.0.9", sid, "alert", {std::string("mitre_tactic_id ") + tactic}));
+  };
+  alert(1, 1, "TA0043");
+  alert(2, 2, "TA0001");
+  alert(3, 2, "TA0001");
+  alert(4, 3, "TA0011");
+  EXPECT_THAT(h.sink.matches, IsEmpty());  // the scan was dropped for the cap
+  alert(5, 1, "TA0043");                   // drops the first exploit; the second remains
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  EXPECT_THAT(h.sink.matches[0].stages, ElementsAre("exploit", "c2", "recon"));
+}
+
 TEST(CorrelationEngine, ChainedCorrelationSeesMatchesAsEvents) {
   Harness h(kCount + R"(---
 name: persistent

@@ -48,7 +48,8 @@ TEST(CorrelationEvent, FlowAndHttpFields) {
 bool selects(const std::string& detection, const CorrelationEvent& e) {
   CorrelationRuleSet set = parseRules("name: b\ndetection:\n" + detection);
   RegexMatchData data(set.max_regex_captures);
-  return set.base[0].matches(e, data);
+  CorrelationEvent::FieldValues values;
+  return set.base[0].matches(e, data, values);
 }
 
 TEST(BaseRule, ModifiersListsAndMaps) {

@@ -185,6 +185,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   }
   correlation.engine = config.correlation;
   correlation.incidents = config.incidents;
+  // Held-back evidence must reach an incident before its inactivity would close it.
+  correlation.engine.max_hold = std::max<TimeUs>(1, config.incidents.inactivity / 2);
 
   CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;

@@ -76,6 +76,7 @@ std::shared_ptr<const CorrelationEngine::Evidence> CorrelationEngine::evidenceOf
   evidence->dest_port = event.dest_port;
   evidence->port = event.dest_ip.family && (event.proto == 6 || event.proto == 17 || event.proto == 132);
   evidence->flow_id = event.flow_id;
+  evidence->alert_id = event.alert_id;
   // An alert's signature: its first alert.signature_id and alert.signature. Other events
   // have none to take.
   const bool alert = event.event_type == "alert";
@@ -132,18 +133,7 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
   auto it = state.groups.find(key_);
   const bool fresh = it == state.groups.end();
   const bool full = fresh && state.groups.size() >= config_.max_groups_per_rule && !state.lru.empty();
-  if (fresh) {
-    it = state.groups.try_emplace(key_).first;
-    Group& created = it->second;
-    size_t begin = 0;
-    for (size_t g = 0; g < rule.group_by.size(); ++g) {
-      created.values.emplace_back(rule.group_by[g], key_.substr(begin, key_ends_[g] - begin));
-      begin = key_ends_[g] + 1;
-    }
-    if (rule.type == CorrelationType::Temporal) created.stage_entries.assign(rule.inputs.size(), 0);
-    if (rule.type == CorrelationType::TemporalOrdered) created.chains = OrderedChains(rule.inputs.size());
-  }
-  Slot& slot = *it;
+  Slot& slot = fresh ? create(r) : *it;
   Group& group = slot.second;
   prune(r, group, event.ts);
   Entry entry{event.ts, stages, nullptr, nullptr};
@@ -158,7 +148,7 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
     Slot& oldest = *state.lru.front();
     Group& victim = oldest.second;
     if (victim.pending) {
-      due_.erase({victim.last_emit + rule.timespan, r, oldest.first});
+      due_.erase({victim.last_emit + hold(r), r, oldest.first});
       victim.pending = false;
       if (victim.holds) emit(r, victim, victim.last_active);
     }
@@ -200,6 +190,46 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
   group.last_active = std::max(group.last_active, event.ts);
   evaluate(r, slot, event.ts);
 }
+
+CorrelationEngine::Slot& CorrelationEngine::create(size_t r) {
+  const CorrelationRule& rule = rules_.correlations[r];
+  Slot& slot = *state_[r].groups.try_emplace(key_).first;
+  Group& created = slot.second;
+  size_t begin = 0;
+  for (size_t g = 0; g < rule.group_by.size(); ++g) {
+    created.values.emplace_back(rule.group_by[g], key_.substr(begin, key_ends_[g] - begin));
+    begin = key_ends_[g] + 1;
+  }
+  if (rule.type == CorrelationType::Temporal) created.stage_entries.assign(rule.inputs.size(), 0);
+  if (rule.type == CorrelationType::TemporalOrdered) created.chains = OrderedChains(rule.inputs.size());
+  return slot;
+}
+
+bool CorrelationEngine::resume(const std::string& name, const std::vector<std::pair<std::string, std::string>>& group,
+                               TimeUs last_seen) {
+  for (size_t r = 0; r < rules_.correlations.size(); ++r) {
+    const CorrelationRule& rule = rules_.correlations[r];
+    if (rule.name != name || rule.group_by.size() != group.size()) continue;
+    key_.clear();
+    key_ends_.clear();
+    for (size_t g = 0; g < group.size(); ++g) {
+      if (group[g].first != rule.group_by[g]) return false;
+      key_ += group[g].second;
+      key_ends_.push_back(key_.size());
+      key_ += '\x1f';
+    }
+    RuleState& state = state_[r];
+    if (state.groups.count(key_) != 0 || state.groups.size() >= config_.max_groups_per_rule) return false;
+    Slot& slot = create(r);
+    slot.second.resumed = true;
+    slot.second.last_active = last_seen;
+    slot.second.lru = state.lru.insert(state.lru.end(), &slot);
+    return true;
+  }
+  return false;
+}
+
+TimeUs CorrelationEngine::hold(size_t r) const { return std::min(rules_.correlations[r].timespan, config_.max_hold); }
 
 void CorrelationEngine::popFront(size_t r, Group& group) {
   const CorrelationRule& rule = rules_.correlations[r];
@@ -290,18 +320,19 @@ void CorrelationEngine::evaluate(size_t r, Slot& slot, TimeUs now) {
   const CorrelationRule& rule = rules_.correlations[r];
   const std::string& key = slot.first;
   Group& group = slot.second;
-  group.holds = rule.condition.holds(measure(rule, group, nullptr)) &&
-                (!rule.condition.max_jitter || regular(group, *rule.condition.max_jitter));
+  group.holds = (group.resumed && !group.entries.empty()) ||
+                (rule.condition.holds(measure(rule, group, nullptr)) &&
+                 (!rule.condition.max_jitter || regular(group, *rule.condition.max_jitter)));
   if (!group.holds) return;
-  if (!group.emitted || now - group.last_emit >= rule.timespan) {
+  if (!group.emitted || now - group.last_emit >= hold(r)) {
     if (group.pending) {
-      due_.erase({group.last_emit + rule.timespan, r, key});
+      due_.erase({group.last_emit + hold(r), r, key});
       group.pending = false;
     }
     emit(r, group, now);
   } else if (!group.pending) {
     group.pending = true;
-    due_.insert({group.last_emit + rule.timespan, r, key});
+    due_.insert({group.last_emit + hold(r), r, key});
   }
 }
 
@@ -350,7 +381,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
   std::set<uint16_t> ports;
   std::set<std::string> domains;
   std::set<std::pair<uint32_t, std::string>> signatures;
-  std::set<uint64_t> flows;
+  std::set<uint64_t> flows, alerts;
   for (const Entry& entry : group.entries) {
     const Evidence& e = *entry.evidence;
     if (const CorrelationMatch* inner = e.match.get()) {
@@ -363,12 +394,14 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
         capped(signatures, {inner->signature_ids[i], inner->signatures[i]}, cap);
       }
       for (uint64_t f : inner->flow_ids) capped(flows, f, cap);
+      for (uint64_t a : inner->alert_ids) capped(alerts, a, cap);
       continue;
     }
     if (e.src_ip.family) capped(hosts, e.src_ip, cap);
     if (e.dest_ip.family) capped(hosts, e.dest_ip, cap);
     if (e.port) capped(ports, e.dest_port, cap);
     if (e.flow_id) capped(flows, e.flow_id, cap);
+    if (e.alert_id) capped(alerts, e.alert_id, cap);
     std::optional<std::string> sid;
     std::string_view signature;
     e.each([&](Evidence::Kind kind, std::string_view text) {
@@ -388,6 +421,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
   m.dest_ports = list(ports);
   m.domains = list(domains);
   m.flow_ids = list(flows);
+  m.alert_ids = list(alerts);
   for (const auto& [sid, signature] : signatures) {
     m.signature_ids.push_back(sid);
     m.signatures.push_back(signature);
@@ -399,7 +433,7 @@ void CorrelationEngine::drop(size_t r, const std::string& key) {
   RuleState& state = state_[r];
   auto it = state.groups.find(key);
   if (it == state.groups.end()) return;
-  if (it->second.pending) due_.erase({it->second.last_emit + rules_.correlations[r].timespan, r, key});
+  if (it->second.pending) due_.erase({it->second.last_emit + hold(r), r, key});
   state.lru.erase(it->second.lru);
   state.groups.erase(it);
 }

@@ -12,12 +12,18 @@
 //   temporal          distinct rules whose events are in the window;
 //   temporal_ordered  the longest chain of the rules' events in the rules' order (each
 //                     later rule's event no earlier than the one before).
-// Emitting: when the condition holds and the group has not emitted within the last
-// timespan, the match goes out at once; further evidence while it holds is held back and
-// goes out when a timespan has passed since the last emission (on advance(), on a later
-// event, or at flush()), provided the condition still held at the group's last event. So
-// a group emits at most once per timespan, and a sustained attack is seen again each
-// timespan with its evidence grown.
+// Emitting: when the condition holds and the group has not emitted within its hold (the
+// timespan, at most max_hold), the match goes out at once; further evidence while it
+// holds is held back and goes out when the hold has passed since the last emission (on
+// advance(), on a later event, or at flush()), provided the condition still held at the
+// group's last event. So a group emits at most once per hold, and a sustained attack is
+// seen again each hold with its evidence grown; max_hold keeps that more often than the
+// incident manager's inactivity, so a long-timespan rule's incident (beaconing, an hour)
+// is not closed for quiet while its evidence is held back.
+//
+// After a restart, resume() puts back the groups of the incidents the store kept open:
+// such a group is armed, so its first event (and any after it) matches without building
+// up to the condition again, and the incident carries on.
 //
 // A correlation rule named in another's `rules` feeds it each match it emits, as an event
 // of event_type "correlation" with its group-by fields.
@@ -68,6 +74,7 @@ struct CorrelationEngineConfig {
   size_t max_groups_per_rule = 10'000;
   size_t max_events_per_group = 4'096;
   size_t max_evidence = 100;  // entries per evidence list of a match
+  TimeUs max_hold = 450'000'000;  // packet time; the pipeline sets half the incident inactivity
 };
 
 struct CorrelationRuleCounters {
@@ -89,6 +96,12 @@ class CorrelationEngine {
   void advance(TimeUs now);
   // End of input: sends every held-back match and forgets all state.
   void flush();
+  // A restarted process's open incident of `rule` for `group` (the rule's group-by names
+  // and values, in order), last seen at `last_seen`: its group is armed as described
+  // above until it has gone a timespan without an event. False when no rule of that name
+  // groups by those names (the rules changed across the restart).
+  bool resume(const std::string& rule, const std::vector<std::pair<std::string, std::string>>& group,
+              TimeUs last_seen);
 
   const std::vector<CorrelationRuleCounters>& counters() const { return counters_; }  // by rule, in rule-set order
   size_t groups() const;
@@ -103,6 +116,7 @@ class CorrelationEngine {
     uint16_t dest_port = 0;
     bool port = false;  // dest_port counts (TCP, UDP, SCTP)
     uint64_t flow_id = 0;
+    uint64_t alert_id = 0;
     enum class Kind : uint8_t { Domain, Tactic, Technique, SignatureId, Signature };
     // Texts in the event's field order, packed into one buffer as kind, length, bytes: an
     // event costs two allocations however many texts it has.
@@ -139,7 +153,8 @@ class CorrelationEngine {
     bool holds = false;  // the condition, at the last event
     bool emitted = false;
     TimeUs last_emit = 0;
-    bool pending = false;  // held-back evidence, due at last_emit + timespan
+    bool pending = false;  // held-back evidence, due at last_emit + hold
+    bool resumed = false;  // an open incident's group put back after a restart
   };
   struct RuleState {
     std::unordered_map<std::string, Group> groups;  // by joined group values
@@ -148,6 +163,9 @@ class CorrelationEngine {
   using Due = std::tuple<TimeUs, size_t, std::string>;  // when, rule, group key
 
   void process(size_t rule, uint32_t stages, const CorrelationEvent& event, std::shared_ptr<const Evidence>& evidence);
+  TimeUs hold(size_t rule) const;
+  // A new group of `rule` for the values in key_, cut at key_ends_; not yet in the LRU.
+  Slot& create(size_t rule);
   void evaluate(size_t rule, Slot& slot, TimeUs now);
   void emit(size_t rule, Group& group, TimeUs now);
   CorrelationMatch build(size_t rule, const Group& group) const;

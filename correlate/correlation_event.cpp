@@ -55,6 +55,7 @@ CorrelationEvent CorrelationEvent::fromAlert(const Alert& alert) {
   CorrelationEvent e = endpoints(alert.ts, "alert", alert.flow_id, alert.src_ip, alert.dest_ip, alert.src_port,
                                  alert.dest_port, alert.proto);
   e.app_proto = alert.app_proto;
+  e.alert_id = alert.id();
   e.add("alert.signature_id", std::to_string(alert.sid));
   e.add("alert.signature", alert.signature);
   e.add("alert.category", alert.category);

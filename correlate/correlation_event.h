@@ -43,6 +43,7 @@ class CorrelationEvent {
   TimeUs ts = 0;
   std::string event_type;  // "alert", "flow", "dns", "http", "tls", "correlation"
   uint64_t flow_id = 0;
+  uint64_t alert_id = 0;      // an alert's Alert::id(); 0 for other events
   IpAddress src_ip, dest_ip;  // family 0 when the record has none (a correlation)
   uint16_t src_port = 0, dest_port = 0;
   uint8_t proto = 0;

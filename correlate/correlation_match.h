@@ -38,6 +38,7 @@ struct CorrelationMatch {
   std::vector<uint32_t> signature_ids;
   std::vector<std::string> signatures;  // same order as signature_ids
   std::vector<uint64_t> flow_ids;
+  std::vector<uint64_t> alert_ids;  // Alert::id() of the counted alerts
 };
 
 class CorrelationMatchSink {

@@ -66,6 +66,29 @@ std::string IncidentManager::groupKey(const std::vector<std::pair<std::string, s
   return key;
 }
 
+std::vector<std::pair<std::string, std::string>> IncidentManager::parseGroupKey(std::string_view key) {
+  std::vector<std::pair<std::string, std::string>> group;
+  if (key.empty()) return group;
+  std::string field, value, *into = &field;
+  for (size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '\\' && i + 1 < key.size()) {
+      *into += key[++i];
+    } else if (c == '=' && into == &field) {
+      into = &value;
+    } else if (c == ',') {
+      group.emplace_back(std::move(field), std::move(value));
+      field.clear();
+      value.clear();
+      into = &field;
+    } else {
+      *into += c;
+    }
+  }
+  group.emplace_back(std::move(field), std::move(value));
+  return group;
+}
+
 IncidentManager::IncidentManager(IncidentSink& sink, IncidentManagerConfig config)
     : sink_(sink), config_(config) {}
 
@@ -148,6 +171,7 @@ bool IncidentManager::addEvidence(OpenIncident& entry, const CorrelationMatch& m
   insertAll(inc.dest_ports, match.dest_ports, cap);
   insertAll(inc.domains, match.domains, cap);
   insertAll(inc.flow_ids, match.flow_ids, cap);
+  insertAll(inc.alert_ids, match.alert_ids, cap);
   insertAll(inc.tactics, match.tactics, cap);
   insertAll(inc.techniques, match.techniques, cap);
   for (size_t i = 0; i < match.signature_ids.size(); ++i) {

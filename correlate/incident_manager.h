@@ -85,8 +85,9 @@ class IncidentManager : public CorrelationMatchSink {
   // from the first match after the restart, whose engine state also starts afresh.
   size_t restore(const std::vector<Incident>& incidents);
 
-  // The canonical text of a group, as Incident::group_key holds it.
+  // The canonical text of a group, as Incident::group_key holds it, and back.
   static std::string groupKey(const std::vector<std::pair<std::string, std::string>>& group);
+  static std::vector<std::pair<std::string, std::string>> parseGroupKey(std::string_view key);
 
   size_t openIncidents() const { return open_.size(); }
   const IncidentManagerCounters& counters() const { return counters_; }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -183,6 +185,76 @@ TEST(CorrelationEngine, TemporalOrderedNeedsTheOrderAndAliasesTieTheVictim) {
   EXPECT_THAT(m.signature_ids, ElementsAre(1, 2, 3));
   EXPECT_THAT(m.signatures, ElementsAre("scan", "exploit", "beacon"));
   EXPECT_EQ(m.severity, 1);
+}
+
+TEST(CorrelationEngine, MatchesNameTheirAlerts) {
+  Harness h(kOrdered);
+  const std::string attacker = "198.51.100.7", victim = "10.0.0.5", c2 = "203.0.113.9";
+  std::vector<CorrelationEvent> story = {
+      alertEvent(1 * kSecond, attacker, victim, 1, "scan", {"mitre_tactic_id TA0043"}),
+      alertEvent(2 * kSecond, attacker, victim, 2, "exploit", {"mitre_tactic_id TA0001"}),
+      alertEvent(4 * kSecond, victim, c2, 3, "beacon", {"mitre_tactic_id TA0011"})};
+  std::vector<uint64_t> ids;
+  for (const CorrelationEvent& e : story) {
+    ASSERT_NE(e.alert_id, 0u);
+    ids.push_back(e.alert_id);
+    h.engine.onEvent(e);
+  }
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(h.sink.matches[0].alert_ids, ids);
+}
+
+TEST(CorrelationEngine, AResumedGroupCarriesOnWithoutBuildingUpAgain) {
+  // After a restart the recon and the exploit are gone from the window; the open
+  // incident's group is armed, so the next C2 alert continues it.
+  Harness h(kOrdered);
+  const std::string victim = "10.0.0.5", c2 = "203.0.113.9";
+  EXPECT_TRUE(h.engine.resume("chain", {{"victim", victim}}, 100 * kSecond));
+  EXPECT_FALSE(h.engine.resume("chain", {{"host", victim}}, 100 * kSecond)) << "the rule groups by victim";
+  EXPECT_FALSE(h.engine.resume("no_such_rule", {{"victim", victim}}, 100 * kSecond));
+  h.engine.onEvent(alertEvent(110 * kSecond, victim, c2, 3, "beacon", {"mitre_tactic_id TA0011"}));
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  EXPECT_THAT(h.sink.matches[0].group, ElementsAre(std::pair<std::string, std::string>("victim", victim)));
+  EXPECT_EQ(h.sink.matches[0].new_events, 1u);
+  EXPECT_THAT(h.sink.matches[0].stages, ElementsAre("c2"));
+  // Another victim's lone C2 alert is no story.
+  h.engine.onEvent(alertEvent(111 * kSecond, "10.0.0.6", c2, 3, "beacon", {"mitre_tactic_id TA0011"}));
+  EXPECT_EQ(h.sink.matches.size(), 1u);
+}
+
+TEST(CorrelationEngine, AResumedGroupQuietForATimespanIsForgotten) {
+  Harness h(kCount);
+  ASSERT_TRUE(h.engine.resume("many", {{"src_ip", "10.0.0.1"}}, 10 * kSecond));
+  EXPECT_EQ(h.engine.groups(), 1u);
+  h.engine.advance(71 * kSecond);  // 61 s after its incident was last seen
+  EXPECT_EQ(h.engine.groups(), 0u);
+  h.engine.onEvent(flowEvent(72 * kSecond, "10.0.0.1", "10.0.0.9", 80));
+  EXPECT_THAT(h.sink.matches, IsEmpty()) << "one flow is below the threshold again";
+}
+
+TEST(CorrelationEngine, HeldBackEvidenceGoesOutWithinMaxHold) {
+  // An hour-long window (beaconing) must not hold evidence back for an hour: the incident
+  // it feeds would close for quiet in the meantime.
+  CorrelationEngineConfig config;
+  config.max_hold = 300 * kSecond;
+  Harness h(R"(name: slow
+correlation:
+  type: event_count
+  rules: [probe]
+  group-by: [src_ip]
+  timespan: 1h
+  condition: {gte: 2}
+)",
+            config);
+  for (int minute = 0; minute < 20; ++minute) {
+    h.engine.onEvent(flowEvent(minute * 60 * kSecond, "10.0.0.1", "10.0.0.9", 8080));
+  }
+  // At the second flow, then every five minutes: 05:00-ish, 10:00, 15:00.
+  ASSERT_EQ(h.sink.matches.size(), 4u);
+  for (size_t i = 1; i < h.sink.matches.size(); ++i) {
+    EXPECT_LE(h.sink.matches[i].last_seen - h.sink.matches[i - 1].last_seen, 300 * kSecond);
+  }
 }
 
 TEST(CorrelationEngine, TemporalOrderedRejectsTheWrongOrder) {

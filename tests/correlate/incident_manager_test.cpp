@@ -216,6 +216,14 @@ TEST(IncidentManagerTest, TitleAndHostsFollowTheGroup) {
   EXPECT_EQ(sink.incidents[3].source, ip("192.0.2.80"));
 }
 
+TEST(IncidentManagerTest, GroupKeysReadBackAsTheirGroup) {
+  using Group = std::vector<std::pair<std::string, std::string>>;
+  for (const Group& group : {Group{}, Group{{"src_ip", "10.0.0.1"}},
+                             Group{{"a", "b,c=d"}, {"e\\", "f\\,"}, {"dns.rrname.domain", ""}}}) {
+    EXPECT_EQ(IncidentManager::parseGroupKey(IncidentManager::groupKey(group)), group) << IncidentManager::groupKey(group);
+  }
+}
+
 TEST(IncidentManagerTest, GroupKeysOfDifferentGroupsDiffer) {
   EXPECT_NE(IncidentManager::groupKey({{"a", "b,c=d"}}), IncidentManager::groupKey({{"a", "b"}, {"c", "d"}}));
   EXPECT_NE(IncidentManager::groupKey({{"a", "b\\"}, {"c", "d"}}), IncidentManager::groupKey({{"a", "b\\,c=d"}}));

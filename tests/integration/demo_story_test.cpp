@@ -131,6 +131,13 @@ TEST_F(DemoStory, TheIntrusionIsOneIncidentWithItsStagesInOrder) {
     EXPECT_NE(std::find(hosts.begin(), hosts.end(), host), hosts.end()) << host;
   }
   EXPECT_EQ(EveLog::number(intrusion, "incident.alert_count"), 27);  // every alert of the story
+  // And it names each of them by its EVE alert.id.
+  std::vector<uint64_t> alert_ids;
+  for (const auto* a : log_->ofType("alert")) alert_ids.push_back(static_cast<uint64_t>(EveLog::number(*a, "alert.id")));
+  std::sort(alert_ids.begin(), alert_ids.end());
+  std::vector<uint64_t> named;
+  for (const auto& id : intrusion["incident"]["alert_ids"].GetArray()) named.push_back(id.GetUint64());
+  EXPECT_EQ(named, alert_ids);
   EXPECT_EQ(EveLog::number(intrusion, "incident.severity"), 1);      // critical, from its rule
   EXPECT_EQ(EveLog::strings(intrusion, "incident.tactics"),
             (std::vector<std::string>{"TA0001", "TA0002", "TA0011", "TA0043"}));

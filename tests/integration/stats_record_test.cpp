@@ -14,12 +14,17 @@
 namespace mamori::test {
 namespace {
 
+// mamori on the demo capture, with `extra` arguments; the EVE log it wrote.
+EveLog runOnDemo(const std::string& extra = "") {
+  const std::string dir = tempDir();
+  const std::string pcap = dir + "/office.pcap";
+  EXPECT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
+  EXPECT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 " + extra), 0);
+  return EveLog::load(dir + "/eve.json");
+}
+
 TEST(StatsRecord, CarriesNamedCountersWithConsistentValues) {
-  std::string dir = tempDir();
-  std::string pcap = dir + "/office.pcap";
-  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
-  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2"), 0);
-  EveLog log = EveLog::load(dir + "/eve.json");
+  const EveLog log = runOnDemo();
   const auto* stats = log.lastStats();
   ASSERT_NE(stats, nullptr);
   for (const char* name :
@@ -69,11 +74,7 @@ int64_t ruleCounter(const rapidjson::Value& stats, const std::string& rule, cons
 }
 
 TEST(StatsRecord, CountsEachCorrelationRuleAndTheIncidentsItsMatchesMade) {
-  std::string dir = tempDir();
-  std::string pcap = dir + "/office.pcap";
-  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
-  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2"), 0);
-  EveLog log = EveLog::load(dir + "/eve.json");
+  const EveLog log = runOnDemo();
   const auto* stats = log.lastStats();
   ASSERT_NE(stats, nullptr);
 
@@ -117,13 +118,10 @@ TEST(StatsRecord, CountsEachCorrelationRuleAndTheIncidentsItsMatchesMade) {
 // Bounded state: with caps far too small for the demo, groups and events are dropped and
 // counted, and a rule whose threshold no group can hold any more stays silent.
 TEST(StatsRecord, CorrelationCapsFromTheConfigurationCountTheirEvictions) {
-  std::string dir = tempDir();
-  std::string pcap = dir + "/office.pcap";
-  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
-  std::ofstream(dir + "/tiny.yaml") << "correlate:\n  max-groups-per-rule: 1\n  max-events-per-group: 5\n"
-                                       "  max-open-incidents: 1\n";
-  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 --config '" + dir + "/tiny.yaml'"), 0);
-  EveLog log = EveLog::load(dir + "/eve.json");
+  const std::string config = tempDir() + "/tiny.yaml";
+  std::ofstream(config) << "correlate:\n  max-groups-per-rule: 1\n  max-events-per-group: 5\n"
+                           "  max-open-incidents: 1\n";
+  const EveLog log = runOnDemo("--config '" + config + "'");
   const auto* stats = log.lastStats();
   ASSERT_NE(stats, nullptr);
 
@@ -139,8 +137,7 @@ TEST(StatsRecord, CorrelationCapsFromTheConfigurationCountTheirEvictions) {
   EXPECT_GT(EveLog::number(*stats, "stats.correlate.incidents_evicted"), 0);
 
   // Without the configuration, the same capture evicts nothing.
-  ASSERT_EQ(runMamori(pcap, dir + "/default.json", "--workers 2"), 0);
-  EveLog defaults = EveLog::load(dir + "/default.json");
+  const EveLog defaults = runOnDemo();
   ASSERT_NE(defaults.lastStats(), nullptr);
   EXPECT_EQ(ruleCounter(*defaults.lastStats(), "beaconing", "evictions"), 0);
   EXPECT_GT(ruleCounter(*defaults.lastStats(), "port_scan", "matches"), 0);

@@ -9,8 +9,6 @@
 namespace mamori::demogen {
 namespace {
 
-constexpr Micros kMillisecond = 1'000;
-constexpr Micros kSecond = 1'000'000;
 constexpr uint16_t kSshPort = 22;
 constexpr uint16_t kHttpPort = 80;
 constexpr int kGuessingTasks = 4;

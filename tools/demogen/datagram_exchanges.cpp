@@ -9,7 +9,6 @@ namespace {
 
 constexpr uint16_t kDnsPort = 53;
 constexpr uint16_t kNtpPort = 123;
-constexpr Micros kSecond = 1'000'000;
 // NTP counts seconds from 1900, Unix from 1970.
 constexpr uint64_t kNtpEpochOffset = 2'208'988'800ULL;
 

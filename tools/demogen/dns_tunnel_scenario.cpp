@@ -6,8 +6,6 @@
 namespace mamori::demogen {
 namespace {
 
-constexpr Micros kMillisecond = 1'000;
-constexpr Micros kSecond = 1'000'000;
 constexpr int kTunnelQueries = 48;
 constexpr int kReputationQueries = 12;
 const char* const kTunnelDomain = "t.tunnel.example";

@@ -10,6 +10,8 @@ namespace mamori::demogen {
 
 using Bytes = std::vector<uint8_t>;
 using Micros = int64_t;  // microseconds since the Unix epoch, or a duration
+inline constexpr Micros kMillisecond = 1'000;
+inline constexpr Micros kSecond = 1'000'000;
 
 struct MacAddress {
   std::array<uint8_t, 6> octets{};

@@ -9,8 +9,6 @@
 namespace mamori::demogen {
 namespace {
 
-constexpr Micros kMillisecond = 1'000;
-constexpr Micros kSecond = 1'000'000;
 constexpr uint16_t kSmbPort = 445;
 
 // The server network: domain controller, file server and backup server share files; twenty

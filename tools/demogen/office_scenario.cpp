@@ -11,8 +11,6 @@
 namespace mamori::demogen {
 namespace {
 
-constexpr Micros kMillisecond = 1'000;
-constexpr Micros kSecond = 1'000'000;
 constexpr Micros kDuration = 600 * kSecond;
 constexpr uint8_t kFirstWorkstation = 10;
 constexpr uint8_t kLastWorkstation = 40;

@@ -190,7 +190,7 @@ bool parseEvidence(const std::string& json, Incident& inc) {
 }  // namespace
 
 struct IncidentStore::Statements {
-  Statement begin, commit, rollback, upsert, add_change, load_open, list, find, history;
+  Statement begin, commit, rollback, upsert, add_change, load_open, list, find, history, prune_history, prune;
 };
 
 IncidentStore::IncidentStore(std::string path, sqlite3* db)
@@ -332,19 +332,31 @@ void IncidentStore::prepare() {
   make(stmts_->find, select + "WHERE id = ?1");
   make(stmts_->history,
        "SELECT ts, state, severity, alert_count, title FROM incident_history WHERE incident_id = ?1 ORDER BY seq");
+  make(stmts_->prune_history,
+       "DELETE FROM incident_history WHERE incident_id IN "
+       "(SELECT id FROM incidents WHERE state = 'closed' AND last_seen < ?1)");
+  make(stmts_->prune, "DELETE FROM incidents WHERE state = 'closed' AND last_seen < ?1");
+}
+
+bool IncidentStore::step(sqlite3_stmt* s, std::string& error) {
+  Reset reset(s);
+  if (sqlite3_step(s) == SQLITE_DONE) return true;
+  if (error.empty()) error = sqlite3_errmsg(db_);
+  return false;
+}
+
+void IncidentStore::commit(bool ok, std::string& error, const std::string& what) {
+  if (ok) ok = step(stmts_->commit.get(), error);
+  if (ok) return;
+  if (!sqlite3_get_autocommit(db_)) step(stmts_->rollback.get(), error);
+  throw IncidentStoreError(path_ + ": " + what + ": " + error);
 }
 
 void IncidentStore::save(const Incident& inc) {
   std::string error;
-  auto step = [&](sqlite3_stmt* s) {
-    Reset reset(s);
-    if (sqlite3_step(s) == SQLITE_DONE) return true;
-    if (error.empty()) error = sqlite3_errmsg(db_);
-    return false;
-  };
   auto id = static_cast<sqlite3_int64>(inc.id);
   const std::string state = incidentStateName(inc.state);
-  bool ok = step(stmts_->begin.get());
+  bool ok = step(stmts_->begin.get(), error);
   if (ok) {
     sqlite3_stmt* up = stmts_->upsert.get();
     sqlite3_bind_int64(up, 1, id);
@@ -357,7 +369,7 @@ void IncidentStore::save(const Incident& inc) {
     bindText(up, 8, inc.source.toString());
     sqlite3_bind_int64(up, 9, static_cast<sqlite3_int64>(inc.alert_count));
     bindText(up, 10, evidenceJson(inc));
-    ok = step(up);
+    ok = step(up, error);
   }
   if (ok) {
     sqlite3_stmt* ch = stmts_->add_change.get();
@@ -367,13 +379,37 @@ void IncidentStore::save(const Incident& inc) {
     sqlite3_bind_int(ch, 4, inc.severity);
     sqlite3_bind_int64(ch, 5, static_cast<sqlite3_int64>(inc.alert_count));
     bindText(ch, 6, inc.title);
-    ok = step(ch);
+    ok = step(ch, error);
   }
-  if (ok) ok = step(stmts_->commit.get());
-  if (!ok) {
-    if (!sqlite3_get_autocommit(db_)) step(stmts_->rollback.get());
-    throw IncidentStoreError(path_ + ": cannot save incident " + std::to_string(inc.id) + ": " + error);
+  commit(ok, error, "cannot save incident " + std::to_string(inc.id));
+
+  constexpr TimeUs kPruneInterval = 3600LL * 1000000;
+  if (retention_ > 0 && inc.state == IncidentState::Closed &&
+      (last_prune_ == 0 || inc.last_seen - last_prune_ >= kPruneInterval)) {
+    last_prune_ = inc.last_seen;
+    try {
+      pruned_ += prune(inc.last_seen - retention_);
+    } catch (const IncidentStoreError& e) {
+      last_error_ = e.what();  // the save stands; the next pass tries again
+    }
   }
+}
+
+size_t IncidentStore::prune(TimeUs closed_before) {
+  std::string error;
+  size_t removed = 0;
+  bool ok = step(stmts_->begin.get(), error);
+  if (ok) {
+    sqlite3_bind_int64(stmts_->prune_history.get(), 1, closed_before);
+    ok = step(stmts_->prune_history.get(), error);
+  }
+  if (ok) {
+    sqlite3_bind_int64(stmts_->prune.get(), 1, closed_before);
+    ok = step(stmts_->prune.get(), error);
+    removed = static_cast<size_t>(sqlite3_changes(db_));
+  }
+  commit(ok, error, "cannot remove old incidents");
+  return removed;
 }
 
 void IncidentStore::onIncident(const Incident& incident) {

@@ -67,6 +67,15 @@ class IncidentStore final : public IncidentSink {
   uint64_t failedSaves() const { return failed_saves_; }
   const std::string& lastError() const { return last_error_; }
 
+  // Retention: once per hour of packet time, saving a closed incident removes the closed
+  // incidents last seen more than `retention` before it, with their history (0, the
+  // default: keep everything). Packet time, so a replay of an old capture keeps its own.
+  void setRetention(TimeUs retention) { retention_ = retention; }
+  // Removes closed incidents last seen before `closed_before`, and their history, in one
+  // transaction; returns how many. Open incidents are never removed.
+  size_t prune(TimeUs closed_before);
+  uint64_t pruned() const { return pruned_; }
+
   // Every incident not closed, oldest activity first: what a restarted correlator continues.
   std::vector<Incident> loadOpen();
   // Most recent activity first (last_seen, then id).
@@ -82,6 +91,10 @@ class IncidentStore final : public IncidentSink {
   int schemaVersion();  // 0 for a file without the schema
   void prepare();
   [[noreturn]] void fail(const std::string& what) const;
+  // Runs a statement to its end; on failure keeps SQLite's first message in `error`.
+  bool step(sqlite3_stmt* s, std::string& error);
+  // Commits the transaction `ok` says went well, else rolls it back and throws `what`.
+  void commit(bool ok, std::string& error, const std::string& what);
   std::vector<Incident> readIncidents(sqlite3_stmt* stmt);
   Incident readIncident(sqlite3_stmt* stmt) const;
 
@@ -90,6 +103,9 @@ class IncidentStore final : public IncidentSink {
   std::unique_ptr<Statements> stmts_;
   uint64_t failed_saves_ = 0;
   std::string last_error_;
+  TimeUs retention_ = 0;
+  TimeUs last_prune_ = 0;  // packet time of the last retention pass; 0: none yet
+  uint64_t pruned_ = 0;
 };
 
 }  // namespace mamori

@@ -196,7 +196,18 @@ Config Config::load(const std::string& path) {
                        {"max-events-per-group", [&](const std::string& k, const YAML::Node& v) {
                           c.correlation.max_events_per_group = capValue(f, k, v, 1'000'000);
                         }},
-                       {"store", file(c.incident_store)}});
+                       {"store", file(c.incident_store)},
+                       {"store-retention-days", [&](const std::string& k, const YAML::Node& v) {
+                          long days = -1;
+                          try {
+                            days = v.as<long>();
+                          } catch (const YAML::Exception&) {
+                          }
+                          if (days < 0 || days > 36500) {
+                            fail(f, v, k, "must be a whole number of days from 0 (keep everything) to 36500");
+                          }
+                          c.incident_store_retention = TimeUs(days) * 86400 * 1000000;
+                        }}});
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   return c;

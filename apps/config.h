@@ -30,6 +30,9 @@ struct Config {
   IncidentManagerConfig incidents;      // inactivity, max-open-incidents
   // The incident store (SQLite); empty: incidents are not stored.
   std::string incident_store = "/var/lib/mamori/incidents.db";
+  // Closed incidents whose last activity lies this far before the newest closed one are
+  // removed from the store with their history; 0 keeps everything.
+  TimeUs incident_store_retention = 0;
   double stats_interval_s = 0;  // 0: a stats record only at the end
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";

@@ -175,6 +175,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     }
   }
   if (store) {
+    store->setRetention(config.incident_store_retention);
     try {
       correlation.restored = store->loadOpen();
     } catch (const std::exception& e) {

@@ -54,6 +54,7 @@ Incident richIncident(uint64_t id) {
   inc.signature_ids = {2001219, 4294967295u};
   inc.signatures = {"ET SCAN Potential SSH Scan", "sig with \\ backslash\nand newline"};
   inc.flow_ids = {1, 18446744073709551615ull};
+  inc.alert_ids = {3, (1ull << 53) - 1};
   inc.alert_count = 5'000'000'000ull;
   inc.rule = "multi_stage_intrusion";
   inc.stages = {"recon", "exploit", "c2"};
@@ -148,6 +149,28 @@ TEST(IncidentStore, LoadOpenGivesEveryIncidentNotClosedOldestFirst) {
   EXPECT_EQ(ids(open), (std::vector<uint64_t>{3, 1}));
   ASSERT_EQ(open.size(), 2u);
   EXPECT_EQ(open[0], simpleIncident(3, IncidentState::Updated, kT0 + 20 * kSecond));
+}
+
+TEST(IncidentStore, RetentionRemovesOldClosedIncidentsWithTheirHistoryNeverOpenOnes) {
+  constexpr TimeUs kDay = 86400 * kSecond;
+  IncidentStore store = IncidentStore::open(test::tempDir() + "/incidents.db");
+  store.setRetention(30 * kDay);
+  store.save(simpleIncident(1, IncidentState::Open, kT0));
+  store.save(simpleIncident(1, IncidentState::Closed, kT0 + kSecond));  // the first pass: nothing that old
+  store.save(simpleIncident(2, IncidentState::Open, kT0 + 2 * kSecond));  // open, however old
+  store.save(simpleIncident(3, IncidentState::Closed, kT0 + 10 * kDay));
+  EXPECT_EQ(store.pruned(), 0u);
+  // A closed incident 40 days on: a pass, which removes what closed more than 30 days before.
+  store.save(simpleIncident(4, IncidentState::Closed, kT0 + 40 * kDay));
+  EXPECT_EQ(store.pruned(), 1u);
+  EXPECT_EQ(ids(store.list(IncidentFilter{})), (std::vector<uint64_t>{4, 3, 2}));
+  EXPECT_TRUE(store.history(1).empty());
+  EXPECT_EQ(store.history(2).size(), 1u);
+  // Five days on, the next pass removes day 10's.
+  store.save(simpleIncident(5, IncidentState::Closed, kT0 + 45 * kDay));
+  EXPECT_EQ(store.pruned(), 2u);
+  EXPECT_EQ(store.prune(kT0 + 41 * kDay), 1u);  // by hand: day 40's
+  EXPECT_EQ(ids(store.list(IncidentFilter{})), (std::vector<uint64_t>{5, 2}));
 }
 
 TEST(IncidentStore, ListFiltersByStateNewestFirst) {

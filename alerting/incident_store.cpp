@@ -200,8 +200,11 @@ IncidentStore::IncidentStore(IncidentStore&& other) noexcept
     : path_(std::move(other.path_)),
       db_(std::exchange(other.db_, nullptr)),
       stmts_(std::move(other.stmts_)),
-      failed_saves_(other.failed_saves_),
-      last_error_(std::move(other.last_error_)) {}
+      failed_saves_(other.failedSaves()),
+      last_error_(std::move(other.last_error_)),
+      retention_(other.retention_),
+      last_prune_(other.last_prune_),
+      pruned_(other.pruned()) {}
 
 IncidentStore& IncidentStore::operator=(IncidentStore&& other) noexcept {
   if (this != &other) {
@@ -210,8 +213,11 @@ IncidentStore& IncidentStore::operator=(IncidentStore&& other) noexcept {
     path_ = std::move(other.path_);
     db_ = std::exchange(other.db_, nullptr);
     stmts_ = std::move(other.stmts_);
-    failed_saves_ = other.failed_saves_;
+    failed_saves_ = other.failedSaves();
     last_error_ = std::move(other.last_error_);
+    retention_ = other.retention_;
+    last_prune_ = other.last_prune_;
+    pruned_ = other.pruned();
   }
   return *this;
 }
@@ -388,7 +394,7 @@ void IncidentStore::save(const Incident& inc) {
       (last_prune_ == 0 || inc.last_seen - last_prune_ >= kPruneInterval)) {
     last_prune_ = inc.last_seen;
     try {
-      pruned_ += prune(inc.last_seen - retention_);
+      pruned_.fetch_add(prune(inc.last_seen - retention_), std::memory_order_relaxed);
     } catch (const IncidentStoreError& e) {
       last_error_ = e.what();  // the save stands; the next pass tries again
     }
@@ -416,7 +422,7 @@ void IncidentStore::onIncident(const Incident& incident) {
   try {
     save(incident);
   } catch (const IncidentStoreError& e) {
-    ++failed_saves_;
+    failed_saves_.fetch_add(1, std::memory_order_relaxed);
     last_error_ = e.what();
   }
 }

@@ -9,6 +9,7 @@
 //
 // One store per thread: the connection and its prepared statements are not shared.
 // Several processes may open the same file (WAL: readers never block the writer).
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -64,7 +65,8 @@ class IncidentStore final : public IncidentSink {
   // As save(), but a failed write (disk full, file removed) is counted, not thrown: the
   // pipeline goes on alerting without its store.
   void onIncident(const Incident& incident) override;
-  uint64_t failedSaves() const { return failed_saves_; }
+  // Both counters may be read from another thread (stats, /metrics).
+  uint64_t failedSaves() const { return failed_saves_.load(std::memory_order_relaxed); }
   const std::string& lastError() const { return last_error_; }
 
   // Retention: once per hour of packet time, saving a closed incident removes the closed
@@ -74,7 +76,7 @@ class IncidentStore final : public IncidentSink {
   // Removes closed incidents last seen before `closed_before`, and their history, in one
   // transaction; returns how many. Open incidents are never removed.
   size_t prune(TimeUs closed_before);
-  uint64_t pruned() const { return pruned_; }
+  uint64_t pruned() const { return pruned_.load(std::memory_order_relaxed); }
 
   // Every incident not closed, oldest activity first: what a restarted correlator continues.
   std::vector<Incident> loadOpen();
@@ -101,11 +103,11 @@ class IncidentStore final : public IncidentSink {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statements> stmts_;
-  uint64_t failed_saves_ = 0;
+  std::atomic<uint64_t> failed_saves_{0};
   std::string last_error_;
   TimeUs retention_ = 0;
   TimeUs last_prune_ = 0;  // packet time of the last retention pass; 0: none yet
-  uint64_t pruned_ = 0;
+  std::atomic<uint64_t> pruned_{0};
 };
 
 }  // namespace mamori

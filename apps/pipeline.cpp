@@ -217,6 +217,10 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     t.correlation_groups = output.correlationGroups();
     t.incidents = output.incidentCounters();
     t.incidents_open_now = output.incidentsOpen();
+    if (store) {
+      t.store_failed_saves = store->failedSaves();
+      t.store_pruned = store->pruned();
+    }
     if (bus) {
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();

@@ -150,6 +150,8 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("correlate.incidents_restored", t.incidents.incidents_restored);
   out.emplace_back("correlate.incidents_evicted", t.incidents.incidents_evicted);
   out.emplace_back("correlate.incidents_open", t.incidents_open_now);
+  out.emplace_back("correlate.store_failed_saves", t.store_failed_saves);
+  out.emplace_back("correlate.store_pruned", t.store_pruned);
   out.emplace_back("bus.sent", t.bus_sent);
   out.emplace_back("bus.dropped", t.bus_dropped);
   return out;
@@ -210,6 +212,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_incidents_restored_total", "Open incidents taken back from the incident store at start-up", MetricSample::Counter, double(t.incidents.incidents_restored));
   add("mamori_incidents_evicted_total", "Incidents closed early for the correlate.max-open-incidents cap", MetricSample::Counter, double(t.incidents.incidents_evicted));
   add("mamori_incidents_open", "Incidents open now, restored ones included", MetricSample::Gauge, double(t.incidents_open_now));
+  add("mamori_incident_store_failed_saves_total", "Incident changes the store could not save (disk full, file removed)",
+      MetricSample::Counter, double(t.store_failed_saves));
+  add("mamori_incident_store_pruned_total", "Closed incidents removed from the store by correlate.store-retention-days",
+      MetricSample::Counter, double(t.store_pruned));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));

@@ -29,6 +29,7 @@ struct PipelineTotals {
   uint64_t correlation_groups = 0;                         // groups the engine tracks now
   IncidentManagerCounters incidents;
   uint64_t incidents_open_now = 0;                         // including those restored from the store
+  uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one
   uint64_t bus_sent = 0, bus_dropped = 0;
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.

@@ -38,6 +38,11 @@ TEST(IncidentStoreRun, TheStoreHoldsWhatTheEveFileSays) {
     EXPECT_FALSE(store.history(inc.id).empty());
   }
   EXPECT_TRUE(store.loadOpen().empty());  // the capture's end closed them all
+  // An operator sees whether every change was saved.
+  const auto* stats = log.lastStats();
+  ASSERT_NE(stats, nullptr);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.store_failed_saves"), 0);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.store_pruned"), 0);
 }
 
 TEST(IncidentStoreRun, ABadStorePathStopsStartUp) {

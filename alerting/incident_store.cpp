@@ -92,45 +92,33 @@ void bindText(sqlite3_stmt* s, int index, const std::string& text) {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void writeStrings(JsonWriter& w, const char* name, const std::vector<std::string>& list) {
+template <typename List, typename Write>
+void writeList(JsonWriter& w, const char* name, const List& list, Write write) {
   w.Key(name);
   w.StartArray();
-  for (const auto& s : list) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  for (const auto& item : list) write(item);
   w.EndArray();
 }
 
 std::string evidenceJson(const Incident& inc) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
+  auto text = [&w](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto number = [&w](uint64_t n) { w.Uint64(n); };
   w.StartObject();
-  w.Key("targets");
-  w.StartArray();
-  for (const auto& t : inc.targets) w.String(t.toString().c_str());
-  w.EndArray();
-  w.Key("dest_ports");
-  w.StartArray();
-  for (uint16_t p : inc.dest_ports) w.Uint(p);
-  w.EndArray();
-  w.Key("signature_ids");
-  w.StartArray();
-  for (uint32_t sid : inc.signature_ids) w.Uint(sid);
-  w.EndArray();
-  writeStrings(w, "signatures", inc.signatures);
-  w.Key("flow_ids");
-  w.StartArray();
-  for (uint64_t id : inc.flow_ids) w.Uint64(id);
-  w.EndArray();
-  w.Key("alert_ids");
-  w.StartArray();
-  for (uint64_t id : inc.alert_ids) w.Uint64(id);
-  w.EndArray();
-  writeStrings(w, "domains", inc.domains);
-  writeStrings(w, "stages", inc.stages);
-  writeStrings(w, "tactics", inc.tactics);
-  writeStrings(w, "techniques", inc.techniques);
+  writeList(w, "targets", inc.targets, [&](const IpAddress& t) { text(t.toString()); });
+  writeList(w, "dest_ports", inc.dest_ports, number);
+  writeList(w, "signature_ids", inc.signature_ids, number);
+  writeList(w, "signatures", inc.signatures, text);
+  writeList(w, "flow_ids", inc.flow_ids, number);
+  writeList(w, "alert_ids", inc.alert_ids, number);
+  writeList(w, "domains", inc.domains, text);
+  writeList(w, "stages", inc.stages, text);
+  writeList(w, "tactics", inc.tactics, text);
+  writeList(w, "techniques", inc.techniques, text);
   // What a restarted correlator continues the incident under (IncidentManager::restore).
   w.Key("group_key");
-  w.String(inc.group_key.c_str(), static_cast<rapidjson::SizeType>(inc.group_key.size()));
+  text(inc.group_key);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

@@ -35,13 +35,10 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
       outputs_(std::move(outputs)),
       rule_counters_(std::make_unique<RuleCounters[]>(correlation_.counters().size())) {
   for (const CorrelationRuleCounters& c : correlation_.counters()) rule_names_.push_back(c.rule);
-  incident_manager_.restore(correlation.restored);
   // The engine's windows did not survive the restart: the restored incidents' groups are
   // armed instead, so what continues a story continues its incident.
-  for (const Incident& inc : correlation.restored) {
-    if (inc.state != IncidentState::Closed && !inc.rule.empty()) {
-      correlation_.resume(inc.rule, IncidentManager::parseGroupKey(inc.group_key), inc.last_seen);
-    }
+  for (const Incident* inc : incident_manager_.restore(correlation.restored)) {
+    correlation_.resume(inc->rule, IncidentManager::parseGroupKey(inc->group_key), inc->last_seen);
   }
   publishCounters();
 }

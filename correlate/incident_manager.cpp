@@ -239,7 +239,7 @@ void IncidentManager::flush() {
   while (!by_last_seen_.empty()) close(by_last_seen_.begin()->second);
 }
 
-size_t IncidentManager::restore(const std::vector<Incident>& incidents) {
+std::vector<const Incident*> IncidentManager::restore(const std::vector<Incident>& incidents) {
   std::vector<const Incident*> order;
   for (const Incident& inc : incidents) {
     if (inc.state != IncidentState::Closed && !inc.rule.empty()) order.push_back(&inc);
@@ -248,16 +248,17 @@ size_t IncidentManager::restore(const std::vector<Incident>& incidents) {
   std::sort(order.begin(), order.end(), [](const Incident* a, const Incident* b) {
     return std::pair(a->last_seen, a->id) < std::pair(b->last_seen, b->id);
   });
-  size_t restored = 0;
+  std::vector<const Incident*> restored;
   for (const Incident* inc : order) {
     if (by_group_.count({inc->rule, inc->group_key}) != 0 || open_.count(inc->id) != 0) continue;
     OpenIncident entry;
     entry.incident = *inc;
     entry.last_emit = inc->last_seen;
     track(std::move(entry));
-    ++restored;
+    restored.push_back(inc);
   }
-  counters_.incidents_restored += restored;
+  counters_.incidents_restored += restored.size();
+  std::erase_if(restored, [this](const Incident* inc) { return open_.count(inc->id) == 0; });  // evicted
   return restored;
 }
 

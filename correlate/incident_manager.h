@@ -79,11 +79,12 @@ class IncidentManager : public CorrelationMatchSink {
   // Takes back the open incidents a store kept across a restart, without emitting them:
   // a later match of the same (rule, group_key) continues the restored incident under
   // its id, and closes by inactivity like any other. Skips closed incidents, the per-host
-  // grouping's (no rule) and repeats of an open group; returns how many were taken back.
-  // Beyond max_open_incidents the least recently active are closed (emitted, counted as
-  // evicted), so the store learns of it. The severity is kept; volume escalation counts
-  // from the first match after the restart, whose engine state also starts afresh.
-  size_t restore(const std::vector<Incident>& incidents);
+  // grouping's (no rule) and repeats of an open group (incidents_restored counts those
+  // taken back). Beyond max_open_incidents the least recently active are closed (emitted,
+  // counted as evicted), so the store learns of it. The severity is kept; volume
+  // escalation counts from the first match after the restart. Returns the incidents taken
+  // back that are still open, oldest first: the groups the engine should resume.
+  std::vector<const Incident*> restore(const std::vector<Incident>& incidents);
 
   // The canonical text of a group, as Incident::group_key holds it, and back.
   static std::string groupKey(const std::vector<std::pair<std::string, std::string>>& group);

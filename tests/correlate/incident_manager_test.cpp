@@ -470,7 +470,7 @@ TEST(IncidentManagerTest, RestoredIncidentsContinueUnderTheirIds) {
 
   CollectingSink sink;
   IncidentManager after(sink, config);
-  EXPECT_EQ(after.restore(kept), 2u);
+  EXPECT_EQ(after.restore(kept).size(), 2u);
   EXPECT_TRUE(sink.incidents.empty());  // already in the store: nothing to say yet
   EXPECT_EQ(after.openIncidents(), 2u);
   EXPECT_EQ(after.counters().incidents_restored, 2u);
@@ -542,9 +542,9 @@ TEST(IncidentManagerTest, RestoreSkipsClosedForeignAndRepeatedIncidents) {
 
   CollectingSink sink;
   IncidentManager after(sink);
-  EXPECT_EQ(after.restore({kept, closed, per_host, kept}), 1u);
+  EXPECT_EQ(after.restore({kept, closed, per_host, kept}).size(), 1u);
   EXPECT_EQ(after.openIncidents(), 1u);
-  EXPECT_EQ(after.restore({kept}), 0u);
+  EXPECT_EQ(after.restore({kept}).size(), 0u);
 }
 
 TEST(IncidentManagerTest, RestoringMoreThanTheCapKeepsTheMostRecent) {
@@ -561,8 +561,12 @@ TEST(IncidentManagerTest, RestoringMoreThanTheCapKeepsTheMostRecent) {
   config.max_open_incidents = 2;
   CollectingSink sink;
   IncidentManager after(sink, config);
-  EXPECT_EQ(after.restore(kept), 4u);
+  const auto still_open = after.restore(kept);
+  EXPECT_EQ(after.counters().incidents_restored, 4u);
   EXPECT_EQ(after.openIncidents(), 2u);
+  ASSERT_EQ(still_open.size(), 2u);  // the engine resumes only these
+  EXPECT_EQ(still_open[0]->source, ip("10.0.0.2"));
+  EXPECT_EQ(still_open[1]->source, ip("10.0.0.3"));
   EXPECT_EQ(after.counters().incidents_evicted, 2u);
   ASSERT_EQ(sink.states(), (States{Closed, Closed}));  // the store learns they closed
   EXPECT_EQ(sink.incidents[0].source, ip("10.0.0.0"));

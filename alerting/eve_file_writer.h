@@ -26,6 +26,8 @@ class EveFileWriter : public EventOutput {
   // Throws std::runtime_error naming the path when writing fails.
   void publish(EventKind kind, const std::string& json) override;
   void flush() override;
+  // Drops what is buffered and not yet written (a batch the caller could not commit).
+  void discard() { buffer_.clear(); }
 
   const std::string& path() const { return path_; }
 

@@ -2,7 +2,9 @@
 // Where formatted EVE records go: a file, the bus, or both. The pipeline's output thread
 // formats each record once and hands the same line to every output.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace mamori {
 
@@ -21,6 +23,15 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Ssh: return "ssh";
   }
   return "unknown";
+}
+
+// The kind named `name` ("alert", ...); nullopt for another name.
+constexpr std::optional<EventKind> eventKindFromName(std::string_view name) {
+  for (EventKind k : {EventKind::Alert, EventKind::Flow, EventKind::Incident, EventKind::Stats, EventKind::Http,
+                      EventKind::Dns, EventKind::Tls, EventKind::Ssh}) {
+    if (name == eventKindName(k)) return k;
+  }
+  return std::nullopt;
 }
 
 class EventOutput {

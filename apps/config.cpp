@@ -1,67 +1,19 @@
 #include "apps/config.h"
 
+#include "apps/yaml_fields.h"
+
 #include <filesystem>
 
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <functional>
+#include <optional>
 #include <set>
 
 namespace mamori {
 
-namespace {
-
-[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
-                       const std::string& why) {
-  std::string where = file;
-  if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
-  throw ConfigError(where + ": " + key + ": " + why);
-}
-
-// Walks a mapping, rejecting keys the caller does not know: a misspelt key silently
-// ignored is a setting the operator believes in and does not have.
-void eachKey(const std::string& file, const YAML::Node& map, const std::string& prefix,
-             const std::map<std::string, std::function<void(const std::string&, const YAML::Node&)>>& handlers) {
-  if (!map.IsMap()) fail(file, map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
-  for (const auto& kv : map) {
-    std::string name = kv.first.as<std::string>();
-    std::string key = prefix.empty() ? name : prefix + "." + name;
-    auto it = handlers.find(name);
-    if (it == handlers.end()) fail(file, kv.first, key, "unknown key");
-    it->second(key, kv.second);
-  }
-}
-
-uint32_t seconds(const std::string& file, const std::string& key, const YAML::Node& n) {
-  try {
-    long v = n.as<long>();
-    if (v < 0 || v > 86400 * 7) fail(file, n, key, "must be between 0 and 604800 seconds");
-    return static_cast<uint32_t>(v);
-  } catch (const YAML::Exception&) {
-    fail(file, n, key, "expected a number of seconds");
-  }
-}
-
-// A count of things held in memory; 0 would make the cap meaningless.
-size_t capValue(const std::string& file, const std::string& key, const YAML::Node& n, size_t max) {
-  const std::string range = "a whole number from 1 to " + std::to_string(max);
-  long long v = 0;
-  try {
-    v = n.as<long long>();
-  } catch (const YAML::Exception&) {
-    fail(file, n, key, "expected " + range);
-  }
-  if (v < 1 || static_cast<unsigned long long>(v) > max) fail(file, n, key, "must be " + range);
-  return static_cast<size_t>(v);
-}
-
-std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n) {
-  if (!n.IsScalar()) fail(file, n, key, "expected a value");
-  return n.as<std::string>();
-}
-
-}  // namespace
+using namespace yaml_fields;
 
 size_t parseSize(const std::string& key, const std::string& text) {
   size_t i = 0;
@@ -79,17 +31,20 @@ size_t parseSize(const std::string& key, const std::string& text) {
   throw ConfigError(key + ": unknown size unit '" + unit + "' (use b, kb, mb, gb)");
 }
 
+RuleVariables Config::ruleVariables() const {
+  RuleVariables vars;
+  for (const auto& [name, expr] : address_groups) vars.setAddressGroup(name, expr);
+  for (const auto& [name, expr] : port_groups) vars.setPortGroup(name, expr);
+  return vars;
+}
+
 Config Config::load(const std::string& path) {
+  if (path.empty()) return Config();
+  return fromYaml(path, yaml_fields::load(path));
+}
+
+Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
   Config c;
-  if (path.empty()) return c;
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(path + ": cannot read the configuration file");
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
   if (root.IsNull()) return c;
   const std::string& f = path;
 
@@ -112,10 +67,7 @@ Config Config::load(const std::string& path) {
   };
   // Files are named relative to the configuration file.
   auto file = [&](std::string& into) {
-    return [&, &into = into](const std::string& k, const YAML::Node& v) {
-      std::filesystem::path p = v.IsNull() ? "" : scalar(f, k, v);
-      into = p.empty() || p.is_absolute() ? p.string() : (std::filesystem::path(f).parent_path() / p).string();
-    };
+    return [&, &into = into](const std::string& k, const YAML::Node& v) { into = yaml_fields::path(f, k, v); };
   };
   FlowTimeouts& t = c.worker.flows.timeouts;
 
@@ -152,7 +104,7 @@ Config Config::load(const std::string& path) {
                           c.live.snaplen = s;
                         }},
                        {"promiscuous", [&](const std::string& k, const YAML::Node& v) {
-                          try { c.live.promiscuous = v.as<bool>(); } catch (const YAML::Exception&) { fail(f, v, k, "expected true or false"); }
+                          c.live.promiscuous = boolean(f, k, v);
                         }},
                        {"buffer-size", [&](const std::string& k, const YAML::Node& v) {
                           c.live.buffer_mb = static_cast<int>(parseSize(k, scalar(f, k, v)) >> 20);
@@ -167,7 +119,7 @@ Config Config::load(const std::string& path) {
               NdpiFiles& files = c.app_identifier.files;
               eachKey(f, n, key,
                       {{"enabled", [&](const std::string& k, const YAML::Node& v) {
-                          try { c.app_layer = v.as<bool>(); } catch (const YAML::Exception&) { fail(f, v, k, "expected true or false"); }
+                          c.app_layer = boolean(f, k, v);
                         }},
                        {"ndpi", [&](const std::string& k, const YAML::Node& v) {
                           eachKey(f, v, k, {{"protocols-file", file(files.protocols)},
@@ -208,6 +160,54 @@ Config Config::load(const std::string& path) {
                           }
                           c.incident_store_retention = TimeUs(days) * 86400 * 1000000;
                         }}});
+            }},
+           {"central", [&](const std::string& key, const YAML::Node& n) {
+              CentralLinkConfig& central = c.central;
+              std::optional<YAML::Node> server_key_node, key_node;
+              eachKey(f, n, key,
+                      {{"endpoint", [&](const std::string& k, const YAML::Node& v) { central.endpoint = scalar(f, k, v); }},
+                       {"server-key", [&](const std::string&, const YAML::Node& v) { server_key_node = v; }},
+                       {"key", [&](const std::string&, const YAML::Node& v) { key_node = v; }},
+                       {"spool-dir", file(central.spool_dir)},
+                       {"spool-max", [&](const std::string& k, const YAML::Node& v) {
+                          central.spool_max = parseSize(k, scalar(f, k, v));
+                          if (central.spool_max < (uint64_t{1} << 20)) fail(f, v, k, "must be at least 1mb");
+                        }},
+                       {"rules-dir", file(central.rules_dir)},
+                       {"records", [&](const std::string& k, const YAML::Node& v) {
+                          if (!v.IsSequence()) fail(f, v, k, "expected a list of event types");
+                          central.records.clear();
+                          for (const auto& item : v) {
+                            const std::string name = scalar(f, k, item);
+                            const auto kind = eventKindFromName(name);
+                            if (!kind) fail(f, item, k, "unknown event type '" + name + "' (alert, incident, stats, flow, http, dns, tls, ssh)");
+                            central.records.insert(*kind);
+                          }
+                        }},
+                       {"drain-timeout", [&](const std::string& k, const YAML::Node& v) {
+                          central.drain_timeout_s = seconds(f, k, v);
+                        }}});
+              // Keys are read now, so that a bad one stops start-up naming its setting.
+              if (server_key_node) {
+                const std::string k = key + ".server-key";
+                const std::string text = scalar(f, k, *server_key_node);
+                try {
+                  central.server_key = readPublicKey(isZ85Key(text) ? text : yaml_fields::path(f, k, *server_key_node));
+                } catch (const KeyError& e) {
+                  fail(f, *server_key_node, k, e.what());
+                }
+              }
+              if (key_node) {
+                const std::string k = key + ".key";
+                try {
+                  central.key = readSecretKeyFile(yaml_fields::path(f, k, *key_node));
+                } catch (const KeyError& e) {
+                  fail(f, *key_node, k, e.what());
+                }
+              }
+              if (!central.endpoint.empty() && (central.server_key.empty() || central.key.secret_key.empty())) {
+                fail(f, n, key, "a central endpoint needs server-key (the central's public key) and key (this sensor's key pair)");
+              }
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   return c;

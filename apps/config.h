@@ -2,22 +2,41 @@
 // mamori.yaml: everything an operator tunes without recompiling. Unknown keys and bad
 // values stop start-up with a message naming the key (ConfigError).
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 
+#include <yaml-cpp/yaml.h>
+
+#include "alerting/event_output.h"
 #include "applayer/app_identifier.h"
 #include "applayer/app_parsers.h"
+#include "auth/curve_key.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
 #include "correlate/correlation_engine.h"
 #include "correlate/incident_manager.h"
+#include "rules/rule_variables.h"
 
 namespace mamori {
 
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// The sensor's link to a GSOC central (the `central` section; docs/deployment.md).
+struct CentralLinkConfig {
+  std::string endpoint;  // "" for none; `mamori run --central` overrides it
+  std::string server_key;  // the central's public key, pinned (Z85)
+  CurveKeyPair key;        // the sensor's own key pair
+  std::string spool_dir = "/var/lib/mamori/spool";
+  // An hour of alerts at a busy sensor's 100/s, 1 KB each, with room for incidents and stats.
+  uint64_t spool_max = uint64_t{512} << 20;
+  std::string rules_dir = "/var/lib/mamori/pushed-rules";  // the pushed set a restart starts with
+  std::set<EventKind> records = {EventKind::Alert, EventKind::Incident, EventKind::Stats};
+  double drain_timeout_s = 10;  // at the end of a run: how long to wait for the central to take the rest
 };
 
 struct Config {
@@ -40,6 +59,7 @@ struct Config {
   bool app_layer = true;
   AppIdentifier::Config app_identifier;
   AppParsers::Config app_parsers;
+  CentralLinkConfig central;
 
   // Suricata's reassembly depth, 1 MB; the reassembler's own default is no limit.
   static Worker::Config defaultWorker() {
@@ -48,8 +68,13 @@ struct Config {
     return w;
   }
 
+  // Suricata's default variables with the configured overrides.
+  RuleVariables ruleVariables() const;
+
   // Loads and validates `path`; an empty path gives the defaults.
   static Config load(const std::string& path);
+  // The same from a document already read; `path` names it in errors and anchors relative paths.
+  static Config fromYaml(const std::string& path, const YAML::Node& root);
 };
 
 // "64mb", "1gb", "4096", "512kb" -> bytes; throws ConfigError naming `key`.

@@ -1,4 +1,5 @@
-// mamori: one binary, subcommands `run`, `rules check`, `tail`, `incidents list|show`.
+// mamori: one binary, subcommands `run`, `rules check|push|status|rollback`, `tail`, `incidents list|show`,
+// `central`.
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -7,9 +8,11 @@
 #include <fmt/format.h>
 
 #include "alerting/bus_subscriber.h"
+#include "apps/central_command.h"
 #include "apps/incidents_command.h"
 #include "apps/pipeline.h"
 #include "apps/rules_check.h"
+#include "apps/rules_push_command.h"
 
 namespace {
 
@@ -59,6 +62,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--eve", run.eve, "EVE JSON output: a file, or - for stdout");
   run_cmd->add_option("--bus", run.bus, "ZeroMQ endpoint to publish on, e.g. tcp://127.0.0.1:5556");
   run_cmd->add_option("--metrics", run.metrics, "Serve Prometheus metrics on HOST:PORT (PORT alone: loopback)");
+  run_cmd->add_option("--central", run.central,
+                      "Also send records to this GSOC central (keys: central.* in the config), e.g. tcp://central:7770");
   run_cmd->add_option("--stats-interval", run.stats_interval_s, "Seconds between EVE stats records (default: config, else end only)");
   run_cmd->add_option("--bus-wait-ms", run.bus_wait_ms, "Capture files: wait this long for a first bus subscriber");
   run_cmd->add_flag("!--no-summary", run.summary, "Do not print the summary at the end");
@@ -72,6 +77,7 @@ int main(int argc, char** argv) {
   check->add_option("paths", check_paths, "Rule files or folders")->required();
   check->add_option("--config", check_config, "mamori.yaml (for rule variables)");
   check->add_flag("--json", check_json, "One JSON object for machines");
+  mamori::RulesPushCommands pushes(*rules_cmd);
 
   std::string tail_endpoint;
   std::vector<std::string> tail_topics;
@@ -80,6 +86,7 @@ int main(int argc, char** argv) {
   tail_cmd->add_option("--topic", tail_topics, "Topic prefix (alert, incident, flow, stats); repeatable");
 
   mamori::IncidentsCommand incidents(app);
+  mamori::CentralCommand central(app);
 
   try {
     app.parse(argc, argv);
@@ -97,5 +104,7 @@ int main(int argc, char** argv) {
   if (*check) return mamori::rulesCheck(check_paths, check_config, check_json);
   if (*tail_cmd) return tail(tail_endpoint, tail_topics);
   if (incidents.selected()) return incidents.run();
+  if (central.selected()) return central.run();
+  if (pushes.selected()) return pushes.run();
   return 1;
 }

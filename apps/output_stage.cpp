@@ -30,15 +30,53 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
       queues_(std::move(queues)),
       pending_(queues_.size()),
       incident_manager_(*this, correlation.incidents),
-      correlation_(std::move(correlation.rules), correlation.engine, incident_manager_),
+      engine_config_(correlation.engine),
+      correlation_(std::make_unique<CorrelationEngine>(std::move(correlation.rules), correlation.engine, incident_manager_)),
       store_(correlation.store),
       outputs_(std::move(outputs)),
-      rule_counters_(std::make_unique<RuleCounters[]>(correlation_.counters().size())) {
-  for (const CorrelationRuleCounters& c : correlation_.counters()) rule_names_.push_back(c.rule);
+      rule_counters_(std::make_unique<RuleCounters[]>(correlation_->counters().size())),
+      carried_(correlation_->counters().size()) {
+  for (const CorrelationRuleCounters& c : correlation_->counters()) rule_names_.push_back(c.rule);
   // The engine's windows did not survive the restart: the restored incidents' groups are
   // armed instead, so what continues a story continues its incident.
   for (const Incident* inc : incident_manager_.restore(correlation.restored)) {
-    correlation_.resume(inc->rule, IncidentManager::parseGroupKey(inc->group_key), inc->last_seen);
+    correlation_->resume(inc->rule, IncidentManager::parseGroupKey(inc->group_key), inc->last_seen);
+  }
+  publishCounters();
+}
+
+void OutputStage::replaceCorrelation(CorrelationRuleSet rules) {
+  std::lock_guard lock(replacement_mutex_);
+  replacement_ = std::move(rules);
+  replacement_ready_.store(true, std::memory_order_release);
+}
+
+void OutputStage::swapCorrelation() {
+  std::optional<CorrelationRuleSet> rules;
+  {
+    std::lock_guard lock(replacement_mutex_);
+    rules.swap(replacement_);
+    replacement_ready_.store(false, std::memory_order_relaxed);
+  }
+  if (!rules) return;
+  // Held-back evidence goes to its incidents now rather than being lost with the engine.
+  correlation_->flush();
+  std::map<std::string, CorrelationRuleCounters> before;
+  for (const CorrelationRuleCounters& c : correlationCounters()) before[c.rule] = c;
+  correlation_ = std::make_unique<CorrelationEngine>(std::move(*rules), engine_config_, incident_manager_);
+  for (const Incident* inc : incident_manager_.open()) {
+    correlation_->resume(inc->rule, IncidentManager::parseGroupKey(inc->group_key), inc->last_seen);
+  }
+  const auto& now = correlation_->counters();
+  {
+    std::lock_guard lock(rule_counters_mutex_);
+    rule_names_.clear();
+    carried_.assign(now.size(), CorrelationRuleCounters{});
+    for (size_t r = 0; r < now.size(); ++r) {
+      rule_names_.push_back(now[r].rule);
+      if (auto it = before.find(now[r].rule); it != before.end()) carried_[r] = it->second;
+    }
+    rule_counters_ = std::make_unique<RuleCounters[]>(now.size());
   }
   publishCounters();
 }
@@ -53,14 +91,17 @@ void OutputStage::publish(EventKind kind, const std::string& json) {
 
 void OutputStage::publishCounters() {
   constexpr auto relaxed = std::memory_order_relaxed;
-  const auto& rules = correlation_.counters();
-  for (size_t r = 0; r < rules.size(); ++r) {
-    rule_counters_[r].events.store(rules[r].events, relaxed);
-    rule_counters_[r].matches.store(rules[r].matches, relaxed);
-    rule_counters_[r].evictions.store(rules[r].evictions, relaxed);
-    rule_counters_[r].dropped_events.store(rules[r].dropped_events, relaxed);
+  const auto& rules = correlation_->counters();
+  {
+    std::lock_guard lock(rule_counters_mutex_);
+    for (size_t r = 0; r < rules.size(); ++r) {
+      rule_counters_[r].events.store(carried_[r].events + rules[r].events, relaxed);
+      rule_counters_[r].matches.store(carried_[r].matches + rules[r].matches, relaxed);
+      rule_counters_[r].evictions.store(carried_[r].evictions + rules[r].evictions, relaxed);
+      rule_counters_[r].dropped_events.store(carried_[r].dropped_events + rules[r].dropped_events, relaxed);
+    }
   }
-  groups_.store(correlation_.groups(), relaxed);
+  groups_.store(correlation_->groups(), relaxed);
   const IncidentManagerCounters& m = incident_manager_.counters();
   manager_counters_.matches.store(m.matches, relaxed);
   manager_counters_.opened.store(m.incidents_opened, relaxed);
@@ -73,6 +114,7 @@ void OutputStage::publishCounters() {
 
 std::vector<CorrelationRuleCounters> OutputStage::correlationCounters() const {
   constexpr auto relaxed = std::memory_order_relaxed;
+  std::lock_guard lock(rule_counters_mutex_);
   std::vector<CorrelationRuleCounters> out;
   out.reserve(rule_names_.size());
   for (size_t r = 0; r < rule_names_.size(); ++r) {
@@ -108,15 +150,15 @@ void OutputStage::handle(PipelineEvent& e) {
     t.severity = a->severity;
     ++t.count;
     publish(EventKind::Alert, formatter_.formatAlert(*a));
-    correlation_.onEvent(CorrelationEvent::fromAlert(*a));
+    correlation_->onEvent(CorrelationEvent::fromAlert(*a));
   } else if (auto* f = std::get_if<FlowRecord>(&e.body)) {
     flows_.fetch_add(1, std::memory_order_relaxed);
     publish(EventKind::Flow, formatter_.formatFlow(*f));
-    correlation_.onEvent(CorrelationEvent::fromFlow(*f));
+    correlation_->onEvent(CorrelationEvent::fromFlow(*f));
   } else {
     const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
     publish(EveFormatter::appKind(r), formatter_.formatApp(r));
-    if (auto event = CorrelationEvent::fromApp(r)) correlation_.onEvent(*event);
+    if (auto event = CorrelationEvent::fromApp(r)) correlation_->onEvent(*event);
   }
 }
 
@@ -167,7 +209,8 @@ void OutputStage::run() {
       releaseEndOfInput();
       break;
     }
-    correlation_.advance(low);
+    if (replacement_ready_.load(std::memory_order_acquire)) swapCorrelation();
+    correlation_->advance(low);
     incident_manager_.advance(low);
     publishCounters();
     auto now = Clock::now();
@@ -178,7 +221,7 @@ void OutputStage::run() {
     }
     if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  correlation_.flush();
+  correlation_->flush();
   incident_manager_.flush();
   publishCounters();
   for (EventOutput* o : outputs_) o->flush();

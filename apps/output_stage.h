@@ -8,11 +8,19 @@
 // The correlation engine's and the incident manager's counters are single-threaded; the
 // output thread copies them into atomics after each pass of its loop, so that the stats
 // record and /metrics (read on other threads) see them at most one pass late.
+//
+// The correlation rules can be replaced while the pipeline runs (a rule set pushed by the
+// central): between two passes the old engine hands over its held-back matches, a new
+// engine takes the new rules, and the groups of the open incidents are resumed in it, as
+// after a restart, so the stories in progress continue. Counters of rules that keep their
+// name carry on.
 #include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +57,8 @@ class OutputStage final : private IncidentSink {
 
   // Returns when every worker is done and every event is out.
   void run();
+  // Thread-safe: the output thread switches to `rules` before its next pass.
+  void replaceCorrelation(CorrelationRuleSet rules);
   // Publishes a record made outside the merge (the stats record), on the caller's thread.
   void publish(EventKind kind, const std::string& json);
   EveFormatter& formatter() { return formatter_; }
@@ -71,12 +81,17 @@ class OutputStage final : private IncidentSink {
   // Every worker has finished: what their flows' forced ends reported, in time order.
   void releaseEndOfInput();
   void publishCounters();
+  void swapCorrelation();
 
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;
   std::vector<std::deque<PipelineEvent>> pending_;
   IncidentManager incident_manager_;
-  CorrelationEngine correlation_;
+  CorrelationEngineConfig engine_config_;
+  std::unique_ptr<CorrelationEngine> correlation_;
+  std::mutex replacement_mutex_;
+  std::optional<CorrelationRuleSet> replacement_;
+  std::atomic<bool> replacement_ready_{false};
   IncidentSink* store_;
   std::vector<EventOutput*> outputs_;
   EveFormatter formatter_;
@@ -90,8 +105,11 @@ class OutputStage final : private IncidentSink {
   };
 
   std::atomic<uint64_t> alerts_{0}, flows_{0};
+  // Guards the two below, which a rule replacement swaps while other threads read them.
+  mutable std::mutex rule_counters_mutex_;
   std::vector<std::string> rule_names_;            // the correlation rules, in rule-set order
   std::unique_ptr<RuleCounters[]> rule_counters_;  // one per rule
+  std::vector<CorrelationRuleCounters> carried_;   // per rule: what replaced engines counted for its name
   std::atomic<uint64_t> groups_{0}, open_incidents_{0};
   ManagerCounters manager_counters_;
   std::map<std::pair<uint32_t, uint32_t>, SignatureTally> by_signature_;  // (gid, sid)

@@ -20,6 +20,9 @@
 #include "apps/rule_loading.h"
 #include "apps/rule_reloader.h"
 #include "apps/run_summary.h"
+#include "detect/rule_set_builder.h"
+#include "uplink/central_uplink.h"
+#include "uplink/rule_set_compiler.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "correlate/correlation_rule_parser.h"
@@ -50,6 +53,32 @@ struct WorkerParts {
   std::unique_ptr<DetectObserver> detect;
 };
 
+// The set the central pushed last, kept in central.rules-dir: a restarted sensor runs it
+// rather than the files it was started with, and says so. One that no longer builds here
+// (the configuration changed) is set aside with the reason, and the files are used.
+StartingRules pushedRules(const Config& config) {
+  StartingRules out;
+  try {
+    out.pushed = RuleSetPackage::loadCurrent(config.central.rules_dir);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mamori: the kept pushed rule set cannot be read ({}); starting with the rule files\n", e.what());
+    return out;
+  }
+  if (out.pushed.version.empty()) return out;
+  CompiledRuleSet compiled =
+      compileRuleSet(out.pushed, config.ruleVariables(), config.rule_cache_dir, defaultCorrelationPath());
+  if (!compiled.ok()) {
+    fmt::print(stderr, "mamori: the kept pushed rule set {} does not build here ({}); starting with the rule files\n",
+               out.pushed.version, compiled.errors.empty() ? "no database" : compiled.errors.front());
+    return StartingRules{};
+  }
+  fmt::print(stderr, "mamori: starting with rule set {} pushed by the central (kept in {}), not the rule files: "
+                     "{} rules\n", out.pushed.version, config.central.rules_dir, compiled.signatures.database->size());
+  out.signatures = std::move(compiled.signatures.database);
+  out.correlation = std::move(compiled.correlation);
+  return out;
+}
+
 }  // namespace
 
 int runPipeline(const RunOptions& opt) {
@@ -61,20 +90,29 @@ int runPipeline(const RunOptions& opt) {
     return 1;
   }
 
-  std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
-  ParsedRules parsed = loadRules(rule_paths, config);
-  size_t rules_parsed = parsed.rules.size();
-  HsDatabaseCache cache(config.rule_cache_dir);
-  auto signatures = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
-  for (size_t i = 0; i < parsed.errors.size() && i < 20; ++i) {
-    fmt::print(stderr, "mamori: rule not loaded: {}\n", parsed.errors[i].toString());
-  }
-  if (parsed.errors.size() > 20) {
-    fmt::print(stderr, "mamori: ... and {} more rule errors (see `mamori rules check`)\n", parsed.errors.size() - 20);
-  }
-  if (!signatures) {
-    fmt::print(stderr, "mamori: cannot build the signature database from {} rules\n", rules_parsed);
+  if (!opt.central.empty()) config.central.endpoint = opt.central;
+  if (!config.central.endpoint.empty() && (config.central.server_key.empty() || config.central.key.secret_key.empty())) {
+    fmt::print(stderr, "mamori: --central needs central.server-key (the central's public key) and central.key (this "
+                       "sensor's key pair) in the configuration\n");
     return 1;
+  }
+  StartingRules rules;
+  if (!config.central.endpoint.empty()) rules = pushedRules(config);
+  if (!rules.signatures) {
+    std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
+    BuiltSignatures built = buildSignatures(RuleSources{rule_paths, {}}, config.ruleVariables(), config.rule_cache_dir);
+    for (size_t i = 0; i < built.errors.size() && i < 20; ++i) {
+      fmt::print(stderr, "mamori: rule not loaded: {}\n", built.errors[i].toString());
+    }
+    if (built.errors.size() > 20) {
+      fmt::print(stderr, "mamori: ... and {} more rule errors (see `mamori rules check`)\n", built.errors.size() - 20);
+    }
+    if (!built.database) {
+      fmt::print(stderr, "mamori: cannot build the signature database from {} rules\n", built.parsed);
+      return 1;
+    }
+    rules.signatures = std::move(built.database);
+    rules.failed = built.errors.size();
   }
 
   std::unique_ptr<PcapSource> source;
@@ -84,23 +122,41 @@ int runPipeline(const RunOptions& opt) {
     fmt::print(stderr, "mamori: {}\n", e.what());
     return 2;
   }
-  return runPipelineOn(opt, config, std::move(signatures), parsed.errors.size(), *source,
-                       opt.pcap.empty() ? opt.interface : opt.pcap);
+  return runPipelineOn(opt, config, std::move(rules), *source, opt.pcap.empty() ? opt.interface : opt.pcap);
 }
 
-int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<const SignatureDatabase> signatures,
-                  size_t rules_failed, PacketSource& source, const std::string& input) {
+int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rules, PacketSource& source,
+                  const std::string& input) {
   auto started = std::chrono::steady_clock::now();
   double stats_interval = opt.stats_interval_s >= 0 ? opt.stats_interval_s : config.stats_interval_s;
 
   std::vector<std::unique_ptr<EventOutput>> outputs;
   BusPublisher* bus = nullptr;
+  CentralUplink* uplink = nullptr;
+  std::atomic<RuleReloader*> reloader_ptr{nullptr};  // where the uplink hands pushed sets
+  std::atomic<OutputStage*> output_ptr{nullptr};     // where pushed correlation rules go
   try {
     if (!opt.eve.empty()) outputs.push_back(std::make_unique<EveFileWriter>(opt.eve));
     if (!opt.bus.empty()) {
       auto b = std::make_unique<BusPublisher>(opt.bus);
       bus = b.get();
       outputs.push_back(std::move(b));
+    }
+    if (!config.central.endpoint.empty()) {
+      CentralUplinkOptions link;
+      link.endpoint = config.central.endpoint;
+      link.server_key = config.central.server_key;
+      link.key = config.central.key;
+      link.sensor = config.sensor_name;
+      link.spool.dir = config.central.spool_dir;
+      link.spool.max_bytes = config.central.spool_max;
+      link.records = config.central.records;
+      link.rules_version = rules.pushed.version;
+      auto u = std::make_unique<CentralUplink>(link, [&reloader_ptr](RuleSetPackage package) {
+        if (RuleReloader* r = reloader_ptr.load()) r->push(std::move(package));
+      });
+      uplink = u.get();
+      outputs.push_back(std::move(u));
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "mamori: {}\n", e.what());
@@ -115,9 +171,20 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     }
   }
 
-  RuleSetSlot rule_set(signatures);
+  RuleSetSlot rule_set(rules.signatures);
   std::vector<std::string> rule_paths = opt.rules.empty() ? std::vector<std::string>{defaultRulesPath()} : opt.rules;
-  RuleReloader reloader(rule_paths, config, rule_set, signatures->size(), rules_failed);
+  RuleReloader::PushTargets push_targets;
+  push_targets.swap_correlation = [&output_ptr](CorrelationRuleSet set) {
+    if (OutputStage* o = output_ptr.load()) o->replaceCorrelation(std::move(set));
+  };
+  push_targets.report = [&uplink](RuleSetReport report) {
+    if (uplink) uplink->reportRuleSet(std::move(report));
+  };
+  push_targets.keep_dir = config.central.rules_dir;
+  push_targets.default_correlation = defaultCorrelationPath();
+  const size_t rules_loaded = rules.signatures->size();
+  RuleReloader reloader(rule_paths, rules.pushed, config, rule_set, rules_loaded, rules.failed, push_targets);
+  reloader_ptr.store(&reloader);
   size_t n = opt.workers > 0 ? size_t(opt.workers) : std::max(1u, std::thread::hardware_concurrency());
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
@@ -156,10 +223,14 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   OutputStage::Correlation correlation;
   std::unique_ptr<IncidentStore> store;
   try {
-    CorrelationRuleParser parser;
-    parser.addPath(defaultCorrelationPath());
-    for (const std::string& path : opt.correlation) parser.addPath(path);
-    correlation.rules = parser.finish();
+    if (rules.correlation) {
+      correlation.rules = std::move(*rules.correlation);
+    } else {
+      CorrelationRuleParser parser;
+      parser.addPath(defaultCorrelationPath());
+      for (const std::string& path : opt.correlation) parser.addPath(path);
+      correlation.rules = parser.finish();
+    }
     if (!opt.store.empty()) store = std::make_unique<IncidentStore>(IncidentStore::open(opt.store));
   } catch (const std::exception& e) {
     fmt::print(stderr, "mamori: {}\n", e.what());
@@ -193,6 +264,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   std::vector<EventOutput*> output_ptrs;
   for (auto& o : outputs) output_ptrs.push_back(o.get());
   OutputStage output(engine, queues, std::move(correlation), output_ptrs);
+  output_ptr.store(&output);
 
   auto totals = [&] {
     PipelineTotals t;
@@ -225,6 +297,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();
     }
+    if (uplink) t.central = uplink->counters();
     t.rules = reloader.status();
     return t;
   };
@@ -251,9 +324,14 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
     last_ts = std::max(last_ts, engine.watermark(0) == CaptureEngine::kDone ? last_ts : engine.watermark(0));
     stats_record(last_ts);
   });
+  // Records reach a log shipper, and the central's link, within a tenth of a second.
+  output.every(0.1, [&] {
+    for (auto& o : outputs) o->flush();
+  });
   ProgressLine progress(!source.live() && isatty(STDERR_FILENO), input);
   output.every(0.5, [&] { progress.update(engine.packetsRead(), engine.bytesRead(), output.flows(), output.alerts()); });
 
+  if (uplink) uplink->start();
   std::thread output_thread([&] { output.run(); });
   g_engine.store(&engine);
   g_reloader.store(&reloader);
@@ -274,6 +352,18 @@ int runPipelineOn(const RunOptions& opt, const Config& config, std::shared_ptr<c
   for (auto* w : workers) end_ts = std::max(end_ts, w->snapshot().now);
   stats_record(end_ts);
   for (auto& o : outputs) o->flush();
+  if (uplink) {
+    // Whatever the central has not taken when this gives up stays in the spool for the next start.
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(config.central.drain_timeout_s));
+    if (!uplink->drain(wait)) {
+      const CentralUplinkCounters c = uplink->counters();
+      fmt::print(stderr, "mamori: the central has not taken every record yet; they wait in {} ({} bytes) for the next "
+                         "start (last acknowledged {})\n", config.central.spool_dir, c.spool_bytes, c.acknowledged);
+    }
+    uplink->stop();
+  }
+  reloader_ptr.store(nullptr);
 
   if (status == ReadStatus::Error) {
     fmt::print(stderr, "mamori: error reading '{}': {} (records for the {} packets before it were written)\n",

@@ -3,12 +3,15 @@
 // configuration, wires them (capture -> detect -> correlate -> alerting), runs until
 // the input ends or a signal stops it, and reports.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/config.h"
 #include "capture/packet_source.h"
+#include "correlate/correlation_rule.h"
 #include "detect/signature_database.h"
+#include "uplink/rule_set_package.h"
 
 namespace mamori {
 
@@ -26,6 +29,7 @@ struct RunOptions {
   std::string eve;                 // path, "-" for stdout, empty for none
   std::string bus;                 // ZeroMQ endpoint to bind, empty for none
   std::string metrics;             // HOST:PORT, empty for none
+  std::string central;             // the central's endpoint; empty: central.endpoint of the config
   double stats_interval_s = -1;    // <0: from the config
   int bus_wait_ms = 1000;          // pcap runs: how long to wait for a first subscriber
   bool summary = true;
@@ -36,9 +40,18 @@ struct RunOptions {
 // still written.
 int runPipeline(const RunOptions& options);
 
+// The rule set a run starts with: built from the rule files, or the set the central pushed
+// last (kept in central.rules-dir), which a restarted sensor runs instead of its files.
+struct StartingRules {
+  std::shared_ptr<const SignatureDatabase> signatures;
+  size_t failed = 0;        // rules that did not load (reported in stats and metrics)
+  RuleSetPackage pushed;    // the pushed set; no version when the files are used
+  std::optional<CorrelationRuleSet> correlation;  // the pushed set's; unset: defaults + --correlation
+};
+
 // The same on a source the caller opened (benchmarks replay captures from memory), with
-// rules already built; `rules_failed` is reported in stats and metrics.
-int runPipelineOn(const RunOptions& options, const Config& config, std::shared_ptr<const SignatureDatabase> signatures,
-                  size_t rules_failed, PacketSource& source, const std::string& input);
+// rules already built.
+int runPipelineOn(const RunOptions& options, const Config& config, StartingRules rules, PacketSource& source,
+                  const std::string& input);
 
 }  // namespace mamori

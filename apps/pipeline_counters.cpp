@@ -154,6 +154,22 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("correlate.store_pruned", t.store_pruned);
   out.emplace_back("bus.sent", t.bus_sent);
   out.emplace_back("bus.dropped", t.bus_dropped);
+  if (t.central) {
+    const CentralUplinkCounters& c = *t.central;
+    out.emplace_back("central.sent", c.sent);
+    out.emplace_back("central.spooled", c.spooled);
+    out.emplace_back("central.replayed", c.replayed);
+    out.emplace_back("central.dropped", c.dropped);
+    out.emplace_back("central.acknowledged", c.acknowledged);
+    out.emplace_back("central.spool_bytes", c.spool_bytes);
+    out.emplace_back("central.connected", c.connected);
+    out.emplace_back("central.links", c.connects);
+    out.emplace_back("central.refusals", c.refusals);
+    out.emplace_back("central.rule_sets", c.rule_sets);
+  }
+  out.emplace_back("detect.rule_pushes", t.rules.pushes_ok);
+  out.emplace_back("detect.rule_pushes_refused", t.rules.pushes_refused);
+  out.emplace_back("detect.rules_pushed_version", RuleSetPackage::versionSequence(t.rules.pushed_version));
   return out;
 }
 
@@ -224,6 +240,21 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rules.reloads_ok), {{"result", "ok"}});
   add("mamori_rule_reloads_total", "Rule reloads, by result", MetricSample::Counter, double(t.rules.reloads_refused), {{"result", "refused"}});
   add("mamori_rule_reload_duration_seconds", "Time the last reload took to parse and compile", MetricSample::Gauge, t.rules.last_reload_seconds);
+  add("mamori_rule_pushes_total", "Rule sets pushed by the central, by result", MetricSample::Counter, double(t.rules.pushes_ok), {{"result", "ok"}});
+  add("mamori_rule_pushes_total", "Rule sets pushed by the central, by result", MetricSample::Counter, double(t.rules.pushes_refused), {{"result", "refused"}});
+  add("mamori_rules_pushed_version", "Sequence number of the central's rule set in use (0: the sensor's own files)", MetricSample::Gauge,
+      double(RuleSetPackage::versionSequence(t.rules.pushed_version)));
+  if (t.central) {
+    const CentralUplinkCounters& c = *t.central;
+    add("mamori_uplink_sent_total", "Records sent to the central as they came", MetricSample::Counter, double(c.sent));
+    add("mamori_uplink_spooled_total", "Records that waited in the spool: the central was unreachable or behind", MetricSample::Counter, double(c.spooled));
+    add("mamori_uplink_replayed_total", "Records sent from the spool's backlog after a (re)connect", MetricSample::Counter, double(c.replayed));
+    add("mamori_uplink_dropped_total", "Records lost: the spool was full", MetricSample::Counter, double(c.dropped));
+    add("mamori_uplink_acknowledged_sequence", "The last record the central holds", MetricSample::Gauge, double(c.acknowledged));
+    add("mamori_uplink_spool_bytes", "Bytes waiting in the spool", MetricSample::Gauge, double(c.spool_bytes));
+    add("mamori_uplink_connected", "1 while the link to the central is up", MetricSample::Gauge, c.connected ? 1 : 0);
+    add("mamori_uplink_links_total", "Links established to the central", MetricSample::Counter, double(c.connects));
+  }
   return out;
 }
 

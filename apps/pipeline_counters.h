@@ -4,6 +4,7 @@
 // (per worker where the split tells an operator something).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "correlate/correlation_engine.h"
 #include "correlate/incident_manager.h"
 #include "detect/detect_counters.h"
+#include "uplink/central_uplink.h"
 
 namespace mamori {
 
@@ -31,6 +33,7 @@ struct PipelineTotals {
   uint64_t incidents_open_now = 0;                         // including those restored from the store
   uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one
   uint64_t bus_sent = 0, bus_dropped = 0;
+  std::optional<CentralUplinkCounters> central;  // with a central link
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.
   std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none

@@ -1,11 +1,7 @@
 #pragma once
-// Finds the rule files behind `--rules` paths (a file, or every .rules file in a folder)
-// and parses them with the configured variables. Shared by `run` and `rules check`.
+// Where the project's own rule files are: installed beside the binary (bin/../share/mamori),
+// else in the source tree it was built from.
 #include <string>
-#include <vector>
-
-#include "apps/config.h"
-#include "rules/rule_parser.h"
 
 namespace mamori {
 
@@ -13,10 +9,5 @@ namespace mamori {
 std::string defaultRulesPath();
 // The default correlation rules, always loaded (--correlation adds more).
 std::string defaultCorrelationPath();
-
-// Every rule file named by `paths`, sorted within each folder. A missing path is an error.
-std::vector<std::string> ruleFiles(const std::vector<std::string>& paths, std::vector<RuleError>& errors);
-
-ParsedRules loadRules(const std::vector<std::string>& paths, const Config& config);
 
 }  // namespace mamori

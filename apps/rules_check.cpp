@@ -7,8 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "apps/config.h"
-#include "apps/rule_loading.h"
-#include "detect/signature_database.h"
+#include "detect/rule_set_builder.h"
 
 namespace mamori {
 
@@ -20,9 +19,10 @@ int rulesCheck(const std::vector<std::string>& paths, const std::string& config_
     fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
     return 2;
   }
-  ParsedRules parsed = loadRules(paths, config);
   // Building the database too catches what only the pattern compiler can refuse.
-  auto database = SignatureDatabase::build(std::move(parsed.rules), parsed.errors);
+  BuiltSignatures built = buildSignatures(RuleSources{paths, {}}, config.ruleVariables(), "");
+  const auto& database = built.database;
+  const auto& parsed = built;
   size_t loaded = database ? database->size() : 0;
   std::map<std::string, size_t> loaded_per_file;
   for (size_t i = 0; i < loaded; ++i) ++loaded_per_file[database->signature(uint32_t(i)).rule.file];

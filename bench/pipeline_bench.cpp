@@ -27,6 +27,7 @@
 #include "apps/pipeline.h"
 #include "apps/rule_loading.h"
 #include "bench/memory_source.h"
+#include "detect/rule_set_builder.h"
 #include "capture/capture_engine.h"
 
 #include <hs/hs.h>
@@ -120,14 +121,13 @@ struct LoadedRules {
 LoadedRules loadRuleSet(const std::vector<std::string>& rules, const Config& config) {
   std::vector<std::string> paths = rules.empty() ? std::vector<std::string>{defaultRulesPath()} : rules;
   std::string cache_dir = "/tmp/mamori-bench-cache-" + std::to_string(getpid());
-  HsDatabaseCache cache(cache_dir);
   LoadedRules out;
   double cold = 0, warm = 0;
   for (double* t : {&cold, &warm}) {
     auto started = std::chrono::steady_clock::now();
-    ParsedRules parsed = loadRules(paths, config);
-    out.db = SignatureDatabase::build(std::move(parsed.rules), parsed.errors, &cache);
-    out.failed = parsed.errors.size();
+    BuiltSignatures built = buildSignatures(RuleSources{paths, {}}, config.ruleVariables(), cache_dir);
+    out.db = built.database;
+    out.failed = built.errors.size();
     *t = seconds(started);
   }
   std::filesystem::remove_all(cache_dir);
@@ -147,7 +147,10 @@ int fullMode(const std::string& path, int workers, int replays, const std::vecto
   opt.summary = false;
   resetPeak();
   auto t0 = std::chrono::steady_clock::now();
-  int rc = runPipelineOn(opt, config, loaded.db, loaded.failed, source, path);
+  StartingRules starting;
+  starting.signatures = loaded.db;
+  starting.failed = loaded.failed;
+  int rc = runPipelineOn(opt, config, std::move(starting), source, path);
   double secs = seconds(t0);
   report("full", workers, source.packetsPerReplay() * replays, source.wireBytesPerReplay() * replays, secs, peakRssKb(),
          source.fileBytes());

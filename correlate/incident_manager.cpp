@@ -262,4 +262,11 @@ std::vector<const Incident*> IncidentManager::restore(const std::vector<Incident
   return restored;
 }
 
+std::vector<const Incident*> IncidentManager::open() const {
+  std::vector<const Incident*> out;
+  out.reserve(open_.size());
+  for (const auto& [id, entry] : open_) out.push_back(&entry.incident);
+  return out;
+}
+
 }  // namespace mamori

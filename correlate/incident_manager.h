@@ -91,6 +91,9 @@ class IncidentManager : public CorrelationMatchSink {
   static std::vector<std::pair<std::string, std::string>> parseGroupKey(std::string_view key);
 
   size_t openIncidents() const { return open_.size(); }
+  // The open incidents, by id: whose groups a new correlation engine resumes when the
+  // rules are replaced while the pipeline runs.
+  std::vector<const Incident*> open() const;
   const IncidentManagerCounters& counters() const { return counters_; }
 
  private:

@@ -1,0 +1,63 @@
+#include "apps/central_command.h"
+
+#include <csignal>
+
+#include <fmt/format.h>
+
+#include "alerting/metrics_exporter.h"
+#include "apps/central_config.h"
+#include "apps/config.h"
+#include "central/central_server.h"
+
+namespace mamori {
+
+namespace {
+
+std::atomic<CentralServer*> g_central{nullptr};
+
+extern "C" void onCentralStop(int) {
+  if (CentralServer* c = g_central.load()) c->stop();
+}
+
+}  // namespace
+
+CentralCommand::CentralCommand(CLI::App& app) {
+  command_ = app.add_subcommand("central", "Run the GSOC central: sensors report to it, rule authors push through it");
+  command_->add_option("--config", config_, "central.yaml")->required();
+}
+
+int CentralCommand::run() const {
+  CentralOptions options;
+  try {
+    options = loadCentralConfig(config_);
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
+    return 1;
+  }
+  std::unique_ptr<CentralServer> central;
+  std::unique_ptr<MetricsExporter> metrics;
+  try {
+    central = std::make_unique<CentralServer>(options);
+    if (!options.metrics.empty()) {
+      metrics = std::make_unique<MetricsExporter>(options.metrics, [&central] { return central->metrics(); });
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mamori: central: {}\n", e.what());
+    return 1;
+  }
+  fmt::print(stderr, "mamori: central '{}' listening on {} for {} sensor(s) and {} author(s){}{}\n", options.name,
+             central->endpoint(), options.sensors.size(), options.authors.size(),
+             options.bus.empty() ? "" : ", bus on " + central->busEndpoint(),
+             metrics ? fmt::format(", metrics on port {}", metrics->port()) : "");
+  g_central.store(central.get());
+  struct sigaction sa {};
+  sa.sa_handler = onCentralStop;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  central->run();
+  g_central.store(nullptr);
+  fmt::print(stderr, "mamori: central stopped\n");
+  return 0;
+}
+
+}  // namespace mamori

@@ -1,0 +1,79 @@
+#include "apps/yaml_fields.h"
+
+#include <filesystem>
+
+#include "apps/config.h"
+
+namespace mamori::yaml_fields {
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
+                       const std::string& why) {
+  std::string where = file;
+  if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+  throw ConfigError(where + ": " + key + ": " + why);
+}
+
+void eachKey(const std::string& file, const YAML::Node& map, const std::string& prefix,
+             const std::map<std::string, std::function<void(const std::string&, const YAML::Node&)>>& handlers) {
+  if (!map.IsMap()) fail(file, map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
+  for (const auto& kv : map) {
+    std::string name = kv.first.as<std::string>();
+    std::string key = prefix.empty() ? name : prefix + "." + name;
+    auto it = handlers.find(name);
+    if (it == handlers.end()) fail(file, kv.first, key, "unknown key");
+    it->second(key, kv.second);
+  }
+}
+
+uint32_t seconds(const std::string& file, const std::string& key, const YAML::Node& n) {
+  try {
+    long v = n.as<long>();
+    if (v < 0 || v > 86400 * 7) fail(file, n, key, "must be between 0 and 604800 seconds");
+    return static_cast<uint32_t>(v);
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "expected a number of seconds");
+  }
+}
+
+// A count of things held in memory; 0 would make the cap meaningless.
+size_t capValue(const std::string& file, const std::string& key, const YAML::Node& n, size_t max) {
+  const std::string range = "a whole number from 1 to " + std::to_string(max);
+  long long v = 0;
+  try {
+    v = n.as<long long>();
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "expected " + range);
+  }
+  if (v < 1 || static_cast<unsigned long long>(v) > max) fail(file, n, key, "must be " + range);
+  return static_cast<size_t>(v);
+}
+
+std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n) {
+  if (!n.IsScalar()) fail(file, n, key, "expected a value");
+  return n.as<std::string>();
+}
+
+bool boolean(const std::string& file, const std::string& key, const YAML::Node& n) {
+  try {
+    return n.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail(file, n, key, "expected true or false");
+  }
+}
+
+std::string path(const std::string& file, const std::string& key, const YAML::Node& n) {
+  std::filesystem::path p = n.IsNull() ? "" : scalar(file, key, n);
+  return p.empty() || p.is_absolute() ? p.string() : (std::filesystem::path(file).parent_path() / p).string();
+}
+
+YAML::Node load(const std::string& file) {
+  try {
+    return YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(file + ": cannot read the configuration file");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace mamori::yaml_fields

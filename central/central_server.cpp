@@ -267,6 +267,14 @@ void CentralServer::onHello(const std::string& routing_id, const std::string& se
     }
     position = StreamCheckpoint{stream, 0};
   }
+  const uint64_t spooled = link::jsonUint(body, "last_seq");
+  if (position.last_seq > spooled) {
+    // The sensor's spool lost records the central had already stored (a power loss cut
+    // it): the numbers it gives out again belong to new records, which must be stored.
+    fmt::print(stderr, "mamori: central: sensor '{}' numbers its records from {} again (its spool lost records "
+                       "{}..{} that are stored here)\n", sensor, spooled + 1, spooled + 1, position.last_seq);
+    position.last_seq = spooled;
+  }
   const uint64_t held = position.last_seq;
   const std::string version = link::jsonString(body, "rules_version");
   sensors_.link(sensor, routing_id, address, SensorRegistry::nowUs());

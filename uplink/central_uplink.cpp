@@ -32,7 +32,14 @@ void CentralUplink::stop() {
 
 void CentralUplink::publish(EventKind kind, const std::string& json) {
   if (!options_.records.count(kind)) return;
-  if (json.size() > link::kMaxRecordBytes || !spool_.append(kind, json)) {
+  bool appended = false;
+  try {
+    appended = json.size() <= link::kMaxRecordBytes && spool_.append(kind, json);
+  } catch (const SpoolError& e) {
+    spoolFailed(e);  // the spool counted what it lost
+    return;
+  }
+  if (!appended) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -43,7 +50,21 @@ void CentralUplink::publish(EventKind kind, const std::string& json) {
   }
 }
 
-void CentralUplink::flush() { spool_.flush(); }
+void CentralUplink::flush() {
+  try {
+    spool_.flush();
+  } catch (const SpoolError& e) {
+    spoolFailed(e);
+  }
+}
+
+void CentralUplink::spoolFailed(const SpoolError& e) {
+  // A full disk fails every write: one line a minute says so without flooding the log.
+  const auto now = Clock::now();
+  if (now - last_spool_error_ < std::chrono::minutes(1)) return;
+  last_spool_error_ = now;
+  fmt::print(stderr, "mamori: central: the spool cannot be written, records for the central are lost: {}\n", e.what());
+}
 
 void CentralUplink::reportRuleSet(RuleSetReport report) {
   std::lock_guard lock(reports_mutex_);
@@ -108,6 +129,7 @@ void CentralUplink::run() {
   auto last_heard = Clock::now();
   auto last_sent = Clock::now();
   std::vector<SpoolRecord> batch;
+  auto last_read_error = Clock::now() - std::chrono::hours(1);
 
   auto lose = [&](const char* why) {
     if (connected) {
@@ -128,7 +150,11 @@ void CentralUplink::run() {
   auto acknowledge = [&](uint64_t seq) {
     if (seq <= acknowledged_.load()) return;
     acknowledged_.store(seq);
-    spool_.acknowledge(seq);
+    try {
+      spool_.acknowledge(seq);
+    } catch (const SpoolError& e) {
+      fmt::print(stderr, "mamori: central: {}\n", e.what());  // the segment is deleted at a later acknowledgement
+    }
   };
 
   while (!stop_.load()) {
@@ -147,11 +173,6 @@ void CentralUplink::run() {
         auto body = link::readJson(m[1]);
         if (!body) continue;
         const uint64_t held = link::jsonUint(*body, "acked");
-        if (held > spool_.lastSeq()) {
-          // The central holds numbers this spool no longer has (it was cut short by a
-          // crash): new records must not reuse them, or they would be taken for repeats.
-          spool_.advanceSequence(held);
-        }
         acknowledge(held);
         sent_seq = held;
         backlog_end = spool_.writtenSeq();
@@ -206,6 +227,7 @@ void CentralUplink::run() {
                             .str("sensor", options_.sensor)
                             .str("stream", spool_.streamId())
                             .str("rules_version", rules_version)
+                            .num("last_seq", spool_.lastSeq())
                             .done());
         sendOrLose(hello);
         last_heard = now;
@@ -237,7 +259,17 @@ void CentralUplink::run() {
 
     while (sent_seq - std::min(sent_seq, acknowledged_.load()) < options_.window_records) {
       batch.clear();
-      if (spool_.read(sent_seq, options_.batch_records, options_.batch_bytes, batch) == 0) break;
+      try {
+        if (spool_.read(sent_seq, options_.batch_records, options_.batch_bytes, batch) == 0) break;
+      } catch (const SpoolError& e) {
+        // A segment damaged under the running sensor: nothing after it can be sent in order.
+        if (now - last_read_error > std::chrono::minutes(1)) {
+          fmt::print(stderr, "mamori: central: cannot read the spool, sending stops until it is repaired: {}\n",
+                     e.what());
+          last_read_error = now;
+        }
+        break;
+      }
       link::Frames frames;
       frames.reserve(batch.size() + 2);
       frames.push_back(link::frame(link::cmd::kRecords));

@@ -108,6 +108,7 @@ class CentralUplink final : public EventOutput {
 
  private:
   void run();
+  void spoolFailed(const SpoolError& e);  // output thread
 
   CentralUplinkOptions options_;
   RuleSetHandler handler_;
@@ -116,6 +117,7 @@ class CentralUplink final : public EventOutput {
   std::atomic<bool> connected_{false};
   std::atomic<uint64_t> sent_{0}, spooled_{0}, replayed_{0}, dropped_{0}, acknowledged_{0};
   std::atomic<uint64_t> connects_{0}, refusals_{0}, rule_sets_{0};
+  std::chrono::steady_clock::time_point last_spool_error_{};  // output thread
   std::mutex reports_mutex_;
   std::vector<RuleSetReport> reports_;
   std::thread thread_;

@@ -7,7 +7,9 @@
 // central reads the ZAP User-Id ("sensor:NAME", "author:NAME") libzmq attaches to it.
 //
 //   sensor -> central
-//     HELLO        {protocol, sensor, stream, rules_version, version}
+//     HELLO        {protocol, sensor, stream, rules_version, last_seq}   last_seq: the
+//                  spool's last number; below what the central holds when a crash cut the
+//                  spool (no fsync), and the central then takes those numbers again
 //     RECORDS      u64 first sequence | u32 count (little-endian), then per record one frame:
 //                  u8 EventKind, then the EVE JSON
 //     PING                                      (idle: keeps the link known alive)

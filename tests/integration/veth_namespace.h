@@ -1,6 +1,7 @@
 #pragma once
 // A network namespace of the test's own with a veth pair in it (veth-feed -> veth-cap):
-// tcpreplay writes into veth-feed, mamori captures on veth-cap. Removed at destruction.
+// tcpreplay writes into veth-feed, mamori captures on veth-cap. With `pairs` > 1, more
+// pairs veth-feed2 -> veth-cap2, ... for more sensors on one machine. Removed at destruction.
 #include <unistd.h>
 
 #include <chrono>
@@ -14,24 +15,31 @@ namespace mamori::test {
 
 class VethNamespace {
  public:
-  VethNamespace() : name_("mamori-veth-" + std::to_string(getpid())) {
+  explicit VethNamespace(int pairs = 1) : name_("mamori-veth-" + std::to_string(getpid())) {
     run("ip netns del " + name_ + " 2>/dev/null");
     ok_ = sh("ip netns add " + name_) && sh(exec("ip link set lo up")) &&
-          // No IPv6 on the pair: router solicitations and DAD would add packets of their own.
-          sh(exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1")) &&
-          sh(exec("ip link add veth-cap type veth peer name veth-feed")) &&
-          sh(exec("ip link set veth-cap mtu 9000")) && sh(exec("ip link set veth-feed mtu 9000")) &&
-          sh(exec("ip link set veth-cap up")) && sh(exec("ip link set veth-feed up"));
+          // No IPv6 on the pairs: router solicitations and DAD would add packets of their own.
+          sh(exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"));
+    for (int i = 1; ok_ && i <= pairs; ++i) {
+      const std::string cap = capture(i), feed = feeder(i);
+      ok_ = sh(exec("ip link add " + cap + " type veth peer name " + feed)) && sh(exec("ip link set " + cap + " mtu 9000")) &&
+            sh(exec("ip link set " + feed + " mtu 9000")) && sh(exec("ip link set " + cap + " up")) &&
+            sh(exec("ip link set " + feed + " up"));
+    }
   }
+  // The names of pair i (from 1): veth-cap / veth-feed, then veth-cap2 / veth-feed2, ...
+  static std::string capture(int i) { return i == 1 ? "veth-cap" : "veth-cap" + std::to_string(i); }
+  static std::string feeder(int i) { return i == 1 ? "veth-feed" : "veth-feed" + std::to_string(i); }
+  const std::string& name() const { return name_; }
   ~VethNamespace() { run("ip netns del " + name_ + " 2>/dev/null"); }
   bool ok() const { return ok_; }
   std::string exec(const std::string& cmd) const { return "ip netns exec " + name_ + " " + cmd; }
 
-  // Starts `mamori run --interface veth-cap ARGS --metrics 127.0.0.1:PORT` in the namespace,
+  // Starts `mamori run --interface veth-cap(N) ARGS --metrics 127.0.0.1:PORT` in the namespace,
   // output to `log`, and waits until /metrics answers (the capture handle is open by then).
   // Returns its pid, or -1 when it did not come up within 10 s.
-  int startSensor(const std::string& args, const std::string& log, int metrics_port) const {
-    std::string cmd = exec(mamoriBinary() + " run --interface veth-cap --metrics 127.0.0.1:" +
+  int startSensor(const std::string& args, const std::string& log, int metrics_port, int pair = 1) const {
+    std::string cmd = exec(mamoriBinary() + " run --interface " + capture(pair) + " --metrics 127.0.0.1:" +
                            std::to_string(metrics_port) + " " + args + " > '" + log + "' 2>&1 & echo $!");
     int pid = std::stoi(run(cmd).out);
     for (int i = 0; i < 100; ++i) {

@@ -1,0 +1,173 @@
+// The GSOC central with real processes: `mamori central`, sensors (`mamori run --pcap` with a
+// `central` section) reporting to it over CURVE, keys made by `mamori keys generate`, corpus
+// captures. What each sensor sent is in the central's EVE file exactly once; keys that are
+// not on an allowlist, and plain connections, get nothing and are counted.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "auth/curve_key.h"
+#include "tests/integration/eve_log.h"
+#include "tests/integration/gsoc_lab.h"
+#include "tests/support/test_support.h"
+
+namespace mamori::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// The value of a metric line "NAME{LABELS} VALUE" (LABELS as written, "" for none); -1 when absent.
+double metric(const std::string& text, const std::string& name, const std::string& labels = "") {
+  const std::string head = labels.empty() ? name + " " : name + "{" + labels + "} ";
+  for (size_t at = 0; (at = text.find(head, at)) != std::string::npos; at += head.size()) {
+    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + head.size()));
+  }
+  return -1;
+}
+
+TEST(Central, TwoSensorsReportExactlyWhatEachWroteItself) {
+  MAMORI_REQUIRE_SHARED();
+  GsocLab lab(tempDir());
+  lab.configureCentral({"sensor-a", "sensor-b"});
+  lab.sensorConfig("sensor-a");
+  // sensor-b also sends its flow and app records: what goes to the central is per sensor.
+  lab.sensorConfig("sensor-b", "  records: [alert, incident, stats, flow, http, dns, tls, ssh]\n");
+  ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+
+  const std::string a = sharedDir() + "/corpus/ndpi/log4j-webapp-exploit.pcap";
+  const std::string b = sharedDir() + "/corpus/ndpi/WebattackRCE.pcap";
+  std::string log_a, log_b;
+  std::thread first([&] { EXPECT_EQ(lab.runSensor("sensor-a", a, "", &log_a), 0) << log_a; });
+  EXPECT_EQ(lab.runSensor("sensor-b", b, "", &log_b), 0) << log_b;
+  first.join();
+  // The runs end once the central has acknowledged everything; the stats record it
+  // writes at its end makes sure the last batch is on disk too.
+  lab.killCentral(SIGTERM);
+
+  const auto sent = [&](const std::string& sensor, const std::vector<std::string>& types) {
+    return sorted(eveLines(lab.sensorEve(sensor), sensor, types));
+  };
+  const std::vector<std::string> defaults{"alert", "incident", "stats"};
+  const std::vector<std::string> everything{"alert", "incident", "stats", "flow", "http", "dns", "tls", "ssh"};
+  const auto a_sent = sent("sensor-a", defaults);
+  const auto b_sent = sent("sensor-b", everything);
+  ASSERT_FALSE(a_sent.empty());
+  EXPECT_GT(EveLog::load(lab.sensorEve("sensor-a")).ofType("alert").size(), 0u) << "the capture's exploit alerts";
+  EXPECT_EQ(sorted(eveLines(lab.centralEve(), "sensor-a", everything)), a_sent)
+      << "the central holds sensor-a's alerts, incidents and stats, and nothing else of it";
+  EXPECT_EQ(sorted(eveLines(lab.centralEve(), "sensor-b", everything)), b_sent);
+  const auto counts = eveCounts(lab.centralEve());
+  EXPECT_GT(counts.count({"sensor-b", "flow"}) ? counts.at({"sensor-b", "flow"}) : 0, 0u);
+  EXPECT_EQ(counts.count({"sensor-a", "flow"}), 0u);
+
+  // Both sensors' incidents are in the central's store under their sensor's name.
+  EveLog eve_a = EveLog::load(lab.sensorEve("sensor-a"));
+  std::set<int64_t> ids;
+  for (const auto* inc : eve_a.ofType("incident")) ids.insert(EveLog::number(*inc, "incident.id"));
+  ASSERT_FALSE(ids.empty());
+  auto listed = run(mamoriBinary() + " incidents list --db '" + lab.centralStore() +
+                    "' --state all --sensor sensor-a --json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  size_t n = 0;
+  for (size_t at = 0; (at = listed.out.find("\"event_type\":\"incident\"", at)) != std::string::npos; ++at) ++n;
+  EXPECT_EQ(n, ids.size());
+
+  // The sensors' stats say what went through their spools.
+  const auto* stats = eve_a.lastStats();
+  ASSERT_NE(stats, nullptr);
+  EXPECT_EQ(EveLog::number(*stats, "stats.central.dropped"), 0);
+  EXPECT_GT(EveLog::number(*stats, "stats.central.sent") + EveLog::number(*stats, "stats.central.replayed"), 0);
+}
+
+TEST(Central, KeysNotOnAnAllowlistAndPlainConnectionsGetNothingAndAreCounted) {
+  MAMORI_REQUIRE_SHARED();
+  GsocLab lab(tempDir());
+  lab.configureCentral({"sensor-a"}, {"alice"}, {"siem"});
+  lab.sensorConfig("sensor-a");
+  lab.sensorConfig("stranger", "  drain-timeout: 3\n");  // a sensor key the central does not list
+  lab.key("mallory");                        // neither author nor subscriber
+  lab.key("sensor-b");
+  ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+  const std::string pcap = sharedDir() + "/corpus/ndpi/log4j-webapp-exploit.pcap";
+
+  // A sensor the central does not know: the handshake fails, its records stay in its spool.
+  std::string log;
+  EXPECT_EQ(lab.runSensor("stranger", pcap, "", &log), 0) << "a sensor never waits on the central: " << log;
+  EXPECT_NE(log.find("has not taken every record"), std::string::npos) << log;
+  // A listed key under another sensor's name: refused at HELLO.
+  {
+    std::ofstream(lab.dir() + "/imposter.yaml")
+        << "sensor:\n  name: sensor-b\ncentral:\n  endpoint: " << lab.endpoint()
+        << "\n  server-key: keys/central.pub\n  key: keys/sensor-a.key\n  spool-dir: imposter/spool\n"
+        << "  rules-dir: imposter/rules\n  drain-timeout: 3\n";
+    auto r = run(mamoriBinary() + " run --pcap '" + pcap + "' --config '" + lab.dir() + "/imposter.yaml' 2>&1");
+    EXPECT_NE(r.out.find("central refused this sensor"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("belongs to sensor 'sensor-a'"), std::string::npos) << r.out;
+  }
+  // An author key not on the list: CURVE gives no answer.
+  std::string out;
+  EXPECT_EQ(lab.rules("mallory", "status --timeout 3", &out), 2) << out;
+  EXPECT_NE(out.find("no answer from the central"), std::string::npos) << out;
+  EXPECT_EQ(lab.rules("alice", "status --timeout 10", &out), 0) << out;
+  // A plain ZeroMQ client, no CURVE at all.
+  {
+    zmq::context_t context(1);
+    zmq::socket_t plain(context, zmq::socket_type::dealer);
+    plain.set(zmq::sockopt::linger, 0);
+    plain.connect(lab.endpoint());
+    plain.send(zmq::str_buffer("HELLO"), zmq::send_flags::dontwait);
+    zmq::message_t reply;
+    plain.set(zmq::sockopt::rcvtimeo, 1500);
+    EXPECT_FALSE(plain.recv(reply)) << "a plain connection gets nothing";
+  }
+  // Subscribers: the listed one hears the sensor's records, mallory and a plain one nothing.
+  auto tail = [&](const std::string& args, const std::string& file) {
+    return std::thread([&lab, args, file] {
+      run("timeout 12 " + mamoriBinary() + " tail --connect " + lab.busEndpoint() + " " + args + " > '" + lab.dir() +
+          "/" + file + "' 2>&1");
+    });
+  };
+  std::thread siem = tail("--server-key '" + lab.publicKey("central") + "' --key '" + lab.key("siem") + "'", "siem.out");
+  std::thread evil = tail("--server-key '" + lab.publicKey("central") + "' --key '" + lab.key("mallory") + "'", "mallory.out");
+  std::thread naked = tail("", "plain.out");
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(lab.runSensor("sensor-a", pcap, "", &log), 0) << log;
+  siem.join();
+  evil.join();
+  naked.join();
+  EXPECT_NE(readFile(lab.dir() + "/siem.out").find("\"host\":\"sensor-a\""), std::string::npos);
+  EXPECT_EQ(readFile(lab.dir() + "/mallory.out").find("\"host\""), std::string::npos);
+  EXPECT_EQ(readFile(lab.dir() + "/plain.out").find("\"host\""), std::string::npos);
+
+  const std::string metrics = lab.metrics();
+  EXPECT_GE(metric(metrics, "mamori_central_refused_connections_total", "reason=\"key\""), 2)
+      << "the stranger sensor and mallory the author: " << metrics;
+  EXPECT_GE(metric(metrics, "mamori_central_refused_connections_total", "reason=\"protocol\""), 1) << metrics;
+  EXPECT_GE(metric(metrics, "mamori_central_refused_connections_total", "reason=\"hello\""), 1) << metrics;
+  EXPECT_GE(metric(metrics, "mamori_central_bus_refused_connections_total", "reason=\"key\""), 1) << metrics;
+  EXPECT_GE(metric(metrics, "mamori_central_bus_refused_connections_total", "reason=\"protocol\""), 1) << metrics;
+  // Refusals are logged with the key's fingerprint, never the key.
+  const std::string central_log = lab.centralLog();
+  const std::string mallory = readPublicKey(lab.publicKey("mallory"));
+  EXPECT_NE(central_log.find(keyFingerprint(mallory)), std::string::npos) << central_log;
+  EXPECT_EQ(central_log.find(mallory), std::string::npos) << "no key in the log";
+  EXPECT_NE(central_log.find(keyFingerprint(readPublicKey(lab.publicKey("stranger")))), std::string::npos);
+  lab.killCentral(SIGTERM);
+  EXPECT_TRUE(eveLines(lab.centralEve(), "stranger", {"alert", "stats", "incident"}).empty());
+  EXPECT_TRUE(eveLines(lab.centralEve(), "sensor-b", {"alert", "stats", "incident"}).empty());
+}
+
+}  // namespace
+}  // namespace mamori::test

@@ -8,54 +8,16 @@
 #include <cctype>
 #include <cmath>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/integration/closed_incidents.h"
 #include "tests/integration/eve_log.h"
 #include "tests/integration/workers_comparison.h"
 #include "tests/support/test_support.h"
 
 namespace mamori::test {
 namespace {
-
-// The final (closed) record of one incident.
-struct SeenIncident {
-  std::string rule, title, source;
-  std::vector<std::string> targets, domains;
-  std::vector<int64_t> dest_ports, signature_ids;
-  int64_t alert_count = 0;
-  int64_t severity = 0;
-};
-
-std::vector<std::string> strings(const rapidjson::Value& incident, const char* name) {
-  std::vector<std::string> out;
-  auto it = incident.FindMember(name);
-  if (it == incident.MemberEnd() || !it->value.IsArray()) return out;
-  for (const auto& v : it->value.GetArray()) out.emplace_back(v.IsString() ? v.GetString() : "?");
-  return out;
-}
-
-std::vector<int64_t> numbers(const rapidjson::Value& incident, const char* name) {
-  std::vector<int64_t> out;
-  auto it = incident.FindMember(name);
-  if (it == incident.MemberEnd() || !it->value.IsArray()) return out;
-  for (const auto& v : it->value.GetArray()) out.push_back(v.IsNumber() ? v.GetInt64() : -1);
-  return out;
-}
-
-std::string describe(const std::vector<SeenIncident>& incidents) {
-  std::ostringstream out;
-  out << incidents.size() << " incident(s):";
-  for (const SeenIncident& i : incidents) {
-    out << "\n  " << i.rule << " | " << i.title << " | alert_count " << i.alert_count << " | severity " << i.severity
-        << " | " << i.targets.size() << " target(s) | ports";
-    for (int64_t p : i.dest_ports) out << " " << p;
-    out << " | sids";
-    for (int64_t s : i.signature_ids) out << " " << s;
-  }
-  return out.str();
-}
 
 // Shannon entropy of the first label, bits per character: the measure docs/correlation.md
 // gives for dns.rrname.entropy, computed here on its own.
@@ -90,32 +52,14 @@ class CorrelationScenarios : public ::testing::Test {
     ASSERT_EQ(runMamori(pcap, eve, "", &output), 0) << output;
     log_ = EveLog::load(eve);
     ASSERT_EQ(log_.badLines(), 0u);
-    for (const auto* record : log_.ofType("incident")) {
-      const rapidjson::Value& i = (*record)["incident"];
-      if (EveLog::string(i, "state") != "closed") continue;
-      incidents_.push_back(SeenIncident{EveLog::string(i, "rule"), EveLog::string(i, "title"),
-                                        EveLog::string(i, "source"), strings(i, "targets"), strings(i, "domains"),
-                                        numbers(i, "dest_ports"), numbers(i, "signature_ids"),
-                                        EveLog::number(i, "alert_count"), EveLog::number(i, "severity")});
-    }
+    incidents_ = closedIncidents(log_);
   }
 
-  const SeenIncident* find(const std::string& title) const {
-    for (const SeenIncident& i : incidents_) {
-      if (i.title == title) return &i;
-    }
-    return nullptr;
-  }
-
-  // Every incident's rule and title.
-  std::multiset<std::pair<std::string, std::string>> seen() const {
-    std::multiset<std::pair<std::string, std::string>> out;
-    for (const SeenIncident& i : incidents_) out.emplace(i.rule, i.title);
-    return out;
-  }
+  const ClosedIncident* find(const std::string& title) const { return findByTitle(incidents_, title); }
+  std::multiset<std::pair<std::string, std::string>> seen() const { return rulesAndTitles(incidents_); }
 
   EveLog log_;
-  std::vector<SeenIncident> incidents_;
+  std::vector<ClosedIncident> incidents_;
 };
 
 TEST_F(CorrelationScenarios, HostSweepFindsTheSmbAndPingSweepsButNotTheMonitoring) {
@@ -129,7 +73,7 @@ TEST_F(CorrelationScenarios, HostSweepFindsTheSmbAndPingSweepsButNotTheMonitorin
   EXPECT_EQ(seen(), expected) << describe(incidents_);
 
   for (int64_t port : {445, 0}) {
-    const SeenIncident* sweep = find("Host sweep from 192.168.10.23 (dest_port " + std::to_string(port) + ")");
+    const ClosedIncident* sweep = find("Host sweep from 192.168.10.23 (dest_port " + std::to_string(port) + ")");
     ASSERT_NE(sweep, nullptr) << describe(incidents_);
     EXPECT_EQ(sweep->source, "192.168.10.23");
     // The whole of 192.168.20.0/24: 254 addresses, each one probe flow.
@@ -161,7 +105,7 @@ TEST_F(CorrelationScenarios, BruteForceIsFoundThreeWaysButNotTheAdminOrTheMistyp
 
   // 4 tasks x 11 connections (3 passwords each); the administrator's 3 sessions are not
   // among them, nor in any other group.
-  const SeenIncident* ssh = find(connectionsTitle);
+  const ClosedIncident* ssh = find(connectionsTitle);
   ASSERT_NE(ssh, nullptr);
   EXPECT_EQ(ssh->alert_count, 44) << describe(incidents_);
   EXPECT_EQ(ssh->source, "203.0.113.99");
@@ -170,7 +114,7 @@ TEST_F(CorrelationScenarios, BruteForceIsFoundThreeWaysButNotTheAdminOrTheMistyp
 
   // 4 keep-alive connections x 8 refused logins; the employee's 4 refusals and the
   // browsers' Basic authentication challenges are other groups, below the threshold.
-  const SeenIncident* http = find(httpTitle);
+  const ClosedIncident* http = find(httpTitle);
   ASSERT_NE(http, nullptr);
   EXPECT_EQ(http->alert_count, 32) << describe(incidents_);
   EXPECT_EQ(http->source, "203.0.113.99");
@@ -178,7 +122,7 @@ TEST_F(CorrelationScenarios, BruteForceIsFoundThreeWaysButNotTheAdminOrTheMistyp
 
   // One libssh alert per guessing connection.
   for (const std::string& title : {alertsTitle, std::string("Alerts from 203.0.113.99")}) {
-    const SeenIncident* alerts = find(title);
+    const ClosedIncident* alerts = find(title);
     ASSERT_NE(alerts, nullptr) << title;
     EXPECT_EQ(alerts->alert_count, 44) << describe(incidents_);
     EXPECT_EQ(alerts->source, "203.0.113.99");
@@ -216,7 +160,7 @@ TEST_F(CorrelationScenarios, DnsTunnelCountsThePayloadNamesOnly) {
   EXPECT_EQ(tunnelQueries.size(), 48u);
   ASSERT_GE(suspicious.size(), 30u) << "the scenario plants too few random names to cross the threshold";
 
-  const SeenIncident* tunnel = find(title);
+  const ClosedIncident* tunnel = find(title);
   ASSERT_NE(tunnel, nullptr);
   EXPECT_EQ(tunnel->source, "192.168.10.27");
   EXPECT_EQ(tunnel->alert_count, static_cast<int64_t>(suspicious.size())) << describe(incidents_);
@@ -226,7 +170,7 @@ TEST_F(CorrelationScenarios, DnsTunnelCountsThePayloadNamesOnly) {
 }
 
 TEST_F(CorrelationScenarios, WorkersOneAndTwoGiveTheSameIncidents) {
-  for (const char* scenario : {"host-sweep", "brute-force", "dns-tunnel"}) {
+  for (const char* scenario : {"host-sweep", "brute-force", "dns-tunnel", "campaign"}) {
     const std::string pcap = scenarioCapture(scenario);
     const WorkersOutcome one = runWithWorkers(pcap, 1);
     EXPECT_FALSE(one.incidents.empty()) << scenario;
@@ -238,13 +182,13 @@ TEST(CorrelationScenariosCommandLine, UnknownScenarioIsAnErrorNamingTheKnownOnes
   const CommandResult r =
       run(binaryDir() + "/tools/mamori-demogen --scenario nosuch --out '" + tempDir() + "/x.pcap' 2>&1");
   EXPECT_NE(r.exit_code, 0);
-  for (const char* known : {"office", "host-sweep", "brute-force", "dns-tunnel"}) {
+  for (const char* known : {"office", "host-sweep", "brute-force", "dns-tunnel", "campaign"}) {
     EXPECT_NE(r.out.find(known), std::string::npos) << known << " missing from: " << r.out;
   }
 }
 
 TEST(CorrelationScenariosCommandLine, SameSeedGivesByteIdenticalScenarios) {
-  for (const char* scenario : {"host-sweep", "brute-force", "dns-tunnel"}) {
+  for (const char* scenario : {"host-sweep", "brute-force", "dns-tunnel", "campaign"}) {
     std::vector<std::string> files;
     for (const char* seed : {"7", "7", "8"}) {
       const std::string pcap = tempDir() + "/" + scenario + "-" + std::to_string(files.size()) + ".pcap";

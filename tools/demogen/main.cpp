@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/demogen/brute_force_scenario.h"
+#include "tools/demogen/campaign_scenario.h"
 #include "tools/demogen/capture_file.h"
 #include "tools/demogen/dns_tunnel_scenario.h"
 #include "tools/demogen/host_sweep_scenario.h"
@@ -35,13 +36,14 @@ const std::vector<Scenario> kScenarios = {
     {"host-sweep", generate<mamori::demogen::HostSweepScenario>},
     {"brute-force", generate<mamori::demogen::BruteForceScenario>},
     {"dns-tunnel", generate<mamori::demogen::DnsTunnelScenario>},
+    {"campaign", generate<mamori::demogen::CampaignScenario>},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Writes mamori's demo capture (an office network with a port scan, web exploits and a C2 beacon) "
-               "or a scenario capture for one correlation rule."};
+               "or a scenario capture for one correlation rule, or two sites' traffic for a central's cross-sensor rules."};
   std::string out;
   std::string name = "office";
   uint64_t seed = 1;

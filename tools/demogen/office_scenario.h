@@ -5,13 +5,11 @@
 // its C2 server. docs/demo.md tells the story and lists the alerts and incidents it is
 // built to raise; keep the two in step.
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "tools/demogen/capture_file.h"
-#include "tools/demogen/dns_message.h"
 #include "tools/demogen/rng.h"
-#include "tools/demogen/tcp_conversation.h"
+#include "tools/demogen/web_browsing.h"
 
 namespace mamori::demogen {
 
@@ -28,20 +26,6 @@ class OfficeScenario {
   void generate();
 
  private:
-  struct Site {
-    std::string name;
-    std::string canonicalName;  // empty when there is no CNAME
-    Host* server;
-    Bytes ipv6;  // empty when the name has no AAAA record
-    bool http;
-    bool https;
-  };
-
-  Micros resolve(Host& client, const Site& site, Micros at);
-  void browseHttp(Host& client, const Site& site, Micros at, Delivery requestDelivery, Delivery pageDelivery);
-  void browseHttps(Host& client, const Site& site, Micros at);
-  void backgroundTraffic();
-
   void portScan(Micros at);
   void serviceProbes(Micros at);
   void exploitAttempts(Micros at);
@@ -53,14 +37,14 @@ class OfficeScenario {
   Micros start_;
 
   Host resolver_;
+  WebBrowsing browsing_;
   Host webServer_;
   std::vector<Host> workstations_;
   std::vector<Host> internetServers_;
   Host ntpServer_;
   Host attacker_;
   Host c2Server_;
-  std::vector<Site> sites_;
-  Site intranet_;
+  std::vector<WebSite> sites_;  // the internet's, then the intranet
 };
 
 }  // namespace mamori::demogen

@@ -43,6 +43,19 @@ Micros probe(CaptureFile& capture, Rng& rng, Host& scanner, Host& target, uint16
 
 }  // namespace
 
+std::vector<uint16_t> commonPorts(Rng& rng, size_t count) {
+  std::vector<uint16_t> ports = {21,   22,    23,    25,    53,   80,   110,  111,  135,   139,  143,  443,  445,
+                                 993,  995,   1723,  3306,  3389, 5900, 8080, 8443, 1025,  587,  199,  1720, 465,
+                                 548,  113,   81,    6001,  10000, 514,  5060, 179,  1026,  2000, 8888, 444,  1027,
+                                 32768, 49152, 49153, 49154, 8000, 5432, 6379, 9200, 27017, 11211, 2049};
+  if (ports.size() > count) ports.resize(count);
+  for (uint16_t port = 1; ports.size() < count; ++port) {
+    if (std::find(ports.begin(), ports.end(), port) == ports.end()) ports.push_back(port);
+  }
+  rng.shuffle(ports);
+  return ports;
+}
+
 Micros synScan(CaptureFile& capture, Rng& rng, Host& scanner, Host& target, Micros at, const PortScan& scan) {
   const auto sourcePort = static_cast<uint16_t>(rng.between(40000, 65000));
   Micros last = at;

@@ -28,6 +28,10 @@ struct HostSweep {
   Micros probeInterval = 10'000;
 };
 
+// nmap's most common ports first, then the low range, `count` in all, in the random order
+// nmap probes them in.
+std::vector<uint16_t> commonPorts(Rng& rng, size_t count);
+
 // Each returns when its last packet was seen.
 Micros synScan(CaptureFile& capture, Rng& rng, Host& scanner, Host& target, Micros at, const PortScan& scan);
 Micros synSweep(CaptureFile& capture, Rng& rng, Host& scanner, Micros at, const HostSweep& sweep);

@@ -8,7 +8,7 @@ packages=(
   libpcap-dev libndpi-dev libndpi-bin libhyperscan-dev libpcre2-dev libhtp-dev libssl-dev zlib1g-dev publicsuffix
   libzmq3-dev cppzmq-dev prometheus-cpp-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3
   tshark wireshark-common tcpreplay iproute2 curl xz-utils jq
 )
 

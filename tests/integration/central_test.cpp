@@ -15,6 +15,7 @@
 
 #include "auth/curve_key.h"
 #include "tests/integration/eve_log.h"
+#include "tools/demogen/campaign_facts.h"
 #include "tests/integration/gsoc_lab.h"
 #include "tests/support/test_support.h"
 
@@ -167,6 +168,77 @@ TEST(Central, KeysNotOnAnAllowlistAndPlainConnectionsGetNothingAndAreCounted) {
   lab.killCentral(SIGTERM);
   EXPECT_TRUE(eveLines(lab.centralEve(), "stranger", {"alert", "stats", "incident"}).empty());
   EXPECT_TRUE(eveLines(lab.centralEve(), "sensor-b", {"alert", "stats", "incident"}).empty());
+}
+
+// The last record of each incident the central raised itself (host = its name).
+std::map<int64_t, const rapidjson::Value*> centralIncidents(const EveLog& eve) {
+  std::map<int64_t, const rapidjson::Value*> out;
+  for (const auto* inc : eve.ofType("incident")) {
+    if (EveLog::string(*inc, "host") == "central-1") out[EveLog::number(*inc, "incident.id")] = inc;
+  }
+  return out;
+}
+
+TEST(Central, OneAttackerAtTwoSitesIsOneCampaignAndOneSharedIndicatorNamingBothSensors) {
+  namespace campaign = demogen::campaign;
+  const std::string dir = tempDir();
+  const std::string whole = dir + "/campaign.pcap";
+  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --scenario campaign --out '" + whole + "'").exit_code, 0);
+  for (const auto* site : {&campaign::kSiteA, &campaign::kSiteB}) {
+    ASSERT_EQ(run(std::string("tshark -r '") + whole + "' -Y 'ip.addr==" + site->network + "' -w '" + dir + "/" +
+                  site->name + ".pcap' 2>&1").exit_code, 0);
+  }
+
+  // Both sites report to one central.
+  {
+    GsocLab lab(dir + "/both");
+    lab.configureCentral({"site-a", "site-b"});
+    lab.sensorConfig("site-a");
+    lab.sensorConfig("site-b");
+    ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    std::string log;
+    ASSERT_EQ(lab.runSensor("site-a", dir + "/site-a.pcap", "", &log), 0) << log;
+    ASSERT_EQ(lab.runSensor("site-b", dir + "/site-b.pcap", "", &log), 0) << log;
+    lab.killCentral(SIGTERM);
+    EveLog eve = EveLog::load(lab.centralEve());
+    const auto mine = centralIncidents(eve);
+    std::vector<const rapidjson::Value*> campaigns, shared;
+    std::string seen;
+    for (const auto& [id, inc] : mine) {
+      const std::string rule = EveLog::string(*inc, "incident.rule");
+      seen += rule + ": " + EveLog::string(*inc, "incident.title") + "\n";
+      if (rule == "campaign") campaigns.push_back(inc);
+      if (rule == "shared_c2_address") shared.push_back(inc);
+    }
+    ASSERT_EQ(campaigns.size(), 1u) << seen;
+    EXPECT_EQ(EveLog::string(*campaigns[0], "incident.source"), campaign::kAttacker);
+    EXPECT_EQ(EveLog::strings(*campaigns[0], "incident.sensors"), (std::vector<std::string>{"site-a", "site-b"}));
+    const auto hosts = EveLog::strings(*campaigns[0], "incident.hosts");
+    for (const char* server : {campaign::kSiteA.webServer, campaign::kSiteB.webServer}) {
+      EXPECT_NE(std::find(hosts.begin(), hosts.end(), server), hosts.end()) << server << " in the campaign's hosts";
+    }
+    EXPECT_NE(EveLog::string(*campaigns[0], "incident.title").find(campaign::kAttacker), std::string::npos);
+    ASSERT_EQ(shared.size(), 1u) << seen;
+    EXPECT_EQ(EveLog::string(*shared[0], "incident.source"), campaign::kC2);
+    EXPECT_EQ(EveLog::strings(*shared[0], "incident.sensors"), (std::vector<std::string>{"site-a", "site-b"}));
+    EXPECT_EQ(mine.size(), 2u) << "the single-site scanner and backup service raise nothing here:\n" << seen;
+    // The central keeps its own incidents in its store, under its name.
+    auto listed = run(mamoriBinary() + " incidents list --db '" + lab.centralStore() + "' --state all --sensor central-1");
+    EXPECT_NE(listed.out.find("Campaign across sensors"), std::string::npos) << listed.out;
+  }
+  // One site alone: its own incidents reach the central, and no cross-sensor one is raised.
+  {
+    GsocLab lab(dir + "/one");
+    lab.configureCentral({"site-a", "site-b"});
+    lab.sensorConfig("site-a");
+    ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    std::string log;
+    ASSERT_EQ(lab.runSensor("site-a", whole, "", &log), 0) << "even with both sites on its tap: " << log;
+    lab.killCentral(SIGTERM);
+    EveLog eve = EveLog::load(lab.centralEve());
+    EXPECT_TRUE(centralIncidents(eve).empty()) << "one sensor is never a campaign";
+    EXPECT_FALSE(eveLines(lab.centralEve(), "site-a", {"incident"}).empty());
+  }
 }
 
 }  // namespace

@@ -109,7 +109,8 @@ std::string GsocLab::sensorConfig(const std::string& name, const std::string& ce
   return path;
 }
 
-int GsocLab::runSensor(const std::string& name, const std::string& pcap, const std::string& args, std::string* log) {
+int GsocLab::runSensor(const std::string& name, const std::string& pcap, const std::string& args, std::string* log,
+                       const std::string& eve) {
   const std::string log_path = dir_ + "/" + name + "/run.log";
   const auto r = run(prefix_ + mamoriBinary() + " run --pcap '" + pcap + "' --config '" + dir_ + "/" + name + ".yaml' --eve '" +
                      sensorEve(name) + "' " + args + " >'" + log_path + "' 2>&1");

@@ -43,9 +43,10 @@ class GsocLab {
   // of the central section, indented two spaces) sets it, and `top_extra` top-level YAML.
   std::string sensorConfig(const std::string& name, const std::string& central_extra = "",
                            const std::string& top_extra = "");
-  // `mamori run --pcap PCAP --config DIR/NAME.yaml --eve DIR/NAME/eve.json ARGS`; its exit code.
+  // `mamori run --pcap PCAP --config DIR/NAME.yaml --eve EVE ARGS` (EVE: DIR/NAME/eve.json
+  // unless given); its exit code.
   int runSensor(const std::string& name, const std::string& pcap, const std::string& args = "",
-                std::string* log = nullptr);
+                std::string* log = nullptr, const std::string& eve = "");
 
   std::string endpoint() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   std::string busEndpoint() const { return "tcp://127.0.0.1:" + std::to_string(port_ + 1); }

@@ -4,7 +4,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <climits>
 #include <functional>
 #include <set>
 
@@ -61,7 +65,19 @@ std::string scalar(const std::string& file, const std::string& key, const YAML::
   return n.as<std::string>();
 }
 
+std::string hostName() {
+  char name[HOST_NAME_MAX + 1] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
 }  // namespace
+
+bool validSensorName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 size_t parseSize(const std::string& key, const std::string& text) {
   size_t i = 0;
@@ -81,7 +97,18 @@ size_t parseSize(const std::string& key, const std::string& text) {
 
 Config Config::load(const std::string& path) {
   Config c;
-  if (path.empty()) return c;
+  c.sensor_name = hostName();
+  // The host name stands in for sensor.name only when it would pass as one.
+  auto checkSensorName = [&c] {
+    if (!validSensorName(c.sensor_name)) {
+      throw ConfigError("sensor.name: not set, and the host name '" + c.sensor_name +
+                        "' is not a valid sensor name (1 to 64 of A-Z a-z 0-9 . _ -); set sensor.name");
+    }
+  };
+  if (path.empty()) {
+    checkSensorName();
+    return c;
+  }
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
@@ -90,7 +117,10 @@ Config Config::load(const std::string& path) {
   } catch (const YAML::ParserException& e) {
     throw ConfigError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-  if (root.IsNull()) return c;
+  if (root.IsNull()) {
+    checkSensorName();
+    return c;
+  }
   const std::string& f = path;
 
   auto groups = [&](std::map<std::string, std::string>& into) {
@@ -120,7 +150,16 @@ Config Config::load(const std::string& path) {
   FlowTimeouts& t = c.worker.flows.timeouts;
 
   eachKey(f, root, "",
-          {{"vars", [&](const std::string& key, const YAML::Node& n) {
+          {{"sensor", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"name", [&](const std::string& k, const YAML::Node& v) {
+                                     c.sensor_name = scalar(f, k, v);
+                                     if (!validSensorName(c.sensor_name)) {
+                                       fail(f, v, k, "'" + c.sensor_name +
+                                                         "' is not a valid sensor name (1 to 64 of A-Z a-z 0-9 . _ -)");
+                                     }
+                                   }}});
+            }},
+           {"vars", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"address-groups", groups(c.address_groups)}, {"port-groups", groups(c.port_groups)}});
             }},
            {"flow", [&](const std::string& key, const YAML::Node& n) {
@@ -210,6 +249,7 @@ Config Config::load(const std::string& path) {
                         }}});
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
+  checkSensorName();
   return c;
 }
 

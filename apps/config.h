@@ -21,6 +21,9 @@ class ConfigError : public std::runtime_error {
 };
 
 struct Config {
+  // sensor.name: what every EVE record carries as `host` and every metric as its sensor
+  // label, and what incidents name as their sensor; default the host name.
+  std::string sensor_name;
   std::map<std::string, std::string> address_groups;  // overrides of the rule variables
   std::map<std::string, std::string> port_groups;
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
@@ -51,6 +54,9 @@ struct Config {
   // Loads and validates `path`; an empty path gives the defaults.
   static Config load(const std::string& path);
 };
+
+// 1 to 64 characters of A-Z a-z 0-9 . _ -: safe in EVE, metric labels, file names and logs.
+bool validSensorName(const std::string& name);
 
 // "64mb", "1gb", "4096", "512kb" -> bytes; throws ConfigError naming `key`.
 size_t parseSize(const std::string& key, const std::string& text);

@@ -33,6 +33,7 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
       correlation_(std::move(correlation.rules), correlation.engine, incident_manager_),
       store_(correlation.store),
       outputs_(std::move(outputs)),
+      formatter_(correlation.incidents.sensor),
       rule_counters_(std::make_unique<RuleCounters[]>(correlation_.counters().size())) {
   for (const CorrelationRuleCounters& c : correlation_.counters()) rule_names_.push_back(c.rule);
   // The engine's windows did not survive the restart: the restored incidents' groups are

@@ -7,10 +7,11 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
-#include <ctime>
 #include <optional>
 #include <tuple>
 #include <stdexcept>
+
+#include "correlate/eve_time.h"
 
 namespace mamori {
 
@@ -114,19 +115,9 @@ void writeStatsChildren(Writer& w, const StatsNode& node) {
 
 }  // namespace
 
-EveFormatter::EveFormatter() : writer_(buffer_) {}
+EveFormatter::EveFormatter(std::string host) : host_(std::move(host)), writer_(buffer_) {}
 
-std::string EveFormatter::timestamp(TimeUs ts) {
-  time_t secs = static_cast<time_t>(floorSeconds(ts));
-  auto micros = static_cast<long>(ts - floorSeconds(ts) * 1000000);
-  struct tm tm {};
-  gmtime_r(&secs, &tm);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000",
-                        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                        tm.tm_min, tm.tm_sec, micros);
-  return std::string(buf, static_cast<size_t>(n));
-}
+std::string EveFormatter::timestamp(TimeUs ts) { return formatEveTime(ts); }
 
 void EveFormatter::begin() {
   buffer_.Clear();
@@ -176,6 +167,15 @@ void EveFormatter::writeTime(TimeUs ts) {
   writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
+void EveFormatter::writeTimeAndHost(TimeUs ts) {
+  key("timestamp");
+  writeTime(ts);
+  if (!host_.empty()) {
+    key("host");
+    writeString(host_);
+  }
+}
+
 void EveFormatter::writeIp(const IpAddress& addr) {
   char buf[INET6_ADDRSTRLEN] = {0};
   if (addr.family == 4) {
@@ -190,8 +190,7 @@ void EveFormatter::header(TimeUs ts, uint64_t flow_id, const char* event_type,
                           const uint16_t* vlan, uint8_t vlan_count, const IpAddress& src,
                           uint16_t src_port, const IpAddress& dest, uint16_t dest_port,
                           uint8_t proto) {
-  key("timestamp");
-  writeTime(ts);
+  writeTimeAndHost(ts);
   key("flow_id");
   writer_.Uint64(flow_id);
   key("event_type");
@@ -245,6 +244,26 @@ std::string EveFormatter::formatAlert(const Alert& a) {
   writeString(a.category);
   key("severity");
   writer_.Int(a.severity);
+  if (a.metadata && !a.metadata->pairs.empty()) {
+    // As Suricata writes it: each key once, in the order keys first appear, with all its
+    // values in rule order.
+    key("metadata");
+    writer_.StartObject();
+    const auto& pairs = a.metadata->pairs;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const std::string& name = pairs[i].first;
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; ++j) seen = pairs[j].first == name;
+      if (seen) continue;
+      writeString(name);  // the key: a rule's text, invalid UTF-8 replaced as in values
+      writer_.StartArray();
+      for (size_t j = i; j < pairs.size(); ++j) {
+        if (pairs[j].first == name) writeString(pairs[j].second);
+      }
+      writer_.EndArray();
+    }
+    writer_.EndObject();
+  }
   key("id");  // not Suricata's: how incidents name their alerts
   writer_.Uint64(a.id());
   writer_.EndObject();
@@ -475,8 +494,7 @@ std::string EveFormatter::formatFlow(const FlowRecord& f) {
 
 std::string EveFormatter::formatIncident(const Incident& inc) {
   begin();
-  key("timestamp");
-  writeTime(inc.last_seen);
+  writeTimeAndHost(inc.last_seen);
   key("event_type");
   writer_.String("incident");
   key("incident");
@@ -541,7 +559,8 @@ std::string EveFormatter::formatIncident(const Incident& inc) {
     writeString(inc.group_key);
   }
   for (auto [name, list] : {std::pair{"stages", &inc.stages}, std::pair{"domains", &inc.domains},
-                            std::pair{"tactics", &inc.tactics}, std::pair{"techniques", &inc.techniques}}) {
+                            std::pair{"tactics", &inc.tactics}, std::pair{"techniques", &inc.techniques},
+                            std::pair{"sensors", &inc.sensors}}) {
     if (list->empty()) continue;
     key(name);
     writer_.StartArray();
@@ -565,8 +584,7 @@ std::string EveFormatter::formatStats(
   }
 
   begin();
-  key("timestamp");
-  writeTime(ts);
+  writeTimeAndHost(ts);
   key("event_type");
   writer_.String("stats");
   key("stats");

@@ -2,7 +2,8 @@
 // Turns pipeline records into EVE JSON lines with Suricata's field names, so the tools
 // a SOC already runs (Elastic, Splunk, Wazuh, EveBox, jq) read them unchanged.
 // Consumes Alert, FlowRecord, Incident and stats counters; produces one JSON object per
-// call, without a trailing newline.
+// call, without a trailing newline. Every record carries `host`, the name of the sensor
+// (or central) that wrote it, right after `timestamp`.
 //
 // One formatter reuses one output buffer, so it belongs to one thread (the pipeline's
 // output thread); make one per thread if several threads format.
@@ -27,7 +28,10 @@ namespace mamori {
 
 class EveFormatter {
  public:
-  EveFormatter();
+  // `host`: the sensor's name (sensor.name). Empty only for records of no known sensor (an
+  // incident a version-1 store kept): they are written without `host`.
+  explicit EveFormatter(std::string host);
+  const std::string& host() const { return host_; }
 
   std::string formatAlert(const Alert& alert);
   std::string formatFlow(const FlowRecord& flow);
@@ -44,7 +48,7 @@ class EveFormatter {
   std::string formatStats(TimeUs ts, int64_t uptime_seconds,
                           const std::vector<std::pair<std::string, uint64_t>>& counters);
 
-  // "2016-03-07T10:48:39.135427+0000", always UTC.
+  // "2016-03-07T10:48:39.135427+0000", always UTC (formatEveTime).
   static std::string timestamp(TimeUs ts);
 
  private:
@@ -53,11 +57,13 @@ class EveFormatter {
   void key(const char* name);
   void writeString(std::string_view text);
   void writeTime(TimeUs ts);
+  void writeTimeAndHost(TimeUs ts);
   void writeIp(const IpAddress& addr);
   void header(TimeUs ts, uint64_t flow_id, const char* event_type, const uint16_t* vlan,
               uint8_t vlan_count, const IpAddress& src, uint16_t src_port,
               const IpAddress& dest, uint16_t dest_port, uint8_t proto);
 
+  std::string host_;
   rapidjson::StringBuffer buffer_;
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
   std::string scratch_;  // holds a string while invalid UTF-8 in it is replaced

@@ -13,15 +13,18 @@
 #include <filesystem>
 #include <utility>
 
+#include "alerting/eve_incident_reader.h"
+
 namespace mamori {
 namespace {
 
 // The columns `list` filters and sorts on, and what the table shows, are columns; the
 // evidence lists, read only whole, are one JSON text. user_version tells the layout.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents (
-  id          INTEGER PRIMARY KEY,  -- the incident id (below 2^53, as in EVE)
+  sensor      TEXT    NOT NULL,     -- who raised it; '' for incidents of a version-1 store
+  id          INTEGER NOT NULL,     -- the incident id (below 2^53, as in EVE), unique per sensor
   state       TEXT    NOT NULL,     -- open, updated, closed
   title       TEXT    NOT NULL,
   severity    INTEGER NOT NULL,
@@ -30,14 +33,17 @@ CREATE TABLE IF NOT EXISTS incidents (
   last_seen   INTEGER NOT NULL,
   source      TEXT    NOT NULL,     -- "" when unset
   alert_count INTEGER NOT NULL,
-  evidence    TEXT    NOT NULL      -- JSON: targets, dest_ports, signature_ids, signatures,
+  evidence    TEXT    NOT NULL,     -- JSON: targets, dest_ports, signature_ids, signatures,
                                     -- flow_ids, alert_ids, domains, stages, tactics,
-                                    -- techniques, group_key
+                                    -- techniques, sensors, group_key
+  PRIMARY KEY (sensor, id)
 );
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, last_seen);
 CREATE INDEX IF NOT EXISTS incidents_by_last_seen ON incidents(last_seen);
+CREATE INDEX IF NOT EXISTS incidents_by_id ON incidents(id);
 CREATE TABLE IF NOT EXISTS incident_history (
   seq         INTEGER PRIMARY KEY,  -- save order
+  sensor      TEXT    NOT NULL,
   incident_id INTEGER NOT NULL,
   ts          INTEGER NOT NULL,     -- the incident's last_seen at this change
   state       TEXT    NOT NULL,
@@ -45,11 +51,30 @@ CREATE TABLE IF NOT EXISTS incident_history (
   alert_count INTEGER NOT NULL,
   title       TEXT    NOT NULL
 );
-CREATE INDEX IF NOT EXISTS incident_history_by_incident ON incident_history(incident_id);
+CREATE INDEX IF NOT EXISTS incident_history_by_incident ON incident_history(sensor, incident_id);
+)sql";
+
+// Version 1 keyed incidents by id alone. Its tables are renamed (their indexes go with
+// them and are dropped, freeing the names), version 2's made, the rows copied under sensor
+// '', the old tables dropped: the migrated file's schema is a new one's.
+constexpr const char* kMigrateFrom1Before = R"sql(
+ALTER TABLE incidents RENAME TO incidents_v1;
+ALTER TABLE incident_history RENAME TO incident_history_v1;
+DROP INDEX incidents_by_state;
+DROP INDEX incidents_by_last_seen;
+DROP INDEX incident_history_by_incident;
+)sql";
+constexpr const char* kMigrateFrom1After = R"sql(
+INSERT INTO incidents (sensor, id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence)
+  SELECT '', id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence FROM incidents_v1;
+INSERT INTO incident_history (seq, sensor, incident_id, ts, state, severity, alert_count, title)
+  SELECT seq, '', incident_id, ts, state, severity, alert_count, title FROM incident_history_v1;
+DROP TABLE incidents_v1;
+DROP TABLE incident_history_v1;
 )sql";
 
 constexpr const char* kColumns =
-    "id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence";
+    "sensor, id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence";
 
 struct StatementDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -71,14 +96,9 @@ class Reset {
   sqlite3_stmt* s_;
 };
 
-bool stateFromName(std::string_view name, IncidentState& out) {
-  for (IncidentState s : {IncidentState::Open, IncidentState::Updated, IncidentState::Closed}) {
-    if (name == incidentStateName(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
+// How messages name an incident: "incident 42 of tokyo-1" ("incident 42" when of no sensor).
+std::string incidentName(const std::string& sensor, uint64_t id) {
+  return "incident " + std::to_string(id) + (sensor.empty() ? "" : " of " + sensor);
 }
 
 std::string columnText(sqlite3_stmt* s, int column) {
@@ -116,6 +136,7 @@ std::string evidenceJson(const Incident& inc) {
   writeList(w, "stages", inc.stages, text);
   writeList(w, "tactics", inc.tactics, text);
   writeList(w, "techniques", inc.techniques, text);
+  writeList(w, "sensors", inc.sensors, text);
   // What a restarted correlator continues the incident under (IncidentManager::restore).
   w.Key("group_key");
   text(inc.group_key);
@@ -123,62 +144,22 @@ std::string evidenceJson(const Incident& inc) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-// Reads one evidence list; false when it is missing or holds a value of another kind.
-template <typename T, typename Convert>
-bool readList(const rapidjson::Value& obj, const char* name, std::vector<T>& out, Convert convert) {
-  auto it = obj.FindMember(name);
-  if (it == obj.MemberEnd() || !it->value.IsArray()) return false;
-  out.clear();
-  out.reserve(it->value.Size());
-  for (const auto& v : it->value.GetArray()) {
-    T item{};
-    if (!convert(v, item)) return false;
-    out.push_back(std::move(item));
-  }
-  return true;
-}
-
-bool toString(const rapidjson::Value& v, std::string& out) {
-  if (!v.IsString()) return false;
-  out.assign(v.GetString(), v.GetStringLength());
-  return true;
-}
-
+// Lists a version-1 store did not have (alert_ids, sensors) read as empty.
 bool parseEvidence(const std::string& json, Incident& inc) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return false;
-  auto ip = [](const rapidjson::Value& v, IpAddress& out) { return v.IsString() && IpAddress::parse(v.GetString(), out); };
-  auto port = [](const rapidjson::Value& v, uint16_t& out) {
-    if (!v.IsUint() || v.GetUint() > 65535) return false;
-    out = static_cast<uint16_t>(v.GetUint());
-    return true;
-  };
-  auto sid = [](const rapidjson::Value& v, uint32_t& out) {
-    if (!v.IsUint()) return false;
-    out = v.GetUint();
-    return true;
-  };
-  auto id = [](const rapidjson::Value& v, uint64_t& out) {
-    if (!v.IsUint64()) return false;
-    out = v.GetUint64();
-    return true;
-  };
-  return readList(doc, "targets", inc.targets, ip) && readList(doc, "dest_ports", inc.dest_ports, port) &&
-         readList(doc, "signature_ids", inc.signature_ids, sid) && readList(doc, "signatures", inc.signatures, toString) &&
-         readList(doc, "flow_ids", inc.flow_ids, id) &&
-         // Stores written before alerts had ids lack the list.
-         (!doc.HasMember("alert_ids") || readList(doc, "alert_ids", inc.alert_ids, id)) &&
-         readList(doc, "domains", inc.domains, toString) &&
-         readList(doc, "stages", inc.stages, toString) && readList(doc, "tactics", inc.tactics, toString) &&
-         readList(doc, "techniques", inc.techniques, toString) && doc.HasMember("group_key") &&
-         toString(doc["group_key"], inc.group_key);
+  if (doc.HasParseError() || !doc.IsObject() || !readIncidentLists(doc, inc)) return false;
+  auto key = doc.FindMember("group_key");
+  if (key == doc.MemberEnd() || !key->value.IsString()) return false;
+  inc.group_key.assign(key->value.GetString(), key->value.GetStringLength());
+  return true;
 }
 
 }  // namespace
 
 struct IncidentStore::Statements {
-  Statement begin, commit, rollback, upsert, add_change, load_open, list, find, history, prune_history, prune;
+  Statement begin, commit, rollback, upsert, add_change, load_open, list, find, find_by_id, history, prune_history,
+      prune;
 };
 
 IncidentStore::IncidentStore(std::string path, sqlite3* db)
@@ -188,6 +169,8 @@ IncidentStore::IncidentStore(IncidentStore&& other) noexcept
     : path_(std::move(other.path_)),
       db_(std::exchange(other.db_, nullptr)),
       stmts_(std::move(other.stmts_)),
+      writable_(other.writable_),
+      in_transaction_(other.in_transaction_),
       failed_saves_(other.failedSaves()),
       last_error_(std::move(other.last_error_)),
       retention_(other.retention_),
@@ -201,6 +184,8 @@ IncidentStore& IncidentStore::operator=(IncidentStore&& other) noexcept {
     path_ = std::move(other.path_);
     db_ = std::exchange(other.db_, nullptr);
     stmts_ = std::move(other.stmts_);
+    writable_ = other.writable_;
+    in_transaction_ = other.in_transaction_;
     failed_saves_ = other.failedSaves();
     last_error_ = std::move(other.last_error_);
     retention_ = other.retention_;
@@ -246,15 +231,29 @@ IncidentStore IncidentStore::open(const std::string& path) {
   if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
     store.fail("cannot open the incident store");
   }
-  if (store.schemaVersion() == 0) {
-    const std::string create = std::string("BEGIN; ") + kSchema + "PRAGMA user_version=" +
-                               std::to_string(kSchemaVersion) + "; COMMIT;";
-    if (sqlite3_exec(db, create.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-      store.fail("cannot create the incident store's tables");
-    }
-  }
-  store.prepare();
+  if (store.schemaVersion() < kSchemaVersion) store.upgrade();
+  store.prepare(kSchemaVersion, true);
   return store;
+}
+
+void IncidentStore::upgrade() {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    fail("cannot create the incident store's tables");
+  }
+  // Read again under the write lock: another process may have upgraded the file meanwhile.
+  const int version = schemaVersion();
+  std::string sql;
+  if (version == 1) sql = kMigrateFrom1Before;
+  if (version < kSchemaVersion) sql += kSchema;
+  if (version == 1) sql += kMigrateFrom1After;
+  if (version < kSchemaVersion) sql += "PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
+  const char* what = version == 1 ? "cannot migrate the incident store from version 1" : "cannot create the incident store's tables";
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const std::string error = sqlite3_errmsg(db_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw IncidentStoreError(path_ + ": " + what + ": " + error);
+  }
 }
 
 IncidentStore IncidentStore::openExisting(const std::string& path) {
@@ -283,8 +282,9 @@ IncidentStore IncidentStore::openExisting(const std::string& path) {
     throw IncidentStoreError(path + ": no incident store there (" + sqlite3_errmsg(db) + ")");
   }
   sqlite3_busy_timeout(db, 5000);
-  if (store.schemaVersion() == 0) throw IncidentStoreError(path + ": not an incident store");
-  store.prepare();
+  const int version = store.schemaVersion();
+  if (version == 0) throw IncidentStoreError(path + ": not an incident store");
+  store.prepare(version, false);
   return store;
 }
 
@@ -300,8 +300,11 @@ int IncidentStore::schemaVersion() {
   return found;
 }
 
-void IncidentStore::prepare() {
-  const std::string select = std::string("SELECT ") + kColumns + " FROM incidents ";
+void IncidentStore::prepare(int version, bool writable) {
+  // Version 1 read as version 2: its rows are sensor ''.
+  const std::string incidents = version == 1 ? "(SELECT '' AS sensor, * FROM incidents)" : "incidents";
+  const std::string history = version == 1 ? "(SELECT '' AS sensor, * FROM incident_history)" : "incident_history";
+  const std::string select = std::string("SELECT ") + kColumns + " FROM " + incidents + " ";
   auto make = [&](Statement& into, const std::string& sql) {
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
@@ -309,27 +312,35 @@ void IncidentStore::prepare() {
     }
     into.reset(s);
   };
+  make(stmts_->load_open, select + "WHERE state != 'closed' AND sensor IN (?1, '') ORDER BY last_seen, id, sensor");
+  make(stmts_->list, select + "WHERE state IN (?1, ?2, ?3) AND (?4 = '' OR sensor = ?4) "
+                              "ORDER BY last_seen DESC, id DESC, sensor DESC");
+  make(stmts_->find, select + "WHERE sensor = ?1 AND id = ?2");
+  make(stmts_->find_by_id, select + "WHERE id = ?1 ORDER BY sensor");
+  make(stmts_->history, "SELECT ts, state, severity, alert_count, title FROM " + history +
+                            " WHERE sensor = ?1 AND incident_id = ?2 ORDER BY seq");
+  writable_ = writable;
+  if (!writable) return;
   make(stmts_->begin, "BEGIN IMMEDIATE");
   make(stmts_->commit, "COMMIT");
   make(stmts_->rollback, "ROLLBACK");
   make(stmts_->upsert,
        std::string("INSERT INTO incidents (") + kColumns +
-           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET "
+           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(sensor, id) DO UPDATE SET "
            "state = excluded.state, title = excluded.title, severity = excluded.severity, rule = excluded.rule, "
            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, source = excluded.source, "
            "alert_count = excluded.alert_count, evidence = excluded.evidence");
   make(stmts_->add_change,
-       "INSERT INTO incident_history (incident_id, ts, state, severity, alert_count, title) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  make(stmts_->load_open, select + "WHERE state != 'closed' ORDER BY last_seen, id");
-  make(stmts_->list, select + "WHERE state IN (?1, ?2, ?3) ORDER BY last_seen DESC, id DESC");
-  make(stmts_->find, select + "WHERE id = ?1");
-  make(stmts_->history,
-       "SELECT ts, state, severity, alert_count, title FROM incident_history WHERE incident_id = ?1 ORDER BY seq");
+       "INSERT INTO incident_history (sensor, incident_id, ts, state, severity, alert_count, title) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   make(stmts_->prune_history,
-       "DELETE FROM incident_history WHERE incident_id IN "
-       "(SELECT id FROM incidents WHERE state = 'closed' AND last_seen < ?1)");
+       "DELETE FROM incident_history WHERE (sensor, incident_id) IN "
+       "(SELECT sensor, id FROM incidents WHERE state = 'closed' AND last_seen < ?1)");
   make(stmts_->prune, "DELETE FROM incidents WHERE state = 'closed' AND last_seen < ?1");
+}
+
+void IncidentStore::requireWritable() const {
+  if (!writable_) throw IncidentStoreError(path_ + ": the incident store is open read-only");
 }
 
 bool IncidentStore::step(sqlite3_stmt* s, std::string& error) {
@@ -339,7 +350,13 @@ bool IncidentStore::step(sqlite3_stmt* s, std::string& error) {
   return false;
 }
 
+bool IncidentStore::begin(std::string& error) { return in_transaction_ || step(stmts_->begin.get(), error); }
+
 void IncidentStore::commit(bool ok, std::string& error, const std::string& what) {
+  if (in_transaction_) {
+    if (ok) return;
+    throw IncidentStoreError(path_ + ": " + what + ": " + error);
+  }
   if (ok) ok = step(stmts_->commit.get(), error);
   if (ok) return;
   if (!sqlite3_get_autocommit(db_)) step(stmts_->rollback.get(), error);
@@ -347,35 +364,38 @@ void IncidentStore::commit(bool ok, std::string& error, const std::string& what)
 }
 
 void IncidentStore::save(const Incident& inc) {
+  requireWritable();
   std::string error;
   auto id = static_cast<sqlite3_int64>(inc.id);
   const std::string state = incidentStateName(inc.state);
-  bool ok = step(stmts_->begin.get(), error);
+  bool ok = begin(error);
   if (ok) {
     sqlite3_stmt* up = stmts_->upsert.get();
-    sqlite3_bind_int64(up, 1, id);
-    bindText(up, 2, state);
-    bindText(up, 3, inc.title);
-    sqlite3_bind_int(up, 4, inc.severity);
-    bindText(up, 5, inc.rule);
-    sqlite3_bind_int64(up, 6, inc.first_seen);
-    sqlite3_bind_int64(up, 7, inc.last_seen);
-    bindText(up, 8, inc.source.toString());
-    sqlite3_bind_int64(up, 9, static_cast<sqlite3_int64>(inc.alert_count));
-    bindText(up, 10, evidenceJson(inc));
+    bindText(up, 1, inc.sensor);
+    sqlite3_bind_int64(up, 2, id);
+    bindText(up, 3, state);
+    bindText(up, 4, inc.title);
+    sqlite3_bind_int(up, 5, inc.severity);
+    bindText(up, 6, inc.rule);
+    sqlite3_bind_int64(up, 7, inc.first_seen);
+    sqlite3_bind_int64(up, 8, inc.last_seen);
+    bindText(up, 9, inc.source.toString());
+    sqlite3_bind_int64(up, 10, static_cast<sqlite3_int64>(inc.alert_count));
+    bindText(up, 11, evidenceJson(inc));
     ok = step(up, error);
   }
   if (ok) {
     sqlite3_stmt* ch = stmts_->add_change.get();
-    sqlite3_bind_int64(ch, 1, id);
-    sqlite3_bind_int64(ch, 2, inc.last_seen);
-    bindText(ch, 3, state);
-    sqlite3_bind_int(ch, 4, inc.severity);
-    sqlite3_bind_int64(ch, 5, static_cast<sqlite3_int64>(inc.alert_count));
-    bindText(ch, 6, inc.title);
+    bindText(ch, 1, inc.sensor);
+    sqlite3_bind_int64(ch, 2, id);
+    sqlite3_bind_int64(ch, 3, inc.last_seen);
+    bindText(ch, 4, state);
+    sqlite3_bind_int(ch, 5, inc.severity);
+    sqlite3_bind_int64(ch, 6, static_cast<sqlite3_int64>(inc.alert_count));
+    bindText(ch, 7, inc.title);
     ok = step(ch, error);
   }
-  commit(ok, error, "cannot save incident " + std::to_string(inc.id));
+  commit(ok, error, "cannot save " + incidentName(inc.sensor, inc.id));
 
   constexpr TimeUs kPruneInterval = 3600LL * 1000000;
   if (retention_ > 0 && inc.state == IncidentState::Closed &&
@@ -389,10 +409,28 @@ void IncidentStore::save(const Incident& inc) {
   }
 }
 
+void IncidentStore::transaction(const std::function<void()>& body) {
+  requireWritable();
+  if (in_transaction_) throw IncidentStoreError(path_ + ": a transaction is already open");
+  std::string error;
+  if (!step(stmts_->begin.get(), error)) throw IncidentStoreError(path_ + ": cannot begin a transaction: " + error);
+  in_transaction_ = true;
+  try {
+    body();
+  } catch (...) {
+    in_transaction_ = false;
+    if (!sqlite3_get_autocommit(db_)) step(stmts_->rollback.get(), error);
+    throw;
+  }
+  in_transaction_ = false;
+  commit(true, error, "cannot commit a transaction");
+}
+
 size_t IncidentStore::prune(TimeUs closed_before) {
+  requireWritable();
   std::string error;
   size_t removed = 0;
-  bool ok = step(stmts_->begin.get(), error);
+  bool ok = begin(error);
   if (ok) {
     sqlite3_bind_int64(stmts_->prune_history.get(), 1, closed_before);
     ok = step(stmts_->prune_history.get(), error);
@@ -417,21 +455,22 @@ void IncidentStore::onIncident(const Incident& incident) {
 
 Incident IncidentStore::readIncident(sqlite3_stmt* s) const {
   Incident inc;
-  inc.id = static_cast<uint64_t>(sqlite3_column_int64(s, 0));
-  const std::string where = path_ + ": incident " + std::to_string(inc.id);
-  std::string state = columnText(s, 1);
-  if (!stateFromName(state, inc.state)) throw IncidentStoreError(where + ": unknown state '" + state + "'");
-  inc.title = columnText(s, 2);
-  inc.severity = sqlite3_column_int(s, 3);
-  inc.rule = columnText(s, 4);
-  inc.first_seen = sqlite3_column_int64(s, 5);
-  inc.last_seen = sqlite3_column_int64(s, 6);
-  std::string source = columnText(s, 7);
+  inc.sensor = columnText(s, 0);
+  inc.id = static_cast<uint64_t>(sqlite3_column_int64(s, 1));
+  const std::string where = path_ + ": " + incidentName(inc.sensor, inc.id);
+  std::string state = columnText(s, 2);
+  if (!incidentStateFromName(state, inc.state)) throw IncidentStoreError(where + ": unknown state '" + state + "'");
+  inc.title = columnText(s, 3);
+  inc.severity = sqlite3_column_int(s, 4);
+  inc.rule = columnText(s, 5);
+  inc.first_seen = sqlite3_column_int64(s, 6);
+  inc.last_seen = sqlite3_column_int64(s, 7);
+  std::string source = columnText(s, 8);
   if (!source.empty() && !IpAddress::parse(source, inc.source)) {
     throw IncidentStoreError(where + ": bad source address '" + source + "'");
   }
-  inc.alert_count = static_cast<uint64_t>(sqlite3_column_int64(s, 8));
-  if (!parseEvidence(columnText(s, 9), inc)) throw IncidentStoreError(where + ": damaged evidence");
+  inc.alert_count = static_cast<uint64_t>(sqlite3_column_int64(s, 9));
+  if (!parseEvidence(columnText(s, 10), inc)) throw IncidentStoreError(where + ": damaged evidence");
   return inc;
 }
 
@@ -444,7 +483,11 @@ std::vector<Incident> IncidentStore::readIncidents(sqlite3_stmt* s) {
   return out;
 }
 
-std::vector<Incident> IncidentStore::loadOpen() { return readIncidents(stmts_->load_open.get()); }
+std::vector<Incident> IncidentStore::loadOpen(const std::string& sensor) {
+  sqlite3_stmt* s = stmts_->load_open.get();
+  bindText(s, 1, sensor);
+  return readIncidents(s);
+}
 
 std::vector<Incident> IncidentStore::list(const IncidentFilter& filter) {
   sqlite3_stmt* s = stmts_->list.get();
@@ -455,36 +498,49 @@ std::vector<Incident> IncidentStore::list(const IncidentFilter& filter) {
   if (filter.states == IncidentFilter::States::NotClosed) states = {open, updated, updated};
   if (filter.states == IncidentFilter::States::Closed) states = {closed, closed, closed};
   for (int i = 0; i < 3; ++i) sqlite3_bind_text(s, i + 1, states[i], -1, SQLITE_STATIC);
+  bindText(s, 4, filter.sensor);
   return readIncidents(s);
 }
 
-std::optional<Incident> IncidentStore::find(uint64_t id) {
+std::optional<Incident> IncidentStore::find(const std::string& sensor, uint64_t id) {
   sqlite3_stmt* s = stmts_->find.get();
-  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  bindText(s, 1, sensor);
+  sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(id));
   std::vector<Incident> found = readIncidents(s);
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }
 
-std::vector<IncidentChange> IncidentStore::history(uint64_t id) {
+IncidentsWithId IncidentStore::findById(uint64_t id) {
+  sqlite3_stmt* s = stmts_->find_by_id.get();
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  std::vector<Incident> found = readIncidents(s);
+  IncidentsWithId out;
+  for (const Incident& inc : found) out.sensors.push_back(inc.sensor);
+  if (found.size() == 1) out.incident = std::move(found.front());
+  return out;
+}
+
+std::vector<IncidentChange> IncidentStore::history(const std::string& sensor, uint64_t id) {
   sqlite3_stmt* s = stmts_->history.get();
   Reset reset(s);
-  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  bindText(s, 1, sensor);
+  sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(id));
   std::vector<IncidentChange> out;
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     IncidentChange change;
     change.ts = sqlite3_column_int64(s, 0);
     std::string state = columnText(s, 1);
-    if (!stateFromName(state, change.state)) {
-      throw IncidentStoreError(path_ + ": incident " + std::to_string(id) + ": unknown state '" + state + "' in its history");
+    if (!incidentStateFromName(state, change.state)) {
+      throw IncidentStoreError(path_ + ": " + incidentName(sensor, id) + ": unknown state '" + state + "' in its history");
     }
     change.severity = sqlite3_column_int(s, 2);
     change.alert_count = static_cast<uint64_t>(sqlite3_column_int64(s, 3));
     change.title = columnText(s, 4);
     out.push_back(std::move(change));
   }
-  if (rc != SQLITE_DONE) fail("cannot read the history of incident " + std::to_string(id));
+  if (rc != SQLITE_DONE) fail("cannot read the history of " + incidentName(sensor, id));
   return out;
 }
 

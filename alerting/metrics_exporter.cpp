@@ -19,7 +19,8 @@ namespace {
 
 class SampleCollectable : public prometheus::Collectable {
  public:
-  explicit SampleCollectable(MetricsExporter::Source source) : source_(std::move(source)) {}
+  SampleCollectable(MetricsExporter::Source source, MetricsExporter::Labels constant_labels)
+      : source_(std::move(source)), constant_labels_(std::move(constant_labels)) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<MetricSample> samples;
@@ -43,6 +44,7 @@ class SampleCollectable : public prometheus::Collectable {
       }
       auto& family = families[it->second];
       prometheus::ClientMetric metric;
+      for (auto& [name, value] : constant_labels_) metric.label.push_back({name, value});
       for (auto& [name, value] : s.labels) metric.label.push_back({name, value});
       if (family.type == prometheus::MetricType::Counter) {
         metric.counter.value = s.value;
@@ -55,15 +57,19 @@ class SampleCollectable : public prometheus::Collectable {
   }
 
  private:
-  static bool valid(const MetricSample& s) {
+  bool valid(const MetricSample& s) const {
     if (!prometheus::CheckMetricName(s.name)) return false;
     for (const auto& label : s.labels) {
       if (!prometheus::CheckLabelName(label.first)) return false;
+      for (const auto& constant : constant_labels_) {
+        if (constant.first == label.first) return false;
+      }
     }
     return true;
   }
 
   MetricsExporter::Source source_;
+  MetricsExporter::Labels constant_labels_;
 };
 
 // civetweb's listening_ports form: "IPv4:PORT" or "[IPv6]:PORT".
@@ -96,8 +102,11 @@ std::string listeningPort(const std::string& address) {
 
 }  // namespace
 
-MetricsExporter::MetricsExporter(const std::string& address, Source source)
-    : collectable_(std::make_shared<SampleCollectable>(std::move(source))) {
+MetricsExporter::MetricsExporter(const std::string& address, Source source, Labels constant_labels) {
+  for (const auto& [name, value] : constant_labels) {
+    if (!prometheus::CheckLabelName(name)) throw std::runtime_error("metrics label '" + name + "' is not a valid label name");
+  }
+  collectable_ = std::make_shared<SampleCollectable>(std::move(source), std::move(constant_labels));
   std::string listen = listeningPort(address);
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(listen);

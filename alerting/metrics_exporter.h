@@ -36,11 +36,16 @@ class MetricsExporter {
   // break the whole scrape.
   using Source = std::function<std::vector<MetricSample>()>;
 
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+
   // `address` is "HOST:PORT", ":PORT" or "PORT" (the last two listen on 127.0.0.1 only,
   // so metrics are not exposed beyond the host unless asked); HOST is an IPv4 address or
-  // a bracketed IPv6 one ("[::1]:9100"); port 0 picks a free port. Throws
-  // std::runtime_error naming the address when it is malformed or cannot be bound.
-  MetricsExporter(const std::string& address, Source source);
+  // a bracketed IPv6 one ("[::1]:9100"); port 0 picks a free port. `constant_labels` go on
+  // every sample, before its own (a sensor's {sensor="tokyo-1"}, so a central scraping many
+  // sensors tells them apart); a sample with a label of the same name is left out. Throws
+  // std::runtime_error naming the address when it is malformed or cannot be bound, or
+  // naming a constant label whose name is invalid.
+  MetricsExporter(const std::string& address, Source source, Labels constant_labels = {});
   ~MetricsExporter();
 
   MetricsExporter(const MetricsExporter&) = delete;

@@ -1,7 +1,5 @@
 #include "apps/central_config.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -15,27 +13,9 @@ namespace mamori {
 
 using namespace yaml_fields;
 
-namespace {
-
-std::string hostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || !name[0]) return "central";
-  return name;
-}
-
-bool validName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 CentralOptions loadCentralConfig(const std::string& file) {
   CentralOptions o;
-  o.name = hostName();
+  o.name = validSensorName(hostName()) ? hostName() : "central";
   o.central_correlation_dir = defaultCorrelationPath() + "/central";
   o.sensor_correlation_dir = defaultCorrelationPath();
   const std::string& f = file;
@@ -52,7 +32,7 @@ CentralOptions loadCentralConfig(const std::string& file) {
         eachKey(f, item, key,
                 {{"name", [&](const std::string& k, const YAML::Node& v) {
                     peer.name = scalar(f, k, v);
-                    if (!validName(peer.name)) fail(f, v, k, "1 to 64 letters, digits, '.', '_' or '-'");
+                    if (!validSensorName(peer.name)) fail(f, v, k, "1 to 64 letters, digits, '.', '_' or '-'");
                   }},
                  {"key", [&](const std::string& k, const YAML::Node& v) {
                     key_text = scalar(f, k, v);
@@ -81,7 +61,7 @@ CentralOptions loadCentralConfig(const std::string& file) {
               eachKey(f, n, key,
                       {{"name", [&](const std::string& k, const YAML::Node& v) {
                           o.name = scalar(f, k, v);
-                          if (!validName(o.name)) fail(f, v, k, "1 to 64 letters, digits, '.', '_' or '-'");
+                          if (!validSensorName(o.name)) fail(f, v, k, "1 to 64 letters, digits, '.', '_' or '-'");
                         }},
                        {"listen", [&](const std::string& k, const YAML::Node& v) { o.listen = scalar(f, k, v); }},
                        {"key", [&](const std::string&, const YAML::Node& v) { key_node = v; }},

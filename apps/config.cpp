@@ -6,7 +6,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <climits>
 #include <functional>
 #include <optional>
 #include <set>
@@ -14,6 +18,18 @@
 namespace mamori {
 
 using namespace yaml_fields;
+
+std::string hostName() {
+  char name[HOST_NAME_MAX + 1] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+bool validSensorName(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
 
 size_t parseSize(const std::string& key, const std::string& text) {
   size_t i = 0;
@@ -39,13 +55,23 @@ RuleVariables Config::ruleVariables() const {
 }
 
 Config Config::load(const std::string& path) {
-  if (path.empty()) return Config();
-  return fromYaml(path, yaml_fields::load(path));
+  return fromYaml(path, path.empty() ? YAML::Node() : yaml_fields::load(path));
 }
 
 Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
   Config c;
-  if (root.IsNull()) return c;
+  c.sensor_name = hostName();
+  // The host name stands in for sensor.name only when it would pass as one.
+  auto checkSensorName = [&c] {
+    if (!validSensorName(c.sensor_name)) {
+      throw ConfigError("sensor.name: not set, and the host name '" + c.sensor_name +
+                        "' is not a valid sensor name (1 to 64 of A-Z a-z 0-9 . _ -); set sensor.name");
+    }
+  };
+  if (root.IsNull()) {
+    checkSensorName();
+    return c;
+  }
   const std::string& f = path;
 
   auto groups = [&](std::map<std::string, std::string>& into) {
@@ -72,7 +98,16 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
   FlowTimeouts& t = c.worker.flows.timeouts;
 
   eachKey(f, root, "",
-          {{"vars", [&](const std::string& key, const YAML::Node& n) {
+          {{"sensor", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"name", [&](const std::string& k, const YAML::Node& v) {
+                                     c.sensor_name = scalar(f, k, v);
+                                     if (!validSensorName(c.sensor_name)) {
+                                       fail(f, v, k, "'" + c.sensor_name +
+                                                         "' is not a valid sensor name (1 to 64 of A-Z a-z 0-9 . _ -)");
+                                     }
+                                   }}});
+            }},
+           {"vars", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"address-groups", groups(c.address_groups)}, {"port-groups", groups(c.port_groups)}});
             }},
            {"flow", [&](const std::string& key, const YAML::Node& n) {
@@ -210,6 +245,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
               }
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
+  checkSensorName();
   return c;
 }
 

@@ -40,6 +40,9 @@ struct CentralLinkConfig {
 };
 
 struct Config {
+  // sensor.name: what every EVE record carries as `host` and every metric as its sensor
+  // label, and what incidents name as their sensor; default the host name.
+  std::string sensor_name;
   std::map<std::string, std::string> address_groups;  // overrides of the rule variables
   std::map<std::string, std::string> port_groups;
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
@@ -76,6 +79,11 @@ struct Config {
   // The same from a document already read; `path` names it in errors and anchors relative paths.
   static Config fromYaml(const std::string& path, const YAML::Node& root);
 };
+
+// 1 to 64 characters of A-Z a-z 0-9 . _ -: safe in EVE, metric labels, file names and logs.
+bool validSensorName(const std::string& name);
+// The machine's host name; "" when it cannot be read.
+std::string hostName();
 
 // "64mb", "1gb", "4096", "512kb" -> bytes; throws ConfigError naming `key`.
 size_t parseSize(const std::string& key, const std::string& text);

@@ -76,6 +76,9 @@ std::string hostSummary(const Incident& inc) {
   return out;
 }
 
+// A version-1 store's incidents name no sensor.
+std::string sensorName(const Incident& inc) { return inc.sensor.empty() ? "-" : inc.sensor; }
+
 std::string alerts(uint64_t n) { return fmt::format("{} alert{}", n, n == 1 ? "" : "s"); }
 
 // The EVE incident record with its story added as "history".
@@ -99,7 +102,7 @@ std::string showJson(const Incident& inc, const std::vector<IncidentChange>& sto
   }
   w.EndArray();
   // formatIncident gives one JSON object: its closing brace makes room for one more key.
-  std::string line = EveFormatter().formatIncident(inc);
+  std::string line = EveFormatter(inc.sensor).formatIncident(inc);
   line.pop_back();
   return line + ",\"history\":" + buf.GetString() + "}";
 }
@@ -114,6 +117,8 @@ IncidentsCommand::IncidentsCommand(CLI::App& app) {
   show_->add_option("id", id_, "Incident id")->required();
   list_->add_option("--state", state_, "open (open or updated; the default), closed or all")
       ->check(CLI::IsMember({"open", "closed", "all"}));
+  list_->add_option("--sensor", sensor_, "Only this sensor's incidents");
+  show_->add_option("--sensor", sensor_, "The sensor whose incident it is (needed when several have the id)");
   for (CLI::App* sub : {list_, show_}) {
     sub->add_option("--db", db_, "Incident store (default: correlate.store of --config, else /var/lib/mamori/incidents.db)");
     sub->add_option("--config", config_, "mamori.yaml");
@@ -148,39 +153,53 @@ int IncidentsCommand::list(IncidentStore& store) const {
   IncidentFilter filter;
   if (state_ == "open") filter.states = IncidentFilter::States::NotClosed;
   if (state_ == "closed") filter.states = IncidentFilter::States::Closed;
+  filter.sensor = sensor_;
   std::vector<Incident> incidents = store.list(filter);
   if (json_) {
-    EveFormatter eve;
-    for (const auto& inc : incidents) fmt::print("{}\n", eve.formatIncident(inc));
+    for (const auto& inc : incidents) fmt::print("{}\n", EveFormatter(inc.sensor).formatIncident(inc));
     return 0;
   }
   if (incidents.empty()) {
-    fmt::print("no {}incidents in {}\n", state_ == "all" ? "" : state_ + " ", store.path());
+    fmt::print("no {}incidents{} in {}\n", state_ == "all" ? "" : state_ + " ",
+               sensor_.empty() ? "" : " of " + sensor_, store.path());
     return 0;
   }
-  size_t id_width = 2, title_width = 5;
+  size_t id_width = 2, sensor_width = 6, title_width = 5;
   for (const auto& inc : incidents) {
     id_width = std::max(id_width, std::to_string(inc.id).size());
+    sensor_width = std::max(sensor_width, sensorName(inc).size());
     title_width = std::max(title_width, std::min(codePoints(inc.title), kTitleWidth + 1));
   }
-  fmt::print("{:<{}}  {:<7}  {:>3}  {:<19}  {:<19}  {}  {}\n", "ID", id_width, "STATE", "SEV",
-             "FIRST SEEN (UTC)", "LAST SEEN (UTC)", pad("TITLE", title_width), "HOSTS");
+  fmt::print("{:<{}}  {:<{}}  {:<7}  {:>3}  {:<19}  {:<19}  {}  {}\n", "ID", id_width, "SENSOR", sensor_width, "STATE",
+             "SEV", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", pad("TITLE", title_width), "HOSTS");
   for (const auto& inc : incidents) {
-    fmt::print("{:<{}}  {:<7}  {:>3}  {}  {}  {}  {}\n", inc.id, id_width, incidentStateName(inc.state),
-               inc.severity, shortTime(inc.first_seen), shortTime(inc.last_seen),
+    fmt::print("{:<{}}  {:<{}}  {:<7}  {:>3}  {}  {}  {}  {}\n", inc.id, id_width, sensorName(inc), sensor_width,
+               incidentStateName(inc.state), inc.severity, shortTime(inc.first_seen), shortTime(inc.last_seen),
                pad(clip(inc.title, kTitleWidth), title_width), hostSummary(inc));
   }
   return 0;
 }
 
 int IncidentsCommand::show(IncidentStore& store) const {
-  std::optional<Incident> found = store.find(id_);
+  std::optional<Incident> found;
+  if (!sensor_.empty()) {
+    found = store.find(sensor_, id_);
+  } else {
+    IncidentsWithId with_id = store.findById(id_);
+    if (with_id.ambiguous()) {
+      fmt::print(stderr, "mamori incidents: several sensors have an incident {} in {}: {}; give --sensor NAME\n", id_,
+                 store.path(), joinStrings(with_id.sensors));
+      return 1;
+    }
+    found = std::move(with_id.incident);
+  }
   if (!found) {
-    fmt::print(stderr, "mamori incidents: no incident {} in {}\n", id_, store.path());
+    fmt::print(stderr, "mamori incidents: no incident {}{} in {}\n", id_, sensor_.empty() ? "" : " of " + sensor_,
+               store.path());
     return 1;
   }
   const Incident& inc = *found;
-  std::vector<IncidentChange> story = store.history(inc.id);
+  std::vector<IncidentChange> story = store.history(inc.sensor, inc.id);
   if (json_) {
     fmt::print("{}\n", showJson(inc, story));
     return 0;
@@ -189,6 +208,7 @@ int IncidentsCommand::show(IncidentStore& store) const {
     if (!value.empty()) fmt::print("  {:<11} {}\n", name, value);
   };
   fmt::print("incident {}: {}\n", inc.id, inc.title);
+  field("sensor", inc.sensor);
   field("state", incidentStateName(inc.state));
   field("severity", std::to_string(inc.severity));
   field("rule", inc.rule);
@@ -201,6 +221,7 @@ int IncidentsCommand::show(IncidentStore& store) const {
   field("stages", joinStrings(inc.stages, " → "));
   field("tactics", joinStrings(inc.tactics));
   field("techniques", joinStrings(inc.techniques));
+  field("sensors", joinStrings(inc.sensors));
   field("alerts", std::to_string(inc.alert_count));
 
   fmt::print("\nstory\n");

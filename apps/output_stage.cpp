@@ -34,6 +34,7 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
       correlation_(std::make_unique<CorrelationEngine>(std::move(correlation.rules), correlation.engine, incident_manager_)),
       store_(correlation.store),
       outputs_(std::move(outputs)),
+      formatter_(correlation.incidents.sensor),
       rule_counters_(std::make_unique<RuleCounters[]>(correlation_->counters().size())),
       carried_(correlation_->counters().size()) {
   for (const CorrelationRuleCounters& c : correlation_->counters()) rule_names_.push_back(c.rule);

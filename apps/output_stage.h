@@ -44,6 +44,8 @@ class OutputStage final : private IncidentSink {
   struct Correlation {
     CorrelationRuleSet rules;
     CorrelationEngineConfig engine;
+    // Its sensor (sensor.name) is also every record's EVE `host`: records and incidents
+    // name one sensor.
     IncidentManagerConfig incidents;
     IncidentSink* store = nullptr;      // also told of every incident change, when set
     std::vector<Incident> restored;     // open incidents a previous run left in the store

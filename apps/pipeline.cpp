@@ -248,7 +248,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   if (store) {
     store->setRetention(config.incident_store_retention);
     try {
-      correlation.restored = store->loadOpen();
+      correlation.restored = store->loadOpen(config.sensor_name);
     } catch (const std::exception& e) {
       fmt::print(stderr, "mamori: {}\n", e.what());
       return 1;
@@ -257,6 +257,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   }
   correlation.engine = config.correlation;
   correlation.incidents = config.incidents;
+  correlation.incidents.sensor = config.sensor_name;
   // Held-back evidence must reach an incident before its inactivity would close it.
   correlation.engine.max_hold = std::max<TimeUs>(1, config.incidents.inactivity / 2);
 
@@ -311,7 +312,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   std::unique_ptr<MetricsExporter> metrics;
   if (!opt.metrics.empty()) {
     try {
-      metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] { return metricSamples(totals()); });
+      metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] { return metricSamples(totals()); },
+                                                  MetricsExporter::Labels{{"sensor", config.sensor_name}});
       fmt::print(stderr, "mamori: metrics on http://{}/metrics (port {})\n", opt.metrics, metrics->port());
     } catch (const std::exception& e) {
       fmt::print(stderr, "mamori: {}\n", e.what());

@@ -96,6 +96,10 @@ std::shared_ptr<const CorrelationEngine::Evidence> CorrelationEngine::evidenceOf
       evidence->add(Evidence::Kind::Tactic, value);
     } else if (name == "alert.metadata.mitre_technique_id") {
       evidence->add(Evidence::Kind::Technique, value);
+    } else if (name == "incident.hosts") {
+      evidence->add(Evidence::Kind::Host, value);
+    } else if (name == "host") {
+      evidence->add(Evidence::Kind::Sensor, value);
     }
   }
   return evidence;
@@ -382,6 +386,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
   std::set<std::string> domains;
   std::set<std::pair<uint32_t, std::string>> signatures;
   std::set<uint64_t> flows, alerts;
+  std::set<std::string> sensors;
   for (const Entry& entry : group.entries) {
     const Evidence& e = *entry.evidence;
     if (const CorrelationMatch* inner = e.match.get()) {
@@ -395,6 +400,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
       }
       for (uint64_t f : inner->flow_ids) capped(flows, f, cap);
       for (uint64_t a : inner->alert_ids) capped(alerts, a, cap);
+      for (const auto& s : inner->sensors) capped(sensors, s, cap);
       continue;
     }
     if (e.src_ip.family) capped(hosts, e.src_ip, cap);
@@ -411,6 +417,12 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
         case Evidence::Kind::Technique: capped(techniques, std::string(text), cap); break;
         case Evidence::Kind::SignatureId: sid = std::string(text); break;
         case Evidence::Kind::Signature: signature = text; break;
+        case Evidence::Kind::Host: {
+          IpAddress host;
+          if (IpAddress::parse(std::string(text), host)) capped(hosts, host, cap);
+          break;
+        }
+        case Evidence::Kind::Sensor: capped(sensors, std::string(text), cap); break;
       }
     });
     if (sid) capped(signatures, {static_cast<uint32_t>(std::stoul(*sid)), std::string(signature)}, cap);
@@ -422,6 +434,7 @@ CorrelationMatch CorrelationEngine::build(size_t r, const Group& group) const {
   m.domains = list(domains);
   m.flow_ids = list(flows);
   m.alert_ids = list(alerts);
+  m.sensors = list(sensors);
   for (const auto& [sid, signature] : signatures) {
     m.signature_ids.push_back(sid);
     m.signatures.push_back(signature);

@@ -117,7 +117,9 @@ class CorrelationEngine {
     bool port = false;  // dest_port counts (TCP, UDP, SCTP)
     uint64_t flow_id = 0;
     uint64_t alert_id = 0;
-    enum class Kind : uint8_t { Domain, Tactic, Technique, SignatureId, Signature };
+    // Host: an address besides src_ip and dest_ip (an incident record's hosts); Sensor:
+    // the sensor that wrote the record (its EVE `host`).
+    enum class Kind : uint8_t { Domain, Tactic, Technique, SignatureId, Signature, Host, Sensor };
     // Texts in the event's field order, packed into one buffer as kind, length, bytes: an
     // event costs two allocations however many texts it has.
     std::string texts;

@@ -17,6 +17,12 @@
 //                       copy; without it, the last two labels)
 //
 // Correlation events carry `correlation.rule` and their match's group-by fields.
+//
+// Events read back from EVE (fromEve: the central reads its sensors' records) are the
+// sensor's own event for the record plus every other value the record holds, by its dotted
+// EVE name (`host`, the sensor's name; `alert.gid`, `flow.reason`, `tcp.syn`, ...), and
+// `incident` records besides, with `incident.*` fields and the incident's group as
+// `incident.group.<name>`.
 // A field may have several values (alert.metadata keys repeat): `values` gives them all,
 // and a selection matches when any of them does. The engine reads fields through the
 // FieldValues overloads, which view the event's text in place and reuse one buffer for
@@ -41,10 +47,12 @@ namespace mamori {
 class CorrelationEvent {
  public:
   TimeUs ts = 0;
-  std::string event_type;  // "alert", "flow", "dns", "http", "tls", "correlation"
+  std::string event_type;  // "alert", "flow", "dns", "http", "tls", "correlation", "incident"
   uint64_t flow_id = 0;
   uint64_t alert_id = 0;      // an alert's Alert::id(); 0 for other events
-  IpAddress src_ip, dest_ip;  // family 0 when the record has none (a correlation)
+  // Family 0 when the record has none: a correlation has neither, an incident only its
+  // source (as src_ip). Ports and proto are fields of records of traffic, which have both.
+  IpAddress src_ip, dest_ip;
   uint16_t src_port = 0, dest_port = 0;
   uint8_t proto = 0;
   std::string app_proto;
@@ -60,6 +68,17 @@ class CorrelationEvent {
   // (SSH, and the HTTP / TLS steps before the one EVE logs).
   static std::optional<CorrelationEvent> fromApp(const AppRecord& record);
   static CorrelationEvent fromMatch(std::shared_ptr<const CorrelationMatch> match);
+  // One EVE record, as text from a peer (untrusted): the event the sensor made for it (ts
+  // from `timestamp`, endpoints, proto by name, alert_id from alert.id, the same fields),
+  // plus every other value as a dotted field: an array's values repeat the name, an
+  // array's objects add their fields under it. An `incident` record's src_ip is its
+  // incident.source. nullopt for anything the engine must not see: invalid JSON or UTF-8,
+  // not an object, an event type the sensor does not correlate (ssh, stats) or an unknown
+  // one, a bad timestamp, address, port or proto. Bounded: nesting beyond kMaxEveDepth is
+  // not read, and fields beyond kMaxEveFields are left out; the parse is iterative.
+  static std::optional<CorrelationEvent> fromEve(std::string_view json);
+  static constexpr size_t kMaxEveDepth = 8;
+  static constexpr size_t kMaxEveFields = 1024;
 
   // A lookup's values: views into the event, or into `derived` for the one value a
   // lookup derives. Valid until the next lookup into the same FieldValues or a change of
@@ -76,7 +95,8 @@ class CorrelationEvent {
   std::optional<std::string> field(std::string_view name) const;
   std::optional<std::string_view> field(std::string_view name, FieldValues& scratch) const;
 
-  // Whether `name` is a field some event can have (alert.metadata.<any key> included).
+  // Whether `name` is a field some event can have: alert.metadata.<any key>, incident.<any>,
+  // and what fromEve reads from the records mamori writes.
   static bool knownField(std::string_view name);
 
   // The derived DNS measures, exposed for tests and the documentation's examples.
@@ -85,6 +105,7 @@ class CorrelationEvent {
 
  private:
   void add(std::string name, std::string value) { fields.emplace_back(std::move(name), std::move(value)); }
+  bool traffic() const { return src_ip.family != 0 && dest_ip.family != 0; }
 };
 
 }  // namespace mamori

@@ -32,13 +32,14 @@ struct CorrelationMatch {
   // sorted, unique.
   std::vector<std::string> tactics, techniques;
   // Evidence of the counted events, each sorted and unique and capped by the engine.
-  std::vector<IpAddress> hosts;       // src_ip and dest_ip of the events
+  std::vector<IpAddress> hosts;       // src_ip and dest_ip of the events, and an incident record's hosts
   std::vector<uint16_t> dest_ports;
   std::vector<std::string> domains;   // DNS query names, HTTP host names, TLS SNI
   std::vector<uint32_t> signature_ids;
   std::vector<std::string> signatures;  // same order as signature_ids
   std::vector<uint64_t> flow_ids;
   std::vector<uint64_t> alert_ids;  // Alert::id() of the counted alerts
+  std::vector<std::string> sensors;  // the `host` of events read back from sensors' EVE
 };
 
 class CorrelationMatchSink {

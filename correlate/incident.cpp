@@ -11,4 +11,14 @@ const char* incidentStateName(IncidentState s) {
   return "open";
 }
 
+bool incidentStateFromName(std::string_view name, IncidentState& out) {
+  for (IncidentState s : {IncidentState::Open, IncidentState::Updated, IncidentState::Closed}) {
+    if (name == incidentStateName(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace mamori

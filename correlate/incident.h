@@ -3,6 +3,7 @@
 // Produced by correlate, consumed by alerting.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capture/ip_address.h"
@@ -12,9 +13,14 @@ namespace mamori {
 
 enum class IncidentState : uint8_t { Open, Updated, Closed };
 const char* incidentStateName(IncidentState s);  // "open", "updated", "closed"
+// The state a name gives; false for any other text.
+bool incidentStateFromName(std::string_view name, IncidentState& out);
 
 struct Incident {
-  uint64_t id = 0;
+  uint64_t id = 0;  // unique per sensor only: two sensors seeing the same traffic compute the same ids
+  // Who raised it: the sensor's name (sensor.name), or the central's for a cross-sensor
+  // incident. In EVE it is the record's `host`.
+  std::string sensor;
   IncidentState state = IncidentState::Open;
   std::string title;
   int severity = 3;  // 1 highest, as alert severity
@@ -38,6 +44,9 @@ struct Incident {
   std::vector<std::string> stages;
   std::vector<std::string> domains;
   std::vector<std::string> tactics, techniques;
+  // Every sensor whose events are in the evidence (their EVE `host`), sorted, unique: empty
+  // on a sensor's own incidents, whose events name no sensor.
+  std::vector<std::string> sensors;
 
   bool operator==(const Incident&) const = default;
 };

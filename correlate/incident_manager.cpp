@@ -121,6 +121,7 @@ void IncidentManager::onMatch(const CorrelationMatch& match) {
 void IncidentManager::open(const GroupId& group, const CorrelationMatch& match) {
   OpenIncident entry;
   Incident& inc = entry.incident;
+  inc.sensor = config_.sensor;
   inc.rule = group.first;
   inc.group_key = group.second;
   inc.title = titleFor(match);
@@ -174,6 +175,7 @@ bool IncidentManager::addEvidence(OpenIncident& entry, const CorrelationMatch& m
   insertAll(inc.alert_ids, match.alert_ids, cap);
   insertAll(inc.tactics, match.tactics, cap);
   insertAll(inc.techniques, match.techniques, cap);
+  insertAll(inc.sensors, match.sensors, cap);
   for (size_t i = 0; i < match.signature_ids.size(); ++i) {
     long at = insertSorted(inc.signature_ids, match.signature_ids[i], cap);
     if (at >= 0) {

@@ -46,6 +46,7 @@
 namespace mamori {
 
 struct IncidentManagerConfig {
+  std::string sensor;  // stamped on every incident it opens: the sensor's name, or the central's
   TimeUs inactivity = 15 * 60 * TimeUs{1'000'000};
   TimeUs update_interval = 60 * TimeUs{1'000'000};
   size_t max_open_incidents = 10'000;  // beyond it the least recently active is closed

@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/alerting/eve_records.h"
+#include "tests/support/test_support.h"
+
 namespace mamori {
 namespace {
 
 // 2016-03-07T10:48:39.135427Z, the example of Suricata's documentation.
 constexpr TimeUs kTs = 1457347719135427;
+const std::string kHost = "tokyo-1";
 
 IpAddress ip(const std::string& text) {
   IpAddress a;
@@ -74,12 +78,13 @@ TEST(EveFormatter, ProtoNamesAreSuricatas) {
 }
 
 TEST(EveFormatter, AlertHasSuricataFields) {
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatAlert(tcpAlert()));
-  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "flow_id", "event_type", "src_ip",
+  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "host", "flow_id", "event_type", "src_ip",
                                                  "src_port", "dest_ip", "dest_port", "proto",
                                                  "direction", "alert"}));
   EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000");
+  EXPECT_EQ(str(doc["host"]), "tokyo-1");
   ASSERT_TRUE(doc["flow_id"].IsUint64());
   EXPECT_EQ(doc["flow_id"].GetUint64(), 586497171462735u);
   EXPECT_EQ(str(doc["event_type"]), "alert");
@@ -128,7 +133,7 @@ TEST(EveFormatter, AlertWithIpv6VlanAndToClient) {
   a.vlan_count = 2;
   a.to_server = false;
   a.flow_id = (uint64_t{1} << 53) - 1;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatAlert(a));
   EXPECT_EQ(str(doc["src_ip"]), "2001:db8::1");
   EXPECT_EQ(str(doc["dest_ip"]), "fe80::abcd:1");
@@ -145,7 +150,7 @@ TEST(EveFormatter, AlertForPortlessProtocolHasNoPorts) {
   Alert a = tcpAlert();
   a.proto = 1;
   a.src_port = a.dest_port = 0;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatAlert(a));
   EXPECT_EQ(str(doc["proto"]), "ICMP");
   EXPECT_FALSE(doc.HasMember("src_port"));
@@ -157,7 +162,7 @@ TEST(EveFormatter, EscapesEveryByteASignatureMayHold) {
   a.signature = std::string("quote \" backslash \\ slash / newline \n tab \t bell \x07 nul ") +
                 '\0' + " del \x7f 日本語 ✓ 😀";
   a.category = "\r\n\x1b[31m";
-  EveFormatter f;
+  EveFormatter f(kHost);
   std::string line = f.formatAlert(a);
   auto doc = parse(line);
   EXPECT_EQ(str(doc["alert"]["signature"]), a.signature);
@@ -178,7 +183,7 @@ TEST(EveFormatter, InvalidUtf8BecomesReplacementCharacters) {
       {"lone continuation \x80 then ok \xE6\x97\xA5", "lone continuation " + kFffd + " then ok 日"},
       {"\xF0\x9F\x98\x80 valid four-byte", "😀 valid four-byte"},
   };
-  EveFormatter f;
+  EveFormatter f(kHost);
   for (const auto& c : cases) {
     Alert a = tcpAlert();
     a.signature = c.in;
@@ -211,7 +216,7 @@ FlowRecord tcpFlow() {
 }
 
 TEST(EveFormatter, TcpFlowHasFlowAndTcpObjects) {
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatFlow(tcpFlow()));
   EXPECT_EQ(str(doc["event_type"]), "flow");
   EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000") << "flow end";
@@ -254,7 +259,7 @@ TEST(EveFormatter, TcpFlagsCoverEveryBitAndHexIsTwoDigits) {
   r.tcp_flags_tc = tcpflag::Urg | tcpflag::Ece | tcpflag::Cwr;
   r.tcp_state = nullptr;
   r.reason = FlowEndReason::Evicted;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatFlow(r));
   const auto& tcp = doc["tcp"];
   EXPECT_EQ(str(tcp["tcp_flags"]), "e4");
@@ -276,7 +281,7 @@ TEST(EveFormatter, IcmpFlowHasTypeAndCodeButNoPortsOrTcp) {
   r.icmp_code = 0;
   r.pkts_toserver = 1;
   r.reason = FlowEndReason::Shutdown;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatFlow(r));
   EXPECT_EQ(str(doc["proto"]), "ICMP");
   EXPECT_EQ(doc["icmp_type"].GetInt(), 8);
@@ -308,7 +313,7 @@ TEST(EveFormatter, UdpAndOtherFlowsHaveNoTcpObject) {
   r.proto = 17;
   r.tcp_flags_ts = r.tcp_flags_tc = 0;
   r.tcp_state = nullptr;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatFlow(r));
   EXPECT_EQ(str(doc["proto"]), "UDP");
   EXPECT_EQ(doc["dest_port"].GetInt(), 443);
@@ -335,9 +340,9 @@ TEST(EveFormatter, IncidentHasItsStory) {
   inc.signatures = {"ET SCAN Potential SSH Scan", "bad \xff sig"};
   inc.flow_ids = {11, 12, (uint64_t{1} << 52)};
   inc.alert_count = 42;
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatIncident(inc));
-  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "event_type", "incident"}));
+  EXPECT_EQ(keys(doc), (std::vector<std::string>{"timestamp", "host", "event_type", "incident"}));
   EXPECT_EQ(str(doc["timestamp"]), "2016-03-07T10:48:39.135427+0000");
   EXPECT_EQ(str(doc["event_type"]), "incident");
   const auto& i = doc["incident"];
@@ -374,7 +379,7 @@ TEST(EveFormatter, IncidentHostsListTheSourceOnce) {
   Incident inc;
   inc.source = ip("10.0.0.5");
   inc.targets = {ip("10.0.0.5"), ip("10.0.0.6")};
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatIncident(inc));
   const auto& hosts = doc["incident"]["hosts"];
   ASSERT_EQ(hosts.Size(), 2u);
@@ -391,7 +396,7 @@ TEST(EveFormatter, IncidentOfACorrelationRuleCarriesItsStoryAndAttack) {
   inc.domains = {"t.evil.example"};
   inc.tactics = {"TA0011"};
   inc.techniques = {"T1071.004"};
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatIncident(inc));
   const auto& i = doc["incident"];
   EXPECT_FALSE(i.HasMember("source"));  // grouped by domain: no address to name
@@ -413,7 +418,7 @@ TEST(EveFormatter, IncidentOfACorrelationRuleCarriesItsStoryAndAttack) {
 }
 
 TEST(EveFormatter, StatsNestDottedNamesInFirstSeenOrder) {
-  EveFormatter f;
+  EveFormatter f(kHost);
   auto doc = parse(f.formatStats(kTs, 3600,
                                  {{"decoder.pkts", 100},
                                   {"flow.tcp", 7},
@@ -441,7 +446,7 @@ TEST(EveFormatter, StatsNestDottedNamesInFirstSeenOrder) {
 }
 
 TEST(EveFormatter, StatsRejectNamesJsonCannotHold) {
-  EveFormatter f;
+  EveFormatter f(kHost);
   using C = std::vector<std::pair<std::string, uint64_t>>;
   EXPECT_THROW(f.formatStats(kTs, 1, C{{"a.b", 1}, {"a.b", 2}}), std::invalid_argument);
   EXPECT_THROW(f.formatStats(kTs, 1, C{{"a", 1}, {"a.b", 2}}), std::invalid_argument);
@@ -455,11 +460,107 @@ TEST(EveFormatter, StatsRejectNamesJsonCannotHold) {
 }
 
 TEST(EveFormatter, FormatterIsReusableAcrossRecordTypes) {
-  EveFormatter f;
+  EveFormatter f(kHost);
   std::string a1 = f.formatAlert(tcpAlert());
   f.formatFlow(tcpFlow());
   f.formatStats(kTs, 1, {{"x.y", 1}});
   EXPECT_EQ(f.formatAlert(tcpAlert()), a1);
+}
+
+
+TEST(EveFormatter, EveryRecordCarriesTheSensorNameAsHostRightAfterTheTimestamp) {
+  EveFormatter f(kHost);
+  Incident inc;
+  inc.sensor = "another-name";  // the record's host is the formatter's
+  const std::vector<std::string> lines = {
+      f.formatAlert(test::eveAlert()), f.formatFlow(test::eveTcpFlow()),   f.formatApp(test::eveHttp(true)),
+      f.formatApp(test::eveDns(true)), f.formatApp(test::eveTls()),        f.formatApp(test::eveSsh()),
+      f.formatIncident(inc),           f.formatStats(kTs, 1, {{"a.b", 1}})};
+  for (const std::string& line : lines) {
+    auto doc = parse(line);
+    const std::vector<std::string> names = keys(doc);
+    ASSERT_GE(names.size(), 3u) << line;
+    EXPECT_EQ(names[0], "timestamp") << line;
+    EXPECT_EQ(names[1], "host") << line;
+    EXPECT_EQ(str(doc["host"]), "tokyo-1") << line;
+  }
+  EXPECT_EQ(f.host(), "tokyo-1");
+  // Without a name (a version-1 store's incidents named none), no host at all.
+  EveFormatter unnamed("");
+  EXPECT_FALSE(parse(unnamed.formatIncident(inc)).HasMember("host"));
+  EXPECT_FALSE(parse(unnamed.formatAlert(tcpAlert())).HasMember("host"));
+  // A name is text like any other: escaped, invalid UTF-8 replaced.
+  EXPECT_EQ(str(parse(EveFormatter("a\"b\xff").formatAlert(tcpAlert()))["host"]), "a\"b\xEF\xBF\xBD");
+}
+
+TEST(EveFormatter, AlertMetadataIsAnObjectOfArraysAsSuricataWritesIt) {
+  EveFormatter f(kHost);
+  auto doc = parse(f.formatAlert(test::eveAlert()));
+  const auto& alert = doc["alert"];
+  EXPECT_EQ(keys(alert), (std::vector<std::string>{"action", "gid", "signature_id", "rev", "signature", "category",
+                                                   "severity", "metadata", "id"}));
+  const auto& metadata = alert["metadata"];
+  // Keys in the order they first appear; each key's values in rule order.
+  EXPECT_EQ(keys(metadata), (std::vector<std::string>{"mitre_tactic_id", "mitre_technique_id", "deployment",
+                                                      "created_at", "former_category"}));
+  auto values = [&](const char* key) {
+    std::vector<std::string> out;
+    for (const auto& v : metadata[key].GetArray()) out.push_back(str(v));
+    return out;
+  };
+  EXPECT_EQ(values("mitre_tactic_id"), (std::vector<std::string>{"TA0001"}));
+  EXPECT_EQ(values("mitre_technique_id"), (std::vector<std::string>{"T1190", "T1203"}));
+  EXPECT_EQ(values("deployment"), (std::vector<std::string>{"Perimeter"}));
+  EXPECT_EQ(values("former_category"), (std::vector<std::string>{""})) << "a key without a value";
+  // A rule without metadata: none.
+  EXPECT_FALSE(parse(f.formatAlert(tcpAlert()))["alert"].HasMember("metadata"));
+}
+
+// The shape Suricata's own EVE schema gives alert.metadata and host: checked against the
+// schema itself, so a change on either side shows.
+TEST(EveFormatter, AlertMetadataAndHostFollowSuricatasSchema) {
+  MAMORI_REQUIRE_SHARED();
+  rapidjson::Document schema;
+  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
+  schema.Parse(text.c_str());
+  ASSERT_FALSE(schema.HasParseError());
+  const auto& properties = schema["properties"];
+  EXPECT_EQ(str(properties["host"]["type"]), "string");
+  const auto& shape = properties["alert"]["properties"]["metadata"];
+  ASSERT_EQ(str(shape["type"]), "object");
+  EXPECT_TRUE(shape["additionalProperties"].GetBool()) << "keys beyond the schema's are allowed";
+
+  EveFormatter f(kHost);
+  auto doc = parse(f.formatAlert(test::eveAlert()));
+  EXPECT_TRUE(doc["host"].IsString());
+  const auto& metadata = doc["alert"]["metadata"];
+  size_t checked = 0;
+  for (auto it = metadata.MemberBegin(); it != metadata.MemberEnd(); ++it) {
+    const std::string name = str(it->name);
+    if (!shape["properties"].HasMember(name.c_str())) continue;
+    const auto& key = shape["properties"][name.c_str()];
+    ASSERT_EQ(str(key["type"]), "array") << name;
+    ASSERT_TRUE(it->value.IsArray()) << name;
+    EXPECT_GE(it->value.Size(), key["minItems"].GetUint()) << name;
+    for (const auto& v : it->value.GetArray()) EXPECT_TRUE(v.IsString()) << name;
+    EXPECT_EQ(str(key["items"]["type"]), "string") << name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3u) << "deployment, created_at and former_category are in the schema";
+}
+
+TEST(EveFormatter, IncidentNamesTheSensorsOfItsEvidence) {
+  EveFormatter f("central");
+  Incident inc;
+  inc.sensor = "central";
+  EXPECT_FALSE(parse(f.formatIncident(inc))["incident"].HasMember("sensors")) << "a sensor's own incident";
+  inc.sensors = {"osaka-2", "tokyo-1"};
+  auto doc = parse(f.formatIncident(inc));
+  const auto& sensors = doc["incident"]["sensors"];
+  ASSERT_EQ(sensors.Size(), 2u);
+  EXPECT_EQ(str(sensors[0]), "osaka-2");
+  EXPECT_EQ(str(sensors[1]), "tokyo-1");
+  EXPECT_EQ(str(doc["host"]), "central");
 }
 
 }  // namespace

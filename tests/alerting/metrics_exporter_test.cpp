@@ -136,5 +136,31 @@ TEST(MetricsExporter, PortInUseIsNamedInTheError) {
   }
 }
 
+
+TEST(MetricsExporter, ConstantLabelsGoOnEverySampleFirst) {
+  MetricsExporter exporter(
+      "127.0.0.1:0",
+      [] {
+        return std::vector<MetricSample>{
+            {"mamori_packets_total", "", MetricSample::Counter, {}, 10},
+            {"mamori_worker_packets_total", "", MetricSample::Counter, {{"worker", "1"}}, 4},
+            // A sample's own label of the constant's name would make the series ambiguous.
+            {"mamori_clash", "", MetricSample::Gauge, {{"sensor", "other"}}, 1},
+        };
+      },
+      {{"sensor", "tokyo-1"}});
+  std::string body = httpGet(exporter.port(), "/metrics");
+  EXPECT_TRUE(contains(body, "mamori_packets_total{sensor=\"tokyo-1\"} 10\n")) << body;
+  EXPECT_TRUE(contains(body, "mamori_worker_packets_total{sensor=\"tokyo-1\",worker=\"1\"} 4\n")) << body;
+  EXPECT_FALSE(contains(body, "mamori_clash")) << body;
+
+  try {
+    MetricsExporter bad("127.0.0.1:0", [] { return std::vector<MetricSample>{}; }, {{"sensor-name", "x"}});
+    ADD_FAILURE() << "an invalid label name was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(contains(e.what(), "'sensor-name'")) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace mamori

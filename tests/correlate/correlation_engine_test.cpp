@@ -428,5 +428,82 @@ TEST(CorrelationEngine, SameStreamSameMatches) {
   EXPECT_EQ(first, run());
 }
 
+
+// An incident record as a sensor's EVE holds it, for the central to correlate.
+CorrelationEvent incidentRecord(TimeUs ts, const std::string& sensor, const std::string& source,
+                                const std::vector<std::string>& hosts) {
+  std::string list;
+  for (const std::string& h : hosts) list += (list.empty() ? "\"" : ",\"") + h + "\"";
+  const std::string json = "{\"timestamp\":\"2023-11-14T22:13:" + std::to_string(20 + ts / kSecond) +
+                           ".000000+0000\",\"host\":\"" + sensor + "\",\"event_type\":\"incident\",\"incident\":{" +
+                           "\"id\":1,\"rule\":\"port_scan\",\"source\":\"" + source + "\",\"hosts\":[" + list + "]}}";
+  auto e = CorrelationEvent::fromEve(json);
+  EXPECT_TRUE(e) << json;
+  return e ? *e : CorrelationEvent{};
+}
+
+const std::string kCampaign = R"(name: sensor_incident
+detection:
+  s: {event_type: incident}
+  condition: s
+---
+name: campaign
+title: Campaign
+level: high
+correlation:
+  type: value_count
+  rules: [sensor_incident]
+  group-by: [src_ip]
+  timespan: 1h
+  condition: {field: host, gte: 2}
+)";
+
+TEST(CorrelationEngine, MatchesNameTheSensorsAndHostsOfRecordsReadFromEve) {
+  Harness h(kCampaign);
+  h.engine.onEvent(incidentRecord(1 * kSecond, "tokyo-1", "203.0.113.66", {"203.0.113.66", "10.0.0.5"}));
+  h.engine.onEvent(incidentRecord(2 * kSecond, "tokyo-1", "203.0.113.66", {"203.0.113.66", "10.0.0.6"}));
+  h.engine.onEvent(incidentRecord(3 * kSecond, "tokyo-1", "198.51.100.1", {"198.51.100.1"}));
+  EXPECT_THAT(h.sink.matches, IsEmpty()) << "one sensor alone is no campaign";
+  h.engine.onEvent(incidentRecord(4 * kSecond, "osaka-2", "203.0.113.66", {"203.0.113.66", "2001:db8::9"}));
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  const CorrelationMatch& m = h.sink.matches[0];
+  EXPECT_EQ(m.group, (std::vector<std::pair<std::string, std::string>>{{"src_ip", "203.0.113.66"}}));
+  EXPECT_THAT(m.sensors, ElementsAre("osaka-2", "tokyo-1"));
+  // Every incident's hosts, in IpAddress order.
+  EXPECT_THAT(m.hosts, ElementsAre(ip("10.0.0.5"), ip("10.0.0.6"), ip("2001:db8::9"), ip("203.0.113.66")));
+}
+
+TEST(CorrelationEngine, SensorsAreCappedAndInheritedByTheRulesReadingAMatch) {
+  CorrelationEngineConfig config;
+  config.max_evidence = 2;
+  Harness h(kCampaign + R"(---
+name: repeated_campaign
+correlation:
+  type: event_count
+  rules: [campaign]
+  group-by: [src_ip]
+  timespan: 1h
+  condition: {gte: 1}
+)",
+            config);
+  for (const char* sensor : {"c-3", "a-1", "b-2"}) {
+    h.engine.onEvent(incidentRecord(1 * kSecond, sensor, "203.0.113.66", {"203.0.113.66"}));
+  }
+  h.engine.flush();  // the evidence held back since the first match: all three sensors
+  ASSERT_EQ(h.sink.rules(),
+            (std::vector<std::string>{"campaign", "repeated_campaign", "campaign", "repeated_campaign"}));
+  EXPECT_EQ(h.sink.matches[2].events, 3u);
+  // The first two seen: a third sensor does not displace them.
+  EXPECT_THAT(h.sink.matches[2].sensors, ElementsAre("a-1", "c-3"));
+  EXPECT_THAT(h.sink.matches[3].sensors, ElementsAre("a-1", "c-3")) << "inherited from the campaign's match";
+}
+
+TEST(CorrelationEngine, TheSensorsOwnEventsNameNoSensor) {
+  Harness h(kCount);
+  for (int i = 0; i < 3; ++i) h.engine.onEvent(flowEvent(i * kSecond, "10.0.0.1", "10.0.0.9", 80));
+  ASSERT_EQ(h.sink.matches.size(), 1u);
+  EXPECT_THAT(h.sink.matches[0].sensors, IsEmpty());
+}
+
 }  // namespace
 }  // namespace mamori::test

@@ -573,5 +573,39 @@ TEST(IncidentManagerTest, RestoringMoreThanTheCapKeepsTheMostRecent) {
   EXPECT_EQ(sink.incidents[1].source, ip("10.0.0.1"));
 }
 
+
+TEST(IncidentManagerTest, IncidentsNameTheirSensorAndTheSensorsOfTheirEvidence) {
+  CollectingSink sink;
+  IncidentManagerConfig config;
+  config.sensor = "central";
+  config.update_interval = 0;
+  config.max_evidence = 3;
+  IncidentManager m(sink, config);
+  CorrelationMatch first = scan(kT0, kT0 + 5 * kSecond);
+  first.sensors = {"osaka-2", "tokyo-1"};
+  CorrelationMatch second = scan(kT0, kT0 + 9 * kSecond);
+  second.sensors = {"kobe-4", "nagoya-3", "osaka-2"};
+  m.onMatch(first);
+  m.onMatch(second);
+  m.flush();
+  ASSERT_EQ(sink.states(), (States{Open, Updated, Closed}));
+  for (const Incident& i : sink.incidents) EXPECT_EQ(i.sensor, "central");
+  EXPECT_EQ(sink.incidents[0].sensors, (std::vector<std::string>{"osaka-2", "tokyo-1"}));
+  // Merged, sorted, unique, at most max_evidence.
+  EXPECT_EQ(sink.incidents.back().sensors, (std::vector<std::string>{"kobe-4", "osaka-2", "tokyo-1"}));
+
+  // A sensor's own incidents: its name, no sensors (its events name none).
+  CollectingSink own;
+  IncidentManagerConfig sensor_config;
+  sensor_config.sensor = "tokyo-1";
+  IncidentManager sensor(own, sensor_config);
+  sensor.onMatch(scan(kT0, kT0 + 5 * kSecond));
+  ASSERT_FALSE(own.incidents.empty());
+  EXPECT_EQ(own.incidents[0].sensor, "tokyo-1");
+  EXPECT_TRUE(own.incidents[0].sensors.empty());
+  // Ids depend on the rule, group and times only: the two sensors' ids agree.
+  EXPECT_EQ(own.incidents[0].id, sink.incidents[0].id);
+}
+
 }  // namespace
 }  // namespace mamori

@@ -67,7 +67,8 @@ Snapshot snapshot(IncidentStore& store) {
   Snapshot out;
   for (Incident& inc : store.list(IncidentFilter{})) {
     uint64_t id = inc.id;
-    out[id] = Stored{std::move(inc), store.history(id)};
+    std::vector<IncidentChange> story = store.history(inc.sensor, id);
+    out[id] = Stored{std::move(inc), std::move(story)};
   }
   return out;
 }

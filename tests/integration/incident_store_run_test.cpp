@@ -3,6 +3,7 @@
 // with it).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -25,19 +26,23 @@ TEST(IncidentStoreRun, TheStoreHoldsWhatTheEveFileSays) {
   const std::string dir = tempDir();
   const std::string pcap = dir + "/office.pcap", db = dir + "/incidents.db";
   ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
-  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 --store '" + db + "'"), 0);
+  std::ofstream(dir + "/mamori.yaml") << "sensor:\n  name: office-1\n";
+  ASSERT_EQ(runMamori(pcap, dir + "/eve.json", "--workers 2 --store '" + db + "' --config '" + dir + "/mamori.yaml'"), 0);
   const EveLog log = EveLog::load(dir + "/eve.json");
   const auto states = finalStates(log);
   ASSERT_EQ(states.size(), 6u);  // docs/demo.md
+  for (const auto* i : log.ofType("incident")) EXPECT_EQ(EveLog::string(*i, "host"), "office-1");
   IncidentStore store = IncidentStore::openExisting(db);
   const std::vector<Incident> stored = store.list(IncidentFilter{});
   ASSERT_EQ(stored.size(), states.size());
   for (const Incident& inc : stored) {
     ASSERT_TRUE(states.count(inc.id)) << inc.title;
     EXPECT_EQ(std::string(incidentStateName(inc.state)), states.at(inc.id)) << inc.title;
-    EXPECT_FALSE(store.history(inc.id).empty());
+    EXPECT_EQ(inc.sensor, "office-1") << inc.title;
+    EXPECT_TRUE(inc.sensors.empty()) << "a sensor's own events name no sensor";
+    EXPECT_FALSE(store.history(inc.sensor, inc.id).empty());
   }
-  EXPECT_TRUE(store.loadOpen().empty());  // the capture's end closed them all
+  EXPECT_TRUE(store.loadOpen("office-1").empty());  // the capture's end closed them all
   // An operator sees whether every change was saved.
   const auto* stats = log.lastStats();
   ASSERT_NE(stats, nullptr);

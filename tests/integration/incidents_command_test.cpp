@@ -22,11 +22,13 @@ IpAddress ip(const std::string& text) {
   return a;
 }
 
-// Three incidents: 101 opened then raised (still open), 202 opened and closed, 303 open.
+// Three incidents: 101 opened then raised (still open) and 202 opened and closed, both
+// tokyo-1's, and osaka-2's 303, open.
 std::string makeStore(const std::string& path) {
   IncidentStore store = IncidentStore::open(path);
   Incident scan;
   scan.id = 101;
+  scan.sensor = "tokyo-1";
   scan.title = "ET SCAN Potential SSH Scan";
   scan.severity = 3;
   scan.first_seen = kT0;
@@ -54,6 +56,7 @@ std::string makeStore(const std::string& path) {
 
   Incident closed;
   closed.id = 202;
+  closed.sensor = "tokyo-1";
   closed.title = "ET POLICY curl User-Agent";
   closed.first_seen = kT0 + 10 * kSecond;
   closed.last_seen = kT0 + 10 * kSecond;
@@ -66,6 +69,7 @@ std::string makeStore(const std::string& path) {
 
   Incident dns;
   dns.id = 303;
+  dns.sensor = "osaka-2";
   dns.title = "DNS tunnelling under t.example";
   dns.severity = 2;
   dns.first_seen = kT0 + 30 * kSecond;
@@ -99,10 +103,12 @@ TEST(IncidentsCommand, ListShowsOpenIncidentsMostRecentFirst) {
   EXPECT_EQ(r.out.rfind("ID ", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("LAST SEEN"), std::string::npos) << r.out;
   EXPECT_EQ(rowIds(r.out), (std::vector<std::string>{"101", "303"})) << r.out;
-  // id, state, severity, first / last seen, title, hosts.
-  EXPECT_NE(r.out.find("101  updated    1  2023-11-14 22:13:20  2023-11-14 22:15:20  ET EXPLOIT Apache Struts RCE"),
+  // id, sensor, state, severity, first / last seen, title, hosts.
+  EXPECT_EQ(r.out.rfind("ID   SENSOR   STATE    SEV  ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("101  tokyo-1  updated    1  2023-11-14 22:13:20  2023-11-14 22:15:20  ET EXPLOIT Apache Struts RCE"),
             std::string::npos)
       << r.out;
+  EXPECT_NE(r.out.find("303  osaka-2  open       2  "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("10.0.0.5, 10.0.0.20, 10.0.0.21\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2001:db8::7\n"), std::string::npos) << r.out;
 }
@@ -132,13 +138,64 @@ TEST(IncidentsCommand, ListJsonIsEveIncidentRecords) {
   EXPECT_EQ(EveLog::string(*records[0], "incident.state"), "updated");
   EXPECT_EQ(EveLog::number(*records[0], "incident.alert_count"), 7);
   EXPECT_EQ(EveLog::number(*records[2], "incident.id"), 202);
+  // Each record names the sensor that raised its incident, as that sensor's EVE did.
+  EXPECT_EQ(EveLog::string(*records[0], "host"), "tokyo-1");
+  EXPECT_EQ(EveLog::string(*records[1], "host"), "osaka-2");
+}
+
+TEST(IncidentsCommand, ListFiltersBySensor) {
+  std::string db = makeStore(tempDir() + "/incidents.db");
+  auto tokyo = run(incidents("list --state all --sensor tokyo-1 --db '" + db + "'"));
+  ASSERT_EQ(tokyo.exit_code, 0) << tokyo.out;
+  EXPECT_EQ(rowIds(tokyo.out), (std::vector<std::string>{"101", "202"})) << tokyo.out;
+  auto none = run(incidents("list --sensor nagoya-3 --db '" + db + "'"));
+  ASSERT_EQ(none.exit_code, 0) << none.out;
+  EXPECT_EQ(none.out, "no open incidents of nagoya-3 in " + db + "\n");
+}
+
+// Two sensors seeing the same traffic compute the same incident ids.
+TEST(IncidentsCommand, AnIdSeveralSensorsHaveNeedsTheSensor) {
+  std::string dir = tempDir();
+  std::string db = makeStore(dir + "/incidents.db");
+  {
+    IncidentStore store = IncidentStore::open(db);
+    Incident twin;
+    twin.id = 101;
+    twin.sensor = "osaka-2";
+    twin.title = "Port scan seen from osaka";
+    twin.first_seen = twin.last_seen = kT0 + 5 * kSecond;
+    store.save(twin);
+  }
+  auto ambiguous = run(incidents("show 101 --db '" + db + "' 2>&1"));
+  EXPECT_EQ(ambiguous.exit_code, 1) << ambiguous.out;
+  EXPECT_NE(ambiguous.out.find("several sensors have an incident 101 in " + db + ": osaka-2, tokyo-1; give --sensor NAME"),
+            std::string::npos)
+      << ambiguous.out;
+
+  auto osaka = run(incidents("show 101 --sensor osaka-2 --db '" + db + "'"));
+  ASSERT_EQ(osaka.exit_code, 0) << osaka.out;
+  EXPECT_EQ(osaka.out.rfind("incident 101: Port scan seen from osaka\n  sensor      osaka-2\n", 0), 0u) << osaka.out;
+  auto tokyo = run(incidents("show 101 --sensor tokyo-1 --json --db '" + db + "' > '" + dir + "/out.json'"));
+  ASSERT_EQ(tokyo.exit_code, 0);
+  EveLog log = EveLog::load(dir + "/out.json");
+  auto records = log.ofType("incident");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(EveLog::string(*records[0], "host"), "tokyo-1");
+  EXPECT_EQ(EveLog::string(*records[0], "incident.title"), "ET EXPLOIT Apache Struts RCE");
+  EXPECT_EQ(records[0]->operator[]("history").Size(), 2u) << "tokyo-1's story, not osaka-2's";
+
+  auto unknown = run(incidents("show 101 --sensor nagoya-3 --db '" + db + "' 2>&1"));
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.out;
+  EXPECT_NE(unknown.out.find("no incident 101 of nagoya-3 in " + db), std::string::npos) << unknown.out;
+  // An id only one sensor has needs no --sensor.
+  EXPECT_EQ(run(incidents("show 303 --db '" + db + "' >/dev/null")).exit_code, 0);
 }
 
 TEST(IncidentsCommand, ShowTellsTheStoryAndTheEvidence) {
   std::string db = makeStore(tempDir() + "/incidents.db");
   auto r = run(incidents("show 101 --db '" + db + "'"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out.rfind("incident 101: ET EXPLOIT Apache Struts RCE\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("incident 101: ET EXPLOIT Apache Struts RCE\n  sensor      tokyo-1\n", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("rule        multi_stage_intrusion\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("stages      recon → exploit\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("tactics     TA0001, TA0043\n"), std::string::npos) << r.out;

@@ -50,11 +50,15 @@ TEST(LiveCapture, VethReplayCountsTheSamePacketsAndFlowsAsTheFile) {
   for (const char* name : {"mamori_packets_total", "mamori_bytes_total", "mamori_decode_errors_total",
                            "mamori_flows_active", "mamori_flows_ended_total", "mamori_reassembly_bytes_total",
                            "mamori_reassembly_gaps_total", "mamori_alerts_total", "mamori_incidents_total",
-                           "mamori_capture_kernel_drops_total", "mamori_worker_packets_total{worker=\"1\"}"}) {
+                           "mamori_capture_kernel_drops_total"}) {
     EXPECT_NE(metrics.out.find(name), std::string::npos) << name << " missing from /metrics";
   }
+  // Every sample names the sensor (sensor.name, by default the host name).
+  const std::string sensor = "sensor=\"" + hostName() + "\"";
+  EXPECT_NE(metrics.out.find("mamori_worker_packets_total{" + sensor + ",worker=\"1\"}"), std::string::npos)
+      << metrics.out.substr(0, 2000);
   int64_t expected = EveLog::number(*file_stats, "stats.decoder.pkts");
-  EXPECT_NE(metrics.out.find("mamori_packets_total " + std::to_string(expected)), std::string::npos)
+  EXPECT_NE(metrics.out.find("mamori_packets_total{" + sensor + "} " + std::to_string(expected)), std::string::npos)
       << "all replayed packets counted while running:\n" << metrics.out.substr(0, 2000);
 
   VethNamespace::stopSensor(pid);

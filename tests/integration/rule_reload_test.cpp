@@ -55,8 +55,10 @@ TEST(RuleReload, SighupSwapsRuleSetsWithoutLosingOrRepeatingAPacket) {
   EXPECT_NE(log.find("rules reloaded: 1 rules, version 2"), std::string::npos) << log;
   EXPECT_NE(log.find("rule reload refused"), std::string::npos) << log;
   EXPECT_NE(log.find("live.rules:1:"), std::string::npos) << "the refusal names file and line: " << log;
-  EXPECT_NE(metrics.out.find("mamori_rules_version 2"), std::string::npos);
-  EXPECT_NE(metrics.out.find("mamori_rule_reloads_total{result=\"refused\"} 1"), std::string::npos);
+  const std::string sensor = "sensor=\"" + hostName() + "\"";
+  EXPECT_NE(metrics.out.find("mamori_rules_version{" + sensor + "} 2"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("mamori_rule_reloads_total{" + sensor + ",result=\"refused\"} 1"), std::string::npos)
+      << metrics.out;
 
   EveLog eve = EveLog::load(dir + "/eve.json");
   const auto* stats = eve.lastStats();

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <set>
 
+#include <unistd.h>
+
 namespace fs = std::filesystem;
 
 namespace mamori::test {
@@ -41,6 +43,11 @@ CommandResult run(const std::string& cmd) {
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+std::string hostName() {
+  char name[256] = {0};
+  return gethostname(name, sizeof name - 1) == 0 ? name : "";
 }
 
 std::string readFile(const std::string& path) {

@@ -24,6 +24,7 @@ struct CommandResult {
 // Runs through /bin/sh; stderr goes to the test's stderr unless redirected in `cmd`.
 CommandResult run(const std::string& cmd);
 std::string readFile(const std::string& path);
+std::string hostName();  // gethostname(): a sensor's name when its configuration gives none
 std::string tempDir();  // this test's own directory, emptied when the test first asks for it
 
 }  // namespace mamori::test

@@ -3,14 +3,19 @@
 // message, through libzmq's socket monitor: peers that do not speak CURVE at all (a plain
 // ZeroMQ client, a port scanner, garbage) and peers whose key ZAP refused. The ZAP
 // handler logs key refusals; this logs the protocol failures, which ZAP never sees, with
-// the socket's endpoint and libzmq's reason. Runs on its own thread until destroyed; must
-// be destroyed before the monitored socket closes.
+// the socket's label and libzmq's reason, at most one line a second per kind of failure
+// (LogThrottle) with the number not shown. Runs on its own thread until destroyed; must
+// be destroyed before the monitored socket closes. Construction and destruction may
+// happen on any thread, also while another thread uses the socket (libzmq guards its
+// monitor with a lock of its own).
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
 
 #include <zmq.hpp>
+
+#include "auth/log_throttle.h"
 
 namespace mamori {
 
@@ -22,7 +27,8 @@ class HandshakeMonitor {
     uint64_t failed_auth = 0;      // ZAP refused the key
   };
 
-  // `label` names the socket in log lines ("central ingest", "bus").
+  // `label` names the socket in log lines ("central ingest", "bus"). Throws
+  // zmq::error_t when libzmq cannot monitor the socket.
   HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label);
   ~HandshakeMonitor();
   HandshakeMonitor(const HandshakeMonitor&) = delete;
@@ -31,12 +37,15 @@ class HandshakeMonitor {
   Counters counters() const;  // thread-safe
 
  private:
+  // Reads events until libzmq reports the monitor stopped (the destructor stops it).
   void serve();
+  void logProtocolFailure(uint16_t event, uint32_t value);
 
-  zmq::socket_t monitor_;
+  void* monitored_;         // the server socket's handle; only its monitor is touched
+  zmq::socket_t monitor_;   // receives the events; the monitor thread's
   std::string label_;
-  std::atomic<bool> stop_{false};
   std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0};
+  LogThrottle protocol_log_, closed_log_;  // the monitor thread's
   std::thread thread_;
 };
 

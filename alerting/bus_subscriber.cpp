@@ -9,7 +9,9 @@
 
 namespace mamori {
 
-BusSubscriber::BusSubscriber() : context_(1), socket_(context_, zmq::socket_type::sub) {
+BusSubscriber::BusSubscriber(const std::optional<CurveClientKeys>& curve)
+    : context_(1), socket_(context_, zmq::socket_type::sub) {
+  if (curve) makeCurveClient(socket_, *curve);
   socket_.set(zmq::sockopt::rcvhwm, kReceiveHwm);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::ipv6, 1);

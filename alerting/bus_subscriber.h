@@ -2,6 +2,10 @@
 // Reads EVE records off the ZeroMQ bus: the client side of BusPublisher, used by
 // `mamori tail` and by tests. Each record arrives as (topic, json).
 //
+// With CURVE keys it connects only to the publisher whose public key it was given, and
+// presents its own key pair, which that publisher's allowlist must hold: refused, it
+// receives nothing.
+//
 // Single-threaded, like every ZeroMQ socket.
 #include <chrono>
 #include <optional>
@@ -10,11 +14,14 @@
 
 #include <zmq.hpp>
 
+#include "auth/curve_socket.h"
+
 namespace mamori {
 
 class BusSubscriber {
  public:
-  BusSubscriber();
+  // Throws KeyError (auth/curve_key.h) when `curve` holds a key that is not one.
+  explicit BusSubscriber(const std::optional<CurveClientKeys>& curve = std::nullopt);
 
   BusSubscriber(const BusSubscriber&) = delete;
   BusSubscriber& operator=(const BusSubscriber&) = delete;

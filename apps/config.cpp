@@ -8,6 +8,8 @@
 #include <functional>
 #include <set>
 
+#include "auth/curve_key.h"
+
 namespace mamori {
 
 namespace {
@@ -208,6 +210,51 @@ Config Config::load(const std::string& path) {
                           }
                           c.incident_store_retention = TimeUs(days) * 86400 * 1000000;
                         }}});
+            }},
+           {"bus", [&](const std::string& key, const YAML::Node& n) {
+              std::optional<CurveKeyPair> own;
+              std::vector<AllowedKey> subscribers;
+              eachKey(f, n, key,
+                      {{"key", [&](const std::string& k, const YAML::Node& v) {
+                          std::string path;
+                          file(path)(k, v);
+                          if (path.empty()) return;
+                          try {
+                            own = readSecretKeyFile(path);
+                          } catch (const KeyError& e) {
+                            fail(f, v, k, e.what());
+                          }
+                        }},
+                       {"subscribers", [&](const std::string& k, const YAML::Node& v) {
+                          if (v.IsNull()) return;
+                          if (!v.IsSequence()) fail(f, v, k, "expected a list of subscribers, each with a name and a key");
+                          std::set<std::string> names;
+                          std::map<std::string, std::string> name_by_key;
+                          for (size_t i = 0; i < v.size(); ++i) {
+                            const YAML::Node item = v[i];
+                            const std::string at = k + "[" + std::to_string(i) + "]";
+                            AllowedKey allowed;
+                            eachKey(f, item, at,
+                                    {{"name", [&](const std::string& k2, const YAML::Node& v2) { allowed.user_id = scalar(f, k2, v2); }},
+                                     {"key", [&](const std::string& k2, const YAML::Node& v2) {
+                                        try {
+                                          allowed.public_key = readPublicKey(scalar(f, k2, v2), std::filesystem::path(f).parent_path().string());
+                                        } catch (const KeyError& e) {
+                                          fail(f, v2, k2, e.what());
+                                        }
+                                      }}});
+                            if (allowed.user_id.empty()) fail(f, item, at + ".name", "each subscriber needs a name (logs and counters use it)");
+                            if (allowed.public_key.empty()) fail(f, item, at + ".key", "each subscriber needs its public key");
+                            if (!names.insert(allowed.user_id).second) fail(f, item, at + ".name", "'" + allowed.user_id + "' is listed twice");
+                            auto [it, added] = name_by_key.emplace(allowed.public_key, allowed.user_id);
+                            if (!added) fail(f, item, at + ".key", "the same key as subscriber '" + it->second + "'");
+                            subscribers.push_back(std::move(allowed));
+                          }
+                        }}});
+              if (!own && !subscribers.empty()) {
+                fail(f, n, key + ".key", "bus.subscribers needs the bus's own key pair: set bus.key (`mamori keys generate`)");
+              }
+              if (own) c.bus_security = BusSecurity{std::move(*own), std::move(subscribers)};
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   return c;

@@ -4,10 +4,11 @@
 //
 // With CURVE keys it connects only to the publisher whose public key it was given, and
 // presents its own key pair, which that publisher's allowlist must hold: refused, it
-// receives nothing.
+// receives nothing, and handshakes() says why.
 //
-// Single-threaded, like every ZeroMQ socket.
+// Single-threaded, like every ZeroMQ socket; handshakes() excepted.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include <zmq.hpp>
 
 #include "auth/curve_socket.h"
+#include "auth/handshake_monitor.h"
 
 namespace mamori {
 
@@ -39,6 +41,11 @@ class BusSubscriber {
   std::optional<std::pair<std::string, std::string>> receive(
       std::chrono::milliseconds timeout);
 
+  // With CURVE: handshakes the publisher refused (failed_auth: our key is not on its
+  // list) or that failed (failed_protocol: it has another key, or no CURVE). Zeros
+  // without CURVE. Thread-safe.
+  HandshakeMonitor::Counters handshakes() const;
+
  private:
   // Generous, so that a reader that falls briefly behind (a terminal scrolling) does
   // not make the publisher drop its messages.
@@ -46,6 +53,7 @@ class BusSubscriber {
 
   zmq::context_t context_;
   zmq::socket_t socket_;
+  std::unique_ptr<HandshakeMonitor> monitor_;  // with CURVE; gone before the socket closes
 };
 
 }  // namespace mamori

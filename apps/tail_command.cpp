@@ -69,8 +69,21 @@ int TailCommand::run() const {
   }
   std::signal(SIGINT, onTailSignal);
   std::signal(SIGTERM, onTailSignal);
+  bool told_of_failure = false;
   while (!g_stop.load()) {
     auto msg = sub.receive(std::chrono::milliseconds(200));
+    HandshakeMonitor::Counters handshakes = sub.handshakes();
+    if (handshakes.failed_auth > 0) {
+      // libzmq does not try again after a refusal: waiting on would wait for nothing.
+      fmt::print(stderr, "mamori tail: {} refused our key {}: it is not on that bus's allowlist (bus.subscribers)\n",
+                 endpoint_, keyFingerprint(curve->own.public_key));
+      return 1;
+    }
+    if (handshakes.failed_protocol > 0 && !told_of_failure) {
+      fmt::print(stderr, "mamori tail: the CURVE handshake with {} failed (still trying): is --server-key that bus's "
+                 "key, and does the bus have bus.key set?\n", endpoint_);
+      told_of_failure = true;
+    }
     if (!msg) continue;
     // The JSON frame is already the EVE line; the topic is its event_type.
     fmt::print("{}\n", terminalSafe(msg->second));

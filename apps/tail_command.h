@@ -18,7 +18,8 @@ class TailCommand {
   explicit TailCommand(CLI::App& app);  // adds the subcommand to `app`
 
   bool selected() const { return static_cast<bool>(*tail_); }
-  // Exit code: 0 when stopped by a signal, 2 for a bad endpoint or key.
+  // Exit code: 0 when stopped by a signal, 1 when the bus refused our key, 2 for a bad
+  // endpoint or key.
   int run() const;
 
  private:

@@ -60,6 +60,30 @@ TEST(BusSecurity, OnlySubscribersOnTheAllowlistReceive) {
   EXPECT_FALSE(intruder.receive(200ms));
   EXPECT_FALSE(plain.receive(200ms));
   EXPECT_EQ(pub.refused().key, 1u);
+
+  // Each CURVE subscriber knows how its handshake went; a plain one has nothing to tell.
+  EXPECT_TRUE(eventually([&] { return intruder.handshakes().failed_auth == 1; }));
+  EXPECT_EQ(intruder.handshakes().succeeded, 0u);
+  EXPECT_EQ(allowed.handshakes().succeeded, 1u);
+  EXPECT_EQ(allowed.handshakes().failed_auth + allowed.handshakes().failed_protocol, 0u);
+  EXPECT_EQ(plain.handshakes().succeeded + plain.handshakes().failed_protocol, 0u);
+}
+
+TEST(BusSecurity, SubscriberPinnedToAnotherServerKeyGetsNothingAndKnowsItsHandshakeFailed) {
+  const CurveKeyPair bus_keys = generateCurveKeyPair("sensor");
+  const CurveKeyPair impostor = generateCurveKeyPair("impostor");
+  const CurveKeyPair siem = generateCurveKeyPair("siem");
+  BusPublisherOptions options;
+  options.security = BusSecurity{bus_keys, {{"siem", siem.public_key}}};
+  BusPublisher pub("tcp://127.0.0.1:*", options);
+  // The subscriber expects another server: it must not talk to this one, even though
+  // this one would let it in.
+  BusSubscriber sub(CurveClientKeys{impostor.public_key, siem});
+  sub.subscribe("");
+  sub.connect(pub.endpoint());
+  ASSERT_TRUE(eventually([&] { return sub.handshakes().failed_protocol >= 1; }));
+  EXPECT_FALSE(pub.waitForSubscribers(1, 200ms));
+  EXPECT_GE(pub.refused().protocol, 1u);
 }
 
 TEST(BusSecurity, OpenBusRefusesToListenBeyondLoopback) {

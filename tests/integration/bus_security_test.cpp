@@ -56,7 +56,9 @@ TEST(BusSecurityRun, OnlyAnAllowedTailHearsTheRunAndRefusalsAreLoggedAndCounted)
   std::this_thread::sleep_for(200ms);
 
   std::string out;
-  int rc = runMamori(pcap, dir + "/eve.json", "--workers 2 --config '" + dir + "/mamori.yaml' --bus " + endpoint, &out);
+  // The run waits for the allowed tail however long it takes to start (up to 10 s).
+  int rc = runMamori(pcap, dir + "/eve.json",
+                     "--workers 2 --bus-wait-ms 10000 --config '" + dir + "/mamori.yaml' --bus " + endpoint, &out);
   std::this_thread::sleep_for(500ms);
   for (int pid : {allowed, rogue, plain}) stopTail(pid);
   ASSERT_EQ(rc, 0) << out;
@@ -65,14 +67,17 @@ TEST(BusSecurityRun, OnlyAnAllowedTailHearsTheRunAndRefusalsAreLoggedAndCounted)
   ASSERT_FALSE(log.ofType("alert").empty());
   EXPECT_EQ(lineCount(readFile(dir + "/allowed.out")), lineCount(readFile(dir + "/eve.json")))
       << "the allowed subscriber missed records";
-  EXPECT_EQ(readFile(dir + "/rogue.out"), "");
   EXPECT_EQ(readFile(dir + "/plain.out"), "");
+  const CurveKeyPair rogue_keys = readSecretKeyFile(dir + "/keys/rogue.key");
+  // The refused tail printed no record, and said why it stopped.
+  EXPECT_EQ(readFile(dir + "/rogue.out"), "mamori tail: " + endpoint + " refused our key " +
+                                              keyFingerprint(rogue_keys.public_key) +
+                                              ": it is not on that bus's allowlist (bus.subscribers)\n");
 
   const auto* stats = log.lastStats();
   ASSERT_NE(stats, nullptr);
   EXPECT_GE(EveLog::number(*stats, "stats.bus.refused"), 2) << "a key refusal and a protocol refusal at least";
 
-  const CurveKeyPair rogue_keys = readSecretKeyFile(dir + "/keys/rogue.key");
   EXPECT_NE(out.find("mamori: refused bus connection from 127.0.0.1: key " + keyFingerprint(rogue_keys.public_key) +
                      " is not on the allowlist"),
             std::string::npos)
@@ -152,6 +157,28 @@ TEST(BusSecurityRun, TailPrintsNoTerminalControlCharacters) {
   const std::string printed = readFile(out);
   EXPECT_EQ(printed,
             "{\"host\":\"a\\u001b]0;pwned\\u0007\\u001b[2J\\u000db\\u007f\\u009b31m\",\"ok\":\"caf\xc3\xa9\"}\n");
+}
+
+TEST(BusSecurityRun, TailWithTheWrongServerKeySaysSoAndKeepsTrying) {
+  const std::string dir = tempDir();
+  generateKeys(dir, "siem");
+  generateKeys(dir, "impostor");
+  BusPublisherOptions options;
+  const CurveKeyPair siem = readSecretKeyFile(dir + "/keys/siem.key");
+  options.security = BusSecurity{generateCurveKeyPair("sensor"), {{"siem", siem.public_key}}};
+  BusPublisher pub("tcp://127.0.0.1:*", options);
+  const std::string out = dir + "/tail.out";
+  int pid = startTail("--connect " + pub.endpoint() + " --server-key '" + dir + "/keys/impostor.pub' --key '" + dir +
+                          "/keys/siem.key'",
+                      out);
+  std::this_thread::sleep_for(1500ms);
+  pub.publish(EventKind::Alert, "{}");
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(run("kill -0 " + std::to_string(pid) + " 2>/dev/null").exit_code, 0) << "tail gave up";
+  stopTail(pid);
+  EXPECT_EQ(readFile(out), "mamori tail: the CURVE handshake with " + pub.endpoint() +
+                               " failed (still trying): is --server-key that bus's key, and does the bus have bus.key "
+                               "set?\n");
 }
 
 TEST(BusSecurityRun, TailWithAServerKeyNeedsItsOwnKey) {

@@ -4,6 +4,9 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "auth/curve_socket.h"
+#include "auth/loopback_endpoint.h"
+
 namespace mamori {
 
 namespace {
@@ -22,6 +25,17 @@ std::string printableEndpoint(const std::string& endpoint) {
 
 BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOptions& options)
     : context_(1), socket_(context_, zmq::socket_type::xpub) {
+  if (!options.security && !isLoopbackEndpoint(endpoint)) {
+    throw std::runtime_error("bus endpoint '" + endpoint +
+                             "' is reachable from other machines: such a bus must authenticate its subscribers (CURVE)");
+  }
+  if (options.security) {
+    zap_ = std::make_unique<ZapAuthenticator>(context_);
+    zap_->allow(kZapDomain, options.security->subscribers);
+    makeCurveServer(socket_, options.security->server, kZapDomain);
+    monitor_ = std::make_unique<HandshakeMonitor>(context_, socket_, "bus");
+  }
+  socket_.set(zmq::sockopt::maxmsgsize, kMaxSubscriberMessage);
   socket_.set(zmq::sockopt::xpub_verboser, 1);
   socket_.set(zmq::sockopt::xpub_nodrop, 0);
   socket_.set(zmq::sockopt::sndhwm, options.send_hwm);
@@ -36,6 +50,11 @@ BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOption
 }
 
 BusPublisher::~BusPublisher() = default;
+
+BusPublisher::Refused BusPublisher::refused() const {
+  if (!zap_) return {};
+  return Refused{zap_->counters(kZapDomain).refused, monitor_->counters().failed_protocol};
+}
 
 void BusPublisher::publish(EventKind kind, const std::string& json) {
   if (++sends_since_read_ >= kReadSubscriptionsEvery) readSubscriptions();

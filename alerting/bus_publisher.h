@@ -11,18 +11,38 @@
 // queue holds `send_hwm` messages, libzmq drops further messages for that subscriber
 // only (XPUB_NODROP off). libzmq does not report those per-subscriber drops.
 //
+// With BusSecurity the bus speaks CURVE only: it has a key pair of its own, and a
+// subscriber gets in only with a key on its allowlist (ZAP domain "bus"); a subscriber
+// with another key, or one that does not speak CURVE, is refused, logged and counted
+// (refused()). Without it the bus is open to whoever reaches it, so it binds only
+// loopback endpoints (auth/loopback_endpoint.h). Either way a subscriber's messages (its
+// subscriptions) are bounded in size, so a peer cannot make the publisher buffer a huge
+// frame.
+//
 // Single-threaded: a ZeroMQ socket must stay on one thread, so every call except
-// sent() and dropped() comes from the pipeline's output thread.
+// sent(), dropped() and refused() comes from the pipeline's output thread.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <zmq.hpp>
 
 #include "alerting/event_output.h"
+#include "auth/curve_key.h"
+#include "auth/handshake_monitor.h"
+#include "auth/zap_authenticator.h"
 
 namespace mamori {
+
+// Who may subscribe, and the key the bus proves itself with.
+struct BusSecurity {
+  CurveKeyPair server;                   // secret key required
+  std::vector<AllowedKey> subscribers;   // user_id: the name the operator gave the subscriber
+};
 
 struct BusPublisherOptions {
   // Messages queued for one subscriber before that subscriber starts losing messages.
@@ -31,12 +51,15 @@ struct BusPublisherOptions {
   // records of a pcap run to reach a live subscriber, short enough that a stuck
   // subscriber does not hold up shutdown.
   std::chrono::milliseconds linger{2000};
+  // CURVE and its allowlist; empty: an open bus, on loopback endpoints only.
+  std::optional<BusSecurity> security;
 };
 
 class BusPublisher : public EventOutput {
  public:
   // `endpoint` is any ZeroMQ bind endpoint ("tcp://0.0.0.0:5556", "tcp://[::1]:*",
-  // "ipc:///run/mamori/bus"). Throws std::runtime_error naming it when binding fails.
+  // "ipc:///run/mamori/bus"). Throws std::runtime_error naming it when binding fails or
+  // when it is not loopback and `options` has no security; KeyError for a bad key.
   explicit BusPublisher(const std::string& endpoint,
                         const BusPublisherOptions& options = BusPublisherOptions());
   // Blocks up to the linger time while queued messages are delivered.
@@ -61,15 +84,29 @@ class BusPublisher : public EventOutput {
   uint64_t sent() const { return sent_.load(std::memory_order_relaxed); }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
+  // Connections turned away before any message: a key not on the allowlist, or a peer
+  // that does not speak CURVE. Zero without security. Readable from any thread.
+  struct Refused {
+    uint64_t key = 0;
+    uint64_t protocol = 0;
+  };
+  Refused refused() const;
+
  private:
   // Subscription notices queue up inside the socket until read; reading them every
   // so many sends keeps that queue bounded on a sensor that runs for months.
   static constexpr uint32_t kReadSubscriptionsEvery = 1024;
+  // A subscription is a byte and a topic prefix; anything longer is not one.
+  static constexpr int64_t kMaxSubscriberMessage = 4096;
+  static constexpr const char* kZapDomain = "bus";
 
   void readSubscriptions();
 
   zmq::context_t context_;  // declared first: outlives the socket, and its
-  zmq::socket_t socket_;    // destruction is what waits out the linger
+                            // destruction is what waits out the linger
+  std::unique_ptr<ZapAuthenticator> zap_;  // before the socket binds; after it closes
+  zmq::socket_t socket_;
+  std::unique_ptr<HandshakeMonitor> monitor_;  // gone before the socket closes
   std::string endpoint_;
   size_t subscriptions_ = 0;
   uint32_t sends_since_read_ = 0;

@@ -9,7 +9,12 @@
 
 namespace mamori {
 
-BusSubscriber::BusSubscriber() : context_(1), socket_(context_, zmq::socket_type::sub) {
+BusSubscriber::BusSubscriber(const std::optional<CurveClientKeys>& curve)
+    : context_(1), socket_(context_, zmq::socket_type::sub) {
+  if (curve) {
+    makeCurveClient(socket_, *curve);
+    monitor_ = std::make_unique<HandshakeMonitor>(context_, socket_, "bus", HandshakeMonitor::Log::Nothing);
+  }
   socket_.set(zmq::sockopt::rcvhwm, kReceiveHwm);
   socket_.set(zmq::sockopt::linger, 0);
   socket_.set(zmq::sockopt::ipv6, 1);
@@ -26,6 +31,10 @@ void BusSubscriber::connect(const std::string& endpoint) {
 
 void BusSubscriber::subscribe(const std::string& prefix) {
   socket_.set(zmq::sockopt::subscribe, prefix);
+}
+
+HandshakeMonitor::Counters BusSubscriber::handshakes() const {
+  return monitor_ ? monitor_->counters() : HandshakeMonitor::Counters{};
 }
 
 std::optional<std::pair<std::string, std::string>> BusSubscriber::receive(

@@ -2,19 +2,28 @@
 // Reads EVE records off the ZeroMQ bus: the client side of BusPublisher, used by
 // `mamori tail` and by tests. Each record arrives as (topic, json).
 //
-// Single-threaded, like every ZeroMQ socket.
+// With CURVE keys it connects only to the publisher whose public key it was given, and
+// presents its own key pair, which that publisher's allowlist must hold: refused, it
+// receives nothing, and handshakes() says why.
+//
+// Single-threaded, like every ZeroMQ socket; handshakes() excepted.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include <zmq.hpp>
 
+#include "auth/curve_socket.h"
+#include "auth/handshake_monitor.h"
+
 namespace mamori {
 
 class BusSubscriber {
  public:
-  BusSubscriber();
+  // Throws KeyError (auth/curve_key.h) when `curve` holds a key that is not one.
+  explicit BusSubscriber(const std::optional<CurveClientKeys>& curve = std::nullopt);
 
   BusSubscriber(const BusSubscriber&) = delete;
   BusSubscriber& operator=(const BusSubscriber&) = delete;
@@ -32,6 +41,11 @@ class BusSubscriber {
   std::optional<std::pair<std::string, std::string>> receive(
       std::chrono::milliseconds timeout);
 
+  // With CURVE: handshakes the publisher refused (failed_auth: our key is not on its
+  // list) or that failed (failed_protocol: it has another key, or no CURVE). Zeros
+  // without CURVE. Thread-safe.
+  HandshakeMonitor::Counters handshakes() const;
+
  private:
   // Generous, so that a reader that falls briefly behind (a terminal scrolling) does
   // not make the publisher drop its messages.
@@ -39,6 +53,7 @@ class BusSubscriber {
 
   zmq::context_t context_;
   zmq::socket_t socket_;
+  std::unique_ptr<HandshakeMonitor> monitor_;  // with CURVE; gone before the socket closes
 };
 
 }  // namespace mamori

@@ -1,6 +1,7 @@
 #include "apps/central_config.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <optional>
 #include <set>
@@ -40,7 +41,7 @@ CentralOptions loadCentralConfig(const std::string& file) {
                   }}});
         if (peer.name.empty() || key_text.empty()) fail(f, item, key, "each entry needs a name and a key");
         try {
-          peer.public_key = readPublicKey(isZ85Key(key_text) ? key_text : path(f, key + ".key", key_node));
+          peer.public_key = readPublicKey(key_text, std::filesystem::path(f).parent_path().string());
         } catch (const KeyError& e) {
           fail(f, key_node, key + ".key", e.what());
         }

@@ -15,6 +15,8 @@
 #include <optional>
 #include <set>
 
+#include "auth/curve_key.h"
+
 namespace mamori {
 
 using namespace yaml_fields;
@@ -225,9 +227,8 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
               // Keys are read now, so that a bad one stops start-up naming its setting.
               if (server_key_node) {
                 const std::string k = key + ".server-key";
-                const std::string text = scalar(f, k, *server_key_node);
                 try {
-                  central.server_key = readPublicKey(isZ85Key(text) ? text : yaml_fields::path(f, k, *server_key_node));
+                  central.server_key = readPublicKey(scalar(f, k, *server_key_node), std::filesystem::path(f).parent_path().string());
                 } catch (const KeyError& e) {
                   fail(f, *server_key_node, k, e.what());
                 }
@@ -243,6 +244,51 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
               if (!central.endpoint.empty() && (central.server_key.empty() || central.key.secret_key.empty())) {
                 fail(f, n, key, "a central endpoint needs server-key (the central's public key) and key (this sensor's key pair)");
               }
+            }},
+           {"bus", [&](const std::string& key, const YAML::Node& n) {
+              std::optional<CurveKeyPair> own;
+              std::vector<AllowedKey> subscribers;
+              eachKey(f, n, key,
+                      {{"key", [&](const std::string& k, const YAML::Node& v) {
+                          std::string path;
+                          file(path)(k, v);
+                          if (path.empty()) return;
+                          try {
+                            own = readSecretKeyFile(path);
+                          } catch (const KeyError& e) {
+                            fail(f, v, k, e.what());
+                          }
+                        }},
+                       {"subscribers", [&](const std::string& k, const YAML::Node& v) {
+                          if (v.IsNull()) return;
+                          if (!v.IsSequence()) fail(f, v, k, "expected a list of subscribers, each with a name and a key");
+                          std::set<std::string> names;
+                          std::map<std::string, std::string> name_by_key;
+                          for (size_t i = 0; i < v.size(); ++i) {
+                            const YAML::Node item = v[i];
+                            const std::string at = k + "[" + std::to_string(i) + "]";
+                            AllowedKey allowed;
+                            eachKey(f, item, at,
+                                    {{"name", [&](const std::string& k2, const YAML::Node& v2) { allowed.user_id = scalar(f, k2, v2); }},
+                                     {"key", [&](const std::string& k2, const YAML::Node& v2) {
+                                        try {
+                                          allowed.public_key = readPublicKey(scalar(f, k2, v2), std::filesystem::path(f).parent_path().string());
+                                        } catch (const KeyError& e) {
+                                          fail(f, v2, k2, e.what());
+                                        }
+                                      }}});
+                            if (allowed.user_id.empty()) fail(f, item, at + ".name", "each subscriber needs a name (logs and counters use it)");
+                            if (allowed.public_key.empty()) fail(f, item, at + ".key", "each subscriber needs its public key");
+                            if (!names.insert(allowed.user_id).second) fail(f, item, at + ".name", "'" + allowed.user_id + "' is listed twice");
+                            auto [it, added] = name_by_key.emplace(allowed.public_key, allowed.user_id);
+                            if (!added) fail(f, item, at + ".key", "the same key as subscriber '" + it->second + "'");
+                            subscribers.push_back(std::move(allowed));
+                          }
+                        }}});
+              if (!own && !subscribers.empty()) {
+                fail(f, n, key + ".key", "bus.subscribers needs the bus's own key pair: set bus.key (`mamori keys generate`)");
+              }
+              if (own) c.bus_security = BusSecurity{std::move(*own), std::move(subscribers)};
             }},
            {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
   checkSensorName();

@@ -2,12 +2,14 @@
 // mamori.yaml: everything an operator tunes without recompiling. Unknown keys and bad
 // values stop start-up with a message naming the key (ConfigError).
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 
 #include <yaml-cpp/yaml.h>
 
+#include "alerting/bus_publisher.h"
 #include "alerting/event_output.h"
 #include "applayer/app_identifier.h"
 #include "applayer/app_parsers.h"
@@ -56,6 +58,9 @@ struct Config {
   // removed from the store with their history; 0 keeps everything.
   TimeUs incident_store_retention = 0;
   double stats_interval_s = 0;  // 0: a stats record only at the end
+  // The bus's CURVE key pair and the subscribers allowed in (bus.key, bus.subscribers),
+  // keys read and checked at load; empty: an open bus, which may bind loopback only.
+  std::optional<BusSecurity> bus_security;
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";
   // Application-layer identification (nDPI) per flow; off: no app_proto, app rules never match.

@@ -1,47 +1,17 @@
 // mamori: one binary, subcommands `run`, `rules check|push|status|rollback`, `tail`, `incidents list|show`,
-// `central`.
-#include <csignal>
+// `central`, `keys generate`.
 #include <cstdio>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "alerting/bus_subscriber.h"
 #include "apps/central_command.h"
 #include "apps/incidents_command.h"
+#include "apps/keys_command.h"
 #include "apps/pipeline.h"
 #include "apps/rules_check.h"
 #include "apps/rules_push_command.h"
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-extern "C" void onTailSignal(int) { g_stop.store(true); }
-
-int tail(const std::string& endpoint, const std::vector<std::string>& topics) {
-  mamori::BusSubscriber sub;
-  try {
-    sub.connect(endpoint);
-    if (topics.empty()) sub.subscribe("");
-    for (const auto& t : topics) sub.subscribe(t);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "mamori tail: {}\n", e.what());
-    return 2;
-  }
-  std::signal(SIGINT, onTailSignal);
-  std::signal(SIGTERM, onTailSignal);
-  while (!g_stop.load()) {
-    auto msg = sub.receive(std::chrono::milliseconds(200));
-    if (!msg) continue;
-    // The JSON frame is already the EVE line; the topic is its event_type.
-    fmt::print("{}\n", msg->second);
-    std::fflush(stdout);
-  }
-  return 0;
-}
-
-}  // namespace
+#include "apps/tail_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mamori: network security monitoring — capture, detect, correlate, alert"};
@@ -60,7 +30,7 @@ int main(int argc, char** argv) {
                       "Incident store (SQLite) to resume and write (default: correlate.store for --interface, none for --pcap)");
   run_cmd->add_option("--workers", run.workers, "Worker threads (default: one per CPU)")->check(CLI::Range(1, 256));
   run_cmd->add_option("--eve", run.eve, "EVE JSON output: a file, or - for stdout");
-  run_cmd->add_option("--bus", run.bus, "ZeroMQ endpoint to publish on, e.g. tcp://127.0.0.1:5556");
+  run_cmd->add_option("--bus", run.bus, "ZeroMQ endpoint to publish on, e.g. tcp://127.0.0.1:5556 (beyond loopback only with bus.key in the config)");
   run_cmd->add_option("--metrics", run.metrics, "Serve Prometheus metrics on HOST:PORT (PORT alone: loopback)");
   run_cmd->add_option("--central", run.central,
                       "Also send records to this GSOC central (keys: central.* in the config), e.g. tcp://central:7770");
@@ -79,14 +49,10 @@ int main(int argc, char** argv) {
   check->add_flag("--json", check_json, "One JSON object for machines");
   mamori::RulesPushCommands pushes(*rules_cmd);
 
-  std::string tail_endpoint;
-  std::vector<std::string> tail_topics;
-  auto* tail_cmd = app.add_subcommand("tail", "Print what a running sensor publishes on its bus");
-  tail_cmd->add_option("--connect", tail_endpoint, "Endpoint of the sensor's bus")->required();
-  tail_cmd->add_option("--topic", tail_topics, "Topic prefix (alert, incident, flow, stats); repeatable");
-
+  mamori::TailCommand tail(app);
   mamori::IncidentsCommand incidents(app);
   mamori::CentralCommand central(app);
+  mamori::KeysCommand keys(app);
 
   try {
     app.parse(argc, argv);
@@ -102,9 +68,10 @@ int main(int argc, char** argv) {
     return mamori::runPipeline(run);
   }
   if (*check) return mamori::rulesCheck(check_paths, check_config, check_json);
-  if (*tail_cmd) return tail(tail_endpoint, tail_topics);
+  if (tail.selected()) return tail.run();
   if (incidents.selected()) return incidents.run();
   if (central.selected()) return central.run();
   if (pushes.selected()) return pushes.run();
+  if (keys.selected()) return keys.run();
   return 1;
 }

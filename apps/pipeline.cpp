@@ -20,14 +20,15 @@
 #include "apps/rule_loading.h"
 #include "apps/rule_reloader.h"
 #include "apps/run_summary.h"
-#include "detect/rule_set_builder.h"
-#include "uplink/central_uplink.h"
-#include "uplink/rule_set_compiler.h"
+#include "auth/loopback_endpoint.h"
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "correlate/correlation_rule_parser.h"
 #include "detect/detect_observer.h"
+#include "detect/rule_set_builder.h"
 #include "detect/signature_database.h"
+#include "uplink/central_uplink.h"
+#include "uplink/rule_set_compiler.h"
 
 namespace mamori {
 
@@ -89,6 +90,16 @@ int runPipeline(const RunOptions& opt) {
     fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
     return 1;
   }
+  // Before the rules compile: refused, the operator hears it at once.
+  if (!opt.bus.empty() && !config.bus_security && !isLoopbackEndpoint(opt.bus)) {
+    fmt::print(stderr,
+               "mamori: --bus {} is reachable from other machines, and a bus that is must authenticate its "
+               "subscribers: set bus.key (the bus's key pair, from `mamori keys generate`) and bus.subscribers "
+               "(the public keys allowed to subscribe) in the configuration, or bind a loopback endpoint "
+               "(tcp://127.0.0.1:PORT, ipc://PATH)\n",
+               opt.bus);
+    return 1;
+  }
 
   if (!opt.central.empty()) config.central.endpoint = opt.central;
   if (!config.central.endpoint.empty() && (config.central.server_key.empty() || config.central.key.secret_key.empty())) {
@@ -138,7 +149,9 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   try {
     if (!opt.eve.empty()) outputs.push_back(std::make_unique<EveFileWriter>(opt.eve));
     if (!opt.bus.empty()) {
-      auto b = std::make_unique<BusPublisher>(opt.bus);
+      BusPublisherOptions bus_options;
+      bus_options.security = config.bus_security;
+      auto b = std::make_unique<BusPublisher>(opt.bus, bus_options);
       bus = b.get();
       outputs.push_back(std::move(b));
     }
@@ -297,6 +310,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     if (bus) {
       t.bus_sent = bus->sent();
       t.bus_dropped = bus->dropped();
+      t.bus_refused = bus->refused();
     }
     if (uplink) t.central = uplink->counters();
     t.rules = reloader.status();

@@ -154,6 +154,7 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("correlate.store_pruned", t.store_pruned);
   out.emplace_back("bus.sent", t.bus_sent);
   out.emplace_back("bus.dropped", t.bus_dropped);
+  out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol);
   if (t.central) {
     const CentralUplinkCounters& c = *t.central;
     out.emplace_back("central.sent", c.sent);
@@ -234,6 +235,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       MetricSample::Counter, double(t.store_pruned));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
+  add("mamori_bus_refused_connections_total", "Bus subscribers refused: a key not on bus.subscribers, or no CURVE",
+      MetricSample::Counter, double(t.bus_refused.key), {{"reason", "key"}});
+  add("mamori_bus_refused_connections_total", "Bus subscribers refused: a key not on bus.subscribers, or no CURVE",
+      MetricSample::Counter, double(t.bus_refused.protocol), {{"reason", "protocol"}});
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));
   add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules.rules_failed));
   add("mamori_rules_version", "Version of the rule set in use; goes up with each accepted reload", MetricSample::Gauge, double(t.rules.version));

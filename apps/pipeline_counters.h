@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "alerting/bus_publisher.h"
 #include "alerting/metrics_exporter.h"
 #include "applayer/app_parsers.h"
 #include "apps/rule_reloader.h"
@@ -34,6 +35,7 @@ struct PipelineTotals {
   uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one
   uint64_t bus_sent = 0, bus_dropped = 0;
   std::optional<CentralUplinkCounters> central;  // with a central link
+  BusPublisher::Refused bus_refused;  // subscribers turned away (a CURVE bus)
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.
   std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none

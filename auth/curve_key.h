@@ -7,6 +7,9 @@
 //   DIR/NAME.key  public and secret key (Z85), mode 0600: stays on the machine it names
 //   DIR/NAME.pub  the public key only: what goes into allowlists and peers' configurations
 // Keys are never printed or logged; logs name a key by its fingerprint.
+//
+// Reading is bounded (files over 64 KiB are refused) and strict: anything but the layout
+// above is refused with the path and line. Thread-safe: no shared state.
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -40,8 +43,10 @@ CurveKeyPair readKeyFile(const std::string& path);
 // Reads a key file that must hold the secret key too (what a process authenticates with).
 CurveKeyPair readSecretKeyFile(const std::string& path);
 // A public key given in a configuration: a literal 40-character Z85 key, or the path of a
-// .pub or .key file (only its public key is used). Throws KeyError.
-std::string readPublicKey(const std::string& key_or_path);
+// .pub or .key file (only its public key is used); a relative path is taken relative to
+// `relative_to` when given (a configuration file's folder). A text that names an existing
+// file is a path, else it must be a key. Throws KeyError.
+std::string readPublicKey(const std::string& key_or_path, const std::string& relative_to = "");
 
 bool isZ85Key(std::string_view text);
 // "SHA256:" and the first 16 hex digits of the SHA-256 of the 32-byte key: what logs and

@@ -3,14 +3,19 @@
 // message, through libzmq's socket monitor: peers that do not speak CURVE at all (a plain
 // ZeroMQ client, a port scanner, garbage) and peers whose key ZAP refused. The ZAP
 // handler logs key refusals; this logs the protocol failures, which ZAP never sees, with
-// the socket's endpoint and libzmq's reason. Runs on its own thread until destroyed; must
-// be destroyed before the monitored socket closes.
+// the socket's label and libzmq's reason, at most one line a second per kind of failure
+// (LogThrottle) with the number not shown. Runs on its own thread until destroyed; must
+// be destroyed before the monitored socket closes. Construct it where the socket is set
+// up; destruction may happen on another thread than the one using the socket (libzmq
+// guards a socket's monitor with a lock of its own).
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
 
 #include <zmq.hpp>
+
+#include "auth/log_throttle.h"
 
 namespace mamori {
 
@@ -19,11 +24,17 @@ class HandshakeMonitor {
   struct Counters {
     uint64_t succeeded = 0;
     uint64_t failed_protocol = 0;  // not CURVE, or not ZeroMQ
-    uint64_t failed_auth = 0;      // ZAP refused the key
+    uint64_t failed_auth = 0;      // ZAP refused the key (on a client: the server refused ours)
   };
 
-  // `label` names the socket in log lines ("central ingest", "bus").
-  HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label);
+  // Whether protocol failures are logged: a server's are (a peer that does not speak
+  // CURVE), a client reads the counters instead and says what they mean for it.
+  enum class Log { ProtocolFailures, Nothing };
+
+  // `label` names the socket in log lines ("central ingest", "bus"). Throws
+  // zmq::error_t when libzmq cannot monitor the socket.
+  HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label,
+                   Log log = Log::ProtocolFailures);
   ~HandshakeMonitor();
   HandshakeMonitor(const HandshakeMonitor&) = delete;
   HandshakeMonitor& operator=(const HandshakeMonitor&) = delete;
@@ -31,12 +42,16 @@ class HandshakeMonitor {
   Counters counters() const;  // thread-safe
 
  private:
+  // Reads events until libzmq reports the monitor stopped (the destructor stops it).
   void serve();
+  void logProtocolFailure(uint16_t event, uint32_t value);
 
-  zmq::socket_t monitor_;
+  void* monitored_;         // the server socket's handle; only its monitor is touched
+  zmq::socket_t monitor_;   // receives the events; the monitor thread's
   std::string label_;
-  std::atomic<bool> stop_{false};
+  Log log_;
   std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0};
+  LogThrottle protocol_log_, closed_log_;  // the monitor thread's
   std::thread thread_;
 };
 

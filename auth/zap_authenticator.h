@@ -13,6 +13,8 @@
 // The handler binds inproc://zeromq.zap.01 on construction, so it must exist before any
 // CURVE server socket of the context binds: without a handler libzmq lets everyone in.
 // It runs on its own thread until destroyed, which must happen before the context closes.
+// Refusals are logged to stderr at most once a second per domain (LogThrottle), with the
+// number of refusals not shown; the counters count every one.
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -23,6 +25,8 @@
 #include <vector>
 
 #include <zmq.hpp>
+
+#include "auth/log_throttle.h"
 
 namespace mamori {
 
@@ -44,19 +48,31 @@ class ZapAuthenticator {
   ZapAuthenticator& operator=(const ZapAuthenticator&) = delete;
 
   // Replaces the allowlist of `domain`; takes effect for the next handshake. Thread-safe.
+  // Throws KeyError (auth/curve_key.h) when a key is not a Z85 key or is listed twice
+  // under different user ids (which one would the peer be?); the list is then unchanged.
   void allow(const std::string& domain, const std::vector<AllowedKey>& keys);
 
   // Thread-safe.
   DomainCounters counters(const std::string& domain) const;
 
  private:
-  void serve();
+  struct Reply {
+    bool accepted = false;
+    std::string user_id;
+  };
 
-  zmq::context_t& context_;
-  zmq::socket_t control_;  // inproc pair to stop the handler thread
+  void serve();
+  // One ZAP request (RFC 27 frames, the REP envelope already stripped) and its verdict.
+  Reply decide(const std::vector<zmq::message_t>& request);
+  void logRefusal(const std::string& domain, const std::string& address, const std::string& why);
+
+  zmq::socket_t handler_;        // REP at inproc://zeromq.zap.01; the handler thread's
+  zmq::socket_t control_;        // inproc pair to stop the handler thread: this end sends,
+  zmq::socket_t control_peer_;   // the handler thread's end receives
   mutable std::mutex mutex_;
   std::map<std::string, std::map<std::string, std::string>> allowed_;  // domain -> key -> user id
   std::map<std::string, DomainCounters> counters_;
+  std::map<std::string, LogThrottle> log_throttles_;  // by domain; the handler thread's
   std::thread thread_;
 };
 

@@ -75,7 +75,7 @@ CentralServer::CentralServer(CentralOptions options)
 
   // The central's own open incidents continue after a restart, as a sensor's do.
   std::vector<Incident> mine;
-  for (Incident& inc : incident_store_.loadOpen()) {
+  for (Incident& inc : incident_store_.loadOpen(options_.name)) {
     if (inc.sensor == options_.name) mine.push_back(std::move(inc));
   }
   for (const Incident* inc : manager_.restore(mine)) {
@@ -413,22 +413,22 @@ void CentralServer::cutEveBackTo(uint64_t length) {
 }
 
 void CentralServer::statsRecord() {
-  std::vector<std::pair<std::string, uint64_t>> counters;
+  std::vector<std::pair<std::string, uint64_t>> stats;
   const CentralCounters c = counters();
   const int64_t now = SensorRegistry::nowUs();
-  counters.emplace_back("central.sensors_connected", sensors_.connected(now).size());
-  counters.emplace_back("central.records", c.records);
-  counters.emplace_back("central.duplicates", c.duplicates);
-  counters.emplace_back("central.refused_records", c.refused_records);
-  counters.emplace_back("central.refused_links", c.refused_links);
-  counters.emplace_back("central.refused_requests", c.refused_requests);
+  stats.emplace_back("central.sensors_connected", sensors_.connected(now).size());
+  stats.emplace_back("central.records", c.records);
+  stats.emplace_back("central.duplicates", c.duplicates);
+  stats.emplace_back("central.refused_records", c.refused_records);
+  stats.emplace_back("central.refused_links", c.refused_links);
+  stats.emplace_back("central.refused_requests", c.refused_requests);
   const HandshakeMonitor::Counters h = monitor_->counters();
-  counters.emplace_back("central.refused_connections", h.failed_auth + h.failed_protocol);
-  counters.emplace_back("central.store_failures", c.store_failures);
-  counters.emplace_back("central.incidents", c.incidents);
-  counters.emplace_back("central.rules_version", distributor_->currentSequence());
+  stats.emplace_back("central.refused_connections", h.failed_auth + h.failed_protocol);
+  stats.emplace_back("central.store_failures", c.store_failures);
+  stats.emplace_back("central.incidents", c.incidents);
+  stats.emplace_back("central.rules_version", distributor_->currentSequence());
   const TimeUs ts = now_ ? now_ : TimeUs(now);
-  const std::string json = formatter_.formatStats(ts, (now - started_us_) / 1000000, counters);
+  const std::string json = formatter_.formatStats(ts, (now - started_us_) / 1000000, stats);
   if (eve_) {
     eve_->publish(EventKind::Stats, json);
     eve_->flush();

@@ -1,6 +1,3 @@
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -15,28 +12,16 @@
 
 #include "alerting/bus_publisher.h"
 #include "alerting/bus_subscriber.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
 
 using namespace std::chrono_literals;
+using test::freeTcpPort;
 
 constexpr EventKind kKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident,
                                 EventKind::Stats};
-
-// A port nothing listens on right now, so a subscriber can connect before the
-// publisher binds it.
-int freeTcpPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string json(size_t seq) { return "{\"seq\":" + std::to_string(seq) + "}"; }
 

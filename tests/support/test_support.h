@@ -26,6 +26,9 @@ CommandResult run(const std::string& cmd);
 std::string readFile(const std::string& path);
 std::string hostName();  // gethostname(): a sensor's name when its configuration gives none
 std::string tempDir();  // this test's own directory, emptied when the test first asks for it
+// A loopback TCP port nothing listens on right now, so that a client can connect before
+// its server binds it.
+int freeTcpPort();
 
 }  // namespace mamori::test
 

@@ -1,0 +1,122 @@
+#include "auth/handshake_monitor.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+#include <iterator>
+#include <vector>
+
+#include <fmt/format.h>
+#include <zmq_addon.hpp>
+
+namespace mamori {
+
+namespace {
+
+constexpr int kEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                        ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                        ZMQ_EVENT_MONITOR_STOPPED;
+
+// libzmq's ZMQ_PROTOCOL_ERROR_* codes, in words an operator can act on.
+std::string protocolReason(uint32_t code) {
+  switch (code) {
+    case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
+      return "it offered another security mechanism, e.g. a plain ZeroMQ client";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC:
+      return "its handshake does not decrypt: was it given another server key?";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND:
+    case ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE:
+      return "it sent the handshake out of order";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE:
+      return "the key exchange failed";
+    case ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA:
+      return "it sent malformed metadata";
+    default:
+      break;
+  }
+  if (code >= ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED &&
+      code <= ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME) {
+    return "it sent a malformed handshake command";
+  }
+  if ((code & 0xf0000000u) == ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED) {
+    return fmt::format("the ZAP handler failed (protocol error {:#x})", code);
+  }
+  return fmt::format("ZMTP protocol error {:#x}", code);
+}
+
+std::string monitorEndpoint(const void* self) { return fmt::format("inproc://mamori-handshake-monitor-{}", self); }
+
+}  // namespace
+
+HandshakeMonitor::HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label, Log log)
+    : monitored_(socket.handle()), monitor_(context, zmq::socket_type::pair), label_(std::move(label)), log_(log) {
+  if (zmq_socket_monitor(monitored_, monitorEndpoint(this).c_str(), kEvents) != 0) throw zmq::error_t();
+  monitor_.connect(monitorEndpoint(this));
+  thread_ = std::thread([this] { serve(); });
+}
+
+HandshakeMonitor::~HandshakeMonitor() {
+  // libzmq sends MONITOR_STOPPED before closing its end, which ends serve(); a blocking
+  // event send of libzmq's could otherwise wait forever on a reader that is gone.
+  zmq_socket_monitor(monitored_, nullptr, 0);
+  thread_.join();
+}
+
+HandshakeMonitor::Counters HandshakeMonitor::counters() const {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  return Counters{succeeded_.load(relaxed), failed_protocol_.load(relaxed), failed_auth_.load(relaxed)};
+}
+
+void HandshakeMonitor::serve() {
+  std::vector<zmq::message_t> parts;
+  while (true) {
+    parts.clear();
+    try {
+      if (!zmq::recv_multipart(monitor_, std::back_inserter(parts))) continue;
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return;  // ETERM
+    }
+    // Version 1 events: (u16 event, u32 value), then the endpoint.
+    if (parts.empty() || parts[0].size() != 6) continue;
+    uint16_t event = 0;
+    uint32_t value = 0;
+    std::memcpy(&event, parts[0].data(), sizeof event);
+    std::memcpy(&value, static_cast<const char*>(parts[0].data()) + sizeof event, sizeof value);
+    constexpr auto relaxed = std::memory_order_relaxed;
+    switch (event) {
+      case ZMQ_EVENT_MONITOR_STOPPED:
+        return;
+      case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        succeeded_.fetch_add(1, relaxed);
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        failed_auth_.fetch_add(1, relaxed);  // the ZAP handler logged it, with the key
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+      case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        // Logged before counted: whoever sees the count sees the line too.
+        if (log_ == Log::ProtocolFailures) logProtocolFailure(event, value);
+        failed_protocol_.fetch_add(1, relaxed);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void HandshakeMonitor::logProtocolFailure(uint16_t event, uint32_t value) {
+  bool protocol = event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+  auto held_back = (protocol ? protocol_log_ : closed_log_).admit();
+  if (!held_back) return;
+  // Without detail, the value is the errno of the connection's end.
+  std::string reason = protocol ? protocolReason(value)
+                                : fmt::format("it closed or broke the connection during the handshake: {}",
+                                              std::generic_category().message(static_cast<int>(value)));
+  std::string more = *held_back ? fmt::format("; {} more like it not shown", *held_back) : "";
+  fmt::print(stderr, "mamori: {}: refused a connection that does not speak CURVE ({}{})\n", label_, reason, more);
+  std::fflush(stderr);
+}
+
+}  // namespace mamori

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "auth/curve_socket.h"
 #include "uplink/link_protocol.h"
 
 namespace mamori {
 
 CentralClient::CentralClient(const CentralClientOptions& options) : context_(1), socket_(context_, zmq::socket_type::dealer) {
-  socket_.set(zmq::sockopt::curve_serverkey, options.server_key);
-  socket_.set(zmq::sockopt::curve_publickey, options.key.public_key);
-  socket_.set(zmq::sockopt::curve_secretkey, options.key.secret_key);
+  makeCurveClient(socket_, CurveClientKeys{options.server_key, options.key});
   socket_.set(zmq::sockopt::linger, 2000);
   socket_.set(zmq::sockopt::maxmsgsize, link::kMaxMessageBytes);
   socket_.set(zmq::sockopt::ipv6, 1);

@@ -8,8 +8,10 @@
 #include <stdexcept>
 
 #include "alerting/eve_incident_reader.h"
+#include "auth/curve_socket.h"
 #include "correlate/correlation_event.h"
 #include "correlate/correlation_rule_parser.h"
+#include "correlate/eve_time.h"
 
 namespace mamori {
 
@@ -19,6 +21,15 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kSensorPrefix = "sensor:";
 constexpr std::string_view kAuthorPrefix = "author:";
+
+// A string member of a parsed record; "" when absent or not a string.
+std::string_view member(const rapidjson::Value& record, const char* name) {
+  if (!record.IsObject()) return {};
+  auto it = record.FindMember(name);
+  return it != record.MemberEnd() && it->value.IsString()
+             ? std::string_view(it->value.GetString(), it->value.GetStringLength())
+             : std::string_view();
+}
 
 // A message property libzmq attached at the handshake ("User-Id", "Peer-Address"); "" when
 // absent.
@@ -91,9 +102,7 @@ CentralServer::CentralServer(CentralOptions options)
   for (const AllowedPeer& a : options_.authors) peers.push_back({std::string(kAuthorPrefix) + a.name, a.public_key});
   zap_.allow("central", peers);
 
-  router_.set(zmq::sockopt::curve_server, 1);
-  router_.set(zmq::sockopt::curve_secretkey, options_.key.secret_key);
-  router_.set(zmq::sockopt::zap_domain, "central");
+  makeCurveServer(router_, options_.key, "central");
   router_.set(zmq::sockopt::router_mandatory, 1);
   router_.set(zmq::sockopt::maxmsgsize, link::kMaxMessageBytes);
   router_.set(zmq::sockopt::linger, 0);
@@ -316,9 +325,13 @@ void CentralServer::onRecords(const std::string& routing_id, const std::string& 
         const zmq::message_t& frame = message[3 + i];
         const auto kind = link::recordKind(frame);
         const std::string_view json = link::recordJson(frame);
-        auto event = kind ? CorrelationEvent::fromEve(json) : std::nullopt;
-        const auto host = event ? event->field("host") : std::nullopt;
-        if (!event || !host || *host != sensor || event->event_type != eventKindName(*kind)) {
+        // A record is the sensor's own EVE record of the type it claims, or nothing. A fresh
+        // document each: a reused one's pool would keep every record's memory.
+        rapidjson::Document record;
+        record.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+        const std::string_view type = !record.HasParseError() && record.IsObject() ? member(record, "event_type") : "";
+        const std::optional<TimeUs> ts = parseEveTime(member(record, "timestamp"));
+        if (!kind || type != eventKindName(*kind) || member(record, "host") != sensor || !ts) {
           ++refused;
           continue;
         }
@@ -330,8 +343,9 @@ void CentralServer::onRecords(const std::string& routing_id, const std::string& 
             incident_store_.save(*incident);
           }
         }
-        engine_->onEvent(*event);
-        newest = std::max(newest, event->ts);
+        // Stats and SSH records are stored and passed on; the rules read the others.
+        if (auto event = CorrelationEvent::fromEve(record)) engine_->onEvent(*event);
+        newest = std::max(newest, *ts);
         ++stored[*kind];
         after_commit_.emplace_back(*kind, std::move(line));
       }
@@ -520,6 +534,13 @@ std::vector<MetricSample> CentralServer::metrics() const {
   if (bus_) {
     add("mamori_central_bus_messages_total", "Records published on the central's bus", T::Counter, {},
         double(bus_->sent()));
+    add("mamori_central_bus_dropped_total", "Bus records dropped for slow subscribers", T::Counter, {},
+        double(bus_->dropped()));
+    const BusPublisher::Refused refused = bus_->refused();
+    add("mamori_central_bus_refused_connections_total", "Subscribers turned away by the central's bus", T::Counter,
+        {{"reason", "key"}}, double(refused.key));
+    add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "protocol"}},
+        double(refused.protocol));
   }
   return out;
 }

@@ -67,7 +67,7 @@ std::string text(sqlite3_stmt* s, int column) {
   return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s, column)) : std::string();
 }
 
-void bind(sqlite3_stmt* s, int index, const std::string& value) {
+void bindText(sqlite3_stmt* s, int index, const std::string& value) {
   sqlite3_bind_text(s, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
 
@@ -180,8 +180,8 @@ void CentralStore::saveCheckpoint(uint64_t eve_offset, const std::map<std::strin
                         "INSERT INTO central_streams (sensor, stream, last_seq) VALUES (?1, ?2, ?3) "
                         "ON CONFLICT(sensor) DO UPDATE SET stream = excluded.stream, last_seq = excluded.last_seq");
   for (const auto& [sensor, c] : changed) {
-    bind(stream.get(), 1, sensor);
-    bind(stream.get(), 2, c.stream);
+    bindText(stream.get(), 1, sensor);
+    bindText(stream.get(), 2, c.stream);
     sqlite3_bind_int64(stream.get(), 3, static_cast<sqlite3_int64>(c.last_seq));
     done(db_, incidents_.path(), stream.get());
     sqlite3_reset(stream.get());
@@ -200,18 +200,18 @@ void CentralStore::saveRuleSet(const RuleSetPackage& package, uint64_t sequence,
                    "files) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   const std::string blob = packFiles(package);
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(sequence));
-  bind(s.get(), 2, package.version);
+  bindText(s.get(), 2, package.version);
   sqlite3_bind_int64(s.get(), 3, created_us);
-  bind(s.get(), 4, author);
-  bind(s.get(), 5, author_fingerprint);
-  bind(s.get(), 6, package.comment);
+  bindText(s.get(), 4, author);
+  bindText(s.get(), 5, author_fingerprint);
+  bindText(s.get(), 6, package.comment);
   sqlite3_bind_blob(s.get(), 7, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
   done(db_, incidents_.path(), s.get());
 }
 
 std::optional<RuleSetPackage> CentralStore::loadRuleSet(const std::string& version) {
   auto s = prepare(db_, incidents_.path(), "SELECT comment, files FROM central_rule_sets WHERE version = ?1");
-  bind(s.get(), 1, version);
+  bindText(s.get(), 1, version);
   if (sqlite3_step(s.get()) != SQLITE_ROW || sqlite3_column_type(s.get(), 1) == SQLITE_NULL) return std::nullopt;
   RuleSetPackage package;
   package.version = version;
@@ -239,7 +239,7 @@ void CentralStore::pruneRuleSets(size_t keep, const std::string& current) {
   auto s = prepare(db_, incidents_.path(),
                    "UPDATE central_rule_sets SET files = NULL WHERE version != ?1 AND files IS NOT NULL AND sequence NOT IN "
                    "(SELECT sequence FROM central_rule_sets WHERE files IS NOT NULL ORDER BY sequence DESC LIMIT ?2)");
-  bind(s.get(), 1, current);
+  bindText(s.get(), 1, current);
   sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(keep));
   done(db_, incidents_.path(), s.get());
 }
@@ -251,7 +251,7 @@ std::string CentralStore::currentVersion() {
 
 void CentralStore::setCurrentVersion(const std::string& version) {
   auto s = prepare(db_, incidents_.path(), "UPDATE central_checkpoint SET current_rules = ?1 WHERE id = 1");
-  bind(s.get(), 1, version);
+  bindText(s.get(), 1, version);
   done(db_, incidents_.path(), s.get());
 }
 
@@ -260,13 +260,13 @@ uint64_t CentralStore::addPush(const PushRecord& push) {
                    "INSERT INTO central_pushes (time, kind, author, author_fingerprint, comment, version, result, errors) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   sqlite3_bind_int64(s.get(), 1, push.time_us);
-  bind(s.get(), 2, push.kind);
-  bind(s.get(), 3, push.author);
-  bind(s.get(), 4, push.author_fingerprint);
-  bind(s.get(), 5, push.comment);
-  bind(s.get(), 6, push.version);
-  bind(s.get(), 7, push.result);
-  bind(s.get(), 8, errorsJson(push.errors));
+  bindText(s.get(), 2, push.kind);
+  bindText(s.get(), 3, push.author);
+  bindText(s.get(), 4, push.author_fingerprint);
+  bindText(s.get(), 5, push.comment);
+  bindText(s.get(), 6, push.version);
+  bindText(s.get(), 7, push.result);
+  bindText(s.get(), 8, errorsJson(push.errors));
   done(db_, incidents_.path(), s.get());
   return static_cast<uint64_t>(sqlite3_last_insert_rowid(db_));
 }
@@ -276,12 +276,12 @@ void CentralStore::addPushResult(uint64_t push_id, const PushRecord::SensorResul
                    "INSERT OR REPLACE INTO central_push_results (push_id, sensor, time, result, rules_loaded, "
                    "build_seconds, errors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(push_id));
-  bind(s.get(), 2, r.sensor);
+  bindText(s.get(), 2, r.sensor);
   sqlite3_bind_int64(s.get(), 3, r.time_us);
-  bind(s.get(), 4, r.result);
+  bindText(s.get(), 4, r.result);
   sqlite3_bind_int64(s.get(), 5, static_cast<sqlite3_int64>(r.rules_loaded));
   sqlite3_bind_double(s.get(), 6, r.build_seconds);
-  bind(s.get(), 7, errorsJson(r.errors));
+  bindText(s.get(), 7, errorsJson(r.errors));
   done(db_, incidents_.path(), s.get());
 }
 
@@ -323,7 +323,7 @@ std::vector<PushRecord> CentralStore::pushes(size_t limit) {
 uint64_t CentralStore::latestPushOf(const std::string& version) {
   auto s = prepare(db_, incidents_.path(),
                    "SELECT MAX(id) FROM central_pushes WHERE version = ?1 AND result = 'accepted'");
-  bind(s.get(), 1, version);
+  bindText(s.get(), 1, version);
   return sqlite3_step(s.get()) == SQLITE_ROW ? static_cast<uint64_t>(sqlite3_column_int64(s.get(), 0)) : 0;
 }
 
@@ -331,8 +331,8 @@ bool CentralStore::refused(const std::string& sensor, const std::string& version
   auto s = prepare(db_, incidents_.path(),
                    "SELECT result FROM central_push_results WHERE sensor = ?1 AND push_id = "
                    "(SELECT MAX(id) FROM central_pushes WHERE version = ?2 AND result = 'accepted')");
-  bind(s.get(), 1, sensor);
-  bind(s.get(), 2, version);
+  bindText(s.get(), 1, sensor);
+  bindText(s.get(), 2, version);
   return sqlite3_step(s.get()) == SQLITE_ROW && text(s.get(), 0) == "refused";
 }
 

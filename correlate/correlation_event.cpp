@@ -227,7 +227,12 @@ std::optional<CorrelationEvent> CorrelationEvent::fromEve(std::string_view json)
   rapidjson::Document doc;
   // Iterative: a peer's deeply nested text costs heap in proportion to its size, never stack.
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  if (doc.HasParseError()) return std::nullopt;
+  return fromEve(doc);
+}
+
+std::optional<CorrelationEvent> CorrelationEvent::fromEve(const rapidjson::Value& doc) {
+  if (!doc.IsObject()) return std::nullopt;
   auto member = [&doc](const char* name) -> const rapidjson::Value* {
     auto it = doc.FindMember(name);
     return it == doc.MemberEnd() ? nullptr : &it->value;

@@ -35,6 +35,8 @@
 #include <utility>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "applayer/app_record.h"
 #include "capture/flow_record.h"
 #include "capture/ip_address.h"
@@ -77,6 +79,8 @@ class CorrelationEvent {
   // one, a bad timestamp, address, port or proto. Bounded: nesting beyond kMaxEveDepth is
   // not read, and fields beyond kMaxEveFields are left out; the parse is iterative.
   static std::optional<CorrelationEvent> fromEve(std::string_view json);
+  // The same from a record already parsed (iteratively, as the text overload does).
+  static std::optional<CorrelationEvent> fromEve(const rapidjson::Value& record);
   static constexpr size_t kMaxEveDepth = 8;
   static constexpr size_t kMaxEveFields = 1024;
 

@@ -4,6 +4,7 @@
 
 #include <zmq.hpp>
 
+#include "auth/curve_socket.h"
 #include "uplink/link_protocol.h"
 
 namespace mamori {
@@ -98,9 +99,7 @@ CentralUplinkCounters CentralUplink::counters() const {
 void CentralUplink::run() {
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::curve_serverkey, options_.server_key);
-  socket.set(zmq::sockopt::curve_publickey, options_.key.public_key);
-  socket.set(zmq::sockopt::curve_secretkey, options_.key.secret_key);
+  makeCurveClient(socket, CurveClientKeys{options_.server_key, options_.key});
   socket.set(zmq::sockopt::linger, 0);
   // Nothing queues for a link that is not up: a send fails at once, and the spool keeps it.
   socket.set(zmq::sockopt::immediate, 1);

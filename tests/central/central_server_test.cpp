@@ -218,15 +218,19 @@ TEST(CentralServer, AnUplinkDeliversEverythingThroughACentralRestart) {
   u.silence = 1500ms;
   CentralUplink uplink(u, [](RuleSetPackage) {});
   uplink.start();
-  for (uint64_t i = 1; i <= 3000; ++i) {
-    uplink.publish(EventKind::Stats, statsLine("sensor-a", 1'700'000'000'000'000 + i, i));
-    if (i % 500 == 0) uplink.flush();
-    if (i == 1500) {
-      lab.stop();
-      std::this_thread::sleep_for(300ms);
-      lab.start();
-    }
-  }
+  auto publish = [&](uint64_t from, uint64_t to) {
+    for (uint64_t i = from; i <= to; ++i) uplink.publish(EventKind::Stats, statsLine("sensor-a", 1'700'000'000'000'000 + i, i));
+    uplink.flush();
+  };
+  publish(1, 1000);
+  ASSERT_TRUE(uplink.drain(20s));
+  // Records in flight when the central goes away, more while it is away, more after.
+  publish(1001, 2000);
+  lab.stop();
+  publish(2001, 2500);
+  std::this_thread::sleep_for(300ms);
+  lab.start();
+  publish(2501, 3000);
   uplink.publish(EventKind::Flow, "{\"not\":\"selected: never sent\"}");
   uplink.flush();
   ASSERT_TRUE(uplink.drain(20s)) << "acknowledged up to " << uplink.counters().acknowledged;

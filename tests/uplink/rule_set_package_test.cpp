@@ -98,8 +98,8 @@ TEST(RuleSetPackage, KeptAsCurrentAndLoadedBackKeepingTheNewestVersions) {
   EXPECT_TRUE(RuleSetPackage::loadCurrent(dir).version.empty()) << "nothing kept yet";
   for (uint64_t seq = 1; seq <= 5; ++seq) {
     RuleSetPackage p;
-    p.files = {{"set.rules", "alert ip any any -> any any (msg:\"v" + std::to_string(seq) + "\"; sid:1;)\n"},
-               {"extra.yaml", "# yaml\n"}};
+    p.files = {{"extra.yaml", "# yaml\n"},
+               {"set.rules", "alert ip any any -> any any (msg:\"v" + std::to_string(seq) + "\"; sid:1;)\n"}};
     p.comment = "push " + std::to_string(seq);
     p.version = RuleSetPackage::makeVersion(seq, p.contentHash());
     p.saveAsCurrent(dir, 3);
@@ -108,7 +108,7 @@ TEST(RuleSetPackage, KeptAsCurrentAndLoadedBackKeepingTheNewestVersions) {
     EXPECT_EQ(back.comment, p.comment);
     ASSERT_EQ(back.files.size(), 2u);
     EXPECT_EQ(back.files[0].name, "extra.yaml");
-    EXPECT_EQ(back.files[1].text, p.files[0].text);
+    EXPECT_EQ(back.files[1].text, p.files[1].text);
   }
   size_t versions = 0;
   for (const auto& e : fs::directory_iterator(dir)) versions += e.is_directory() && RuleSetPackage::versionSequence(e.path().filename()) > 0;

@@ -366,19 +366,25 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
 
   TimeUs end_ts = 0;
   for (auto* w : workers) end_ts = std::max(end_ts, w->snapshot().now);
+  // The central takes the run's records before the final stats record is written, so that
+  // record tells how they went (sent, spooled, replayed); then it takes that one too.
+  // Whatever it has not taken when the wait ends stays in the spool for the next start.
+  const auto drain_until = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(config.central.drain_timeout_s));
+  auto drain = [&] {
+    for (auto& o : outputs) o->flush();
+    return !uplink || uplink->drain(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::max(drain_until - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration(0))));
+  };
+  drain();
   stats_record(end_ts);
-  for (auto& o : outputs) o->flush();
-  if (uplink) {
-    // Whatever the central has not taken when this gives up stays in the spool for the next start.
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::duration<double>(config.central.drain_timeout_s));
-    if (!uplink->drain(wait)) {
-      const CentralUplinkCounters c = uplink->counters();
-      fmt::print(stderr, "mamori: the central has not taken every record yet; they wait in {} ({} bytes) for the next "
-                         "start (last acknowledged {})\n", config.central.spool_dir, c.spool_bytes, c.acknowledged);
-    }
-    uplink->stop();
+  if (!drain()) {
+    const CentralUplinkCounters c = uplink->counters();
+    fmt::print(stderr, "mamori: the central has not taken every record yet; they wait in {} ({} bytes) for the next "
+                       "start (last acknowledged {})\n", config.central.spool_dir, c.spool_bytes, c.acknowledged);
   }
+  if (uplink) uplink->stop();
   reloader_ptr.store(nullptr);
 
   if (status == ReadStatus::Error) {

@@ -33,15 +33,15 @@ void CentralUplink::stop() {
 
 void CentralUplink::publish(EventKind kind, const std::string& json) {
   if (!options_.records.count(kind)) return;
-  bool appended = false;
-  try {
-    appended = json.size() <= link::kMaxRecordBytes && spool_.append(kind, json);
-  } catch (const SpoolError& e) {
-    spoolFailed(e);  // the spool counted what it lost
+  if (json.size() > link::kMaxRecordBytes) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (!appended) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
+  // What the spool refuses (full) or loses (a failed write) it counts itself.
+  try {
+    if (!spool_.append(kind, json)) return;
+  } catch (const SpoolError& e) {
+    spoolFailed(e);
     return;
   }
   // Behind: more waiting than one window could carry; such records are replayed later.

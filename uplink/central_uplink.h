@@ -115,7 +115,8 @@ class CentralUplink final : public EventOutput {
   Spool spool_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> connected_{false};
-  std::atomic<uint64_t> sent_{0}, spooled_{0}, replayed_{0}, dropped_{0}, acknowledged_{0};
+  std::atomic<uint64_t> sent_{0}, spooled_{0}, replayed_{0}, acknowledged_{0};
+  std::atomic<uint64_t> dropped_{0};  // records too large to send; the spool counts its own drops
   std::atomic<uint64_t> connects_{0}, refusals_{0}, rule_sets_{0};
   std::chrono::steady_clock::time_point last_spool_error_{};  // output thread
   std::mutex reports_mutex_;

@@ -21,8 +21,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // A rule with no content alerts on every IP packet: which sid fires tells which set inspected it.
-std::string everyPacket(int sid, const std::string& source = "any") {
-  return "alert ip " + source + " any -> any any (msg:\"set " + std::to_string(sid) + "\"; sid:" + std::to_string(sid) +
+std::string everyPacket(int sid) {
+  return "alert ip any any -> any any (msg:\"set " + std::to_string(sid) + "\"; sid:" + std::to_string(sid) +
          "; rev:1;)\n";
 }
 
@@ -105,10 +105,13 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
   EXPECT_NE(out.find("broken.rules:1:"), std::string::npos) << "every error as rules check prints it: " << out;
   EXPECT_NE(out.find("no sensor changed"), std::string::npos) << out;
 
-  // A set that builds at the central and on sensor-a, but not on sensor-b.
-  const std::string scada = lab.dir() + "/scada.rules";
-  write(scada, everyPacket(4, "$SCADA_NET"));
-  EXPECT_EQ(lab.rules("alice", "push --timeout 60 '" + scada + "'", &out), 1) << out;
+  // A set that builds at the central and on sensor-a, but not on sensor-b: set 4, and a
+  // rule on $SCADA_NET for a port the traffic never uses.
+  const std::string set4 = lab.dir() + "/set4";
+  std::filesystem::create_directories(set4);
+  write(set4 + "/live.rules", everyPacket(4));
+  write(set4 + "/scada.rules", "alert tcp $SCADA_NET any -> any 50000 (msg:\"scada\"; sid:5; rev:1;)\n");
+  EXPECT_EQ(lab.rules("alice", "push --timeout 60 '" + set4 + "'", &out), 1) << out;
   EXPECT_NE(out.find("sensor-a  ok  2-"), std::string::npos) << out;
   EXPECT_NE(out.find("sensor-b  refused  2-"), std::string::npos) << out;
   EXPECT_NE(out.find("SCADA_NET"), std::string::npos) << "the sensor's reason reaches the author: " << out;
@@ -131,6 +134,7 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
     EXPECT_GT(r.by_sid.at(2), file_packets / 2) << "the pushed set alerted after it";
     EXPECT_EQ(r.by_sid.count(3), 0u) << "the broken set never ran";
     EXPECT_LT(r.last_1, r.first_2 + 50000) << "the starting set stopped when the pushed one began";
+    EXPECT_EQ(r.by_sid.count(5), 0u) << "the SCADA rule's port never appears";
     int64_t alerted = 0;
     for (const auto& [sid, n] : r.by_sid) alerted += n;
     EXPECT_EQ(alerted, r.inspected) << "each IP packet inspected by exactly one rule set";

@@ -66,7 +66,8 @@ TEST(CentralSpool, KillingTheCentralMidRunLosesNothingAndDoublesNothing) {
   ASSERT_GT(sent.size(), 100u);
   EXPECT_EQ(sorted(eveLines(lab.centralEve(), "sensor-a", kSent)), sent)
       << "every record the sensor wrote is in the central's EVE file exactly once";
-  const auto* stats = EveLog::load(lab.sensorEve("sensor-a")).lastStats();
+  const EveLog eve_a = EveLog::load(lab.sensorEve("sensor-a"));
+  const auto* stats = eve_a.lastStats();
   ASSERT_NE(stats, nullptr);
   EXPECT_GE(EveLog::number(*stats, "stats.central.links"), 2) << "it linked again after the restart";
   EXPECT_EQ(EveLog::number(*stats, "stats.central.dropped"), 0);
@@ -99,7 +100,8 @@ TEST(CentralSpool, ASensorStartedWhileTheCentralIsDownSpoolsThenReplays) {
   const auto sent = sorted(eveLines(lab.sensorEve("sensor-a"), "sensor-a", kSent));
   ASSERT_FALSE(sent.empty());
   EXPECT_EQ(sorted(eveLines(lab.centralEve(), "sensor-a", kSent)), sent);
-  const auto* stats = EveLog::load(lab.sensorEve("sensor-a")).lastStats();
+  const EveLog eve_a = EveLog::load(lab.sensorEve("sensor-a"));
+  const auto* stats = eve_a.lastStats();
   ASSERT_NE(stats, nullptr);
   EXPECT_GT(EveLog::number(*stats, "stats.central.spooled"), 0) << "records waited while the central was down";
   EXPECT_GT(EveLog::number(*stats, "stats.central.replayed"), 0) << "and were replayed once it came";
@@ -113,12 +115,12 @@ TEST(CentralSpool, AFullSpoolDropsAndCountsAndCaptureNeverWaits) {
   const std::string rules = lab.dir() + "/every-packet.rules";
   std::ofstream(rules) << "alert ip any any -> any any (msg:\"every packet\"; sid:1; rev:1;)\n";
   lab.sensorConfig("sensor-a", "  spool-max: 1mb\n  drain-timeout: 1\n");
-  const std::string pcap = sharedDir() + "/corpus/ndpi/1kxun.pcap";
+  const std::string pcap = sharedDir() + "/corpus/ndpi/coap_mqtt.pcap";
   std::string log;
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(lab.runSensor("sensor-a", pcap, "--rules '" + rules + "'", &log), 0) << log;
   EXPECT_LT(std::chrono::steady_clock::now() - started, 30s) << "the run did not wait for the central";
-  EveLog eve = EveLog::load(lab.sensorEve("sensor-a"));
+  const EveLog eve = EveLog::load(lab.sensorEve("sensor-a"));
   const auto* stats = eve.lastStats();
   ASSERT_NE(stats, nullptr);
   const int64_t packets = std::stoll(run("capinfos -M -c -T -r '" + pcap + "' | tail -1 | cut -f2").out);
@@ -135,7 +137,8 @@ TEST(CentralSpool, AFullSpoolDropsAndCountsAndCaptureNeverWaits) {
   lab.killCentral(SIGTERM);
   const auto all_sent = eveLines(lab.sensorEve("sensor-a"), "sensor-a", {"alert", "incident", "stats"});
   const auto held = eveLines(lab.centralEve(), "sensor-a", {"alert", "incident", "stats"});
-  const auto* second = EveLog::load(lab.sensorEve("sensor-a")).lastStats();
+  const EveLog second_eve = EveLog::load(lab.sensorEve("sensor-a"));
+  const auto* second = second_eve.lastStats();
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(EveLog::number(*second, "stats.central.dropped"), 0);
   // Each record held was sent once; what is missing is what the full spool dropped (the

@@ -113,7 +113,7 @@ int GsocLab::runSensor(const std::string& name, const std::string& pcap, const s
                        const std::string& eve) {
   const std::string log_path = dir_ + "/" + name + "/run.log";
   const auto r = run(prefix_ + mamoriBinary() + " run --pcap '" + pcap + "' --config '" + dir_ + "/" + name + ".yaml' --eve '" +
-                     sensorEve(name) + "' " + args + " >'" + log_path + "' 2>&1");
+                     (eve.empty() ? sensorEve(name) : eve) + "' " + args + " >'" + log_path + "' 2>&1");
   if (log) *log = readFile(log_path);
   return r.exit_code;
 }

@@ -24,6 +24,7 @@ extern "C" void onCentralStop(int) {
 CentralCommand::CentralCommand(CLI::App& app) {
   command_ = app.add_subcommand("central", "Run the GSOC central: sensors report to it, rule authors push through it");
   command_->add_option("--config", config_, "central.yaml")->required();
+  command_->add_flag("--check", check_, "Check the configuration and the keys it names, then exit");
 }
 
 int CentralCommand::run() const {
@@ -33,6 +34,12 @@ int CentralCommand::run() const {
   } catch (const ConfigError& e) {
     fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
     return 1;
+  }
+  if (check_) {
+    fmt::print("central '{}': listen {}, bus {}, store {}, {} sensor(s), {} author(s), {} subscriber(s): configuration ok\n",
+               options.name, options.listen, options.bus.empty() ? "none" : options.bus, options.store,
+               options.sensors.size(), options.authors.size(), options.subscribers.size());
+    return 0;
   }
   std::unique_ptr<CentralServer> central;
   std::unique_ptr<MetricsExporter> metrics;

@@ -1,6 +1,7 @@
 #pragma once
 // `mamori central --config central.yaml`: runs the GSOC central (central/central_server.h)
-// until SIGINT / SIGTERM, with /metrics when central.metrics is set.
+// until SIGINT / SIGTERM, with /metrics when central.metrics is set. `--check` reads the
+// configuration and the keys it names, says what it would run, and exits.
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@ class CentralCommand {
  private:
   CLI::App* command_ = nullptr;
   std::string config_;
+  bool check_ = false;
 };
 
 }  // namespace mamori

@@ -89,8 +89,21 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
   const std::string set2 = lab.dir() + "/set2";
   std::filesystem::create_directories(set2);
   write(set2 + "/live.rules", everyPacket(2));
+  // A pushed set may carry correlation rules: sensors run them beside the defaults.
+  write(set2 + "/pushed.yaml",
+        "title: Set two alert\nname: set_two_alert\ndetection:\n  selection:\n    event_type: alert\n"
+        "    alert.signature_id: 2\n  condition: selection\n---\ntitle: Set two alerts\nname: set_two_alerts\n"
+        "level: low\ncorrelation:\n  type: event_count\n  rules: [set_two_alert]\n  group-by: [dest_ip]\n"
+        "  timespan: 1m\n  condition:\n    gte: 100\n");
   std::thread traffic([&] { replay(1000); });
-  std::this_thread::sleep_for(1200ms);
+  // The push goes in once both sensors alerted with the starting set (a fixed pause is not
+  // enough on a loaded machine), while the replays still have seconds to run.
+  auto alerts = [&](int pair) {
+    const std::string text = run(ns.exec("curl -sf " + VethNamespace::metricsUrl(port + pair))).out;
+    const size_t at = text.find("\nmamori_alerts_total{");
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(text.find("} ", at) + 2));
+  };
+  for (int i = 0; i < 100 && (alerts(1) < 200 || alerts(2) < 200); ++i) std::this_thread::sleep_for(50ms);
   std::string out;
   EXPECT_EQ(lab.rules("alice", "push --comment 'set two' --timeout 60 '" + set2 + "'", &out), 0) << out;
   traffic.join();
@@ -123,36 +136,49 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
   EXPECT_NE(out.find("current rule set: 2-"), std::string::npos) << out;
   EXPECT_NE(out.find("sensor-a  connected  2-"), std::string::npos) << out;
   EXPECT_NE(out.find("sensor-b  connected  1-"), std::string::npos) << out;
+
+  // Rollback: the first set again, everywhere (sensor-b already runs it).
+  const std::string first_version = out.substr(out.find("sensor-b  connected  ") + 21, 14);
+  EXPECT_EQ(lab.rules("alice", "rollback " + first_version + " --comment 'back to two' --timeout 60", &out), 0) << out;
+  EXPECT_NE(out.find("sensor-a  ok  " + first_version), std::string::npos) << out;
+  EXPECT_NE(out.find("sensor-b  ok  " + first_version), std::string::npos) << out;
+  EXPECT_EQ(lab.rules("alice", "rollback 9-0123456789ab --timeout 10", &out), 1) << "no such version kept: " << out;
   for (const auto& [name, pid] : pids) VethNamespace::stopSensor(pid);
   lab.killCentral(SIGTERM);
 
   for (const std::string name : {"sensor-a", "sensor-b"}) {
     SCOPED_TRACE(name);
-    const SensorRun r = readRun(lab.sensorEve(name));
+    SensorRun r = readRun(lab.sensorEve(name));
     EXPECT_EQ(r.packets, 2 * file_packets) << "every replayed packet was read";
-    EXPECT_GT(r.by_sid.at(1), 0) << "the starting set alerted before the push";
-    EXPECT_GT(r.by_sid.at(2), file_packets / 2) << "the pushed set alerted after it";
+    EXPECT_GT(r.by_sid[1], 0) << "the starting set alerted before the push";
+    EXPECT_GT(r.by_sid[2], file_packets / 2) << "the pushed set alerted after it";
     EXPECT_EQ(r.by_sid.count(3), 0u) << "the broken set never ran";
     EXPECT_LT(r.last_1, r.first_2 + 50000) << "the starting set stopped when the pushed one began";
     EXPECT_EQ(r.by_sid.count(5), 0u) << "the SCADA rule's port never appears";
     int64_t alerted = 0;
     for (const auto& [sid, n] : r.by_sid) alerted += n;
     EXPECT_EQ(alerted, r.inspected) << "each IP packet inspected by exactly one rule set";
+    bool pushed_rule = false;
+    const EveLog eve = EveLog::load(lab.sensorEve(name));
+    for (const auto* inc : eve.ofType("incident")) {
+      pushed_rule |= EveLog::string(*inc, "incident.rule") == "set_two_alerts";
+    }
+    EXPECT_TRUE(pushed_rule) << "the pushed correlation rule raised an incident";
   }
   EXPECT_GT(readRun(lab.sensorEve("sensor-a")).by_sid[4], 0) << "sensor-a switched to the SCADA set";
   EXPECT_EQ(readRun(lab.sensorEve("sensor-b")).by_sid.count(4), 0u) << "sensor-b refused it and kept set 2";
   EXPECT_NE(readFile(lab.dir() + "/sensor-b/live.log").find("SCADA_NET"), std::string::npos);
 
-  // Restarted, sensor-a runs the set it accepted last, not its --rules file, and says so;
+  // Restarted, sensor-a runs the set it accepted last (the rollback's), not its --rules file, and says so;
   // the restarted central still knows which version is current and sends nothing again.
   ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
   std::string log;
   const std::string again = lab.dir() + "/sensor-a/again.json";
   ASSERT_EQ(lab.runSensor("sensor-a", pcap, "--rules '" + start_rules + "'", &log, again), 0) << log;
-  EXPECT_NE(log.find("starting with rule set 2-"), std::string::npos) << log;
+  EXPECT_NE(log.find("starting with rule set " + first_version), std::string::npos) << log;
   const SensorRun restarted = readRun(again);
   EXPECT_EQ(restarted.by_sid.size(), 1u);
-  EXPECT_EQ(restarted.by_sid.count(4), 1u) << "the pushed SCADA set, not start.rules";
+  EXPECT_EQ(restarted.by_sid.count(2), 1u) << "the pushed set, not start.rules";
   lab.killCentral(SIGTERM);
 
   // The audit trail holds every push: who, the central's verdict, each sensor's result.
@@ -162,6 +188,8 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
   EXPECT_NE(audit.out.find("accepted 1-"), std::string::npos) << audit.out;
   EXPECT_NE(audit.out.find("refused "), std::string::npos) << audit.out;
   EXPECT_NE(audit.out.find("sensor-b=refused"), std::string::npos) << audit.out;
+  auto kinds = run("sqlite3 '" + lab.centralStore() + "' \"SELECT kind, author, comment FROM central_pushes ORDER BY id\"");
+  EXPECT_EQ(kinds.out, "push|alice|set two\npush|alice|\npush|alice|\nrollback|alice|back to two\n") << kinds.out;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -170,6 +171,35 @@ TEST(Central, KeysNotOnAnAllowlistAndPlainConnectionsGetNothingAndAreCounted) {
   lab.killCentral(SIGTERM);
   EXPECT_TRUE(eveLines(lab.centralEve(), "stranger", {"alert", "stats", "incident"}).empty());
   EXPECT_TRUE(eveLines(lab.centralEve(), "sensor-b", {"alert", "stats", "incident"}).empty());
+}
+
+TEST(Central, TheExampleConfigurationIsValidAndMistakesAreNamed) {
+  const std::string dir = tempDir();
+  std::filesystem::copy_file(sourceDir() + "/docs/central.example.yaml", dir + "/central.yaml");
+  for (const char* name : {"central", "tokyo-dc1", "osaka-branch", "alice", "siem"}) {
+    ASSERT_EQ(run(mamoriBinary() + " keys generate --out '" + dir + "/keys' --name " + name + " >/dev/null").exit_code, 0);
+  }
+  auto ok = run(mamoriBinary() + " central --config '" + dir + "/central.yaml' --check 2>&1");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("2 sensor(s), 1 author(s), 1 subscriber(s)"), std::string::npos) << ok.out;
+
+  auto bad = [&](const std::string& from, const std::string& to) {
+    std::string text = readFile(dir + "/central.yaml");
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(dir + "/bad.yaml") << text;
+    return run(mamoriBinary() + " central --config '" + dir + "/bad.yaml' --check 2>&1");
+  };
+  auto typo = bad("  listen:", "  lissten:");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.out.find("bad.yaml:5: central.lissten: unknown key"), std::string::npos) << typo.out;
+  auto missing_key = bad("keys/osaka-branch.pub", "keys/nobody.pub");
+  EXPECT_EQ(missing_key.exit_code, 1);
+  EXPECT_NE(missing_key.out.find("sensors.key"), std::string::npos) << missing_key.out;
+  auto twice = bad("keys/osaka-branch.pub", "keys/tokyo-dc1.pub");
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.out.find("already on a list"), std::string::npos) << twice.out;
+  auto secret_in_view = bad("key: keys/central.key", "key: keys/central.pub");
+  EXPECT_EQ(secret_in_view.exit_code, 1) << "the central's own key needs its secret half: " << secret_in_view.out;
 }
 
 // The last record of each incident the central raised itself (host = its name).

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,8 +13,6 @@
 #include <rapidjson/document.h>
 
 #include "tests/support/test_support.h"
-
-extern char** environ;
 
 namespace mamori::test {
 
@@ -59,19 +56,8 @@ bool GsocLab::startCentral() {
     // `ip netns exec` execs the command: the pid stays the central's.
     args = {"/bin/sh", "-c", "exec " + prefix_ + mamoriBinary() + " central --config '" + dir_ + "/central.yaml'"};
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  const int rc = posix_spawn(&central_pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    central_pid_ = -1;
-    return false;
-  }
+  central_pid_ = spawnLogged(args, log, true);
+  if (central_pid_ < 0) return false;
   for (int i = 0; i < 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     int status;

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +11,6 @@
 #include <thread>
 
 #include "tests/support/test_support.h"
-
-extern char** environ;
 
 namespace mamori::test {
 
@@ -25,19 +22,8 @@ PcapPipe::PcapPipe(const std::string& dir, const std::vector<std::string>& args,
   if (mkfifo(path_.c_str(), 0600) != 0) return;
   std::vector<std::string> argv_text{mamoriBinary(), "run", "--pcap", path_};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    return;
-  }
+  pid_ = spawnLogged(argv_text, log, false);
+  if (pid_ < 0) return;
   // Opening the write end without a reader fails (ENXIO) rather than blocking, so a run
   // that dies before it opens the pipe cannot hang the test.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -24,6 +24,9 @@ struct CommandResult {
 // Runs through /bin/sh; stderr goes to the test's stderr unless redirected in `cmd`.
 CommandResult run(const std::string& cmd);
 std::string readFile(const std::string& path);
+// Starts `argv` in the background, stdout and stderr to `log` (appended, or truncated first);
+// its pid, or -1 when it could not be started.
+int spawnLogged(const std::vector<std::string>& argv, const std::string& log, bool append);
 std::string hostName();  // gethostname(): a sensor's name when its configuration gives none
 std::string tempDir();  // this test's own directory, emptied when the test first asks for it
 // A loopback TCP port nothing listens on right now, so that a client can connect before

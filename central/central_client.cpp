@@ -11,7 +11,7 @@ namespace mamori {
 CentralClient::CentralClient(const CentralClientOptions& options) : context_(1), socket_(context_, zmq::socket_type::dealer) {
   makeCurveClient(socket_, CurveClientKeys{options.server_key, options.key});
   socket_.set(zmq::sockopt::linger, 2000);
-  socket_.set(zmq::sockopt::maxmsgsize, link::kMaxMessageBytes);
+  socket_.set(zmq::sockopt::maxmsgsize, link::kMaxFrameBytes);
   socket_.set(zmq::sockopt::ipv6, 1);
   try {
     socket_.connect(options.endpoint);

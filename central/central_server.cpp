@@ -104,7 +104,10 @@ CentralServer::CentralServer(CentralOptions options)
 
   makeCurveServer(router_, options_.key, "central");
   router_.set(zmq::sockopt::router_mandatory, 1);
-  router_.set(zmq::sockopt::maxmsgsize, link::kMaxMessageBytes);
+  router_.set(zmq::sockopt::maxmsgsize, link::kMaxFrameBytes);
+  // Per peer: a sensor keeps at most a window of 1 MB batches in flight, so more queued
+  // messages than this are a peer misbehaving, whose further messages libzmq drops.
+  router_.set(zmq::sockopt::rcvhwm, 128);
   router_.set(zmq::sockopt::linger, 0);
   router_.set(zmq::sockopt::heartbeat_ivl, 1000);
   router_.set(zmq::sockopt::heartbeat_timeout, 5000);
@@ -181,7 +184,10 @@ void CentralServer::run() {
 }
 
 void CentralServer::dispatch(link::Frames& message) {
-  if (message.size() < 2) return;
+  if (message.size() < 2) {
+    refused_requests_.fetch_add(1);  // empty, or over the message bounds
+    return;
+  }
   const std::string routing_id(link::view(message[0]));
   const std::string user = property(message[1], "User-Id");
   const std::string address = property(message[1], "Peer-Address");

@@ -103,7 +103,7 @@ void CentralUplink::run() {
   socket.set(zmq::sockopt::linger, 0);
   // Nothing queues for a link that is not up: a send fails at once, and the spool keeps it.
   socket.set(zmq::sockopt::immediate, 1);
-  socket.set(zmq::sockopt::maxmsgsize, link::kMaxMessageBytes);
+  socket.set(zmq::sockopt::maxmsgsize, link::kMaxFrameBytes);
   socket.set(zmq::sockopt::sndhwm, 64);
   socket.set(zmq::sockopt::heartbeat_ivl, 1000);
   socket.set(zmq::sockopt::heartbeat_timeout, 5000);

@@ -1,9 +1,7 @@
 #include "uplink/link_protocol.h"
 
 #include <cstring>
-#include <iterator>
 
-#include <zmq_addon.hpp>
 
 namespace mamori::link {
 
@@ -20,7 +18,21 @@ bool send(zmq::socket_t& socket, Frames& frames) {
 
 std::optional<Frames> receive(zmq::socket_t& socket) {
   Frames frames;
-  if (!zmq::recv_multipart(socket, std::back_inserter(frames), zmq::recv_flags::dontwait)) return std::nullopt;
+  zmq::message_t part;
+  if (!socket.recv(part, zmq::recv_flags::dontwait)) return std::nullopt;
+  // The rest of a message is already there once its first frame is.
+  size_t bytes = part.size();
+  bool over = false;
+  for (;;) {
+    const bool more = part.more();
+    if (!over) frames.push_back(std::move(part));
+    if (!more) break;
+    part = zmq::message_t();
+    (void)socket.recv(part, zmq::recv_flags::none);
+    bytes += part.size();
+    over = over || frames.size() >= kMaxMessageFrames || bytes > kMaxMessageBytes;
+  }
+  if (over) frames.clear();
   return frames;
 }
 

@@ -49,8 +49,12 @@ namespace mamori::link {
 
 constexpr int kProtocol = 1;
 
-// The largest message either side accepts (ZMQ_MAXMSGSIZE): a rule set with room to spare.
-constexpr int64_t kMaxMessageBytes = int64_t{64} << 20;
+// The largest frame either side accepts (ZMQ_MAXMSGSIZE): one rule file with room to spare
+// (ET Open's largest is under 4 MB).
+constexpr int64_t kMaxFrameBytes = int64_t{16} << 20;
+// A whole message: a pushed rule set's files, or a batch of records, with room to spare.
+constexpr size_t kMaxMessageFrames = 4096;
+constexpr size_t kMaxMessageBytes = size_t{64} << 20;
 // The largest EVE record a sensor sends; longer ones are not sent (counted).
 constexpr size_t kMaxRecordBytes = size_t{1} << 20;
 
@@ -66,7 +70,8 @@ using Frames = std::vector<zmq::message_t>;
 
 // Sends `frames` as one message; false when the socket would block (non-blocking sends).
 bool send(zmq::socket_t& socket, Frames& frames);
-// Receives one whole message without waiting; nullopt when none is there.
+// Receives one whole message without waiting; nullopt when none is there. A message over
+// kMaxMessageFrames or kMaxMessageBytes is read to its end and dropped: it comes back empty.
 std::optional<Frames> receive(zmq::socket_t& socket);
 
 zmq::message_t frame(std::string_view text);

@@ -194,6 +194,17 @@ TEST(CentralServer, RefusesWrongNamesForeignRecordsAndLinksItDoesNotKnow) {
   bad.push_back(link::recordFrame(EventKind::Stats, statsLine("sensor-a", 4, 4)));
   link.send(std::move(bad));
   EXPECT_FALSE(link.expect(link::cmd::kError).empty());
+  // A message past the bounds (here too many frames) is read to its end and dropped.
+  std::vector<std::pair<EventKind, std::string>> flood(link::kMaxMessageFrames, {EventKind::Stats, statsLine("sensor-a", 5, 5)});
+  const uint64_t before = lab.server->counters().refused_requests;
+  link.records(5, flood);
+  link::Frames ping;
+  ping.push_back(link::frame(link::cmd::kPing));
+  link.send(std::move(ping));
+  link::Frames pong = link.expect(link::cmd::kPong);
+  ASSERT_FALSE(pong.empty()) << "the link still works";
+  EXPECT_EQ(link::readU64(pong[1]), 4u) << "nothing of the oversized message was stored";
+  EXPECT_EQ(lab.server->counters().refused_requests, before + 1);
   // A sensor may not push.
   link::Frames push;
   push.push_back(link::frame(link::cmd::kPush));

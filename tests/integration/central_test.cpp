@@ -139,7 +139,7 @@ TEST(Central, KeysNotOnAnAllowlistAndPlainConnectionsGetNothingAndAreCounted) {
   // Subscribers: the listed one hears the sensor's records, mallory and a plain one nothing.
   auto tail = [&](const std::string& args, const std::string& file) {
     return std::thread([&lab, args, file] {
-      run("timeout 12 " + mamoriBinary() + " tail --connect " + lab.busEndpoint() + " " + args + " > '" + lab.dir() +
+      run("timeout 8 " + mamoriBinary() + " tail --connect " + lab.busEndpoint() + " " + args + " > '" + lab.dir() +
           "/" + file + "' 2>&1");
     });
   };

@@ -1,27 +1,15 @@
 #include "alerting/bus_publisher.h"
 
+
 #include <cerrno>
 #include <stdexcept>
 #include <string_view>
 
+#include "auth/address_text.h"
 #include "auth/curve_socket.h"
 #include "auth/loopback_endpoint.h"
 
 namespace mamori {
-
-namespace {
-
-// With IPv6 on, an IPv4 bind is reported as "tcp://[::ffff:127.0.0.1]:5556"; the plain
-// IPv4 form is what users typed and what a client without IPv6 can connect to.
-std::string printableEndpoint(const std::string& endpoint) {
-  const std::string mapped = "tcp://[::ffff:";
-  size_t close = endpoint.find("]:");
-  if (endpoint.rfind(mapped, 0) != 0 || close == std::string::npos) return endpoint;
-  return "tcp://" + endpoint.substr(mapped.size(), close - mapped.size()) +
-         endpoint.substr(close + 1);
-}
-
-}  // namespace
 
 BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOptions& options)
     : context_(1), socket_(context_, zmq::socket_type::xpub) {

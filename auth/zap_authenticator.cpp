@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <zmq_addon.hpp>
 
+#include "auth/address_text.h"
 #include "auth/curve_key.h"
 
 namespace mamori {
@@ -16,13 +17,6 @@ namespace {
 
 // RFC 27: the fixed frames of a request, then the mechanism's credentials.
 enum RequestFrame : size_t { kVersion, kRequestId, kDomain, kAddress, kIdentity, kMechanism, kCredentials };
-
-// A socket with IPv6 on reports an IPv4 peer as ::ffff:192.0.2.1; operators know it as 192.0.2.1.
-std::string plainAddress(const std::string& address) {
-  const std::string mapped = "::ffff:";
-  if (address.rfind(mapped, 0) == 0 && address.find('.') != std::string::npos) return address.substr(mapped.size());
-  return address;
-}
 
 std::string controlEndpoint(const void* self) { return fmt::format("inproc://mamori-zap-control-{}", self); }
 

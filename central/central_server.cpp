@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "alerting/eve_incident_reader.h"
+#include "auth/address_text.h"
 #include "auth/curve_socket.h"
 #include "correlate/correlation_event.h"
 #include "correlate/correlation_rule_parser.h"
@@ -118,7 +119,7 @@ CentralServer::CentralServer(CentralOptions options)
   } catch (const zmq::error_t& e) {
     throw std::runtime_error("cannot listen on '" + options_.listen + "': " + e.what());
   }
-  endpoint_ = router_.get(zmq::sockopt::last_endpoint);
+  endpoint_ = printableEndpoint(router_.get(zmq::sockopt::last_endpoint));
 
   if (!options_.bus.empty()) {
     BusPublisherOptions bus;
@@ -190,7 +191,7 @@ void CentralServer::dispatch(link::Frames& message) {
   }
   const std::string routing_id(link::view(message[0]));
   const std::string user = property(message[1], "User-Id");
-  const std::string address = property(message[1], "Peer-Address");
+  const std::string address = plainAddress(property(message[1], "Peer-Address"));
   const std::string_view command = link::view(message[1]);
   const bool is_sensor = user.rfind(kSensorPrefix, 0) == 0;
   const bool is_author = user.rfind(kAuthorPrefix, 0) == 0;

@@ -1,25 +1,13 @@
 #include "apps/keys_command.h"
 
-#include <unistd.h>
-
-#include <climits>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "apps/config.h"
 #include "auth/curve_key.h"
 
 namespace mamori {
-
-namespace {
-
-std::string hostName() {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "";
-  return name;
-}
-
-}  // namespace
 
 KeysCommand::KeysCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("keys", "CURVE key pairs for sensors, the central, rule authors and subscribers");

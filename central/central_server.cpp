@@ -305,8 +305,8 @@ void CentralServer::onHello(const std::string& routing_id, const std::string& se
 }
 
 void CentralServer::onRecords(const std::string& routing_id, const std::string& sensor, link::Frames& message) {
-  auto header = message.size() >= 3 ? link::readRecordsHeader(message[2]) : std::nullopt;
-  if (!header || header->count != message.size() - 3 || header->first_seq == 0) {
+  auto header = message.size() == 4 ? link::readRecordsHeader(message[2]) : std::nullopt;
+  if (!header || header->first_seq == 0 || !link::unpackRecords(message[3], header->count, batch_)) {
     refused_requests_.fetch_add(1);
     reply(routing_id, link::cmd::kError, link::JsonFrame().str("reason", "malformed RECORDS").done());
     return;
@@ -329,9 +329,8 @@ void CentralServer::onRecords(const std::string& routing_id, const std::string& 
           continue;
         }
         position.last_seq = seq;
-        const zmq::message_t& frame = message[3 + i];
-        const auto kind = link::recordKind(frame);
-        const std::string_view json = link::recordJson(frame);
+        const auto kind = batch_[i].kind;
+        const std::string_view json = batch_[i].json;
         // A record is the sensor's own EVE record of the type it claims, or nothing. A fresh
         // document each: a reused one's pool would keep every record's memory.
         rapidjson::Document record;

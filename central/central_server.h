@@ -111,6 +111,7 @@ class CentralServer final : private IncidentSink {
   std::unique_ptr<BusPublisher> bus_;
   std::unique_ptr<RuleSetDistributor> distributor_;
 
+  std::vector<link::PackedRecord> batch_;  // the batch being stored, viewing into its message
   // A batch's output for the bus, published once the batch is committed.
   std::vector<std::pair<EventKind, std::string>> after_commit_;
   bool in_batch_ = false;

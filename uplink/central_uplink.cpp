@@ -128,6 +128,7 @@ void CentralUplink::run() {
   auto last_heard = Clock::now();
   auto last_sent = Clock::now();
   std::vector<SpoolRecord> batch;
+  std::vector<link::PackedRecord> packed;
   auto last_read_error = Clock::now() - std::chrono::hours(1);
 
   auto lose = [&](const char* why) {
@@ -269,11 +270,12 @@ void CentralUplink::run() {
         }
         break;
       }
+      packed.clear();
+      for (const SpoolRecord& r : batch) packed.push_back({r.kind, r.json});
       link::Frames frames;
-      frames.reserve(batch.size() + 2);
       frames.push_back(link::frame(link::cmd::kRecords));
       frames.push_back(link::recordsHeader(batch.front().seq, static_cast<uint32_t>(batch.size())));
-      for (const SpoolRecord& r : batch) frames.push_back(link::recordFrame(r.kind, r.json));
+      frames.push_back(link::packRecords(packed));
       if (!sendOrLose(frames)) break;
       for (const SpoolRecord& r : batch) {
         (r.seq <= backlog_end || r.seq <= max_sent ? replayed_ : sent_).fetch_add(1, std::memory_order_relaxed);

@@ -103,23 +103,40 @@ std::optional<RecordsHeader> readRecordsHeader(const zmq::message_t& f) {
   return h;
 }
 
-zmq::message_t recordFrame(EventKind kind, std::string_view json) {
-  zmq::message_t m(json.size() + 1);
-  auto* p = static_cast<char*>(m.data());
-  p[0] = static_cast<char>(kind);
-  std::memcpy(p + 1, json.data(), json.size());
+zmq::message_t packRecords(const std::vector<PackedRecord>& records) {
+  size_t size = 0;
+  for (const PackedRecord& r : records) size += 5 + r.json.size();
+  zmq::message_t m(size);
+  auto* p = static_cast<unsigned char*>(m.data());
+  for (const PackedRecord& r : records) {
+    *p++ = static_cast<unsigned char>(r.kind.value_or(EventKind::Alert));
+    const auto length = static_cast<uint32_t>(r.json.size());
+    for (int i = 0; i < 4; ++i) *p++ = static_cast<unsigned char>(length >> (8 * i));
+    std::memcpy(p, r.json.data(), r.json.size());
+    p += r.json.size();
+  }
   return m;
 }
 
-std::optional<EventKind> recordKind(const zmq::message_t& f) {
-  if (f.size() < 2) return std::nullopt;
-  const auto k = static_cast<uint8_t>(*static_cast<const char*>(f.data()));
-  if (k > static_cast<uint8_t>(EventKind::Ssh)) return std::nullopt;
-  return static_cast<EventKind>(k);
-}
-
-std::string_view recordJson(const zmq::message_t& f) {
-  return f.size() < 1 ? std::string_view() : std::string_view(static_cast<const char*>(f.data()) + 1, f.size() - 1);
+bool unpackRecords(const zmq::message_t& frame, uint32_t count, std::vector<PackedRecord>& out) {
+  out.clear();
+  const auto* p = static_cast<const unsigned char*>(frame.data());
+  size_t left = frame.size();
+  while (left > 0) {
+    if (left < 5 || out.size() == count) return false;
+    const uint8_t kind = p[0];
+    const uint32_t length = uint32_t(p[1]) | uint32_t(p[2]) << 8 | uint32_t(p[3]) << 16 | uint32_t(p[4]) << 24;
+    p += 5;
+    left -= 5;
+    if (length > left) return false;
+    PackedRecord r;
+    if (kind <= static_cast<uint8_t>(EventKind::Ssh)) r.kind = static_cast<EventKind>(kind);
+    r.json = std::string_view(reinterpret_cast<const char*>(p), length);
+    out.push_back(r);
+    p += length;
+    left -= length;
+  }
+  return out.size() == count;
 }
 
 void appendFiles(Frames& frames, const RuleSetPackage& package) {

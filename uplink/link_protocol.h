@@ -10,8 +10,9 @@
 //     HELLO        {protocol, sensor, stream, rules_version, last_seq}   last_seq: the
 //                  spool's last number; below what the central holds when a crash cut the
 //                  spool (no fsync), and the central then takes those numbers again
-//     RECORDS      u64 first sequence | u32 count (little-endian), then per record one frame:
-//                  u8 EventKind, then the EVE JSON
+//     RECORDS      u64 first sequence | u32 count (little-endian), then one frame packing the
+//                  records, each u8 EventKind | u32 length | the EVE JSON (one frame a batch:
+//                  CURVE encrypts frame by frame)
 //     PING                                      (idle: keeps the link known alive)
 //     RULE_RESULT  {version, result: ok|refused, rules_loaded, build_seconds, errors: [..]}
 //   central -> sensor
@@ -93,10 +94,15 @@ struct RecordsHeader {
 };
 zmq::message_t recordsHeader(uint64_t first_seq, uint32_t count);
 std::optional<RecordsHeader> readRecordsHeader(const zmq::message_t& frame);
-// One record frame: the kind byte, then the JSON.
-zmq::message_t recordFrame(EventKind kind, std::string_view json);
-std::optional<EventKind> recordKind(const zmq::message_t& frame);
-std::string_view recordJson(const zmq::message_t& frame);
+// A record of a RECORDS message; `kind` unset for a kind byte this side does not know.
+struct PackedRecord {
+  std::optional<EventKind> kind;
+  std::string_view json;
+};
+zmq::message_t packRecords(const std::vector<PackedRecord>& records);
+// The records of a packed frame, viewing into it; false when the frame does not hold
+// exactly `count` well-formed records.
+bool unpackRecords(const zmq::message_t& frame, uint32_t count, std::vector<PackedRecord>& out);
 
 // A package's files as (name, text) frames appended to `frames`, and back from frames[at..].
 void appendFiles(Frames& frames, const RuleSetPackage& package);

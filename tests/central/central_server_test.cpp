@@ -95,7 +95,9 @@ class RawLink {
     link::Frames m;
     m.push_back(link::frame(link::cmd::kRecords));
     m.push_back(link::recordsHeader(first, static_cast<uint32_t>(records.size())));
-    for (const auto& [kind, json] : records) m.push_back(link::recordFrame(kind, json));
+    std::vector<link::PackedRecord> packed;
+    for (const auto& [kind, json] : records) packed.push_back({kind, json});
+    m.push_back(link::packRecords(packed));
     send(std::move(m));
   }
   // The next message, or an empty one after `timeout`.
@@ -191,13 +193,17 @@ TEST(CentralServer, RefusesWrongNamesForeignRecordsAndLinksItDoesNotKnow) {
   link::Frames bad;
   bad.push_back(link::frame(link::cmd::kRecords));
   bad.push_back(link::recordsHeader(5, 3));
-  bad.push_back(link::recordFrame(EventKind::Stats, statsLine("sensor-a", 4, 4)));
+  const std::string one = statsLine("sensor-a", 4, 4);
+  bad.push_back(link::packRecords({{EventKind::Stats, one}}));
   link.send(std::move(bad));
   EXPECT_FALSE(link.expect(link::cmd::kError).empty());
   // A message past the bounds (here too many frames) is read to its end and dropped.
-  std::vector<std::pair<EventKind, std::string>> flood(link::kMaxMessageFrames, {EventKind::Stats, statsLine("sensor-a", 5, 5)});
+  link::Frames flood;
+  flood.push_back(link::frame(link::cmd::kRecords));
+  flood.push_back(link::recordsHeader(5, 1));
+  for (size_t i = 0; i < link::kMaxMessageFrames; ++i) flood.push_back(link::packRecords({{EventKind::Stats, one}}));
   const uint64_t before = lab.server->counters().refused_requests;
-  link.records(5, flood);
+  link.send(std::move(flood));
   link::Frames ping;
   ping.push_back(link::frame(link::cmd::kPing));
   link.send(std::move(ping));

@@ -57,7 +57,9 @@ TEST(CentralSpool, KillingTheCentralMidRunLosesNothingAndDoublesNothing) {
       lab.killCentral(SIGKILL);
       std::this_thread::sleep_for(700ms);
     }
-    if (i == 6) ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    if (i == 6) {
+      ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    }
   });
   ASSERT_EQ(pipe.finish(), 0) << readFile(lab.dir() + "/sensor-a/run.log");
   lab.killCentral(SIGTERM);
@@ -93,7 +95,9 @@ TEST(CentralSpool, ASensorStartedWhileTheCentralIsDownSpoolsThenReplays) {
   PcapPipe pipe(lab.dir(), runArgs(lab, "sensor-a"), lab.dir() + "/sensor-a/run.log");
   ASSERT_TRUE(pipe.ok());
   feed(pipe, sharedDir() + "/corpus/ndpi/WebattackRCE.pcap", 6, [&](int i) {
-    if (i == 3) ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    if (i == 3) {
+      ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+    }
   });
   ASSERT_EQ(pipe.finish(), 0) << readFile(lab.dir() + "/sensor-a/run.log");
   lab.killCentral(SIGTERM);

@@ -117,6 +117,18 @@ int GsocLab::rules(const std::string& author, const std::string& args, std::stri
   return r.exit_code;
 }
 
+bool GsocLab::waitConnected(const std::string& author, const std::vector<std::string>& sensors, int seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  do {
+    std::string out;
+    bool all = rules(author, "status --timeout 5", &out) == 0;
+    for (const std::string& s : sensors) all = all && out.find("\n" + s + "  connected  ") != std::string::npos;
+    if (all) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
+}
+
 std::map<std::pair<std::string, std::string>, size_t> eveCounts(const std::string& path) {
   std::map<std::pair<std::string, std::string>, size_t> out;
   std::ifstream in(path);

@@ -60,6 +60,9 @@ class GsocLab {
 
   // `mamori rules push|status|rollback` as author NAME against this central; output in `out`.
   int rules(const std::string& author, const std::string& args, std::string* out = nullptr);
+  // Polls `rules status` as `author` until every one of `sensors` shows connected; false
+  // after `seconds`.
+  bool waitConnected(const std::string& author, const std::vector<std::string>& sensors, int seconds = 30);
 
  private:
   std::string dir_;

@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3
   tshark wireshark-common tcpreplay iproute2 curl xz-utils jq
+  libcpp-httplib-dev libsodium-dev chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -16,7 +16,8 @@ namespace mamori {
 struct IncidentQuery {
   enum class States : uint8_t { Open, Closed, All };
   enum class Sort : uint8_t { Severity, LastSeen, FirstSeen, Events, Title };
-  States states = States::Open;
+  // The correlation's state: an incident whose window closed still waits for triage.
+  States states = States::All;
   std::set<std::string> triage;  // empty: any
   std::set<int> severities;      // empty: any
   std::string sensor, host, rule;

@@ -15,7 +15,9 @@ const TEXT_IDLE_MS = 300;
 const REFRESH_MS = 250;
 const FRESH_MAX = 1000;
 
-const filters = {state: 'open', triage: '', severity: '', sensor: '', host: '', rule: '', q: ''};
+// The correlation's state is not the analysts': an incident whose window closed still waits
+// for triage, so the queue shows every state unless asked.
+const filters = {state: 'all', triage: '', severity: '', sensor: '', host: '', rule: '', q: ''};
 const view = {sort: 'severity', order: 'desc', offset: 0};
 // Keys of incidents a live event reported and the analyst has not opened since: marked new.
 const fresh = new Set();

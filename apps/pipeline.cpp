@@ -347,7 +347,14 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   std::unique_ptr<MetricsExporter> metrics;
   if (!opt.metrics.empty()) {
     try {
-      metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] { return metricSamples(totals()); },
+      metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] {
+        auto samples = metricSamples(totals());
+        if (console) {
+          auto more = console->server().metrics();
+          samples.insert(samples.end(), more.begin(), more.end());
+        }
+        return samples;
+      },
                                                   MetricsExporter::Labels{{"sensor", config.sensor_name}});
       fmt::print(stderr, "mamori: metrics on http://{}/metrics (port {})\n", opt.metrics, metrics->port());
     } catch (const std::exception& e) {

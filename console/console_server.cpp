@@ -481,7 +481,9 @@ void ConsoleServer::Impl::routes() {
     }));
   });
   s.Get("/api/events", [this](const httplib::Request& req, httplib::Response& res) { stream(req, res); });
-  s.Get(R"(/api/.*)", [](const httplib::Request&, httplib::Response& res) { error(res, 404, "no such resource"); });
+  s.Get(R"(/api/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    if (authenticate(req, res, false)) error(res, 404, "no such resource");
+  });
 
   s.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
     count(&Counters::requests);

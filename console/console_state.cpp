@@ -167,7 +167,7 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     ++sig.alerts;
     ++sig.by_sensor[host];
     JsonWriter w;
-    writeAlert(w, a);
+    writeAlert(w, d, host, flow_id);
     alert_event = w.text();
     alerts_.push_back(std::move(a));
     if (alerts_.size() > limits_.alerts) {
@@ -290,15 +290,20 @@ std::string ConsoleState::summary(const HeldIncident& h) const {
 void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a) const {
   Document d;
   d.Parse<kParseFlags>(a.json.data(), a.json.size());
+  writeAlert(w, d, a.host, a.flow_id);
+}
+
+void ConsoleState::writeAlert(JsonWriter& w, const rapidjson::Value& d, const std::string& host,
+                              uint64_t flow_id) const {
   w.StartObject();
   for (auto& m : d.GetObject()) {
     w.key(std::string_view(m.name.GetString(), m.name.GetStringLength()));
     m.value.Accept(w);
   }
-  const std::string flow = flowKey(a.host, a.flow_id);
+  const std::string flow = flowKey(host, flow_id);
   // The flow's app records, as Suricata puts them in an alert on an app-layer flow: what
   // the alert was about (the host it asked for, the name it resolved, the server it named).
-  if (a.flow_id) {
+  if (flow_id) {
     for (const char* app : {"http", "tls", "dns", "ssh"}) {
       if (d.HasMember(app)) continue;
       for (const HeldRecord* r : recordsOf(flow)) {
@@ -314,7 +319,7 @@ void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a) const {
     }
   }
   const std::string incident = incidentOfFlow(flow);
-  if (a.flow_id && !incident.empty()) w.field("incident", incident);
+  if (flow_id && !incident.empty()) w.field("incident", incident);
   w.EndObject();
 }
 

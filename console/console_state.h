@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "alerting/event_output.h"
 #include "console/incident_query.h"
 #include "console/json_writer.h"
@@ -142,6 +144,8 @@ class ConsoleState final : public EventOutput {
   std::string summary(const HeldIncident& h) const;
   std::string sensorsLocked() const;
   void writeAlert(JsonWriter& w, const HeldAlert& a) const;
+  // The alert record `d` with its flow's app records and incident.
+  void writeAlert(JsonWriter& w, const rapidjson::Value& d, const std::string& host, uint64_t flow_id) const;
   std::string incidentOfFlow(const std::string& flow) const;
   void linkFlows(const Incident& inc, const std::string& key);
 

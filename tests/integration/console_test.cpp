@@ -10,6 +10,9 @@
 #include <chrono>
 #include <thread>
 
+#include <rapidjson/document.h>
+
+#include "tests/integration/gsoc_lab.h"
 #include "tests/support/test_support.h"
 
 namespace mamori::test {
@@ -89,6 +92,54 @@ TEST(Console, OverHttpsTheSessionCookieIsSecureAndThePageIsConfined) {
   const std::string escape = run("curl -sk --path-as-is -w ' %{http_code}' '" + url + "/../../etc/passwd'").out;
   EXPECT_EQ(escape.find("root:"), std::string::npos) << "the page's folder is all it serves";
   EXPECT_NE(escape.find(" 404"), std::string::npos) << escape;
+}
+
+// The central's console shows what its sensors sent, as it arrives: incidents of each
+// sensor under its name, its alerts, and the sensors' links.
+TEST(Console, TheCentralServesItsSensorsIncidentsAndLinks) {
+  MAMORI_REQUIRE_SHARED();
+  GsocLab lab(tempDir());
+  const std::string accounts = lab.dir() + "/ui-accounts";
+  const std::string token = run(mamoriBinary() + " ui tokens add soar --role viewer --accounts '" + accounts + "'").out;
+  ASSERT_EQ(token.rfind("mamori_", 0), 0u) << token;
+  const int port = freeTcpPort();
+  lab.configureCentral({"sensor-a"}, {}, {},
+                       "ui:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n  accounts: " + accounts + "\n");
+  lab.sensorConfig("sensor-a");
+  ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
+  std::string log;
+  ASSERT_EQ(lab.runSensor("sensor-a", sharedDir() + "/corpus/ndpi/log4j-webapp-exploit.pcap", "", &log), 0) << log;
+
+  auto get = [&](const std::string& path) {
+    rapidjson::Document d;
+    const std::string body = run("curl -sf -H 'Authorization: Bearer " + token.substr(0, token.find('\n')) +
+                                 "' http://127.0.0.1:" + std::to_string(port) + path).out;
+    d.Parse(body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << path << ": " << body;
+    return d;
+  };
+  // What the sensor wrote itself is the expectation: its incidents, its alerts.
+  const auto sensor_eve = eveCounts(lab.sensorEve("sensor-a"));
+  const size_t sensor_alerts = sensor_eve.count({"sensor-a", "alert"}) ? sensor_eve.at({"sensor-a", "alert"}) : 0;
+  ASSERT_GT(sensor_alerts, 0u);
+  auto incidents = get("/api/incidents?sensor=sensor-a");
+  ASSERT_TRUE(incidents.IsObject());
+  EXPECT_GT(incidents["total"].GetUint(), 0u);
+  for (const auto& i : incidents["incidents"].GetArray()) EXPECT_STREQ(i["sensor"].GetString(), "sensor-a");
+  auto alerts = get("/api/alerts?sensor=sensor-a&limit=1000");
+  EXPECT_EQ(alerts["alerts"].Size(), sensor_alerts);
+  auto sensors = get("/api/sensors");
+  ASSERT_EQ(sensors["sensors"].Size(), 1u);
+  EXPECT_STREQ(sensors["sensors"][0]["name"].GetString(), "sensor-a");
+  auto rules = get("/api/rules");
+  EXPECT_TRUE(rules["pushes"].IsArray());
+  EXPECT_NE(lab.centralLog().find("console on http://127.0.0.1:" + std::to_string(port)), std::string::npos);
+  EXPECT_EQ(run("curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer " +
+                token.substr(0, token.find('\n')) + "' -d '{\"action\":\"acknowledge\"}' http://127.0.0.1:" +
+                std::to_string(port) + "/api/incidents/sensor-a/1/actions")
+                .out,
+            "403")
+      << "a viewer's token reads and does not act";
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "alerting/eve_incident_reader.h"
+#include "alerting/sqlite_statement.h"
 
 namespace mamori {
 namespace {
@@ -76,10 +77,8 @@ DROP TABLE incident_history_v1;
 constexpr const char* kColumns =
     "sensor, id, state, title, severity, rule, first_seen, last_seen, source, alert_count, evidence";
 
-struct StatementDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+using sql::bindText;
+using sql::Statement;
 
 // Leaves a statement ready for its next use whichever way its step ended.
 class Reset {
@@ -101,14 +100,7 @@ std::string incidentName(const std::string& sensor, uint64_t id) {
   return "incident " + std::to_string(id) + (sensor.empty() ? "" : " of " + sensor);
 }
 
-std::string columnText(sqlite3_stmt* s, int column) {
-  const unsigned char* text = sqlite3_column_text(s, column);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(s, column)) : std::string();
-}
-
-void bindText(sqlite3_stmt* s, int index, const std::string& text) {
-  sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
+const auto columnText = sql::text;
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 

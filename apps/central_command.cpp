@@ -7,6 +7,7 @@
 #include "alerting/metrics_exporter.h"
 #include "apps/central_config.h"
 #include "apps/config.h"
+#include "apps/console_host.h"
 #include "central/central_server.h"
 
 namespace mamori {
@@ -29,8 +30,9 @@ CentralCommand::CentralCommand(CLI::App& app) {
 
 int CentralCommand::run() const {
   CentralOptions options;
+  std::optional<ConsoleOptions> ui;
   try {
-    options = loadCentralConfig(config_);
+    options = loadCentralConfig(config_, &ui);
   } catch (const ConfigError& e) {
     fmt::print(stderr, "mamori: configuration error: {}\n", e.what());
     return 1;
@@ -43,19 +45,44 @@ int CentralCommand::run() const {
   }
   std::unique_ptr<CentralServer> central;
   std::unique_ptr<MetricsExporter> metrics;
+  std::unique_ptr<ConsoleHost> console;
   try {
     central = std::make_unique<CentralServer>(options);
+    if (ui) {
+      ui->store = options.store;
+      ui->central = true;
+      console = std::make_unique<ConsoleHost>(*ui, options.correlation);
+      central->addLiveOutput(&console->state());
+      const SensorRegistry& registry = central->sensors();
+      console->state().setSensorLinks([&registry] {
+        std::vector<SensorLink> links;
+        const int64_t now = SensorRegistry::nowUs();
+        for (const SensorState& s : registry.snapshot()) {
+          links.push_back(SensorLink{s.name, s.connected(now, registry.silence()), s.last_record_ts ? s.lag_seconds : -1,
+                                     s.last_heard_us, s.rules_version});
+        }
+        return links;
+      });
+    }
     if (!options.metrics.empty()) {
-      metrics = std::make_unique<MetricsExporter>(options.metrics, [&central] { return central->metrics(); });
+      metrics = std::make_unique<MetricsExporter>(options.metrics, [&central, &console] {
+        auto samples = central->metrics();
+        if (console) {
+          auto more = console->server().metrics();
+          samples.insert(samples.end(), more.begin(), more.end());
+        }
+        return samples;
+      });
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "mamori: central: {}\n", e.what());
     return 1;
   }
-  fmt::print(stderr, "mamori: central '{}' listening on {} for {} sensor(s) and {} author(s){}{}\n", options.name,
+  fmt::print(stderr, "mamori: central '{}' listening on {} for {} sensor(s) and {} author(s){}{}{}\n", options.name,
              central->endpoint(), options.sensors.size(), options.authors.size(),
              options.bus.empty() ? "" : ", bus on " + central->busEndpoint(),
-             metrics ? fmt::format(", metrics on port {}", metrics->port()) : "");
+             metrics ? fmt::format(", metrics on port {}", metrics->port()) : "",
+             console ? ", console on " + console->url() : "");
   g_central.store(central.get());
   struct sigaction sa {};
   sa.sa_handler = onCentralStop;
@@ -63,6 +90,7 @@ int CentralCommand::run() const {
   sigaction(SIGTERM, &sa, nullptr);
   central->run();
   g_central.store(nullptr);
+  if (console) console->stop();
   fmt::print(stderr, "mamori: central stopped\n");
   return 0;
 }

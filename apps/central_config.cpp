@@ -1,5 +1,7 @@
 #include "apps/central_config.h"
 
+#include "apps/ui_config.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <cctype>
@@ -14,7 +16,7 @@ namespace mamori {
 
 using namespace yaml_fields;
 
-CentralOptions loadCentralConfig(const std::string& file) {
+CentralOptions loadCentralConfig(const std::string& file, std::optional<ConsoleOptions>* ui) {
   CentralOptions o;
   o.name = validSensorName(hostName()) ? hostName() : "central";
   o.central_correlation_dir = defaultCorrelationPath() + "/central";
@@ -79,6 +81,11 @@ CentralOptions loadCentralConfig(const std::string& file) {
                        {"keep-rule-sets", [&](const std::string& k, const YAML::Node& v) {
                           o.keep_rule_sets = capValue(f, k, v, 10'000);
                         }}});
+            }},
+           {"ui", [&](const std::string& key, const YAML::Node& n) {
+              ConsoleOptions console;
+              readUiSection(f, n, key, console);
+              if (ui) *ui = console;
             }},
            {"sensors", peers(o.sensors)},
            {"authors", peers(o.authors)},

@@ -1,5 +1,6 @@
 #include "apps/config.h"
 
+#include "apps/ui_config.h"
 #include "apps/yaml_fields.h"
 
 #include <filesystem>
@@ -245,6 +246,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                 fail(f, n, key, "a central endpoint needs server-key (the central's public key) and key (this sensor's key pair)");
               }
             }},
+           {"ui", [&](const std::string& key, const YAML::Node& n) { readUiSection(f, n, key, c.ui.emplace()); }},
            {"bus", [&](const std::string& key, const YAML::Node& n) {
               std::optional<CurveKeyPair> own;
               std::vector<AllowedKey> subscribers;

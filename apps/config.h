@@ -17,6 +17,7 @@
 #include "capture/capture_engine.h"
 #include "capture/pcap_source.h"
 #include "capture/worker.h"
+#include "console/console_options.h"
 #include "correlate/correlation_engine.h"
 #include "correlate/incident_manager.h"
 #include "rules/rule_variables.h"
@@ -68,6 +69,8 @@ struct Config {
   AppIdentifier::Config app_identifier;
   AppParsers::Config app_parsers;
   CentralLinkConfig central;
+  // The analysts' console this sensor serves (the `ui` section; `mamori run --ui` too).
+  std::optional<ConsoleOptions> ui;
 
   // Suricata's reassembly depth, 1 MB; the reassembler's own default is no limit.
   static Worker::Config defaultWorker() {

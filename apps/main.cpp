@@ -1,5 +1,5 @@
 // mamori: one binary, subcommands `run`, `rules check|push|status|rollback`, `tail`, `incidents list|show`,
-// `central`, `keys generate`.
+// `central`, `keys generate`, `ui` (with `ui users|tokens`).
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include "apps/rules_check.h"
 #include "apps/rules_push_command.h"
 #include "apps/tail_command.h"
+#include "apps/ui_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mamori: network security monitoring — capture, detect, correlate, alert"};
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--metrics", run.metrics, "Serve Prometheus metrics on HOST:PORT (PORT alone: loopback)");
   run_cmd->add_option("--central", run.central,
                       "Also send records to this GSOC central (keys: central.* in the config), e.g. tcp://central:7770");
+  run_cmd->add_option("--ui", run.ui, "Serve the analysts' console on HOST:PORT (needs a store and an accounts file)");
+  run_cmd->add_option("--ui-accounts", run.ui_accounts, "The console's accounts file (default: ui.accounts)");
   run_cmd->add_option("--stats-interval", run.stats_interval_s, "Seconds between EVE stats records (default: config, else end only)");
   run_cmd->add_option("--bus-wait-ms", run.bus_wait_ms, "Capture files: wait this long for a first bus subscriber");
   run_cmd->add_flag("!--no-summary", run.summary, "Do not print the summary at the end");
@@ -53,6 +56,7 @@ int main(int argc, char** argv) {
   mamori::IncidentsCommand incidents(app);
   mamori::CentralCommand central(app);
   mamori::KeysCommand keys(app);
+  mamori::UiCommand ui(app);
 
   try {
     app.parse(argc, argv);
@@ -73,5 +77,6 @@ int main(int argc, char** argv) {
   if (central.selected()) return central.run();
   if (pushes.selected()) return pushes.run();
   if (keys.selected()) return keys.run();
+  if (ui.selected()) return ui.run();
   return 1;
 }

@@ -15,6 +15,7 @@
 #include "alerting/incident_store.h"
 #include "alerting/metrics_exporter.h"
 #include "apps/config.h"
+#include "apps/console_host.h"
 #include "apps/output_stage.h"
 #include "apps/pipeline_counters.h"
 #include "apps/rule_loading.h"
@@ -268,6 +269,25 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     }
     correlation.store = store.get();
   }
+  // The console reads the store the pipeline writes, and is fed by the output thread.
+  std::unique_ptr<ConsoleHost> console;
+  if (!opt.ui.empty() || config.ui) {
+    ConsoleOptions ui = config.ui.value_or(ConsoleOptions{});
+    if (!opt.ui.empty()) ui.listen = opt.ui;
+    if (!opt.ui_accounts.empty()) ui.accounts = opt.ui_accounts;
+    if (!store) {
+      fmt::print(stderr, "mamori: ui: the console needs an incident store (--store, or correlate.store for a live interface)\n");
+      return 1;
+    }
+    ui.store = store->path();
+    try {
+      console = std::make_unique<ConsoleHost>(ui, opt.correlation);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "mamori: ui: {}\n", e.what());
+      return 1;
+    }
+    fmt::print(stderr, "mamori: console on {}\n", console->url());
+  }
   correlation.engine = config.correlation;
   correlation.incidents = config.incidents;
   correlation.incidents.sensor = config.sensor_name;
@@ -277,6 +297,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;
   for (auto& o : outputs) output_ptrs.push_back(o.get());
+  if (console) output_ptrs.push_back(&console->state());
   OutputStage output(engine, queues, std::move(correlation), output_ptrs);
   output_ptr.store(&output);
 

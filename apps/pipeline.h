@@ -30,6 +30,8 @@ struct RunOptions {
   std::string bus;                 // ZeroMQ endpoint to bind, empty for none
   std::string metrics;             // HOST:PORT, empty for none
   std::string central;             // the central's endpoint; empty: central.endpoint of the config
+  std::string ui;                  // HOST:PORT of the console; empty: ui.listen when the config has a ui section
+  std::string ui_accounts;         // its accounts file; empty: ui.accounts
   double stats_interval_s = -1;    // <0: from the config
   int bus_wait_ms = 1000;          // pcap runs: how long to wait for a first subscriber
   bool summary = true;

@@ -27,4 +27,6 @@ std::string defaultRulesPath() { return projectPath("rules", MAMORI_DEFAULT_RULE
 
 std::string defaultCorrelationPath() { return projectPath("correlation", MAMORI_DEFAULT_CORRELATION_DIR); }
 
+std::string defaultWebPath() { return projectPath("web", MAMORI_DEFAULT_WEB_DIR); }
+
 }  // namespace mamori

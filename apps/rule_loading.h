@@ -1,5 +1,5 @@
 #pragma once
-// Where the project's own rule files are: installed beside the binary (bin/../share/mamori),
+// Where the project's own rule files and the console's page are: installed beside the binary (bin/../share/mamori),
 // else in the source tree it was built from.
 #include <string>
 
@@ -9,5 +9,7 @@ namespace mamori {
 std::string defaultRulesPath();
 // The default correlation rules, always loaded (--correlation adds more).
 std::string defaultCorrelationPath();
+// The analysts' console's static files (HTML, CSS, JS).
+std::string defaultWebPath();
 
 }  // namespace mamori

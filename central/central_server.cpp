@@ -375,9 +375,7 @@ void CentralServer::onRecords(const std::string& routing_id, const std::string& 
   ack.push_back(link::frame(link::cmd::kAck));
   ack.push_back(link::u64Frame(position.last_seq));
   send(routing_id, ack);
-  if (bus_) {
-    for (const auto& [kind, json] : after_commit_) bus_->publish(kind, json);
-  }
+  for (const auto& [kind, json] : after_commit_) publishLive(kind, json);
   after_commit_.clear();
 
   uint64_t total = 0;
@@ -412,7 +410,7 @@ void CentralServer::onIncident(const Incident& incident) {
     after_commit_.emplace_back(EventKind::Incident, json);
   } else {
     incident_store_.onIncident(incident);
-    if (bus_) bus_->publish(EventKind::Incident, json);
+    publishLive(EventKind::Incident, json);
   }
 }
 
@@ -458,7 +456,12 @@ void CentralServer::statsRecord() {
       fmt::print(stderr, "mamori: central: {}\n", e.what());
     }
   }
-  if (bus_) bus_->publish(EventKind::Stats, json);
+  publishLive(EventKind::Stats, json);
+}
+
+void CentralServer::publishLive(EventKind kind, const std::string& json) {
+  if (bus_) bus_->publish(kind, json);
+  for (EventOutput* out : live_) out->publish(kind, json);
 }
 
 CentralCounters CentralServer::counters() const {

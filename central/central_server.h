@@ -76,6 +76,11 @@ class CentralServer final : private IncidentSink {
   const std::string& endpoint() const { return endpoint_; }
   std::string busEndpoint() const { return bus_ ? bus_->endpoint() : ""; }
   std::vector<MetricSample> metrics() const;  // thread-safe
+  // Also hands `out` what the bus gets (each record once stored, the central's incidents
+  // and stats), on the central's thread; before run().
+  void addLiveOutput(EventOutput* out) { live_.push_back(out); }
+  // What the central knows of its sensors' links; thread-safe snapshots.
+  const SensorRegistry& sensors() const { return sensors_; }
   CentralCounters counters() const;           // thread-safe
 
  private:
@@ -114,6 +119,8 @@ class CentralServer final : private IncidentSink {
   std::vector<link::PackedRecord> batch_;  // the batch being stored, viewing into its message
   // A batch's output for the bus, published once the batch is committed.
   std::vector<std::pair<EventKind, std::string>> after_commit_;
+  std::vector<EventOutput*> live_;
+  void publishLive(EventKind kind, const std::string& json);
   bool in_batch_ = false;
 
   std::atomic<uint64_t> records_{0}, duplicates_{0}, refused_records_{0}, refused_links_{0}, refused_requests_{0},

@@ -9,6 +9,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "alerting/sqlite_statement.h"
+
 namespace mamori {
 
 namespace {
@@ -57,19 +59,11 @@ CREATE TABLE IF NOT EXISTS central_push_results (
 );
 )sql";
 
-struct Finalize {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, Finalize>;
-
-std::string text(sqlite3_stmt* s, int column) {
-  const auto* t = sqlite3_column_text(s, column);
-  return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s, column)) : std::string();
-}
-
-void bindText(sqlite3_stmt* s, int index, const std::string& value) {
-  sqlite3_bind_text(s, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-}
+using sql::bindText;
+using sql::done;
+using sql::prepare;
+using sql::Statement;
+using sql::text;
 
 std::string errorsJson(const std::vector<std::string>& errors) {
   rapidjson::StringBuffer buf;
@@ -139,23 +133,6 @@ void CentralStore::exec(const char* sql) {
     throw IncidentStoreError(incidents_.path() + ": " + why);
   }
 }
-
-namespace {
-
-// Prepares `sql` on `db`; throws naming the store.
-Statement prepare(sqlite3* db, const std::string& path, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
-    throw IncidentStoreError(path + ": " + sqlite3_errmsg(db));
-  }
-  return Statement(raw);
-}
-
-void done(sqlite3* db, const std::string& path, sqlite3_stmt* s) {
-  if (sqlite3_step(s) != SQLITE_DONE) throw IncidentStoreError(path + ": " + sqlite3_errmsg(db));
-}
-
-}  // namespace
 
 uint64_t CentralStore::eveOffset() {
   auto s = prepare(db_, incidents_.path(), "SELECT eve_offset FROM central_checkpoint WHERE id = 1");

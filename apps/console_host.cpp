@@ -1,0 +1,38 @@
+#include "apps/console_host.h"
+
+#include <fmt/format.h>
+
+#include "apps/rule_loading.h"
+#include "correlate/correlation_rule_parser.h"
+
+namespace mamori {
+
+ConsoleHost::ConsoleHost(ConsoleOptions options, const std::vector<std::string>& correlation) {
+  if (options.web.empty()) options.web = defaultWebPath();
+  if (options.accounts.empty()) {
+    throw std::runtime_error("ui.accounts: the console needs an accounts file (mamori ui users add NAME --accounts FILE)");
+  }
+  state_ = std::make_unique<ConsoleState>(options.limits);
+  // The sensors' rules and the central's are separate sets; each is described on its own.
+  // Rules of `correlation` may build on the defaults, so they are read with them.
+  std::vector<std::string> sensor_rules{defaultCorrelationPath()};
+  sensor_rules.insert(sensor_rules.end(), correlation.begin(), correlation.end());
+  std::map<std::string, RuleInfo> rules;
+  for (const auto& paths : {sensor_rules, std::vector<std::string>{defaultCorrelationPath() + "/central"}}) {
+    try {
+      CorrelationRuleParser parser;
+      for (const std::string& p : paths) parser.addPath(p);
+      rules.merge(describeRules(parser.finish()));
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "mamori: ui: incidents of these rules are shown without their rule: {}\n", e.what());
+    }
+  }
+  state_->setRules(std::move(rules));
+  server_ = std::make_unique<ConsoleServer>(std::move(options), *state_);
+}
+
+ConsoleHost::~ConsoleHost() {
+  if (server_) server_->stop();
+}
+
+}  // namespace mamori

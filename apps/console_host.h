@@ -1,0 +1,31 @@
+#pragma once
+// Starts the analysts' console wherever mamori serves it: `mamori run --ui` (one sensor),
+// `mamori central` (its `ui` section) and `mamori ui` (over a store and an EVE file). Fills
+// the defaults (the installed page), explains incidents with the correlation rules that
+// raise them (the defaults, the central's, and `correlation`), loads the store and binds.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "console/console_server.h"
+#include "console/console_state.h"
+
+namespace mamori {
+
+class ConsoleHost {
+ public:
+  // Throws std::runtime_error naming the setting that is wrong.
+  ConsoleHost(ConsoleOptions options, const std::vector<std::string>& correlation);
+  ~ConsoleHost();
+
+  ConsoleState& state() { return *state_; }
+  std::string url() const { return server_->url(); }
+  const ConsoleServer& server() const { return *server_; }
+  void stop() { server_->stop(); }
+
+ private:
+  std::unique_ptr<ConsoleState> state_;
+  std::unique_ptr<ConsoleServer> server_;
+};
+
+}  // namespace mamori

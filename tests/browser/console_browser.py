@@ -7,18 +7,23 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from test_context import CHROMEDRIVER, CHROMIUM, Paths
 
 WIDTH, HEIGHT = 1280, 800
 
-# Every row of a table as {key, sensor, classes, cells: {data-col: text}}: one round trip
-# rather than one per cell, so reading a page of 200 rows does not take seconds.
+# Every row of a table as {key, sensor, classes, title, cells: {data-col: text}, tips:
+# {data-col: tooltip}} (title: the text of the title cell's link, without the marks beside it;
+# a tooltip holds what a cell shortens, a time's full timestamp): one round trip rather than
+# one per cell, so reading a page of 200 rows does not take seconds.
 ROWS_SCRIPT = """
 return Array.from(document.querySelectorAll(arguments[0])).map(tr => ({
   key: tr.dataset.key || null, sensor: tr.dataset.sensor || null, classes: Array.from(tr.classList),
-  cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]')).map(td => [td.dataset.col, td.textContent.trim()]))
+  title: (tr.querySelector('td[data-col=title] a') || {}).textContent || null,
+  cells: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col]')).map(td => [td.dataset.col, td.textContent.trim()])),
+  tips: Object.fromEntries(Array.from(tr.querySelectorAll('td[data-col][title]')).map(td => [td.dataset.col, td.title]))
 }));"""
 
 
@@ -36,6 +41,7 @@ class ConsoleBrowser:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
         self.log = []  # every browser console entry so far
+        self.forgiven = []  # network errors a test caused on purpose (it stopped the server)
 
     def quit(self):
         self.driver.quit()
@@ -85,9 +91,12 @@ class ConsoleBrowser:
 
     # Acting.
     def type_into(self, css, text, enter=True):
+        """Replaces a field's text as a user does, with keys (so the page hears every input
+        event), then presses Enter."""
         field = self.element(css)
-        field.clear()
-        field.send_keys(text + ("\n" if enter else ""))
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.BACKSPACE)
+        field.send_keys(text + (Keys.ENTER if enter else ""))
 
     def choose(self, css, value):
         Select(self.element(css)).select_by_value(value)
@@ -115,6 +124,14 @@ class ConsoleBrowser:
         """Every console entry so far (chromedriver hands each out once, so they are kept)."""
         self.log += self.driver.get_log("browser")
         return self.log
+
+    def forgive_network_errors(self):
+        """The network errors logged so far are the test's doing (it stopped the server the
+        page was talking to): set aside, not counted as the page's errors. Others stay."""
+        entries = self.console_entries()
+        self.forgiven += [e for e in entries if e.get("source") == "network"]
+        self.log = [e for e in entries if e.get("source") != "network"]
+        return self.forgiven
 
     def heap_bytes(self):
         """The JS heap in use after a full garbage collection (chromium's performance.memory)."""

@@ -42,14 +42,17 @@ class ConsoleTestCase(unittest.TestCase):
         b.sign_in(user, self.accounts.passwords[user], route)
         return b
 
+    @staticmethod
+    def console_errors(b):
+        """The SEVERE entries of a browser's console so far, but the contract's own answers."""
+        return [f"{e['level']} {e.get('source', '')}: {e['message']}" for e in b.console_entries()
+                if e["level"] == "SEVERE" and not CONTRACT_ANSWERS.search(e["message"])]
+
     def tearDown(self):
         errors = []
         for b in self.browsers:
             try:
-                entries = b.console_entries()
+                errors += self.console_errors(b)
             except Exception as e:  # a browser that died is the test's failure already
                 errors.append(f"browser log unreadable: {e}")
-                continue
-            errors += [f"{e['level']} {e.get('source', '')}: {e['message']}" for e in entries
-                       if e["level"] == "SEVERE" and not CONTRACT_ANSWERS.search(e["message"])]
-        self.assertEqual(errors, [], "errors in the browser console")
+        self.assertEqual(errors, [], "errors in the browser console:\n" + "\n".join(errors))

@@ -23,7 +23,7 @@ class EveAlertStream(threading.Thread):
         super().__init__(daemon=True)
         self.path, self.template, self.per_second, self.seconds = path, template, per_second, seconds
         self.written = 0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def alert(self, n):
         record = copy.deepcopy(self.template)
@@ -32,19 +32,19 @@ class EveAlertStream(threading.Thread):
         record["src_ip"] = source_of(n)
         record["alert"]["id"] = 1_000_000_000 + n
         record.pop("tx_id", None)
-        return json.dumps(record)
+        return json.dumps(record, separators=(",", ":"))  # compact, as mamori writes EVE
 
     def run(self):
         # Ten bursts a second, each one write() of whole lines, so a follower never sees half a line.
         tick, burst = 0.1, max(1, self.per_second // 10)
         start = time.monotonic()
         with open(self.path, "a") as eve:
-            while not self._stop.is_set() and time.monotonic() - start < self.seconds:
+            while not self._done.is_set() and time.monotonic() - start < self.seconds:
                 eve.write("".join(self.alert(self.written + i) + "\n" for i in range(burst)))
                 eve.flush()
                 self.written += burst
-                self._stop.wait(max(0.0, start + (self.written / burst) * tick - time.monotonic()))
+                self._done.wait(max(0.0, start + (self.written / burst) * tick - time.monotonic()))
 
     def stop(self):
-        self._stop.set()
+        self._done.set()
         self.join()

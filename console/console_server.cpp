@@ -335,12 +335,19 @@ void ConsoleServer::Impl::routes() {
   httplib::Server& s = *server;
   s.Post("/api/session", [this](const httplib::Request& req, httplib::Response& res) { signIn(req, res); });
   s.Get("/api/session", [this](const httplib::Request& req, httplib::Response& res) {
+    // Signed out is an answer, not an error: the page asks on every load.
     auto session = findSession(req);
-    if (!session) return error(res, 401, "not signed in");
     JsonWriter w;
     w.StartObject();
-    writePrincipal(w, session->principal);
-    w.field("csrf", session->csrf);
+    if (session) {
+      writePrincipal(w, session->principal);
+      w.field("csrf", session->csrf);
+    } else {
+      for (const char* k : {"user", "role", "csrf"}) {
+        w.key(k);
+        w.Null();
+      }
+    }
     w.EndObject();
     json(res, 200, w.text());
   });

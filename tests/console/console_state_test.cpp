@@ -162,10 +162,10 @@ TEST_F(ConsoleStateTest, RecordsBeyondTheLimitAgeOutOldestFirst) {
   ConsoleState small(limits);
   for (int i = 1; i <= 5; ++i) {
     small.publish(EventKind::Flow, R"({"timestamp":"2026-03-02T08:30:0)" + std::to_string(i) +
-                                       R"(.000000+0000","host":"s","event_type":"flow","flow_id":)" + std::to_string(i % 2) +
-                                       R"(0,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2"})");
+                                       R"(.000000+0000","host":"s","event_type":"flow","flow_id":)" + std::to_string(i % 2 ? 10 : 20) +
+                                       R"(,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2"})");
   }
-  EXPECT_EQ(parse(small.flow("s", 0))["records"].Size(), 1u);   // flows 4 of 2, 0 of (2, 4)
+  EXPECT_EQ(parse(small.flow("s", 20))["records"].Size(), 1u);  // record 4 of (2, 4)
   EXPECT_EQ(parse(small.flow("s", 10))["records"].Size(), 2u);  // 3 and 5 of (1, 3, 5)
   EXPECT_EQ(small.counters().records_dropped, 2u);
   small.publish(EventKind::Flow, "{not json");

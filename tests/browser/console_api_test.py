@@ -68,6 +68,9 @@ class Api(ConsoleTestCase):
         self.assertIn("error", answer.json() or {}, f"{what}: a refusal says why in {{\"error\"}}")
 
     def test_no_token_and_a_wrong_token_get_401(self):
+        signed_out = self.request("GET", "/api/session")
+        self.assertEqual((signed_out.status, signed_out.json()), (200, {"user": None, "role": None, "csrf": None}),
+                         "signed out is an answer, not an error")
         self.assert_refused(self.request("GET", "/api/incidents"), 401, "no credentials")
         self.assert_refused(self.request("GET", "/api/incidents", headers={"Authorization": "Bearer " + "0" * 43}),
                             401, "a wrong token")

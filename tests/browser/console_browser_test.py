@@ -104,6 +104,7 @@ class SignIn(ConsoleTestCase):
         expected = StoreIncidents.load(store)
         server = self.started(console_server(self.dir, store, self.accounts.path))
         b = self.browser(server)
+        self.expect_console(r"/api/session - Failed to load resource: the server responded with a status of 401")
         b.open("/signin")
         b.submit_sign_in("alice", "not alice's password")
         error, _ = b.wait(lambda: b.displayed("#signin-error") and b.text("#signin-error"), "#signin-error")

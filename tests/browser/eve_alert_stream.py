@@ -14,7 +14,8 @@ def eve_time(t):
 
 
 def source_of(n):
-    """The source address of alert n: unique for the first 65,000 alerts."""
+    """The source address of alert n: unique for the first 64,000 alerts (198.19.A.B is alert
+    A * 250 + B - 1)."""
     return f"198.19.{n // 250 % 256}.{1 + n % 250}"
 
 

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sqlite3
-import threading
 import time
 
 try:
@@ -22,6 +21,7 @@ except ImportError:  # each test's require_browser() says so: skipped, or failed
 import test_context
 from console_process import ConsoleProcess, console_server, free_port
 from console_test_case import ConsoleTestCase
+from eve_watcher import EveWatcher
 from mamori_runs import demo_run, filled_store, run_capture
 from network_namespace import CAPTURE, NetworkNamespace
 from pcap_writer import http_exchange, write_pcap
@@ -343,38 +343,6 @@ class Live(ConsoleTestCase):
         self.assertIn("new", rows[0]["classes"], "a row that appeared live is marked new")
         self.assertIn(LIVE_INCIDENT, record)
         b.screenshot("queue-live")
-
-
-class EveWatcher(threading.Thread):
-    """Notes the wall time at which a line holding `needle` first reaches a file."""
-
-    def __init__(self, path, needle):
-        super().__init__(daemon=True)
-        self.path, self.needle = path, needle
-        self.found, self.found_at = None, None
-        self._done = threading.Event()
-
-    def run(self):
-        offset, pending = 0, ""
-        while not self._done.is_set() and self.found is None:
-            if os.path.exists(self.path):
-                with open(self.path, errors="replace") as f:
-                    f.seek(offset)
-                    chunk = f.read()
-                    offset = f.tell()
-                now = time.time()
-                pending += chunk
-                lines = pending.split("\n")
-                pending = lines.pop()
-                for line in lines:
-                    if self.needle in line.replace(" ", ""):
-                        self.found_at, self.found = now, line
-                        return
-            self._done.wait(0.01)
-
-    def stop(self):
-        self._done.set()
-        self.join()
 
 
 class Xss(ConsoleTestCase):

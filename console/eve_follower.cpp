@@ -11,11 +11,22 @@ namespace {
 
 constexpr size_t kMaxLine = 1 << 20;
 
+// The record's event_type, found without parsing the line (the console parses it once):
+// `"event_type"`, optional blanks, `:`, optional blanks, the quoted name, as JSON allows.
 std::optional<EventKind> kindOf(std::string_view line) {
-  static constexpr std::string_view kField = "\"event_type\":\"";
+  static constexpr std::string_view kField = "\"event_type\"";
   const size_t at = line.find(kField);
   if (at == std::string_view::npos) return std::nullopt;
-  const size_t start = at + kField.size();
+  size_t i = at + kField.size();
+  auto blanks = [&] {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  };
+  blanks();
+  if (i >= line.size() || line[i] != ':') return std::nullopt;
+  ++i;
+  blanks();
+  if (i >= line.size() || line[i] != '"') return std::nullopt;
+  const size_t start = i + 1;
   const size_t end = line.find('"', start);
   if (end == std::string_view::npos) return std::nullopt;
   return eventKindFromName(line.substr(start, end - start));

@@ -25,6 +25,7 @@ let generation = 0;
 let pending = [];  // arrived, not yet shown, oldest first; never more than MAX_ROWS
 let arrivedWhilePaused = 0;
 let paused = false;
+let loading = false;  // an answer to GET /api/alerts is on its way
 let frame = 0;
 let flushTimer = 0;
 let lastFlush = 0;
@@ -109,6 +110,9 @@ function applyFilters() {
 async function load() {
   const asked = ++generation;
   pending = [];
+  // Live alerts wait in `pending` while the answer is on its way: shown now, the answer
+  // would replace them, and those it does not hold yet would be lost.
+  loading = true;
   try {
     const data = await api('GET', '/api/alerts' + query({...filters, limit: MAX_ROWS}));
     if (asked !== generation || !active) return;
@@ -122,6 +126,11 @@ async function load() {
     $('alert-empty').hidden = alerts.length > 0;
   } catch (error) {
     if (error.status !== 401) notify(`Alerts could not be read: ${error.message}`);
+  } finally {
+    if (asked === generation) {
+      loading = false;
+      if (pending.length) scheduleFlush();
+    }
   }
 }
 
@@ -140,7 +149,7 @@ function matches(a) {
 }
 
 function alertId(a) {
-  return `${a?.host} ${a?.alert?.id} ${a?.timestamp} ${a?.flow_id}`;
+  return `${a?.host} ${a?.alert?.signature_id} ${a?.timestamp} ${a?.flow_id}`;
 }
 
 function onAlert(a) {
@@ -167,6 +176,7 @@ function scheduleFlush() {
 function flush() {
   frame = 0;
   lastFlush = performance.now();
+  if (loading) return;  // load() flushes what waits once its answer is in
   if (paused) {
     showPaused();
     return;

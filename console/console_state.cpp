@@ -165,7 +165,7 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     ++sig.alerts;
     ++sig.by_sensor[host];
     JsonWriter w;
-    writeAlert(w, a);
+    writeAlert(w, a, d);
     alert_event = w.text();
     alerts_.push_back(std::move(a));
     if (alerts_.size() > limits_.alerts) {
@@ -285,27 +285,29 @@ std::string ConsoleState::summary(const HeldIncident& h) const {
   return w.text();
 }
 
-void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a) const {
-  Document d;
-  d.Parse<kParseFlags>(a.json.data(), a.json.size());
+void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a, const Value& record) const {
   w.StartObject();
-  for (auto& m : d.GetObject()) {
+  for (auto& m : record.GetObject()) {
     w.key(std::string_view(m.name.GetString(), m.name.GetStringLength()));
     m.value.Accept(w);
   }
   const std::string flow = flowKey(a.host, a.flow_id);
   // The flow's app records, as Suricata puts them in an alert on an app-layer flow: what
   // the alert was about (the host it asked for, the name it resolved, the server it named).
+  // A long flow holds many records: they are looked up once for the four.
   if (a.flow_id) {
-    for (const char* app : {"http", "tls", "dns", "ssh"}) {
-      if (d.HasMember(app)) continue;
-      for (const HeldRecord* r : recordsOf(flow)) {
-        if (std::string_view(eventKindName(r->kind)) != app) continue;
+    const std::vector<const HeldRecord*> records = recordsOf(flow);
+    for (EventKind app : {EventKind::Http, EventKind::Tls, EventKind::Dns, EventKind::Ssh}) {
+      const char* name = eventKindName(app);
+      if (record.HasMember(name)) continue;
+      for (const HeldRecord* r : records) {
+        if (r->kind != app) continue;
         Document rd;
         rd.Parse<kParseFlags>(r->json.data(), r->json.size());
-        auto it = rd.FindMember(app);
-        if (rd.HasParseError() || it == rd.MemberEnd()) continue;
-        w.key(app);
+        if (rd.HasParseError() || !rd.IsObject()) continue;
+        auto it = rd.FindMember(name);
+        if (it == rd.MemberEnd()) continue;
+        w.key(name);
         it->value.Accept(w);
         break;
       }
@@ -511,7 +513,9 @@ std::string ConsoleState::alerts(const std::string& sensor, const std::string& h
     if (!host.empty() && a.src != host && a.dest != host) continue;
     if (sid && a.sid != sid) continue;
     if (!needle.empty() && a.search.find(needle) == std::string::npos) continue;
-    writeAlert(w, a);
+    Document d;
+    d.Parse<kParseFlags>(a.json.data(), a.json.size());
+    writeAlert(w, a, d);
     ++n;
   }
   w.EndArray();

@@ -24,6 +24,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "alerting/event_output.h"
 #include "console/incident_query.h"
 #include "console/json_writer.h"
@@ -141,7 +143,8 @@ class ConsoleState final : public EventOutput {
   void writeSummary(JsonWriter& w, const HeldIncident& h) const;
   std::string summary(const HeldIncident& h) const;
   std::string sensorsLocked() const;
-  void writeAlert(JsonWriter& w, const HeldAlert& a) const;
+  // `record`: the alert's record, parsed (publish() has it already).
+  void writeAlert(JsonWriter& w, const HeldAlert& a, const rapidjson::Value& record) const;
   std::string incidentOfFlow(const std::string& flow) const;
   void linkFlows(const Incident& inc, const std::string& key);
 

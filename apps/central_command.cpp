@@ -52,17 +52,7 @@ int CentralCommand::run() const {
       ui->store = options.store;
       ui->central = true;
       console = std::make_unique<ConsoleHost>(*ui, options.correlation);
-      central->addLiveOutput(&console->state());
-      const SensorRegistry& registry = central->sensors();
-      console->state().setSensorLinks([&registry] {
-        std::vector<SensorLink> links;
-        const int64_t now = SensorRegistry::nowUs();
-        for (const SensorState& s : registry.snapshot()) {
-          links.push_back(SensorLink{s.name, s.connected(now, registry.silence()), s.last_record_ts ? s.lag_seconds : -1,
-                                     s.last_heard_us, s.rules_version});
-        }
-        return links;
-      });
+      console->attach(*central);
     }
     if (!options.metrics.empty()) {
       metrics = std::make_unique<MetricsExporter>(options.metrics, [&central, &console] {

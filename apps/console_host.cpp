@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "apps/rule_loading.h"
+#include "central/central_server.h"
 #include "correlate/correlation_rule_parser.h"
 
 namespace mamori {
@@ -29,6 +30,20 @@ ConsoleHost::ConsoleHost(ConsoleOptions options, const std::vector<std::string>&
   }
   state_->setRules(std::move(rules));
   server_ = std::make_unique<ConsoleServer>(std::move(options), *state_);
+}
+
+void ConsoleHost::attach(CentralServer& central) {
+  central.addLiveOutput(state_.get());
+  const SensorRegistry& registry = central.sensors();
+  state_->setSensorLinks([&registry] {
+    std::vector<SensorLink> links;
+    const int64_t now = SensorRegistry::nowUs();
+    for (const SensorState& s : registry.snapshot()) {
+      links.push_back(SensorLink{s.name, s.connected(now, registry.silence()), s.last_record_ts ? s.lag_seconds : -1,
+                                 s.last_heard_us, s.rules_version});
+    }
+    return links;
+  });
 }
 
 ConsoleHost::~ConsoleHost() {

@@ -3,6 +3,7 @@
 // `mamori central` (its `ui` section) and `mamori ui` (over a store and an EVE file). Fills
 // the defaults (the installed page), explains incidents with the correlation rules that
 // raise them (the defaults, the central's, and `correlation`), loads the store and binds.
+// On a central, attach() feeds it what the central stores and its sensors' links.
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,11 +13,17 @@
 
 namespace mamori {
 
+class CentralServer;
+
 class ConsoleHost {
  public:
   // Throws std::runtime_error naming the setting that is wrong.
   ConsoleHost(ConsoleOptions options, const std::vector<std::string>& correlation);
   ~ConsoleHost();
+
+  // Serves `central`: what it stores and raises (its live output: call before
+  // central.run()) and what it knows of its sensors' links. `central` outlives this host.
+  void attach(CentralServer& central);
 
   ConsoleState& state() { return *state_; }
   std::string url() const { return server_->url(); }

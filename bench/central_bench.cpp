@@ -3,9 +3,11 @@
 // CentralUplinks (the sensor's own spool on disk, CURVE link over loopback), each
 // publishing --records records taken from a sensor's EVE file (its alert and flow
 // records, `host` rewritten to the uplink's sensor name, the file repeated with its
-// timestamps shifted forward as bench/memory_source shifts a replayed capture).
+// timestamps shifted forward as bench/memory_source shifts a replayed capture, and its
+// flows given new ids each time).
 //
 //   central_bench --eve FILE [--records N] [--sensors S] [--rules PATH]
+//                 [--console-clients C [--rounds R]]
 //
 // Timed from the first publish to the last acknowledgement (CentralUplink::drain), once
 // every uplink is linked. Prints one line: records stored per second, the wall time per
@@ -13,6 +15,16 @@
 // and parsing; the CURVE decryption runs on libzmq's I/O thread and is not in it). The
 // uplinks' and feeders' threads share the machine with the central's, as sensors on the
 // same host would.
+//
+// With --console-clients C: what the analysts' console costs the central (issue 12). R
+// rounds of three runs: the central alone; serving the console as `mamori central` with a
+// `ui` section does (ConsoleHost::attach) with no page open; and with C live pages open, C
+// streams of GET /api/events over loopback HTTP with an API token (bench/console_clients.h),
+// open before the timing starts. Each round starts with the next of the three. Once fed,
+// the central waits (untimed) until every page was sent every event. A line per run, then
+// the medians and what each page was sent. The pages' threads and the console's share the
+// machine with the central too, as a console served by the central's host does (a browser
+// would read them from another machine).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <rapidjson/document.h>
@@ -23,31 +35,58 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "apps/console_host.h"
 #include "auth/curve_key.h"
+#include "bench/console_clients.h"
 #include "central/central_server.h"
+#include "console/account_file.h"
 #include "correlate/eve_time.h"
 #include "uplink/central_uplink.h"
 
 namespace {
 
 using namespace mamori;
+using bench::ConsoleClients;
 using Clock = std::chrono::steady_clock;
 
-// One record of the source file with `host` rewritten; its timestamp is replaced in place
-// (EVE's timestamps have one length) when it is published in a later pass over the file.
+// A flow's id in pass `pass` over the file: a replayed capture's flows are new flows, with
+// ids of their own (one flow holding every pass's records would be no real traffic). Always
+// 16 digits, so that it is replaced in place, and below 2^53, as the sensor's ids are.
+uint64_t flowIdInPass(uint64_t id, uint64_t pass) {
+  constexpr uint64_t kBase = 1'000'000'000'000'000, kSpan = 8'000'000'000'000'000;
+  return kBase + (id + pass * 0x9e3779b97f4a7c1ULL) % kSpan;
+}
+
+// One record of the source file with `host` rewritten; its timestamp and flow id are
+// replaced in place (EVE's timestamps have one length, flowIdInPass's ids too) when it is
+// published in a later pass over the file.
 struct SourceRecord {
   EventKind kind;
   std::string json;
   size_t ts_at;  // offset of the timestamp's text in json
   TimeUs ts;
+  size_t flow_at;  // offset of the flow id's digits in json; npos: none
+  uint64_t flow_id;
+
+  std::string inPass(uint64_t pass, TimeUs shift) const {
+    std::string out = json;
+    if (pass) {
+      const std::string t = formatEveTime(ts + TimeUs(pass) * shift);
+      out.replace(ts_at, t.size(), t);
+      if (flow_at != std::string::npos) out.replace(flow_at, 16, std::to_string(flowIdInPass(flow_id, pass)));
+    }
+    return out;
+  }
 };
 
 // The file's alert and flow records as `sensor` would have sent them.
@@ -72,12 +111,16 @@ std::vector<SourceRecord> loadRecords(const std::string& path, const std::string
     } else {
       d.AddMember("host", host, d.GetAllocator());
     }
+    const bool has_flow = d.HasMember("flow_id") && d["flow_id"].IsUint64();
+    const uint64_t flow_id = has_flow ? d["flow_id"].GetUint64() : 0;
+    if (has_flow) d["flow_id"].SetUint64(flowIdInPass(flow_id, 0));
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     d.Accept(w);
     std::string json(buf.GetString(), buf.GetSize());
     const size_t at = json.find("\"timestamp\":\"") + 13;
-    out.push_back(SourceRecord{*kind, std::move(json), at, *ts});
+    const size_t flow_at = has_flow ? json.find("\"flow_id\":") + 10 : std::string::npos;
+    out.push_back(SourceRecord{*kind, std::move(json), at, *ts, flow_at, flow_id});
   }
   return out;
 }
@@ -90,57 +133,50 @@ double threadCpuSeconds(std::thread& thread) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) try {
-  CLI::App app{"mamori central ingest benchmark"};
-  std::string eve, rules = MAMORI_CENTRAL_CORRELATION_DIR;
-  uint64_t records = 200'000;
-  int sensors = 2;
-  app.add_option("--eve", eve, "a sensor's EVE file: its alert and flow records are sent")->required();
-  app.add_option("--records", records, "records each sensor sends")->check(CLI::Range(1, 100'000'000));
-  app.add_option("--sensors", sensors, "sensors (uplinks) sending at once")->check(CLI::Range(1, 16));
-  app.add_option("--rules", rules, "the central's correlation rules (default: its own; an empty folder: none)");
-  CLI11_PARSE(app, argc, argv);
-
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("mamori-central-bench-" + std::to_string(getpid()))).string();
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{dir};
-
+// What every run shares: the central's settings (each run gives it a store and EVE file of
+// its own), the sensors' keys and the records each sends.
+struct Bench {
   CentralOptions options;
-  options.name = "central-bench";
-  options.listen = "tcp://127.0.0.1:*";
-  options.bus = "";
-  options.key = generateCurveKeyPair("central");
-  options.store = dir + "/central.db";
-  options.eve = dir + "/central-eve.json";
-  options.stats_interval_s = 0;
-  options.central_correlation_dir = rules;
   std::vector<CurveKeyPair> keys;
   std::vector<std::vector<SourceRecord>> sources;
-  for (int i = 0; i < sensors; ++i) {
-    const std::string name = fmt::format("sensor-{}", i + 1);
-    keys.push_back(generateCurveKeyPair(name));
-    options.sensors.push_back({name, keys.back().public_key});
-    sources.push_back(loadRecords(eve, name));
-    if (sources.back().empty()) {
-      fmt::print(stderr, "central_bench: no alert or flow records in '{}'\n", eve);
-      return 1;
-    }
-  }
-  TimeUs first = sources[0][0].ts, last = first;
-  for (const SourceRecord& r : sources[0]) {
-    first = std::min(first, r.ts);
-    last = std::max(last, r.ts);
-  }
-  const TimeUs shift = (last - first) + 3600LL * 1000000;
+  TimeUs shift = 0;  // a pass over the file later in packet time than the one before
+  uint64_t records = 0;
+};
+
+struct Run {
+  double seconds = 0, central_cpu_seconds = 0;
+  CentralCounters counters;
+  uint64_t events_pushed = 0;                  // by the console while the pages were open
+  std::vector<ConsoleClients::Counts> clients;  // what each page was sent
+};
+
+// One central in `dir` fed by the bench's sensors; with `pages`, serving the console with
+// that many live pages open (0: none).
+Run measure(const Bench& bench, const std::string& dir, std::optional<int> pages) {
+  std::filesystem::create_directories(dir);
+  CentralOptions options = bench.options;
+  options.store = dir + "/central.db";
+  options.eve = dir + "/central-eve.json";
+  const size_t sensors = bench.sources.size();
+  const int clients = pages.value_or(0);
 
   CentralServer server(options);
-  // Serves until main returns, however it returns; the uplinks, made later, stop first.
+  std::unique_ptr<ConsoleHost> console;
+  std::string token;
+  if (pages) {
+    AccountFile accounts = AccountFile::load(dir + "/accounts");
+    token = accounts.addToken("bench", Role::Viewer);
+    accounts.save();
+    ConsoleOptions ui;
+    ui.listen = "127.0.0.1:0";
+    ui.accounts = accounts.path();
+    ui.store = options.store;
+    ui.central = true;
+    console = std::make_unique<ConsoleHost>(ui, options.correlation);
+    console->attach(server);
+  }
+  // Serves until this returns, however it returns; the pages and the uplinks, made later,
+  // stop first.
   struct Serving {
     CentralServer& server;
     std::thread thread;
@@ -149,12 +185,29 @@ int main(int argc, char** argv) try {
       thread.join();
     }
   } serving{server, std::thread([&server] { server.run(); })};
+  // The pages' streams end when the console stops.
+  struct Open {
+    ConsoleHost* console;
+    std::unique_ptr<ConsoleClients> clients;
+    ~Open() {
+      if (console) console->stop();
+    }
+  } open{console.get(), nullptr};
+  if (clients) {
+    open.clients = std::make_unique<ConsoleClients>(console->url(), token, clients);
+    if (!open.clients->waitOpen(std::chrono::seconds(20))) {
+      console->stop();
+      open.clients->join();
+      const std::string why = open.clients->failure();
+      throw std::runtime_error(why.empty() ? "the console's live streams did not open in 20 s" : "live " + why);
+    }
+  }
   std::vector<std::unique_ptr<CentralUplink>> uplinks;
-  for (int i = 0; i < sensors; ++i) {
+  for (size_t i = 0; i < sensors; ++i) {
     CentralUplinkOptions link;
     link.endpoint = server.endpoint();
     link.server_key = options.key.public_key;
-    link.key = keys[i];
+    link.key = bench.keys[i];
     link.sensor = options.sensors[i].name;
     link.spool.dir = fmt::format("{}/spool-{}", dir, i + 1);
     link.records = {EventKind::Alert, EventKind::Flow};
@@ -169,49 +222,214 @@ int main(int argc, char** argv) try {
     if (!u->counters().connected) throw std::runtime_error("a sensor's link to the central did not come up in 20 s");
   }
 
+  // Where the pages stand before the timing: what they are sent from here on was pushed
+  // after `head` (the console's sensors ticker may push while this reads).
+  uint64_t head = 0;
+  std::vector<ConsoleClients::Counts> before(clients);
+  if (clients) {
+    do {
+      head = console->state().events().head();
+      for (int k = 0; k < clients; ++k) before[k] = open.clients->counts(k);
+    } while (head != console->state().events().head());
+  }
+
   const double cpu0 = threadCpuSeconds(serving.thread);
   const auto t0 = Clock::now();
   std::vector<std::thread> feeders;
   std::vector<char> drained(sensors, 0);
-  for (int i = 0; i < sensors; ++i) {
+  for (size_t i = 0; i < sensors; ++i) {
     feeders.emplace_back([&, i] {
-      const std::vector<SourceRecord>& source = sources[i];
+      const std::vector<SourceRecord>& source = bench.sources[i];
       CentralUplink& uplink = *uplinks[i];
-      std::string json;
-      for (uint64_t n = 0; n < records; ++n) {
+      for (uint64_t n = 0; n < bench.records; ++n) {
         const SourceRecord& r = source[n % source.size()];
-        const uint64_t pass = n / source.size();
-        json = r.json;
-        if (pass) {
-          const std::string ts = formatEveTime(r.ts + TimeUs(pass) * shift);
-          json.replace(r.ts_at, ts.size(), ts);
-        }
-        uplink.publish(r.kind, json);
+        uplink.publish(r.kind, r.inPass(n / source.size(), bench.shift));
       }
       uplink.flush();
       drained[i] = uplink.drain(std::chrono::minutes(5));
     });
   }
   for (auto& f : feeders) f.join();
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  const double cpu = threadCpuSeconds(serving.thread) - cpu0;
+  Run run;
+  run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  run.central_cpu_seconds = threadCpuSeconds(serving.thread) - cpu0;
 
-  const CentralCounters c = server.counters();
+  // The central counts a batch once it has acknowledged it and handed it to its live
+  // outputs, so the last batch's count may come a moment after the uplink's drain.
   uint64_t dropped = 0;
   for (auto& u : uplinks) dropped += u->counters().dropped;
+  const uint64_t expected = bench.records * sensors;
+  const auto count_deadline = Clock::now() + std::chrono::seconds(10);
+  while (server.counters().records < expected && Clock::now() < count_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  run.counters = server.counters();
+  const bool all_drained = std::all_of(drained.begin(), drained.end(), [](char d) { return d != 0; });
+  if (!all_drained || run.counters.records != expected || dropped) {
+    throw std::runtime_error(fmt::format(
+        "the central stored {} of {} records ({} refused, {} dropped by the uplinks{})", run.counters.records, expected,
+        run.counters.refused_records, dropped, all_drained ? "" : ", not all acknowledged in time"));
+  }
+  if (!clients) return run;
+
+  // Every event of the run is pushed by now (the central counts a batch after handing it to
+  // the console), but not necessarily sent: each page is given time to be sent them all (a
+  // page told to resync skipped some, and has been sent what it will be).
+  run.events_pushed = console->state().events().head() - head;
+  if (!run.events_pushed) throw std::runtime_error("the console pushed no live events (no alerts in the records?)");
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  auto sent = [&](int k) {
+    const ConsoleClients::Counts c = open.clients->counts(k);
+    return c.resyncs > before[k].resyncs || c.events - before[k].events >= run.events_pushed;
+  };
+  for (int k = 0; k < clients; ++k) {
+    while (!sent(k) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  console->stop();
+  open.clients->join();
+  if (const std::string why = open.clients->failure(); !why.empty()) throw std::runtime_error("live " + why);
+  for (int k = 0; k < clients; ++k) {
+    ConsoleClients::Counts c = open.clients->counts(k);
+    c.bytes -= before[k].bytes;
+    c.events -= before[k].events;
+    c.alerts -= before[k].alerts;
+    c.incidents -= before[k].incidents;
+    c.resyncs -= before[k].resyncs;
+    if (c.resyncs == 0 && c.events < run.events_pushed) {
+      throw std::runtime_error(fmt::format("live page {} of {} was sent {} of the {} events pushed", k + 1, clients,
+                                           c.events, run.events_pushed));
+    }
+    run.clients.push_back(c);
+  }
+  return run;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  CLI::App app{"mamori central ingest benchmark"};
+  std::string eve, rules = MAMORI_CENTRAL_CORRELATION_DIR;
+  uint64_t records = 200'000;
+  int sensors = 2, console_clients = 0, rounds = 3;
+  app.add_option("--eve", eve, "a sensor's EVE file: its alert and flow records are sent")->required();
+  app.add_option("--records", records, "records each sensor sends")->check(CLI::Range(1, 100'000'000));
+  app.add_option("--sensors", sensors, "sensors (uplinks) sending at once")->check(CLI::Range(1, 16));
+  app.add_option("--rules", rules, "the central's correlation rules (default: its own; an empty folder: none)");
+  app.add_option("--console-clients", console_clients,
+                 "also measure the central serving the console with this many live pages open")
+      ->check(CLI::Range(1, 128));
+  app.add_option("--rounds", rounds, "with --console-clients: runs of each way (alone, no page open, pages open)")
+      ->check(CLI::Range(1, 20));
+  CLI11_PARSE(app, argc, argv);
+
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("mamori-central-bench-" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+
+  Bench bench;
+  bench.records = records;
+  CentralOptions& options = bench.options;
+  options.name = "central-bench";
+  options.listen = "tcp://127.0.0.1:*";
+  options.bus = "";
+  options.key = generateCurveKeyPair("central");
+  options.stats_interval_s = 0;
+  options.central_correlation_dir = rules;
+  for (int i = 0; i < sensors; ++i) {
+    const std::string name = fmt::format("sensor-{}", i + 1);
+    bench.keys.push_back(generateCurveKeyPair(name));
+    options.sensors.push_back({name, bench.keys.back().public_key});
+    bench.sources.push_back(loadRecords(eve, name));
+    if (bench.sources.back().empty()) {
+      fmt::print(stderr, "central_bench: no alert or flow records in '{}'\n", eve);
+      return 1;
+    }
+  }
+  TimeUs first = bench.sources[0][0].ts, last = first;
+  for (const SourceRecord& r : bench.sources[0]) {
+    first = std::min(first, r.ts);
+    last = std::max(last, r.ts);
+  }
+  bench.shift = (last - first) + 3600LL * 1000000;
 
   const uint64_t expected = records * sensors;
-  bool all_drained = true;
-  for (char d : drained) all_drained = all_drained && d;
-  if (!all_drained || c.records != expected || dropped) {
-    fmt::print(stderr, "central_bench: the central stored {} of {} records ({} refused, {} dropped by the uplinks{})\n",
-               c.records, expected, c.refused_records, dropped, all_drained ? "" : ", not all acknowledged in time");
-    return 1;
+  const char* correlation = std::filesystem::is_empty(rules) ? "off" : "on";
+  auto print = [&](const Run& r, std::optional<int> pages) {
+    fmt::print("sensors={} records={} correlation={} seconds={:.3f} records_per_s={:.0f} us_per_record={:.2f} "
+               "central_cpu_us_per_record={:.2f} batches={} incidents={}",
+               sensors, expected, correlation, r.seconds, expected / r.seconds, r.seconds * 1e6 / expected,
+               r.central_cpu_seconds * 1e6 / expected, r.counters.batches, r.counters.incidents);
+    if (console_clients) fmt::print(" console={} pages={}", pages ? "on" : "off", pages.value_or(0));
+    if (pages.value_or(0)) {
+      uint64_t least = UINT64_MAX, most = 0, bytes = 0, alerts = 0, resyncs = 0;
+      for (const auto& c : r.clients) {
+        least = std::min(least, c.events);
+        most = std::max(most, c.events);
+        bytes += c.bytes;
+        alerts += c.alerts;
+        resyncs += c.resyncs;
+      }
+      fmt::print(" events_pushed={} events_per_page_min={} events_per_page_max={} alerts_per_page={:.0f} "
+                 "kb_per_page={:.0f} resyncs={}",
+                 r.events_pushed, least, most, double(alerts) / *pages, bytes / 1024.0 / *pages, resyncs);
+    }
+    fmt::print("\n");
+    std::fflush(stdout);
+  };
+  if (!console_clients) {
+    print(measure(bench, dir + "/run", std::nullopt), std::nullopt);
+    return 0;
   }
-  fmt::print("sensors={} records={} correlation={} seconds={:.3f} records_per_s={:.0f} us_per_record={:.2f} "
-             "central_cpu_us_per_record={:.2f} batches={} incidents={}\n",
-             sensors, expected, std::filesystem::is_empty(rules) ? "off" : "on", secs, expected / secs,
-             secs * 1e6 / expected, cpu * 1e6 / expected, c.batches, c.incidents);
+
+  // Three ways each round: the central alone, serving the console with no page open (what
+  // keeping the console's state costs), and with the pages open (what they add). Each
+  // round starts with the next of the three: a machine that gets busier or quieter during
+  // the rounds favours none.
+  const std::optional<int> ways[3] = {std::nullopt, 0, console_clients};
+  std::vector<double> rate[3], cpu[3];
+  std::vector<Run> served;
+  for (int round = 0; round < rounds; ++round) {
+    for (int k = 0; k < 3; ++k) {
+      const int way = (round + k) % 3;
+      const std::string run_dir = fmt::format("{}/run-{}-{}", dir, round + 1, way);
+      const Run r = measure(bench, run_dir, ways[way]);
+      std::filesystem::remove_all(run_dir);
+      print(r, ways[way]);
+      rate[way].push_back(expected / r.seconds);
+      cpu[way].push_back(r.central_cpu_seconds * 1e6 / expected);
+      if (way == 2) served.push_back(r);
+    }
+  }
+  uint64_t least = UINT64_MAX, most = 0, pushed = 0, resyncs = 0;
+  double mb = 0;
+  for (const Run& r : served) {
+    pushed = std::max(pushed, r.events_pushed);
+    for (const auto& c : r.clients) {
+      least = std::min(least, c.events);
+      most = std::max(most, c.events);
+      mb = std::max(mb, c.bytes / 1e6);
+      resyncs += c.resyncs;
+    }
+  }
+  const double alone = median(rate[0]), idle = median(rate[1]), watched = median(rate[2]);
+  fmt::print("central ingest: {:.0f} records/s alone, {:.0f} with {} live console clients ({:.1f}%); {:.0f} serving "
+             "the console with no page open ({:.1f}%); the medians of {} runs each\n",
+             alone, watched, console_clients, 100 * watched / alone, idle, 100 * idle / alone, rounds);
+  fmt::print("central thread CPU per record: {:.2f} us alone, {:.2f} us serving the console with no page open, {:.2f} "
+             "us with {} pages\n",
+             median(cpu[0]), median(cpu[1]), median(cpu[2]), console_clients);
+  fmt::print("console: each page was sent {} to {} events a run (the console pushed up to {}), up to {:.1f} MB; {} "
+             "resyncs\n",
+             least, most, pushed, mb, resyncs);
   return 0;
 } catch (const std::exception& e) {
   fmt::print(stderr, "central_bench: {}\n", e.what());

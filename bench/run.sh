@@ -3,12 +3,14 @@
 # the build folder) and prints figures and the ratios the issues ask for. Each line is one
 # process, so peak memory is per configuration. With ET Open present it also runs a GSOC on
 # this machine (issue 11: `mamori central`, sensors linked to it, key pairs from `mamori keys
-# generate`, all on loopback in build/bench/gsoc) for the central's figures.
+# generate`, all on loopback in build/bench/gsoc) for the central's figures, and what the
+# analysts' console costs the central (issue 12).
 set -euo pipefail
 shopt -s inherit_errexit  # a failing benchmark inside $(...) stops the script too
 build=${1:-build}
 replays=${REPLAYS:-10}
 central_records=${CENTRAL_RECORDS:-200000}  # records each of central_bench's two sensors sends
+console_records=${CONSOLE_RECORDS:-80000}  # the same, in each of the console's nine runs
 here=$(cd "$(dirname "$0")/.." && pwd)
 src="$here/../shared/bench/bench.pcap.xz"
 et="$here/../shared/rules/et-open"
@@ -190,13 +192,13 @@ echo "$correlation" | awk -v alerts="$alerts" -v others="$((flows + apps))" -v s
 # seconds: single runs vary too much on a shared machine).
 mkdir -p "$gsoc/no-rules"
 central_bench() {
-  "$build/bench/central_bench" --eve "$eve" --records "$central_records" "$@" 2>>"$gsoc/central_bench.log" ||
+  "$build/bench/central_bench" --eve "$eve" "$@" 2>>"$gsoc/central_bench.log" ||
     { cat "$gsoc/central_bench.log" >&2; return 1; }
 }
 ingest=$(
   for round in 1 2 3; do
-    central_bench
-    central_bench --rules "$gsoc/no-rules"
+    central_bench --records "$central_records"
+    central_bench --records "$central_records" --rules "$gsoc/no-rules"
   done
 )
 echo
@@ -221,6 +223,13 @@ echo "$ingest" | awk -v alerts="$alerts" -v flows="$flows" -v secs="$plain_secs"
     printf "  correlation off: %.0f records/s (%.2f us per record, %.2f us of the central thread): correlation costs %.0f%% of the central thread\n",
            r["off"], u["off"], t["off"], 100 * (1 - t["off"] / t["on"])
   }'
+
+# What the analysts' console costs the central (issue 12; aim: 50 live pages under 5% of its
+# ingest): central_bench's central alone, serving the console with no page open, and with 50
+# pages holding its live feed open (Server-Sent Events over loopback HTTP), three rounds of
+# the three, the medians compared.
+echo
+central_bench --records "$console_records" --console-clients 50
 
 # Push latency: ET Open (the rules of it this version loads: `rules check` names the ones it
 # does not, which are commented out of a copy, else the central refuses the set) pushed to

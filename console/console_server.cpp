@@ -31,6 +31,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a live stream lets events gather after sending some (the page sees them at most
+// this much later).
+constexpr auto kGather = std::chrono::milliseconds(100);
+
 int64_t wallNowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -312,6 +316,12 @@ void ConsoleServer::Impl::stream(const httplib::Request& req, httplib::Response&
           static constexpr std::string_view kHello = "retry: 2000\n: mamori\n\n";
           return sink.write(kHello.data(), kHello.size());
         }
+        // A stream that just sent something lets what comes next gather before it waits on the
+        // ring again: each push wakes every waiting stream, on the producer's thread (the
+        // central's, a sensor's output thread), so at hundreds of alerts a second, streams
+        // that waited for each one would cost it a wake-up per stream per event.
+        const auto since = Clock::now() - *last_write;
+        if (since < kGather) std::this_thread::sleep_for(kGather - since);
         auto batch = state.events().next(*position, std::chrono::milliseconds(1000), 256 * 1024);
         if (state.events().closed()) {
           sink.done();

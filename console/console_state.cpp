@@ -132,9 +132,7 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     std::lock_guard lock(mutex_);
     ++counters_.records;
     SensorSeen& seen = sensors_[host];
-    // Heard from when its record says (packet time, the wall clock on a live tap): an EVE
-    // file of last week's replay is not a sensor that spoke a second ago.
-    seen.heard_us = ts ? std::min<int64_t>(ts, now) : now;
+    seen.heard_us = now;
     if (ts) seen.lag_s = static_cast<double>(now - ts) / 1e6;
     if (kind == EventKind::Stats) {
       const auto it = d.FindMember("stats");
@@ -167,7 +165,7 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     ++sig.alerts;
     ++sig.by_sensor[host];
     JsonWriter w;
-    writeAlert(w, d, host, flow_id);
+    writeAlert(w, a, d);
     alert_event = w.text();
     alerts_.push_back(std::move(a));
     if (alerts_.size() > limits_.alerts) {
@@ -287,39 +285,36 @@ std::string ConsoleState::summary(const HeldIncident& h) const {
   return w.text();
 }
 
-void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a) const {
-  Document d;
-  d.Parse<kParseFlags>(a.json.data(), a.json.size());
-  writeAlert(w, d, a.host, a.flow_id);
-}
-
-void ConsoleState::writeAlert(JsonWriter& w, const rapidjson::Value& d, const std::string& host,
-                              uint64_t flow_id) const {
+void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a, const Value& record) const {
   w.StartObject();
-  for (auto& m : d.GetObject()) {
+  for (auto& m : record.GetObject()) {
     w.key(std::string_view(m.name.GetString(), m.name.GetStringLength()));
     m.value.Accept(w);
   }
-  const std::string flow = flowKey(host, flow_id);
+  const std::string flow = flowKey(a.host, a.flow_id);
   // The flow's app records, as Suricata puts them in an alert on an app-layer flow: what
   // the alert was about (the host it asked for, the name it resolved, the server it named).
-  if (flow_id) {
-    for (const char* app : {"http", "tls", "dns", "ssh"}) {
-      if (d.HasMember(app)) continue;
-      for (const HeldRecord* r : recordsOf(flow)) {
-        if (std::string_view(eventKindName(r->kind)) != app) continue;
+  // A long flow holds many records: they are looked up once for the four.
+  if (a.flow_id) {
+    const std::vector<const HeldRecord*> records = recordsOf(flow);
+    for (EventKind app : {EventKind::Http, EventKind::Tls, EventKind::Dns, EventKind::Ssh}) {
+      const char* name = eventKindName(app);
+      if (record.HasMember(name)) continue;
+      for (const HeldRecord* r : records) {
+        if (r->kind != app) continue;
         Document rd;
         rd.Parse<kParseFlags>(r->json.data(), r->json.size());
-        auto it = rd.FindMember(app);
-        if (rd.HasParseError() || it == rd.MemberEnd()) continue;
-        w.key(app);
+        if (rd.HasParseError() || !rd.IsObject()) continue;
+        auto it = rd.FindMember(name);
+        if (it == rd.MemberEnd()) continue;
+        w.key(name);
         it->value.Accept(w);
         break;
       }
     }
   }
   const std::string incident = incidentOfFlow(flow);
-  if (flow_id && !incident.empty()) w.field("incident", incident);
+  if (a.flow_id && !incident.empty()) w.field("incident", incident);
   w.EndObject();
 }
 
@@ -518,7 +513,9 @@ std::string ConsoleState::alerts(const std::string& sensor, const std::string& h
     if (!host.empty() && a.src != host && a.dest != host) continue;
     if (sid && a.sid != sid) continue;
     if (!needle.empty() && a.search.find(needle) == std::string::npos) continue;
-    writeAlert(w, a);
+    Document d;
+    d.Parse<kParseFlags>(a.json.data(), a.json.size());
+    writeAlert(w, a, d);
     ++n;
   }
   w.EndArray();

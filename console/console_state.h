@@ -41,7 +41,7 @@ struct ConsoleLimits {
   size_t records = 100000;   // flow, app and alert records kept for timelines and flows
   size_t events = 4096;      // live events a slow page may lag behind before it must resync
   size_t incidents = 200000; // incidents held; beyond it the oldest closed ones are dropped
-  int64_t quiet_after_s = 90;  // a sensor heard from longer ago than this is quiet (stats come every 60 s)
+  int64_t quiet_after_s = 60;  // a sensor heard from longer ago than this is quiet
 };
 
 // A correlation rule as the incident page explains it.
@@ -125,7 +125,7 @@ class ConsoleState final : public EventOutput {
   struct SensorSeen {
     SensorSample last, before;
     int samples = 0;
-    int64_t heard_us = 0;  // packet time of its newest record, at most the wall time
+    int64_t heard_us = 0;  // wall time of its newest record
     double lag_s = -1;     // wall time minus packet time of that record
     std::string rules_version;
   };
@@ -143,9 +143,8 @@ class ConsoleState final : public EventOutput {
   void writeSummary(JsonWriter& w, const HeldIncident& h) const;
   std::string summary(const HeldIncident& h) const;
   std::string sensorsLocked() const;
-  void writeAlert(JsonWriter& w, const HeldAlert& a) const;
-  // The alert record `d` with its flow's app records and incident.
-  void writeAlert(JsonWriter& w, const rapidjson::Value& d, const std::string& host, uint64_t flow_id) const;
+  // `record`: the alert's record, parsed (publish() has it already).
+  void writeAlert(JsonWriter& w, const HeldAlert& a, const rapidjson::Value& record) const;
   std::string incidentOfFlow(const std::string& flow) const;
   void linkFlows(const Incident& inc, const std::string& key);
 

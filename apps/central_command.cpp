@@ -58,7 +58,7 @@ int CentralCommand::run() const {
       metrics = std::make_unique<MetricsExporter>(options.metrics, [&central, &console] {
         auto samples = central->metrics();
         if (console) {
-          auto more = console->server().metrics();
+          auto more = console->metrics();
           samples.insert(samples.end(), more.begin(), more.end());
         }
         return samples;

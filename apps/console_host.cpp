@@ -30,10 +30,19 @@ ConsoleHost::ConsoleHost(ConsoleOptions options, const std::vector<std::string>&
   }
   state_->setRules(std::move(rules));
   server_ = std::make_unique<ConsoleServer>(std::move(options), *state_);
+  feed_ = std::make_unique<ConsoleFeed>(*state_);
+}
+
+std::vector<MetricSample> ConsoleHost::metrics() const {
+  std::vector<MetricSample> out = server_->metrics();
+  out.push_back(MetricSample{"mamori_ui_records_dropped_total",
+                             "Records the console's queue had no room for (it fell behind)", MetricSample::Counter,
+                             {}, double(feed_->dropped())});
+  return out;
 }
 
 void ConsoleHost::attach(CentralServer& central) {
-  central.addLiveOutput(state_.get());
+  central.addLiveOutput(feed_.get());
   const SensorRegistry& registry = central.sensors();
   state_->setSensorLinks([&registry] {
     std::vector<SensorLink> links;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "console/console_feed.h"
 #include "console/console_server.h"
 #include "console/console_state.h"
 
@@ -26,6 +27,11 @@ class ConsoleHost {
   void attach(CentralServer& central);
 
   ConsoleState& state() { return *state_; }
+  // Where the central or the pipeline hands records: a bounded queue to the console's own
+  // thread (ConsoleFeed), so neither waits for the console.
+  EventOutput& feed() { return *feed_; }
+  // The server's metrics and the records the feed dropped.
+  std::vector<MetricSample> metrics() const;
   std::string url() const { return server_->url(); }
   const ConsoleServer& server() const { return *server_; }
   void stop() { server_->stop(); }
@@ -33,6 +39,7 @@ class ConsoleHost {
  private:
   std::unique_ptr<ConsoleState> state_;
   std::unique_ptr<ConsoleServer> server_;
+  std::unique_ptr<ConsoleFeed> feed_;  // before the state it feeds in destruction
 };
 
 }  // namespace mamori

@@ -297,7 +297,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   CaptureEngine engine(source, workers);
   std::vector<EventOutput*> output_ptrs;
   for (auto& o : outputs) output_ptrs.push_back(o.get());
-  if (console) output_ptrs.push_back(&console->state());
+  if (console) output_ptrs.push_back(&console->feed());
   OutputStage output(engine, queues, std::move(correlation), output_ptrs);
   output_ptr.store(&output);
 
@@ -350,7 +350,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
       metrics = std::make_unique<MetricsExporter>(opt.metrics, [&] {
         auto samples = metricSamples(totals());
         if (console) {
-          auto more = console->server().metrics();
+          auto more = console->metrics();
           samples.insert(samples.end(), more.begin(), more.end());
         }
         return samples;

@@ -132,7 +132,9 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     std::lock_guard lock(mutex_);
     ++counters_.records;
     SensorSeen& seen = sensors_[host];
-    seen.heard_us = now;
+    // Heard from when its record says (packet time, the wall clock on a live tap): an EVE
+    // file of last week's replay is not a sensor that spoke a second ago.
+    seen.heard_us = ts ? std::min<int64_t>(ts, now) : now;
     if (ts) seen.lag_s = static_cast<double>(now - ts) / 1e6;
     if (kind == EventKind::Stats) {
       const auto it = d.FindMember("stats");

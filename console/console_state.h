@@ -41,7 +41,7 @@ struct ConsoleLimits {
   size_t records = 100000;   // flow, app and alert records kept for timelines and flows
   size_t events = 4096;      // live events a slow page may lag behind before it must resync
   size_t incidents = 200000; // incidents held; beyond it the oldest closed ones are dropped
-  int64_t quiet_after_s = 60;  // a sensor heard from longer ago than this is quiet
+  int64_t quiet_after_s = 90;  // a sensor heard from longer ago than this is quiet (stats come every 60 s)
 };
 
 // A correlation rule as the incident page explains it.
@@ -125,7 +125,7 @@ class ConsoleState final : public EventOutput {
   struct SensorSeen {
     SensorSample last, before;
     int samples = 0;
-    int64_t heard_us = 0;  // wall time of its newest record
+    int64_t heard_us = 0;  // packet time of its newest record, at most the wall time
     double lag_s = -1;     // wall time minus packet time of that record
     std::string rules_version;
   };

@@ -1,7 +1,7 @@
 // The live feed: one EventSource on /api/events while signed in. Each event's JSON goes to the
 // handlers registered for its type and is not kept. After the stream broke and came back,
-// handlers get a `resync` (events were missed); a stream the server refuses (the session
-// ended) is reported to the app, which checks the session and starts it again or signs out.
+// handlers get a `resync` (events were missed). A stream that broke is reported to the app,
+// which checks the session and starts it again or signs out.
 
 import {$} from './dom.js';
 
@@ -39,7 +39,6 @@ function status(text, kind) {
 
 export function start() {
   if (source) return;
-  broken = false;
   source = new EventSource('/api/events');
   status('connecting', 'down');
   for (const type of TYPES) {
@@ -61,14 +60,13 @@ export function start() {
     broken = false;
   });
   source.addEventListener('error', () => {
+    // The browser would reconnect by itself, also when the session is gone (a restarted
+    // console forgets sessions), and a refused stream is an error in the browser's console.
+    // So the stream is closed, and the app checks the session before starting it again.
     broken = true;
-    if (source.readyState === EventSource.CLOSED) {
-      stop();
-      status('offline', 'down');
-      closedHandler();
-    } else {
-      status('reconnecting', 'down');
-    }
+    stop();
+    status('reconnecting', 'down');
+    closedHandler();
   });
 }
 

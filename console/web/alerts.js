@@ -7,7 +7,7 @@
 // shows them. Each alert links to its incident and to its flow's records (#flow-records).
 
 import {api, apiPath, query} from './api.js';
-import {$, el, cell, severityBadge, incidentRoute, route, splitKey} from './dom.js';
+import {$, el, cell, severityBadge, incidentRoute, route, splitKey, readFilters} from './dom.js';
 import {severityName, dayTime, preciseTime, endpoints, appName, appDetail, text} from './format.js';
 import {notify} from './notice.js';
 import * as live from './live.js';
@@ -96,14 +96,7 @@ export function closeFlow() {
 
 function applyFilters() {
   clearTimeout(textTimer);
-  let changed = false;
-  for (const [name, id] of Object.entries(FILTER_INPUTS)) {
-    const value = $(id).value.trim();
-    if (filters[name] !== value) {
-      filters[name] = value;
-      changed = true;
-    }
-  }
+  const changed = readFilters(filters, FILTER_INPUTS);
   if (changed) load();
 }
 

@@ -70,3 +70,17 @@ export function splitKey(key) {
 export function clear(node) {
   node.replaceChildren();
 }
+
+// Copies each filter input's trimmed value (`inputs`: filter name -> element id) into
+// `filters`; whether any changed.
+export function readFilters(filters, inputs) {
+  let changed = false;
+  for (const [name, id] of Object.entries(inputs)) {
+    const value = $(id).value.trim();
+    if (filters[name] !== value) {
+      filters[name] = value;
+      changed = true;
+    }
+  }
+  return changed;
+}

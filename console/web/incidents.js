@@ -5,7 +5,7 @@
 // keep their elements across updates, so a focused link stays focused.
 
 import {api, query} from './api.js';
-import {$, el, setText, severityBadge, incidentRoute} from './dom.js';
+import {$, el, setText, severityBadge, incidentRoute, readFilters} from './dom.js';
 import {severityName, dayTime, tacticName, tacticLabel, number, list} from './format.js';
 import {notify} from './notice.js';
 import * as live from './live.js';
@@ -85,14 +85,7 @@ export function markSeen(key) {
 
 function applyFilters() {
   clearTimeout(textTimer);
-  let changed = false;
-  for (const [name, id] of Object.entries(FILTER_INPUTS)) {
-    const value = $(id).value.trim();
-    if (filters[name] !== value) {
-      filters[name] = value;
-      changed = true;
-    }
-  }
+  const changed = readFilters(filters, FILTER_INPUTS);
   if (!changed) return;
   view.offset = 0;
   reload();

@@ -16,6 +16,8 @@ void readUiSection(const std::string& f, const YAML::Node& n, const std::string&
            {"accounts", file(ui.accounts)},
            {"web", file(ui.web)},
            {"max-live-pages", [&](const std::string& k, const YAML::Node& v) { ui.max_streams = capValue(f, k, v, 1000); }},
+           {"live-alerts-per-page",
+            [&](const std::string& k, const YAML::Node& v) { ui.live_alerts_per_s = capValue(f, k, v, 1000000); }},
            {"alerts", [&](const std::string& k, const YAML::Node& v) { ui.limits.alerts = capValue(f, k, v, 1000000); }},
            {"records", [&](const std::string& k, const YAML::Node& v) { ui.limits.records = capValue(f, k, v, 10000000); }}});
   if (ui.tls_cert.empty() != ui.tls_key.empty()) fail(f, n, key, "give tls-cert and tls-key together");

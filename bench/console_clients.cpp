@@ -1,7 +1,10 @@
 #include "bench/console_clients.h"
 
+#include <pthread.h>
+
 #include <httplib.h>
 
+#include <cstdlib>
 #include <string_view>
 
 namespace mamori::bench {
@@ -10,7 +13,10 @@ ConsoleClients::ConsoleClients(const std::string& url, const std::string& token,
   for (int i = 0; i < count; ++i) {
     clients_.push_back(std::make_unique<Client>());
     Client& c = *clients_.back();
-    c.thread = std::thread([this, &c, url, token] { read(c, url, token); });
+    c.thread = std::thread([this, &c, url, token] {
+      pthread_setname_np(pthread_self(), "bench-page");
+      read(c, url, token);
+    });
   }
 }
 
@@ -35,7 +41,8 @@ bool ConsoleClients::waitOpen(std::chrono::milliseconds timeout) const {
 
 ConsoleClients::Counts ConsoleClients::counts(size_t client) const {
   const Client& c = *clients_[client];
-  return Counts{c.bytes.load(), c.events.load(), c.alerts.load(), c.incidents.load(), c.resyncs.load()};
+  return Counts{c.bytes.load(), c.events.load(), c.alerts.load(), c.skipped.load(), c.incidents.load(),
+                c.resyncs.load()};
 }
 
 std::string ConsoleClients::failure() const {
@@ -82,6 +89,12 @@ void ConsoleClients::take(Client& c, const char* data, size_t size) {
     const std::string_view name = event.substr(7, event.find('\n') - 7);
     if (name == "resync") {
       ++c.resyncs;
+      continue;
+    }
+    if (name == "skipped") {  // data: {"alerts":N}
+      static constexpr std::string_view kCount = "\"alerts\":";
+      const size_t at = event.find(kCount);
+      if (at != std::string_view::npos) c.skipped += std::strtoull(event.data() + at + kCount.size(), nullptr, 10);
       continue;
     }
     ++c.events;

@@ -31,8 +31,9 @@ class ConsoleClients {
 
   struct Counts {
     uint64_t bytes = 0;
-    uint64_t events = 0;   // every event but resync
+    uint64_t events = 0;   // every event but resync and skipped
     uint64_t alerts = 0;
+    uint64_t skipped = 0;  // alerts the page was told it was not sent (its alerts a second)
     uint64_t incidents = 0;
     uint64_t resyncs = 0;  // times the stream fell behind the console's ring
   };
@@ -45,7 +46,7 @@ class ConsoleClients {
  private:
   struct Client {
     std::atomic<bool> open{false}, ended{false};
-    std::atomic<uint64_t> bytes{0}, events{0}, alerts{0}, incidents{0}, resyncs{0};
+    std::atomic<uint64_t> bytes{0}, events{0}, alerts{0}, skipped{0}, incidents{0}, resyncs{0};
     std::string pending;  // the text of an event not yet complete
     std::string error;
     std::thread thread;

@@ -16,6 +16,7 @@ struct ConsoleOptions {
   bool central = false;                   // the store is a central's: push history is in it
   ConsoleLimits limits;
   size_t max_streams = 128;               // live pages at once (each holds a thread)
+  size_t live_alerts_per_s = 500;         // alerts a second each live page is sent (AlertBudget)
 };
 
 }  // namespace mamori

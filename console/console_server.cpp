@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -32,8 +33,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How long a live stream lets events gather after sending some (the page sees them at most
-// this much later).
-constexpr auto kGather = std::chrono::milliseconds(100);
+// this much later): the alert view puts arrivals on the page four times a second at most,
+// so a stream woken more often would cost the server its wake-ups for nothing.
+constexpr auto kGather = std::chrono::milliseconds(250);
 
 int64_t wallNowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -141,9 +143,9 @@ struct ConsoleServer::Impl {
   mutable std::mutex counters_mutex;
   Counters counters;
 
-  void count(uint64_t Counters::*field) {
+  void count(uint64_t Counters::*field, uint64_t n = 1) {
     std::lock_guard lock(counters_mutex);
-    ++(counters.*field);
+    counters.*field += n;
   }
 
   struct Caller {
@@ -308,9 +310,10 @@ void ConsoleServer::Impl::stream(const httplib::Request& req, httplib::Response&
   auto position = std::make_shared<uint64_t>(state.events().head());
   auto last_write = std::make_shared<Clock::time_point>(Clock::now());
   auto opened = std::make_shared<bool>(false);
+  auto budget = std::make_shared<AlertBudget>(options.live_alerts_per_s);
   res.set_chunked_content_provider(
       "text/event-stream",
-      [this, position, last_write, opened](size_t, httplib::DataSink& sink) {
+      [this, position, last_write, opened, budget](size_t, httplib::DataSink& sink) {
         if (!*opened) {
           *opened = true;
           static constexpr std::string_view kHello = "retry: 2000\n: mamori\n\n";
@@ -322,7 +325,9 @@ void ConsoleServer::Impl::stream(const httplib::Request& req, httplib::Response&
         // that waited for each one would cost it a wake-up per stream per event.
         const auto since = Clock::now() - *last_write;
         if (since < kGather) std::this_thread::sleep_for(kGather - since);
-        auto batch = state.events().next(*position, std::chrono::milliseconds(1000), 256 * 1024);
+        const uint64_t skipped = budget->skipped;
+        auto batch = state.events().next(*position, std::chrono::milliseconds(1000), 256 * 1024, *budget);
+        if (budget->skipped > skipped) count(&Counters::alerts_skipped, budget->skipped - skipped);
         if (state.events().closed()) {
           sink.done();
           return true;
@@ -571,8 +576,13 @@ ConsoleServer::ConsoleServer(ConsoleOptions options, ConsoleState& state) {
   } else if (!s.bind_to_port(m.host, m.port)) {
     throw std::runtime_error("ui.listen: cannot listen on " + m.options.listen + ": " + std::strerror(errno));
   }
-  m.serving = std::thread([&s] { s.listen_after_bind(); });
+  m.serving = std::thread([&s] {
+    // Its pool's threads, which serve the requests and the live streams, take its name.
+    pthread_setname_np(pthread_self(), "console-http");
+    s.listen_after_bind();
+  });
   m.ticker = std::thread([&m] {
+    pthread_setname_np(pthread_self(), "console-tick");
     std::unique_lock lock(m.tick_mutex);
     while (!m.tick_wake.wait_for(lock, std::chrono::seconds(2), [&] { return m.stopping; })) {
       if (m.streams.load() > 0) m.state.tickSensors();
@@ -591,6 +601,10 @@ void ConsoleServer::stop() {
   }
   impl_->tick_wake.notify_all();
   impl_->state.events().close();
+  // Live streams end their response when the ring closes; the server stopping first would
+  // cut them mid-chunk, which a client reads as a broken connection rather than an end.
+  const auto deadline = Clock::now() + std::chrono::seconds(2);
+  while (impl_->streams.load() > 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   impl_->server->stop();
   if (impl_->serving.joinable()) impl_->serving.join();
   if (impl_->ticker.joinable()) impl_->ticker.join();
@@ -627,6 +641,9 @@ std::vector<MetricSample> ConsoleServer::metrics() const {
       double(c.sign_in_failures));
   add("mamori_ui_actions_total", "Analyst actions on incidents", T::Counter, double(c.actions));
   add("mamori_ui_live_streams", "Live console pages open", T::Gauge, double(streams_.load()));
+  add("mamori_ui_live_alerts_skipped_total",
+      "Live alerts pages were not sent, over their alerts a second (ui.live-alerts-per-page); each was told how many",
+      T::Counter, double(c.alerts_skipped));
   add("mamori_ui_records_total", "Records the console took in", T::Counter, double(s.records));
   add("mamori_ui_records_refused_total", "Records the console could not read", T::Counter, double(s.refused));
   add("mamori_ui_records_aged_out_total", "Records the console let go of to stay within its limits", T::Counter,

@@ -46,7 +46,8 @@ class ConsoleServer {
 
   struct Counters {
     uint64_t requests = 0, unauthenticated = 0, forbidden = 0, csrf_refused = 0, sign_ins = 0,
-             sign_in_failures = 0, sign_in_throttled = 0, streams_refused = 0, actions = 0;
+             sign_in_failures = 0, sign_in_throttled = 0, streams_refused = 0, actions = 0,
+             alerts_skipped = 0;  // live alerts pages were not sent (over their AlertBudget)
   };
   Counters counters() const;
   size_t openStreams() const { return streams_.load(); }

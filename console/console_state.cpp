@@ -10,6 +10,7 @@
 
 #include "alerting/eve_formatter.h"
 #include "alerting/eve_incident_reader.h"
+#include "console/eve_head.h"
 #include "console/triage_json.h"
 #include "console/triage_store.h"
 #include "correlate/eve_time.h"
@@ -50,12 +51,20 @@ double numberAt(const Value& object, std::initializer_list<const char*> path) {
   return v->IsNumber() ? v->GetDouble() : 0;
 }
 
+// What a row of the alert view shows, filters on and links to: the live `alert` event
+// carries these only (half an ET alert's bytes is its rule's metadata, sent to every open
+// page many times a second), GET /api/alerts the whole record.
+bool isRowField(std::string_view name) {
+  static constexpr std::string_view kRow[] = {"timestamp", "host",    "flow_id",  "event_type", "src_ip", "src_port",
+                                              "dest_ip",   "dest_port", "proto", "app_proto",  "alert",  "http",
+                                              "tls",       "dns",     "ssh"};
+  return std::find(std::begin(kRow), std::end(kRow), name) != std::end(kRow);
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
 }
-
-std::string flowKey(const std::string& host, uint64_t flow_id) { return host + "/" + std::to_string(flow_id); }
 
 std::string conditionText(const CountCondition& c) {
   std::string out;
@@ -103,14 +112,7 @@ void ConsoleState::load(const std::vector<Incident>& incidents, const std::map<s
   }
 }
 
-void ConsoleState::publish(EventKind kind, const std::string& json) {
-  Document d;
-  d.Parse<kParseFlags>(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    std::lock_guard lock(mutex_);
-    ++counters_.refused;
-    return;
-  }
+void ConsoleState::take(EventKind kind, std::string json) {
   if (kind == EventKind::Incident) {
     auto inc = incidentFromEve(json);
     std::lock_guard lock(mutex_);
@@ -122,52 +124,71 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
     onIncident(std::move(*inc));
     return;
   }
-  const std::string host = stringOf(d, "host");
-  const TimeUs ts = parseEveTime(stringOf(d, "timestamp")).value_or(0);
-  const uint64_t flow_id = uintOf(d, "flow_id");
+  // Alerts and stats are shown field by field; the rest is held as written, by its head.
+  const bool whole = kind == EventKind::Alert || kind == EventKind::Stats;
+  Document d;
+  std::optional<EveHead> head;
+  if (whole) {
+    d.Parse<kParseFlags>(json.data(), json.size());
+    if (!d.HasParseError() && d.IsObject()) {
+      head = EveHead{stringOf(d, "host"), parseEveTime(stringOf(d, "timestamp")).value_or(0), uintOf(d, "flow_id"),
+                     kind};
+    }
+  } else {
+    head = readEveHead(json, EveHeadRead::Head);
+  }
   const int64_t now = wallNowUs();
 
   std::string alert_event;
   {
     std::lock_guard lock(mutex_);
+    SensorSeen* seen = head ? seenOf(head->host) : nullptr;
+    if (!seen) {
+      ++counters_.refused;
+      return;
+    }
     ++counters_.records;
-    SensorSeen& seen = sensors_[host];
+    const TimeUs ts = head->ts;
     // Heard from when its record says (packet time, the wall clock on a live tap): an EVE
     // file of last week's replay is not a sensor that spoke a second ago.
-    seen.heard_us = ts ? std::min<int64_t>(ts, now) : now;
-    if (ts) seen.lag_s = static_cast<double>(now - ts) / 1e6;
+    seen->heard_us = ts ? std::min<int64_t>(ts, now) : now;
+    if (ts) seen->lag_s = static_cast<double>(now - ts) / 1e6;
     if (kind == EventKind::Stats) {
       const auto it = d.FindMember("stats");
       if (it == d.MemberEnd() || !it->value.IsObject()) return;
       const Value& stats = it->value;
-      seen.before = seen.last;
-      seen.last = SensorSample{ts, numberAt(stats, {"decoder", "pkts"}), numberAt(stats, {"capture", "kernel_drops"}),
-                               numberAt(stats, {"flow", "total"}), numberAt(stats, {"detect", "alert"})};
-      ++seen.samples;
-      seen.rules_version = fmt::format("local {}", numberAt(stats, {"detect", "rules_version"}));
+      seen->before = seen->last;
+      seen->last = SensorSample{ts, numberAt(stats, {"decoder", "pkts"}), numberAt(stats, {"capture", "kernel_drops"}),
+                                numberAt(stats, {"flow", "total"}), numberAt(stats, {"detect", "alert"})};
+      ++seen->samples;
+      seen->rules_version = fmt::format("local {}", numberAt(stats, {"detect", "rules_version"}));
       return;
     }
-    if (flow_id) holdRecord(flowKey(host, flow_id), ts, kind, json);
-    if (kind != EventKind::Alert) return;
+    const FlowRef flow{seen->id, head->flow_id};
+    if (kind != EventKind::Alert) {
+      if (flow.id) holdRecord(flow, ts, kind, std::move(json));
+      return;
+    }
+    if (flow.id) holdRecord(flow, ts, kind, json);
 
     const auto alert = d.FindMember("alert");
     if (alert == d.MemberEnd() || !alert->value.IsObject()) return;
     HeldAlert a;
     a.json = json;
-    a.host = host;
+    a.host = head->host;
     a.src = stringOf(d, "src_ip");
     a.dest = stringOf(d, "dest_ip");
     a.sid = static_cast<uint32_t>(uintOf(alert->value, "signature_id"));
-    a.flow_id = flow_id;
+    a.flow = flow;
     const std::string signature = stringOf(alert->value, "signature");
     a.search = lower(signature + "\n" + stringOf(alert->value, "category") + "\n" + a.src + "\n" + a.dest);
     Signature& sig = signatures_[a.sid];
     sig.gid = static_cast<uint32_t>(std::max<uint64_t>(1, uintOf(alert->value, "gid")));
     sig.text = signature;
     ++sig.alerts;
-    ++sig.by_sensor[host];
+    ++sig.by_sensor[a.host];
     JsonWriter w;
-    writeAlert(w, a, d);
+    writeAlert(w, a, d, AlertFields::Row);
     alert_event = w.text();
     alerts_.push_back(std::move(a));
     if (alerts_.size() > limits_.alerts) {
@@ -178,41 +199,71 @@ void ConsoleState::publish(EventKind kind, const std::string& json) {
   events_.push("alert", alert_event);
 }
 
-void ConsoleState::holdRecord(const std::string& flow, TimeUs ts, EventKind kind, const std::string& json) {
-  records_.push_back(HeldRecord{++record_seq_, flow, ts, kind, json});
-  by_flow_[flow].push_back(record_seq_);
+ConsoleState::SensorSeen* ConsoleState::seenOf(std::string_view host) {
+  auto it = sensors_.find(host);
+  if (it != sensors_.end()) return &it->second;
+  if (sensors_.size() >= limits_.sensors) return nullptr;
+  SensorSeen& seen = sensors_.emplace(std::string(host), SensorSeen{}).first->second;
+  seen.id = static_cast<uint32_t>(sensors_.size());
+  return &seen;
+}
+
+std::optional<FlowRef> ConsoleState::flowOf(std::string_view host, uint64_t flow_id) const {
+  auto it = sensors_.find(host);
+  if (it == sensors_.end()) return std::nullopt;
+  return FlowRef{it->second.id, flow_id};
+}
+
+void ConsoleState::holdRecord(FlowRef flow, TimeUs ts, EventKind kind, std::string json) {
+  const uint64_t seq = ++record_seq_;
+  records_.push_back(HeldRecord{seq, by_flow_.put(flow, seq), flow, ts, kind, std::move(json)});
   while (records_.size() > limits_.records) {
     const HeldRecord& oldest = records_.front();
-    auto it = by_flow_.find(oldest.flow);
-    if (it != by_flow_.end()) {
-      // The oldest record held is the oldest of its flow: FIFO on both.
-      it->second.erase(it->second.begin());
-      if (it->second.empty()) by_flow_.erase(it);
-    }
+    // The oldest record held is its flow's last only when the flow has no newer one.
+    by_flow_.eraseIf(oldest.flow, oldest.seq);
     records_.pop_front();
     ++counters_.records_dropped;
   }
 }
 
-std::vector<const ConsoleState::HeldRecord*> ConsoleState::recordsOf(const std::string& flow) const {
+std::vector<const ConsoleState::HeldRecord*> ConsoleState::recordsOf(FlowRef flow) const {
   std::vector<const HeldRecord*> out;
-  auto it = by_flow_.find(flow);
-  if (it == by_flow_.end() || records_.empty()) return out;
+  const uint64_t* newest = by_flow_.find(flow);
+  if (!newest || records_.empty()) return out;
   const uint64_t first = records_.front().seq;
-  for (uint64_t seq : it->second) {
-    if (seq >= first && seq - first < records_.size()) out.push_back(&records_[seq - first]);
+  for (uint64_t seq = *newest; seq >= first && seq - first < records_.size();) {
+    const HeldRecord& r = records_[seq - first];
+    out.push_back(&r);
+    seq = r.prev;
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
 void ConsoleState::linkFlows(const Incident& inc, const std::string& key) {
+  std::vector<uint32_t> hosts;
+  if (SensorSeen* seen = seenOf(inc.sensor)) hosts.push_back(seen->id);
+  for (const std::string& s : inc.sensors) {
+    if (SensorSeen* seen = seenOf(s)) hosts.push_back(seen->id);
+  }
   for (uint64_t f : inc.flow_ids) {
-    flow_incident_[flowKey(inc.sensor, f)] = key;
-    for (const std::string& s : inc.sensors) flow_incident_[flowKey(s, f)] = key;
+    for (uint32_t host : hosts) flow_incident_[FlowRef{host, f}] = key;
   }
 }
 
-std::string ConsoleState::incidentOfFlow(const std::string& flow) const {
+void ConsoleState::unlinkFlows(const Incident& inc, const std::string& key) {
+  std::vector<std::string_view> hosts{inc.sensor};
+  hosts.insert(hosts.end(), inc.sensors.begin(), inc.sensors.end());
+  for (uint64_t f : inc.flow_ids) {
+    for (std::string_view host : hosts) {
+      const auto flow = flowOf(host, f);
+      if (!flow) continue;
+      if (auto it = flow_incident_.find(*flow); it != flow_incident_.end() && it->second == key) flow_incident_.erase(it);
+    }
+  }
+}
+
+std::string ConsoleState::incidentOfFlow(FlowRef flow) const {
   auto it = flow_incident_.find(flow);
   return it == flow_incident_.end() ? std::string() : it->second;
 }
@@ -243,6 +294,7 @@ void ConsoleState::onIncident(Incident inc) {
         ++counters_.refused;  // every held incident is open: the newest waits for room
         return;
       }
+      unlinkFlows(oldest->second.inc, oldest->first);
       incidents_.erase(oldest);
     }
     it = incidents_.emplace(key, HeldIncident{std::move(inc), Triage{}}).first;
@@ -287,18 +339,30 @@ std::string ConsoleState::summary(const HeldIncident& h) const {
   return w.text();
 }
 
-void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a, const Value& record) const {
+void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a, const Value& record, AlertFields fields) const {
   w.StartObject();
   for (auto& m : record.GetObject()) {
-    w.key(std::string_view(m.name.GetString(), m.name.GetStringLength()));
-    m.value.Accept(w);
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (fields == AlertFields::Row && !isRowField(name)) continue;
+    w.key(name);
+    if (fields == AlertFields::Row && name == "alert" && m.value.IsObject()) {
+      w.StartObject();
+      for (auto& f : m.value.GetObject()) {
+        const std::string_view field(f.name.GetString(), f.name.GetStringLength());
+        if (field == "metadata") continue;
+        w.key(field);
+        f.value.Accept(w);
+      }
+      w.EndObject();
+    } else {
+      m.value.Accept(w);
+    }
   }
-  const std::string flow = flowKey(a.host, a.flow_id);
   // The flow's app records, as Suricata puts them in an alert on an app-layer flow: what
   // the alert was about (the host it asked for, the name it resolved, the server it named).
   // A long flow holds many records: they are looked up once for the four.
-  if (a.flow_id) {
-    const std::vector<const HeldRecord*> records = recordsOf(flow);
+  if (a.flow.id) {
+    const std::vector<const HeldRecord*> records = recordsOf(a.flow);
     for (EventKind app : {EventKind::Http, EventKind::Tls, EventKind::Dns, EventKind::Ssh}) {
       const char* name = eventKindName(app);
       if (record.HasMember(name)) continue;
@@ -315,8 +379,8 @@ void ConsoleState::writeAlert(JsonWriter& w, const HeldAlert& a, const Value& re
       }
     }
   }
-  const std::string incident = incidentOfFlow(flow);
-  if (a.flow_id && !incident.empty()) w.field("incident", incident);
+  const std::string incident = a.flow.id ? incidentOfFlow(a.flow) : std::string();
+  if (!incident.empty()) w.field("incident", incident);
   w.EndObject();
 }
 
@@ -410,7 +474,9 @@ std::optional<std::string> ConsoleState::incident(const std::string& key,
   for (uint64_t f : inc.flow_ids) {
     bool found = false;
     for (const std::string& host : hosts) {
-      for (const HeldRecord* r : recordsOf(flowKey(host, f))) {
+      const auto flow = flowOf(host, f);
+      if (!flow) continue;
+      for (const HeldRecord* r : recordsOf(*flow)) {
         timeline.push_back(r);
         found = true;
       }
@@ -517,7 +583,7 @@ std::string ConsoleState::alerts(const std::string& sensor, const std::string& h
     if (!needle.empty() && a.search.find(needle) == std::string::npos) continue;
     Document d;
     d.Parse<kParseFlags>(a.json.data(), a.json.size());
-    writeAlert(w, a, d);
+    writeAlert(w, a, d, AlertFields::Whole);
     ++n;
   }
   w.EndArray();
@@ -527,7 +593,8 @@ std::string ConsoleState::alerts(const std::string& sensor, const std::string& h
 
 std::string ConsoleState::flow(const std::string& sensor, uint64_t flow_id) const {
   std::lock_guard lock(mutex_);
-  std::vector<const HeldRecord*> records = recordsOf(flowKey(sensor, flow_id));
+  const auto held = flowOf(sensor, flow_id);
+  std::vector<const HeldRecord*> records = held ? recordsOf(*held) : std::vector<const HeldRecord*>();
   std::stable_sort(records.begin(), records.end(),
                    [](const HeldRecord* a, const HeldRecord* b) { return a->ts < b->ts; });
   JsonWriter w;

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "alerting/event_output.h"
 #include "console/incident_query.h"
 #include "console/json_writer.h"
+#include "console/flow_index.h"
 #include "console/live_events.h"
 #include "console/triage.h"
 #include "correlate/correlation_rule.h"
@@ -41,6 +43,7 @@ struct ConsoleLimits {
   size_t records = 100000;   // flow, app and alert records kept for timelines and flows
   size_t events = 4096;      // live events a slow page may lag behind before it must resync
   size_t incidents = 200000; // incidents held; beyond it the oldest closed ones are dropped
+  size_t sensors = 4096;     // hosts records may name; records naming one more are refused
   int64_t quiet_after_s = 90;  // a sensor heard from longer ago than this is quiet (stats come every 60 s)
 };
 
@@ -71,7 +74,13 @@ class ConsoleState final : public EventOutput {
   void setSensorLinks(std::function<std::vector<SensorLink>()> links) { links_ = std::move(links); }
   void setRules(std::map<std::string, RuleInfo> rules) { rules_ = std::move(rules); }
 
-  void publish(EventKind kind, const std::string& json) override;
+  // `json`: one EVE record, a JSON object. Alerts, stats and incidents are read whole;
+  // flow and app records only as far as their head (eve_head.h), so they must be
+  // well-formed as handed over: the central checked them, the sensor wrote them, and
+  // EveFollower checks the lines of a file.
+  void publish(EventKind kind, const std::string& json) override { take(kind, std::string(json)); }
+  // publish(), keeping `json` as it is without a copy (what ConsoleFeed hands over).
+  void take(EventKind kind, std::string json);
 
   LiveEvents& events() { return events_; }
 
@@ -106,14 +115,19 @@ class ConsoleState final : public EventOutput {
     Incident inc;
     Triage triage;
   };
+  struct FlowRefHash {
+    size_t operator()(const FlowRef& f) const { return std::hash<uint64_t>()(f.id * 31 + f.host); }
+  };
   struct HeldAlert {
     std::string json, host, src, dest, search;  // search: lower-cased signature, category, addresses
     uint32_t sid = 0;
-    uint64_t flow_id = 0;
+    FlowRef flow;  // id 0: none
   };
+  // The records held are chained per flow: `prev` is the seq of the flow's record before
+  // this one (0: none), so a flow costs one index entry however many records it has.
   struct HeldRecord {
-    uint64_t seq;
-    std::string flow;  // "HOST/FLOW_ID"
+    uint64_t seq, prev;
+    FlowRef flow;
     TimeUs ts;
     EventKind kind;
     std::string json;
@@ -123,6 +137,7 @@ class ConsoleState final : public EventOutput {
     double packets = 0, drops = 0, flows = 0, alerts = 0;
   };
   struct SensorSeen {
+    uint32_t id = 0;
     SensorSample last, before;
     int samples = 0;
     int64_t heard_us = 0;  // packet time of its newest record, at most the wall time
@@ -137,16 +152,23 @@ class ConsoleState final : public EventOutput {
   };
 
   void onIncident(Incident inc);
-  void holdRecord(const std::string& flow, TimeUs ts, EventKind kind, const std::string& json);
-  std::vector<const HeldRecord*> recordsOf(const std::string& flow) const;  // oldest first
+  // The host's entry, made for a host not seen before while there is room; nullptr when not.
+  SensorSeen* seenOf(std::string_view host);
+  std::optional<FlowRef> flowOf(std::string_view host, uint64_t flow_id) const;  // nullopt: host unknown
+  void holdRecord(FlowRef flow, TimeUs ts, EventKind kind, std::string json);
+  std::vector<const HeldRecord*> recordsOf(FlowRef flow) const;  // oldest first
   // The SUMMARY's fields, inside an object the caller opened.
   void writeSummary(JsonWriter& w, const HeldIncident& h) const;
   std::string summary(const HeldIncident& h) const;
   std::string sensorsLocked() const;
-  // `record`: the alert's record, parsed (publish() has it already).
-  void writeAlert(JsonWriter& w, const HeldAlert& a, const rapidjson::Value& record) const;
-  std::string incidentOfFlow(const std::string& flow) const;
+  // `record`: the alert's record, parsed (publish() has it already). Row: what a row of the
+  // alert view needs (the live event); Whole: the record (the API's answer).
+  enum class AlertFields { Row, Whole };
+  void writeAlert(JsonWriter& w, const HeldAlert& a, const rapidjson::Value& record, AlertFields fields) const;
+  std::string incidentOfFlow(FlowRef flow) const;
+  // Files the incident's flows under it; unlinkFlows undoes it for an incident dropped.
   void linkFlows(const Incident& inc, const std::string& key);
+  void unlinkFlows(const Incident& inc, const std::string& key);
 
   const ConsoleLimits limits_;
   LiveEvents events_;
@@ -155,12 +177,12 @@ class ConsoleState final : public EventOutput {
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, HeldIncident> incidents_;
-  std::unordered_map<std::string, std::string> flow_incident_;  // "HOST/FLOW_ID" -> incident key
+  std::unordered_map<FlowRef, std::string, FlowRefHash> flow_incident_;  // -> incident key
   std::deque<HeldAlert> alerts_;
   std::deque<HeldRecord> records_;
   uint64_t record_seq_ = 0;
-  std::unordered_map<std::string, std::vector<uint64_t>> by_flow_;  // record seqs, oldest first
-  std::map<std::string, SensorSeen> sensors_;
+  FlowIndex by_flow_;  // the seq of the flow's newest record held
+  std::map<std::string, SensorSeen, std::less<>> sensors_;
   std::map<uint32_t, Signature> signatures_;
   Counters counters_;
 };

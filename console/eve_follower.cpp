@@ -6,31 +6,12 @@
 #include <fstream>
 #include <optional>
 
+#include "console/eve_head.h"
+
 namespace mamori {
 namespace {
 
 constexpr size_t kMaxLine = 1 << 20;
-
-// The record's event_type, found without parsing the line (the console parses it once):
-// `"event_type"`, optional blanks, `:`, optional blanks, the quoted name, as JSON allows.
-std::optional<EventKind> kindOf(std::string_view line) {
-  static constexpr std::string_view kField = "\"event_type\"";
-  const size_t at = line.find(kField);
-  if (at == std::string_view::npos) return std::nullopt;
-  size_t i = at + kField.size();
-  auto blanks = [&] {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  };
-  blanks();
-  if (i >= line.size() || line[i] != ':') return std::nullopt;
-  ++i;
-  blanks();
-  if (i >= line.size() || line[i] != '"') return std::nullopt;
-  const size_t start = i + 1;
-  const size_t end = line.find('"', start);
-  if (end == std::string_view::npos) return std::nullopt;
-  return eventKindFromName(line.substr(start, end - start));
-}
 
 }  // namespace
 
@@ -91,8 +72,10 @@ bool EveFollower::readMore() {
       }
       if (!nl) break;
       if (!skipping_ && !partial_.empty()) {
-        if (auto kind = kindOf(partial_)) {
-          out_.publish(*kind, partial_);
+        // The console takes a record as well-formed once it has its head: the whole line
+        // is read here, where it comes from a file.
+        if (auto head = readEveHead(partial_, EveHeadRead::Whole); head && head->kind) {
+          out_.publish(*head->kind, partial_);
           lines_.fetch_add(1);
         } else {
           skipped_.fetch_add(1);

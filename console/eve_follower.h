@@ -5,8 +5,8 @@
 // bytes (a month of EVE is not replayed into memory); a file cut shorter (rotated,
 // truncated) is read again from its start.
 //
-// The file is untrusted: lines longer than 1 MiB, and lines that are not an EVE record of
-// a known event_type, are counted and skipped. One thread of its own.
+// The file is untrusted: lines longer than 1 MiB, and lines that are not a well-formed JSON
+// object with a top-level event_type mamori knows, are counted and skipped. One thread of its own.
 #include <atomic>
 #include <cstdint>
 #include <string>

@@ -1,5 +1,7 @@
 #include "console/live_events.h"
 
+#include <algorithm>
+
 namespace mamori {
 
 void LiveEvents::push(std::string_view event, std::string_view data) {
@@ -8,13 +10,14 @@ void LiveEvents::push(std::string_view event, std::string_view data) {
   text.append("event: ").append(event).append("\ndata: ").append(data).append("\n\n");
   {
     std::lock_guard lock(mutex_);
-    ring_.push_back(Event{++head_, std::move(text)});
+    ring_.push_back(Event{++head_, event == "alert", std::move(text)});
     if (ring_.size() > capacity_) ring_.pop_front();
   }
   changed_.notify_all();
 }
 
-LiveEvents::Batch LiveEvents::next(uint64_t after, std::chrono::milliseconds wait, size_t max_bytes) {
+LiveEvents::Batch LiveEvents::next(uint64_t after, std::chrono::milliseconds wait, size_t max_bytes,
+                                   AlertBudget& budget) {
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, wait, [&] { return closed_ || head_ > after; });
   Batch b;
@@ -26,10 +29,26 @@ LiveEvents::Batch LiveEvents::next(uint64_t after, std::chrono::milliseconds wai
     b.text = "event: resync\ndata: {}\n\n";
     return b;
   }
+  const auto now = std::chrono::steady_clock::now();
+  const double per_s = static_cast<double>(budget.per_s);
+  budget.tokens = std::min(per_s, budget.tokens + per_s * std::chrono::duration<double>(now - budget.at).count());
+  budget.at = now;
+  uint64_t skipped = 0;
   for (auto it = ring_.begin() + static_cast<std::ptrdiff_t>(after + 1 - ring_.front().seq);
        it != ring_.end() && b.text.size() < max_bytes; ++it) {
-    b.text += it->text;
     b.next = it->seq;
+    if (it->alert) {
+      if (budget.tokens < 1) {
+        ++skipped;
+        continue;
+      }
+      budget.tokens -= 1;
+    }
+    b.text += it->text;
+  }
+  if (skipped) {
+    budget.skipped += skipped;
+    b.text += "event: skipped\ndata: {\"alerts\":" + std::to_string(skipped) + "}\n\n";
   }
   return b;
 }

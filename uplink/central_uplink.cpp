@@ -1,5 +1,7 @@
 #include "uplink/central_uplink.h"
 
+#include <pthread.h>
+
 #include <fmt/format.h>
 
 #include <zmq.hpp>
@@ -23,7 +25,10 @@ CentralUplink::CentralUplink(CentralUplinkOptions options, RuleSetHandler handle
 CentralUplink::~CentralUplink() { stop(); }
 
 void CentralUplink::start() {
-  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable()) thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "uplink");  // as `top -H` names it
+    run();
+  });
 }
 
 void CentralUplink::stop() {

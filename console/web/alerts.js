@@ -5,6 +5,8 @@
 // 500 rows. While the analyst has scrolled down the
 // stream pauses (the rows stay still) and counts what arrived; scrolling back up or Resume
 // shows them. Each alert links to its incident and to its flow's records (#flow-records).
+// In a flood the server sends a page only so many alerts a second and tells it how many it
+// did not (`skipped`): the view says so, and reloading lists the newest the console holds.
 
 import {api, apiPath, query} from './api.js';
 import {$, el, cell, severityBadge, incidentRoute, route, splitKey, readFilters} from './dom.js';
@@ -24,6 +26,7 @@ let active = false;
 let generation = 0;
 let pending = [];  // arrived, not yet shown, oldest first; never more than MAX_ROWS
 let arrivedWhilePaused = 0;
+let skipped = 0;  // alerts not sent to this page since the list was last loaded
 let paused = false;
 let loading = false;  // an answer to GET /api/alerts is on its way
 let frame = 0;
@@ -58,6 +61,8 @@ export function init() {
   });
   $('flow-close').addEventListener('click', closeFlow);
   live.on('alert', onAlert);
+  live.on('skipped', onSkipped);
+  $('alerts-skipped-reload').addEventListener('click', () => load());
   live.on('resync', () => { if (active) load(); });
 }
 
@@ -116,6 +121,8 @@ async function load() {
     pending = pending.filter((a) => !listed.has(alertId(a)));
     arrivedWhilePaused = 0;
     showPaused();
+    skipped = 0;
+    showSkipped();
     $('alert-empty').hidden = alerts.length > 0;
   } catch (error) {
     if (error.status !== 401) notify(`Alerts could not be read: ${error.message}`);
@@ -151,6 +158,18 @@ function onAlert(a) {
   if (pending.length > MAX_ROWS) pending.splice(0, pending.length - MAX_ROWS);
   if (paused) arrivedWhilePaused++;
   scheduleFlush();
+}
+
+function onSkipped(data) {
+  const n = Number(data?.alerts);
+  if (!active || !Number.isSafeInteger(n) || n <= 0) return;
+  skipped += n;
+  showSkipped();
+}
+
+function showSkipped() {
+  $('alerts-skipped').hidden = skipped === 0;
+  $('alerts-skipped-count').textContent = String(skipped);
 }
 
 function scheduleFlush() {

@@ -5,7 +5,7 @@
 
 import {$} from './dom.js';
 
-const TYPES = ['incident', 'alert', 'action', 'sensors', 'resync'];
+const TYPES = ['incident', 'alert', 'skipped', 'action', 'sensors', 'resync'];
 const handlers = new Map(TYPES.map((t) => [t, new Set()]));
 let source = null;
 let broken = false;

@@ -130,12 +130,32 @@ TEST_F(ConsoleStateTest, AnAlertCarriesItsFlowsHttpHostAndIncidentAndTheTimeline
   const std::string alert =
       R"({"timestamp":"2026-03-02T08:30:00.600000+0000","host":"site-a","event_type":"alert","flow_id":1001,)"
       R"("src_ip":"203.0.113.5","src_port":40000,"dest_ip":"10.0.0.1","dest_port":80,"proto":"TCP",)"
-      R"("alert":{"action":"allowed","gid":1,"signature_id":42,"rev":1,"signature":"Probe","category":"","severity":2}})";
+      R"("payload_printable":"GET / HTTP/1.1",)"
+      R"("alert":{"action":"allowed","gid":1,"signature_id":42,"rev":1,"signature":"Probe","category":"","severity":2,)"
+      R"("metadata":{"created_at":["2026_03_01"]}}})";
   state.publish(EventKind::Http, http);
+  const uint64_t before = state.events().head();
   state.publish(EventKind::Alert, alert);
+  AlertBudget budget(10);
+
+  // Open pages are sent the alert as its row shows it: the flow's HTTP host and the
+  // incident, without what the row does not show.
+  const auto live = state.events().next(before, 0ms, 1 << 20, budget);
+  const std::string prefix = "event: alert\ndata: ";
+  ASSERT_EQ(live.text.rfind(prefix, 0), 0u) << live.text;
+  auto row = parse(live.text.substr(prefix.size(), live.text.find('\n', prefix.size()) - prefix.size()));
+  EXPECT_STREQ(row["alert"]["signature"].GetString(), "Probe");
+  EXPECT_EQ(row["alert"]["signature_id"].GetUint(), 42u);
+  EXPECT_EQ(row["src_port"].GetUint(), 40000u);
+  EXPECT_STREQ(row["http"]["hostname"].GetString(), "<img src=x onerror=alert(1)>");
+  EXPECT_STREQ(row["incident"].GetString(), "site-a/1");
+  EXPECT_FALSE(row["alert"].HasMember("metadata"));
+  EXPECT_FALSE(row.HasMember("payload_printable"));
 
   auto alerts = parse(state.alerts("", "10.0.0.1", 0, "probe", 10));
   ASSERT_EQ(alerts["alerts"].Size(), 1u);
+  EXPECT_TRUE(alerts["alerts"][0]["alert"].HasMember("metadata")) << "the API answers the whole record";
+  EXPECT_TRUE(alerts["alerts"][0].HasMember("payload_printable"));
   EXPECT_STREQ(alerts["alerts"][0]["http"]["hostname"].GetString(), "<img src=x onerror=alert(1)>");
   EXPECT_STREQ(alerts["alerts"][0]["incident"].GetString(), "site-a/1");
   EXPECT_EQ(parse(state.alerts("", "", 43, "", 10))["alerts"].Size(), 0u);
@@ -173,16 +193,33 @@ TEST_F(ConsoleStateTest, RecordsBeyondTheLimitAgeOutOldestFirst) {
   EXPECT_EQ(small.counters().refused, 1u);
 }
 
+TEST(ConsoleState, RecordsOfMoreHostsThanItHoldsAreRefusedAndCounted) {
+  ConsoleLimits limits;
+  limits.sensors = 2;
+  ConsoleState state(limits);
+  auto flow = [](const std::string& host) {
+    return R"({"timestamp":"2026-03-02T08:30:00.000000+0000","host":")" + host +
+           R"(","flow_id":7,"event_type":"flow","src_ip":"10.0.0.1","dest_ip":"10.0.0.2"})";
+  };
+  for (const char* host : {"a", "b", "c", "a"}) state.publish(EventKind::Flow, flow(host));
+  EXPECT_EQ(state.counters().records, 3u);
+  EXPECT_EQ(state.counters().refused, 1u);
+  EXPECT_EQ(parse(state.flow("a", 7))["records"].Size(), 2u);
+  EXPECT_EQ(parse(state.flow("b", 7))["records"].Size(), 1u) << "a flow id is a flow of one host";
+  EXPECT_EQ(parse(state.flow("c", 7))["records"].Size(), 0u);
+}
+
 TEST(LiveEvents, ASlowPageIsToldToResyncAndAPromptOneGetsEverythingInOrder) {
   LiveEvents events(4);
   const uint64_t start = events.head();
   events.push("incident", "{\"n\":1}");
   events.push("incident", "{\"n\":2}");
-  auto b = events.next(start, 0ms, 1 << 20);
+  AlertBudget budget(1000);
+  auto b = events.next(start, 0ms, 1 << 20, budget);
   EXPECT_EQ(b.text, "event: incident\ndata: {\"n\":1}\n\nevent: incident\ndata: {\"n\":2}\n\n");
   EXPECT_FALSE(b.resync);
   for (int i = 3; i <= 8; ++i) events.push("alert", "{}");
-  auto late = events.next(b.next, 0ms, 1 << 20);
+  auto late = events.next(b.next, 0ms, 1 << 20, budget);
   EXPECT_TRUE(late.resync);
   EXPECT_EQ(late.next, events.head());
 
@@ -190,9 +227,31 @@ TEST(LiveEvents, ASlowPageIsToldToResyncAndAPromptOneGetsEverythingInOrder) {
     std::this_thread::sleep_for(50ms);
     events.push("action", "{}");
   });
-  auto waited = events.next(events.head(), 2000ms, 1 << 20);
+  auto waited = events.next(events.head(), 2000ms, 1 << 20, budget);
   pusher.join();
   EXPECT_EQ(waited.text, "event: action\ndata: {}\n\n");
+}
+
+TEST(LiveEvents, APageIsSentItsAlertsASecondAndToldHowManyItWasNot) {
+  LiveEvents events(1000);
+  AlertBudget budget(5);
+  const uint64_t start = events.head();
+  for (int i = 0; i < 8; ++i) events.push("alert", "{\"n\":" + std::to_string(i) + "}");
+  events.push("incident", "{}");
+  auto b = events.next(start, 0ms, 1 << 20, budget);
+  EXPECT_EQ(b.next, events.head());
+  EXPECT_EQ(b.text,
+            "event: alert\ndata: {\"n\":0}\n\nevent: alert\ndata: {\"n\":1}\n\nevent: alert\ndata: {\"n\":2}\n\n"
+            "event: alert\ndata: {\"n\":3}\n\nevent: alert\ndata: {\"n\":4}\n\nevent: incident\ndata: {}\n\n"
+            "event: skipped\ndata: {\"alerts\":3}\n\n")
+      << "the first five alerts, every other event, and the count of the rest";
+  EXPECT_EQ(budget.skipped, 3u);
+
+  budget.at -= 450ms;  // as if 0.45 s went by: two alerts' worth, at five a second
+  for (int i = 8; i < 11; ++i) events.push("alert", "{\"n\":" + std::to_string(i) + "}");
+  auto later = events.next(b.next, 0ms, 1 << 20, budget);
+  EXPECT_EQ(later.text, "event: alert\ndata: {\"n\":8}\n\nevent: alert\ndata: {\"n\":9}\n\n"
+                        "event: skipped\ndata: {\"alerts\":1}\n\n");
 }
 
 TEST(TriageStore, ActionsAndTriageSurviveReopeningTheStore) {
@@ -233,13 +292,17 @@ TEST(EveFollower, HandsOverWhatIsAppendedAndSkipsWhatIsNotEve) {
   const std::string path = test::tempDir() + "/eve.json";
   std::ofstream(path) << R"({"timestamp":"2026-03-02T08:30:00.000000+0000","host":"s","event_type":"flow","flow_id":5})"
                       << "\nnot a record\n"
+                      << R"({"x":{"event_type":"flow"},"timestamp":"2026-03-02T08:30:00.000000+0000","host":"s"})"
+                      << "\n"
+                      << R"({"timestamp":"2026-03-02T08:30:00.000000+0000","host":"s","event_type":"flow","flow_id":5,"x":)"
+                      << "\n"
                       << R"({"timestamp": "2026-03-02T08:30:00.500000+0000", "host": "s", "event_type" : "flow", "flow_id": 5})"
                       << "\n";
   ConsoleState state;
   EveFollower follower(path, state);
   follower.start();
   EXPECT_EQ(follower.lines(), 2u) << "EVE written with blanks, as other tools pass it on, is EVE";
-  EXPECT_EQ(follower.skipped(), 1u);
+  EXPECT_EQ(follower.skipped(), 3u) << "not JSON, an event_type not at the top, a record cut short";
   {
     std::ofstream out(path, std::ios::app);
     out << R"({"timestamp":"2026-03-02T08:30:01.000000+0000","host":"s","event_type":"flow","flow_id":5})";

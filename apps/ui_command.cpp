@@ -27,6 +27,10 @@ UiCommand::UiCommand(CLI::App& app) {
   command_->add_option("--tls-cert", options_.tls_cert, "PEM certificate: serve HTTPS");
   command_->add_option("--tls-key", options_.tls_key, "PEM key of the certificate");
   command_->add_option("--web", options_.web, "The page's files (default: the installed ones)");
+  command_->add_option("--live-alerts-per-page", options_.live_alerts_per_s,
+                       "Alerts a second each open page is sent live; it is told how many more came")
+      ->default_str(std::to_string(options_.live_alerts_per_s))
+      ->check(CLI::Range(1, 1000000));
   command_->add_option("--correlation", correlation_,
                        "Correlation rule files or folders the incidents' sensors ran besides the defaults");
   accounts_ = std::make_unique<UiAccountsCommand>(*command_);

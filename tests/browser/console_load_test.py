@@ -29,34 +29,35 @@ TEMPLATE_RULE = ('alert http any any -> any any (msg:"console load test"; http.h
                  'sid:9000002; rev:1;)\n')
 
 
+def alert_template(test):
+    """A real alert record: mamori's own over one HTTP request that a test rule matches."""
+    request = b"GET /status HTTP/1.1\r\nHost: load.example\r\nUser-Agent: load-test\r\n\r\n"
+    answer = b"HTTP/1.1 204 No Content\r\n\r\n"
+    pcap, rules = f"{test.dir}/template.pcap", f"{test.dir}/template.rules"
+    write_pcap(pcap, http_exchange("10.2.0.9", "192.0.2.90", request, answer))
+    with open(rules, "w") as f:
+        f.write(TEMPLATE_RULE)
+    run_capture(pcap, f"{test.dir}/template.db", f"{test.dir}/template.json", ["--rules", rules])
+    with open(f"{test.dir}/template.json") as f:
+        alerts = [json.loads(line) for line in f if '"alert"' in line]
+    alerts = [a for a in alerts if a.get("event_type") == "alert"]
+    test.assertEqual(len(alerts), 1, "the template rule alerts once")
+    return alerts[0]
+
+
+def streamed_numbers(b):
+    """The stream's numbers (EveAlertStream) of the alerts in the table, top to bottom."""
+    sources = b.js("return Array.from(document.querySelectorAll('#alert-table tbody td[data-col=endpoints]'))"
+                   ".map(td => td.textContent)")
+    numbers = []
+    for text in sources:
+        found = re.match(r"198\.19\.(\d+)\.(\d+)", text)
+        if found:
+            numbers.append(int(found.group(1)) * 250 + int(found.group(2)) - 1)
+    return numbers
+
+
 class Load(ConsoleTestCase):
-    def alert_template(self):
-        """A real alert record: mamori's own over one HTTP request that a test rule matches."""
-        request = b"GET /status HTTP/1.1\r\nHost: load.example\r\nUser-Agent: load-test\r\n\r\n"
-        answer = b"HTTP/1.1 204 No Content\r\n\r\n"
-        pcap, rules = f"{self.dir}/template.pcap", f"{self.dir}/template.rules"
-        write_pcap(pcap, http_exchange("10.2.0.9", "192.0.2.90", request, answer))
-        with open(rules, "w") as f:
-            f.write(TEMPLATE_RULE)
-        run_capture(pcap, f"{self.dir}/template.db", f"{self.dir}/template.json", ["--rules", rules])
-        with open(f"{self.dir}/template.json") as f:
-            alerts = [json.loads(line) for line in f if '"alert"' in line]
-        alerts = [a for a in alerts if a.get("event_type") == "alert"]
-        self.assertEqual(len(alerts), 1, "the template rule alerts once")
-        return alerts[0]
-
-    @staticmethod
-    def streamed_numbers(b):
-        """The stream's numbers (EveAlertStream) of the alerts in the table, top to bottom."""
-        sources = b.js("return Array.from(document.querySelectorAll('#alert-table tbody td[data-col=endpoints]'))"
-                       ".map(td => td.textContent)")
-        numbers = []
-        for text in sources:
-            found = re.match(r"198\.19\.(\d+)\.(\d+)", text)
-            if found:
-                numbers.append(int(found.group(1)) * 250 + int(found.group(2)) - 1)
-        return numbers
-
     def test_10000_incidents_and_100_alerts_per_second_stay_usable(self):
         store = filled_store(self.dir, INCIDENTS)
         expected = StoreIncidents.load(store)
@@ -89,7 +90,7 @@ class Load(ConsoleTestCase):
         figures["heap at start MB"] = b.heap_bytes() / 2**20
         figures["DOM nodes at start"] = b.dom_nodes()
 
-        stream = EveAlertStream(eve, self.alert_template(), ALERTS_PER_S, STREAM_S)
+        stream = EveAlertStream(eve, alert_template(self), ALERTS_PER_S, STREAM_S)
         stream.start()
         self.addCleanup(stream.stop)
         streaming_since = time.monotonic()
@@ -114,7 +115,7 @@ class Load(ConsoleTestCase):
         # The table's first answer and the live alerts meet: once settled, it lists every alert
         # from its oldest row to its newest, none lost between the answer and the stream.
         time.sleep(2)
-        shown = self.streamed_numbers(b)
+        shown = streamed_numbers(b)
         missing = sorted(set(range(min(shown), max(shown) + 1)) - set(shown))
         figures["alerts missing between the oldest and newest row"] = len(missing)
         if missing:
@@ -159,6 +160,48 @@ class Load(ConsoleTestCase):
         self.assertLessEqual(figures["DOM nodes after streaming"], DOM_NODES_LIMIT)
         self.assertLessEqual((figures["heap after streaming MB"] - figures["heap at start MB"]) * 2**20,
                              HEAP_GROWTH_LIMIT, "heap growth while streaming")
+
+
+
+class Flood(ConsoleTestCase):
+    """Alerts faster than a page is sent them (`--live-alerts-per-page`): the alert view says how
+    many it was not sent, and lists the newest the console holds when asked."""
+    PER_PAGE, FLOOD_PER_S, FLOOD_S = 20, 200, 6
+
+    def test_a_flood_beyond_the_pages_budget_is_counted_and_the_newest_listed_on_request(self):
+        store = filled_store(self.dir, 10)
+        eve = f"{self.dir}/eve.json"
+        open(eve, "w").close()
+        server = self.started(console_server(self.dir, store, self.accounts.path, eve,
+                                             ["--live-alerts-per-page", str(self.PER_PAGE)]))
+        b = self.signed_in(server, route=None)
+        b.open("/alerts")
+        b.wait(lambda: b.displayed("#alert-empty"), "the empty alert view")
+        self.assertFalse(b.displayed("#alerts-skipped"))
+
+        stream = EveAlertStream(eve, alert_template(self), self.FLOOD_PER_S, self.FLOOD_S)
+        stream.start()
+        self.addCleanup(stream.stop)
+        stream.join(self.FLOOD_S + 10)
+        written = stream.written
+        b.wait(lambda: b.displayed("#alerts-skipped") and int(b.text("#alerts-skipped-count") or 0) > 0,
+               "#alerts-skipped counting the alerts not sent")
+        time.sleep(1)  # the last batch
+        skipped = int(b.text("#alerts-skipped-count"))
+        live_rows = len(streamed_numbers(b))
+        b.screenshot("alerts-flood")
+        print(f"FLOOD: {written} alerts at {self.FLOOD_PER_S}/s, a page sent {self.PER_PAGE}/s: {live_rows} rows "
+              f"live, {skipped} counted as not sent")
+        self.assertEqual(live_rows + skipped, written, "every alert either shown or counted")
+        self.assertLess(live_rows, written / 2, "the page was sent about its budget, not the flood")
+
+        b.element("#alerts-skipped-reload").click()
+        b.wait(lambda: not b.displayed("#alerts-skipped"), "the bar gone once the newest are listed")
+        newest = source_of(written - 1)
+        b.wait(lambda: newest in (b.text("#alert-table tbody tr") or ""), f"the newest alert ({newest}) on top")
+        rows = streamed_numbers(b)
+        self.assertEqual(rows, list(range(written - 1, written - 1 - len(rows), -1)), "the newest held, in order")
+        self.assertEqual(len(rows), min(written, 500))
 
 
 if __name__ == "__main__":

@@ -63,10 +63,11 @@ class ConsoleProcess:
             return f.read()[-4000:]
 
 
-def console_server(directory, store, accounts, eve=None):
+def console_server(directory, store, accounts, eve=None, extra=()):
     """`mamori ui` over `store` (and the records of `eve`), on a port of its own."""
     port = free_port()
     argv = [Paths.mamori, "ui", "--store", store, "--listen", f"127.0.0.1:{port}", "--accounts", accounts]
     if eve:
         argv += ["--eve", eve]
+    argv += list(extra)
     return ConsoleProcess(argv, port, f"{directory}/ui.log")

@@ -34,22 +34,6 @@ bool validSensorName(const std::string& name) {
   });
 }
 
-size_t parseSize(const std::string& key, const std::string& text) {
-  size_t i = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == 0) throw ConfigError(key + ": expected a size like 64mb, got '" + text + "'");
-  size_t value = std::stoull(text.substr(0, i));
-  std::string unit;
-  for (char c : text.substr(i)) {
-    if (!std::isspace(static_cast<unsigned char>(c))) unit += static_cast<char>(std::tolower(c));
-  }
-  if (unit.empty() || unit == "b") return value;
-  if (unit == "kb" || unit == "k") return value << 10;
-  if (unit == "mb" || unit == "m") return value << 20;
-  if (unit == "gb" || unit == "g") return value << 30;
-  throw ConfigError(key + ": unknown size unit '" + unit + "' (use b, kb, mb, gb)");
-}
-
 RuleVariables Config::ruleVariables() const {
   RuleVariables vars;
   for (const auto& [name, expr] : address_groups) vars.setAddressGroup(name, expr);
@@ -92,7 +76,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
     };
   };
   auto size = [&](size_t& into) {
-    return [&, &into = into](const std::string& key, const YAML::Node& n) { into = parseSize(key, scalar(f, key, n)); };
+    return [&, &into = into](const std::string& key, const YAML::Node& n) { into = sizeValue(f, key, n); };
   };
   // Files are named relative to the configuration file.
   auto file = [&](std::string& into) {
@@ -145,7 +129,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           c.live.promiscuous = boolean(f, k, v);
                         }},
                        {"buffer-size", [&](const std::string& k, const YAML::Node& v) {
-                          c.live.buffer_mb = static_cast<int>(parseSize(k, scalar(f, k, v)) >> 20);
+                          c.live.buffer_mb = static_cast<int>(sizeValue(f, k, v) >> 20);
                         }}});
             }},
            {"detect", [&](const std::string& key, const YAML::Node& n) {
@@ -208,7 +192,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                        {"key", [&](const std::string&, const YAML::Node& v) { key_node = v; }},
                        {"spool-dir", file(central.spool_dir)},
                        {"spool-max", [&](const std::string& k, const YAML::Node& v) {
-                          central.spool_max = parseSize(k, scalar(f, k, v));
+                          central.spool_max = sizeValue(f, k, v);
                           if (central.spool_max < (uint64_t{1} << 20)) fail(f, v, k, "must be at least 1mb");
                         }},
                        {"rules-dir", file(central.rules_dir)},

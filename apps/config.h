@@ -93,7 +93,4 @@ bool validSensorName(const std::string& name);
 // The machine's host name; "" when it cannot be read.
 std::string hostName();
 
-// "64mb", "1gb", "4096", "512kb" -> bytes; throws ConfigError naming `key`.
-size_t parseSize(const std::string& key, const std::string& text);
-
 }  // namespace mamori

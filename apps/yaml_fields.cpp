@@ -1,5 +1,6 @@
 #include "apps/yaml_fields.h"
 
+#include <cctype>
 #include <filesystem>
 
 #include "apps/config.h"
@@ -46,6 +47,32 @@ size_t capValue(const std::string& file, const std::string& key, const YAML::Nod
   }
   if (v < 1 || static_cast<unsigned long long>(v) > max) fail(file, n, key, "must be " + range);
   return static_cast<size_t>(v);
+}
+
+uint64_t sizeValue(const std::string& file, const std::string& key, const YAML::Node& n) {
+  constexpr uint64_t kMax = uint64_t{1} << 40;
+  const std::string text = scalar(file, key, n);
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0) fail(file, n, key, "expected a size like 64mb, got '" + text + "'");
+  std::string unit;
+  for (char c : text.substr(digits)) {
+    if (!std::isspace(static_cast<unsigned char>(c))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  int shift = -1;
+  if (unit.empty() || unit == "b") shift = 0;
+  if (unit == "kb" || unit == "k") shift = 10;
+  if (unit == "mb" || unit == "m") shift = 20;
+  if (unit == "gb" || unit == "g") shift = 30;
+  if (unit == "tb" || unit == "t") shift = 40;
+  if (shift < 0) fail(file, n, key, "unknown size unit '" + unit + "' (use b, kb, mb, gb, tb)");
+  // Read digit by digit, so that no number is too long to hold: past the cap is past it.
+  uint64_t value = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (value > (kMax >> shift)) fail(file, n, key, "'" + text + "' is more than the largest size, 1tb");
+  }
+  return value << shift;
 }
 
 std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n) {

@@ -23,6 +23,9 @@ void eachKey(const std::string& file, const YAML::Node& map, const std::string& 
 uint32_t seconds(const std::string& file, const std::string& key, const YAML::Node& n);
 // A count of things held in memory, 1..max.
 size_t capValue(const std::string& file, const std::string& key, const YAML::Node& n, size_t max);
+// A size in bytes: "64mb", "1gb", "512kb", "4096"; at most 1tb (no memory cap or spool is
+// larger, and a size written too large is refused rather than wrapped).
+uint64_t sizeValue(const std::string& file, const std::string& key, const YAML::Node& n);
 std::string scalar(const std::string& file, const std::string& key, const YAML::Node& n);
 bool boolean(const std::string& file, const std::string& key, const YAML::Node& n);
 // A path; relative ones are relative to the configuration file's folder. Null gives "".

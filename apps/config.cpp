@@ -3,8 +3,6 @@
 #include "apps/ui_config.h"
 #include "apps/yaml_fields.h"
 
-#include <filesystem>
-
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
@@ -82,6 +81,18 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
   auto file = [&](std::string& into) {
     return [&, &into = into](const std::string& k, const YAML::Node& v) { into = yaml_fields::path(f, k, v); };
   };
+  // nDPI reads its data files to the end, however long, in every worker: one that is not a
+  // plain file (a FIFO, /dev/zero) would hang start-up, and a huge one would fill memory.
+  auto ndpiFile = [&](std::string& into) {
+    return [&, &into = into](const std::string& k, const YAML::Node& v) {
+      constexpr uintmax_t kMax = uintmax_t{64} << 20;
+      into = yaml_fields::path(f, k, v);
+      if (into.empty()) return;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(into, ec)) fail(f, v, k, "'" + into + "' is not a readable regular file");
+      if (std::filesystem::file_size(into, ec) > kMax) fail(f, v, k, "'" + into + "' is larger than 64mb");
+    };
+  };
   FlowTimeouts& t = c.worker.flows.timeouts;
 
   eachKey(f, root, "",
@@ -144,11 +155,11 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           c.app_layer = boolean(f, k, v);
                         }},
                        {"ndpi", [&](const std::string& k, const YAML::Node& v) {
-                          eachKey(f, v, k, {{"protocols-file", file(files.protocols)},
-                                            {"categories-file", file(files.categories)},
-                                            {"risky-domains-file", file(files.risky_domains)},
-                                            {"ja3-file", file(files.malicious_ja3)},
-                                            {"sha1-file", file(files.malicious_sha1)}});
+                          eachKey(f, v, k, {{"protocols-file", ndpiFile(files.protocols)},
+                                            {"categories-file", ndpiFile(files.categories)},
+                                            {"risky-domains-file", ndpiFile(files.risky_domains)},
+                                            {"ja3-file", ndpiFile(files.malicious_ja3)},
+                                            {"sha1-file", ndpiFile(files.malicious_sha1)}});
                         }},
                        {"http", [&](const std::string& k, const YAML::Node& v) {
                           HttpParser::Config& http = c.app_parsers.http;

@@ -286,8 +286,20 @@ class ConditionParser {
   ConditionNode orExpr() { return joined(ConditionNode::Kind::Or, "or", &ConditionParser::andExpr); }
   ConditionNode andExpr() { return joined(ConditionNode::Kind::And, "and", &ConditionParser::notExpr); }
 
+  // Parentheses and `not`s nest the parse, the evaluation and the tree's destruction, each
+  // by recursion: a hostile rule file nested tens of thousands deep would overflow the stack.
+  static constexpr int kMaxDepth = 64;
+  struct Nested {
+    explicit Nested(ConditionParser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth) parser.error("nested more than " + std::to_string(kMaxDepth) + " deep");
+    }
+    ~Nested() { --parser.depth_; }
+    ConditionParser& parser;
+  };
+
   ConditionNode notExpr() {
     if (accept("not")) {
+      Nested nested(*this);
       ConditionNode node;
       node.kind = ConditionNode::Kind::Not;
       node.children.push_back(notExpr());
@@ -301,6 +313,7 @@ class ConditionParser {
     if (!token) error("the condition ends too early");
     if (*token == "(") {
       ++pos_;
+      Nested nested(*this);
       ConditionNode inner = orExpr();
       if (!accept(")")) error("missing ')'");
       return inner;
@@ -338,6 +351,7 @@ class ConditionParser {
   const std::vector<Selection>& selections_;
   std::vector<std::string> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 CountCondition countCondition(const std::string& file, const YAML::Node& node, CorrelationType type,

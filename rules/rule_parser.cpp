@@ -334,9 +334,14 @@ void RuleParser::parseText(std::string_view text, const std::string& file, Parse
   std::string logical;
   std::vector<LineSegment> segments;
   uint32_t line_number = 0;
+  bool too_long = false;  // the rule being read passed kMaxRuleBytes: its text is not kept
   auto finish = [&] {
     RuleError error;
-    if (auto rule = parseLogicalRule(logical, file, segments, error)) {
+    if (too_long) {
+      out.errors.push_back({file, segments.front().line, 1, 0,
+                            "rule longer than " + std::to_string(kMaxRuleBytes) + " bytes (not read)"});
+      too_long = false;
+    } else if (auto rule = parseLogicalRule(logical, file, segments, error)) {
       addRule(std::move(*rule), out);
     } else {
       out.errors.push_back(std::move(error));
@@ -360,7 +365,8 @@ void RuleParser::parseText(std::string_view text, const std::string& file, Parse
     bool continues = !line.empty() && line.back() == '\\';
     if (continues) line.remove_suffix(1);
     segments.push_back({logical.size(), line_number});
-    logical.append(line);
+    too_long = too_long || logical.size() + line.size() > kMaxRuleBytes;
+    if (!too_long) logical.append(line);
     if (!continues) finish();
   }
   if (!segments.empty()) finish();  // the file ended on a continuation
@@ -372,9 +378,18 @@ bool RuleParser::parseFile(const std::string& path, ParsedRules& out) {
     out.errors.push_back({path, 0, 0, 0, "cannot read file"});
     return false;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  parseText(buffer.str(), path, out);
+  // Read a chunk at a time up to one byte past the cap: a FIFO or /dev/zero ends there, as a
+  // huge file does.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= kMaxRuleFileBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
+  if (text.size() > kMaxRuleFileBytes) {
+    out.errors.push_back({path, 0, 0, 0, "larger than " + std::to_string(kMaxRuleFileBytes >> 20) + " MiB (not read)"});
+    return false;
+  }
+  parseText(text, path, out);
   return true;
 }
 

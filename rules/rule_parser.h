@@ -26,13 +26,19 @@ struct ParsedRules {
 
 class RuleParser {
  public:
+  // A rule (its lines joined) longer than this is an error, not read: ET's longest are a
+  // few KiB, and one of megabytes took a minute and most of a GiB to parse. A rule file
+  // larger than the second is not read at all.
+  static constexpr size_t kMaxRuleBytes = 64 * 1024;
+  static constexpr size_t kMaxRuleFileBytes = size_t{256} << 20;
+
   RuleParser();  // Suricata's default variables and classtypes
   RuleParser(RuleVariables variables, ClassificationTable classes);
 
   // Rules are appended to `out`; one parser per rule set, since it refuses a second rule
   // with a (gid, sid) it has already loaded.
   void parseText(std::string_view text, const std::string& file, ParsedRules& out);
-  // False (and an error at line 0) when the file cannot be read.
+  // False (and an error at line 0) when the file cannot be read or is too large.
   bool parseFile(const std::string& path, ParsedRules& out);
 
   // One rule on one line, without comment handling; `error` is set when it returns nullopt.

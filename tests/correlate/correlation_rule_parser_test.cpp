@@ -208,6 +208,30 @@ INSTANTIATE_TEST_SUITE_P(
         BadRule{"neither detection nor correlation", "name: b\ntitle: nothing\n",
                 "rules.yaml:1: (document): a rule needs detection or correlation"}));
 
+TEST(CorrelationRuleParser, AConditionNestedDeeperThanTheParserGoesIsAnErrorNotACrash) {
+  // Nested 64 deep is read; 50 000 deep, as a hostile file might, is refused at line 5.
+  auto rule = [](int depth, const char* open, const char* close) {
+    std::string condition;
+    for (int i = 0; i < depth; ++i) condition += open;
+    condition += "selection";
+    for (int i = 0; i < depth; ++i) condition += close;
+    return "name: b\ndetection:\n  selection:\n    event_type: dns\n  condition: " + condition + "\n";
+  };
+  for (auto [open, close] : {std::pair{"(", ")"}, std::pair{"not ", ""}}) {
+    CorrelationRuleParser fine;
+    fine.addText(rule(64, open, close), "rules.yaml");
+    EXPECT_EQ(fine.finish().base.size(), 1u) << open;
+    CorrelationRuleParser hostile;
+    try {
+      hostile.addText(rule(50000, open, close), "rules.yaml");
+      hostile.finish();
+      ADD_FAILURE() << open << ": a condition nested 50 000 deep was accepted";
+    } catch (const CorrelationRuleError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("rules.yaml:5: detection.condition: nested more than 64 deep")) << open;
+    }
+  }
+}
+
 TEST(CorrelationRuleParser, ResolvesNamesAcrossFiles) {
   CorrelationRuleParser parser;
   parser.addText(kBase, "base.yaml");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <fstream>
 
 #include "rules/classification.h"
@@ -287,6 +289,34 @@ TEST(ClassificationTableTest, SuricataDefaults) {
   EXPECT_EQ(t.find("bad-unknown")->description, "Potentially Bad Traffic");
   EXPECT_EQ(t.find("bad-unknown")->priority, 2);
   EXPECT_EQ(t.find("nope"), nullptr);
+}
+
+TEST(RuleParserTest, ARuleTooLongIsAnErrorAtItsLineAndTheRestLoad) {
+  const std::string huge(1 << 20, 'x');
+  const std::string text = "alert tcp any any -> any any (msg:\"one\"; sid:1;)\n"
+                           "alert tcp any any -> any any (msg:\"" + huge + "\"; sid:2;)\n"
+                           "alert tcp any any -> any any (msg:\"cont \\\n" + huge + "\"; sid:3;)\n"
+                           "alert tcp any any -> any any (msg:\"four\"; sid:4;)\n";
+  RuleParser parser;
+  ParsedRules out;
+  const auto start = std::chrono::steady_clock::now();
+  parser.parseText(text, "big.rules", out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_EQ(out.rules.size(), 2u);
+  EXPECT_EQ(out.rules[0].sid, 1u);
+  EXPECT_EQ(out.rules[1].sid, 4u);
+  EXPECT_EQ(out.rules[1].line, 5u) << "the line after the continued rule's two lines";
+  ASSERT_EQ(out.errors.size(), 2u);
+  EXPECT_EQ(out.errors[0].toString(), "big.rules:2:1: rule longer than 65536 bytes (not read)");
+  EXPECT_EQ(out.errors[1].line, 3u);
+}
+
+TEST(RuleParserTest, ARuleFileThatNeverEndsIsNotRead) {
+  RuleParser parser;
+  ParsedRules out;
+  EXPECT_FALSE(parser.parseFile("/dev/zero", out));
+  ASSERT_EQ(out.errors.size(), 1u);
+  EXPECT_EQ(out.errors[0].reason, "larger than 256 MiB (not read)");
 }
 
 TEST(RuleParserTest, ParseFileReportsUnreadableFile) {

@@ -36,7 +36,7 @@ ConsoleHost::ConsoleHost(ConsoleOptions options, const std::vector<std::string>&
 std::vector<MetricSample> ConsoleHost::metrics() const {
   std::vector<MetricSample> out = server_->metrics();
   out.push_back(MetricSample{"mamori_ui_records_dropped_total",
-                             "Records the console's queue had no room for (it fell behind)", MetricSample::Counter,
+                             "Records the console's feed had no room for (it fell behind)", MetricSample::Counter,
                              {}, double(feed_->dropped())});
   return out;
 }

@@ -27,7 +27,7 @@ class ConsoleHost {
   void attach(CentralServer& central);
 
   ConsoleState& state() { return *state_; }
-  // Where the central or the pipeline hands records: a bounded queue to the console's own
+  // Where the central or the pipeline hands records: a bounded ring to the console's own
   // thread (ConsoleFeed), so neither waits for the console.
   EventOutput& feed() { return *feed_; }
   // The server's metrics and the records the feed dropped.

@@ -66,6 +66,24 @@ TEST(CorrelationMetrics, ARunningSensorServesPerRuleCorrelationCounters) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << body;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  // The workers have read every packet; the output thread may still be correlating the
+  // records they handed it. Scraped again until its counters stand still (no packet comes,
+  // so nothing more is made until the input ends).
+  auto correlated = [&] {
+    return std::to_string(sample(body, "mamori_correlation_events_total", rule("port_scan"))) + "/" +
+           std::to_string(sample(body, scan, rule("port_scan"))) + "/" +
+           std::to_string(sample(body, "mamori_incidents_total"));
+  };
+  for (std::string before = correlated();;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto scrape = run("curl -sf " + url);
+    ASSERT_EQ(scrape.exit_code, 0);
+    body = "\n" + scrape.out;
+    const std::string now = correlated();
+    if (now == before) break;
+    before = now;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << body;
+  }
   // Every sample of mamori's names the sensor, first, so a central scraping many sensors tells
   // them apart. (prometheus-cpp's own exposer_* samples, about its HTTP server, are not ours.)
   size_t samples = 0;

@@ -325,9 +325,8 @@ void ConsoleServer::Impl::stream(const httplib::Request& req, httplib::Response&
         // that waited for each one would cost it a wake-up per stream per event.
         const auto since = Clock::now() - *last_write;
         if (since < kGather) std::this_thread::sleep_for(kGather - since);
-        const uint64_t skipped = budget->skipped;
         auto batch = state.events().next(*position, std::chrono::milliseconds(1000), 256 * 1024, *budget);
-        if (budget->skipped > skipped) count(&Counters::alerts_skipped, budget->skipped - skipped);
+        if (batch.skipped) count(&Counters::alerts_skipped, batch.skipped);
         if (state.events().closed()) {
           sink.done();
           return true;

@@ -174,7 +174,7 @@ void ConsoleState::take(EventKind kind, std::string json) {
     const auto alert = d.FindMember("alert");
     if (alert == d.MemberEnd() || !alert->value.IsObject()) return;
     HeldAlert a;
-    a.json = json;
+    a.json = std::move(json);
     a.host = head->host;
     a.src = stringOf(d, "src_ip");
     a.dest = stringOf(d, "dest_ip");

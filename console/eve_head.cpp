@@ -9,88 +9,100 @@
 namespace mamori {
 namespace {
 
-enum class Field : uint8_t { Other, Host, Timestamp, FlowId, EventType };
-constexpr unsigned kHostBit = 1, kTimeBit = 2, kFlowBit = 4, kTypeBit = 8;
+// The top-level fields, as bits of what a walk has found.
+enum Field : unsigned { kOther = 0, kHost = 1, kTimestamp = 2, kFlowId = 4, kEventType = 8 };
+constexpr unsigned kHeadFields = kHost | kTimestamp | kFlowId;
 
 Field fieldNamed(std::string_view name) {
-  if (name == "host") return Field::Host;
-  if (name == "timestamp") return Field::Timestamp;
-  if (name == "flow_id") return Field::FlowId;
-  if (name == "event_type") return Field::EventType;
-  return Field::Other;
+  if (name == "host") return kHost;
+  if (name == "timestamp") return kTimestamp;
+  if (name == "flow_id") return kFlowId;
+  if (name == "event_type") return kEventType;
+  return kOther;
 }
+
+// What either walk found at the top level. Only a field's first value counts, whatever its
+// type, as a parsed document's lookup finds it: `{"host":1,"host":"x"}` has no host.
+class HeadFields {
+ public:
+  explicit HeadFields(EveHead& head) : head_(head) {}
+
+  void text(Field field, std::string_view value) {
+    if (!first(field)) return;
+    if (field == kHost) head_.host.assign(value);
+    if (field == kTimestamp) head_.ts = parseEveTime(value).value_or(0);
+    if (field == kEventType) head_.kind = eventKindFromName(value);
+  }
+  void number(Field field, uint64_t value) {
+    if (first(field) && field == kFlowId) head_.flow_id = value;
+  }
+  void other(Field field) { first(field); }  // a value of no use to the head
+  bool complete() const { return (found_ & kHeadFields) == kHeadFields; }
+
+ private:
+  bool first(Field field) {
+    if (found_ & field) return false;
+    found_ |= field;
+    return true;
+  }
+
+  EveHead& head_;
+  unsigned found_ = 0;
+};
 
 // Reader events of the top-level object only; everything deeper is read past.
 class HeadHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, HeadHandler> {
  public:
-  HeadHandler(EveHead& head, EveHeadRead read) : head_(head), read_(read) {}
+  HeadHandler(EveHead& head, EveHeadRead read) : fields_(head), read_(read) {}
 
-  bool stopped = false;     // stopped on purpose, the head being read
+  bool stopped = false;  // stopped on purpose, the head being read
 
-  bool Default() { return scalar(); }
-  bool Null() { return scalar(); }
-  bool Bool(bool) { return scalar(); }
-  bool Int(int i) { return i >= 0 ? number(static_cast<uint64_t>(i)) : scalar(); }
-  bool Uint(unsigned u) { return number(u); }
-  bool Int64(int64_t i) { return i >= 0 ? number(static_cast<uint64_t>(i)) : scalar(); }
-  bool Uint64(uint64_t u) { return number(u); }
-  bool Double(double) { return scalar(); }
+  bool Default() { return value([&] { fields_.other(field_); }); }
+  bool Null() { return Default(); }
+  bool Bool(bool) { return Default(); }
+  bool Int(int i) { return i >= 0 ? Uint64(static_cast<uint64_t>(i)) : Default(); }
+  bool Uint(unsigned u) { return Uint64(u); }
+  bool Int64(int64_t i) { return i >= 0 ? Uint64(static_cast<uint64_t>(i)) : Default(); }
+  bool Uint64(uint64_t u) { return value([&] { fields_.number(field_, u); }); }
+  bool Double(double) { return Default(); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (depth_ == 1) {
-      const std::string_view text(s, n);
-      if (take(Field::Host, kHostBit)) head_.host.assign(text);
-      if (take(Field::Timestamp, kTimeBit)) head_.ts = parseEveTime(text).value_or(0);
-      if (take(Field::EventType, kTypeBit)) head_.kind = eventKindFromName(text);
-    }
-    return scalar();
+    return value([&] { fields_.text(field_, std::string_view(s, n)); });
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (depth_ == 1) field_ = fieldNamed(std::string_view(s, n));
     return true;
   }
+  // The root is an object (readEveHead looked), and one root only (the reader's check).
   bool StartObject() { return open(); }
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() { return open(); }
   bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
-  // The root is an object (readEveHead looked), and one root only (the reader's check).
+  // A scalar: taken when it is a top-level field's.
+  template <typename Take>
+  bool value(Take take) {
+    if (depth_ == 1) take();
+    return done();
+  }
   bool open() {
+    if (depth_ == 1) fields_.other(field_);
     ++depth_;
-    field_ = Field::Other;
     return true;
   }
   bool close() {
     --depth_;
     return done();
   }
-  bool scalar() {
-    field_ = Field::Other;
-    return done();
-  }
-  bool number(uint64_t n) {
-    if (depth_ == 1 && take(Field::FlowId, kFlowBit)) head_.flow_id = n;
-    return scalar();
-  }
-  // True for the first value of `field` at the top level.
-  bool take(Field field, unsigned bit) {
-    if (field_ != field || (found_ & bit)) return false;
-    found_ |= bit;
-    return true;
-  }
   bool done() {
-    if (read_ == EveHeadRead::Head && (found_ & (kHostBit | kTimeBit | kFlowBit)) == (kHostBit | kTimeBit | kFlowBit)) {
-      stopped = true;
-      return false;
-    }
-    return true;
+    stopped = read_ == EveHeadRead::Head && fields_.complete();
+    return !stopped;
   }
 
-  EveHead& head_;
+  HeadFields fields_;
   const EveHeadRead read_;
   int depth_ = 0;
-  Field field_ = Field::Other;
-  unsigned found_ = 0;
+  Field field_ = kOther;
 };
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -105,7 +117,7 @@ class HeadScan {
 
   std::optional<EveHead> run() {
     EveHead head;
-    unsigned found = 0;
+    HeadFields fields(head);
     if (!expect('{')) return std::nullopt;
     skipBlanks();
     if (peek() == '}') return head;
@@ -114,22 +126,14 @@ class HeadScan {
       if (!string(key) || !expect(':')) return std::nullopt;
       skipBlanks();
       const Field field = fieldNamed(key);
-      const unsigned bit = field == Field::Host        ? kHostBit
-                           : field == Field::Timestamp ? kTimeBit
-                           : field == Field::FlowId    ? kFlowBit
-                           : field == Field::EventType ? kTypeBit
-                                                       : 0;
-      const bool first = bit && !(found & bit);
-      found |= bit;
       const char c = peek();
       if (c == '"') {
         std::string_view text;
         if (!string(text)) return std::nullopt;
-        if (first && field == Field::Host) head.host.assign(text);
-        if (first && field == Field::Timestamp) head.ts = parseEveTime(text).value_or(0);
-        if (first && field == Field::EventType) head.kind = eventKindFromName(text);
+        fields.text(field, text);
       } else if (c == '{' || c == '[') {
         if (!skipNested()) return std::nullopt;
+        fields.other(field);
       } else {
         const size_t start = i_;
         while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && !blank(s_[i_])) ++i_;
@@ -137,11 +141,13 @@ class HeadScan {
         if (token.empty()) return std::nullopt;
         uint64_t n = 0;
         const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), n);
-        if (first && field == Field::FlowId && error == std::errc() && end == token.data() + token.size()) {
-          head.flow_id = n;
+        if (error == std::errc() && end == token.data() + token.size()) {
+          fields.number(field, n);
+        } else {
+          fields.other(field);
         }
       }
-      if ((found & (kHostBit | kTimeBit | kFlowBit)) == (kHostBit | kTimeBit | kFlowBit)) return head;
+      if (fields.complete()) return head;
       skipBlanks();
       if (peek() == '}') return head;
       if (!expect(',')) return std::nullopt;

@@ -33,23 +33,19 @@ LiveEvents::Batch LiveEvents::next(uint64_t after, std::chrono::milliseconds wai
   const double per_s = static_cast<double>(budget.per_s);
   budget.tokens = std::min(per_s, budget.tokens + per_s * std::chrono::duration<double>(now - budget.at).count());
   budget.at = now;
-  uint64_t skipped = 0;
   for (auto it = ring_.begin() + static_cast<std::ptrdiff_t>(after + 1 - ring_.front().seq);
        it != ring_.end() && b.text.size() < max_bytes; ++it) {
     b.next = it->seq;
     if (it->alert) {
       if (budget.tokens < 1) {
-        ++skipped;
+        ++b.skipped;
         continue;
       }
       budget.tokens -= 1;
     }
     b.text += it->text;
   }
-  if (skipped) {
-    budget.skipped += skipped;
-    b.text += "event: skipped\ndata: {\"alerts\":" + std::to_string(skipped) + "}\n\n";
-  }
+  if (b.skipped) b.text += "event: skipped\ndata: {\"alerts\":" + std::to_string(b.skipped) + "}\n\n";
   return b;
 }
 

@@ -27,7 +27,6 @@ struct AlertBudget {
   size_t per_s;
   double tokens;
   std::chrono::steady_clock::time_point at = std::chrono::steady_clock::now();
-  uint64_t skipped = 0;  // in total
 };
 
 class LiveEvents {
@@ -41,6 +40,7 @@ class LiveEvents {
   struct Batch {
     uint64_t next = 0;    // the position to wait after next time
     bool resync = false;  // events after the given position are gone
+    uint64_t skipped = 0; // alerts left out, over the budget (the `skipped` event says so too)
     std::string text;     // the events as SSE text ("event: E\ndata: D\n\n"...)
   };
   // The events after position `after` (at most about `max_bytes` of them), waiting up to

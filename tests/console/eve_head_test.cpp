@@ -63,7 +63,10 @@ TEST(EveHead, EscapedAndNonAsciiTextIsReadAsJsonSaysEitherWay) {
 TEST(EveHead, OddValuesLeaveTheirFieldUnset) {
   for (const char* json : {R"({"host":1,"flow_id":-5,"timestamp":"yesterday","event_type":"telnet"})",
                            R"({"host":null,"flow_id":1.5,"timestamp":7,"event_type":["flow"]})",
-                           R"({"host":{},"flow_id":18446744073709551616,"timestamp":"","event_type":"Flow"})"}) {
+                           R"({"host":{},"flow_id":18446744073709551616,"timestamp":"","event_type":"Flow"})",
+                           // The first value counts whatever its type, as a document's lookup finds it.
+                           R"({"host":7,"host":"x","flow_id":"7","flow_id":9,"timestamp":[],)"
+                           R"("timestamp":"2026-03-02T08:30:00.000000+0000","event_type":null,"event_type":"flow"})"}) {
     for (EveHeadRead read : {EveHeadRead::Head, EveHeadRead::Whole}) {
       const auto head = readEveHead(json, read);
       ASSERT_TRUE(head) << json;

@@ -2,6 +2,7 @@
 
 #include "applayer/app_parsers.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -121,6 +122,18 @@ int runPipeline(const RunOptions& opt) {
     }
     if (!built.database) {
       fmt::print(stderr, "mamori: cannot build the signature database from {} rules\n", built.parsed);
+      return 1;
+    }
+    // A sensor that cannot alert must not look like one that found nothing: a rule source that
+    // was not read (a mistyped path) or a set of which no rule loaded stops start-up.
+    auto unread = std::find_if(built.errors.begin(), built.errors.end(), [](const RuleError& e) { return e.line == 0; });
+    if (unread != built.errors.end()) {
+      fmt::print(stderr, "mamori: rules not read: {}\n", unread->toString());
+      return 1;
+    }
+    if (built.database->size() == 0 && !built.errors.empty()) {
+      fmt::print(stderr, "mamori: none of the {} rules loaded: not starting a sensor that cannot alert\n",
+                 built.errors.size());
       return 1;
     }
     rules.signatures = std::move(built.database);

@@ -157,5 +157,40 @@ TEST(BadInput, BadConfigurationNamesTheKey) {
   EXPECT_NE(r.out.find("unknown key"), std::string::npos) << r.out;
 }
 
+// A sensor that cannot alert must not start as if it could: a mistyped rule path, or a rule
+// file of which no rule loads, is exit 1 naming what failed. One good rule among bad ones runs,
+// and so does a rule file that holds no rule (flows and app records only).
+TEST(BadInput, RulesThatGiveTheSensorNothingToMatchStopStartUp) {
+  std::string dir = tempDir();
+  std::string pcap = dir + "/one.pcap";
+  writePcap(pcap, {{udpFrame(4)}});
+  auto runWith = [&](const std::string& rules) {
+    return run(mamoriBinary() + " run --pcap '" + pcap + "' --rules '" + rules + "' --eve '" + dir +
+               "/eve.json' --no-summary 2>&1");
+  };
+
+  auto missing = runWith(dir + "/typo.rules");
+  EXPECT_EQ(missing.exit_code, 1) << missing.out;
+  EXPECT_NE(missing.out.find("rules not read: " + dir + "/typo.rules:0:0: no such rule file or folder"), std::string::npos)
+      << missing.out;
+
+  std::ofstream(dir + "/bad.rules") << "alert foo any any -> any any (msg:\"x\"; sid:1;)\n"
+                                    << "alert udp any any -> any any (msg:\"y\"; nosuchkeyword; sid:2;)\n";
+  auto none = runWith(dir + "/bad.rules");
+  EXPECT_EQ(none.exit_code, 1) << none.out;
+  EXPECT_NE(none.out.find("none of the 2 rules loaded"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("bad.rules:1:"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("bad.rules:2:"), std::string::npos) << none.out;
+
+  std::ofstream(dir + "/bad.rules", std::ios::app) << "alert udp any any -> any any (msg:\"z\"; sid:3;)\n";
+  auto some = runWith(dir + "/bad.rules");
+  EXPECT_EQ(some.exit_code, 0) << some.out;
+  EXPECT_EQ(EveLog::load(dir + "/eve.json").ofType("alert").size(), 1u);
+
+  std::ofstream(dir + "/empty.rules") << "# nothing yet\n";
+  auto empty = runWith(dir + "/empty.rules");
+  EXPECT_EQ(empty.exit_code, 0) << empty.out;
+}
+
 }  // namespace
 }  // namespace mamori::test

@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CTEST_JOBS ?= 2
 
-.PHONY: setup configure build demo test bench clean
+.PHONY: setup configure build demo test bench soak clean
 
 setup:
 	bash scripts/setup.sh
@@ -23,6 +23,10 @@ test: build
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+# An hour of the benchmark capture through a veth into a live sensor, RSS every minute (root).
+soak: build
+	bash bench/soak.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) demo/out

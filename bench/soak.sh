@@ -40,7 +40,8 @@ ip netns add "$ns"
 in_ns ip link set lo up
 in_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 in_ns ip link add veth-cap type veth peer name veth-feed
-for dev in veth-cap veth-feed; do in_ns ip link set "$dev" mtu 9000 up; done
+# The capture holds frames of up to 32 KB (offloaded segments): libpcap sizes its ring by the MTU.
+for dev in veth-cap veth-feed; do in_ns ip link set "$dev" mtu 65535 up; done
 
 rules=()
 [ -d "$et" ] && rules=(--rules "$et")

@@ -3,7 +3,10 @@
 #include <cctype>
 #include <filesystem>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "apps/config.h"
+#include "rules/bounded_file.h"
 
 namespace mamori::yaml_fields {
 
@@ -94,10 +97,13 @@ std::string path(const std::string& file, const std::string& key, const YAML::No
 }
 
 YAML::Node load(const std::string& file) {
+  BoundedFile read = readBoundedFile(file, kMaxFileBytes);
+  if (!read.error.empty()) throw ConfigError(file + ": configuration file: " + read.error);
   try {
-    return YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(file + ": cannot read the configuration file");
+    return YAML::Load(read.text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ": nested deeper than " +
+                      std::to_string(e.depth() - 1) + " levels");
   } catch (const YAML::ParserException& e) {
     throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

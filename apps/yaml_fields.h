@@ -30,7 +30,8 @@ std::string scalar(const std::string& file, const std::string& key, const YAML::
 bool boolean(const std::string& file, const std::string& key, const YAML::Node& n);
 // A path; relative ones are relative to the configuration file's folder. Null gives "".
 std::string path(const std::string& file, const std::string& key, const YAML::Node& n);
-// Loads the file; a missing or malformed file is a ConfigError naming it.
+// Loads the file; a missing, oversized (kMaxFileBytes) or malformed file is a ConfigError naming it.
+constexpr size_t kMaxFileBytes = size_t{16} << 20;
 YAML::Node load(const std::string& file);
 
 }  // namespace mamori::yaml_fields

@@ -6,6 +6,10 @@
 #include <functional>
 #include <set>
 
+#include <yaml-cpp/depthguard.h>
+
+#include "rules/bounded_file.h"
+
 namespace mamori {
 
 namespace {
@@ -437,21 +441,17 @@ void CorrelationRuleParser::addPath(const std::string& path) {
     for (const std::string& file : files) addPath(file);
     return;
   }
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAllFromFile(path);
-  } catch (const YAML::BadFile&) {
-    throw CorrelationRuleError(path + ": cannot read the correlation rule file");
-  } catch (const YAML::ParserException& e) {
-    fail(path, e.mark.line + 1, "", e.msg);
-  }
-  for (const auto& doc : docs) addDocument(doc, path);
+  BoundedFile read = readBoundedFile(path, kMaxFileBytes);
+  if (!read.error.empty()) throw CorrelationRuleError(path + ": correlation rule file: " + read.error);
+  addText(read.text, path);
 }
 
 void CorrelationRuleParser::addText(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    fail(file, e.mark.line + 1, "", "nested deeper than " + std::to_string(e.depth() - 1) + " levels");
   } catch (const YAML::ParserException& e) {
     fail(file, e.mark.line + 1, "", e.msg);
   }

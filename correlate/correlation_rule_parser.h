@@ -21,7 +21,9 @@ class CorrelationRuleError : public std::runtime_error {
 
 class CorrelationRuleParser {
  public:
-  // A file, or a directory: its *.yaml / *.yml files in name order.
+  // A file, or a directory: its *.yaml / *.yml files in name order. A file larger than
+  // kMaxFileBytes is an error, not read.
+  static constexpr size_t kMaxFileBytes = size_t{16} << 20;
   void addPath(const std::string& path);
   // `file` names the text in errors.
   void addText(const std::string& text, const std::string& file);

@@ -26,7 +26,7 @@ std::vector<std::string> ruleFiles(const std::vector<std::string>& paths, std::v
     } else if (fs::is_regular_file(p, ec)) {
       files.push_back(p);
     } else {
-      errors.push_back(RuleError{p, 0, 0, 0, "no such rule file or folder"});
+      errors.push_back(RuleError{p, 0, 0, 0, fs::exists(p, ec) ? "not a regular file or folder" : "no such rule file or folder"});
     }
   }
   return files;

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <fstream>
 #include <sstream>
 
+#include "rules/bounded_file.h"
 #include "rules/keyword_support.h"
 
 namespace mamori {
@@ -373,23 +373,12 @@ void RuleParser::parseText(std::string_view text, const std::string& file, Parse
 }
 
 bool RuleParser::parseFile(const std::string& path, ParsedRules& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    out.errors.push_back({path, 0, 0, 0, "cannot read file"});
+  BoundedFile file = readBoundedFile(path, kMaxRuleFileBytes);
+  if (!file.error.empty()) {
+    out.errors.push_back({path, 0, 0, 0, file.error});
     return false;
   }
-  // Read a chunk at a time up to one byte past the cap: a FIFO or /dev/zero ends there, as a
-  // huge file does.
-  std::string text;
-  char chunk[1 << 16];
-  while (text.size() <= kMaxRuleFileBytes && in.read(chunk, sizeof chunk).gcount() > 0) {
-    text.append(chunk, static_cast<size_t>(in.gcount()));
-  }
-  if (text.size() > kMaxRuleFileBytes) {
-    out.errors.push_back({path, 0, 0, 0, "larger than " + std::to_string(kMaxRuleFileBytes >> 20) + " MiB (not read)"});
-    return false;
-  }
-  parseText(text, path, out);
+  parseText(file.text, path, out);
   return true;
 }
 

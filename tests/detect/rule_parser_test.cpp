@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <filesystem>
 #include <fstream>
 
 #include "rules/classification.h"
@@ -311,12 +312,20 @@ TEST(RuleParserTest, ARuleTooLongIsAnErrorAtItsLineAndTheRestLoad) {
   EXPECT_EQ(out.errors[1].line, 3u);
 }
 
-TEST(RuleParserTest, ARuleFileThatNeverEndsIsNotRead) {
+TEST(RuleParserTest, ARuleFileThatNeverEndsOrIsHugeIsNotRead) {
   RuleParser parser;
   ParsedRules out;
   EXPECT_FALSE(parser.parseFile("/dev/zero", out));
   ASSERT_EQ(out.errors.size(), 1u);
-  EXPECT_EQ(out.errors[0].reason, "larger than 256 MiB (not read)");
+  EXPECT_EQ(out.errors[0].reason, "not a regular file");
+
+  // A sparse file: 257 MiB of nothing, read as far as the cap and no further.
+  std::string huge = test::tempDir() + "/huge.rules";
+  std::ofstream{huge};
+  std::filesystem::resize_file(huge, size_t{257} << 20);
+  EXPECT_FALSE(parser.parseFile(huge, out));
+  ASSERT_EQ(out.errors.size(), 2u);
+  EXPECT_EQ(out.errors[1].reason, "larger than 256 MiB (not read)");
 }
 
 TEST(RuleParserTest, ParseFileReportsUnreadableFile) {

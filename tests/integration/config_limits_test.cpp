@@ -1,6 +1,8 @@
 // Bad values in mamori.yaml stop start-up with a message naming the file, line and key, never
 // an abort or a hang: sizes are read as written up to 1tb (one too large is refused, not
-// wrapped to something small), and nDPI's data files must be plain files of at most 64mb.
+// wrapped to something small), and nDPI's data files must be plain files of at most 64mb. The
+// configuration and correlation rule files themselves are read only when plain files of at most
+// 16 MiB, and YAML nested past the reader's depth is an error at its line.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -50,6 +52,30 @@ TEST(ConfigLimits, AnNdpiDataFileThatIsNotAPlainFileOrIsHugeStopsStartUp) {
     EXPECT_EQ(runMamori(pcap, dir + "/eve.json", "--config '" + dir + "/ndpi.yaml'", &output), 1) << file;
     EXPECT_NE(output.find("ndpi.yaml:3: app-layer.ndpi.categories-file: " + why), std::string::npos)
         << file << ": " << output;
+  }
+}
+
+TEST(ConfigLimits, ConfigurationAndCorrelationFilesThatNeverEndAreHugeOrTooDeepStopStartUp) {
+  const std::string dir = tempDir();
+  const std::string pcap = dir + "/office.pcap";
+  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
+  ASSERT_EQ(run("truncate -s 17M '" + dir + "/huge.yaml'").exit_code, 0);  // sparse: no disk used
+  ASSERT_EQ(run("mkfifo '" + dir + "/fifo.yaml'").exit_code, 0);
+  std::ofstream(dir + "/deep.yaml") << "flow:\n  memcap: " << std::string(100000, '[');
+  const std::pair<std::string, std::string> cases[] = {
+      {"/dev/zero", "/dev/zero: KIND: not a regular file"},
+      {dir + "/fifo.yaml", dir + "/fifo.yaml: KIND: not a regular file"},
+      {dir + "/missing.yaml", dir + "/missing.yaml: KIND: cannot read file"},
+      {dir + "/huge.yaml", dir + "/huge.yaml: KIND: larger than 16 MiB (not read)"},
+      {dir + "/deep.yaml", dir + "/deep.yaml:2: nested deeper than"}};
+  for (const auto& [option, kind] : {std::pair<std::string, std::string>{"--config", "configuration file"},
+                                     {"--correlation", "correlation rule file"}}) {
+    for (auto [file, why] : cases) {
+      if (auto at = why.find("KIND"); at != std::string::npos) why.replace(at, 4, kind);
+      std::string output;
+      EXPECT_EQ(runMamori(pcap, dir + "/eve.json", option + " '" + file + "'", &output), 1) << option << " " << file;
+      EXPECT_NE(output.find(why), std::string::npos) << option << " " << file << ": " << output;
+    }
   }
 }
 

@@ -42,12 +42,21 @@ BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOption
 }
 
 BusPublisher::~BusPublisher() {
-  // The last marker waits its turn behind the records a subscriber has still to read, out
-  // of the same linger time the context then waits to deliver them.
-  auto deadline = std::chrono::steady_clock::now() + linger_;
-  sendMarker(deadline);
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  socket_.set(zmq::sockopt::linger, static_cast<int>(std::max<int64_t>(0, left.count())));
+  // A subscriber whose queue is full when the last marker goes out loses it, and libzmq
+  // does not say when the queue has room again (XPUB_NODROP ignores a queue that already
+  // overflowed). So the last marker is sent again for a while: the copy that lands in the
+  // queue once the subscriber has caught up tells it the end of the run, and the copies
+  // before and after it change nothing. That time comes out of the linger.
+  const auto start = std::chrono::steady_clock::now();
+  sendMarker();
+  readSubscriptions();
+  while (subscriptions_ > 0 && std::chrono::steady_clock::now() - start < std::min<std::chrono::milliseconds>(linger_, kLastMarkerRepeat)) {
+    std::this_thread::sleep_for(kLastMarkerRepeatEvery);
+    sendMarker();
+    readSubscriptions();
+  }
+  auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  socket_.set(zmq::sockopt::linger, static_cast<int>(std::max<int64_t>(0, (linger_ - spent).count())));
 }
 
 BusPublisher::Refused BusPublisher::refused() const {
@@ -75,7 +84,7 @@ void BusPublisher::flush() {
   if (marker_due_ && std::chrono::steady_clock::now() - last_marker_ >= kMarkerInterval) sendMarker();
 }
 
-void BusPublisher::sendMarker(std::optional<std::chrono::steady_clock::time_point> wait) {
+void BusPublisher::sendMarker() {
   std::string json = R"({"event_type":"bus","published":{)";
   for (EventKind kind : kEventKinds) {
     if (json.back() != '{') json += ',';
@@ -83,18 +92,8 @@ void BusPublisher::sendMarker(std::optional<std::chrono::steady_clock::time_poin
   }
   json += "}}";
   const std::string_view topic = kMarkerTopic;
-  // XPUB_NODROP makes a send to a full queue fail (EAGAIN) instead of dropping it there,
-  // so the last marker can be retried until every subscriber has room.
-  if (wait) socket_.set(zmq::sockopt::xpub_nodrop, 1);
-  bool started;
-  while (!(started = socket_.send(zmq::const_buffer(topic.data(), topic.size()),
-                                  zmq::send_flags::sndmore | zmq::send_flags::dontwait).has_value())) {
-    if (!wait || std::chrono::steady_clock::now() >= *wait) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    readSubscriptions();
-  }
-  if (started) socket_.send(zmq::const_buffer(json.data(), json.size()), zmq::send_flags::dontwait);
-  if (wait) socket_.set(zmq::sockopt::xpub_nodrop, 0);
+  socket_.send(zmq::const_buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket_.send(zmq::const_buffer(json.data(), json.size()), zmq::send_flags::dontwait);
   marker_due_ = false;
   last_marker_ = std::chrono::steady_clock::now();
 }

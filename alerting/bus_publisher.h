@@ -12,7 +12,7 @@
 // only (XPUB_NODROP off), without telling the publisher. So the publisher says what it
 // sent instead: a marker on topic "bus" (kMarkerTopic), {"event_type":"bus","published":
 // {"alert":N,...}}, the records published so far by topic, before the first record, then
-// at most once a second while records flow, and last at the end. A subscriber that counts
+// at most once a second while records flow, and last at the end, repeated for a second. A subscriber that counts
 // what it received between two markers knows exactly what it missed (BusGapCounter).
 // Markers are not EVE records and never reach the EVE file; a subscriber of event types
 // by name never sees them.
@@ -120,13 +120,14 @@ class BusPublisher : public EventOutput {
   static constexpr int64_t kMaxSubscriberMessage = 4096;
   static constexpr const char* kZapDomain = "bus";
   static constexpr auto kMarkerInterval = std::chrono::seconds(1);
+  // How long, and how often, the last marker is sent again while subscribers are connected.
+  static constexpr auto kLastMarkerRepeat = std::chrono::milliseconds(1000);
+  static constexpr auto kLastMarkerRepeatEvery = std::chrono::milliseconds(50);
 
   // Subscription notices queue up inside the socket (XPUB_VERBOSER: one for each
   // subscription a peer sends) until read: read at every send, they cannot pile up.
   void readSubscriptions();
-  // Sends the marker; with `wait`, until every subscriber's queue has room for it or the
-  // deadline passes (the last marker, which a subscriber must get to check the end of the run).
-  void sendMarker(std::optional<std::chrono::steady_clock::time_point> wait = std::nullopt);
+  void sendMarker();
 
   zmq::context_t context_;  // declared first: outlives the socket, and its
                             // destruction is what waits out the linger

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -157,6 +158,7 @@ TEST(BusAbuse, HostilePeersAreCutOffAndEveryRecordReachesAWellBehavedSubscriber)
     zmq::context_t ctx(1);
     zmq::socket_t flood(ctx, zmq::socket_type::sub);
     flood.set(zmq::sockopt::linger, 0);
+    flood.set(zmq::sockopt::sndhwm, 0);  // else libzmq sends only the first 1,000 on connecting
     std::string prefix(16, '\0');
     for (int i = 0; i < 100000; ++i) {
       for (char& c : prefix) c = char(rng());
@@ -249,13 +251,33 @@ TEST(BusAbuse, ASlowSubscriberIsToldExactlyHowManyRecordsItMissed) {
 
   std::string out;
   int rc = -1;
-  std::thread sensor([&] { rc = runMamori(pcap, dir + "/eve.json", "--workers 1 --bus " + endpoint, &out); });
-  // The first record, then a pause long enough for the run's burst of flow records to
-  // overflow both queues, then reading as fast as it can.
+  std::atomic<bool> finished{false};
+  std::thread sensor([&] {
+    rc = runMamori(pcap, dir + "/eve.json", "--workers 1 --bus " + endpoint, &out);
+    finished.store(true);
+  });
+  // The first record, then no reading until the sensor has written (nearly) all of its
+  // records, so that what did not fit in the two queues was dropped; then reading as fast
+  // as it can, in time for the last marker, which the sensor sends again for a second.
   size_t received = 0;
   if (slow.receive(60s)) ++received;
-  std::this_thread::sleep_for(1500ms);
-  while (slow.receive(2s)) ++received;
+  std::error_code ec;
+  uintmax_t size = 0;
+  for (auto stable_since = std::chrono::steady_clock::now(); std::chrono::steady_clock::now() - stable_since < 500ms;) {
+    std::this_thread::sleep_for(50ms);
+    const uintmax_t now = std::filesystem::file_size(dir + "/eve.json", ec);
+    if (!ec && now != size) {
+      size = now;
+      stable_since = std::chrono::steady_clock::now();
+    }
+  }
+  auto quiet_since = std::chrono::steady_clock::now();
+  while (!finished.load() || std::chrono::steady_clock::now() - quiet_since < 1s) {
+    if (slow.receive(100ms)) {
+      ++received;
+      quiet_since = std::chrono::steady_clock::now();
+    }
+  }
   sensor.join();
   ASSERT_EQ(rc, 0) << out;
 

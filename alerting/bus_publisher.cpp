@@ -4,6 +4,9 @@
 #include <cerrno>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include "auth/address_text.h"
 #include "auth/curve_socket.h"
@@ -12,7 +15,7 @@
 namespace mamori {
 
 BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOptions& options)
-    : context_(1), socket_(context_, zmq::socket_type::xpub) {
+    : context_(1), socket_(context_, zmq::socket_type::xpub), linger_(options.linger) {
   if (!options.security && !isLoopbackEndpoint(endpoint)) {
     throw std::runtime_error("bus endpoint '" + endpoint +
                              "' is reachable from other machines: such a bus must authenticate its subscribers (CURVE)");
@@ -21,8 +24,9 @@ BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOption
     zap_ = std::make_unique<ZapAuthenticator>(context_);
     zap_->allow(kZapDomain, options.security->subscribers);
     makeCurveServer(socket_, options.security->server, kZapDomain);
-    monitor_ = std::make_unique<HandshakeMonitor>(context_, socket_, "bus");
   }
+  monitor_ = std::make_unique<HandshakeMonitor>(context_, socket_, "bus", HandshakeMonitor::Log::ProtocolFailures,
+                                                kSubscriberBudget);
   socket_.set(zmq::sockopt::maxmsgsize, kMaxSubscriberMessage);
   socket_.set(zmq::sockopt::xpub_verboser, 1);
   socket_.set(zmq::sockopt::xpub_nodrop, 0);
@@ -37,29 +41,64 @@ BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOption
   endpoint_ = printableEndpoint(socket_.get(zmq::sockopt::last_endpoint));
 }
 
-BusPublisher::~BusPublisher() = default;
+BusPublisher::~BusPublisher() {
+  // A subscriber whose queue is full when the last marker goes out loses it, and libzmq
+  // does not say when the queue has room again (XPUB_NODROP ignores a queue that already
+  // overflowed). So the last marker is sent again for a while: the copy that lands in the
+  // queue once the subscriber has caught up tells it the end of the run, and the copies
+  // before and after it change nothing. That time comes out of the linger.
+  const auto start = std::chrono::steady_clock::now();
+  sendMarker();
+  readSubscriptions();
+  while (subscriptions_ > 0 && std::chrono::steady_clock::now() - start < std::min<std::chrono::milliseconds>(linger_, kLastMarkerRepeat)) {
+    std::this_thread::sleep_for(kLastMarkerRepeatEvery);
+    sendMarker();
+    readSubscriptions();
+  }
+  auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  socket_.set(zmq::sockopt::linger, static_cast<int>(std::max<int64_t>(0, (linger_ - spent).count())));
+}
 
 BusPublisher::Refused BusPublisher::refused() const {
-  if (!zap_) return {};
-  return Refused{zap_->counters(kZapDomain).refused, monitor_->counters().failed_protocol};
+  const HandshakeMonitor::Counters h = monitor_->counters();
+  return Refused{zap_ ? zap_->counters(kZapDomain).refused : 0, h.failed_protocol, h.cut_off};
 }
 
 void BusPublisher::publish(EventKind kind, const std::string& json) {
-  if (++sends_since_read_ >= kReadSubscriptionsEvery) readSubscriptions();
-  std::string_view topic = eventKindName(kind);
-  if (!socket_.send(zmq::const_buffer(topic.data(), topic.size()),
-                    zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
-    return;
+  readSubscriptions();
+  if (marker_due_ && (sent() == 0 || std::chrono::steady_clock::now() - last_marker_ >= kMarkerInterval)) {
+    sendMarker();
   }
-  // XPUB takes a multipart message whole once its first frame is in, so the body
-  // cannot be refused here.
+  std::string_view topic = eventKindName(kind);
+  // Without XPUB_NODROP a send is never refused: a full subscriber queue drops the
+  // message for that subscriber, and the markers account for it.
+  socket_.send(zmq::const_buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::const_buffer(json.data(), json.size()), zmq::send_flags::dontwait);
+  ++published_[static_cast<size_t>(kind)];
+  marker_due_ = true;
   sent_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void BusPublisher::flush() {
+  readSubscriptions();
+  if (marker_due_ && std::chrono::steady_clock::now() - last_marker_ >= kMarkerInterval) sendMarker();
+}
+
+void BusPublisher::sendMarker() {
+  std::string json = R"({"event_type":"bus","published":{)";
+  for (EventKind kind : kEventKinds) {
+    if (json.back() != '{') json += ',';
+    json += fmt::format(R"("{}":{})", eventKindName(kind), published_[static_cast<size_t>(kind)]);
+  }
+  json += "}}";
+  const std::string_view topic = kMarkerTopic;
+  socket_.send(zmq::const_buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+  socket_.send(zmq::const_buffer(json.data(), json.size()), zmq::send_flags::dontwait);
+  marker_due_ = false;
+  last_marker_ = std::chrono::steady_clock::now();
+}
+
 void BusPublisher::readSubscriptions() {
-  sends_since_read_ = 0;
   zmq::message_t msg;
   while (socket_.recv(msg, zmq::recv_flags::dontwait)) {
     if (msg.size() == 0) continue;

@@ -9,21 +9,30 @@
 //
 // A slow subscriber costs nothing upstream: sends never block, and once a subscriber's
 // queue holds `send_hwm` messages, libzmq drops further messages for that subscriber
-// only (XPUB_NODROP off). libzmq does not report those per-subscriber drops.
+// only (XPUB_NODROP off), without telling the publisher. So the publisher says what it
+// sent instead: a marker on topic "bus" (kMarkerTopic), {"event_type":"bus","published":
+// {"alert":N,...}}, the records published so far by topic, before the first record, then
+// at most once a second while records flow, and last at the end, repeated for a second. A subscriber that counts
+// what it received between two markers knows exactly what it missed (BusGapCounter).
+// Markers are not EVE records and never reach the EVE file; a subscriber of event types
+// by name never sees them.
 //
 // With BusSecurity the bus speaks CURVE only: it has a key pair of its own, and a
 // subscriber gets in only with a key on its allowlist (ZAP domain "bus"); a subscriber
 // with another key, or one that does not speak CURVE, is refused, logged and counted
 // (refused()). Without it the bus is open to whoever reaches it, so it binds only
-// loopback endpoints (auth/loopback_endpoint.h). Either way a subscriber's messages (its
-// subscriptions) are bounded in size, so a peer cannot make the publisher buffer a huge
-// frame.
+// loopback endpoints (auth/loopback_endpoint.h). Either way a peer is bounded: its
+// messages (subscriptions) to 4 KiB each, libzmq closing a connection that announces a
+// bigger frame before reading it, and what it sends over TCP in all to kSubscriberBudget,
+// past which it is cut off and counted (refused().flood), since libzmq 4.3 would keep
+// every distinct subscription a peer sends.
 //
 // Single-threaded: a ZeroMQ socket must stay on one thread, so every call except
-// sent(), dropped() and refused() comes from the pipeline's output thread.
+// sent() and refused() comes from the pipeline's output thread.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +43,7 @@
 #include "alerting/event_output.h"
 #include "auth/curve_key.h"
 #include "auth/handshake_monitor.h"
+#include "auth/peer_byte_budget.h"
 #include "auth/zap_authenticator.h"
 
 namespace mamori {
@@ -69,6 +79,8 @@ class BusPublisher : public EventOutput {
   BusPublisher& operator=(const BusPublisher&) = delete;
 
   void publish(EventKind kind, const std::string& json) override;
+  // Sends a marker when one is due.
+  void flush() override;
 
   // The endpoint actually bound, with the port the system chose for "*".
   const std::string& endpoint() const { return endpoint_; }
@@ -79,28 +91,43 @@ class BusPublisher : public EventOutput {
   // Waits until at least `n` subscriptions are live; false when `timeout` passes first.
   bool waitForSubscribers(size_t n, std::chrono::milliseconds timeout);
 
-  // Messages handed to libzmq, and messages libzmq refused (EAGAIN). Readable from any
-  // thread, e.g. by the metrics exporter.
+  // Records handed to libzmq (markers not counted). Readable from any thread, e.g. by the
+  // metrics exporter.
   uint64_t sent() const { return sent_.load(std::memory_order_relaxed); }
-  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
-  // Connections turned away before any message: a key not on the allowlist, or a peer
-  // that does not speak CURVE. Zero without security. Readable from any thread.
+  // Connections turned away: before any message, a key not on the allowlist (CURVE only)
+  // or a peer that failed the handshake (not CURVE on a CURVE bus, not ZeroMQ at all); and
+  // after, a peer cut off for sending past kSubscriberBudget. Readable from any thread.
   struct Refused {
     uint64_t key = 0;
     uint64_t protocol = 0;
+    uint64_t flood = 0;
   };
   Refused refused() const;
 
+  // The marker's topic. A subscriber reads the bus's markers only if it subscribes to a
+  // prefix of it ("" included).
+  static constexpr const char* kMarkerTopic = "bus";
+  // What one subscriber connection may send: the greeting, a CURVE handshake and every
+  // subscription a subscriber can usefully make fit in far less than the burst (a prefix
+  // longer than a topic matches nothing), and the rate covers ZeroMQ heartbeats. A
+  // connection past it is cut off; in the time between checks (5 ms) a flood can hand libzmq
+  // little more than the kernel's socket buffer.
+  static constexpr PeerBudget kSubscriberBudget{64 * 1024, 1024};
+
  private:
-  // Subscription notices queue up inside the socket until read; reading them every
-  // so many sends keeps that queue bounded on a sensor that runs for months.
-  static constexpr uint32_t kReadSubscriptionsEvery = 1024;
   // A subscription is a byte and a topic prefix; anything longer is not one.
   static constexpr int64_t kMaxSubscriberMessage = 4096;
   static constexpr const char* kZapDomain = "bus";
+  static constexpr auto kMarkerInterval = std::chrono::seconds(1);
+  // How long, and how often, the last marker is sent again while subscribers are connected.
+  static constexpr auto kLastMarkerRepeat = std::chrono::milliseconds(1000);
+  static constexpr auto kLastMarkerRepeatEvery = std::chrono::milliseconds(50);
 
+  // Subscription notices queue up inside the socket (XPUB_VERBOSER: one for each
+  // subscription a peer sends) until read: read at every send, they cannot pile up.
   void readSubscriptions();
+  void sendMarker();
 
   zmq::context_t context_;  // declared first: outlives the socket, and its
                             // destruction is what waits out the linger
@@ -108,10 +135,12 @@ class BusPublisher : public EventOutput {
   zmq::socket_t socket_;
   std::unique_ptr<HandshakeMonitor> monitor_;  // gone before the socket closes
   std::string endpoint_;
+  std::chrono::milliseconds linger_;
   size_t subscriptions_ = 0;
-  uint32_t sends_since_read_ = 0;
+  uint64_t published_[std::size(kEventKinds)] = {};  // by EventKind
+  bool marker_due_ = true;  // records published since the last marker (or none sent yet)
+  std::chrono::steady_clock::time_point last_marker_;
   std::atomic<uint64_t> sent_{0};
-  std::atomic<uint64_t> dropped_{0};
 };
 
 }  // namespace mamori

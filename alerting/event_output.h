@@ -10,6 +10,8 @@ namespace mamori {
 
 // The kind of a record: its EVE event_type, which is also its bus topic.
 enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh };
+inline constexpr EventKind kEventKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident, EventKind::Stats,
+                                            EventKind::Http,  EventKind::Dns,  EventKind::Tls,      EventKind::Ssh};
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -27,8 +29,7 @@ constexpr const char* eventKindName(EventKind kind) {
 
 // The kind named `name` ("alert", ...); nullopt for another name.
 constexpr std::optional<EventKind> eventKindFromName(std::string_view name) {
-  for (EventKind k : {EventKind::Alert, EventKind::Flow, EventKind::Incident, EventKind::Stats, EventKind::Http,
-                      EventKind::Dns, EventKind::Tls, EventKind::Ssh}) {
+  for (EventKind k : kEventKinds) {
     if (name == eventKindName(k)) return k;
   }
   return std::nullopt;

@@ -343,7 +343,6 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     }
     if (bus) {
       t.bus_sent = bus->sent();
-      t.bus_dropped = bus->dropped();
       t.bus_refused = bus->refused();
     }
     if (uplink) t.central = uplink->counters();

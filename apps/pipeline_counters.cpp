@@ -153,8 +153,8 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("correlate.store_failed_saves", t.store_failed_saves);
   out.emplace_back("correlate.store_pruned", t.store_pruned);
   out.emplace_back("bus.sent", t.bus_sent);
-  out.emplace_back("bus.dropped", t.bus_dropped);
-  out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol);
+  out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol + t.bus_refused.flood);
+  out.emplace_back("bus.refused_flood", t.bus_refused.flood);
   if (t.central) {
     const CentralUplinkCounters& c = *t.central;
     out.emplace_back("central.sent", c.sent);
@@ -234,11 +234,12 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_incident_store_pruned_total", "Closed incidents removed from the store by correlate.store-retention-days",
       MetricSample::Counter, double(t.store_pruned));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
-  add("mamori_bus_dropped_total", "Bus messages dropped for slow subscribers", MetricSample::Counter, double(t.bus_dropped));
-  add("mamori_bus_refused_connections_total", "Bus subscribers refused: a key not on bus.subscribers, or no CURVE",
-      MetricSample::Counter, double(t.bus_refused.key), {{"reason", "key"}});
-  add("mamori_bus_refused_connections_total", "Bus subscribers refused: a key not on bus.subscribers, or no CURVE",
-      MetricSample::Counter, double(t.bus_refused.protocol), {{"reason", "protocol"}});
+  for (auto [reason, n] : {std::pair{"key", t.bus_refused.key}, std::pair{"protocol", t.bus_refused.protocol},
+                           std::pair{"flood", t.bus_refused.flood}}) {
+    add("mamori_bus_refused_connections_total",
+        "Bus peers refused: a key not on bus.subscribers, a failed handshake (no CURVE, not ZeroMQ), or cut off for a flood",
+        MetricSample::Counter, double(n), {{"reason", reason}});
+  }
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));
   add("mamori_rules_failed", "Rules that failed to load", MetricSample::Gauge, double(t.rules.rules_failed));
   add("mamori_rules_version", "Version of the rule set in use; goes up with each accepted reload", MetricSample::Gauge, double(t.rules.version));

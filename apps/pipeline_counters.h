@@ -33,9 +33,9 @@ struct PipelineTotals {
   IncidentManagerCounters incidents;
   uint64_t incidents_open_now = 0;                         // including those restored from the store
   uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one
-  uint64_t bus_sent = 0, bus_dropped = 0;
+  uint64_t bus_sent = 0;
   std::optional<CentralUplinkCounters> central;  // with a central link
-  BusPublisher::Refused bus_refused;  // subscribers turned away (a CURVE bus)
+  BusPublisher::Refused bus_refused;  // subscribers turned away or cut off
   RuleReloader::Status rules;
   // The app layer, summed over the workers; empty / zero when it is off.
   std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none

@@ -70,8 +70,15 @@ int TailCommand::run() const {
   std::signal(SIGINT, onTailSignal);
   std::signal(SIGTERM, onTailSignal);
   bool told_of_failure = false;
+  uint64_t missed_told = 0;
   while (!g_stop.load()) {
     auto msg = sub.receive(std::chrono::milliseconds(200));
+    if (sub.missed() > missed_told) {
+      // Said as soon as a marker shows it, on stderr: stdout stays the records.
+      fmt::print(stderr, "mamori tail: missed {} records: the bus dropped them because this reader fell behind "
+                 "({} missed in all)\n", sub.missed() - missed_told, sub.missed());
+      missed_told = sub.missed();
+    }
     HandshakeMonitor::Counters handshakes = sub.handshakes();
     if (handshakes.failed_auth > 0) {
       // libzmq does not try again after a refusal: waiting on would wait for nothing.
@@ -89,6 +96,7 @@ int TailCommand::run() const {
     fmt::print("{}\n", terminalSafe(msg->second));
     std::fflush(stdout);
   }
+  if (missed_told > 0) fmt::print(stderr, "mamori tail: {} records missed in all\n", missed_told);
   return 0;
 }
 

@@ -6,6 +6,10 @@
 //
 // What it prints came from the network: control characters in a record (a terminal's
 // escape sequences) are printed as JSON \u escapes, never as themselves.
+//
+// Records the bus dropped because tail read too slowly are counted from the publisher's
+// markers and said on stderr ("mamori tail: missed N records ..."), as they are found and
+// in all at the end.
 #include <string>
 #include <vector>
 

@@ -1,6 +1,7 @@
 #include "auth/handshake_monitor.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <system_error>
@@ -17,6 +18,11 @@ namespace {
 constexpr int kEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
                         ZMQ_EVENT_MONITOR_STOPPED;
+// With a budget: the connections to watch (the event's value is the descriptor).
+constexpr int kConnectionEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
+// How often a budget is checked: a flood on loopback moves megabytes in this time, which
+// the budget's documented memory bound accounts for.
+constexpr auto kBudgetCheck = std::chrono::milliseconds(5);
 
 // libzmq's ZMQ_PROTOCOL_ERROR_* codes, in words an operator can act on.
 std::string protocolReason(uint32_t code) {
@@ -49,9 +55,17 @@ std::string monitorEndpoint(const void* self) { return fmt::format("inproc://mam
 
 }  // namespace
 
-HandshakeMonitor::HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label, Log log)
-    : monitored_(socket.handle()), monitor_(context, zmq::socket_type::pair), label_(std::move(label)), log_(log) {
-  if (zmq_socket_monitor(monitored_, monitorEndpoint(this).c_str(), kEvents) != 0) throw zmq::error_t();
+HandshakeMonitor::HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label, Log log,
+                                   std::optional<PeerBudget> budget)
+    : monitored_(socket.handle()),
+      monitor_(context, zmq::socket_type::pair),
+      label_(std::move(label)),
+      log_(log),
+      curve_(socket.get(zmq::sockopt::mechanism) == ZMQ_CURVE) {
+  if (budget) budget_.emplace(*budget);
+  const int events = budget_ ? kEvents | kConnectionEvents : kEvents;
+  if (zmq_socket_monitor(monitored_, monitorEndpoint(this).c_str(), events) != 0) throw zmq::error_t();
+  if (budget_) monitor_.set(zmq::sockopt::rcvtimeo, static_cast<int>(kBudgetCheck.count()));
   monitor_.connect(monitorEndpoint(this));
   thread_ = std::thread([this] { serve(); });
 }
@@ -65,15 +79,21 @@ HandshakeMonitor::~HandshakeMonitor() {
 
 HandshakeMonitor::Counters HandshakeMonitor::counters() const {
   constexpr auto relaxed = std::memory_order_relaxed;
-  return Counters{succeeded_.load(relaxed), failed_protocol_.load(relaxed), failed_auth_.load(relaxed)};
+  return Counters{succeeded_.load(relaxed), failed_protocol_.load(relaxed), failed_auth_.load(relaxed),
+                  cut_off_.load(relaxed)};
 }
 
 void HandshakeMonitor::serve() {
   std::vector<zmq::message_t> parts;
+  auto checked = std::chrono::steady_clock::now();
   while (true) {
+    if (budget_ && std::chrono::steady_clock::now() - checked >= kBudgetCheck) {
+      cutOffOverBudget();
+      checked = std::chrono::steady_clock::now();
+    }
     parts.clear();
     try {
-      if (!zmq::recv_multipart(monitor_, std::back_inserter(parts))) continue;
+      if (!zmq::recv_multipart(monitor_, std::back_inserter(parts))) continue;  // the budget's time
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       return;  // ETERM
@@ -88,6 +108,12 @@ void HandshakeMonitor::serve() {
     switch (event) {
       case ZMQ_EVENT_MONITOR_STOPPED:
         return;
+      case ZMQ_EVENT_ACCEPTED:
+        budget_->accepted(static_cast<int>(value), std::chrono::steady_clock::now());
+        break;
+      case ZMQ_EVENT_DISCONNECTED:
+        budget_->closed(static_cast<int>(value));
+        break;
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
         succeeded_.fetch_add(1, relaxed);
         break;
@@ -115,8 +141,22 @@ void HandshakeMonitor::logProtocolFailure(uint16_t event, uint32_t value) {
                                 : fmt::format("it closed or broke the connection during the handshake: {}",
                                               std::generic_category().message(static_cast<int>(value)));
   std::string more = *held_back ? fmt::format("; {} more like it not shown", *held_back) : "";
-  fmt::print(stderr, "mamori: {}: refused a connection that does not speak CURVE ({}{})\n", label_, reason, more);
+  fmt::print(stderr, "mamori: {}: refused a connection that {} ({}{})\n", label_,
+             curve_ ? "does not speak CURVE" : "failed the ZeroMQ handshake", reason, more);
   std::fflush(stderr);
+}
+
+void HandshakeMonitor::cutOffOverBudget() {
+  for (const std::string& peer : budget_->check(std::chrono::steady_clock::now())) {
+    // Logged before counted, as above.
+    if (auto held_back = cut_off_log_.admit()) {
+      std::string more = *held_back ? fmt::format("; {} more like it not shown", *held_back) : "";
+      fmt::print(stderr, "mamori: {}: disconnected {}: it sent more than a subscriber needs (a subscription flood or "
+                 "garbage{})\n", label_, peer, more);
+      std::fflush(stderr);
+    }
+    cut_off_.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace mamori

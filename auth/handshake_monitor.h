@@ -8,14 +8,20 @@
 // be destroyed before the monitored socket closes. Construct it where the socket is set
 // up; destruction may happen on another thread than the one using the socket (libzmq
 // guards a socket's monitor with a lock of its own).
+//
+// Given a PeerBudget it also watches each accepted TCP connection's bytes (PeerByteBudget)
+// and cuts off, logs and counts a peer that sends more than the budget: a subscriber
+// flooding a bus with subscriptions.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include <zmq.hpp>
 
 #include "auth/log_throttle.h"
+#include "auth/peer_byte_budget.h"
 
 namespace mamori {
 
@@ -25,16 +31,18 @@ class HandshakeMonitor {
     uint64_t succeeded = 0;
     uint64_t failed_protocol = 0;  // not CURVE, or not ZeroMQ
     uint64_t failed_auth = 0;      // ZAP refused the key (on a client: the server refused ours)
+    uint64_t cut_off = 0;          // connections shut down for sending past the PeerBudget
   };
 
   // Whether protocol failures are logged: a server's are (a peer that does not speak
   // CURVE), a client reads the counters instead and says what they mean for it.
   enum class Log { ProtocolFailures, Nothing };
 
-  // `label` names the socket in log lines ("central ingest", "bus"). Throws
-  // zmq::error_t when libzmq cannot monitor the socket.
+  // `label` names the socket in log lines ("central ingest", "bus"). Set up the socket's
+  // security first: the log says "does not speak CURVE" of a CURVE socket's failures.
+  // Throws zmq::error_t when libzmq cannot monitor the socket.
   HandshakeMonitor(zmq::context_t& context, zmq::socket_t& socket, std::string label,
-                   Log log = Log::ProtocolFailures);
+                   Log log = Log::ProtocolFailures, std::optional<PeerBudget> budget = std::nullopt);
   ~HandshakeMonitor();
   HandshakeMonitor(const HandshakeMonitor&) = delete;
   HandshakeMonitor& operator=(const HandshakeMonitor&) = delete;
@@ -45,13 +53,16 @@ class HandshakeMonitor {
   // Reads events until libzmq reports the monitor stopped (the destructor stops it).
   void serve();
   void logProtocolFailure(uint16_t event, uint32_t value);
+  void cutOffOverBudget();
 
   void* monitored_;         // the server socket's handle; only its monitor is touched
   zmq::socket_t monitor_;   // receives the events; the monitor thread's
   std::string label_;
   Log log_;
-  std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0};
-  LogThrottle protocol_log_, closed_log_;  // the monitor thread's
+  bool curve_;
+  std::optional<PeerByteBudget> budget_;  // the monitor thread's
+  std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0}, cut_off_{0};
+  LogThrottle protocol_log_, closed_log_, cut_off_log_;  // the monitor thread's
   std::thread thread_;
 };
 

@@ -543,13 +543,12 @@ std::vector<MetricSample> CentralServer::metrics() const {
   if (bus_) {
     add("mamori_central_bus_messages_total", "Records published on the central's bus", T::Counter, {},
         double(bus_->sent()));
-    add("mamori_central_bus_dropped_total", "Bus records dropped for slow subscribers", T::Counter, {},
-        double(bus_->dropped()));
     const BusPublisher::Refused refused = bus_->refused();
-    add("mamori_central_bus_refused_connections_total", "Subscribers turned away by the central's bus", T::Counter,
-        {{"reason", "key"}}, double(refused.key));
+    add("mamori_central_bus_refused_connections_total", "Subscribers turned away or cut off by the central's bus",
+        T::Counter, {{"reason", "key"}}, double(refused.key));
     add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "protocol"}},
         double(refused.protocol));
+    add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "flood"}}, double(refused.flood));
   }
   return out;
 }

@@ -1,0 +1,54 @@
+#pragma once
+// PeerByteBudget: caps the bytes one connection of a server socket may send, for sockets
+// whose peers have next to nothing to say (a bus subscriber sends its subscriptions and
+// nothing else). libzmq 4.3 keeps whatever a peer's messages ask of it (an XPUB stores
+// every subscription in its trie before the application sees it, XPUB_MANUAL included) and
+// has no call that drops one peer. So this reads each accepted TCP connection's byte count
+// from the kernel (TCP_INFO tcpi_bytes_received) and shuts down (shutdown(2)) a connection
+// that has sent more than a burst plus a steady rate allow: libzmq then sees the connection
+// end and frees what it held for that peer, and the other peers are not touched.
+//
+// Fed accepted and closed connections (by file descriptor) by the HandshakeMonitor that
+// owns it, and checked from that monitor's thread: single-threaded. Connections that are
+// not TCP (ipc://) are not watched.
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mamori {
+
+struct PeerBudget {
+  uint64_t burst_bytes = 0;       // sent at once, e.g. while subscribing
+  uint64_t bytes_per_second = 0;  // sent steadily afterwards, e.g. heartbeats
+};
+
+class PeerByteBudget {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit PeerByteBudget(PeerBudget limits) : limits_(limits) {}
+
+  void accepted(int fd, Clock::time_point now);
+  void closed(int fd);
+  // Shuts down every watched connection past its budget; the peer address of each (text).
+  std::vector<std::string> check(Clock::time_point now);
+
+ private:
+  struct Connection {
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = 0, peer_len = 0;
+    Clock::time_point since;
+  };
+  // Whether `fd` is still the connection recorded: libzmq closes its descriptors on its
+  // own thread, and the number may already name a newer connection.
+  static bool same(int fd, const Connection& c);
+
+  PeerBudget limits_;
+  std::unordered_map<int, Connection> connections_;
+};
+
+}  // namespace mamori

@@ -24,5 +24,9 @@ test: build
 bench: build
 	bash bench/run.sh $(BUILD)
 
+.PHONY: bench-flood
+bench-flood: build
+	bash bench/flood.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) demo/out

@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CTEST_JOBS ?= 2
 
-.PHONY: setup configure build demo test bench soak clean
+.PHONY: setup configure build demo test bench bench-flood soak clean
 
 setup:
 	bash scripts/setup.sh
@@ -27,6 +27,10 @@ bench: build
 # An hour of the benchmark capture through a veth into a live sensor, RSS every minute (root).
 soak: build
 	bash bench/soak.sh $(BUILD)
+
+# Floods of the generator's making against the memory budget (docs/operations.md).
+bench-flood: build
+	bash bench/flood.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) demo/out

@@ -62,7 +62,8 @@ void copyName(char (&into)[N], const char* from) {
 
 }  // namespace
 
-AppIdentifier::AppIdentifier(const Config& config) : config_(config), module_(config.files) {
+AppIdentifier::AppIdentifier(const Config& config, AppMemory* memory)
+    : config_(config), memory_(memory), module_(config.files) {
   // Custom protocols from the protocols file come after the built-in ones.
   const size_t count = ndpi_get_num_supported_protocols(module_.get());
   names_.resize(count);
@@ -89,9 +90,16 @@ void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
     s = &states_.acquire(stateOf(flow));
     *s = State{};
     s->flow_id = flow.flow_id;
-    s->ndpi = static_cast<ndpi_flow_struct*>(ndpi_flow_malloc(SIZEOF_FLOW_STRUCT));
-    if (s->ndpi) std::memset(s->ndpi, 0, SIZEOF_FLOW_STRUCT);
-    ++live_.flows_in_progress;
+    // With no room in the worker's app-layer memory the flow stays unidentified (counted there).
+    if (!memory_ || memory_->take(SIZEOF_FLOW_STRUCT)) {
+      s->ndpi = static_cast<ndpi_flow_struct*>(ndpi_flow_malloc(SIZEOF_FLOW_STRUCT));
+      if (s->ndpi) {
+        std::memset(s->ndpi, 0, SIZEOF_FLOW_STRUCT);
+        ++live_.flows_in_progress;
+      } else if (memory_) {
+        memory_->give(SIZEOF_FLOW_STRUCT);
+      }
+    }
   }
   if (s->decided || !s->ndpi || !pkt.l3) return;
   const uint64_t packets = flow.pkts[0] + flow.pkts[1];
@@ -110,6 +118,8 @@ void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
   decide(*s, found.app_protocol == NDPI_PROTOCOL_UNKNOWN);
 }
 
+size_t AppIdentifier::bytesPerFlow() { return ObserverRecords<State>::kBytesPerRecord; }
+
 void AppIdentifier::decide(State& s, bool give_up) {
   if (give_up) {
     uint8_t guessed = 0;
@@ -123,6 +133,7 @@ void AppIdentifier::decide(State& s, bool give_up) {
   s.decided = true;
   ndpi_free_flow(s.ndpi);
   s.ndpi = nullptr;
+  if (memory_) memory_->give(SIZEOF_FLOW_STRUCT);
   --live_.flows_in_progress;
 }
 

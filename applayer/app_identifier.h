@@ -8,12 +8,14 @@
 // confidence, risks) and is what app-layer rules and parsers key on.
 //
 // Memory: nDPI's per-flow state (ndpi_flow_struct) lives only while the flow is being
-// identified and is given back at the verdict; what stays per flow is a small record in
-// a pool that grows with the number of flows, never per packet.
+// identified and is given back at the verdict; it is charged to the worker's AppMemory,
+// and a flow it has no room for is not identified. What stays per flow is a small record
+// in a pool that grows with the number of flows, never per packet.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "applayer/app_memory.h"
 #include "applayer/ndpi_module.h"
 #include "capture/flow_observer.h"
 #include "capture/observer_records.h"
@@ -40,7 +42,8 @@ class AppIdentifier final : public FlowObserver {
     NdpiFiles files;
     uint32_t tcp_packets = 80, udp_packets = 24;  // ndpiReader's budgets
   };
-  explicit AppIdentifier(const Config& config);
+  // `memory`: the worker's app-layer budget; null for none.
+  explicit AppIdentifier(const Config& config, AppMemory* memory = nullptr);
   ~AppIdentifier() override;
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
@@ -57,6 +60,9 @@ class AppIdentifier final : public FlowObserver {
   const std::string& appProtoName(AppProtoId id) const;
 
   AppIdentifierCounters published() const { return published_.get(); }
+  // What this keeps for every flow, for the flow memcap (nDPI's state while identifying is
+  // the AppMemory's).
+  static size_t bytesPerFlow();
 
  private:
   struct State {
@@ -74,6 +80,7 @@ class AppIdentifier final : public FlowObserver {
   static AppProtoId confidentIdOf(const State& s);
 
   const Config config_;
+  AppMemory* memory_;
   NdpiModule module_;
   std::vector<std::string> names_;  // EVE app_proto per nDPI id
   ObserverRecords<State> states_;

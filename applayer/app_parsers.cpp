@@ -14,6 +14,12 @@ enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, None };
 // How much of a flow's data may pass undecided before the parsers give up on it.
 constexpr uint64_t kProbeBytes = 64;
 
+// What an HTTP flow is charged to the AppMemory besides the parser object: libhtp's
+// connection parser, a transaction and the header lines of a usual request and response.
+// libhtp allocates on its own, so this is an estimate; its per-flow limits (Config) bound
+// the rest.
+constexpr size_t kLibhtpFlowBytes = 16 << 10;
+
 bool looksLikeHttpRequest(const uint8_t* data, size_t len) {
   static constexpr const char* kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ",
                                              "CONNECT ", "PATCH ", "TRACE ", "PROPFIND ", "SUBSCRIBE "};
@@ -46,6 +52,7 @@ struct AppParsers::FlowParsers final : HttpSink {
   Kind kind = Kind::Undecided;
   uint64_t probed = 0;
   bool tls_logged = false;
+  size_t charged = 0;  // to the AppMemory, for the parser objects (their buffers charge their own)
   std::unique_ptr<HttpParser> http;
   std::unique_ptr<TlsParser> tls;
   std::unique_ptr<DnsTcpFramer> dns_tcp[2];
@@ -61,6 +68,8 @@ struct AppParsers::FlowParsers final : HttpSink {
     owner->emit(*flow, dir, event);
   }
   void reset(uint64_t id) {
+    if (charged) owner->memory_->give(charged);
+    charged = 0;
     flow_id = id;
     kind = Kind::Undecided;
     probed = 0;
@@ -72,8 +81,17 @@ struct AppParsers::FlowParsers final : HttpSink {
   }
 };
 
-AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier)
-    : identifier_(identifier), http_settings_(config.http) {}
+AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory)
+    : identifier_(identifier), memory_(memory), http_settings_(config.http) {}
+
+size_t AppParsers::bytesPerFlow() { return ObserverRecords<FlowParsers>::kBytesPerRecord; }
+
+bool AppParsers::charge(FlowParsers& p, size_t bytes) {
+  if (!memory_) return true;
+  if (!memory_->take(bytes)) return false;
+  p.charged += bytes;
+  return true;
+}
 
 AppParsers::~AppParsers() = default;
 
@@ -152,9 +170,19 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     } else if (app[0] != '\0' || (p.probed += len) > kProbeBytes) {
       p.kind = Kind::None;
     }
-    if (p.kind == Kind::Http) p.http = std::make_unique<HttpParser>(http_settings_);
-    if (p.kind == Kind::Tls) p.tls = std::make_unique<TlsParser>();
-    if (p.kind == Kind::Ssh) p.ssh = std::make_unique<SshFlow>();
+    // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
+    if (p.kind == Kind::Http) {
+      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_);
+      else p.kind = Kind::None;
+    }
+    if (p.kind == Kind::Tls) {
+      if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
+      else p.kind = Kind::None;
+    }
+    if (p.kind == Kind::Ssh) {
+      if (charge(p, sizeof(SshFlow) + 2 * SshBannerReader::kMaxLine)) p.ssh = std::make_unique<SshFlow>();
+      else p.kind = Kind::None;
+    }
   }
   p.flow = &flow;
   p.dir = dir;
@@ -182,7 +210,10 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     }
     case Kind::Dns: {
       auto& framer = p.dns_tcp[static_cast<int>(dir)];
-      if (!framer) framer = std::make_unique<DnsTcpFramer>();
+      if (!framer) {
+        if (!charge(p, sizeof(DnsTcpFramer))) break;
+        framer = std::make_unique<DnsTcpFramer>(memory_);
+      }
       framer->feed(data, len, [&](const uint8_t* msg, size_t n) { parseDns(flow, dir, msg, n); });
       break;
     }

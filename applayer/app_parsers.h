@@ -8,12 +8,15 @@
 // parser here; the flow table and the worker loop do not change.
 //
 // Memory: one small per-flow record in a pool, and the parser object of the flow's
-// protocol while the flow lives; one DNS parser and message per worker.
+// protocol while the flow lives, charged with the buffers it grows to the worker's
+// AppMemory (a flow it has no room for is not parsed); one DNS parser and message per
+// worker.
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "applayer/app_identifier.h"
+#include "applayer/app_memory.h"
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
 #include "applayer/http_parser.h"
@@ -45,8 +48,9 @@ class AppParsers final : public FlowObserver {
   struct Config {
     HttpParser::Config http;
   };
-  // `identifier`, if given, must be added to the worker before this observer.
-  AppParsers(const Config& config, const AppIdentifier* identifier);
+  // `identifier`, if given, must be added to the worker before this observer. `memory`:
+  // the worker's app-layer budget; null for none.
+  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr);
   ~AppParsers() override;
 
   void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
@@ -58,11 +62,15 @@ class AppParsers final : public FlowObserver {
   void publish() override;
 
   AppParserCounters published() const { return published_.get(); }
+  // What this keeps for a flow besides its parser, for the flow memcap.
+  static size_t bytesPerFlow();
 
  private:
   struct FlowParsers;
   FlowParsers* parsersOf(const Flow& flow) const;
   FlowParsers& obtain(Flow& flow);
+  // Charges `bytes` of the flow's parsers to the budget; false when it has no room.
+  bool charge(FlowParsers& p, size_t bytes);
   void emit(Flow& flow, Direction dir, AppEvent event);
   void stampFlow(const Flow& flow);
   void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
@@ -70,6 +78,7 @@ class AppParsers final : public FlowObserver {
   void logSsh(FlowParsers& p, Flow& flow, Direction dir);
 
   const AppIdentifier* identifier_;
+  AppMemory* memory_;
   HttpParser::Settings http_settings_;
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;

@@ -5,7 +5,8 @@
 //
 // A message lying whole inside a chunk is handed out in place; only one split across
 // chunks is copied, into a buffer that grows to the largest such message (at most 65535
-// bytes, the largest the prefix can announce) and is then reused.
+// bytes, the largest the prefix can announce) within the worker's AppMemory and is then
+// reused. A split message the budget has no room for is skipped and counted.
 //
 // After a gap the stream's framing is lost: gap() drops the partial message and the framer
 // reads the next byte as the start of a length prefix. If the gap cut a message, what
@@ -17,6 +18,8 @@
 #include <cstring>
 #include <vector>
 
+#include "applayer/app_memory.h"
+
 namespace mamori {
 
 class DnsTcpFramer {
@@ -25,7 +28,11 @@ class DnsTcpFramer {
     uint64_t messages = 0;          // handed to onMessage
     uint64_t empty_messages = 0;    // a zero length prefix: nothing to hand out
     uint64_t partials_dropped = 0;  // gap() met a started prefix or message
+    uint64_t memcap_skipped = 0;    // split messages skipped: the worker's app-layer memory was spent
   };
+
+  // `memory`: the budget the buffer grows in; null for none.
+  explicit DnsTcpFramer(AppMemory* memory = nullptr) : buffer_(memory) {}
 
   // Calls onMessage(const uint8_t* msg, size_t msg_len) for every message the chunk
   // completes, in stream order; msg is valid only during the call.
@@ -40,13 +47,21 @@ class DnsTcpFramer {
   uint8_t prefix_have_ = 0;
   size_t need_ = 0;  // length of the message being buffered (0: none)
   size_t have_ = 0;
-  std::vector<uint8_t> buffer_;
+  size_t skip_ = 0;  // bytes of a skipped message still to come
+  BudgetedBuffer buffer_;
   Counters counters_;
 };
 
 template <typename F>
 void DnsTcpFramer::feed(const uint8_t* data, size_t len, F&& onMessage) {
   while (len) {
+    if (skip_) {
+      const size_t take = std::min(len, skip_);
+      skip_ -= take;
+      data += take;
+      len -= take;
+      continue;
+    }
     if (need_ == 0) {
       if (prefix_have_ == 0 && len >= 2) {
         const size_t n = static_cast<size_t>(data[0]) << 8 | data[1];
@@ -74,18 +89,24 @@ void DnsTcpFramer::feed(const uint8_t* data, size_t len, F&& onMessage) {
         ++counters_.empty_messages;
         continue;
       }
-      if (buffer_.size() < need_) buffer_.resize(need_);
+      if (!buffer_.reserve(need_, 65535)) {
+        ++counters_.memcap_skipped;
+        skip_ = need_;
+        need_ = 0;
+        continue;
+      }
+      if (buffer_.bytes().size() < need_) buffer_.bytes().resize(need_);
       continue;
     }
     const size_t take = std::min(len, need_ - have_);
-    std::memcpy(buffer_.data() + have_, data, take);
+    std::memcpy(buffer_.bytes().data() + have_, data, take);
     have_ += take;
     data += take;
     len -= take;
     if (have_ == need_) {
       need_ = 0;
       ++counters_.messages;
-      onMessage(static_cast<const uint8_t*>(buffer_.data()), have_);
+      onMessage(static_cast<const uint8_t*>(buffer_.bytes().data()), have_);
     }
   }
 }

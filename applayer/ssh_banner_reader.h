@@ -18,9 +18,10 @@ class SshBannerReader {
   State feed(const uint8_t* data, size_t len, SshBanner& banner);
   State state() const { return state_; }
 
- private:
   // RFC 4253: the identification line is at most 255 bytes with its CR LF.
   static constexpr size_t kMaxLine = 255;
+
+ private:
   // Lines a server may send before its banner, in bytes all together.
   static constexpr size_t kMaxPreamble = 4096;
 

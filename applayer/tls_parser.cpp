@@ -122,6 +122,7 @@ TlsParserCounters& TlsParserCounters::operator+=(const TlsParserCounters& o) {
   truncated += o.truncated;
   malformed += o.malformed;
   oversized += o.oversized;
+  memcap += o.memcap;
   bad_certificates += o.bad_certificates;
   not_tls += o.not_tls;
   return *this;
@@ -220,8 +221,14 @@ void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, si
       len -= k;
       continue;
     }
-    const size_t k = std::min(kMaxHandshakeBytes - s.messages.size(), len);
-    s.messages.insert(s.messages.end(), data, data + k);
+    std::vector<uint8_t>& m = s.messages.bytes();
+    const size_t k = std::min(kMaxHandshakeBytes - m.size(), len);
+    if (!s.messages.reserve(m.size() + k, kMaxHandshakeBytes)) {
+      ++counters_.memcap;
+      stop(s);
+      return;
+    }
+    m.insert(m.end(), data, data + k);
     data += k;
     len -= k;
     drainMessages(s, dir, events);
@@ -229,7 +236,7 @@ void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, si
 }
 
 void TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
-  std::vector<uint8_t>& m = s.messages;
+  std::vector<uint8_t>& m = s.messages.bytes();
   size_t pos = 0;
   while (m.size() - pos >= 4) {
     const uint8_t type = m[pos];
@@ -409,7 +416,7 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
 void TlsParser::stop(Side& s) {
   s.state = State::Stopped;
   // A flow can live for hours after its handshake: give the buffer back now.
-  std::vector<uint8_t>().swap(s.messages);
+  s.messages.release();
 }
 
 }  // namespace mamori

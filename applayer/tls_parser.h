@@ -12,11 +12,13 @@
 //
 // Memory: each direction buffers at most kMaxHandshakeBytes of handshake messages;
 // a longer message (a huge certificate chain) is parsed as far as it fits and the rest
-// is skipped. Buffers belong to the parser and are reused for the life of the flow.
+// is skipped. The buffers grow within the worker's AppMemory; a direction whose buffer
+// the budget refuses is given up. They are freed when the direction stops.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "applayer/app_memory.h"
 #include "applayer/tls_handshake.h"
 #include "capture/direction.h"
 
@@ -29,6 +31,7 @@ struct TlsParserCounters {
   uint64_t truncated = 0;         // directions that lost data to a gap while still parsing
   uint64_t malformed = 0;         // bad record headers mid-stream, hellos / chains that overrun their length
   uint64_t oversized = 0;         // handshake messages larger than the buffer cap
+  uint64_t memcap = 0;            // directions given up: the worker's app-layer memory was spent
   uint64_t bad_certificates = 0;  // certificates OpenSSL could not decode
   uint64_t not_tls = 0;           // flows given up because their first bytes were no TLS record
 
@@ -42,6 +45,9 @@ class TlsParser {
   // Enough for real certificate chains (a few KiB each); a message that declares more is
   // cut here rather than held whole.
   static constexpr size_t kMaxHandshakeBytes = 64 << 10;
+
+  // `memory`: the budget the buffers grow in; null for none.
+  explicit TlsParser(AppMemory* memory = nullptr) : sides_{Side(memory), Side(memory)} {}
 
   // In-order stream data of one direction. Returns the events this data completed.
   uint8_t onData(Direction dir, const uint8_t* data, size_t len);
@@ -58,13 +64,14 @@ class TlsParser {
   enum class State : uint8_t { Start, Records, Stopped };
 
   struct Side {
+    explicit Side(AppMemory* memory) : messages(memory) {}
     State state = State::Start;
     uint8_t header_len = 0;
     uint8_t header[5] = {};
     uint8_t content_type = 0;
     uint32_t record_left = 0;  // body bytes of the current record still to come
     uint32_t skip = 0;         // bytes of an oversized handshake message still to come
-    std::vector<uint8_t> messages;  // handshake bytes not yet parsed as whole messages
+    BudgetedBuffer messages;  // handshake bytes not yet parsed as whole messages
   };
 
   Side& side(Direction dir) { return sides_[static_cast<size_t>(dir)]; }

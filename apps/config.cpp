@@ -116,6 +116,11 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                                             {"icmp", timeouts(t.icmp)}, {"default", timeouts(t.other)}});
                         }}});
             }},
+           {"output", [&](const std::string& key, const YAML::Node& n) {
+              eachKey(f, n, key, {{"max-queued-records", [&](const std::string& k, const YAML::Node& v) {
+                                     c.max_queued_records = capValue(f, k, v, 10'000'000);
+                                   }}});
+            }},
            {"stream", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key, {{"memcap", size(c.worker.tcp.pool_bytes)},
                                   {"max-buffered-per-stream", size(c.worker.tcp.max_buffered_per_stream)},
@@ -154,6 +159,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                       {{"enabled", [&](const std::string& k, const YAML::Node& v) {
                           c.app_layer = boolean(f, k, v);
                         }},
+                       {"memcap", size(c.app_memcap)},
                        {"ndpi", [&](const std::string& k, const YAML::Node& v) {
                           eachKey(f, v, k, {{"protocols-file", ndpiFile(files.protocols)},
                                             {"categories-file", ndpiFile(files.categories)},

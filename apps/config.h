@@ -49,6 +49,9 @@ struct Config {
   std::map<std::string, std::string> address_groups;  // overrides of the rule variables
   std::map<std::string, std::string> port_groups;
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
+  // output.max-queued-records: per worker, the records (flow, alert, app) on their way
+  // to the output thread; see WorkerEventQueue.
+  size_t max_queued_records = 16384;
   Worker::Config worker = defaultWorker();  // per-worker limits (stream and defrag memcaps are per worker)
   LiveOptions live;
   CorrelationEngineConfig correlation;  // its caps (correlate.max-groups-per-rule, ...)
@@ -68,6 +71,9 @@ struct Config {
   bool app_layer = true;
   AppIdentifier::Config app_identifier;
   AppParsers::Config app_parsers;
+  // app-layer.memcap: nDPI's flow state and the parsers' (AppMemory), split evenly over
+  // the workers.
+  size_t app_memcap = 128u << 20;
   CentralLinkConfig central;
   // The analysts' console this sensor serves (the `ui` section; `mamori run --ui` too).
   std::optional<ConsoleOptions> ui;

@@ -29,6 +29,7 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
     : engine_(engine),
       queues_(std::move(queues)),
       pending_(queues_.size()),
+      handled_(queues_.size()),
       incident_manager_(*this, correlation.incidents),
       engine_config_(correlation.engine),
       correlation_(std::make_unique<CorrelationEngine>(std::move(correlation.rules), correlation.engine, incident_manager_)),
@@ -138,7 +139,16 @@ IncidentManagerCounters OutputStage::incidentCounters() const {
 }
 
 void OutputStage::onIncident(const Incident& incident) {
-  incidents_[incident.id] = incident;
+  // The summary's list stops growing at kListedIncidents: a sensor that runs for months
+  // opens incidents without end. Those already listed keep being updated.
+  if (auto it = incidents_.find(incident.id); it != incidents_.end()) {
+    it->second = incident;
+  } else if (incidents_.size() < kListedIncidents) {
+    incidents_.emplace(incident.id, incident);
+  } else if (incident.id > last_unlisted_) {
+    last_unlisted_ = incident.id;
+    ++unlisted_incidents_;
+  }
   publish(EventKind::Incident, formatter_.formatIncident(incident));
   if (store_) store_->onIncident(incident);
 }
@@ -177,15 +187,17 @@ bool OutputStage::releaseUpTo(TimeUs low) {
     if (best == pending_.size()) return any;
     handle(pending_[best].front());
     pending_[best].pop_front();
+    ++handled_[best];
     any = true;
   }
 }
 
 void OutputStage::releaseEndOfInput() {
   std::vector<PipelineEvent> rest;
-  for (auto& queue : pending_) {
-    for (auto& e : queue) rest.push_back(std::move(e));
-    queue.clear();
+  for (size_t w = 0; w < pending_.size(); ++w) {
+    for (auto& e : pending_[w]) rest.push_back(std::move(e));
+    handled_[w] += pending_[w].size();
+    pending_[w].clear();
   }
   std::stable_sort(rest.begin(), rest.end(), [](const PipelineEvent& a, const PipelineEvent& b) {
     return orderKey(eventTime(a), a) < orderKey(eventTime(b), b);
@@ -208,8 +220,10 @@ void OutputStage::run() {
     bool any = releaseUpTo(std::min(low, PipelineEvent::kEndOfInput - 1));
     if (low == CaptureEngine::kDone) {
       releaseEndOfInput();
+      giveBack();
       break;
     }
+    giveBack();
     if (replacement_ready_.load(std::memory_order_acquire)) swapCorrelation();
     correlation_->advance(low);
     incident_manager_.advance(low);
@@ -226,6 +240,13 @@ void OutputStage::run() {
   incident_manager_.flush();
   publishCounters();
   for (EventOutput* o : outputs_) o->flush();
+}
+
+void OutputStage::giveBack() {
+  for (size_t w = 0; w < queues_.size(); ++w) {
+    queues_[w]->taken(handled_[w], pending_[w].empty() ? 0 : pending_[w].front().key);
+    handled_[w] = 0;
+  }
 }
 
 }  // namespace mamori

@@ -3,7 +3,8 @@
 // merges them in packet-time order (using the engine's per-worker watermarks, so the
 // result does not depend on how many workers there are), feeds alerts, flow and app
 // records to the correlation engine, whose matches the incident manager turns into
-// incidents, and formats each record once for every EventOutput.
+// incidents, and formats each record once for every EventOutput. What it holds for the
+// merge still counts against each worker's queue bound until it is handled.
 //
 // The correlation engine's and the incident manager's counters are single-threaded; the
 // output thread copies them into atomics after each pass of its loop, so that the stats
@@ -74,7 +75,11 @@ class OutputStage final : private IncidentSink {
   uint64_t incidentsOpen() const { return open_incidents_.load(std::memory_order_relaxed); }
   // Read after run() returns.
   const std::map<std::pair<uint32_t, uint32_t>, SignatureTally>& alertsBySignature() const { return by_signature_; }
+  // The run's first kListedIncidents incidents, latest state; unlistedIncidents() says
+  // how many more there were.
+  static constexpr size_t kListedIncidents = 1000;
   const std::map<uint64_t, Incident>& incidents() const { return incidents_; }
+  uint64_t unlistedIncidents() const { return unlisted_incidents_; }
 
  private:
   void onIncident(const Incident& incident) override;
@@ -82,12 +87,15 @@ class OutputStage final : private IncidentSink {
   bool releaseUpTo(TimeUs low);
   // Every worker has finished: what their flows' forced ends reported, in time order.
   void releaseEndOfInput();
+  // Tells each worker's queue what this pass handled, so that its bound has room again.
+  void giveBack();
   void publishCounters();
   void swapCorrelation();
 
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;
   std::vector<std::deque<PipelineEvent>> pending_;
+  std::vector<size_t> handled_;  // per worker, this pass
   IncidentManager incident_manager_;
   CorrelationEngineConfig engine_config_;
   std::unique_ptr<CorrelationEngine> correlation_;
@@ -116,6 +124,7 @@ class OutputStage final : private IncidentSink {
   ManagerCounters manager_counters_;
   std::map<std::pair<uint32_t, uint32_t>, SignatureTally> by_signature_;  // (gid, sid)
   std::map<uint64_t, Incident> incidents_;                               // latest state by id
+  uint64_t unlisted_incidents_ = 0, last_unlisted_ = 0;
 };
 
 }  // namespace mamori

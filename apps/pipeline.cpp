@@ -49,8 +49,10 @@ extern "C" void onReloadSignal(int) {
 
 // Everything one worker owns besides the Worker itself.
 struct WorkerParts {
+  WorkerParts(size_t queue_events, WorkerEventQueue::WhenFull when_full) : queue(queue_events, when_full) {}
   WorkerEventQueue queue;
   std::unique_ptr<Worker> worker;
+  std::unique_ptr<AppMemory> app_memory;  // outlives the app layer's observers, which give back to it
   std::unique_ptr<AppIdentifier> apps;
   std::unique_ptr<AppParsers> parsers;
   std::unique_ptr<DetectObserver> detect;
@@ -215,17 +217,22 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   size_t n = opt.workers > 0 ? size_t(opt.workers) : std::max(1u, std::thread::hardware_concurrency());
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
+  if (config.app_layer) wc.flows.observer_bytes_per_flow = AppIdentifier::bytesPerFlow() + AppParsers::bytesPerFlow();
   std::vector<std::unique_ptr<WorkerParts>> parts;
   std::vector<Worker*> workers;
   std::vector<WorkerEventQueue*> queues;
   for (size_t i = 0; i < n; ++i) {
-    auto p = std::make_unique<WorkerParts>();
+    // A capture file waits for the output thread and loses nothing; a live interface
+    // cannot wait (the kernel would drop instead, uncounted by us), so it drops and counts.
+    auto p = std::make_unique<WorkerParts>(config.max_queued_records, source.live() ? WorkerEventQueue::WhenFull::Drop
+                                                                                     : WorkerEventQueue::WhenFull::Wait);
     p->worker = std::make_unique<Worker>(int(i), wc, p->queue);
     p->queue.attach(*p->worker);
     // Identification runs before detection, so a packet's rules see its flow's verdict.
     if (config.app_layer) {
+      p->app_memory = std::make_unique<AppMemory>(config.app_memcap / n);
       try {
-        p->apps = std::make_unique<AppIdentifier>(config.app_identifier);
+        p->apps = std::make_unique<AppIdentifier>(config.app_identifier, p->app_memory.get());
       } catch (const std::exception& e) {
         fmt::print(stderr, "mamori: app-layer: {}\n", e.what());
         return 1;
@@ -237,7 +244,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     // The parsers come last: the app events they raise while handling a packet are
     // inspected with that packet, which detection has then already seen.
     if (p->apps) {
-      p->parsers = std::make_unique<AppParsers>(config.app_parsers, p->apps.get());
+      p->parsers = std::make_unique<AppParsers>(config.app_parsers, p->apps.get(), p->app_memory.get());
       p->parsers->addListener(p->detect.get());
       p->parsers->addListener(&p->queue);
       p->worker->addObserver(p->parsers.get());
@@ -328,6 +335,14 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
       t.app_flows_guessed += a.flows_guessed;
       t.app_flows_identifying += a.flows_in_progress;
       t.parsers += p->parsers->published();
+      t.app_memory.refused += p->app_memory->refused();
+      t.app_memory.bytes += p->app_memory->used();
+      t.app_memory.peak = std::max<uint64_t>(t.app_memory.peak, p->app_memory->peak());
+    }
+    for (auto& p : parts) {
+      t.output_queue.dropped += p->queue.dropped();
+      t.output_queue.records += p->queue.inFlight();
+      t.output_queue.peak = std::max<uint64_t>(t.output_queue.peak, p->queue.peak());
     }
     t.packets_read = engine.packetsRead();
     t.bytes_read = engine.bytesRead();

@@ -48,6 +48,7 @@ const WorkerField kWorkerFields[] = {
     {"tcp.midstream_pickups", "mamori_reassembly_midstream_total", "Streams picked up without a SYN", MetricSample::Counter, F(w.tcp.midstream)},
     {"tcp.past_depth", "mamori_reassembly_past_depth_total", "Segments with data past the reassembly depth", MetricSample::Counter, F(w.tcp.past_depth)},
     {"tcp.pool_exhausted", "mamori_reassembly_pool_exhausted_total", "Holes given up because the segment pool was full", MetricSample::Counter, F(w.tcp.pool_exhausted)},
+    {"output.queue_waits", "mamori_output_queue_waits_total", "Times a capture file's packets waited for the output thread (output.max-queued-records)", MetricSample::Counter, F(w.output_waits)},
     {"defrag.fragments", "mamori_defrag_fragments_total", "IP fragments seen", MetricSample::Counter, F(w.frag.fragments)},
     {"defrag.reassembled", "mamori_defrag_reassembled_total", "IP datagrams reassembled", MetricSample::Counter, F(w.frag.reassembled)},
     {"defrag.timeouts", "mamori_defrag_timeouts_total", "Fragment trains expired incomplete", MetricSample::Counter, F(w.frag.timeouts)},
@@ -136,6 +137,9 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
   out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
   out.emplace_back("app_layer.error.ssh", t.parsers.ssh_malformed);
+  out.emplace_back("app_layer.memcap_refused", t.app_memory.refused);
+  out.emplace_back("app_layer.memory_bytes", t.app_memory.bytes);
+  out.emplace_back("app_layer.memory_peak_bytes", t.app_memory.peak);
   out.emplace_back("correlate.groups", t.correlation_groups);
   for (const CorrelationRuleCounters& r : t.correlation_rules) {
     const std::string prefix = "correlate.rules." + statsSegment(r.rule) + ".";
@@ -152,6 +156,9 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("correlate.incidents_open", t.incidents_open_now);
   out.emplace_back("correlate.store_failed_saves", t.store_failed_saves);
   out.emplace_back("correlate.store_pruned", t.store_pruned);
+  out.emplace_back("output.queue_dropped", t.output_queue.dropped);
+  out.emplace_back("output.queue_records", t.output_queue.records);
+  out.emplace_back("output.queue_peak", t.output_queue.peak);
   out.emplace_back("bus.sent", t.bus_sent);
   out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol + t.bus_refused.flood);
   out.emplace_back("bus.refused_flood", t.bus_refused.flood);
@@ -215,6 +222,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
     add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes, SSH banner pairs parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
     add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
   }
+  add("mamori_app_memcap_refused_total", "nDPI flow states, parsers and parser buffers refused for app-layer.memcap: "
+      "those flows go unidentified or unparsed", MetricSample::Counter, double(t.app_memory.refused));
+  add("mamori_app_memory_bytes", "App-layer per-flow state held now (nDPI, parsers and their buffers), all workers",
+      MetricSample::Gauge, double(t.app_memory.bytes));
   add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));
   for (const CorrelationRuleCounters& r : t.correlation_rules) {
     add("mamori_correlation_events_total", "Events that joined a group of the correlation rule", MetricSample::Counter, double(r.events), {{"rule", r.rule}});
@@ -233,6 +244,12 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       MetricSample::Counter, double(t.store_failed_saves));
   add("mamori_incident_store_pruned_total", "Closed incidents removed from the store by correlate.store-retention-days",
       MetricSample::Counter, double(t.store_pruned));
+  add("mamori_output_queue_dropped_total", "Records a live interface's workers dropped: output.max-queued-records were on their way to the output thread",
+      MetricSample::Counter, double(t.output_queue.dropped));
+  add("mamori_output_queue_records", "Records on their way to the output thread now, all workers", MetricSample::Gauge,
+      double(t.output_queue.records));
+  add("mamori_output_queue_peak_records", "The most records one worker has had on their way to the output thread", MetricSample::Gauge,
+      double(t.output_queue.peak));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   for (auto [reason, n] : {std::pair{"key", t.bus_refused.key}, std::pair{"protocol", t.bus_refused.protocol},
                            std::pair{"flood", t.bus_refused.flood}}) {

@@ -33,6 +33,12 @@ struct PipelineTotals {
   IncidentManagerCounters incidents;
   uint64_t incidents_open_now = 0;                         // including those restored from the store
   uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one
+  // The workers' queues to the output thread, all workers.
+  struct OutputQueue {
+    uint64_t dropped = 0;  // a live interface's records over output.max-queued-records
+    uint64_t records = 0;  // in flight now
+    uint64_t peak = 0;     // the most one worker had in flight
+  } output_queue;
   uint64_t bus_sent = 0;
   std::optional<CentralUplinkCounters> central;  // with a central link
   BusPublisher::Refused bus_refused;  // subscribers turned away or cut off
@@ -42,6 +48,12 @@ struct PipelineTotals {
   uint64_t app_flows_guessed = 0;             // of the unknown: nDPI only guessed (port, address)
   uint64_t app_flows_identifying = 0;         // holding nDPI state now
   AppParserCounters parsers;
+  // The workers' app-layer memory (app-layer.memcap).
+  struct AppMemoryTotals {
+    uint64_t refused = 0;  // nDPI states, parsers and buffers it had no room for
+    uint64_t bytes = 0;    // in use now, all workers
+    uint64_t peak = 0;     // the most one worker has used
+  } app_memory;
 };
 
 std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t);

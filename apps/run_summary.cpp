@@ -54,7 +54,12 @@ void printSummary(FILE* out, const std::string& input, const PipelineTotals& t, 
   for (const auto& [key, tally] : sigs) {
     fmt::print(out, "  {:>6}  [{}:{}] sev {}  {}\n", tally.count, key.first, key.second, tally.severity, tally.msg);
   }
-  fmt::print(out, "incidents {}\n", output.incidents().size());
+  if (output.unlistedIncidents()) {
+    fmt::print(out, "incidents {} (the first {} listed)\n", output.incidents().size() + output.unlistedIncidents(),
+               output.incidents().size());
+  } else {
+    fmt::print(out, "incidents {}\n", output.incidents().size());
+  }
   for (const auto& [id, inc] : output.incidents()) {
     fmt::print(out, "  #{}  sev {}  {}  {} .. {}  ({} alerts, {} targets)  [{}]\n", id, inc.severity, inc.title,
                EveFormatter::timestamp(inc.first_seen), EveFormatter::timestamp(inc.last_seen), inc.alert_count,

@@ -4,7 +4,7 @@
 # process, so peak memory is per configuration. With ET Open present it also runs a GSOC on
 # this machine (issue 11: `mamori central`, sensors linked to it, key pairs from `mamori keys
 # generate`, all on loopback in build/bench/gsoc) for the central's figures, and what the
-# analysts' console costs the central (issue 12).
+# analysts' console costs the central (issue 12). Last, the flood benchmark (bench/flood.sh).
 set -euo pipefail
 shopt -s inherit_errexit  # a failing benchmark inside $(...) stops the script too
 build=${1:-build}
@@ -102,7 +102,13 @@ echo "$results" | awk '
     for (i = 1; i <= n; i++) { k = keys[i]
       printf "%-16s %10.3f %12.0f %8.3f %12.3f %18.1f\n", k, gbps[k], pps[k], gbps[k] / gbps["read"], gbps[k] / gbps["decode/1"], rss[k] }
   }'
-[ -d "$et" ] || exit 0
+# The flood benchmark (issue 13), with or without ET Open.
+flood() {
+  echo
+  echo "floods (bench/flood.sh, also \`make bench-flood\`):"
+  bash "$here/bench/flood.sh" "$build"
+}
+[ -d "$et" ] || { flood; exit 0; }
 start_central
 
 # The median of a[1..n] (sorting a), for the summaries below: single runs vary by more on a
@@ -292,3 +298,4 @@ echo
 echo "rule push of ET Open to 2 running sensors, from \`mamori rules push\` to every sensor's ok:"
 pushed cold "$cold"
 pushed cached "$cached"
+flood

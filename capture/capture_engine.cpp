@@ -1,5 +1,6 @@
 #include "capture/capture_engine.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "capture/shard_hash.h"
@@ -62,6 +63,7 @@ ReadStatus CaptureEngine::runInline() {
     if (status == ReadStatus::Packet) {
       packets_read_.store(packets_read_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       bytes_read_.store(bytes_read_.load(std::memory_order_relaxed) + pkt.wirelen, std::memory_order_relaxed);
+      waitForRoom(worker);
       worker.process(pkt);
     } else if (status == ReadStatus::Idle) {
       worker.advanceTime(wallClockUs());
@@ -79,9 +81,30 @@ ReadStatus CaptureEngine::runInline() {
   return status;
 }
 
+void CaptureEngine::waitForRoom(Worker& worker) {
+  Backoff backoff;
+  while (worker.recordsFull()) backoff.pause();
+}
+
 void CaptureEngine::push(size_t w, PacketRing::Kind kind, const RawPacket& pkt) {
   Backoff backoff;
-  while (!slots_[w]->ring.tryPush(kind, pkt)) backoff.pause();
+  while (!slots_[w]->ring.tryPush(kind, pkt)) {
+    // Worker w is behind, perhaps held back by a full record sink whose oldest records
+    // wait on another worker's watermark. A worker that has finished everything it was
+    // given can produce nothing older than what is still to come: in a capture in time
+    // order, the packets not yet read. Saying so lets the output stage take w's records.
+    if (pushed_until_ > 0) {
+      for (auto& slot : slots_) {
+        if (!slot->ring.drained()) continue;
+        TimeUs mark = slot->watermark.load(std::memory_order_relaxed);
+        while (mark < pushed_until_ - 1 &&
+               !slot->watermark.compare_exchange_weak(mark, pushed_until_ - 1, std::memory_order_release)) {
+        }
+      }
+    }
+    backoff.pause();
+  }
+  if (kind == PacketRing::Kind::Packet) pushed_until_ = std::max(pushed_until_, pkt.ts);
 }
 
 ReadStatus CaptureEngine::runThreaded() {
@@ -128,6 +151,7 @@ void CaptureEngine::workerLoop(size_t w) {
       continue;
     }
     backoff.reset();
+    if (item.kind == PacketRing::Kind::Packet || item.kind == PacketRing::Kind::Tick) waitForRoom(worker);
     switch (item.kind) {
       case PacketRing::Kind::Packet:
         worker.process(item.packet);

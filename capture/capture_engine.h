@@ -9,6 +9,13 @@
 // its flows and its watermark moves on. watermark(w) is the packet time up to which
 // worker w has handed every event it will ever produce to its sinks: an output stage
 // can merge the workers' events in time order without waiting for the end.
+//
+// Backpressure: a worker whose record sink is full (FlowRecordSink::full, a capture
+// file's bounded queue to the output thread) gets its next packet only when there is
+// room, so a capture file loses nothing; its ring then fills and the reader waits. While
+// the reader waits, every worker that has finished its packets gets its watermark raised
+// to the packet time read so far, so that the output stage can take the full worker's
+// records instead of waiting for a worker that will get no packet before it (see push).
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -56,6 +63,7 @@ class CaptureEngine {
   ReadStatus runThreaded();
   void workerLoop(size_t w);
   void push(size_t w, PacketRing::Kind kind, const RawPacket& pkt);
+  static void waitForRoom(Worker& worker);
   void markDone(size_t w);
 
   PacketSource& source_;
@@ -63,6 +71,7 @@ class CaptureEngine {
   Options options_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::thread> threads_;
+  TimeUs pushed_until_ = 0;  // the reader's: latest packet time handed to a worker
   std::atomic<uint64_t> packets_read_{0};
   std::atomic<uint64_t> bytes_read_{0};
 };

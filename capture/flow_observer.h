@@ -47,6 +47,11 @@ class FlowRecordSink {
  public:
   virtual ~FlowRecordSink() = default;
   virtual void onFlowRecord(const FlowRecord& record) = 0;
+  // Backpressure for a capture file: true while the sink holds all it may and some of
+  // what it holds can still be taken before the worker's packet time `now` moves on; the
+  // engine then holds the worker's next packet back. A sink that drops when full (a live
+  // interface) never says so.
+  virtual bool full(TimeUs now) const { return false; }
 };
 
 }  // namespace mamori

@@ -27,7 +27,7 @@ uint64_t flowIdOf(const FlowKey& key, TimeUs start) {
 }  // namespace
 
 FlowTable::FlowTable(const Config& config, FlowEndHandler& on_end) : on_end_(on_end) {
-  size_t per_flow = sizeof(Flow) + 2 * sizeof(uint32_t);
+  size_t per_flow = sizeof(Flow) + 2 * sizeof(uint32_t) + config.observer_bytes_per_flow;
   size_t n = std::max<size_t>(64, config.memcap_bytes / per_flow);
   n = std::min<size_t>(n, kNoFlow - 1);
   // Reserved, not constructed: the pool costs address space until flows need it, and it

@@ -32,7 +32,10 @@ class FlowEndHandler {
 class FlowTable {
  public:
   struct Config {
+    // Counts the flows' slots and what the worker's observers keep for each flow
+    // (observer_bytes_per_flow), so that it bounds both.
     size_t memcap_bytes = 256u << 20;
+    size_t observer_bytes_per_flow = 0;
     FlowTimeouts timeouts;
   };
   struct Stats {

@@ -3,6 +3,7 @@
 // reached through the handle in the flow's observer slot (index + 1; 0: none). A record
 // is reused once its flow ends, so the pool grows with the flows alive at once, never with
 // packets. T has a `uint64_t flow_id`, which tells a live record from a stale handle.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,6 +13,10 @@ namespace mamori {
 template <typename T>
 class ObserverRecords {
  public:
+  // What one record costs at most: itself, its slot, its place on the free list and the
+  // allocator's header. The flow memcap counts it for every flow (FlowTable::Config).
+  static constexpr size_t kBytesPerRecord = sizeof(T) + sizeof(std::unique_ptr<T>) + sizeof(uint32_t) + 16;
+
   // The record behind `handle` if it still belongs to `flow_id`; else nullptr.
   T* find(uint32_t handle, uint64_t flow_id) const {
     if (handle == 0) return nullptr;

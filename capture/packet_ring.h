@@ -27,6 +27,8 @@ class PacketRing {
 
   // Producer side. False when there is no room now; the caller waits and retries.
   bool tryPush(Kind kind, const RawPacket& pkt);
+  // Producer side: the consumer has finished every item pushed so far.
+  bool drained() const { return head_.load(std::memory_order_acquire) == tail_.load(std::memory_order_relaxed); }
   // Consumer side. The item's data stays valid until pop().
   bool peek(Item& item);
   void pop();

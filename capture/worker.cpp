@@ -62,6 +62,13 @@ void Worker::finish() {
   publish();
 }
 
+bool Worker::recordsFull() {
+  const bool full = records_.full(live_.now);
+  if (full && !waiting_) ++live_.output_waits;
+  waiting_ = full;
+  return full;
+}
+
 void Worker::onFlowEnd(Flow& flow, FlowEndReason reason) {
   if (flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)) {
     current_ = &flow;

@@ -24,6 +24,7 @@ struct WorkerCounters {
   uint64_t decoded = 0, malformed = 0;
   uint64_t non_ip = 0;               // valid frames that carry no IP (ARP, LLDP, ...)
   uint64_t fragments_held = 0;
+  uint64_t output_waits = 0;         // times a capture file's packets waited for the record sink
   uint64_t decode_errors[kDecodeErrorCount] = {};
   FlowTable::Stats flows;
   TcpReassembler::Stats tcp;
@@ -62,6 +63,9 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   // finish() has begun: what the worker reports now comes from flows the input's end cut
   // short, not from a packet. On the worker's own thread.
   bool inputEnded() const { return input_ended_; }
+  // The record sink is full (FlowRecordSink::full): the next packet must wait. Each wait
+  // is counted once. On the worker's own thread.
+  bool recordsFull();
 
  private:
   void onFlowEnd(Flow& flow, FlowEndReason reason) override;
@@ -76,6 +80,7 @@ class Worker final : private FlowEndHandler, private StreamConsumer {
   std::vector<FlowObserver*> observers_;
   Flow* current_ = nullptr;  // the flow whose stream the reassembler is delivering
   bool input_ended_ = false;
+  bool waiting_ = false;
   WorkerCounters live_;
   TimeUs last_expiry_ = 0;
 

@@ -37,8 +37,10 @@ void setU16(Bytes& out, size_t at, uint16_t value) {
   out[at + 1] = static_cast<uint8_t>(value);
 }
 
-// Wraps a finished transport header + payload in IPv4 and Ethernet.
-Bytes frame(Host& from, const Host& to, uint8_t protocol, bool dontFragment, const Bytes& transport) {
+// Wraps a finished transport header + payload (or a piece of one) in IPv4 and Ethernet;
+// `fragmentWord` is the IPv4 flags and fragment offset field.
+Bytes frame(Host& from, const Host& to, uint8_t protocol, uint16_t identification, uint16_t fragmentWord,
+            std::span<const uint8_t> transport) {
   Bytes out;
   out.reserve(kEthernetHeader + kIpv4Header + transport.size());
   out.insert(out.end(), to.mac.octets.begin(), to.mac.octets.end());
@@ -49,8 +51,8 @@ Bytes frame(Host& from, const Host& to, uint8_t protocol, bool dontFragment, con
   out.push_back(0x45);
   out.push_back(0x00);
   putU16(out, static_cast<uint16_t>(kIpv4Header + transport.size()));
-  putU16(out, from.nextIpId++);
-  putU16(out, dontFragment ? 0x4000 : 0x0000);
+  putU16(out, identification);
+  putU16(out, fragmentWord);
   out.push_back(from.ttlAtTap());
   out.push_back(protocol);
   putU16(out, 0);
@@ -61,6 +63,10 @@ Bytes frame(Host& from, const Host& to, uint8_t protocol, bool dontFragment, con
   out.insert(out.end(), transport.begin(), transport.end());
   if (out.size() < kMinimumFrame) out.resize(kMinimumFrame, 0);
   return out;
+}
+
+Bytes frame(Host& from, const Host& to, uint8_t protocol, bool dontFragment, const Bytes& transport) {
+  return frame(from, to, protocol, from.nextIpId++, dontFragment ? 0x4000 : 0x0000, transport);
 }
 
 }  // namespace
@@ -127,6 +133,12 @@ Bytes icmpEchoFrame(Host& from, const Host& to, bool reply, uint16_t identifier,
   icmp.insert(icmp.end(), payload.begin(), payload.end());
   setU16(icmp, 2, foldChecksum(sumWords(icmp)));
   return frame(from, to, kProtocolIcmp, false, icmp);
+}
+
+Bytes ipv4Fragment(Host& from, const Host& to, uint8_t protocol, uint16_t identification, uint16_t offset,
+                   bool moreFragments, std::span<const uint8_t> piece) {
+  return frame(from, to, protocol, identification,
+               static_cast<uint16_t>((moreFragments ? 0x2000 : 0) | ((offset / 8) & 0x1fff)), piece);
 }
 
 }  // namespace mamori::demogen

@@ -44,6 +44,11 @@ Bytes udpFrame(Host& from, const Host& to, uint16_t sourcePort, uint16_t destina
 Bytes icmpEchoFrame(Host& from, const Host& to, bool reply, uint16_t identifier, uint16_t sequence,
                     std::span<const uint8_t> payload);
 
+// One piece of an IPv4 datagram: `offset` in bytes (a multiple of eight), `piece` the bytes
+// of the datagram's payload from there. The pieces need not add up (a fragment flood).
+Bytes ipv4Fragment(Host& from, const Host& to, uint8_t protocol, uint16_t identification, uint16_t offset,
+                   bool moreFragments, std::span<const uint8_t> piece);
+
 void putU16(Bytes& out, uint16_t value);
 void putU32(Bytes& out, uint32_t value);
 

@@ -32,8 +32,12 @@ for scenario in office host-sweep brute-force dns-tunnel campaign; do
   pcaps+=("$work/$scenario.pcap")
 done
 # EVE records of every kind, as a sensor would send them to the central.
-"$build/apps/mamori" run --pcap "$work/office.pcap" --workers 1 --eve "$work/eve.json" --no-summary \
-  --bus-wait-ms 0 >/dev/null 2>"$work/mamori.log"
+if ! "$build/apps/mamori" run --pcap "$work/office.pcap" --workers 1 --eve "$work/eve.json" --no-summary \
+     --bus-wait-ms 0 >"$work/mamori.log" 2>&1; then
+  echo "fuzz/seeds.sh: mamori failed on the demo capture:" >&2
+  tail -40 "$work/mamori.log" >&2
+  exit 1
+fi
 
 args=()
 for p in "${pcaps[@]}"; do args+=(--pcap "$p"); done

@@ -1,10 +1,14 @@
 # mamori: `make demo` and `make test` each set up the machine (Debian 12, as root), build,
-# and run. Everything else is a step of those two.
+# and run. Everything else is a step of those two, or the sanitizer build's: `make check-asan`
+# (part of `make test`) and `make fuzz` (docs/operations.md, "Fuzzing and sanitizers").
 BUILD ?= build
+SAN_BUILD ?= build-asan
 JOBS ?= 2
 CTEST_JOBS ?= 2
+FUZZ_SECONDS ?= 60
+CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup configure build demo test bench bench-flood soak clean
+.PHONY: setup configure build demo test bench bench-flood soak clean configure-asan check-asan fuzz
 
 setup:
 	bash scripts/setup.sh
@@ -20,6 +24,17 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j$(CTEST_JOBS)
+	$(MAKE) check-asan
+
+configure-asan: setup
+	CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAMORI_SANITIZE=ON
+
+check-asan: configure-asan
+	JOBS=$(JOBS) bash scripts/check_asan.sh $(SAN_BUILD) $(CHECK_FUZZ_SECONDS)
+
+fuzz: configure-asan
+	cmake --build $(SAN_BUILD) -j$(JOBS) --target fuzz-targets mamori mamori-demogen
+	bash fuzz/run.sh $(SAN_BUILD) $(FUZZ_SECONDS)
 
 bench: build
 	bash bench/run.sh $(BUILD)
@@ -33,4 +48,4 @@ bench-flood: build
 	bash bench/flood.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) demo/out
+	rm -rf $(BUILD) $(SAN_BUILD) demo/out

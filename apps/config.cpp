@@ -63,7 +63,10 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
   auto groups = [&](std::map<std::string, std::string>& into) {
     return [&, &into = into](const std::string& key, const YAML::Node& n) {
       if (!n.IsMap()) fail(f, n, key, "expected a mapping of NAME: expression");
-      for (const auto& kv : n) into[kv.first.as<std::string>()] = scalar(f, key + "." + kv.first.as<std::string>(), kv.second);
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar()) fail(f, kv.first, key, "a key must be a plain name");
+        into[kv.first.as<std::string>()] = scalar(f, key + "." + kv.first.as<std::string>(), kv.second);
+      }
     };
   };
   auto timeouts = [&](FlowTimeouts::Pair& p) {

@@ -21,6 +21,8 @@ void eachKey(const std::string& file, const YAML::Node& map, const std::string& 
              const std::map<std::string, std::function<void(const std::string&, const YAML::Node&)>>& handlers) {
   if (!map.IsMap()) fail(file, map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
   for (const auto& kv : map) {
+    // A key that is a list or a mapping ("? [a]") would throw yaml-cpp's conversion error.
+    if (!kv.first.IsScalar()) fail(file, kv.first, prefix.empty() ? "(top level)" : prefix, "a key must be a plain name");
     std::string name = kv.first.as<std::string>();
     std::string key = prefix.empty() ? name : prefix + "." + name;
     auto it = handlers.find(name);

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include "correlate/yaml_documents.h"
 #include "rules/bounded_file.h"
 
 namespace mamori {
@@ -28,6 +29,12 @@ int lineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().
 [[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
                        const std::string& why) {
   fail(file, lineOf(node), key, why);
+}
+
+// A mapping key's text; a key that is itself a list or a mapping ("? [a]") is an error at its line.
+std::string keyText(const std::string& file, const YAML::Node& key_node, const std::string& at) {
+  if (!key_node.IsScalar()) fail(file, key_node, at, "a key must be a plain name");
+  return key_node.as<std::string>();
 }
 
 std::string scalar(const std::string& file, const YAML::Node& node, const std::string& key) {
@@ -139,7 +146,7 @@ FieldTest fieldTest(const std::string& file, const YAML::Node& key_node, const Y
       {"cidr", FieldTest::Op::Cidr},         {"gt", FieldTest::Op::Gt},
       {"gte", FieldTest::Op::Gte},           {"lt", FieldTest::Op::Lt},
       {"lte", FieldTest::Op::Lte}};
-  const std::string key = key_node.as<std::string>();
+  const std::string key = keyText(file, key_node, path);
   FieldTest test;
   size_t bar = key.find('|');
   test.field = key.substr(0, bar);
@@ -226,7 +233,7 @@ Selection selection(const std::string& file, const std::string& name, const YAML
     if (!map.IsMap()) fail(file, map, at, "expected a mapping of field: value (keyword lists are not supported)");
     if (map.size() == 0) fail(file, map, at, "empty selection");
     std::vector<FieldTest> tests;
-    for (const auto& kv : map) tests.push_back(fieldTest(file, kv.first, kv.second, at + "." + kv.first.as<std::string>(), max_captures));
+    for (const auto& kv : map) tests.push_back(fieldTest(file, kv.first, kv.second, at + "." + keyText(file, kv.first, at), max_captures));
     s.alternatives.push_back(std::move(tests));
   };
   if (node.IsSequence()) {
@@ -364,7 +371,7 @@ CountCondition countCondition(const std::string& file, const YAML::Node& node, C
   CountCondition c;
   bool any = false;
   for (const auto& kv : node) {
-    const std::string name = kv.first.as<std::string>();
+    const std::string name = keyText(file, kv.first, "correlation.condition");
     const std::string key = "correlation.condition." + name;
     if (name == "field") {
       if (type != CorrelationType::ValueCount) fail(file, kv.first, key, "only value_count counts a field");
@@ -449,7 +456,7 @@ void CorrelationRuleParser::addPath(const std::string& path) {
 void CorrelationRuleParser::addText(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(text);
+    docs = loadYamlDocuments(text);
   } catch (const YAML::DeepRecursion& e) {
     fail(file, e.mark.line + 1, "", "nested deeper than " + std::to_string(e.depth() - 1) + " levels");
   } catch (const YAML::ParserException& e) {
@@ -484,7 +491,7 @@ void CorrelationRuleParser::addBase(const YAML::Node& doc, const std::string& fi
   rule.line = lineOf(doc);
   YAML::Node detection, name_node;
   for (const auto& kv : doc) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(file, kv.first, "(document)");
     if (key == "name") {
       rule.name = scalar(file, kv.second, key);
       name_node = kv.second;
@@ -506,7 +513,7 @@ void CorrelationRuleParser::addBase(const YAML::Node& doc, const std::string& fi
   if (!detection.IsMap()) fail(file, detection, "detection", "expected a mapping of selections and a condition");
   YAML::Node condition;
   for (const auto& kv : detection) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(file, kv.first, "detection");
     if (key == "condition") {
       condition = kv.second;
       continue;
@@ -529,7 +536,7 @@ void CorrelationRuleParser::addCorrelation(const YAML::Node& doc, const std::str
   YAML::Node correlation, id_node, name_node;
   std::string id;
   for (const auto& kv : doc) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(file, kv.first, "(document)");
     if (key == "name") {
       rule.name = scalar(file, kv.second, key);
       name_node = kv.second;
@@ -561,7 +568,7 @@ void CorrelationRuleParser::addCorrelation(const YAML::Node& doc, const std::str
 
   YAML::Node type, rules, condition, timespan_node, group_by, aliases;
   for (const auto& kv : correlation) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(file, kv.first, "correlation");
     const std::string path = "correlation." + key;
     if (key == "type") {
       type = kv.second;
@@ -623,12 +630,12 @@ void CorrelationRuleParser::addCorrelation(const YAML::Node& doc, const std::str
   if (present(aliases)) {
     if (!aliases.IsMap()) fail(file, aliases, "correlation.aliases", "expected alias: {rule: field, ...}");
     for (const auto& a : aliases) {
-      const std::string alias = a.first.as<std::string>();
+      const std::string alias = keyText(file, a.first, "correlation.aliases");
       const std::string path = "correlation.aliases." + alias;
       if (CorrelationEvent::knownField(alias)) fail(file, a.first, path, "an alias cannot have a field's name");
       if (!a.second.IsMap()) fail(file, a.second, path, "expected rule: field pairs");
       for (const auto& m : a.second) {
-        const std::string rule_name = m.first.as<std::string>();
+        const std::string rule_name = keyText(file, m.first, path);
         const std::string field = scalar(file, m.second, path + "." + rule_name);
         checkField(file, m.second, path + "." + rule_name, field);
         if (std::none_of(rule.inputs.begin(), rule.inputs.end(), [&](const auto& in) { return in.name == rule_name; })) {

@@ -55,7 +55,8 @@ bool parseNetmask(std::string_view text, unsigned& bits) {
   uint32_t m = AddressMatcher::v4Value(mask);
   bits = 0;
   while (bits < 32 && (m & (uint32_t{1} << (31 - bits)))) ++bits;
-  return bits == 32 || (m & ((uint32_t{1} << (32 - bits)) - 1)) == 0;
+  // The host part in 64 bits: 32 - bits is 32 for a mask with no leading one (0.0.0.1).
+  return (m & ((uint64_t{1} << (32 - bits)) - 1)) == 0;
 }
 
 template <typename T>

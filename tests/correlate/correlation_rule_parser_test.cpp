@@ -206,7 +206,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadRule{"base rule without name", "title: nameless\ndetection:\n  selection: {event_type: dns}\n  condition: selection\n",
                 "rules.yaml:1: name: a base rule needs a name"},
         BadRule{"neither detection nor correlation", "name: b\ntitle: nothing\n",
-                "rules.yaml:1: (document): a rule needs detection or correlation"}));
+                "rules.yaml:1: (document): a rule needs detection or correlation"},
+        // Found by fuzz/correlation_rules_fuzz: yaml-cpp's conversion error escaped the parser.
+        BadRule{"a key that is a list", "name: b\ncorrelation: {}\n? [a]\n: c\n",
+                "rules.yaml:3: (document): a key must be a plain name"},
+        BadRule{"a condition key that is a mapping",
+                "name: c\ncorrelation:\n  type: event_count\n  rules: [x]\n  timespan: 1m\n  condition:\n"
+                "    ? {gte: 8}\n    : 1\n",
+                "rules.yaml:7: correlation.condition: a key must be a plain name"}));
 
 TEST(CorrelationRuleParser, AConditionNestedDeeperThanTheParserGoesIsAnErrorNotACrash) {
   // Nested 64 deep is read; 50 000 deep, as a hostile file might, is refused at line 5.
@@ -228,6 +235,20 @@ TEST(CorrelationRuleParser, AConditionNestedDeeperThanTheParserGoesIsAnErrorNotA
       ADD_FAILURE() << open << ": a condition nested 50 000 deep was accepted";
     } catch (const CorrelationRuleError& e) {
       EXPECT_THAT(e.what(), ::testing::HasSubstr("rules.yaml:5: detection.condition: nested more than 64 deep")) << open;
+    }
+  }
+}
+
+TEST(CorrelationRuleParser, AStrayCommaAfterADocumentIsAnErrorNotAnEndlessLoad) {
+  // yaml-cpp's LoadAll never returns on this (found by fuzz/correlation_rules_fuzz): it
+  // makes empty documents of the ',' until memory runs out. Refused at its line.
+  for (const std::string& text : {std::string("[a],"), std::string(kBase) + "---\n{x: 1},\n"}) {
+    CorrelationRuleParser parser;
+    try {
+      parser.addText(text, "rules.yaml");
+      ADD_FAILURE() << text << ": accepted";
+    } catch (const CorrelationRuleError& e) {
+      EXPECT_THAT(e.what(), ::testing::MatchesRegex("rules.yaml:[0-9]+: unexpected ',' .*")) << text;
     }
   }
 }

@@ -156,6 +156,7 @@ TEST(AddressMatcherTest, Errors) {
   addressError("1.2.3.4/33");
   addressError("::1/129");
   addressError("1.2.3.4/255.0.255.0");
+  addressError("1.2.3.4/0.0.0.1");  // no leading one: was a 32-bit shift by 32 (fuzz/rule_parser_fuzz)
   addressError("!any");
   addressError("[1.0.0.0/8,!1.0.0.0/8]");
   addressError("");

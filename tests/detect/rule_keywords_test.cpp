@@ -39,9 +39,12 @@ TEST(RuleKeywordsTest, ContentModifiers) {
   EXPECT_TRUE(item<ContentMatch>(r, 2).fast_pattern);
   EXPECT_TRUE(item<ContentMatch>(r, 3).startswith);
 
-  const auto& only = item<ContentMatch>(parseOk("content:\"abcd\"; fast_pattern:only;"), 0);
+  // The rules are kept: item() refers into them (ASan saw a temporary's content read after it died).
+  const Rule only_rule = parseOk("content:\"abcd\"; fast_pattern:only;");
+  const auto& only = item<ContentMatch>(only_rule, 0);
   EXPECT_TRUE(only.fast_pattern_only);
-  const auto& chop = item<ContentMatch>(parseOk("content:\"abcdef\"; fast_pattern:1,3;"), 0);
+  const Rule chop_rule = parseOk("content:\"abcdef\"; fast_pattern:1,3;");
+  const auto& chop = item<ContentMatch>(chop_rule, 0);
   EXPECT_EQ(chop.chop_offset, 1u);
   EXPECT_EQ(chop.chop_length, 3u);
   parseOk("content:\"a\"; rawbytes; pkt_data; prefilter;");

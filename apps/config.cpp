@@ -190,6 +190,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                        {"max-events-per-group", [&](const std::string& k, const YAML::Node& v) {
                           c.correlation.max_events_per_group = capValue(f, k, v, 1'000'000);
                         }},
+                       {"memcap", size(c.correlation.memcap)},
                        {"store", file(c.incident_store)},
                        {"store-retention-days", [&](const std::string& k, const YAML::Node& v) {
                           long days = -1;

@@ -63,6 +63,7 @@ void OutputStage::swapCorrelation() {
   if (!rules) return;
   // Held-back evidence goes to its incidents now rather than being lost with the engine.
   correlation_->flush();
+  carried_memcap_hits_ += correlation_->memcapHits();
   std::map<std::string, CorrelationRuleCounters> before;
   for (const CorrelationRuleCounters& c : correlationCounters()) before[c.rule] = c;
   correlation_ = std::make_unique<CorrelationEngine>(std::move(*rules), engine_config_, incident_manager_);
@@ -104,6 +105,8 @@ void OutputStage::publishCounters() {
     }
   }
   groups_.store(correlation_->groups(), relaxed);
+  correlation_bytes_.store(correlation_->memoryBytes(), relaxed);
+  correlation_memcap_hits_.store(carried_memcap_hits_ + correlation_->memcapHits(), relaxed);
   const IncidentManagerCounters& m = incident_manager_.counters();
   manager_counters_.matches.store(m.matches, relaxed);
   manager_counters_.opened.store(m.incidents_opened, relaxed);

@@ -71,6 +71,8 @@ class OutputStage final : private IncidentSink {
   // By correlation rule, in rule-set order.
   std::vector<CorrelationRuleCounters> correlationCounters() const;
   uint64_t correlationGroups() const { return groups_.load(std::memory_order_relaxed); }
+  uint64_t correlationBytes() const { return correlation_bytes_.load(std::memory_order_relaxed); }
+  uint64_t correlationMemcapHits() const { return correlation_memcap_hits_.load(std::memory_order_relaxed); }
   IncidentManagerCounters incidentCounters() const;
   uint64_t incidentsOpen() const { return open_incidents_.load(std::memory_order_relaxed); }
   // Read after run() returns.
@@ -120,7 +122,8 @@ class OutputStage final : private IncidentSink {
   std::vector<std::string> rule_names_;            // the correlation rules, in rule-set order
   std::unique_ptr<RuleCounters[]> rule_counters_;  // one per rule
   std::vector<CorrelationRuleCounters> carried_;   // per rule: what replaced engines counted for its name
-  std::atomic<uint64_t> groups_{0}, open_incidents_{0};
+  std::atomic<uint64_t> groups_{0}, open_incidents_{0}, correlation_bytes_{0}, correlation_memcap_hits_{0};
+  uint64_t carried_memcap_hits_ = 0;  // what replaced engines gave up for correlate.memcap
   ManagerCounters manager_counters_;
   std::map<std::pair<uint32_t, uint32_t>, SignatureTally> by_signature_;  // (gid, sid)
   std::map<uint64_t, Incident> incidents_;                               // latest state by id

@@ -350,6 +350,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     t.alerts = output.alerts();
     t.correlation_rules = output.correlationCounters();
     t.correlation_groups = output.correlationGroups();
+    t.correlation_bytes = output.correlationBytes();
+    t.correlation_memcap_hits = output.correlationMemcapHits();
     t.incidents = output.incidentCounters();
     t.incidents_open_now = output.incidentsOpen();
     if (store) {

@@ -141,6 +141,8 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.memory_bytes", t.app_memory.bytes);
   out.emplace_back("app_layer.memory_peak_bytes", t.app_memory.peak);
   out.emplace_back("correlate.groups", t.correlation_groups);
+  out.emplace_back("correlate.memory_bytes", t.correlation_bytes);
+  out.emplace_back("correlate.memcap_hits", t.correlation_memcap_hits);
   for (const CorrelationRuleCounters& r : t.correlation_rules) {
     const std::string prefix = "correlate.rules." + statsSegment(r.rule) + ".";
     out.emplace_back(prefix + "events", r.events);
@@ -230,10 +232,14 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   for (const CorrelationRuleCounters& r : t.correlation_rules) {
     add("mamori_correlation_events_total", "Events that joined a group of the correlation rule", MetricSample::Counter, double(r.events), {{"rule", r.rule}});
     add("mamori_correlation_matches_total", "Matches the correlation rule emitted", MetricSample::Counter, double(r.matches), {{"rule", r.rule}});
-    add("mamori_correlation_evictions_total", "Groups dropped for the correlate.max-groups-per-rule cap", MetricSample::Counter, double(r.evictions), {{"rule", r.rule}});
-    add("mamori_correlation_dropped_events_total", "Events dropped for the correlate.max-events-per-group cap", MetricSample::Counter, double(r.dropped_events), {{"rule", r.rule}});
+    add("mamori_correlation_evictions_total", "Groups dropped for the correlate.max-groups-per-rule cap or correlate.memcap", MetricSample::Counter, double(r.evictions), {{"rule", r.rule}});
+    add("mamori_correlation_dropped_events_total", "Events dropped for the correlate.max-events-per-group cap or correlate.memcap", MetricSample::Counter, double(r.dropped_events), {{"rule", r.rule}});
   }
   add("mamori_correlation_groups", "Correlation groups tracked now, all rules", MetricSample::Gauge, double(t.correlation_groups));
+  add("mamori_correlation_memory_bytes", "Correlation groups' estimated bytes, all rules (correlate.memcap bounds it)",
+      MetricSample::Gauge, double(t.correlation_bytes));
+  add("mamori_correlation_memcap_hits_total", "Correlation groups and events given up for correlate.memcap "
+      "(also counted in the rule's evictions and dropped events)", MetricSample::Counter, double(t.correlation_memcap_hits));
   add("mamori_incidents_total", "Incidents opened", MetricSample::Counter, double(t.incidents.incidents_opened));
   add("mamori_incident_updates_total", "Incident updates emitted", MetricSample::Counter, double(t.incidents.updates_emitted));
   add("mamori_incidents_closed_total", "Incidents closed (by inactivity, eviction or the end of input)", MetricSample::Counter, double(t.incidents.incidents_closed));

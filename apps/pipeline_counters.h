@@ -30,6 +30,8 @@ struct PipelineTotals {
   uint64_t alerts = 0;
   std::vector<CorrelationRuleCounters> correlation_rules;  // by rule, in rule-set order
   uint64_t correlation_groups = 0;                         // groups the engine tracks now
+  uint64_t correlation_bytes = 0;                          // the groups' estimate, against correlate.memcap
+  uint64_t correlation_memcap_hits = 0;                    // groups and events given up for it
   IncidentManagerCounters incidents;
   uint64_t incidents_open_now = 0;                         // including those restored from the store
   uint64_t store_failed_saves = 0, store_pruned = 0;       // the incident store's, when there is one

@@ -39,6 +39,7 @@ caps = (
     w * 16384 * 1.3 / 1024 +  # output.max-queued-records, about 1.3 KiB a record
     128 * 320 / 490 +      # the end-of-input flush: one record (320 B) per flow slot (490 B)
     w * 65536 * 512 / 2**20 +  # detection's flow state pools
+    128 +                  # correlate.memcap: every correlation rule's groups
     10000 * 2 / 1024)      # correlate.max-open-incidents, about 2 KiB each
 print(int(fixed_kb / 1024 + caps))
 EOF

@@ -11,6 +11,9 @@ namespace mamori {
 
 namespace {
 
+// For memcap's estimate: what the allocator and a node's links add to each allocation.
+constexpr size_t kNodeBytes = 32;
+
 // Sorted, unique, at most `cap` entries: the first `cap` distinct ones seen.
 template <typename T>
 void capped(std::set<T>& set, const T& value, size_t cap) {
@@ -140,7 +143,7 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
   Slot& slot = fresh ? create(r) : *it;
   Group& group = slot.second;
   prune(r, group, event.ts);
-  Entry entry{event.ts, stages, nullptr, nullptr};
+  Entry entry{event.ts, stages, 0, nullptr, nullptr};
   if (rule.type == CorrelationType::ValueCount) {
     auto counted = group.distinct.try_emplace(value_, 0).first;
     ++counted->second;
@@ -149,18 +152,18 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
   // The scratch above is spent: an evicted group's match feeds the rules reading it,
   // which reuse it.
   if (full) {
-    Slot& oldest = *state.lru.front();
-    Group& victim = oldest.second;
-    if (victim.pending) {
-      due_.erase({victim.last_emit + hold(r), r, oldest.first});
-      victim.pending = false;
-      if (victim.holds) emit(r, victim, victim.last_active);
-    }
-    drop(r, oldest.first);
+    evictOldest(r);
     ++counters_[r].evictions;
   }
-  if (!evidence) evidence = evidenceOf(event);
+  entry.bytes = sizeof(Entry);
+  if (entry.value && entry.value->second == 1) entry.bytes += kNodeBytes + sizeof(*entry.value) + value_.capacity();
+  if (!evidence) {
+    evidence = evidenceOf(event);
+    // Charged to its first holder: the other rules' groups share it.
+    entry.bytes += kNodeBytes + sizeof(Evidence) + evidence->texts.capacity();
+  }
   entry.evidence = evidence;
+  charge(group, entry.bytes);
   // Packet-time order is expected; a slightly late event still goes to its place.
   const bool at_back = group.entries.empty() || group.entries.back().ts <= entry.ts;
   if (at_back) {
@@ -192,6 +195,7 @@ void CorrelationEngine::process(size_t r, uint32_t stages, const CorrelationEven
     state.lru.splice(state.lru.end(), state.lru, group.lru);
   }
   group.last_active = std::max(group.last_active, event.ts);
+  if (held_ > config_.memcap) holdToMemcap(r, slot);
   evaluate(r, slot, event.ts);
 }
 
@@ -206,7 +210,47 @@ CorrelationEngine::Slot& CorrelationEngine::create(size_t r) {
   }
   if (rule.type == CorrelationType::Temporal) created.stage_entries.assign(rule.inputs.size(), 0);
   if (rule.type == CorrelationType::TemporalOrdered) created.chains = OrderedChains(rule.inputs.size());
+  // The slot and its hash and LRU nodes, the window's first block (libstdc++'s deque
+  // allocates 512 bytes and its map on construction), the key and the values.
+  size_t bytes = 3 * kNodeBytes + sizeof(Slot) + 512 + 64 + slot.first.capacity() +
+                 created.stage_entries.capacity() * sizeof(uint32_t);
+  for (const auto& [name, value] : created.values) bytes += sizeof(name) * 2 + value.capacity();
+  charge(created, bytes);
   return slot;
+}
+
+void CorrelationEngine::charge(Group& group, size_t bytes) {
+  group.bytes += bytes;
+  held_ += bytes;
+}
+
+void CorrelationEngine::evictOldest(size_t r) {
+  RuleState& state = state_[r];
+  Slot& oldest = *state.lru.front();
+  Group& victim = oldest.second;
+  if (victim.pending) {
+    due_.erase({victim.last_emit + hold(r), r, oldest.first});
+    victim.pending = false;
+    if (victim.holds) emit(r, victim, victim.last_active);
+  }
+  drop(r, oldest.first);
+}
+
+void CorrelationEngine::holdToMemcap(size_t r, Slot& joining) {
+  RuleState& state = state_[r];
+  Group& group = joining.second;
+  while (held_ > config_.memcap) {
+    if (state.lru.front() != &joining) {
+      evictOldest(r);
+      ++counters_[r].evictions;
+    } else if (group.entries.size() > 1) {
+      popFront(r, group);
+      ++counters_[r].dropped_events;
+    } else {
+      return;  // the rest is other rules' (each holds to the cap when it next grows)
+    }
+    ++memcap_hits_;
+  }
 }
 
 bool CorrelationEngine::resume(const std::string& name, const std::vector<std::pair<std::string, std::string>>& group,
@@ -245,6 +289,8 @@ void CorrelationEngine::popFront(size_t r, Group& group) {
   } else if (rule.type == CorrelationType::TemporalOrdered) {
     group.chains.pop();
   }
+  group.bytes -= oldest.bytes;
+  held_ -= oldest.bytes;
   group.entries.pop_front();
 }
 
@@ -448,6 +494,7 @@ void CorrelationEngine::drop(size_t r, const std::string& key) {
   if (it == state.groups.end()) return;
   if (it->second.pending) due_.erase({it->second.last_emit + hold(r), r, key});
   state.lru.erase(it->second.lru);
+  held_ -= it->second.bytes;
   state.groups.erase(it);
 }
 
@@ -484,6 +531,7 @@ void CorrelationEngine::flush() {
     state.groups.clear();
     state.lru.clear();
   }
+  held_ = 0;
 }
 
 }  // namespace mamori

@@ -30,7 +30,14 @@
 //
 // Bounded: at most max_groups_per_rule groups per rule (beyond it the least recently
 // active group is dropped, counted as an eviction) and max_events_per_group events per
-// group (beyond it the oldest is dropped, counted). Deterministic: the same events give
+// group (beyond it the oldest is dropped, counted). Over all rules, memcap bounds what the
+// groups hold by an estimate of their bytes (the group, its key and values, each event's
+// place in the window, the evidence taken from it, value_count's distinct values): the
+// product of the two caps above has no useful bound, and a flood of random sources fills
+// every scan rule's groups. Beyond it the joining rule gives up its own least recently
+// active groups, then its joining group's oldest events (counted as evictions and dropped
+// events, and in memcapHits()): a rule cannot push out another's groups, so the engine
+// holds at most memcap plus one group per rule. Deterministic: the same events give
 // the same matches in the same order. Not thread-safe: one engine per pipeline.
 //
 // Costs: an event is matched against each base rule once, reading its fields in place;
@@ -73,6 +80,7 @@ namespace mamori {
 struct CorrelationEngineConfig {
   size_t max_groups_per_rule = 10'000;
   size_t max_events_per_group = 4'096;
+  size_t memcap = size_t{128} << 20;  // bytes, estimated, all rules
   size_t max_evidence = 100;  // entries per evidence list of a match
   TimeUs max_hold = 450'000'000;  // packet time; the pipeline sets half the incident inactivity
 };
@@ -105,6 +113,8 @@ class CorrelationEngine {
 
   const std::vector<CorrelationRuleCounters>& counters() const { return counters_; }  // by rule, in rule-set order
   size_t groups() const;
+  size_t memoryBytes() const { return held_; }  // the estimate memcap bounds
+  uint64_t memcapHits() const { return memcap_hits_; }  // groups and events given up for memcap
   const CorrelationRuleSet& rules() const { return rules_; }
 
  private:
@@ -138,6 +148,7 @@ class CorrelationEngine {
   struct Entry {
     TimeUs ts = 0;
     uint32_t stages = 0;  // bit i: the rule's input i selected the event
+    uint32_t bytes = 0;   // charged to memcap when it joined
     std::pair<const std::string, uint32_t>* value = nullptr;  // value_count: its count in Group::distinct
     std::shared_ptr<const Evidence> evidence;
   };
@@ -157,6 +168,7 @@ class CorrelationEngine {
     TimeUs last_emit = 0;
     bool pending = false;  // held-back evidence, due at last_emit + hold
     bool resumed = false;  // an open incident's group put back after a restart
+    size_t bytes = 0;  // charged to memcap: the group and its entries
   };
   struct RuleState {
     std::unordered_map<std::string, Group> groups;  // by joined group values
@@ -174,6 +186,12 @@ class CorrelationEngine {
   void prune(size_t rule, Group& group, TimeUs now);
   void popFront(size_t rule, Group& group);
   void drop(size_t rule, const std::string& key);
+  // Drops the rule's least recently active group, its held-back match sent first.
+  void evictOldest(size_t rule);
+  // Gives up `rule`'s groups other than `joining`, then joining's oldest events, until
+  // the engine is within memcap.
+  void holdToMemcap(size_t rule, Slot& joining);
+  void charge(Group& group, size_t bytes);
   uint64_t measure(const CorrelationRule& rule, const Group& group, std::vector<std::string>* stages) const;
   bool regular(const Group& group, double max_jitter) const;
   static std::shared_ptr<const Evidence> evidenceOf(const CorrelationEvent& event);
@@ -184,6 +202,8 @@ class CorrelationEngine {
   std::vector<RuleState> state_;
   std::vector<CorrelationRuleCounters> counters_;
   std::set<Due> due_;
+  size_t held_ = 0;  // the sum of the groups' bytes
+  uint64_t memcap_hits_ = 0;
   std::vector<std::vector<size_t>> readers_;  // correlation -> the correlations reading its matches
   RegexMatchData regex_data_;
   // Scratch reused by every event: base rule results, field lookups, the group key.

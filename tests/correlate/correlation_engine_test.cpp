@@ -408,6 +408,45 @@ TEST(CorrelationEngine, EventCapPerGroupDropsTheOldest) {
   EXPECT_EQ(h.sink.matches.back().events, 4u);
 }
 
+TEST(CorrelationEngine, MemcapHoldsAFloodOfSourcesAndEveryByteComesBack) {
+  CorrelationEngineConfig config;
+  config.memcap = 256 << 10;
+  Harness capped(kCount, config), free(kCount);
+  // 20 000 sources, one flow each: every one a group, as a flood of random sources makes.
+  for (uint32_t i = 0; i < 20'000; ++i) {
+    const std::string src = "10." + std::to_string(i >> 16) + "." + std::to_string((i >> 8) & 255) + "." +
+                            std::to_string(i & 255);
+    capped.engine.onEvent(flowEvent(i * 1000, src, "10.9.9.9", 80));
+    free.engine.onEvent(flowEvent(i * 1000, src, "10.9.9.9", 80));
+    ASSERT_LE(capped.engine.memoryBytes(), config.memcap + 4096) << "after source " << i;
+  }
+  EXPECT_EQ(free.engine.groups(), 10'000u) << "only max-groups-per-rule holds the uncapped engine";
+  EXPECT_GT(free.engine.memoryBytes(), config.memcap);
+  EXPECT_LT(capped.engine.groups(), 10'000u);
+  EXPECT_GT(capped.engine.groups(), 100u);
+  EXPECT_GT(capped.engine.memcapHits(), 0u);
+  EXPECT_EQ(capped.engine.counters()[0].evictions, capped.engine.memcapHits());
+  EXPECT_EQ(free.engine.memcapHits(), 0u);
+  // Groups age out of their timespan: what they were charged is all given back.
+  capped.engine.advance(20'000 * 1000 + 61 * kSecond);
+  EXPECT_EQ(capped.engine.groups(), 0u);
+  EXPECT_EQ(capped.engine.memoryBytes(), 0u);
+}
+
+TEST(CorrelationEngine, MemcapOnOneGroupDropsItsOldestEventsAndStillFires) {
+  CorrelationEngineConfig config;
+  config.memcap = 16 << 10;
+  Harness h(kCount, config);
+  for (int i = 0; i < 2000; ++i) h.engine.onEvent(flowEvent(i * 1000, "10.0.0.1", "10.0.0.9", 80));
+  EXPECT_LE(h.engine.memoryBytes(), config.memcap);
+  EXPECT_EQ(h.engine.groups(), 1u);
+  EXPECT_GT(h.engine.counters()[0].dropped_events, 0u);
+  EXPECT_EQ(h.engine.counters()[0].dropped_events, h.engine.memcapHits());
+  h.engine.flush();
+  ASSERT_FALSE(h.sink.matches.empty()) << "the events it kept still make the count";
+  EXPECT_EQ(h.engine.memoryBytes(), 0u);
+}
+
 TEST(CorrelationEngine, SameStreamSameMatches) {
   auto run = [] {
     Harness h(kCount + "---\n" + kOrdered);

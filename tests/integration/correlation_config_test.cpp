@@ -26,6 +26,7 @@ TEST(CorrelationConfig, BadValuesStopStartUpNamingTheirKey) {
       {"max-events-per-group: many", "correlate.max-events-per-group", "expected a whole number"},
       {"max-events-per-group: -3", "correlate.max-events-per-group", "must be a whole number from 1 to 1000000"},
       {"max-open-incidents: 20000000", "correlate.max-open-incidents", "must be a whole number from 1 to 10000000"},
+      {"memcap: lots", "correlate.memcap", "expected a size like 64mb"},
       {"incident-inactivity: soon", "correlate.incident-inactivity", "expected a number of seconds"},
       {"store-retention-days: -1", "correlate.store-retention-days", "must be a whole number of days"},
       {"store-retention-days: forever", "correlate.store-retention-days", "must be a whole number of days"},

@@ -143,5 +143,28 @@ TEST(StatsRecord, CorrelationCapsFromTheConfigurationCountTheirEvictions) {
   EXPECT_GT(ruleCounter(*defaults.lastStats(), "port_scan", "matches"), 0);
 }
 
+// correlate.memcap holds every rule's groups together: far too small for the demo, rules
+// give up groups and events (counted), and at the end every byte is given back.
+TEST(StatsRecord, CorrelationMemcapFromTheConfigurationIsCounted) {
+  const std::string config = tempDir() + "/memcap.yaml";
+  std::ofstream(config) << "correlate:\n  memcap: 16kb\n";
+  const EveLog log = runOnDemo("--config '" + config + "'");
+  const auto* stats = log.lastStats();
+  ASSERT_NE(stats, nullptr);
+  const int64_t hits = EveLog::number(*stats, "stats.correlate.memcap_hits");
+  EXPECT_GT(hits, 0);
+  // Each is also one rule's eviction or dropped event.
+  int64_t given_up = 0;
+  for (const auto& rule : (*stats)["stats"]["correlate"]["rules"].GetObject()) {
+    given_up += rule.value["evictions"].GetInt64() + rule.value["dropped_events"].GetInt64();
+  }
+  EXPECT_LE(hits, given_up);
+  EXPECT_EQ(EveLog::number(*stats, "stats.correlate.memory_bytes"), 0) << "the end of input gives every group back";
+
+  const EveLog defaults = runOnDemo();
+  ASSERT_NE(defaults.lastStats(), nullptr);
+  EXPECT_EQ(EveLog::number(*defaults.lastStats(), "stats.correlate.memcap_hits"), 0);
+}
+
 }  // namespace
 }  // namespace mamori::test

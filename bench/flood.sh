@@ -96,6 +96,7 @@ caps = {
     "detect.flow_state_exhausted": get("detect.flow_state_exhausted"),
     "correlate.evictions": sum(r.get("evictions", 0) for r in s.get("correlate", {}).get("rules", {}).values()),
     "correlate.incidents_evicted": get("correlate.incidents_evicted"),
+    "correlate.memcap_hits": get("correlate.memcap_hits"),
 }
 hit = ", ".join(f"{k} {v}" for k, v in caps.items() if v) or "none"
 rss = int(rss_kb) / 1024

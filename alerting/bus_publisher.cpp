@@ -26,7 +26,8 @@ BusPublisher::BusPublisher(const std::string& endpoint, const BusPublisherOption
     makeCurveServer(socket_, options.security->server, kZapDomain);
   }
   monitor_ = std::make_unique<HandshakeMonitor>(context_, socket_, "bus", HandshakeMonitor::Log::ProtocolFailures,
-                                                kSubscriberBudget);
+                                                PeerBudget{kSubscriberBudget.burst_bytes,
+                                                           kSubscriberBudget.bytes_per_second, options.max_subscribers});
   socket_.set(zmq::sockopt::maxmsgsize, kMaxSubscriberMessage);
   socket_.set(zmq::sockopt::xpub_verboser, 1);
   socket_.set(zmq::sockopt::xpub_nodrop, 0);
@@ -61,7 +62,7 @@ BusPublisher::~BusPublisher() {
 
 BusPublisher::Refused BusPublisher::refused() const {
   const HandshakeMonitor::Counters h = monitor_->counters();
-  return Refused{zap_ ? zap_->counters(kZapDomain).refused : 0, h.failed_protocol, h.cut_off};
+  return Refused{zap_ ? zap_->counters(kZapDomain).refused : 0, h.failed_protocol, h.cut_off, h.full};
 }
 
 void BusPublisher::publish(EventKind kind, const std::string& json) {

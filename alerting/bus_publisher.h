@@ -25,7 +25,9 @@
 // messages (subscriptions) to 4 KiB each, libzmq closing a connection that announces a
 // bigger frame before reading it, and what it sends over TCP in all to kSubscriberBudget,
 // past which it is cut off and counted (refused().flood), since libzmq 4.3 would keep
-// every distinct subscription a peer sends.
+// every distinct subscription a peer sends. And at most max_subscribers TCP connections
+// are open at once (a further one is shut down as it is accepted, refused().full): each
+// subscriber that falls behind holds up to send_hwm records.
 //
 // Single-threaded: a ZeroMQ socket must stay on one thread, so every call except
 // sent() and refused() comes from the pipeline's output thread.
@@ -57,6 +59,8 @@ struct BusSecurity {
 struct BusPublisherOptions {
   // Messages queued for one subscriber before that subscriber starts losing messages.
   int send_hwm = 100000;
+  // TCP connections open at once (bus.max-subscribers).
+  size_t max_subscribers = 16;
   // How long destruction waits to deliver queued messages: long enough for the last
   // records of a pcap run to reach a live subscriber, short enough that a stuck
   // subscriber does not hold up shutdown.
@@ -97,11 +101,13 @@ class BusPublisher : public EventOutput {
 
   // Connections turned away: before any message, a key not on the allowlist (CURVE only)
   // or a peer that failed the handshake (not CURVE on a CURVE bus, not ZeroMQ at all); and
-  // after, a peer cut off for sending past kSubscriberBudget. Readable from any thread.
+  // after, a peer cut off for sending past kSubscriberBudget; and one over max_subscribers.
+  // Readable from any thread.
   struct Refused {
     uint64_t key = 0;
     uint64_t protocol = 0;
     uint64_t flood = 0;
+    uint64_t full = 0;
   };
   Refused refused() const;
 

@@ -266,6 +266,9 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                             fail(f, v, k, e.what());
                           }
                         }},
+                       {"max-subscribers", [&](const std::string& k, const YAML::Node& v) {
+                          c.bus_max_subscribers = capValue(f, k, v, 4096);
+                        }},
                        {"subscribers", [&](const std::string& k, const YAML::Node& v) {
                           if (v.IsNull()) return;
                           if (!v.IsSequence()) fail(f, v, k, "expected a list of subscribers, each with a name and a key");

@@ -65,6 +65,7 @@ struct Config {
   // The bus's CURVE key pair and the subscribers allowed in (bus.key, bus.subscribers),
   // keys read and checked at load; empty: an open bus, which may bind loopback only.
   std::optional<BusSecurity> bus_security;
+  size_t bus_max_subscribers = BusPublisherOptions().max_subscribers;  // bus.max-subscribers
   // Compiled pattern databases, keyed by the rules they hold; empty disables the cache.
   std::string rule_cache_dir = "/var/cache/mamori";
   // Application-layer identification (nDPI) per flow; off: no app_proto, app rules never match.

@@ -167,6 +167,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     if (!opt.bus.empty()) {
       BusPublisherOptions bus_options;
       bus_options.security = config.bus_security;
+      bus_options.max_subscribers = config.bus_max_subscribers;
       auto b = std::make_unique<BusPublisher>(opt.bus, bus_options);
       bus = b.get();
       outputs.push_back(std::move(b));

@@ -162,8 +162,9 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("output.queue_records", t.output_queue.records);
   out.emplace_back("output.queue_peak", t.output_queue.peak);
   out.emplace_back("bus.sent", t.bus_sent);
-  out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol + t.bus_refused.flood);
+  out.emplace_back("bus.refused", t.bus_refused.key + t.bus_refused.protocol + t.bus_refused.flood + t.bus_refused.full);
   out.emplace_back("bus.refused_flood", t.bus_refused.flood);
+  out.emplace_back("bus.refused_full", t.bus_refused.full);
   if (t.central) {
     const CentralUplinkCounters& c = *t.central;
     out.emplace_back("central.sent", c.sent);
@@ -258,9 +259,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       double(t.output_queue.peak));
   add("mamori_bus_messages_total", "Messages published on the bus", MetricSample::Counter, double(t.bus_sent));
   for (auto [reason, n] : {std::pair{"key", t.bus_refused.key}, std::pair{"protocol", t.bus_refused.protocol},
-                           std::pair{"flood", t.bus_refused.flood}}) {
+                           std::pair{"flood", t.bus_refused.flood}, std::pair{"full", t.bus_refused.full}}) {
     add("mamori_bus_refused_connections_total",
-        "Bus peers refused: a key not on bus.subscribers, a failed handshake (no CURVE, not ZeroMQ), or cut off for a flood",
+        "Bus peers refused: a key not on bus.subscribers, a failed handshake (no CURVE, not ZeroMQ), cut off for a flood, "
+        "or over bus.max-subscribers",
         MetricSample::Counter, double(n), {{"reason", reason}});
   }
   add("mamori_rules_loaded", "Rules loaded", MetricSample::Gauge, double(t.rules.rules_loaded));

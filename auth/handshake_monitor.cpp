@@ -80,7 +80,7 @@ HandshakeMonitor::~HandshakeMonitor() {
 HandshakeMonitor::Counters HandshakeMonitor::counters() const {
   constexpr auto relaxed = std::memory_order_relaxed;
   return Counters{succeeded_.load(relaxed), failed_protocol_.load(relaxed), failed_auth_.load(relaxed),
-                  cut_off_.load(relaxed)};
+                  cut_off_.load(relaxed), full_.load(relaxed)};
 }
 
 void HandshakeMonitor::serve() {
@@ -109,7 +109,7 @@ void HandshakeMonitor::serve() {
       case ZMQ_EVENT_MONITOR_STOPPED:
         return;
       case ZMQ_EVENT_ACCEPTED:
-        budget_->accepted(static_cast<int>(value), std::chrono::steady_clock::now());
+        accepted(static_cast<int>(value));
         break;
       case ZMQ_EVENT_DISCONNECTED:
         budget_->closed(static_cast<int>(value));
@@ -144,6 +144,19 @@ void HandshakeMonitor::logProtocolFailure(uint16_t event, uint32_t value) {
   fmt::print(stderr, "mamori: {}: refused a connection that {} ({}{})\n", label_,
              curve_ ? "does not speak CURVE" : "failed the ZeroMQ handshake", reason, more);
   std::fflush(stderr);
+}
+
+void HandshakeMonitor::accepted(int fd) {
+  const std::optional<std::string> refused = budget_->accepted(fd, std::chrono::steady_clock::now());
+  if (!refused) return;
+  // Logged before counted, as below.
+  if (auto held_back = full_log_.admit()) {
+    std::string more = *held_back ? fmt::format("; {} more like it not shown", *held_back) : "";
+    fmt::print(stderr, "mamori: {}: refused a connection from {}: {} are open already, the most allowed{}\n", label_,
+               *refused, budget_->maxConnections(), more);
+    std::fflush(stderr);
+  }
+  full_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void HandshakeMonitor::cutOffOverBudget() {

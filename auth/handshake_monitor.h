@@ -11,7 +11,7 @@
 //
 // Given a PeerBudget it also watches each accepted TCP connection's bytes (PeerByteBudget)
 // and cuts off, logs and counts a peer that sends more than the budget: a subscriber
-// flooding a bus with subscriptions.
+// flooding a bus with subscriptions; and one accepted past the budget's connection cap.
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -32,6 +32,7 @@ class HandshakeMonitor {
     uint64_t failed_protocol = 0;  // not CURVE, or not ZeroMQ
     uint64_t failed_auth = 0;      // ZAP refused the key (on a client: the server refused ours)
     uint64_t cut_off = 0;          // connections shut down for sending past the PeerBudget
+    uint64_t full = 0;             // connections shut down as accepted: the budget's max_connections were open
   };
 
   // Whether protocol failures are logged: a server's are (a peer that does not speak
@@ -54,6 +55,7 @@ class HandshakeMonitor {
   void serve();
   void logProtocolFailure(uint16_t event, uint32_t value);
   void cutOffOverBudget();
+  void accepted(int fd);
 
   void* monitored_;         // the server socket's handle; only its monitor is touched
   zmq::socket_t monitor_;   // receives the events; the monitor thread's
@@ -61,8 +63,8 @@ class HandshakeMonitor {
   Log log_;
   bool curve_;
   std::optional<PeerByteBudget> budget_;  // the monitor thread's
-  std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0}, cut_off_{0};
-  LogThrottle protocol_log_, closed_log_, cut_off_log_;  // the monitor thread's
+  std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0}, cut_off_{0}, full_{0};
+  LogThrottle protocol_log_, closed_log_, cut_off_log_, full_log_;  // the monitor thread's
   std::thread thread_;
 };
 

@@ -39,12 +39,21 @@ std::string addressText(const sockaddr_storage& a) {
 
 }  // namespace
 
-void PeerByteBudget::accepted(int fd, Clock::time_point now) {
+std::optional<std::string> PeerByteBudget::accepted(int fd, Clock::time_point now) {
   Connection c;
   c.since = now;
-  if (!addresses(fd, c.local, c.local_len, c.peer, c.peer_len)) return;  // already gone
-  if (c.peer.ss_family != AF_INET && c.peer.ss_family != AF_INET6) return;
+  if (!addresses(fd, c.local, c.local_len, c.peer, c.peer_len)) return std::nullopt;  // already gone
+  if (c.peer.ss_family != AF_INET && c.peer.ss_family != AF_INET6) return std::nullopt;
+  if (limits_.max_connections && connections_.size() >= limits_.max_connections) {
+    // Connections closed whose DISCONNECTED event has not come yet do not count.
+    std::erase_if(connections_, [](const auto& entry) { return !same(entry.first, entry.second); });
+    if (connections_.size() >= limits_.max_connections) {
+      shutdown(fd, SHUT_RDWR);
+      return addressText(c.peer);
+    }
+  }
   connections_[fd] = c;
+  return std::nullopt;
 }
 
 void PeerByteBudget::closed(int fd) { connections_.erase(fd); }

@@ -8,13 +8,19 @@
 // that has sent more than a burst plus a steady rate allow: libzmq then sees the connection
 // end and frees what it held for that peer, and the other peers are not touched.
 //
+// It also caps how many connections are open at once (max_connections): each subscriber
+// holds a queue of up to the socket's high-water mark of records, so their number bounds
+// the bus's memory. A connection over the cap is shut down as it is accepted.
+//
 // Fed accepted and closed connections (by file descriptor) by the HandshakeMonitor that
 // owns it, and checked from that monitor's thread: single-threaded. Connections that are
-// not TCP (ipc://) are not watched.
+// not TCP (ipc://, reachable only through the file system's permissions) are not watched.
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +30,7 @@ namespace mamori {
 struct PeerBudget {
   uint64_t burst_bytes = 0;       // sent at once, e.g. while subscribing
   uint64_t bytes_per_second = 0;  // sent steadily afterwards, e.g. heartbeats
+  size_t max_connections = 0;     // open at once; 0: no cap
 };
 
 class PeerByteBudget {
@@ -32,8 +39,11 @@ class PeerByteBudget {
 
   explicit PeerByteBudget(PeerBudget limits) : limits_(limits) {}
 
-  void accepted(int fd, Clock::time_point now);
+  // The peer's address (text) when the connection is over max_connections and was shut
+  // down; nothing when it is watched (or not TCP).
+  std::optional<std::string> accepted(int fd, Clock::time_point now);
   void closed(int fd);
+  size_t maxConnections() const { return limits_.max_connections; }
   // Shuts down every watched connection past its budget; the peer address of each (text).
   std::vector<std::string> check(Clock::time_point now);
 

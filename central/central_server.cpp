@@ -549,6 +549,7 @@ std::vector<MetricSample> CentralServer::metrics() const {
     add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "protocol"}},
         double(refused.protocol));
     add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "flood"}}, double(refused.flood));
+    add("mamori_central_bus_refused_connections_total", "", T::Counter, {{"reason", "full"}}, double(refused.full));
   }
   return out;
 }

@@ -2,7 +2,8 @@
 // that sends garbage and one that floods the bus with 100,000 distinct subscriptions are
 // disconnected, the flood is counted, the sensor's memory stays flat, and a well-behaved
 // subscriber still receives every record the EVE file holds. And a subscriber too slow to
-// keep up is told exactly how many records it missed.
+// keep up is told exactly how many records it missed, and subscribers past bus.max-subscribers
+// are turned away.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -200,6 +201,77 @@ TEST(BusAbuse, HostilePeersAreCutOffAndEveryRecordReachesAWellBehavedSubscriber)
   }
   EXPECT_TRUE(good.checkingGaps());
   EXPECT_EQ(good.missed(), 0u);
+}
+
+// Counts, by topic, what a subscriber receives until told to stop and then quiet for a second.
+class Receiver {
+ public:
+  explicit Receiver(const std::string& endpoint) {
+    subscriber_.subscribe("");
+    subscriber_.connect(endpoint);
+    thread_ = std::thread([this] {
+      auto quiet_since = std::chrono::steady_clock::now();
+      while (!done_.load() || std::chrono::steady_clock::now() - quiet_since < 1s) {
+        if (auto msg = subscriber_.receive(100ms)) {
+          ++got_[msg->first];
+          quiet_since = std::chrono::steady_clock::now();
+        }
+      }
+    });
+  }
+  ~Receiver() { stop(); }
+  // What it received, once it is quiet.
+  const std::map<std::string, size_t>& stop() {
+    done_.store(true);
+    if (thread_.joinable()) thread_.join();
+    return got_;
+  }
+
+ private:
+  BusSubscriber subscriber_;
+  std::map<std::string, size_t> got_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+// bus.max-subscribers bounds the subscribers' queues (each holds up to the bus's high-water
+// mark of records): a connection past it is shut down as it is accepted, logged and counted,
+// and the subscribers within it lose nothing.
+TEST(BusAbuse, SubscribersPastTheCapAreRefusedAndCountedAndTheOthersLoseNothing) {
+  std::string dir = tempDir();
+  std::string pcap = dir + "/office.pcap";
+  ASSERT_EQ(run(binaryDir() + "/tools/mamori-demogen --out '" + pcap + "'").exit_code, 0);
+  std::ofstream(dir + "/sensor.yaml") << "bus:\n  max-subscribers: 2\n";
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(freeTcpPort());
+
+  Receiver first(endpoint), second(endpoint);
+  PcapPipe run(dir, {"--eve", dir + "/eve.json", "--workers", "1", "--bus", endpoint, "--config", dir + "/sensor.yaml"},
+               dir + "/mamori.log");
+  ASSERT_TRUE(run.ok()) << readFile(dir + "/mamori.log");
+  std::vector<std::string> parts = pcapParts(readFile(pcap), 2);
+  ASSERT_TRUE(run.write(parts[0]));
+  std::this_thread::sleep_for(1s);  // both are in (libzmq retries every 100 ms until the bus is bound)
+  auto third = std::make_unique<Receiver>(endpoint);
+  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(run.write(parts[1]));
+  ASSERT_EQ(run.finish(), 0) << readFile(dir + "/mamori.log");
+  const auto got_first = first.stop(), got_second = second.stop(), got_third = third->stop();
+
+  EveLog log = EveLog::load(dir + "/eve.json");
+  const rapidjson::Value& stats = *log.ofType("stats").back();
+  EXPECT_GE(stats["stats"]["bus"]["refused_full"].GetUint64(), 1u);
+  EXPECT_GE(stats["stats"]["bus"]["refused"].GetUint64(), stats["stats"]["bus"]["refused_full"].GetUint64());
+  const std::string mamori_log = readFile(dir + "/mamori.log");
+  EXPECT_NE(mamori_log.find("mamori: bus: refused a connection from 127.0.0.1:"), std::string::npos) << mamori_log;
+  EXPECT_NE(mamori_log.find("2 are open already, the most allowed"), std::string::npos) << mamori_log;
+  size_t third_total = 0;
+  for (const auto& [topic, n] : got_third) third_total += n;
+  EXPECT_EQ(third_total, 0u) << "the subscriber past the cap was served";
+  ASSERT_FALSE(log.ofType("alert").empty());
+  for (const char* topic : {"alert", "incident", "flow", "stats", "http", "dns", "tls"}) {
+    EXPECT_EQ(got_first.count(topic) ? got_first.at(topic) : 0, log.ofType(topic).size()) << topic;
+    EXPECT_EQ(got_second.count(topic) ? got_second.at(topic) : 0, log.ofType(topic).size()) << topic;
+  }
 }
 
 // One UDP packet from each of `flows` source ports: as many flow records.

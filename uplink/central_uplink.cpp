@@ -180,7 +180,8 @@ void CentralUplink::run() {
         const uint64_t held = link::jsonUint(*body, "acked");
         acknowledge(held);
         sent_seq = held;
-        backlog_end = spool_.writtenSeq();
+        // Everything appended so far waited for the link, written to disk yet or not.
+        backlog_end = spool_.lastSeq();
         connected = true;
         connected_.store(true);
         connects_.fetch_add(1);

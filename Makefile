@@ -8,7 +8,7 @@ CTEST_JOBS ?= 2
 FUZZ_SECONDS ?= 60
 CHECK_FUZZ_SECONDS ?= 10
 
-.PHONY: setup configure build demo test bench bench-flood soak clean configure-asan check-asan fuzz
+.PHONY: setup configure build demo test bench bench-flood soak clean configure-asan check-asan check-asan-all fuzz
 
 setup:
 	bash scripts/setup.sh
@@ -31,6 +31,10 @@ configure-asan: setup
 
 check-asan: configure-asan
 	JOBS=$(JOBS) bash scripts/check_asan.sh $(SAN_BUILD) $(CHECK_FUZZ_SECONDS)
+
+# The whole unit-test suite under the sanitizers (not in CI: half an hour on 2 cores).
+check-asan-all: configure-asan
+	CHECK_ASAN_ALL=1 JOBS=$(JOBS) bash scripts/check_asan.sh $(SAN_BUILD) $(CHECK_FUZZ_SECONDS)
 
 fuzz: configure-asan
 	cmake --build $(SAN_BUILD) -j$(JOBS) --target fuzz-targets mamori mamori-demogen

@@ -2,7 +2,8 @@
 # reports. Any report fails (UBSan does not recover: -fno-sanitize-recover), with a stack;
 # what is genuinely in system libraries is named in fuzz/ubsan_ignorelist.txt (compile time)
 # and fuzz/lsan.supp, each entry explained.
+# exitcode=86: a report is told apart from a program's own exit 1, which tests of refusals expect.
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:abort_on_error=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export ASAN_OPTIONS="exitcode=86:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:abort_on_error=0"
+export UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$fuzz_dir/lsan.supp:print_suppressions=0"

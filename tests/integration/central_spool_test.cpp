@@ -94,17 +94,16 @@ TEST(CentralSpool, ASensorStartedWhileTheCentralIsDownSpoolsThenReplays) {
   lab.sensorConfig("sensor-a", "  records: [alert, incident, stats, flow, http, dns, tls, ssh]\n");
   PcapPipe pipe(lab.dir(), runArgs(lab, "sensor-a"), lab.dir() + "/sensor-a/run.log");
   ASSERT_TRUE(pipe.ok());
-  feed(pipe, sharedDir() + "/corpus/ndpi/WebattackRCE.pcap", 6, [&](int i) {
-    if (i != 3) return;
-    // Not before the sensor has records for the central (the web attack's alerts come as
-    // its packets do): a slow build (the sanitizers') may not have any yet at this point.
-    for (auto start = std::chrono::steady_clock::now();
-         eveLines(lab.sensorEve("sensor-a"), "sensor-a", kSent).empty() &&
-         std::chrono::steady_clock::now() - start < 120s;) {
-      std::this_thread::sleep_for(50ms);
-    }
-    ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
-  });
+  feed(pipe, sharedDir() + "/corpus/ndpi/WebattackRCE.pcap", 6, [](int) {});
+  // The whole capture read, its records written and waiting in the spool while the sensor
+  // waits for the central (drain-timeout): only then does the central come. Counted, not
+  // timed: how far a run gets in a given time depends on the build (the sanitizers').
+  pipe.close();
+  for (auto start = std::chrono::steady_clock::now();
+       eveLines(lab.sensorEve("sensor-a"), "sensor-a", kSent).empty() && std::chrono::steady_clock::now() - start < 60s;) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(lab.startCentral()) << lab.centralLog();
   ASSERT_EQ(pipe.finish(), 0) << readFile(lab.dir() + "/sensor-a/run.log");
   lab.killCentral(SIGTERM);
   const auto sent = sorted(eveLines(lab.sensorEve("sensor-a"), "sensor-a", kSent));

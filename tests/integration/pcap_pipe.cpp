@@ -42,7 +42,7 @@ PcapPipe::PcapPipe(const std::string& dir, const std::vector<std::string>& args,
 
 PcapPipe::~PcapPipe() {
   if (pid_ > 0) kill();
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0) ::close(fd_);
   unlink(path_.c_str());
 }
 
@@ -65,9 +65,13 @@ int PcapPipe::wait() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int PcapPipe::finish() {
-  if (fd_ >= 0) close(fd_);
+void PcapPipe::close() {
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+}
+
+int PcapPipe::finish() {
+  close();
   return pid_ > 0 ? wait() : -1;
 }
 

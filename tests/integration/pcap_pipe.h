@@ -24,6 +24,8 @@ class PcapPipe {
   pid_t pid() const { return pid_; }
   // Writes capture bytes (a pcap file's header first); false when mamori stopped reading.
   bool write(const std::string& bytes);
+  // End of input: closes the pipe, without waiting for mamori.
+  void close();
   // End of input: closes the pipe and waits for mamori to finish; its exit code.
   int finish();
   // SIGKILL, reaped; the run's exit status is then 128 + 9.

@@ -6,6 +6,8 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -90,9 +92,11 @@ std::string serialText(const ASN1_INTEGER* serial) {
 std::string timeText(const ASN1_TIME* t) {
   std::tm tm{};
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  // Four-digit years, as the DER walk writes them (strftime's %Y writes year 24 as "24").
   char buf[32];
-  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return std::string(buf, n);
+  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return n > 0 ? std::string(buf, std::min<size_t>(size_t(n), sizeof buf - 1)) : std::string();
 }
 
 

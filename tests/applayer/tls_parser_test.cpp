@@ -94,11 +94,12 @@ std::string isoFromOpenssl(const std::string& line) {
   return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm));
 }
 
-MadeCert makeCert(const std::string& name, const std::string& subj, const std::string& serial, bool multivalue = false) {
+MadeCert makeCert(const std::string& name, const std::string& subj, const std::string& serial, bool multivalue = false,
+                  int days = 30) {
   const std::string dir = test::tempDir();
   const std::string pem = dir + "/" + name + ".pem", der = dir + "/" + name + ".der";
   const auto made = test::run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " +
-                              dir + "/" + name + ".key -out " + pem + " -days 30 -set_serial " + serial + " -subj \"" +
+                              dir + "/" + name + ".key -out " + pem + " -days " + std::to_string(days) + " -set_serial " + serial + " -subj \"" +
                               subj + "\"" + (multivalue ? " -multivalue-rdn" : "") + " 2>/dev/null && openssl x509 -in " +
                               pem + " -outform DER -out " + der);
   EXPECT_EQ(made.exit_code, 0);
@@ -278,6 +279,25 @@ Conversation conversation(const Bytes& cert) {
                          333),
                  record(kCcs, {1}));
   return c;
+}
+
+// Found by fuzzing (tls_certificate): a GeneralizedTime in year 24 was "0024-..." from the DER
+// walk and "24-..." from OpenSSL's decoder (strftime's %Y). Both write four digits now. The
+// certificate is made here, its not-after year rewritten in place (the walk checks no signature).
+TEST(TlsParserTest, AYearBeforeOneThousandIsFourDigitsFromBothDecoders) {
+  MadeCert cert = makeCert("year24", "/CN=year24.example", "24", false, 36500);  // not after 21xx: GeneralizedTime
+  const Bytes generalized_time = {0x18, 0x0f};
+  auto at = std::search(cert.der.begin(), cert.der.end(), generalized_time.begin(), generalized_time.end());
+  ASSERT_NE(at, cert.der.end()) << "no GeneralizedTime in the certificate";
+  at += 2;
+  ASSERT_EQ(std::string(at, at + 2), "21");
+  std::copy_n("0024", 4, at);
+  TlsCertificate walked, openssl;
+  ASSERT_TRUE(walkTlsCertificate(cert.der.data(), cert.der.size(), walked));
+  ASSERT_TRUE(decodeTlsCertificateWithOpenssl(cert.der.data(), cert.der.size(), openssl));
+  EXPECT_EQ(walked.not_after.substr(0, 5), "0024-");
+  EXPECT_EQ(openssl.not_after, walked.not_after);
+  EXPECT_EQ(openssl.not_before, walked.not_before);
 }
 
 TEST(TlsParserTest, AnySplitOfTheStreamGivesTheSameResult) {

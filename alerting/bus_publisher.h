@@ -23,7 +23,8 @@
 // (refused()). Without it the bus is open to whoever reaches it, so it binds only
 // loopback endpoints (auth/loopback_endpoint.h). Either way a peer is bounded: its
 // messages (subscriptions) to 4 KiB each, libzmq closing a connection that announces a
-// bigger frame before reading it, and what it sends over TCP in all to kSubscriberBudget,
+// bigger frame before reading it (counted with the protocol failures, refused().protocol),
+// and what it sends over TCP in all to kSubscriberBudget,
 // past which it is cut off and counted (refused().flood), since libzmq 4.3 would keep
 // every distinct subscription a peer sends. And at most max_subscribers TCP connections
 // are open at once (a further one is shut down as it is accepted, refused().full): each

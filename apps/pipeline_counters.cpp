@@ -261,7 +261,7 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   for (auto [reason, n] : {std::pair{"key", t.bus_refused.key}, std::pair{"protocol", t.bus_refused.protocol},
                            std::pair{"flood", t.bus_refused.flood}, std::pair{"full", t.bus_refused.full}}) {
     add("mamori_bus_refused_connections_total",
-        "Bus peers refused: a key not on bus.subscribers, a failed handshake (no CURVE, not ZeroMQ), cut off for a flood, "
+        "Bus peers refused: a key not on bus.subscribers, a failed handshake (no CURVE, not ZeroMQ) or a bad frame after it, cut off for a flood, "
         "or over bus.max-subscribers",
         MetricSample::Counter, double(n), {{"reason", reason}});
   }

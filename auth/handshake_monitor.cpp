@@ -112,15 +112,18 @@ void HandshakeMonitor::serve() {
         accepted(static_cast<int>(value));
         break;
       case ZMQ_EVENT_DISCONNECTED:
-        budget_->closed(static_cast<int>(value));
+        disconnected(static_cast<int>(value));
         break;
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
         succeeded_.fetch_add(1, relaxed);
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        ++failures_closing_;  // libzmq closes it (the peer has not): its disconnect comes next
         failed_auth_.fetch_add(1, relaxed);  // the ZAP handler logged it, with the key
         break;
       case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        ++failures_closing_;
+        [[fallthrough]];
       case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
         // Logged before counted: whoever sees the count sees the line too.
         if (log_ == Log::ProtocolFailures) logProtocolFailure(event, value);
@@ -157,6 +160,23 @@ void HandshakeMonitor::accepted(int fd) {
     std::fflush(stderr);
   }
   full_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void HandshakeMonitor::disconnected(int fd) {
+  const std::optional<std::string> cut = budget_->closed(fd);
+  if (!cut) return;
+  if (failures_closing_ > 0) {
+    --failures_closing_;  // the failed handshake's own close, counted already
+    return;
+  }
+  // Logged before counted, as below.
+  if (auto held_back = broken_log_.admit()) {
+    std::string more = *held_back ? fmt::format("; {} more like it not shown", *held_back) : "";
+    fmt::print(stderr, "mamori: {}: disconnected {}: it broke the ZeroMQ protocol after its handshake (a frame over "
+               "the size limit or a malformed one){}\n", label_, *cut, more);
+    std::fflush(stderr);
+  }
+  failed_protocol_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void HandshakeMonitor::cutOffOverBudget() {

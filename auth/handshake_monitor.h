@@ -11,7 +11,9 @@
 //
 // Given a PeerBudget it also watches each accepted TCP connection's bytes (PeerByteBudget)
 // and cuts off, logs and counts a peer that sends more than the budget: a subscriber
-// flooding a bus with subscriptions; and one accepted past the budget's connection cap.
+// flooding a bus with subscriptions; and one accepted past the budget's connection cap; and
+// it logs and counts (as a protocol failure) a connection libzmq closed after the handshake
+// for a frame over ZMQ_MAXMSGSIZE or a malformed one, which libzmq reports like a peer leaving.
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -29,7 +31,8 @@ class HandshakeMonitor {
  public:
   struct Counters {
     uint64_t succeeded = 0;
-    uint64_t failed_protocol = 0;  // not CURVE, or not ZeroMQ
+    uint64_t failed_protocol = 0;  // not CURVE, or not ZeroMQ; with a budget, also a frame over
+                                   // ZMQ_MAXMSGSIZE or malformed after the handshake
     uint64_t failed_auth = 0;      // ZAP refused the key (on a client: the server refused ours)
     uint64_t cut_off = 0;          // connections shut down for sending past the PeerBudget
     uint64_t full = 0;             // connections shut down as accepted: the budget's max_connections were open
@@ -56,6 +59,7 @@ class HandshakeMonitor {
   void logProtocolFailure(uint16_t event, uint32_t value);
   void cutOffOverBudget();
   void accepted(int fd);
+  void disconnected(int fd);
 
   void* monitored_;         // the server socket's handle; only its monitor is touched
   zmq::socket_t monitor_;   // receives the events; the monitor thread's
@@ -64,7 +68,10 @@ class HandshakeMonitor {
   bool curve_;
   std::optional<PeerByteBudget> budget_;  // the monitor thread's
   std::atomic<uint64_t> succeeded_{0}, failed_protocol_{0}, failed_auth_{0}, cut_off_{0}, full_{0};
-  LogThrottle protocol_log_, closed_log_, cut_off_log_, full_log_;  // the monitor thread's
+  LogThrottle protocol_log_, closed_log_, cut_off_log_, full_log_, broken_log_;  // the monitor thread's
+  // Handshakes that failed and were counted, whose connection libzmq is closing: the
+  // disconnect that follows each is not counted again. The monitor thread's.
+  uint64_t failures_closing_ = 0;
   std::thread thread_;
 };
 

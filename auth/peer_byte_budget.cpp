@@ -1,9 +1,11 @@
 #include "auth/peer_byte_budget.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -15,11 +17,14 @@ namespace mamori {
 
 namespace {
 
-bool addresses(int fd, sockaddr_storage& local, socklen_t& local_len, sockaddr_storage& peer, socklen_t& peer_len) {
-  local_len = sizeof local;
-  peer_len = sizeof peer;
-  return getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
-         getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0;
+// The kernel's TCP_ESTABLISHED (include/net/tcp_states.h), which linux/tcp.h, the header
+// with tcpi_bytes_received, does not define.
+constexpr uint8_t kTcpEstablished = 1;
+
+// TCP_INFO of the connection; false when it is not a TCP socket any more.
+bool tcpInfo(int fd, tcp_info& info) {
+  socklen_t len = sizeof info;
+  return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0;
 }
 
 // "192.0.2.1:40312", "[2001:db8::1]:40312".
@@ -42,37 +47,52 @@ std::string addressText(const sockaddr_storage& a) {
 std::optional<std::string> PeerByteBudget::accepted(int fd, Clock::time_point now) {
   Connection c;
   c.since = now;
-  if (!addresses(fd, c.local, c.local_len, c.peer, c.peer_len)) return std::nullopt;  // already gone
+  socklen_t len = sizeof c.peer;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&c.peer), &len) != 0) return std::nullopt;  // already gone
   if (c.peer.ss_family != AF_INET && c.peer.ss_family != AF_INET6) return std::nullopt;
   if (limits_.max_connections && connections_.size() >= limits_.max_connections) {
-    // Connections closed whose DISCONNECTED event has not come yet do not count.
-    std::erase_if(connections_, [](const auto& entry) { return !same(entry.first, entry.second); });
-    if (connections_.size() >= limits_.max_connections) {
-      shutdown(fd, SHUT_RDWR);
-      return addressText(c.peer);
-    }
+    shutdown(fd, SHUT_RDWR);
+    return addressText(c.peer);
   }
-  connections_[fd] = c;
+  c.own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (c.own < 0) return std::nullopt;  // out of descriptors: not watched
+  if (auto [it, added] = connections_.try_emplace(fd, c); !added) {
+    // A DISCONNECTED event lost: the number was libzmq's for an earlier connection.
+    end(it->second);
+    it->second = c;
+  }
   return std::nullopt;
 }
 
-void PeerByteBudget::closed(int fd) { connections_.erase(fd); }
+std::optional<std::string> PeerByteBudget::closed(int fd) {
+  auto it = connections_.find(fd);
+  if (it == connections_.end()) return std::nullopt;
+  const Connection c = it->second;
+  connections_.erase(it);
+  tcp_info info{};
+  // Still established: no FIN came from the peer, libzmq closed its side.
+  const bool cut = tcpInfo(c.own, info) && info.tcpi_state == kTcpEstablished;
+  end(c);
+  if (!cut) return std::nullopt;
+  return addressText(c.peer);
+}
 
-bool PeerByteBudget::same(int fd, const Connection& c) {
-  Connection now;
-  return addresses(fd, now.local, now.local_len, now.peer, now.peer_len) && now.local_len == c.local_len &&
-         now.peer_len == c.peer_len && std::memcmp(&now.local, &c.local, c.local_len) == 0 &&
-         std::memcmp(&now.peer, &c.peer, c.peer_len) == 0;
+void PeerByteBudget::end(const Connection& c) {
+  shutdown(c.own, SHUT_RDWR);
+  close(c.own);
+}
+
+PeerByteBudget::~PeerByteBudget() {
+  for (const auto& [fd, c] : connections_) end(c);
 }
 
 std::vector<std::string> PeerByteBudget::check(Clock::time_point now) {
   std::vector<std::string> cut;
   for (auto it = connections_.begin(); it != connections_.end();) {
-    const int fd = it->first;
     tcp_info info{};
-    socklen_t len = sizeof info;
-    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 || !same(fd, it->second)) {
-      it = connections_.erase(it);  // closed, and its DISCONNECTED event is on its way
+    if (!tcpInfo(it->second.own, info)) {
+      end(it->second);
+      it = connections_.erase(it);
       continue;
     }
     const double seconds = std::chrono::duration<double>(now - it->second.since).count();
@@ -81,8 +101,8 @@ std::vector<std::string> PeerByteBudget::check(Clock::time_point now) {
       ++it;
       continue;
     }
-    shutdown(fd, SHUT_RDWR);
     cut.push_back(addressText(it->second.peer));
+    end(it->second);
     it = connections_.erase(it);
   }
   return cut;

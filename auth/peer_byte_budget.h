@@ -8,6 +8,12 @@
 // that has sent more than a burst plus a steady rate allow: libzmq then sees the connection
 // end and frees what it held for that peer, and the other peers are not touched.
 //
+// It keeps a duplicate of each watched descriptor, so that when libzmq closes its own the
+// connection lives on until closed() looks at it: if the peer had not ended it (no FIN
+// came: the socket is still established), libzmq cut it off for breaking the protocol
+// after the handshake (a frame over ZMQ_MAXMSGSIZE, a malformed frame), which libzmq 4.3
+// reports like any peer leaving; closed() says so, and only then is the connection ended.
+//
 // It also caps how many connections are open at once (max_connections): each subscriber
 // holds a queue of up to the socket's high-water mark of records, so their number bounds
 // the bus's memory. A connection over the cap is shut down as it is accepted.
@@ -42,20 +48,24 @@ class PeerByteBudget {
   // The peer's address (text) when the connection is over max_connections and was shut
   // down; nothing when it is watched (or not TCP).
   std::optional<std::string> accepted(int fd, Clock::time_point now);
-  void closed(int fd);
+  // The connection `fd` was closed by libzmq: its peer's address (text) when libzmq, not the
+  // peer, ended it; nothing when the peer left (or it was not watched).
+  std::optional<std::string> closed(int fd);
+  ~PeerByteBudget();
+  PeerByteBudget(const PeerByteBudget&) = delete;
+  PeerByteBudget& operator=(const PeerByteBudget&) = delete;
   size_t maxConnections() const { return limits_.max_connections; }
   // Shuts down every watched connection past its budget; the peer address of each (text).
   std::vector<std::string> check(Clock::time_point now);
 
  private:
   struct Connection {
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = 0, peer_len = 0;
+    sockaddr_storage peer{};
     Clock::time_point since;
+    int own = -1;  // the duplicate: the connection itself, whatever libzmq did with its descriptor
   };
-  // Whether `fd` is still the connection recorded: libzmq closes its descriptors on its
-  // own thread, and the number may already name a newer connection.
-  static bool same(int fd, const Connection& c);
+  // Ends the connection (both ways) and closes the duplicate.
+  static void end(const Connection& c);
 
   PeerBudget limits_;
   std::unordered_map<int, Connection> connections_;

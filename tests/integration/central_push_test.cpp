@@ -95,7 +95,10 @@ TEST(CentralPush, LiveSensorsSwitchTogetherAndRefuseWhatDoesNotBuild) {
         "    alert.signature_id: 2\n  condition: selection\n---\ntitle: Set two alerts\nname: set_two_alerts\n"
         "level: low\ncorrelation:\n  type: event_count\n  rules: [set_two_alert]\n  group-by: [dest_ip]\n"
         "  timespan: 1m\n  condition:\n    gte: 100\n");
-  std::thread traffic([&] { replay(1000); });
+  // 300 packets a second: about 9 s of traffic, so that the push (sets built at the central
+  // and on both sensors) lands in its first half even on a loaded 2-core machine; at 1000 a
+  // second CI once saw sensor-a switch only after the replay had ended.
+  std::thread traffic([&] { replay(300); });
   // The push goes in once both sensors alerted with the starting set (a fixed pause is not
   // enough on a loaded machine), while the replays still have seconds to run.
   auto alerts = [&](int pair) {

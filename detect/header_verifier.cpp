@@ -43,6 +43,16 @@ const uint8_t* transportStart(const DecodedPacket& pkt) {
   return p <= pkt.payload ? p : nullptr;
 }
 
+// The MTU a Packet Too Big message reports, in the second word of its header; Suricata
+// reads it for code 0 only.
+bool icmpv6Mtu(const DecodedPacket& pkt, uint32_t& mtu) {
+  if (pkt.proto != 58 || pkt.icmp_type != 2 || pkt.icmp_code != 0) return false;
+  const uint8_t* header = transportStart(pkt);
+  if (!header || pkt.payload < header + 8) return false;
+  mtu = static_cast<uint32_t>(header[4]) << 24 | header[5] << 16 | header[6] << 8 | header[7];
+  return true;
+}
+
 }  // namespace
 
 bool headerBuffer(const DecodedPacket& pkt, HeaderBuffer buffer, const uint8_t*& data, size_t& length) {
@@ -70,6 +80,10 @@ bool headerTestsMatch(const HeaderTests& t, const DecodedPacket& pkt) {
     if (!hasIcmpIdentifier(pkt)) return false;
     uint16_t seq = static_cast<uint16_t>(pkt.payload[-2] << 8 | pkt.payload[-1]);
     if (!t.icmp_seq->matches(seq)) return false;
+  }
+  if (t.icmpv6_mtu) {
+    uint32_t mtu = 0;
+    if (!icmpv6Mtu(pkt, mtu) || !t.icmpv6_mtu->matches(mtu)) return false;
   }
   const bool tcp = pkt.proto == 6;
   if (t.flags && !(tcp && t.flags->matches(pkt.tcp_flags))) return false;

@@ -1,5 +1,5 @@
 // Keywords on packet headers: ttl, ip_proto, itype, icode, icmp_id, icmp_seq, flags,
-// seq, ack, window, dsize, fragbits, fragoffset, sameip.
+// seq, ack, window, dsize, fragbits, fragoffset, sameip, icmpv6.mtu.
 #include "rules/keyword_support.h"
 
 namespace mamori::keywords {
@@ -17,6 +17,7 @@ constexpr NumericKeyword kNumeric[] = {
     {"icmp_seq", &HeaderTests::icmp_seq, 65535}, {"seq", &HeaderTests::seq, UINT32_MAX},
     {"ack", &HeaderTests::ack, UINT32_MAX},    {"window", &HeaderTests::window, 65535},
     {"dsize", &HeaderTests::dsize, 65535},     {"fragoffset", &HeaderTests::fragoffset, 8191},
+    {"icmpv6.mtu", &HeaderTests::icmpv6_mtu, UINT32_MAX},
 };
 
 bool applyNumeric(OptionContext& ctx, const RawOption& o) {

@@ -287,6 +287,7 @@ struct FlagTest {
 struct HeaderTests {
   std::optional<NumericTest> ttl, ip_proto, itype, icode, icmp_id, icmp_seq, seq, ack, window,
       dsize, fragoffset;
+  std::optional<NumericTest> icmpv6_mtu;  // of ICMPv6 Packet Too Big (type 2, code 0) only
   std::optional<FlagTest> flags;
   std::optional<FlagTest> fragbits;  // bits: 0x01 reserved, 0x02 more fragments, 0x04 don't fragment
   bool sameip = false;

@@ -405,6 +405,37 @@ TEST_F(DetectionEngineTest, IcmpAndFragmentKeywords) {
   EXPECT_EQ(run(unreachable), Sids{2});
 }
 
+// An IPv6 packet whose ICMPv6 header is 8 bytes, `second_word` after type, code and checksum.
+TestPacket icmpv6Packet(uint8_t type, uint8_t code, uint32_t second_word) {
+  TestPacket p("2001:db8::1", 0, "2001:db8::2", 0, "", 58);
+  p.pkt.icmp_type = type;
+  p.pkt.icmp_code = code;
+  p.frame.assign(48, 0);
+  p.frame[0] = 0x60;
+  p.frame[6] = 58;  // next header
+  p.frame[40] = type;
+  p.frame[41] = code;
+  for (int i = 0; i < 4; ++i) p.frame[44 + i] = static_cast<uint8_t>(second_word >> (24 - 8 * i));
+  p.pkt.l3 = p.frame.data();
+  p.pkt.l3_len = static_cast<uint32_t>(p.frame.size());
+  p.pkt.payload = p.frame.data() + 48;
+  return p;
+}
+
+TEST_F(DetectionEngineTest, Icmpv6MtuOnPacketTooBigOnly) {
+  load("alert ipv6 any any -> any any (icmpv6.mtu:<1280; sid:1;)\n"
+       "alert ip any any -> any any (icmpv6.mtu:1280-1501; sid:2;)\n");
+  EXPECT_EQ(run(icmpv6Packet(2, 0, 1200)), Sids{1});
+  EXPECT_EQ(run(icmpv6Packet(2, 0, 1500)), Sids{2});
+  // The same word in an echo request is its identifier and sequence, not an MTU; a
+  // Packet Too Big with another code has none Suricata reads.
+  EXPECT_EQ(run(icmpv6Packet(128, 0, 1200)), Sids{});
+  EXPECT_EQ(run(icmpv6Packet(2, 1, 1200)), Sids{});
+  TestPacket truncated = icmpv6Packet(2, 0, 1200);
+  truncated.pkt.payload = truncated.frame.data() + 44;  // the header cut short
+  EXPECT_EQ(run(truncated), Sids{});
+}
+
 TEST_F(DetectionEngineTest, HeaderBuffers) {
   load("alert ip any any -> any any (ipv4.hdr; content:\"|40 00|\"; offset:6; depth:2; sid:1;)\n"
        "alert icmp any any -> any any (icmpv4.hdr; content:\"|00 03|\"; offset:6; depth:2; pkt_data; content:\"ping\"; sid:2;)\n"

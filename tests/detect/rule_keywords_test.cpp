@@ -176,6 +176,11 @@ TEST(RuleKeywordsTest, PacketHeaderKeywords) {
   EXPECT_TRUE(parseOk("flags:!R;").header.flags->matches(0x10));
   EXPECT_TRUE(parseOk("flags:0;").header.flags->matches(0));
   EXPECT_TRUE(parseOk("tcp.flags:*FR;").header.flags->matches(0x11));
+
+  // icmpv6.mtu takes the whole 32-bit field, as Suricata's u32 does.
+  NumericTest mtu = *parseOk("icmpv6.mtu:<1280;").header.icmpv6_mtu;
+  EXPECT_TRUE(mtu.matches(1200) && !mtu.matches(1280));
+  EXPECT_TRUE(parseOk("icmpv6.mtu:4294967295;").header.icmpv6_mtu->matches(UINT32_MAX));
 }
 
 TEST(RuleKeywordsTest, HeaderBuffersTakeTheKeywordsAfterThem) {
@@ -203,6 +208,9 @@ TEST(RuleKeywordsTest, PacketHeaderRefusals) {
       {"fragbits:Z;", "Z", "invalid fragbits"},
       {"sameip:1;", "sameip", "takes no value"},
       {"window:-1;", "-1", "invalid window"},
+      {"icmpv6.mtu:4294967296;", "4294967296", "invalid icmpv6.mtu"},
+      {"icmpv6.mtu:big;", "big", "invalid icmpv6.mtu"},
+      {"icmpv6.mtu:1; icmpv6.mtu:2;", "icmpv6.mtu:2", "given twice"},
   });
 }
 

@@ -240,22 +240,27 @@ PayloadVerifier::Result PayloadVerifier::inspectBase64(const Base64Decode& d, si
 
 bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t& value, size_t& end,
                                  bool exact_text) {
+  size_t bytes = reader.bytes;
+  if (reader.bytes_variable >= 0) {
+    bytes = variables_[reader.bytes_variable];
+    if (bytes == 0 || bytes > (reader.string ? 10u : 8u)) return false;
+  }
   const int64_t pos = (reader.relative ? static_cast<int64_t>(prev) : 0) + valueOf(reader.offset);
-  if (pos < 0 || pos + reader.bytes > static_cast<int64_t>(length_)) return false;
+  if (pos < 0 || pos + static_cast<int64_t>(bytes) > static_cast<int64_t>(length_)) return false;
   const uint8_t* p = buffer_ + pos;
   value = 0;
-  size_t used = reader.bytes;
+  size_t used = bytes;
   if (!reader.string) {
-    for (size_t i = 0; i < reader.bytes; ++i) {
-      uint8_t byte = reader.endian == ByteEndian::Big ? p[i] : p[reader.bytes - 1 - i];
+    for (size_t i = 0; i < bytes; ++i) {
+      uint8_t byte = reader.endian == ByteEndian::Big ? p[i] : p[bytes - 1 - i];
       value = value << 8 | byte;
     }
   } else {
     // As strtoull over the field: leading blanks, then digits of the base.
     size_t i = 0;
-    while (i < reader.bytes && (p[i] == ' ' || p[i] == '\t')) ++i;
+    while (i < bytes && (p[i] == ' ' || p[i] == '\t')) ++i;
     size_t digits = 0;
-    for (; i < reader.bytes; ++i, ++digits) {
+    for (; i < bytes; ++i, ++digits) {
       uint8_t ch = p[i];
       int d = ch >= '0' && ch <= '9' ? ch - '0'
               : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
@@ -264,7 +269,7 @@ bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t
       if (d >= reader.base) break;
       value = value * reader.base + static_cast<uint64_t>(d);
     }
-    if (digits == 0 || (exact_text && i != reader.bytes)) return false;
+    if (digits == 0 || (exact_text && i != bytes)) return false;
     used = i;
   }
   if (reader.bitmask) {

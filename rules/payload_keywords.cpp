@@ -354,10 +354,14 @@ bool applyReaderOption(OptionContext& ctx, const std::vector<ValueItem>& items, 
   return true;
 }
 
-bool parseByteCount(OptionContext& ctx, const ValueItem& item, ByteReader& reader) {
+// 1..10, or for all but byte_extract the name of an earlier byte_extract / byte_math result.
+bool parseByteCount(OptionContext& ctx, const ValueItem& item, ByteReader& reader, bool variable_allowed = true) {
   uint32_t n = 0;
   if (!parseUint32(item.text, n) || n == 0 || n > 10) {
-    return ctx.fail(item.offset, "invalid byte count '" + std::string(item.text) + "' (1..10)");
+    reader.bytes_variable = variable_allowed ? ctx.variable(item.text) : -1;
+    if (reader.bytes_variable >= 0) return true;
+    return ctx.fail(item.offset, "invalid byte count '" + std::string(item.text) + "' (1..10" +
+                                     (variable_allowed ? " or a byte_extract variable)" : ")"));
   }
   reader.bytes = static_cast<uint8_t>(n);
   return true;
@@ -453,7 +457,7 @@ bool applyByteExtract(OptionContext& ctx, const RawOption& o) {
   std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
   if (items.size() < 3) return ctx.fail(o.value_offset, "byte_extract needs bytes, offset, name");
   ByteExtract extract;
-  if (!parseByteCount(ctx, items[0], extract.reader)) return false;
+  if (!parseByteCount(ctx, items[0], extract.reader, false)) return false;
   if (!parseRuleValue(ctx, items[1], "byte_extract offset", extract.reader.offset)) return false;
   ValueItem name = items[2];
   for (size_t i = 3; i < items.size(); ++i) {

@@ -95,6 +95,9 @@ enum class ByteEndian : uint8_t { Big, Little };
 // text in base `base` (10, 16, 8) when `string` is set.
 struct ByteReader {
   uint8_t bytes = 1;
+  // byte_test / byte_jump / byte_math: the count from a variable instead (Suricata 7); a
+  // value outside what `bytes` may be makes the keyword not match.
+  int bytes_variable = -1;
   bool string = false;
   uint8_t base = 10;
   ByteEndian endian = ByteEndian::Big;

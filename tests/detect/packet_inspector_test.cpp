@@ -335,6 +335,24 @@ TEST_F(DetectionEngineTest, ByteKeywords) {
   EXPECT_EQ(on(std::string("\x00\x05" "ABCDxyz", 9)), (Sids{3, 5}));
 }
 
+// The byte count of byte_math, byte_test and byte_jump may come from an earlier
+// variable (Suricata 7); a count no raw read may have does not match.
+TEST_F(DetectionEngineTest, ByteCountFromVariable) {
+  load("alert tcp any any -> any any (byte_extract:1,0,n; byte_math:bytes n, offset 1, oper +, rvalue 1, result r; "
+       "byte_test:1,=,r,0,relative; sid:1;)\n"
+       "alert tcp any any -> any any (byte_extract:1,0,n; byte_test:n,=,0x0102,1; sid:2;)\n"
+       "alert tcp any any -> any any (byte_extract:1,0,n; byte_jump:n,1; content:\"z\"; within:1; sid:3;)\n");
+  // n = 2: byte_math reads 01 02 (258) + 1 = 259, which no one byte equals; byte_test
+  // reads 0x0102; byte_jump jumps 0x0102 bytes, past the end.
+  EXPECT_EQ(on(std::string("\x02\x01\x02z", 4)), (Sids{2}));
+  // n = 1: byte_math 0x01 + 1 = 2, the byte after it is 2; byte_jump jumps 1 from 2 to 'z'.
+  EXPECT_EQ(on(std::string("\x01\x01\x02z", 4)), (Sids{1, 3}));
+  EXPECT_EQ(on(std::string("\x01\x01\x01z\x00", 5)), (Sids{3}));
+  // n = 9 or 0: no raw number has that many bytes.
+  EXPECT_EQ(on(std::string("\x09\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", 11)), Sids{});
+  EXPECT_EQ(on(std::string("\x00\x01\x02z", 4)), Sids{});
+}
+
 TEST_F(DetectionEngineTest, ByteKeywordsReadText) {
   load("alert tcp any any -> any any (content:\"len=\"; byte_test:4,=,12,0,relative,string,dec; sid:1;)\n"
        "alert tcp any any -> any any (content:\"len=\"; byte_jump:4,0,relative,string,hex; content:\"!\"; within:1; sid:2;)\n");

@@ -121,6 +121,15 @@ TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {
   const auto& b = item<ContentMatch>(r, 7);
   EXPECT_EQ(b.distance.variable, 1);
   EXPECT_EQ(b.within.variable, 0);
+
+  // A byte count read from a variable (Suricata 7), as detect-bytemath-05 writes it.
+  Rule counted = parseOk("byte_extract:1,5,rpkt_len,relative; "
+                         "byte_math:bytes rpkt_len, offset 1, oper +, rvalue 102, result result_val; "
+                         "byte_test:rpkt_len,=,result_val,0; byte_jump:result_val,0;");
+  EXPECT_EQ(std::get<ByteMath>(counted.payload.at(1)).reader.bytes_variable, 0);
+  EXPECT_EQ(std::get<ByteTest>(counted.payload.at(2)).reader.bytes_variable, 0);
+  EXPECT_EQ(std::get<ByteJump>(counted.payload.at(3)).reader.bytes_variable, 1);
+  EXPECT_EQ(std::get<ByteExtract>(counted.payload.at(0)).reader.bytes_variable, -1);
 }
 
 TEST(RuleKeywordsTest, ByteKeywordRefusals) {
@@ -139,6 +148,9 @@ TEST(RuleKeywordsTest, ByteKeywordRefusals) {
       {"byte_extract:2,0,9x;", "9x", "invalid variable name"},
       {"byte_extract:2,0,v; byte_extract:1,0,v;", "v;", "defined twice"},
       {"byte_extract:2,0,v,align 3;", "align 3", "invalid byte_extract option"},
+      {"byte_math:bytes nbytes, offset 0, oper +, rvalue 1, result r;", "nbytes", "invalid byte count 'nbytes'"},
+      {"byte_test:count,=,1,0;", "count", "invalid byte count"},
+      {"byte_extract:1,0,n; byte_extract:n,0,m;", "n,0,m", "invalid byte count 'n' (1..10)"},
       {"byte_math:bytes 2, offset 0, oper %, rvalue 1, result r;", "%", "invalid byte_math operator"},
       {"byte_math:bytes 2, offset 0, oper +, result r;", "bytes", "needs 'rvalue'"},
       {"isdataat:-1;", "-1", "must not be negative"},

@@ -11,6 +11,14 @@ uint64_t hashOf(const IpAddress& a, const IpAddress& b, uint32_t key_id) {
   h = mix64(h ^ load64(a.bytes.data()) ^ load64(a.bytes.data() + 8) * 31);
   return mix64(h ^ load64(b.bytes.data()) ^ load64(b.bytes.data() + 8) * 31);
 }
+// True when n is count * multiplier^k for some k >= 0.
+bool isBackoffStep(uint64_t n, uint64_t count, uint64_t multiplier) {
+  if (n < count || n % count != 0) return false;
+  uint64_t step = n / count;
+  if (multiplier < 2) return step == 1;
+  while (step % multiplier == 0) step /= multiplier;
+  return step == 1;
+}
 }  // namespace
 
 ThresholdTable::ThresholdTable(size_t capacity) : entries_(capacity < kProbe ? kProbe : capacity) {}
@@ -39,17 +47,17 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
     if (!victim || e.window_start < victim->window_start) victim = &e;
   }
   const TimeUs window = TimeUs{t.seconds} * 1'000'000;
-  const bool fresh = !entry || pkt.ts - entry->window_start >= window;
+  // Backoff counts over the flow's whole life.
+  const bool fresh = !entry || (t.type != Threshold::Type::Backoff && pkt.ts - entry->window_start >= window);
   if (!entry) {
     entry = victim;
     *entry = Entry{a, b, flow, key_id, 0, 0, true};
   }
   if (fresh) {
     entry->window_start = pkt.ts;
-    entry->count = 1;
-  } else {
-    ++entry->count;
+    entry->count = 0;
   }
+  if (entry->count < UINT32_MAX) ++entry->count;
   if (detection_filter) return entry->count > t.count;
   switch (t.type) {
     case Threshold::Type::Limit:
@@ -60,6 +68,8 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
       return true;
     case Threshold::Type::Both:
       return entry->count == t.count;
+    case Threshold::Type::Backoff:
+      return isBackoffStep(entry->count, t.count, t.multiplier);
   }
   return false;
 }

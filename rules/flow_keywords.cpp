@@ -103,13 +103,15 @@ bool applyFlowint(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
-// threshold: type T, track K, count N, seconds S (any order); detection_filter has no type.
+// threshold: type T, track K, count N, seconds S | multiplier M (backoff) (any order);
+// detection_filter has no type.
 bool applyThreshold(OptionContext& ctx, const RawOption& o) {
   const bool filter = o.name == "detection_filter";
   std::optional<Threshold>& slot = filter ? ctx.rule.detection_filter : ctx.rule.threshold;
   if (slot) return ctx.fail(o.name_offset, "'" + std::string(o.name) + "' given twice");
   Threshold t;
   bool has_type = filter, has_track = false, has_count = false, has_seconds = false;
+  size_t track_at = o.value_offset, seconds_at = 0, multiplier_at = 0;
   for (const ValueItem& item : splitItems(o.value, o.value_offset)) {
     size_t space = item.text.find(' ');
     std::string_view key = item.text.substr(0, space);
@@ -118,9 +120,16 @@ bool applyThreshold(OptionContext& ctx, const RawOption& o) {
       if (arg == "limit") t.type = Threshold::Type::Limit;
       else if (arg == "threshold") t.type = Threshold::Type::Threshold;
       else if (arg == "both") t.type = Threshold::Type::Both;
-      else return ctx.fail(item.offset, "invalid threshold type '" + std::string(arg) + "' (limit, threshold, both)");
+      else if (arg == "backoff") t.type = Threshold::Type::Backoff;
+      else return ctx.fail(item.offset, "invalid threshold type '" + std::string(arg) + "' (limit, threshold, both, backoff)");
       has_type = true;
+    } else if (key == "multiplier" && !filter) {
+      if (!parseUint32(arg, t.multiplier) || t.multiplier == 0) {
+        return ctx.fail(item.offset, "invalid multiplier '" + std::string(arg) + "'");
+      }
+      multiplier_at = item.offset;
     } else if (key == "track") {
+      track_at = item.offset;
       if (arg == "by_src") t.track = Threshold::Track::BySrc;
       else if (arg == "by_dst") t.track = Threshold::Track::ByDst;
       else if (arg == "by_rule") t.track = Threshold::Track::ByRule;
@@ -134,10 +143,21 @@ bool applyThreshold(OptionContext& ctx, const RawOption& o) {
     } else if (key == "seconds") {
       if (!parseUint32(arg, t.seconds) || t.seconds == 0) return ctx.fail(item.offset, "invalid seconds '" + std::string(arg) + "'");
       has_seconds = true;
+      seconds_at = item.offset;
     } else {
       return ctx.fail(item.offset, "invalid " + std::string(o.name) + " option '" + std::string(item.text) + "'");
     }
   }
+  if (t.type == Threshold::Type::Backoff) {
+    if (has_track && t.track != Threshold::Track::ByFlow) return ctx.fail(track_at, "threshold backoff needs track by_flow");
+    if (has_seconds) return ctx.fail(seconds_at, "threshold backoff takes a multiplier, not seconds");
+    if (!has_track || !has_count || !t.multiplier) {
+      return ctx.fail(o.value_offset, "threshold backoff needs track by_flow, count and multiplier");
+    }
+    slot = t;
+    return true;
+  }
+  if (t.multiplier) return ctx.fail(multiplier_at, "multiplier is for threshold type backoff only");
   if (!has_type || !has_track || !has_count || !has_seconds) {
     return ctx.fail(o.value_offset, std::string(o.name) + (filter ? " needs track, count and seconds"
                                                                    : " needs type, track, count and seconds"));

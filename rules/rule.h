@@ -338,12 +338,15 @@ struct FlowintOp {
 
 // threshold / detection_filter.
 struct Threshold {
-  enum class Type : uint8_t { Limit, Threshold, Both };
+  // Backoff (Suricata 8, by_flow only): alerts on the count-th match, then each time the
+  // matches reach count * multiplier^k, with no time window.
+  enum class Type : uint8_t { Limit, Threshold, Both, Backoff };
   enum class Track : uint8_t { BySrc, ByDst, ByRule, ByBoth, ByFlow };
   Type type = Type::Threshold;
   Track track = Track::BySrc;
   uint32_t count = 1;
   uint32_t seconds = 1;
+  uint32_t multiplier = 0;  // backoff only
 };
 
 struct Rule {

@@ -562,5 +562,20 @@ TEST_F(DetectionEngineTest, ThresholdsAndDetectionFilter) {
   EXPECT_EQ(run(TestPacket("10.0.0.9", 40000, "10.0.0.2", 80, "D")), Sids{});
 }
 
+// threshold type backoff (Suricata 8): per flow, on the count-th match and then each
+// time the matches reach count * multiplier^k, however far apart in time.
+TEST_F(DetectionEngineTest, ThresholdBackoffPerFlow) {
+  load("alert tcp any any -> any any (content:\"A\"; threshold:type backoff, track by_flow, count 1, multiplier 10; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"B\"; threshold:type backoff, track by_flow, count 2, multiplier 3; sid:2;)\n");
+  std::vector<size_t> first, second;
+  for (size_t n = 1; n <= 120; ++n) {
+    TestPacket p("10.0.0.1", 40000, "10.0.0.2", 80, "AB");
+    p.pkt.ts += static_cast<int64_t>(n) * 3'600'000'000;  // an hour apart: no window resets it
+    for (uint32_t sid : run(p)) (sid == 1 ? first : second).push_back(n);
+  }
+  EXPECT_EQ(first, (std::vector<size_t>{1, 10, 100}));
+  EXPECT_EQ(second, (std::vector<size_t>{2, 6, 18, 54}));
+}
+
 }  // namespace
 }  // namespace mamori

@@ -254,6 +254,10 @@ TEST(RuleKeywordsTest, FlowKeywords) {
   EXPECT_TRUE(parseOk("noalert;").noalert);
   EXPECT_EQ(parseOk("threshold:type limit,track by_flow,count 1,seconds 5;").threshold->track,
             Threshold::Track::ByFlow);
+  const Threshold backoff = *parseOk("threshold: type backoff, track by_flow, count 2, multiplier 10;").threshold;
+  EXPECT_EQ(backoff.type, Threshold::Type::Backoff);
+  EXPECT_EQ(backoff.count, 2u);
+  EXPECT_EQ(backoff.multiplier, 10u);
 }
 
 TEST(RuleKeywordsTest, FlowKeywordRefusals) {
@@ -273,6 +277,12 @@ TEST(RuleKeywordsTest, FlowKeywordRefusals) {
       {"threshold:type sometimes, track by_src, count 1, seconds 1;", "type sometimes", "invalid threshold type"},
       {"threshold:type limit, track by_port, count 1, seconds 1;", "track by_port", "invalid track"},
       {"threshold:type limit, track by_src, count 0, seconds 1;", "count 0", "invalid count"},
+      {"threshold:type backoff, track by_src, count 1, multiplier 2;", "track by_src", "needs track by_flow"},
+      {"threshold:type backoff, track by_flow, count 1, seconds 5;", "seconds 5", "not seconds"},
+      {"threshold:type backoff, track by_flow, count 1;", "type backoff", "needs track by_flow, count and multiplier"},
+      {"threshold:type backoff, track by_flow, count 1, multiplier 0;", "multiplier 0", "invalid multiplier"},
+      {"threshold:type limit, track by_src, count 1, seconds 5, multiplier 2;", "multiplier 2", "backoff only"},
+      {"detection_filter:track by_src, count 1, seconds 5, multiplier 2;", "multiplier 2", "invalid detection_filter option"},
       {"threshold:type limit, track by_src, count 1;", "type", "needs type, track, count and seconds"},
       {"detection_filter:type limit, track by_src, count 1, seconds 1;", "type limit", "invalid detection_filter option"},
       {"threshold:type limit,track by_src,count 1,seconds 1; threshold:type limit,track by_src,count 1,seconds 1;",

@@ -21,7 +21,29 @@ bool isBackoffStep(uint64_t n, uint64_t count, uint64_t multiplier) {
 }
 }  // namespace
 
-ThresholdTable::ThresholdTable(size_t capacity) : entries_(capacity < kProbe ? kProbe : capacity) {}
+ThresholdTable::ThresholdTable(size_t capacity)
+    : entries_(capacity < kProbe ? kProbe : capacity), sightings_(entries_.size() * 2) {}
+
+bool ThresholdTable::firstSighting(uint64_t entry_hash, uint16_t port, TimeUs window_start) {
+  const uint64_t tag = mix64(entry_hash ^ (uint64_t{port} + 1) * 0x9e3779b97f4a7c15ULL);
+  const size_t start = tag % sightings_.size();
+  Sighting* victim = nullptr;
+  for (size_t i = 0; i < kProbe; ++i) {
+    Sighting& s = sightings_[(start + i) % sightings_.size()];
+    if (s.used && s.tag == tag) {
+      const bool first = s.window_start != window_start;
+      s.window_start = window_start;
+      return first;
+    }
+    if (!s.used) {
+      victim = &s;
+      break;
+    }
+    if (!victim || s.window_start < victim->window_start) victim = &s;
+  }
+  *victim = Sighting{tag, window_start, true};
+  return true;
+}
 
 bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t key_id, const DecodedPacket& pkt,
                            uint64_t flow_id) {
@@ -30,7 +52,8 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
   if (t.track == Threshold::Track::BySrc || t.track == Threshold::Track::ByBoth) a = pkt.src;
   if (t.track == Threshold::Track::ByDst || t.track == Threshold::Track::ByBoth) b = pkt.dst;
 
-  const size_t start = mix64(hashOf(a, b, key_id) ^ flow) % entries_.size();
+  const uint64_t entry_hash = mix64(hashOf(a, b, key_id) ^ flow);
+  const size_t start = entry_hash % entries_.size();
   // Entries are never emptied, only reused, so the first unused slot ends the search.
   Entry* entry = nullptr;
   Entry* victim = nullptr;
@@ -56,6 +79,12 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
   if (fresh) {
     entry->window_start = pkt.ts;
     entry->count = 0;
+  }
+  if (detection_filter && t.unique_on != Threshold::UniqueOn::None) {
+    // `count` counts distinct ports here: only a port's first sighting in the window.
+    const uint16_t port = t.unique_on == Threshold::UniqueOn::SrcPort ? pkt.sport : pkt.dport;
+    if (firstSighting(entry_hash, port, entry->window_start)) ++entry->count;
+    return entry->count > t.count;
   }
   if (entry->count < UINT32_MAX) ++entry->count;
   if (detection_filter) return entry->count > t.count;

@@ -103,8 +103,15 @@ bool applyFlowint(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// True when every protocol the rule can see has ports.
+bool hasPortsOnly(const RuleProtocol& protocol) {
+  std::bitset<256> ported;
+  for (int proto : {6, 17, 132}) ported.set(proto);
+  return protocol.ip_protocols.any() && (protocol.ip_protocols & ~ported).none();
+}
+
 // threshold: type T, track K, count N, seconds S | multiplier M (backoff) (any order);
-// detection_filter has no type.
+// detection_filter: track K, count N, seconds S[, unique_on src_port|dst_port].
 bool applyThreshold(OptionContext& ctx, const RawOption& o) {
   const bool filter = o.name == "detection_filter";
   std::optional<Threshold>& slot = filter ? ctx.rule.detection_filter : ctx.rule.threshold;
@@ -128,6 +135,13 @@ bool applyThreshold(OptionContext& ctx, const RawOption& o) {
         return ctx.fail(item.offset, "invalid multiplier '" + std::string(arg) + "'");
       }
       multiplier_at = item.offset;
+    } else if (key == "unique_on" && filter) {
+      if (arg == "src_port") t.unique_on = Threshold::UniqueOn::SrcPort;
+      else if (arg == "dst_port") t.unique_on = Threshold::UniqueOn::DstPort;
+      else return ctx.fail(item.offset, "invalid unique_on '" + std::string(arg) + "' (src_port, dst_port)");
+      if (!hasPortsOnly(ctx.rule.protocol)) {
+        return ctx.fail(item.offset, "unique_on needs a tcp, udp or sctp rule (ports to count)");
+      }
     } else if (key == "track") {
       track_at = item.offset;
       if (arg == "by_src") t.track = Threshold::Track::BySrc;

@@ -347,6 +347,9 @@ struct Threshold {
   uint32_t count = 1;
   uint32_t seconds = 1;
   uint32_t multiplier = 0;  // backoff only
+  // detection_filter unique_on (Suricata 9): counts distinct ports, not matches.
+  enum class UniqueOn : uint8_t { None, SrcPort, DstPort };
+  UniqueOn unique_on = UniqueOn::None;
 };
 
 struct Rule {

@@ -562,6 +562,28 @@ TEST_F(DetectionEngineTest, ThresholdsAndDetectionFilter) {
   EXPECT_EQ(run(TestPacket("10.0.0.9", 40000, "10.0.0.2", 80, "D")), Sids{});
 }
 
+// detection_filter unique_on (Suricata 9): alerts once more distinct ports than `count`
+// were seen in the window, each port counted once.
+TEST_F(DetectionEngineTest, DetectionFilterCountsDistinctPorts) {
+  load("alert tcp any any -> any any (content:\"S\"; detection_filter:track by_src, count 2, seconds 60, unique_on src_port; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"D\"; detection_filter:track by_dst, count 1, seconds 60, unique_on dst_port; sid:2;)\n");
+  auto from = [&](uint16_t sport, uint16_t dport, const char* data, int64_t seconds = 0) {
+    TestPacket p("10.0.0.1", sport, "10.0.0.2", dport, data);
+    p.pkt.ts += seconds * 1'000'000;
+    return run(p);
+  };
+  EXPECT_EQ(from(2000, 80, "S"), Sids{});
+  EXPECT_EQ(from(2000, 80, "S"), Sids{});  // the same port again: still one
+  EXPECT_EQ(from(2001, 80, "S"), Sids{});
+  EXPECT_EQ(from(2002, 80, "S"), Sids{1});  // a third distinct port
+  EXPECT_EQ(from(2000, 80, "S"), Sids{1});  // past the count, every match alerts
+  EXPECT_EQ(from(2003, 80, "S", 61), Sids{});  // a new window counts afresh
+
+  EXPECT_EQ(from(5000, 22, "D"), Sids{});
+  EXPECT_EQ(from(5001, 22, "D"), Sids{});  // another source port, the same destination port
+  EXPECT_EQ(from(5002, 23, "D"), Sids{2});
+}
+
 // threshold type backoff (Suricata 8): per flow, on the count-th match and then each
 // time the matches reach count * multiplier^k, however far apart in time.
 TEST_F(DetectionEngineTest, ThresholdBackoffPerFlow) {

@@ -258,6 +258,22 @@ TEST(RuleKeywordsTest, FlowKeywords) {
   EXPECT_EQ(backoff.type, Threshold::Type::Backoff);
   EXPECT_EQ(backoff.count, 2u);
   EXPECT_EQ(backoff.multiplier, 10u);
+  EXPECT_EQ(parseOk("detection_filter: track by_dst, count 10, seconds 60, unique_on dst_port;")
+                .detection_filter->unique_on,
+            Threshold::UniqueOn::DstPort);
+}
+
+TEST(RuleKeywordsTest, UniqueOnNeedsPorts) {
+  test::expectRefusals("alert ip any any -> any any (", {
+      {"detection_filter:track by_src, count 1, seconds 5, unique_on src_port;", "unique_on", "needs a tcp, udp or sctp rule"},
+  });
+  test::expectRefusals("alert icmp any any -> any any (", {
+      {"detection_filter:track by_dst, count 1, seconds 5, unique_on dst_port;", "unique_on", "needs a tcp, udp or sctp rule"},
+  });
+  RuleParser parser;
+  RuleError error;
+  EXPECT_TRUE(parser.parseRule("alert udp any any -> any any (detection_filter:track by_src, count 1, seconds 5, "
+                               "unique_on dst_port; sid:1;)", "k.rules", 1, error).has_value()) << error.toString();
 }
 
 TEST(RuleKeywordsTest, FlowKeywordRefusals) {
@@ -283,6 +299,8 @@ TEST(RuleKeywordsTest, FlowKeywordRefusals) {
       {"threshold:type backoff, track by_flow, count 1, multiplier 0;", "multiplier 0", "invalid multiplier"},
       {"threshold:type limit, track by_src, count 1, seconds 5, multiplier 2;", "multiplier 2", "backoff only"},
       {"detection_filter:track by_src, count 1, seconds 5, multiplier 2;", "multiplier 2", "invalid detection_filter option"},
+      {"detection_filter:track by_src, count 1, seconds 5, unique_on proto;", "unique_on proto", "invalid unique_on"},
+      {"threshold:type limit, track by_src, count 1, seconds 5, unique_on src_port;", "unique_on", "invalid threshold option"},
       {"threshold:type limit, track by_src, count 1;", "type", "needs type, track, count and seconds"},
       {"detection_filter:type limit, track by_src, count 1, seconds 1;", "type limit", "invalid detection_filter option"},
       {"threshold:type limit,track by_src,count 1,seconds 1; threshold:type limit,track by_src,count 1,seconds 1;",

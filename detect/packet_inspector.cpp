@@ -64,10 +64,19 @@ bool appProtoKnownAs(const char* app_proto, std::string_view name) {
   return app_proto && *app_proto && canonicalAppProto(app_proto) == name;
 }
 
-bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const char* app_proto) {
+// Suricata's AppProtoEquals: "http" is HTTP/1 (which app_proto calls "http") or HTTP/2,
+// "http1" and "http2" only the one; "ssl" is "tls".
+bool appProtoEquals(std::string_view rule_name, std::string_view flow_proto) {
+  if (rule_name == "http") return flow_proto == "http" || flow_proto == "http1" || flow_proto == "http2";
+  auto norm = [](std::string_view n) { return n == "http1" ? "http" : n == "ssl" ? "tls" : n; };
+  return norm(rule_name) == norm(flow_proto);
+}
+
+bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowContext& flow) {
   for (const AppProtocolTest& t : tests) {
-    if (!app_proto || !*app_proto) return false;
-    if (appProtoKnownAs(app_proto, canonicalAppProto(t.name)) == t.negated) return false;
+    const char* proto = t.mode == AppProtocolTest::Mode::Original ? flow.app_proto_orig : flow.app_proto;
+    if (!proto || !*proto) return false;
+    if (appProtoEquals(t.name, proto) == t.negated) return false;
   }
   return true;
 }
@@ -201,7 +210,7 @@ bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& p
   const Rule& rule = s.rule;
   if (!addressesMatch(rule, pkt, flow.to_server)) return false;
   if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s.app_proto)) return false;
-  if (!appProtocolsMatch(rule.app_protocols, flow.app_proto)) return false;
+  if (!appProtocolsMatch(rule.app_protocols, flow)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
   if (!flowMatches(rule.flow, pkt, flow)) return false;
   if (!rule.flowbits.empty()) {

@@ -51,6 +51,9 @@ struct FlowContext {
   // app-layer-protocol tests match only once it is known; http1 / http2 count as http,
   // ssl as tls.
   const char* app_proto = "";
+  // What it was identified as before it changed protocol (an HTTP/1 upgrade to h2c,
+  // STARTTLS), for app-layer-protocol's `original` mode; "" when it never changed.
+  const char* app_proto_orig = "";
 };
 
 class PacketInspector {

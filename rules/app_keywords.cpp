@@ -276,22 +276,44 @@ bool applyTlsVersion(OptionContext& ctx, const RawOption& o) {
 }
 
 bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
+  using Mode = AppProtocolTest::Mode;
+  static const std::pair<std::string_view, Mode> kModes[] = {
+      {"direction", Mode::Direction}, {"final", Mode::Final},         {"either", Mode::Either},
+      {"to_server", Mode::ToServer},  {"to_client", Mode::ToClient}, {"original", Mode::Original},
+  };
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() > 2) return ctx.fail(items[2].offset, "app-layer-protocol takes a protocol and a mode");
   AppProtocolTest test;
-  std::string_view name = o.value;
-  if (name.front() == '!') {
+  if (items.size() == 2) {
+    std::optional<Mode> mode = lookup(kModes, items[1].text);
+    if (!mode) {
+      return ctx.fail(items[1].offset, "invalid app-layer-protocol mode '" + std::string(items[1].text) +
+                                           "' (direction, final, either, to_server, to_client, original)");
+    }
+    test.mode = *mode;
+  }
+  std::string_view name = items[0].text;
+  if (!name.empty() && name.front() == '!') {
     test.negated = true;
     name = trim(name.substr(1));
   }
   if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       })) {
-    return ctx.fail(o.value_offset, "invalid app-layer-protocol '" + std::string(o.value) + "'");
+    return ctx.fail(items[0].offset, "invalid app-layer-protocol '" + std::string(items[0].text) + "'");
   }
   // Detection outcomes, not protocols: the flow context says only which protocol is known.
   if (name == "failed" || name == "unknown") {
-    return ctx.fail(o.value_offset, "app-layer-protocol:" + std::string(name) + " is not supported (only identified protocols are known)");
+    return ctx.fail(items[0].offset, "app-layer-protocol:" + std::string(name) + " is not supported (only identified protocols are known)");
   }
   for (char c : name) test.name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const AppProtocolTest& other : ctx.rule.app_protocols) {
+    if (other.mode != test.mode) continue;
+    if (!(test.negated && other.negated)) {
+      return ctx.fail(items[0].offset, "app-layer-protocol mixes or repeats plain protocols in one mode");
+    }
+    if (other.name == test.name) return ctx.fail(items[0].offset, "app-layer-protocol '" + test.name + "' given twice");
+  }
   ctx.rule.app_protocols.push_back(std::move(test));
   return true;
 }

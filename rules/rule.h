@@ -259,11 +259,16 @@ struct AppValueTest {
   bool negated = false;
 };
 
-// app-layer-protocol:[!]NAME on the flow's identified protocol; never matches while it
-// is unknown.
+// app-layer-protocol:[!]NAME[,MODE] on the flow's identified protocol; never matches while
+// it is unknown. The mode (Suricata 8) says which of the flow's protocols: Original the
+// one it had before it changed protocol (an HTTP/1 upgrade, STARTTLS), which a flow that
+// never changed does not have; the others the one it has (mamori identifies one protocol
+// per flow, for both directions).
 struct AppProtocolTest {
+  enum class Mode : uint8_t { Direction, Final, Either, ToServer, ToClient, Original };
   std::string name;
   bool negated = false;
+  Mode mode = Mode::Direction;
 };
 
 // tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may

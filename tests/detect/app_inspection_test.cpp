@@ -37,6 +37,7 @@ class AppInspectionTest : public test::InspectorTest {
     pkt.payload_len = static_cast<uint32_t>(payload.size());
     FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
     flow.app_proto = app_proto_;
+    flow.app_proto_orig = app_proto_orig_;
     std::vector<AppBuffer> buffers;
     for (const auto& [id, text] : values) {
       buffers.push_back({id, reinterpret_cast<const uint8_t*>(text.data()), text.size()});
@@ -55,6 +56,7 @@ class AppInspectionTest : public test::InspectorTest {
 
   uint32_t handle_ = 0;
   const char* app_proto_ = "http";
+  const char* app_proto_orig_ = "";
   CollectingSink sink_;
 };
 
@@ -245,6 +247,24 @@ TEST_F(AppInspectionTest, AppProtocolGatesHeaderProtocolAndKeyword) {
   EXPECT_EQ(hello(), (Sids{2, 4}));
   app_proto_ = "";
   EXPECT_EQ(hello(), Sids{2});
+}
+
+// Suricata 8's modes: `original` is what a flow that changed protocol was before; HTTP
+// is HTTP/1 or HTTP/2, http1 and http2 only the one.
+TEST_F(AppInspectionTest, AppProtocolModesAndHttpVersions) {
+  load("alert tcp any any -> any any (app-layer-protocol:http1,original; app-layer-protocol:http2,final; "
+       "tls.sni; content:\"x\"; sid:1;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:http; tls.sni; content:\"x\"; sid:2;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:http1; tls.sni; content:\"x\"; sid:3;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:!http2,either; tls.sni; content:\"x\"; sid:4;)\n");
+  auto hello = [&] { return run(AppPhase::TlsClientHello, {{AppBufferId::TlsSni, "x"}}); };
+  app_proto_ = "http2";
+  app_proto_orig_ = "http";  // an HTTP/1 connection upgraded to h2c
+  EXPECT_EQ(hello(), (Sids{1, 2}));
+  app_proto_orig_ = "";  // HTTP/2 from the start: no original protocol
+  EXPECT_EQ(hello(), Sids{2});
+  app_proto_ = "http";
+  EXPECT_EQ(hello(), (Sids{2, 3, 4}));
 }
 
 TEST_F(AppInspectionTest, FlowbitsAndRuleMixingProtocolsIsRefused) {

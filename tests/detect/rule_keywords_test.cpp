@@ -398,6 +398,13 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
   ASSERT_EQ(proto.app_protocols.size(), 1u);
   EXPECT_EQ(proto.app_protocols[0].name, "http");
   EXPECT_TRUE(proto.app_protocols[0].negated);
+  EXPECT_EQ(proto.app_protocols[0].mode, AppProtocolTest::Mode::Direction);
+  Rule modes = parseOk("app-layer-protocol:http1,original; prefilter; app-layer-protocol:http2,final; "
+                       "app-layer-protocol:!dns, to_server; app-layer-protocol:!smb,to_server;");
+  ASSERT_EQ(modes.app_protocols.size(), 4u);
+  EXPECT_EQ(modes.app_protocols[0].mode, AppProtocolTest::Mode::Original);
+  EXPECT_EQ(modes.app_protocols[1].mode, AppProtocolTest::Mode::Final);
+  EXPECT_EQ(modes.app_protocols[2].mode, AppProtocolTest::Mode::ToServer);
 }
 
 TEST(RuleKeywordsTest, AppLayerRefusals) {
@@ -417,6 +424,10 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"tls.version:2.5;", "2.5", "unknown TLS version"},
       {"ssl_version:tls1.2,!tls1.3;", "!tls1.3", "mixes negated"},
       {"app-layer-protocol:failed;", "failed", "not supported"},
+      {"app-layer-protocol:http,later;", "later", "invalid app-layer-protocol mode"},
+      {"app-layer-protocol:http; app-layer-protocol:!tls;", "!tls", "mixes or repeats plain"},
+      {"app-layer-protocol:!tls,final; app-layer-protocol:!tls,final;", "!tls,final", "given twice"},
+      {"app-layer-protocol:http,final,x;", "x;", "a protocol and a mode"},
       {"ssl_state:client_hello;", "ssl_state", "not inspected"},
   });
 }

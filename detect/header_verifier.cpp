@@ -1,5 +1,7 @@
 #include "detect/header_verifier.h"
 
+#include <algorithm>
+
 namespace mamori {
 namespace {
 
@@ -53,6 +55,28 @@ bool icmpv6Mtu(const DecodedPacket& pkt, uint32_t& mtu) {
   return true;
 }
 
+// The MSS option of a TCP header, walked as the options run (end, no-op, kind-length-value).
+bool tcpMss(const DecodedPacket& pkt, uint16_t& mss) {
+  if (pkt.proto != 6) return false;
+  const uint8_t* header = transportStart(pkt);
+  if (!header || pkt.payload < header + 20) return false;
+  const uint8_t* end = std::min<const uint8_t*>(header + (header[12] >> 4) * 4, pkt.payload);
+  for (const uint8_t* p = header + 20; p < end;) {
+    if (*p == 0) return false;
+    if (*p == 1) {
+      ++p;
+      continue;
+    }
+    if (p + 2 > end || p[1] < 2 || p + p[1] > end) return false;
+    if (*p == 2 && p[1] == 4) {
+      mss = static_cast<uint16_t>(p[2] << 8 | p[3]);
+      return true;
+    }
+    p += p[1];
+  }
+  return false;
+}
+
 }  // namespace
 
 bool headerBuffer(const DecodedPacket& pkt, HeaderBuffer buffer, const uint8_t*& data, size_t& length) {
@@ -84,6 +108,10 @@ bool headerTestsMatch(const HeaderTests& t, const DecodedPacket& pkt) {
   if (t.icmpv6_mtu) {
     uint32_t mtu = 0;
     if (!icmpv6Mtu(pkt, mtu) || !t.icmpv6_mtu->matches(mtu)) return false;
+  }
+  if (t.tcp_mss) {
+    uint16_t mss = 0;
+    if (!tcpMss(pkt, mss) || !t.tcp_mss->matches(mss)) return false;
   }
   const bool tcp = pkt.proto == 6;
   if (t.flags && !(tcp && t.flags->matches(pkt.tcp_flags))) return false;

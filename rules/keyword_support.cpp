@@ -122,6 +122,15 @@ bool parseNumericTest(std::string_view text, uint64_t max, NumericTest& out) {
     return true;
   };
   using Op = NumericTest::Op;
+  // "!a-b": outside the range.
+  if (text.starts_with('!') && !text.starts_with("!=") && !text.starts_with("!!")) {
+    NumericTest range;
+    if (parseNumericTest(text.substr(1), max, range) && range.op == Op::Range) {
+      out = range;
+      out.op = Op::NotRange;
+      return true;
+    }
+  }
   static const std::pair<std::string_view, Op> kPrefixes[] = {
       {"<=", Op::Le}, {">=", Op::Ge}, {"!=", Op::Ne}, {"<", Op::Lt}, {">", Op::Gt}, {"!", Op::Ne}, {"=", Op::Eq},
   };

@@ -1,5 +1,5 @@
 // Keywords on packet headers: ttl, ip_proto, itype, icode, icmp_id, icmp_seq, flags,
-// seq, ack, window, dsize, fragbits, fragoffset, sameip, icmpv6.mtu.
+// seq, ack, window, dsize, fragbits, fragoffset, sameip, icmpv6.mtu, tcp.mss.
 #include "rules/keyword_support.h"
 
 namespace mamori::keywords {
@@ -17,7 +17,7 @@ constexpr NumericKeyword kNumeric[] = {
     {"icmp_seq", &HeaderTests::icmp_seq, 65535}, {"seq", &HeaderTests::seq, UINT32_MAX},
     {"ack", &HeaderTests::ack, UINT32_MAX},    {"window", &HeaderTests::window, 65535},
     {"dsize", &HeaderTests::dsize, 65535},     {"fragoffset", &HeaderTests::fragoffset, 8191},
-    {"icmpv6.mtu", &HeaderTests::icmpv6_mtu, UINT32_MAX},
+    {"icmpv6.mtu", &HeaderTests::icmpv6_mtu, UINT32_MAX}, {"tcp.mss", &HeaderTests::tcp_mss, 65535},
 };
 
 bool applyNumeric(OptionContext& ctx, const RawOption& o) {
@@ -49,7 +49,8 @@ bool applyIpProto(OptionContext& ctx, const RawOption& o) {
   std::string number(trim(value.substr(prefix.size())));
   if (std::optional<uint8_t> proto = lookup(kNames, number)) number = std::to_string(*proto);
   NumericTest test;
-  if (!parseNumericTest(std::string(prefix) + number, 255, test) || test.op == NumericTest::Op::Range) {
+  if (!parseNumericTest(std::string(prefix) + number, 255, test) || test.op == NumericTest::Op::Range ||
+      test.op == NumericTest::Op::NotRange) {
     return ctx.fail(o.value_offset, "invalid ip_proto '" + std::string(o.value) + "' (a number or name, with < > !)");
   }
   ctx.rule.header.ip_proto = test;

@@ -47,10 +47,10 @@ struct RuleValue {
   int variable = -1;  // index into Rule::variables; -1: the literal `value`
 };
 
-// Suricata's integer comparisons ("5", "<5", ">=5", "!5", "3-7", "3<>7"); ranges exclude
-// their ends, as Suricata's do.
+// Suricata's integer comparisons ("5", "<5", ">=5", "!5", "3-7", "3<>7", "!3-7"); ranges
+// exclude their ends, as Suricata's do.
 struct NumericTest {
-  enum class Op : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Range };
+  enum class Op : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Range, NotRange };
   Op op = Op::Eq;
   uint64_t a = 0, b = 0;
 
@@ -63,6 +63,7 @@ struct NumericTest {
       case Op::Gt: return v > a;
       case Op::Ge: return v >= a;
       case Op::Range: return v > a && v < b;
+      case Op::NotRange: return v <= a || v >= b;
     }
     return false;
   }
@@ -296,6 +297,7 @@ struct HeaderTests {
   std::optional<NumericTest> ttl, ip_proto, itype, icode, icmp_id, icmp_seq, seq, ack, window,
       dsize, fragoffset;
   std::optional<NumericTest> icmpv6_mtu;  // of ICMPv6 Packet Too Big (type 2, code 0) only
+  std::optional<NumericTest> tcp_mss;     // of a TCP header's MSS option; none: no match
   std::optional<FlagTest> flags;
   std::optional<FlagTest> fragbits;  // bits: 0x01 reserved, 0x02 more fragments, 0x04 don't fragment
   bool sameip = false;

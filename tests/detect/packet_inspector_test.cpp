@@ -454,6 +454,34 @@ TEST_F(DetectionEngineTest, Icmpv6MtuOnPacketTooBigOnly) {
   EXPECT_EQ(run(truncated), Sids{});
 }
 
+// An IPv4 SYN whose TCP header carries `options` (padded to whole words).
+TestPacket synWithOptions(std::vector<uint8_t> options) {
+  TestPacket p("10.0.0.1", 40000, "10.0.0.2", 80, "");
+  while (options.size() % 4) options.push_back(0);
+  p.frame.assign(40, 0);
+  p.frame[0] = 0x45;
+  p.frame[9] = 6;
+  p.frame[20 + 12] = static_cast<uint8_t>((20 + options.size()) / 4 << 4);
+  p.frame.insert(p.frame.end(), options.begin(), options.end());
+  p.pkt.ip_version = 4;
+  p.pkt.tcp_flags = tcpflag::Syn;
+  p.pkt.l3 = p.frame.data();
+  p.pkt.l3_len = static_cast<uint32_t>(p.frame.size());
+  p.pkt.payload = p.frame.data() + p.frame.size();
+  return p;
+}
+
+TEST_F(DetectionEngineTest, TcpMssOption) {
+  load("alert tcp any any -> any any (tcp.mss:<536; sid:1;)\n"
+       "alert tcp any any -> any any (tcp.mss:1460; sid:2;)\n");
+  // NOP, NOP, window scale, then MSS 1460.
+  EXPECT_EQ(run(synWithOptions({1, 1, 3, 3, 7, 2, 4, 0x05, 0xb4})), Sids{2});
+  EXPECT_EQ(run(synWithOptions({2, 4, 0x01, 0x00})), Sids{1});  // 256
+  EXPECT_EQ(run(synWithOptions({3, 3, 7})), Sids{});             // no MSS option
+  EXPECT_EQ(run(synWithOptions({0, 2, 4, 0x01, 0x00})), Sids{});  // after the end of the options
+  EXPECT_EQ(run(synWithOptions({8, 40, 2, 4, 0x01, 0x00})), Sids{});  // an option longer than the header
+}
+
 TEST_F(DetectionEngineTest, HeaderBuffers) {
   load("alert ip any any -> any any (ipv4.hdr; content:\"|40 00|\"; offset:6; depth:2; sid:1;)\n"
        "alert icmp any any -> any any (icmpv4.hdr; content:\"|00 03|\"; offset:6; depth:2; pkt_data; content:\"ping\"; sid:2;)\n"

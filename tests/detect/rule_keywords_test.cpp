@@ -189,6 +189,10 @@ TEST(RuleKeywordsTest, PacketHeaderKeywords) {
   EXPECT_TRUE(parseOk("flags:0;").header.flags->matches(0));
   EXPECT_TRUE(parseOk("tcp.flags:*FR;").header.flags->matches(0x11));
 
+  // "!a-b": outside the range, as Suricata's integer keywords take it.
+  NumericTest outside = *parseOk("dsize:!10-20;").header.dsize;
+  EXPECT_TRUE(outside.matches(10) && outside.matches(20) && !outside.matches(15));
+  EXPECT_TRUE(parseOk("tcp.mss:<536;").header.tcp_mss->matches(535));
   // icmpv6.mtu takes the whole 32-bit field, as Suricata's u32 does.
   NumericTest mtu = *parseOk("icmpv6.mtu:<1280;").header.icmpv6_mtu;
   EXPECT_TRUE(mtu.matches(1200) && !mtu.matches(1280));
@@ -223,6 +227,8 @@ TEST(RuleKeywordsTest, PacketHeaderRefusals) {
       {"icmpv6.mtu:4294967296;", "4294967296", "invalid icmpv6.mtu"},
       {"icmpv6.mtu:big;", "big", "invalid icmpv6.mtu"},
       {"icmpv6.mtu:1; icmpv6.mtu:2;", "icmpv6.mtu:2", "given twice"},
+      {"tcp.mss:65536;", "65536", "invalid tcp.mss"},
+      {"ip_proto:!6-17;", "!6-17", "invalid ip_proto"},
   });
 }
 

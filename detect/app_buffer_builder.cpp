@@ -125,6 +125,21 @@ void AppBufferBuilder::addRandom(const std::array<uint8_t, 32>& random, BufferSi
   add(AppBufferId::TlsRandomBytes, bytes.substr(4), from);
 }
 
+// dns.opcode, dns.rcode and each query's dns.rrtype, as big-endian bytes of their own.
+void AppBufferBuilder::addDnsNumbers(const DnsMessage& dns, BufferSide from) {
+  dns_numbers_.resize(2 + 2 * dns.queries.size());  // sized first: the views below stay valid
+  dns_numbers_[0] = static_cast<char>(dns.opcode);
+  dns_numbers_[1] = static_cast<char>(dns.rcode);
+  const std::string_view numbers = dns_numbers_;
+  add(AppBufferId::DnsOpcode, numbers.substr(0, 1), from);
+  add(AppBufferId::DnsRcode, numbers.substr(1, 1), from);
+  for (size_t i = 0; i < dns.queries.size(); ++i) {
+    dns_numbers_[2 + 2 * i] = static_cast<char>(dns.queries[i].rrtype >> 8);
+    dns_numbers_[3 + 2 * i] = static_cast<char>(dns.queries[i].rrtype & 0xff);
+    add(AppBufferId::DnsRrtype, numbers.substr(2 + 2 * i, 2), from);
+  }
+}
+
 void AppBufferBuilder::addClientHello(const TlsHandshake& tls) {
   constexpr BufferSide from = BufferSide::ToServer;
   if (!tls.sni.empty()) add(AppBufferId::TlsSni, tls.sni, from);
@@ -166,6 +181,7 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       const auto& dns = std::get<DnsMessage>(record.body);
       const BufferSide from = dns.response ? BufferSide::ToClient : BufferSide::ToServer;
       for (const DnsQuery& q : dns.queries) add(AppBufferId::DnsQuery, q.rrname, from);
+      addDnsNumbers(dns, from);
       return dns.response ? AppPhase::DnsResponse : AppPhase::DnsRequest;
     }
     case AppEvent::TlsClientHello:

@@ -37,6 +37,7 @@ class AppBufferBuilder {
   void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line);
   void addRandom(const std::array<uint8_t, 32>& random, BufferSide from);
   void addClientHello(const TlsHandshake& tls);
+  void addDnsNumbers(const DnsMessage& dns, BufferSide from);
   void addServerHello(const TlsHandshake& tls);
 
   std::vector<AppBuffer> buffers_;
@@ -44,6 +45,7 @@ class AppBufferBuilder {
   std::vector<std::string> scratch_;
   size_t scratch_used_ = 0;
   std::string_view keep(std::string text);
+  std::string dns_numbers_;  // the DNS header's and queries' numbers of the last build
 };
 
 }  // namespace mamori

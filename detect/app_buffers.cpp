@@ -28,7 +28,8 @@ BufferPhases phasesOf(AppBufferId id) {
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection:
       return {Family::Http, P::HttpRequest, P::HttpResponse};
-    case Id::DnsQuery: return {Family::Dns, P::DnsRequest, P::DnsResponse};
+    case Id::DnsQuery: case Id::DnsOpcode: case Id::DnsRcode: case Id::DnsRrtype:
+      return {Family::Dns, P::DnsRequest, P::DnsResponse};
     case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::TlsRandom: case Id::TlsRandomTime:
     case Id::TlsRandomBytes:
       return {Family::Tls, P::TlsClientHello, P::TlsServerHello};
@@ -82,6 +83,13 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
 }
 
 std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
+  // dns.opcode / dns.rcode / dns.rrtype alone look at requests and responses alike, as
+  // Suricata's do (dns.query is the request's only).
+  const bool dns_values_only =
+      rule.app_buffers.empty() && !rule.app_values.empty() &&
+      std::all_of(rule.app_values.begin(), rule.app_values.end(),
+                  [](const AppValueTest& v) { return phasesOf(v.buffer).family == Family::Dns; });
+  if (dns_values_only && !rule.flow.to_server && !rule.flow.to_client) return AppPhase::DnsResponse;
   if (rule.flow.to_server || rule.flow.to_client || rule.direction == RuleDirection::Transactional ||
       rule.app_buffers.empty() || !rule.app_values.empty()) {
     return std::nullopt;

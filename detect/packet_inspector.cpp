@@ -87,6 +87,10 @@ bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffer
     if (b.id != test.buffer || b.length == 0 || b.length > 8) continue;
     uint64_t value = 0;
     for (size_t i = 0; i < b.length; ++i) value = value << 8 | b.data[i];
+    if (test.test) {
+      if (test.test->matches(value)) return true;
+      continue;
+    }
     const bool listed = std::find(test.values.begin(), test.values.end(), value) != test.values.end();
     if (listed != test.negated) return true;
   }

@@ -1,7 +1,8 @@
 // Keywords about app-layer data: sticky buffers (http.uri, dns.query, tls.sni, ...) and
 // the legacy content modifiers that move the content before them into a buffer
 // (http_uri, http_header, ...), the buffer tests bsize and urilen, transforms, and the
-// value tests tls.version / ssl_version and app-layer-protocol.
+// value tests tls.version / ssl_version, dns.opcode / dns.rcode / dns.rrtype and
+// app-layer-protocol.
 #include <algorithm>
 #include <cctype>
 
@@ -258,7 +259,7 @@ std::optional<uint64_t> tlsVersion(std::string_view text) {
 // tls.version:1.2; (one version) and ssl_version:tls1.2,tls1.3; (any of them; all
 // negated: none of them).
 bool applyTlsVersion(OptionContext& ctx, const RawOption& o) {
-  AppValueTest test{Id::TlsVersion, {}, false};
+  AppValueTest test{Id::TlsVersion, {}, false, {}};
   std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
   if (o.name == "tls.version" && items.size() != 1) return ctx.fail(o.value_offset, "tls.version takes one version");
   for (size_t i = 0; i < items.size(); ++i) {
@@ -275,6 +276,24 @@ bool applyTlsVersion(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// dns.opcode / dns.rcode (Suricata's u8) and dns.rrtype (u16): a comparison on the DNS
+// header's field, or on any query's type.
+bool applyDnsNumber(OptionContext& ctx, const RawOption& o) {
+  static const std::pair<std::string_view, std::pair<Id, uint64_t>> kFields[] = {
+      {"dns.opcode", {Id::DnsOpcode, 255}}, {"dns.rcode", {Id::DnsRcode, 255}}, {"dns.rrtype", {Id::DnsRrtype, 65535}},
+  };
+  const auto [id, max] = *lookup(kFields, o.name);
+  NumericTest test;
+  if (!parseNumericTest(o.value, max, test)) {
+    return ctx.fail(o.value_offset, "invalid " + std::string(o.name) + " '" + std::string(o.value) + "' (0.." +
+                                        std::to_string(max) + ", with < > <= >= ! or a-b)");
+  }
+  ctx.rule.app_values.push_back({id, {}, false, test});
+  return true;
+}
+
+// app-layer-protocol:[!]NAME[,MODE]; Suricata refuses two plain ones, or a plain and a
+// negated one, in the same mode.
 bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
   using Mode = AppProtocolTest::Mode;
   static const std::pair<std::string_view, Mode> kModes[] = {
@@ -361,6 +380,9 @@ void addAppKeywords(KeywordTable& table) {
       {"tls.version", {ValueRule::Required, applyTlsVersion}},
       {"ssl_version", {ValueRule::Required, applyTlsVersion}},
       {"app-layer-protocol", {ValueRule::Required, applyAppLayerProtocol}},
+      {"dns.opcode", {ValueRule::Required, applyDnsNumber}},
+      {"dns.rcode", {ValueRule::Required, applyDnsNumber}},
+      {"dns.rrtype", {ValueRule::Required, applyDnsNumber}},
       {"tls.store", {ValueRule::Forbidden, applyNothing}},
       {"absent", {ValueRule::Optional, applyAbsent}},
       {"ssl_state", {ValueRule::Required, applyRefused}},

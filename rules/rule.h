@@ -178,6 +178,7 @@ enum class AppBufferId : uint8_t {
   Ja3Hash, Ja3String, Ja3sHash, Ja3sString, SshProto, SshSoftware,
   TlsVersion,  // not a sticky buffer: the version as 2 bytes big-endian, for tls.version
   TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
+  DnsOpcode, DnsRcode, DnsRrtype,  // not sticky buffers: header fields (1 byte), query types (2 bytes each)
   Count
 };
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
@@ -253,11 +254,12 @@ struct AppBufferMatch {
 };
 
 // tls.version: the buffer read as a big-endian number is one of `values` (none of them
-// when negated).
+// when negated). dns.opcode / dns.rcode / dns.rrtype: some instance passes `test` instead.
 struct AppValueTest {
   AppBufferId buffer;
   std::vector<uint64_t> values;
   bool negated = false;
+  std::optional<NumericTest> test;
 };
 
 // app-layer-protocol:[!]NAME[,MODE] on the flow's identified protocol; never matches while

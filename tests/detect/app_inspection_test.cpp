@@ -267,6 +267,29 @@ TEST_F(AppInspectionTest, AppProtocolModesAndHttpVersions) {
   EXPECT_EQ(hello(), (Sids{2, 3, 4}));
 }
 
+// dns.opcode, dns.rcode and dns.rrtype look at requests and responses; a query type
+// matches when any query has it.
+TEST_F(AppInspectionTest, DnsHeaderAndQueryTypeNumbers) {
+  load("alert dns any any -> any any (dns.opcode:4; sid:1;)\n"
+       "alert dns any any -> any any (dns.rcode:!0; sid:2;)\n"
+       "alert dns any any -> any any (dns.rrtype:28; sid:3;)\n"
+       "alert dns any any -> any any (dns.opcode:!1-5; dns.rrtype:<2; sid:4;)\n"
+       "alert dns any any -> any any (flow:to_server; dns.rcode:0; sid:5;)\n");
+  app_proto_ = "dns";
+  const std::string zero(1, '\0');
+  auto type = [](uint16_t t) { return std::string{static_cast<char>(t >> 8), static_cast<char>(t & 0xff)}; };
+  EXPECT_EQ(run(AppPhase::DnsRequest, {{AppBufferId::DnsOpcode, std::string(1, '\x04')},
+                                       {AppBufferId::DnsRcode, zero},
+                                       {AppBufferId::DnsRrtype, type(1)},
+                                       {AppBufferId::DnsRrtype, type(28)}}),
+            (Sids{1, 3, 5}));
+  EXPECT_EQ(run(AppPhase::DnsResponse, {{AppBufferId::DnsOpcode, zero},
+                                        {AppBufferId::DnsRcode, std::string(1, '\x03')},
+                                        {AppBufferId::DnsRrtype, type(1)}}),
+            (Sids{2, 4}));
+  EXPECT_EQ(run(AppPhase::DnsResponse, {{AppBufferId::DnsOpcode, zero}, {AppBufferId::DnsRcode, zero}}), Sids{});
+}
+
 TEST_F(AppInspectionTest, FlowbitsAndRuleMixingProtocolsIsRefused) {
   load("alert http any any -> any any (http.uri; content:\"/login\"; flowbits:set,login; flowbits:noalert; sid:1;)\n"
        "alert http any any -> any any (flowbits:isset,login; http.stat_code; content:\"302\"; sid:2;)\n");

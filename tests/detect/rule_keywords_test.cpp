@@ -411,6 +411,13 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
   EXPECT_EQ(modes.app_protocols[0].mode, AppProtocolTest::Mode::Original);
   EXPECT_EQ(modes.app_protocols[1].mode, AppProtocolTest::Mode::Final);
   EXPECT_EQ(modes.app_protocols[2].mode, AppProtocolTest::Mode::ToServer);
+
+  Rule dns = parseOk("dns.opcode:!0; dns.rcode:3-9; dns.rrtype:255;");
+  ASSERT_EQ(dns.app_values.size(), 3u);
+  EXPECT_EQ(dns.app_values[0].buffer, AppBufferId::DnsOpcode);
+  EXPECT_TRUE(dns.app_values[0].test->matches(1) && !dns.app_values[0].test->matches(0));
+  EXPECT_EQ(dns.app_values[1].test->op, NumericTest::Op::Range);
+  EXPECT_EQ(dns.app_values[2].buffer, AppBufferId::DnsRrtype);
 }
 
 TEST(RuleKeywordsTest, AppLayerRefusals) {
@@ -434,6 +441,8 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"app-layer-protocol:http; app-layer-protocol:!tls;", "!tls", "mixes or repeats plain"},
       {"app-layer-protocol:!tls,final; app-layer-protocol:!tls,final;", "!tls,final", "given twice"},
       {"app-layer-protocol:http,final,x;", "x;", "a protocol and a mode"},
+      {"dns.opcode:256;", "256", "invalid dns.opcode"},
+      {"dns.rrtype:AAAA;", "AAAA", "invalid dns.rrtype"},
       {"ssl_state:client_hello;", "ssl_state", "not inspected"},
   });
 }

@@ -246,6 +246,7 @@ bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t
     if (bytes == 0 || bytes > (reader.string ? 10u : 8u)) return false;
   }
   const int64_t pos = (reader.relative ? static_cast<int64_t>(prev) : 0) + valueOf(reader.offset);
+  if (bytes == 0 && pos >= 0 && pos <= static_cast<int64_t>(length_)) bytes = length_ - static_cast<size_t>(pos);
   if (pos < 0 || pos + static_cast<int64_t>(bytes) > static_cast<int64_t>(length_)) return false;
   const uint8_t* p = buffer_ + pos;
   value = 0;
@@ -267,6 +268,8 @@ bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t
               : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
                                        : 99;
       if (d >= reader.base) break;
+      // Out of range, as strtoull's ERANGE: no match.
+      if (value > (UINT64_MAX - static_cast<uint64_t>(d)) / reader.base) return false;
       value = value * reader.base + static_cast<uint64_t>(d);
     }
     if (digits == 0 || (exact_text && i != bytes)) return false;

@@ -383,7 +383,9 @@ bool applyByteTest(OptionContext& ctx, const RawOption& o) {
   std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
   if (items.size() < 4) return ctx.fail(o.value_offset, "byte_test needs bytes, operator, value, offset");
   ByteTest test;
-  if (!parseByteCount(ctx, items[0], test.reader)) return false;
+  // 0 bytes: the rest of the buffer, as text (ET Open tests http.content_len so).
+  if (items[0].text == "0") test.reader.bytes = 0;
+  else if (!parseByteCount(ctx, items[0], test.reader)) return false;
   std::string_view op = items[1].text;
   if (!op.empty() && op.front() == '!') {
     test.negated = true;
@@ -404,6 +406,9 @@ bool applyByteTest(OptionContext& ctx, const RawOption& o) {
     if (!handled) return unknownOption(ctx, o, items[i]);
   }
   if (!checkByteCount(ctx, items[0], test.reader)) return false;
+  if (test.reader.bytes == 0 && test.reader.bytes_variable < 0 && !test.reader.string) {
+    return ctx.fail(items[0].offset, "byte_test of 0 bytes needs 'string' (it reads the rest of the buffer as text)");
+  }
   ctx.chain().emplace_back(test);
   return true;
 }

@@ -353,6 +353,18 @@ TEST_F(DetectionEngineTest, ByteCountFromVariable) {
   EXPECT_EQ(on(std::string("\x00\x01\x02z", 4)), Sids{});
 }
 
+// byte_test of 0 bytes with string reads the rest of the buffer as a number, as ET Open
+// uses it on http.content_len.
+TEST_F(DetectionEngineTest, ByteTestOfZeroBytesReadsTheRest) {
+  load("alert tcp any any -> any any (byte_test:0,=,0,0,string,dec; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"len=\"; byte_test:0,>,99999,0,relative,string,dec; sid:2;)\n");
+  EXPECT_EQ(on("0"), Sids{1});
+  EXPECT_EQ(on("len=123456"), Sids{2});
+  EXPECT_EQ(on("len=99999"), Sids{});
+  EXPECT_EQ(on("len=99999999999999999999999"), Sids{});  // past 64 bits: no number, as strtoull's ERANGE
+  EXPECT_EQ(on("len="), Sids{});
+}
+
 TEST_F(DetectionEngineTest, ByteKeywordsReadText) {
   load("alert tcp any any -> any any (content:\"len=\"; byte_test:4,=,12,0,relative,string,dec; sid:1;)\n"
        "alert tcp any any -> any any (content:\"len=\"; byte_jump:4,0,relative,string,hex; content:\"!\"; within:1; sid:2;)\n");

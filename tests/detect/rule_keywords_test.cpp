@@ -136,7 +136,7 @@ TEST(RuleKeywordsTest, ByteKeywordRefusals) {
   test::expectRefusals(kHead, {
       {"byte_test:2,<>,1,0;", "<>", "invalid byte_test operator"},
       {"byte_test:2,<,1;", "2,<,1", "needs bytes, operator, value, offset"},
-      {"byte_test:0,<,1,0;", "0,<", "invalid byte count"},
+      {"byte_test:0,<,1,0;", "0,<", "0 bytes needs 'string'"},
       {"byte_test:9,<,1,0;", "9,<", "needs 'string'"},
       {"byte_test:2,<,1,0,sideways;", "sideways", "invalid byte_test option"},
       {"byte_test:2,<,1,0,dce;", "dce", "needs the app layer (dcerpc)"},

@@ -257,22 +257,26 @@ std::optional<uint64_t> tlsVersion(std::string_view text) {
 }
 
 // tls.version:1.2; (one version) and ssl_version:tls1.2,tls1.3; (any of them; all
-// negated: none of them).
+// negated: none of them). A list mixing both is Suricata's per-version test: the version
+// must be one of the plain ones, so the negated ones only repeat that it is not them.
 bool applyTlsVersion(OptionContext& ctx, const RawOption& o) {
-  AppValueTest test{Id::TlsVersion, {}, false, {}};
   std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
   if (o.name == "tls.version" && items.size() != 1) return ctx.fail(o.value_offset, "tls.version takes one version");
-  for (size_t i = 0; i < items.size(); ++i) {
-    std::string_view text = items[i].text;
-    const bool negated = !text.empty() && text.front() == '!';
-    if (negated) text = trim(text.substr(1));
-    if (i > 0 && negated != test.negated) return ctx.fail(items[i].offset, "ssl_version mixes negated and plain versions");
-    test.negated = negated;
+  std::vector<uint64_t> plain, negated;
+  for (const ValueItem& item : items) {
+    std::string_view text = item.text;
+    const bool negate = !text.empty() && text.front() == '!';
+    if (negate) text = trim(text.substr(1));
     std::optional<uint64_t> version = tlsVersion(text);
-    if (!version) return ctx.fail(items[i].offset, "unknown TLS version '" + std::string(text) + "'");
-    test.values.push_back(*version);
+    if (!version) return ctx.fail(item.offset, "unknown TLS version '" + std::string(text) + "'");
+    if (std::find(plain.begin(), plain.end(), *version) != plain.end() ||
+        std::find(negated.begin(), negated.end(), *version) != negated.end()) {
+      return ctx.fail(item.offset, "TLS version '" + std::string(text) + "' given twice");
+    }
+    (negate ? negated : plain).push_back(*version);
   }
-  ctx.rule.app_values.push_back(std::move(test));
+  const bool all_negated = plain.empty();
+  ctx.rule.app_values.push_back({Id::TlsVersion, all_negated ? std::move(negated) : std::move(plain), all_negated, {}});
   return true;
 }
 

@@ -290,6 +290,21 @@ TEST_F(AppInspectionTest, DnsHeaderAndQueryTypeNumbers) {
   EXPECT_EQ(run(AppPhase::DnsResponse, {{AppBufferId::DnsOpcode, zero}, {AppBufferId::DnsRcode, zero}}), Sids{});
 }
 
+// ssl_version: any plain version; all negated: none of them; mixed: one of the plain ones.
+TEST_F(AppInspectionTest, SslVersionListsPlainNegatedAndMixed) {
+  load("alert tls any any -> any any (ssl_version:tls1.2,tls1.3; sid:1;)\n"
+       "alert tls any any -> any any (ssl_version:!tls1.2,!tls1.3; sid:2;)\n"
+       "alert tls any any -> any any (ssl_version:tls1.0,!tls1.2; sid:3;)\n");
+  app_proto_ = "tls";
+  auto hello = [&](uint16_t v) {
+    return run(AppPhase::TlsServerHello,
+               {{AppBufferId::TlsVersion, std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xff)}}});
+  };
+  EXPECT_EQ(hello(0x0303), Sids{1});
+  EXPECT_EQ(hello(0x0301), (Sids{2, 3}));
+  EXPECT_EQ(hello(0x0302), Sids{2});
+}
+
 TEST_F(AppInspectionTest, FlowbitsAndRuleMixingProtocolsIsRefused) {
   load("alert http any any -> any any (http.uri; content:\"/login\"; flowbits:set,login; flowbits:noalert; sid:1;)\n"
        "alert http any any -> any any (flowbits:isset,login; http.stat_code; content:\"302\"; sid:2;)\n");

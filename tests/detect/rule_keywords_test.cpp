@@ -399,6 +399,10 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
   EXPECT_EQ(tls.app_values[0].values, std::vector<uint64_t>{0x0303});
   EXPECT_TRUE(tls.app_values[1].negated);
   EXPECT_EQ(tls.app_values[1].values, (std::vector<uint64_t>{0x0300, 0x0301}));
+  // Mixed, as older Suricata rules write it: one of the plain versions.
+  const AppValueTest mixed = parseOk("ssl_version:sslv3, tls1.0, !tls1.2;").app_values.at(0);
+  EXPECT_FALSE(mixed.negated);
+  EXPECT_EQ(mixed.values, (std::vector<uint64_t>{0x0300, 0x0301}));
 
   Rule proto = parseOk("app-layer-protocol:!HTTP;");
   ASSERT_EQ(proto.app_protocols.size(), 1u);
@@ -435,7 +439,7 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"urilen:5,wide;", "wide", "invalid urilen option"},
       {"http.uri; bsize:>>1;", ">>1", "invalid bsize"},
       {"tls.version:2.5;", "2.5", "unknown TLS version"},
-      {"ssl_version:tls1.2,!tls1.3;", "!tls1.3", "mixes negated"},
+      {"ssl_version:tls1.2,!tls1.2;", "!tls1.2", "given twice"},
       {"app-layer-protocol:failed;", "failed", "not supported"},
       {"app-layer-protocol:http,later;", "later", "invalid app-layer-protocol mode"},
       {"app-layer-protocol:http; app-layer-protocol:!tls;", "!tls", "mixes or repeats plain"},

@@ -36,11 +36,9 @@ bool counterMatches(const std::optional<FlowCounterTest>& t, const uint64_t (&co
   return false;
 }
 
-bool streamSizeMatches(const std::optional<StreamSizeTest>& t, const DecodedPacket& pkt, const uint64_t (&size)[2]) {
-  if (!t) return true;
-  if (pkt.proto != 6) return false;
-  const bool client = t->test.matches(size[0]), server = t->test.matches(size[1]);
-  switch (t->side) {
+bool streamSizeMatches(const StreamSizeTest& t, const uint64_t (&size)[2]) {
+  const bool client = t.test.matches(size[0]), server = t.test.matches(size[1]);
+  switch (t.side) {
     case StreamSizeTest::Side::Server: return server;
     case StreamSizeTest::Side::Client: return client;
     case StreamSizeTest::Side::Both: return client && server;
@@ -56,8 +54,11 @@ bool flowMatches(const FlowTests& f, const DecodedPacket& pkt, const FlowContext
   if (f.not_established && flow.established) return false;
   if (f.only_frag && !pkt.reassembled) return false;
   if (f.no_frag && pkt.reassembled) return false;
-  return counterMatches(f.packets, flow.packets) && counterMatches(f.bytes, flow.bytes) &&
-         streamSizeMatches(f.stream_size, pkt, flow.stream_size);
+  if (!f.stream_size.empty() && pkt.proto != 6) return false;
+  for (const StreamSizeTest& t : f.stream_size) {
+    if (!streamSizeMatches(t, flow.stream_size)) return false;
+  }
+  return counterMatches(f.packets, flow.packets) && counterMatches(f.bytes, flow.bytes);
 }
 
 bool appProtoKnownAs(const char* app_proto, std::string_view name) {

@@ -103,7 +103,7 @@ PayloadVerifier::Result PayloadVerifier::inspect(size_t index, size_t offset) {
     return next(index, end);
   }
   const auto& math = std::get<ByteMath>(m);
-  if (!readNumber(math.reader, offset, value, end, false)) return Result::NoMatch;
+  if (!readNumber(math.reader, offset, value, end, false, false)) return Result::NoMatch;
   const uint64_t rvalue = static_cast<uint64_t>(valueOf(math.rvalue));
   switch (math.op) {
     case ByteMath::Op::Add: value += rvalue; break;
@@ -116,6 +116,7 @@ PayloadVerifier::Result PayloadVerifier::inspect(size_t index, size_t offset) {
     case ByteMath::Op::Shl: value = rvalue >= 64 ? 0 : value << rvalue; break;
     case ByteMath::Op::Shr: value = rvalue >= 64 ? 0 : value >> rvalue; break;
   }
+  applyBitmask(math.reader, value);
   variables_[math.variable] = value;
   return next(index, end);
 }
@@ -238,8 +239,14 @@ PayloadVerifier::Result PayloadVerifier::inspectBase64(const Base64Decode& d, si
   return Result::Match;
 }
 
+void PayloadVerifier::applyBitmask(const ByteReader& reader, uint64_t& value) {
+  if (!reader.bitmask) return;
+  value &= reader.bitmask;
+  value >>= std::countr_zero(reader.bitmask);
+}
+
 bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t& value, size_t& end,
-                                 bool exact_text) {
+                                 bool exact_text, bool apply_bitmask) {
   size_t bytes = reader.bytes;
   if (reader.bytes_variable >= 0) {
     bytes = variables_[reader.bytes_variable];
@@ -275,10 +282,8 @@ bool PayloadVerifier::readNumber(const ByteReader& reader, size_t prev, uint64_t
     if (digits == 0 || (exact_text && i != bytes)) return false;
     used = i;
   }
-  if (reader.bitmask) {
-    value &= reader.bitmask;
-    value >>= std::countr_zero(reader.bitmask);
-  }
+  // byte_math masks its result, not what it read, as Suricata does.
+  if (apply_bitmask) applyBitmask(reader, value);
   end = static_cast<size_t>(pos) + used;
   return true;
 }

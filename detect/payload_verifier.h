@@ -36,7 +36,9 @@ class PayloadVerifier {
   Result inspectIsDataAt(const IsDataAt& d, size_t index, size_t offset);
   Result inspectBase64(const Base64Decode& d, size_t offset);
   // byte_*: each reads a number at its position, then continues at the returned offset.
-  bool readNumber(const ByteReader& reader, size_t offset, uint64_t& value, size_t& end, bool exact_text);
+  bool readNumber(const ByteReader& reader, size_t offset, uint64_t& value, size_t& end, bool exact_text,
+                  bool apply_bitmask = true);
+  static void applyBitmask(const ByteReader& reader, uint64_t& value);
   int64_t valueOf(const RuleValue& v) const;
 
   const std::vector<PayloadMatch>* chain_ = nullptr;

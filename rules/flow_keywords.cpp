@@ -204,7 +204,6 @@ bool applyStreamSize(OptionContext& ctx, const RawOption& o) {
       {"server", StreamSizeTest::Side::Server}, {"client", StreamSizeTest::Side::Client},
       {"both", StreamSizeTest::Side::Both},     {"either", StreamSizeTest::Side::Either},
   };
-  if (ctx.rule.flow.stream_size) return ctx.fail(o.name_offset, "'stream_size' given twice");
   std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
   if (items.size() != 3) return ctx.fail(o.value_offset, "stream_size needs a side, an operator and a number");
   std::optional<StreamSizeTest::Side> side = lookup(kSides, items[0].text);
@@ -218,7 +217,7 @@ bool applyStreamSize(OptionContext& ctx, const RawOption& o) {
   if (!parseNumericTest(std::string(items[1].text) + std::string(items[2].text), UINT32_MAX, t.test)) {
     return ctx.fail(items[2].offset, "invalid stream_size number '" + std::string(items[2].text) + "'");
   }
-  ctx.rule.flow.stream_size = t;
+  ctx.rule.flow.stream_size.push_back(t);
   return true;
 }
 

@@ -325,7 +325,7 @@ struct FlowTests {
   bool to_server = false, to_client = false;
   bool only_stream = false, no_stream = false, only_frag = false, no_frag = false;
   std::optional<FlowCounterTest> packets, bytes;
-  std::optional<StreamSizeTest> stream_size;
+  std::vector<StreamSizeTest> stream_size;  // each must hold (a rule may test both sides)
 };
 
 struct FlowbitOp {

@@ -266,6 +266,22 @@ TEST(SignatureDatabaseTest, SharedBetweenInspectors) {
   EXPECT_EQ(sb.alerts.size(), 1u);
 }
 
+// Several stream_size tests in one rule must all hold (ET Open tests both sides at once).
+TEST_F(PacketInspectorTest, StreamSizeOnBothSides) {
+  load("alert tcp any any -> any any (content:\"x\"; stream_size:client,=,1; stream_size:server,=,10; sid:1;)");
+  auto on = [&](uint64_t client, uint64_t server) {
+    sink_.alerts.clear();
+    FlowContext flow{42, false, true, {1, 1}, {0, 0}, &pool_, &handle_};
+    flow.stream_size[0] = client;
+    flow.stream_size[1] = server;
+    inspector_->inspect(TestPacket("10.0.0.2", 80, "10.0.0.1", 40000, "x").pkt, flow, sink_);
+    return sink_.sids();
+  };
+  EXPECT_EQ(on(1, 10), Sids{1});
+  EXPECT_EQ(on(1, 9), Sids{});
+  EXPECT_EQ(on(2, 10), Sids{});
+}
+
 // ---- the payload chain, with Suricata's semantics ----
 
 class DetectionEngineTest : public PacketInspectorTest {
@@ -363,6 +379,15 @@ TEST_F(DetectionEngineTest, ByteTestOfZeroBytesReadsTheRest) {
   EXPECT_EQ(on("len=99999"), Sids{});
   EXPECT_EQ(on("len=99999999999999999999999"), Sids{});  // past 64 bits: no number, as strtoull's ERANGE
   EXPECT_EQ(on("len="), Sids{});
+}
+
+// byte_math masks its result: ((0x0f + 0x11) & 0xf0) >> 4 is 2, where masking what it
+// read first would give 0 + 0x11.
+TEST_F(DetectionEngineTest, ByteMathBitmaskAppliesToTheResult) {
+  load("alert tcp any any -> any any (byte_math:bytes 1, offset 0, oper +, rvalue 0x11, result r, bitmask 0xf0; "
+       "byte_test:1,=,r,1; sid:1;)\n");
+  EXPECT_EQ(on(std::string("\x0f\x02", 2)), Sids{1});
+  EXPECT_EQ(on(std::string("\x0f\x11", 2)), Sids{});
 }
 
 TEST_F(DetectionEngineTest, ByteKeywordsReadText) {

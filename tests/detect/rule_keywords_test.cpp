@@ -255,8 +255,11 @@ TEST(RuleKeywordsTest, FlowKeywords) {
   EXPECT_EQ(r.detection_filter->seconds, 10u);
   EXPECT_EQ(r.flow.packets->side, FlowCounterTest::Side::ToServer);
   EXPECT_TRUE(r.flow.bytes->test.matches(99));
-  EXPECT_EQ(r.flow.stream_size->side, StreamSizeTest::Side::Server);
-  EXPECT_TRUE(r.flow.stream_size->test.matches(4) && !r.flow.stream_size->test.matches(5));
+  ASSERT_EQ(r.flow.stream_size.size(), 1u);
+  EXPECT_EQ(r.flow.stream_size[0].side, StreamSizeTest::Side::Server);
+  EXPECT_TRUE(r.flow.stream_size[0].test.matches(4) && !r.flow.stream_size[0].test.matches(5));
+  // Both sides at once, as ET Open's AeroAdmin rule tests them.
+  EXPECT_EQ(parseOk("stream_size:client,=,1; stream_size:server,=,10;").flow.stream_size.size(), 2u);
   EXPECT_TRUE(parseOk("noalert;").noalert);
   EXPECT_EQ(parseOk("threshold:type limit,track by_flow,count 1,seconds 5;").threshold->track,
             Threshold::Track::ByFlow);

@@ -12,6 +12,7 @@ namespace mamori {
 namespace {
 
 constexpr size_t kThresholdEntries = 1 << 14;
+constexpr size_t kXbitEntries = 1 << 14;
 
 // A '=>' rule's source is the client's side: it is evaluated on the response, whose
 // packet goes the other way.
@@ -103,7 +104,8 @@ bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffer
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
     : database_(std::move(database)),
       payload_(database_->maxRegexCaptures(), database_->maxVariables()),
-      thresholds_(database_->thresholdCount() ? kThresholdEntries : 0) {
+      thresholds_(database_->thresholdCount() ? kThresholdEntries : 0),
+      xbits_(database_->xbitCount() ? kXbitEntries : 0) {
   // One scratch, grown to serve every database.
   auto grow = [&](const std::vector<hs_database*>& databases) {
     for (const hs_database* patterns : databases) {
@@ -222,7 +224,43 @@ bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& p
     const uint64_t* record = flow.pool && flow.state_handle ? flow.pool->find(*flow.state_handle, flow.flow_id) : nullptr;
     if (!flowbitsMatch(s, record)) return false;
   }
+  return xbitsMatch(s, pkt);
+}
+
+namespace {
+// The host (other address unset) or the pair an xbit is kept on.
+std::pair<IpAddress, IpAddress> xbitKey(const XbitOp& op, const DecodedPacket& pkt) {
+  switch (op.track) {
+    case XbitOp::Track::IpSrc: return {pkt.src, IpAddress{}};
+    case XbitOp::Track::IpDst: return {pkt.dst, IpAddress{}};
+    case XbitOp::Track::IpPair: break;
+  }
+  return {pkt.src, pkt.dst};
+}
+}  // namespace
+
+bool PacketInspector::xbitsMatch(const Signature& s, const DecodedPacket& pkt) {
+  for (size_t i = 0; i < s.rule.xbits.size(); ++i) {
+    const XbitOp& op = s.rule.xbits[i];
+    if (op.cmd != XbitOp::Cmd::IsSet && op.cmd != XbitOp::Cmd::IsNotSet) continue;
+    const auto [a, b] = xbitKey(op, pkt);
+    if (xbits_.isSet(s.xbit_ids[i], a, b, pkt.ts) != (op.cmd == XbitOp::Cmd::IsSet)) return false;
+  }
   return true;
+}
+
+void PacketInspector::applyXbits(const Signature& s, const DecodedPacket& pkt) {
+  for (size_t i = 0; i < s.rule.xbits.size(); ++i) {
+    const XbitOp& op = s.rule.xbits[i];
+    if (!op.modifies()) continue;
+    const auto [a, b] = xbitKey(op, pkt);
+    const uint32_t id = s.xbit_ids[i];
+    if (op.cmd == XbitOp::Cmd::Unset || (op.cmd == XbitOp::Cmd::Toggle && xbits_.isSet(id, a, b, pkt.ts))) {
+      xbits_.unset(id, a, b);
+    } else {
+      xbits_.set(id, a, b, pkt.ts + TimeUs{op.expire} * 1'000'000);
+    }
+  }
 }
 
 bool PacketInspector::headerBuffersMatch(const Rule& rule, const DecodedPacket& pkt) {
@@ -250,6 +288,7 @@ bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const
   if (!headerBuffersMatch(rule, pkt)) return false;
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);
+  applyXbits(s, pkt);
   return true;
 }
 
@@ -298,6 +337,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   if (!headerBuffersMatch(rule, pkt)) return false;
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);
+  applyXbits(s, pkt);
   return true;
 }
 

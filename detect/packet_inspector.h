@@ -21,6 +21,7 @@
 #include "detect/app_transforms.h"
 #include "detect/detect_counters.h"
 #include "detect/flow_state_pool.h"
+#include "detect/host_bit_table.h"
 #include "detect/payload_verifier.h"
 #include "detect/signature_database.h"
 #include "detect/threshold_table.h"
@@ -116,12 +117,15 @@ class PacketInspector {
   bool flowbitsMatch(const Signature& signature, const uint64_t* record) const;
   bool applyFlowints(const Signature& signature, const FlowContext& flow);
   void applyFlowbits(const Signature& signature, const FlowContext& flow);
+  bool xbitsMatch(const Signature& signature, const DecodedPacket& pkt);
+  void applyXbits(const Signature& signature, const DecodedPacket& pkt);
   bool thresholdAllows(const Signature& signature, const DecodedPacket& pkt, uint64_t flow_id);
 
   std::shared_ptr<const SignatureDatabase> database_;
   hs_scratch* scratch_ = nullptr;
   PayloadVerifier payload_;
   ThresholdTable thresholds_;
+  HostBitTable xbits_;
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
   AppTransforms transforms_;

@@ -90,6 +90,7 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
                            op.cmd == FlowbitOp::Cmd::Toggle;
   }
   for (const FlowintOp& op : rule.flowints) s.writes_flow_state |= op.modifies();
+  for (const XbitOp& op : rule.xbits) s.writes_flow_state |= op.modifies();
   s.stream = !app && rule.protocol.ip_protocols.test(6) && !rule.payload.empty() && rule.header_buffers.empty() &&
              !rule.header.dsize && !rule.flow.no_stream && rule.protocol.name != "tcp-pkt";
   s.rule = std::move(rule);
@@ -159,7 +160,7 @@ bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, Signatur
 }
 
 void SignatureDatabase::assignIds() {
-  std::unordered_map<std::string, uint32_t> flowbits, flowints;
+  std::unordered_map<std::string, uint32_t> flowbits, flowints, xbits;
   auto id = [](std::unordered_map<std::string, uint32_t>& ids, const std::string& name) {
     return ids.try_emplace(name, static_cast<uint32_t>(ids.size())).first->second;
   };
@@ -172,6 +173,7 @@ void SignatureDatabase::assignIds() {
       s.flowint_ids.emplace_back(id(flowints, op.name),
                                  op.value_name.empty() ? -1 : static_cast<int>(id(flowints, op.value_name)));
     }
+    for (const XbitOp& op : s.rule.xbits) s.xbit_ids.push_back(id(xbits, op.name));
     if (s.rule.threshold || s.rule.detection_filter) s.threshold_id = static_cast<int>(threshold_count_++);
     if (s.stream) {
       for (const PayloadMatch& m : s.rule.payload) {
@@ -187,6 +189,7 @@ void SignatureDatabase::assignIds() {
   }
   flowbit_count_ = flowbits.size();
   flowint_count_ = flowints.size();
+  xbit_count_ = xbits.size();
 }
 
 std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Rule> rules,

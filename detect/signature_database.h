@@ -54,6 +54,7 @@ struct Signature {
   // (per FlowintOp: the variable, and the operand variable or -1).
   std::vector<std::vector<uint32_t>> flowbit_ids;
   std::vector<std::pair<int, int>> flowint_ids;
+  std::vector<uint32_t> xbit_ids;  // per XbitOp
   // Verified before rules that only read flow state, so that a bit set by one rule is
   // seen by another on the same packet, as Suricata orders them.
   bool writes_flow_state = false;
@@ -120,6 +121,7 @@ class SignatureDatabase {
 
   // What a worker sizes its per-flow and per-match state by.
   size_t flowbitCount() const { return flowbit_count_; }
+  size_t xbitCount() const { return xbit_count_; }
   size_t flowintCount() const { return flowint_count_; }
   uint32_t maxRegexCaptures() const { return max_regex_captures_; }
   size_t maxVariables() const { return max_variables_; }
@@ -149,7 +151,7 @@ class SignatureDatabase {
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
   bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);
   size_t pattern_count_ = 0;
-  size_t flowbit_count_ = 0, flowint_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
+  size_t flowbit_count_ = 0, flowint_count_ = 0, xbit_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
   size_t stream_lookback_ = 0;
   uint32_t max_regex_captures_ = 0;
 };

@@ -1,4 +1,4 @@
-// Keywords on flow state: flow, flowbits, flowint, threshold, detection_filter,
+// Keywords on flow state: flow, flowbits, flowint, xbits, threshold, detection_filter,
 // flow.pkts, flow.bytes, stream_size.
 #include <algorithm>
 #include <cctype>
@@ -100,6 +100,52 @@ bool applyFlowint(OptionContext& ctx, const RawOption& o) {
     op.value_name = std::string(items[2].text);
   }
   ctx.rule.flowints.push_back(std::move(op));
+  return true;
+}
+
+// xbits:CMD,NAME,track ip_src|ip_dst|ip_pair[,expire S]; xbits:noalert.
+bool applyXbits(OptionContext& ctx, const RawOption& o) {
+  static const std::pair<std::string_view, XbitOp::Cmd> kCmds[] = {
+      {"set", XbitOp::Cmd::Set},     {"isset", XbitOp::Cmd::IsSet},   {"isnotset", XbitOp::Cmd::IsNotSet},
+      {"unset", XbitOp::Cmd::Unset}, {"toggle", XbitOp::Cmd::Toggle},
+  };
+  static const std::pair<std::string_view, XbitOp::Track> kTracks[] = {
+      {"ip_src", XbitOp::Track::IpSrc}, {"ip_dst", XbitOp::Track::IpDst}, {"ip_pair", XbitOp::Track::IpPair},
+  };
+  std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() == 1 && items[0].text == "noalert") {
+    ctx.rule.noalert = true;
+    return true;
+  }
+  std::optional<XbitOp::Cmd> cmd = lookup(kCmds, items[0].text);
+  if (!cmd) return ctx.fail(items[0].offset, "invalid xbits command '" + std::string(items[0].text) + "'");
+  if (items.size() < 3) return ctx.fail(o.value_offset, "xbits needs a command, a name and a track");
+  XbitOp op;
+  op.cmd = *cmd;
+  op.name = std::string(items[1].text);
+  if (op.name.empty() || std::any_of(op.name.begin(), op.name.end(), isSpace)) {
+    return ctx.fail(items[1].offset, "invalid xbits name '" + op.name + "'");
+  }
+  bool has_track = false;
+  for (size_t i = 2; i < items.size(); ++i) {
+    const size_t space = items[i].text.find(' ');
+    const std::string_view key = items[i].text.substr(0, space);
+    const std::string_view arg = space == std::string_view::npos ? std::string_view{} : trim(items[i].text.substr(space + 1));
+    if (key == "track") {
+      std::optional<XbitOp::Track> track = lookup(kTracks, arg);
+      if (!track) return ctx.fail(items[i].offset, "invalid xbits track '" + std::string(arg) + "' (ip_src, ip_dst, ip_pair)");
+      op.track = *track;
+      has_track = true;
+    } else if (key == "expire") {
+      if (!parseUint32(arg, op.expire) || op.expire == 0) {
+        return ctx.fail(items[i].offset, "invalid xbits expire '" + std::string(arg) + "'");
+      }
+    } else {
+      return ctx.fail(items[i].offset, "invalid xbits option '" + std::string(items[i].text) + "'");
+    }
+  }
+  if (!has_track) return ctx.fail(o.value_offset, "xbits needs a track (ip_src, ip_dst, ip_pair)");
+  ctx.rule.xbits.push_back(std::move(op));
   return true;
 }
 
@@ -228,6 +274,7 @@ void addFlowKeywords(KeywordTable& table) {
       {"flow", {ValueRule::Required, applyFlow}},
       {"flowbits", {ValueRule::Required, applyFlowbits}},
       {"flowint", {ValueRule::Required, applyFlowint}},
+      {"xbits", {ValueRule::Required, applyXbits}},
       {"threshold", {ValueRule::Required, applyThreshold}},
       {"detection_filter", {ValueRule::Required, applyThreshold}},
       {"flow.pkts", {ValueRule::Required, applyFlowCounter}},

@@ -345,6 +345,20 @@ struct FlowintOp {
   bool modifies() const { return cmd == Cmd::Assign || cmd == Cmd::Add || cmd == Cmd::Sub; }
 };
 
+// xbits: bits kept across flows, per host (the packet's source or destination address:
+// one host's bits whichever way it is tracked) or per address pair (either way round),
+// until `expire` seconds after they were last set.
+struct XbitOp {
+  enum class Cmd : uint8_t { Set, IsSet, IsNotSet, Unset, Toggle };
+  enum class Track : uint8_t { IpSrc, IpDst, IpPair };
+  Cmd cmd = Cmd::Set;
+  std::string name;
+  Track track = Track::IpSrc;
+  uint32_t expire = 30;  // Suricata's default
+
+  bool modifies() const { return cmd == Cmd::Set || cmd == Cmd::Unset || cmd == Cmd::Toggle; }
+};
+
 // threshold / detection_filter.
 struct Threshold {
   // Backoff (Suricata 8, by_flow only): alerts on the count-th match, then each time the
@@ -388,6 +402,7 @@ struct Rule {
   FlowTests flow;
   std::vector<FlowbitOp> flowbits;
   std::vector<FlowintOp> flowints;
+  std::vector<XbitOp> xbits;
   std::optional<Threshold> threshold;         // suppresses alerts after matching
   std::optional<Threshold> detection_filter;  // alerts only past a rate
   bool noalert = false;  // noalert, or flowbits:noalert: state changes only

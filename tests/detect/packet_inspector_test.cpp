@@ -649,6 +649,36 @@ TEST_F(DetectionEngineTest, DetectionFilterCountsDistinctPorts) {
   EXPECT_EQ(from(5002, 23, "D"), Sids{2});
 }
 
+// xbits live across flows: on a host (set tracking ip_dst, tested tracking ip_src is the
+// same host) or on an address pair either way round, until they expire.
+TEST_F(DetectionEngineTest, XbitsAcrossFlows) {
+  load("alert tcp any any -> any any (content:\"mark\"; xbits:set,seen,track ip_dst,expire 10; noalert; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"back\"; xbits:isset,seen,track ip_src; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"pair\"; xbits:set,p,track ip_pair; noalert; sid:3;)\n"
+       "alert tcp any any -> any any (content:\"reply\"; xbits:isset,p,track ip_pair; sid:4;)\n"
+       "alert tcp any any -> any any (content:\"clear\"; xbits:unset,seen,track ip_dst; noalert; sid:5;)\n");
+  auto send = [&](const char* src, const char* dst, const char* data, int64_t seconds, uint64_t flow_id) {
+    TestPacket p(src, 40000, dst, 80, data);
+    p.pkt.ts += seconds * 1'000'000;
+    sink_.alerts.clear();
+    FlowContext flow{flow_id, true, true, {1, 0}, {0, 0}, &pool_, &handle_};
+    inspector_->inspect(p.pkt, flow, sink_);
+    return sink_.sids();
+  };
+  EXPECT_EQ(send("10.0.0.2", "10.0.0.9", "back", 0, 1), Sids{});
+  EXPECT_EQ(send("10.0.0.1", "10.0.0.9", "mark", 0, 2), Sids{});  // 10.0.0.9 marked
+  EXPECT_EQ(send("10.0.0.9", "10.0.0.7", "back", 5, 3), Sids{2});  // another flow, the host as source
+  EXPECT_EQ(send("10.0.0.8", "10.0.0.7", "back", 5, 4), Sids{});
+  EXPECT_EQ(send("10.0.0.9", "10.0.0.7", "back", 11, 5), Sids{});  // expired after 10 s
+  EXPECT_EQ(send("10.0.0.1", "10.0.0.9", "mark", 20, 6), Sids{});
+  EXPECT_EQ(send("10.0.0.1", "10.0.0.9", "clear", 21, 7), Sids{});
+  EXPECT_EQ(send("10.0.0.9", "10.0.0.7", "back", 22, 8), Sids{});  // unset
+
+  EXPECT_EQ(send("10.0.0.1", "10.0.0.2", "pair", 30, 9), Sids{});
+  EXPECT_EQ(send("10.0.0.2", "10.0.0.1", "reply", 31, 10), Sids{4});  // the pair either way round
+  EXPECT_EQ(send("10.0.0.2", "10.0.0.3", "reply", 31, 11), Sids{});
+}
+
 // threshold type backoff (Suricata 8): per flow, on the count-th match and then each
 // time the matches reach count * multiplier^k, however far apart in time.
 TEST_F(DetectionEngineTest, ThresholdBackoffPerFlow) {

@@ -272,6 +272,27 @@ TEST(RuleKeywordsTest, FlowKeywords) {
             Threshold::UniqueOn::DstPort);
 }
 
+TEST(RuleKeywordsTest, Xbits) {
+  Rule r = parseOk("xbits:set,ET.infostealer.pattern.2,track ip_pair,expire 15; xbits:isset, ET.ipcheck, track ip_src; "
+                   "xbits:toggle,x,track ip_dst;");
+  ASSERT_EQ(r.xbits.size(), 3u);
+  EXPECT_EQ(r.xbits[0].name, "ET.infostealer.pattern.2");
+  EXPECT_EQ(r.xbits[0].track, XbitOp::Track::IpPair);
+  EXPECT_EQ(r.xbits[0].expire, 15u);
+  EXPECT_EQ(r.xbits[1].cmd, XbitOp::Cmd::IsSet);
+  EXPECT_EQ(r.xbits[1].expire, 30u);  // Suricata's default
+  EXPECT_EQ(r.xbits[2].track, XbitOp::Track::IpDst);
+  EXPECT_TRUE(parseOk("xbits:noalert;").noalert);
+  test::expectRefusals(kHead, {
+      {"xbits:flip,a,track ip_src;", "flip", "invalid xbits command"},
+      {"xbits:set,a;", "set,a", "needs a command, a name and a track"},
+      {"xbits:set,a,track ip_host;", "track ip_host", "invalid xbits track"},
+      {"xbits:set,a,expire 5,expire;", "expire;", "invalid xbits expire"},
+      {"xbits:set,a,expire 5,ttl 3;", "ttl 3", "invalid xbits option"},
+      {"xbits:set,a,expire 5;", "set,a", "needs a track"},
+  });
+}
+
 TEST(RuleKeywordsTest, UniqueOnNeedsPorts) {
   test::expectRefusals("alert ip any any -> any any (", {
       {"detection_filter:track by_src, count 1, seconds 5, unique_on src_port;", "unique_on", "needs a tcp, udp or sctp rule"},

@@ -29,6 +29,15 @@ const std::vector<std::string> kSeeds = {
     "threshold:type limit, track by_src, count 1, seconds 60; sid:11;)",
     "alert tcp any any -> any any (flags:S+,12; seq:0; window:!0; flowbits:set,a&b; flowbits:isnotset,c|d; "
     "flowint:n,+,1; flowint:n,>,3; detection_filter:track by_dst, count 2, seconds 5; noalert; sid:12;)",
+    "alert tcp any any -> any any (icmpv6.mtu:<1280; tcp.mss:!10-20; ipv4.hdr; byte_extract:1,5,n,relative; "
+    "byte_math:bytes n, offset 1, oper +, rvalue 102, result r, bitmask 0xf0; tcp.hdr; byte_test:n,=,r,1,relative; "
+    "pkt_data; byte_test:0,>,9,0,string,dec; stream_size:client,=,1; stream_size:server,<,9; sid:13;)",
+    "alert tcp any any -> any any (threshold:type backoff, track by_flow, count 2, multiplier 10; "
+    "detection_filter:track by_src, count 1, seconds 60, unique_on src_port; xbits:set,ET.x.1,track ip_pair,expire 15; "
+    "xbits:isset,y,track ip_src; sid:14;)",
+    "alert dns any any -> any any (app-layer-protocol:http1,original; app-layer-protocol:!http2,final; "
+    "dns.opcode:!1-5; dns.rcode:>=3; dns.rrtype:28; sid:15;)",
+    "alert tls any any -> any any (ssl_version:sslv3,!tls1.2; tls.sni; content:\"x\"; sid:16;)",
 };
 
 const std::string kAlphabet =

@@ -48,6 +48,7 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
                      &stateOf(flow),
                      flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)};
   if (apps_) context.app_proto = apps_->appProtoOf(flow);
+  context.start = flow.start;
   for (int d = 0; d < 2; ++d) {
     uint64_t delivered = flow.stream[d].next_offset;
     if (d == static_cast<int>(dir)) delivered = std::max(delivered, reached);

@@ -55,6 +55,9 @@ bool flowMatches(const FlowTests& f, const DecodedPacket& pkt, const FlowContext
   if (f.not_established && flow.established) return false;
   if (f.only_frag && !pkt.reassembled) return false;
   if (f.no_frag && pkt.reassembled) return false;
+  if (f.age && !f.age->matches(static_cast<uint64_t>(std::max<TimeUs>(pkt.ts - flow.start, 0)) / 1'000'000)) {
+    return false;
+  }
   if (!f.stream_size.empty() && pkt.proto != 6) return false;
   for (const StreamSizeTest& t : f.stream_size) {
     if (!streamSizeMatches(t, flow.stream_size)) return false;

@@ -55,6 +55,7 @@ struct FlowContext {
   // What it was identified as before it changed protocol (an HTTP/1 upgrade to h2c,
   // STARTTLS), for app-layer-protocol's `original` mode; "" when it never changed.
   const char* app_proto_orig = "";
+  TimeUs start = 0;  // the flow's first packet, for flow.age
 };
 
 class PacketInspector {

@@ -1,5 +1,5 @@
 // Keywords on flow state: flow, flowbits, flowint, xbits, threshold, detection_filter,
-// flow.pkts, flow.bytes, stream_size.
+// flow.pkts, flow.bytes, flow.age, stream_size.
 #include <algorithm>
 #include <cctype>
 
@@ -244,6 +244,17 @@ bool applyFlowCounter(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// flow.age:<comparison> (Suricata 8's u32), in seconds.
+bool applyFlowAge(OptionContext& ctx, const RawOption& o) {
+  if (ctx.rule.flow.age) return ctx.fail(o.name_offset, "'flow.age' given twice");
+  NumericTest test;
+  if (!parseNumericTest(o.value, UINT32_MAX, test)) {
+    return ctx.fail(o.value_offset, "invalid flow.age '" + std::string(o.value) + "' (seconds, with < > <= >= ! or a-b)");
+  }
+  ctx.rule.flow.age = test;
+  return true;
+}
+
 // stream_size:server|client|both|either,<op>,<number>
 bool applyStreamSize(OptionContext& ctx, const RawOption& o) {
   static const std::pair<std::string_view, StreamSizeTest::Side> kSides[] = {
@@ -279,6 +290,7 @@ void addFlowKeywords(KeywordTable& table) {
       {"detection_filter", {ValueRule::Required, applyThreshold}},
       {"flow.pkts", {ValueRule::Required, applyFlowCounter}},
       {"flow.bytes", {ValueRule::Required, applyFlowCounter}},
+      {"flow.age", {ValueRule::Required, applyFlowAge}},
       {"stream_size", {ValueRule::Required, applyStreamSize}},
   });
 }

@@ -326,6 +326,7 @@ struct FlowTests {
   bool only_stream = false, no_stream = false, only_frag = false, no_frag = false;
   std::optional<FlowCounterTest> packets, bytes;
   std::vector<StreamSizeTest> stream_size;  // each must hold (a rule may test both sides)
+  std::optional<NumericTest> age;           // flow.age: whole seconds since the flow's first packet
 };
 
 struct FlowbitOp {

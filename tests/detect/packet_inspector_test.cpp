@@ -282,6 +282,24 @@ TEST_F(PacketInspectorTest, StreamSizeOnBothSides) {
   EXPECT_EQ(on(2, 10), Sids{});
 }
 
+// flow.age: whole seconds from the flow's first packet to this one.
+TEST_F(PacketInspectorTest, FlowAgeInWholeSeconds) {
+  load("alert tcp any any -> any any (content:\"x\"; flow.age:>=10; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"x\"; flow.age:0; sid:2;)\n");
+  auto at = [&](int64_t micros_after_start) {
+    sink_.alerts.clear();
+    TestPacket p("10.0.0.1", 40000, "10.0.0.2", 80, "x");
+    FlowContext flow{42, true, true, {1, 0}, {0, 0}, &pool_, &handle_};
+    flow.start = p.pkt.ts;
+    p.pkt.ts += micros_after_start;
+    inspector_->inspect(p.pkt, flow, sink_);
+    return sink_.sids();
+  };
+  EXPECT_EQ(at(999'999), Sids{2});
+  EXPECT_EQ(at(9'999'999), Sids{});
+  EXPECT_EQ(at(10'000'000), Sids{1});
+}
+
 // ---- the payload chain, with Suricata's semantics ----
 
 class DetectionEngineTest : public PacketInspectorTest {

@@ -258,6 +258,7 @@ TEST(RuleKeywordsTest, FlowKeywords) {
   ASSERT_EQ(r.flow.stream_size.size(), 1u);
   EXPECT_EQ(r.flow.stream_size[0].side, StreamSizeTest::Side::Server);
   EXPECT_TRUE(r.flow.stream_size[0].test.matches(4) && !r.flow.stream_size[0].test.matches(5));
+  EXPECT_TRUE(parseOk("flow.age:>10;").flow.age->matches(11));
   // Both sides at once, as ET Open's AeroAdmin rule tests them.
   EXPECT_EQ(parseOk("stream_size:client,=,1; stream_size:server,=,10;").flow.stream_size.size(), 2u);
   EXPECT_TRUE(parseOk("noalert;").noalert);
@@ -338,6 +339,8 @@ TEST(RuleKeywordsTest, FlowKeywordRefusals) {
       {"flow.pkts:sideways,>1;", "sideways", "invalid direction"},
       {"flow.bytes:toclient,>>1;", ">>1", "invalid comparison"},
       {"stream_size:middle,<,5;", "middle", "invalid stream_size side"},
+      {"flow.age:old;", "old", "invalid flow.age"},
+      {"flow.age:1; flow.age:2;", "flow.age:2", "given twice"},
       {"stream_size:client,<>,5;", "<>", "invalid stream_size operator"},
       {"stream_size:client,<,x;", "x;", "invalid stream_size number"},
       {"stream_size:client,<;", "client", "needs a side, an operator and a number"},

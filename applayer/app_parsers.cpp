@@ -36,12 +36,39 @@ bool looksLikeTlsRecord(const uint8_t* data, size_t len) {
 
 bool looksLikeSshBanner(const uint8_t* data, size_t len) { return len >= 4 && std::memcmp(data, "SSH-", 4) == 0; }
 
+bool looksLikeHttpResponse(const uint8_t* data, size_t len) { return len >= 5 && std::memcmp(data, "HTTP/", 5) == 0; }
+
+// The protocol a direction's first bytes show, as far as the probes tell; Undecided when
+// they show none.
+Kind probedKind(const uint8_t* data, size_t len, Direction dir) {
+  if (dir == Direction::ToServer ? looksLikeHttpRequest(data, len) : looksLikeHttpResponse(data, len)) return Kind::Http;
+  if (looksLikeTlsRecord(data, len)) return Kind::Tls;
+  if (looksLikeSshBanner(data, len)) return Kind::Ssh;
+  return Kind::Undecided;
+}
+
+// A DNS message's anomalies, as Suricata's DNS parser raises them.
+AppLayerEventSet dnsEvents(const DnsMessage& m, bool parsed, DnsParseError error, Direction dir) {
+  using E = AppLayerEvent;
+  AppLayerEventSet events;
+  if (!parsed) raise(events, E::DnsMalformedData);
+  if (error == DnsParseError::NameTooLong) raise(events, E::DnsNameTooLong);
+  if (error == DnsParseError::PointerLoop) raise(events, E::DnsInfiniteLoop);
+  if (dir == Direction::ToServer && m.response) raise(events, E::DnsNotRequest);
+  if (dir == Direction::ToClient && !m.response) raise(events, E::DnsNotResponse);
+  if (m.z) raise(events, E::DnsZFlagSet);
+  // Assigned opcodes: QUERY, IQUERY, STATUS, NOTIFY, UPDATE, DSO (RFC 8490).
+  if (m.opcode == 3 || m.opcode > 6) raise(events, E::DnsInvalidOpcode);
+  return events;
+}
+
 }  // namespace
 
 struct SshFlow {
   SshBannerReader reader[2];
   SshSession session;
   bool logged = false;
+  AppLayerEventSet events;
 };
 
 struct AppParsers::FlowParsers final : HttpSink {
@@ -52,6 +79,8 @@ struct AppParsers::FlowParsers final : HttpSink {
   Kind kind = Kind::Undecided;
   uint64_t probed = 0;
   bool tls_logged = false;
+  bool data_seen[2] = {false, false};
+  AppLayerEventSet detection_events;  // the flow's applayer_* events
   size_t charged = 0;  // to the AppMemory, for the parser objects (their buffers charge their own)
   std::unique_ptr<HttpParser> http;
   std::unique_ptr<TlsParser> tls;
@@ -65,7 +94,7 @@ struct AppParsers::FlowParsers final : HttpSink {
   }
   void report(const HttpTransaction& tx, AppEvent event) {
     owner->record_.body = tx;
-    owner->emit(*flow, dir, event);
+    owner->emit(*flow, dir, event, tx.events, tx.new_events);
   }
   void reset(uint64_t id) {
     if (charged) owner->memory_->give(charged);
@@ -74,6 +103,8 @@ struct AppParsers::FlowParsers final : HttpSink {
     kind = Kind::Undecided;
     probed = 0;
     tls_logged = false;
+    data_seen[0] = data_seen[1] = false;
+    detection_events.reset();
     http.reset();
     tls.reset();
     for (auto& f : dns_tcp) f.reset();
@@ -120,18 +151,31 @@ void AppParsers::stampFlow(const Flow& flow) {
   record_.vlan_count = flow.vlan_count;
 }
 
-void AppParsers::emit(Flow& flow, Direction dir, AppEvent event) {
+void AppParsers::emit(Flow& flow, Direction dir, AppEvent event, const AppLayerEventSet& events,
+                      const AppLayerEventSet& fresh) {
   record_.event = event;
   record_.dir = dir;
+  record_.events = events;
+  record_.new_events = fresh;
+  if (fresh.any()) {
+    for (size_t i = 0; i < kAppLayerEventCount; ++i) live_.events[i] += fresh.test(i);
+  }
   if (event != AppEvent::DnsMessage) stampFlow(flow);
   for (AppEventListener* l : listeners_) l->onAppEvent(flow, record_);
 }
 
 void AppParsers::parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len) {
-  if (!dns_.parse(data, len, dns_message_)) {
+  const bool parsed = dns_.parse(data, len, dns_message_);
+  const AppLayerEventSet events = dnsEvents(dns_message_, parsed, dns_.lastError(), dir);
+  if (!parsed) {
     ++live_.dns_malformed;
-    // A message cut short still names its question; anything less is not reported.
-    if (dns_message_.queries.empty()) return;
+    // A message cut short still names its question; anything less is not reported, but
+    // its events are.
+    if (dns_message_.queries.empty()) {
+      record_.body = dns_message_;
+      emit(flow, dir, AppEvent::ParserEvents, events, events);
+      return;
+    }
   }
   ++live_.dns_messages;
   stampFlow(flow);
@@ -140,7 +184,7 @@ void AppParsers::parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t
     std::swap(record_.src_port, record_.dest_port);
   }
   record_.body = dns_message_;
-  emit(flow, dir, AppEvent::DnsMessage);
+  emit(flow, dir, AppEvent::DnsMessage, events, events);
 }
 
 void AppParsers::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
@@ -157,6 +201,10 @@ void AppParsers::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
 
 void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t) {
   FlowParsers& p = obtain(flow);
+  p.flow = &flow;
+  p.dir = dir;
+  const bool first_of_side = !p.data_seen[static_cast<int>(dir)] && len > 0;
+  p.data_seen[static_cast<int>(dir)] |= len > 0;
   if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
     if (std::strcmp(app, "http") == 0 || (app[0] == '\0' && dir == Direction::ToServer && looksLikeHttpRequest(data, len))) {
@@ -184,8 +232,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       else p.kind = Kind::None;
     }
   }
-  p.flow = &flow;
-  p.dir = dir;
+  if (first_of_side) checkDirections(p, flow, dir, data, len);
   switch (p.kind) {
     case Kind::Http:
       p.http->onData(dir, data, len, now_, p);
@@ -193,16 +240,23 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     case Kind::Tls: {
       if (p.tls_logged) break;
       const uint8_t events = p.tls->onData(dir, data, len);
+      // New events ride on the first record this data completes, else on one of their own.
+      AppLayerEventSet fresh = p.tls->takeNewEvents();
       for (auto [bit, event] : {std::pair{TlsParser::kClientHello, AppEvent::TlsClientHello},
                                 std::pair{TlsParser::kServerHello, AppEvent::TlsServerHello},
                                 std::pair{TlsParser::kCertificates, AppEvent::TlsCertificates}}) {
         if (!(events & bit)) continue;
         record_.body = p.tls->handshake();
-        emit(flow, dir, event);
+        emit(flow, dir, event, p.tls->events(), fresh);
+        fresh.reset();
+      }
+      if (fresh.any()) {
+        record_.body = p.tls->handshake();
+        emit(flow, dir, AppEvent::ParserEvents, p.tls->events(), fresh);
       }
       if (p.tls->done() && p.tls->handshake().client_hello) {
         record_.body = p.tls->handshake();
-        emit(flow, dir, AppEvent::TlsDone);
+        emit(flow, dir, AppEvent::TlsDone, p.tls->events());
         ++live_.tls_sessions;
         p.tls_logged = true;
       }
@@ -224,6 +278,26 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   }
 }
 
+// Protocol detection events, on each direction's first data: a protocol that speaks first
+// from the client (HTTP, TLS) heard first from the server, and two directions whose bytes
+// show different protocols.
+void AppParsers::checkDirections(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  AppLayerEventSet fresh;
+  const bool client_first = p.kind == Kind::Http || p.kind == Kind::Tls;
+  if (client_first && dir == Direction::ToClient && !p.data_seen[static_cast<int>(Direction::ToServer)]) {
+    raise(fresh, AppLayerEvent::ApplayerWrongDirectionFirstData);
+  }
+  const Kind shown = probedKind(data, len, dir);
+  const bool decided = p.kind != Kind::Undecided && p.kind != Kind::None;
+  if (decided && shown != Kind::Undecided && shown != p.kind) {
+    raise(fresh, AppLayerEvent::ApplayerMismatchProtocolBothDirections);
+  }
+  fresh &= ~p.detection_events;
+  if (fresh.none()) return;
+  p.detection_events |= fresh;
+  emit(flow, dir, AppEvent::ParserEvents, p.detection_events, fresh);
+}
+
 void AppParsers::parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
   SshFlow& ssh = *p.ssh;
   const bool client = dir == Direction::ToServer;
@@ -232,10 +306,18 @@ void AppParsers::parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8
   switch (reader.feed(data, len, client ? ssh.session.client : ssh.session.server)) {
     case SshBannerReader::State::Done:
       record_.body = ssh.session;
-      emit(flow, dir, AppEvent::SshBanner);
+      emit(flow, dir, AppEvent::SshBanner, ssh.events);
       if (ssh.session.client.seen && ssh.session.server.seen) logSsh(p, flow, dir);
       break;
-    case SshBannerReader::State::NotSsh: ++live_.ssh_malformed; break;
+    case SshBannerReader::State::NotSsh: {
+      ++live_.ssh_malformed;
+      AppLayerEventSet fresh;
+      raise(fresh, reader.longBanner() ? AppLayerEvent::SshLongBanner : AppLayerEvent::SshInvalidBanner);
+      ssh.events |= fresh;
+      record_.body = ssh.session;
+      emit(flow, dir, AppEvent::ParserEvents, ssh.events, fresh);
+      break;
+    }
     case SshBannerReader::State::Reading: break;
   }
 }
@@ -244,7 +326,7 @@ void AppParsers::logSsh(FlowParsers& p, Flow& flow, Direction dir) {
   p.ssh->logged = true;
   ++live_.ssh_sessions;
   record_.body = p.ssh->session;
-  emit(flow, dir, AppEvent::SshDone);
+  emit(flow, dir, AppEvent::SshDone, p.ssh->events);
 }
 
 void AppParsers::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t len) {
@@ -266,7 +348,7 @@ void AppParsers::onFlowEnd(Flow& flow) {
   if (p->tls) {
     if (!p->tls_logged && p->tls->handshake().client_hello) {
       record_.body = p->tls->handshake();
-      emit(flow, Direction::ToServer, AppEvent::TlsDone);
+      emit(flow, Direction::ToServer, AppEvent::TlsDone, p->tls->events());
       ++live_.tls_sessions;
     }
     live_.tls_malformed += p->tls->counters().malformed + p->tls->counters().truncated;

@@ -11,11 +11,18 @@
 // protocol while the flow lives, charged with the buffers it grows to the worker's
 // AppMemory (a flow it has no room for is not parsed); one DNS parser and message per
 // worker.
+//
+// App-layer events (app_layer_event.h) ride on the records of their transaction; those
+// raised where no record follows (a TLS message type that does not exist after the
+// certificates, a malformed DNS datagram with no question, a flow whose two directions
+// speak different protocols) come in a record of their own, AppEvent::ParserEvents.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "applayer/app_identifier.h"
+#include "applayer/app_layer_event.h"
 #include "applayer/app_memory.h"
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
@@ -29,6 +36,7 @@ namespace mamori {
 struct AppParserCounters {
   uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
+  std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
@@ -39,6 +47,7 @@ struct AppParserCounters {
     http_errors += o.http_errors;
     tls_malformed += o.tls_malformed;
     ssh_malformed += o.ssh_malformed;
+    for (size_t i = 0; i < events.size(); ++i) events[i] += o.events[i];
     return *this;
   }
 };
@@ -71,7 +80,10 @@ class AppParsers final : public FlowObserver {
   FlowParsers& obtain(Flow& flow);
   // Charges `bytes` of the flow's parsers to the budget; false when it has no room.
   bool charge(FlowParsers& p, size_t bytes);
-  void emit(Flow& flow, Direction dir, AppEvent event);
+  // `events`: of the record's transaction so far; `fresh`: those raised since its last record.
+  void emit(Flow& flow, Direction dir, AppEvent event, const AppLayerEventSet& events = {},
+            const AppLayerEventSet& fresh = {});
+  void checkDirections(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void stampFlow(const Flow& flow);
   void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "applayer/app_layer_event.h"
 #include "applayer/dns_message.h"
 #include "applayer/http_transaction.h"
 #include "applayer/ssh_session.h"
@@ -27,6 +28,7 @@ enum class AppEvent : uint8_t {
   TlsDone,          // nothing more to learn from the handshake (or the flow ended)
   SshBanner,        // one side's identification line (`dir` says whose)
   SshDone,          // both banners seen, or the flow ended after one
+  ParserEvents,     // app-layer events raised with no other record to carry them
 };
 
 struct AppRecord {
@@ -41,6 +43,10 @@ struct AppRecord {
   uint8_t vlan_count = 0;
   Direction dir = Direction::ToServer;  // the direction whose data completed the event
   std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession> body;
+  // The app-layer events of the transaction (HTTP, DNS) or session (TLS, SSH, and the
+  // flow's protocol detection events) so far, and of them those raised since its last
+  // record: a rule on an event alerts once, where it was raised.
+  AppLayerEventSet events, new_events;
 };
 
 class AppEventListener {

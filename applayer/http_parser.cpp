@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <span>
 #include <string_view>
 
 namespace mamori {
@@ -56,6 +57,77 @@ void headerBlocks(htp_table_t* headers, const char* cookie, std::string& block, 
     if (&line == &block) block += "\r\n";
   }
   if (!names.empty()) names += "\r\n";
+}
+
+// libhtp 0.5 gives its messages no codes: Suricata tells them apart by their text, and so
+// must this, with its tables (errors first, then warnings; a message in neither is an
+// unknown_error).
+struct LoggedEvent {
+  std::string_view prefix;
+  AppLayerEvent event;
+};
+using E = AppLayerEvent;
+constexpr LoggedEvent kLoggedErrors[] = {
+    {"GZip decompressor: inflateInit2 failed", E::HttpGzipDecompressionFailed},
+    {"Request field invalid: colon missing", E::HttpRequestFieldMissingColon},
+    {"Response field invalid: missing colon", E::HttpResponseFieldMissingColon},
+    {"Request chunk encoding: Invalid chunk length", E::HttpInvalidRequestChunkLen},
+    {"Response chunk encoding: Invalid chunk length", E::HttpInvalidResponseChunkLen},
+    {"Invalid C-L field in response", E::HttpInvalidContentLengthFieldInResponse},
+    {"Already seen 100-Continue", E::Http100ContinueAlreadySeen},
+    {"Unable to match response to request", E::HttpUnableToMatchResponseToRequest},
+    {"Invalid server port information in request", E::HttpInvalidServerPortInRequest},
+    {"Request buffer over", E::HttpRequestFieldTooLong},
+    {"Response buffer over", E::HttpResponseFieldTooLong},
+    {"C-T multipart/byteranges in responses not supported", E::HttpResponseMultipartByteranges},
+    {"Compression bomb:", E::HttpCompressionBomb},
+};
+constexpr LoggedEvent kLoggedWarnings[] = {
+    {"GZip decompressor:", E::HttpGzipDecompressionFailed},
+    {"Request field invalid", E::HttpRequestHeaderInvalid},
+    {"Response field invalid", E::HttpResponseHeaderInvalid},
+    {"Request header name is not a token", E::HttpRequestHeaderInvalid},
+    {"Response header name is not a token", E::HttpResponseHeaderInvalid},
+    {"Invalid request field folding", E::HttpInvalidRequestFieldFolding},
+    {"Invalid response field folding", E::HttpInvalidResponseFieldFolding},
+    {"Request server port=", E::HttpRequestServerPortTcpPortMismatch},
+    {"Request line: URI contains non-compliant delimiter", E::HttpUriDelimNonCompliant},
+    {"Request line: non-compliant delimiter between Method and URI", E::HttpMethodDelimNonCompliant},
+    {"Request line: leading whitespace", E::HttpRequestLineLeadingWhitespace},
+    {"Too many response content encoding layers", E::HttpTooManyEncodingLayers},
+    {"C-E gzip has abnormal value", E::HttpAbnormalCeHeader},
+    {"C-E deflate has abnormal value", E::HttpAbnormalCeHeader},
+    {"C-E unknown setting", E::HttpAbnormalCeHeader},
+    {"Excessive request header repetitions", E::HttpRequestHeaderRepetition},
+    {"Excessive response header repetitions", E::HttpResponseHeaderRepetition},
+    {"Transfer-encoding has abnormal chunked value", E::HttpResponseAbnormalTransferEncoding},
+    {"Chunked transfer-encoding on HTTP/0.9 or HTTP/1.0", E::HttpResponseChunkedOldProto},
+    {"Invalid response line: invalid protocol", E::HttpResponseInvalidProtocol},
+    {"Invalid response line: invalid response status", E::HttpResponseInvalidStatus},
+    {"Request line incomplete", E::HttpRequestLineIncomplete},
+    {"Unexpected request body", E::HttpRequestBodyUnexpected},
+    {"LZMA decompressor: memory limit reached", E::HttpLzmaMemlimitReached},
+    {"Ambiguous request C-L value", E::HttpDuplicateContentLengthFieldInRequest},
+    {"Ambiguous response C-L value", E::HttpDuplicateContentLengthFieldInResponse},
+};
+// Past this many messages on a connection, Suricata raises too_many_warnings once and
+// reads no more of them.
+constexpr size_t kMaxLoggedMessages = 512;
+
+// libhtp 0.5.45 knows RFC 6750's Bearer scheme, which Debian's 0.5.42 calls unrecognized:
+// Suricata, built with the newer one, raises nothing for it.
+bool bearerAuthorization(const htp_tx_t* tx) {
+  const auto* h = tx->request_headers ? static_cast<const htp_header_t*>(htp_table_get_c(tx->request_headers, "authorization")) : nullptr;
+  return h && h->value && bstr_begins_with_c_nocase(h->value, "bearer");
+}
+
+AppLayerEvent loggedEvent(std::string_view msg) {
+  for (std::span<const LoggedEvent> table : {std::span<const LoggedEvent>(kLoggedErrors), std::span<const LoggedEvent>(kLoggedWarnings)}) {
+    for (const LoggedEvent& e : table) {
+      if (msg.starts_with(e.prefix)) return e.event;
+    }
+  }
+  return E::HttpUnknownError;
 }
 
 }  // namespace
@@ -198,10 +270,10 @@ void HttpParser::onEnd(int64_t ts_us, HttpSink& sink) {
     ++counters_.incomplete;
     if (!slot->request_reported) {
       fillRequest(*slot);
-      sink.onRequest(slot->tx);
+      report(*slot, Event::Request, sink);
     }
     if (slot->htp->response_progress > HTP_RESPONSE_NOT_STARTED) fillResponse(*slot);
-    sink.onResponse(slot->tx);
+    report(*slot, Event::Response, sink);
     release(slot);
   }
 }
@@ -209,6 +281,7 @@ void HttpParser::onEnd(int64_t ts_us, HttpSink& sink) {
 void HttpParser::feed(Direction dir, const uint8_t* data, size_t len) {
   const htp_time_t t = timeOf(now_us_);
   const bool request = dir == Direction::ToServer;
+  feeding_ = dir;
   const int rc = request ? htp_connp_req_data(connp_, &t, data, len) : htp_connp_res_data(connp_, &t, data, len);
   switch (rc) {
     case HTP_STREAM_DATA:
@@ -287,6 +360,7 @@ HttpParser::Slot* HttpParser::attach(htp_tx_t* tx) {
   slot->htp = tx;
   slot->request_reported = false;
   slot->request_gap = slot->response_gap = false;
+  slot->reported.reset();
   htp_tx_set_user_data(tx, slot);
   return slot;
 }
@@ -411,11 +485,61 @@ int HttpParser::onLog(htp_log_t* log) {
   } else if (log->level == HTP_LOG_WARNING) {
     ++p->counters_.parse_warnings;
   }
+  if (log->level <= HTP_LOG_WARNING && log->msg) p->raiseLogged(*log);
   return HTP_OK;
+}
+
+// On the transaction libhtp names, else the one it is parsing in the direction it was fed.
+void HttpParser::raiseLogged(const htp_log_t& log) {
+  if (logged_ > kMaxLoggedMessages) return;
+  htp_tx_t* tx = log.tx;
+  if (!tx) tx = feeding_ == Direction::ToServer ? htp_connp_get_in_tx(connp_) : htp_connp_get_out_tx(connp_);
+  Slot* slot = tx ? slotOf(tx) : nullptr;
+  if (!slot) {
+    ++counters_.events_unattached;
+    return;
+  }
+  raise(slot->tx.events, ++logged_ > kMaxLoggedMessages ? E::HttpTooManyWarnings : loggedEvent(log.msg));
+}
+
+// What libhtp notes on the request as flags rather than messages, as Suricata reads them.
+void HttpParser::raiseFlagged(Slot& slot) {
+  const htp_tx_t* tx = slot.htp;
+  AppLayerEventSet& events = slot.tx.events;
+  static constexpr std::pair<uint64_t, AppLayerEvent> kFlags[] = {
+      {HTP_REQUEST_INVALID_T_E, E::HttpInvalidTransferEncodingValueInRequest},
+      {HTP_REQUEST_INVALID_C_L, E::HttpInvalidContentLengthFieldInRequest},
+      {HTP_HOST_MISSING, E::HttpMissingHostHeader},
+      {HTP_HOST_AMBIGUOUS, E::HttpHostHeaderAmbiguous},
+      {HTP_HOSTU_INVALID, E::HttpRequestUriHostInvalid},
+      {HTP_HOSTH_INVALID, E::HttpRequestHeaderHostInvalid},
+  };
+  for (const auto& [flag, event] : kFlags) {
+    if (tx->flags & flag) raise(events, event);
+  }
+  if (tx->request_auth_type == HTP_AUTH_UNRECOGNIZED && !bearerAuthorization(tx)) {
+    raise(events, E::HttpRequestAuthUnrecognized);
+  }
+  if (tx->is_protocol_0_9 && tx->request_method_number == HTP_M_UNKNOWN &&
+      (tx->request_protocol_number == HTP_PROTOCOL_INVALID || tx->request_protocol_number == HTP_PROTOCOL_UNKNOWN)) {
+    raise(events, E::HttpRequestLineInvalid);
+  }
+}
+
+void HttpParser::report(Slot& slot, Event event, HttpSink& sink) {
+  HttpTransaction& tx = slot.tx;
+  tx.new_events = tx.events & ~slot.reported;
+  slot.reported |= tx.events;
+  if (event == Event::Request) {
+    sink.onRequest(tx);
+  } else {
+    sink.onResponse(tx);
+  }
 }
 
 void HttpParser::fillRequest(Slot& slot) {
   slot.request_reported = true;
+  raiseFlagged(slot);
   HttpTransaction& t = slot.tx;
   const htp_tx_t* tx = slot.htp;
   assign(t.method, tx->request_method);
@@ -480,12 +604,8 @@ void HttpParser::fillResponse(Slot& slot) {
 
 void HttpParser::deliver(HttpSink& sink) {
   for (const Report& r : reports_) {
-    if (r.event == Event::Request) {
-      sink.onRequest(r.slot->tx);
-    } else {
-      sink.onResponse(r.slot->tx);
-      release(r.slot);
-    }
+    report(*r.slot, r.event, sink);
+    if (r.event == Event::Response) release(r.slot);
   }
   reports_.clear();
   // A finished transaction is freed once libhtp no longer points at it, so a keep-alive

@@ -9,7 +9,8 @@
 // reads the configuration on every call, and a private copy costs one allocation per
 // flow while keeping parsers independent of one another and of threads.
 //
-// Malformed traffic never stops the flow: libhtp's errors and warnings are counted; when
+// Malformed traffic never stops the flow: libhtp's errors and warnings are counted, and
+// raised as the transaction's app-layer events under Suricata's names; when
 // libhtp gives up on a direction (HTP_STREAM_ERROR), that direction's later data is
 // counted and dropped, and the other direction goes on.
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/app_layer_event.h"
 #include "applayer/http_parser_counters.h"
 #include "applayer/http_sink.h"
 #include "applayer/http_transaction.h"
@@ -102,6 +104,7 @@ class HttpParser {
     bool request_reported = false;
     bool request_gap = false;     // a body lost bytes: keep what came before the hole only
     bool response_gap = false;
+    AppLayerEventSet reported;    // events already handed to the sink
   };
   enum class Event : uint8_t { Request, Response };
   struct Report {
@@ -138,6 +141,10 @@ class HttpParser {
   void retryHeld(Direction dir);
   void stop(Direction dir);
   void deliver(HttpSink& sink);
+  // Hands one report of the slot's transaction to the sink, with the events new to it.
+  void report(Slot& slot, Event event, HttpSink& sink);
+  void raiseLogged(const htp_log_t& log);
+  void raiseFlagged(Slot& slot);
   Side& side(Direction dir) { return sides_[static_cast<int>(dir)]; }
 
   std::unique_ptr<Settings> own_settings_;
@@ -148,6 +155,8 @@ class HttpParser {
   bool closing_ = false;  // inside onEnd's htp_connp_close
   bool tunnel_ = false;   // a CONNECT was accepted
   bool tunnel_counted_ = false;
+  Direction feeding_ = Direction::ToServer;  // the direction libhtp is parsing now
+  size_t logged_ = 0;                        // libhtp messages so far, for too_many_warnings
   Side sides_[2];
   std::vector<std::unique_ptr<Slot>> slots_;  // grows to max_pending, then reused
   std::vector<Slot*> free_;

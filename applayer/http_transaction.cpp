@@ -16,6 +16,8 @@ void HttpTransaction::clear() {
   status = 0;
   response_content_length = -1;
   response_body_bytes = 0;
+  events.reset();
+  new_events.reset();
   request_complete = false;
   response_complete = false;
 }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "applayer/app_layer_event.h"
+
 namespace mamori {
 
 struct HttpTransaction {
@@ -46,6 +48,10 @@ struct HttpTransaction {
   // Body bytes as sent (before dechunking and decoding, as libhtp counts them), past the
   // depth too: EVE's http.length.
   uint64_t response_body_bytes = 0;
+
+  // Anomalies libhtp met in this transaction (app-layer-event:http.*), and of them those
+  // raised since the transaction was last reported.
+  AppLayerEventSet events, new_events;
 
   // False when reported at flow end before that side finished.
   bool request_complete = false;

@@ -13,6 +13,7 @@ SshBannerReader::State SshBannerReader::feed(const uint8_t* data, size_t len, Ss
     }
     if (line_.size() >= kMaxLine) {
       state_ = State::NotSsh;
+      long_banner_ = line_.starts_with("SSH-");
       break;
     }
     line_.push_back(c);

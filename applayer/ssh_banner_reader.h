@@ -17,6 +17,8 @@ class SshBannerReader {
   // Feeds the direction's next stream bytes; fills `banner` when the line completes.
   State feed(const uint8_t* data, size_t len, SshBanner& banner);
   State state() const { return state_; }
+  // Gave up on a line that started as a banner ("SSH-") but ran past kMaxLine.
+  bool longBanner() const { return long_banner_; }
 
   // RFC 4253: the identification line is at most 255 bytes with its CR LF.
   static constexpr size_t kMaxLine = 255;
@@ -30,6 +32,7 @@ class SshBannerReader {
   State state_ = State::Reading;
   std::string line_;
   size_t skipped_ = 0;
+  bool long_banner_ = false;
 };
 
 }  // namespace mamori

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "applayer/tls_certificate_decoder.h"
@@ -19,6 +20,35 @@ constexpr uint16_t kExtServerName = 0, kExtSupportedGroups = 10, kExtPointFormat
 constexpr uint16_t kTls13 = 0x0304;
 // RFC 5246 6.2.3: a record's fragment is at most 2^14 bytes plus 2048 of cipher expansion.
 constexpr size_t kMaxRecordBody = (1 << 14) + 2048;
+// More records than this in one piece of stream data is an anomaly (Suricata's limit).
+constexpr uint32_t kMaxRecordsPerData = 255;
+constexpr uint8_t kHeartbeatRequest = 1, kHeartbeatResponse = 2;
+// RFC 6520 4: a heartbeat carries at least 16 bytes of padding.
+constexpr size_t kMinHeartbeatPadding = 16;
+
+using E = AppLayerEvent;
+
+// Handshake message types of TLS 1.2 and before (RFC 5246, 6066, 5077); any other in the
+// clear is no handshake message at all.
+bool knownHandshakeType(uint8_t type) {
+  static constexpr uint8_t kTypes[] = {0, 1, 2, 4, 11, 12, 13, 14, 15, 16, 20, 21, 22};
+  return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
+}
+
+// One DER header at p: false when its tag and length bytes do not fit in n.
+bool derHeader(const uint8_t* p, size_t n, size_t& header, size_t& length) {
+  if (n < 2) return false;
+  length = p[1];
+  header = 2;
+  if (length & 0x80) {
+    const size_t octets = length & 0x7f;
+    if (octets == 0 || octets > 4 || n < 2 + octets) return false;
+    length = 0;
+    for (size_t i = 0; i < octets; ++i) length = length << 8 | p[2 + i];
+    header += octets;
+  }
+  return true;
+}
 
 // Bounds-checked big-endian reads over a byte range. A read past the end yields zeros,
 // empties the reader and marks it failed, so parsing code checks ok() once at the end
@@ -113,6 +143,20 @@ Reader extensionsOf(Reader& hello) {
   return hello.sub(hello.u16());
 }
 
+// RFC 6066 3: a list of (type, name), of which only host_name (0) is defined. The first
+// name goes to `sni`; the anomaly met, if any, is returned.
+std::optional<AppLayerEvent> readSni(Reader ext, std::string& sni) {
+  Reader names = ext.sub(ext.u16());
+  if (!ext.ok()) return E::TlsInvalidSniLength;
+  while (names.left()) {
+    if (names.u8() != 0) return E::TlsInvalidSniType;
+    Reader name = names.sub(names.u16());
+    if (!names.ok()) return E::TlsInvalidSniLength;
+    if (sni.empty()) sni.assign(reinterpret_cast<const char*>(name.data()), name.left());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 TlsParserCounters& TlsParserCounters::operator+=(const TlsParserCounters& o) {
@@ -131,6 +175,7 @@ TlsParserCounters& TlsParserCounters::operator+=(const TlsParserCounters& o) {
 uint8_t TlsParser::onData(Direction dir, const uint8_t* data, size_t len) {
   Side& s = side(dir);
   uint8_t events = 0;
+  records_this_call_ = 0;
   while (len && s.state != State::Stopped) {
     if (s.record_left == 0) {
       const size_t take = std::min<size_t>(sizeof s.header - s.header_len, len);
@@ -145,6 +190,7 @@ uint8_t TlsParser::onData(Direction dir, const uint8_t* data, size_t len) {
     }
     const size_t take = std::min<size_t>(s.record_left, len);
     if (s.content_type == kHandshake) consumeHandshake(s, dir, data, take, events);
+    if (s.content_type == kHeartbeat) consumeHeartbeat(s, data, take);
     s.record_left -= static_cast<uint32_t>(take);
     data += take;
     len -= take;
@@ -185,9 +231,12 @@ bool TlsParser::startRecord(Side& s, Direction dir, uint8_t& events) {
 
   const uint8_t type = h[0];
   const uint32_t length = static_cast<uint32_t>(h[3]) << 8 | h[4];
-  const bool valid = type >= kChangeCipherSpec && type <= kHeartbeat && h[1] == 3 && h[2] <= 4 &&
-                     length <= kMaxRecordBody;
+  const bool type_ok = type >= kChangeCipherSpec && type <= kHeartbeat;
+  const bool version_ok = h[1] == 3 && h[2] <= 4;
+  const bool valid = type_ok && version_ok && length <= kMaxRecordBody;
   if (!valid) {
+    if (tls_seen_) raise(events_, !type_ok ? E::TlsInvalidRecordType : !version_ok ? E::TlsInvalidRecordVersion
+                                                                                 : E::TlsInvalidRecordLength);
     if (first && !tls_seen_) {
       // Not TLS at all: nothing to count against the parser, the flow simply is not ours.
       counters_.not_tls = 1;
@@ -201,15 +250,41 @@ bool TlsParser::startRecord(Side& s, Direction dir, uint8_t& events) {
   }
 
   ++counters_.records;
+  if (++records_this_call_ == kMaxRecordsPerData + 1) raise(events_, E::TlsTooManyRecordsInPacket);
   tls_seen_ = true;
   s.state = State::Records;
   if (type == kChangeCipherSpec || type == kApplicationData) {
     stop(s);  // everything after is encrypted
     return false;
   }
-  s.content_type = type;  // alerts and heartbeats are skipped
+  s.content_type = type;  // alerts are skipped
   s.record_left = length;
+  s.record_length = static_cast<uint16_t>(length);
+  if (type == kHandshake && length < 4) raise(events_, E::TlsInvalidSslRecord);
+  if (type == kHeartbeat) {
+    raise(events_, E::TlsHeartbeatMessage);
+    s.heartbeat_len = 0;
+  }
   return true;
+}
+
+// A heartbeat in the clear (the handshake is not over): its type, and its payload length
+// against the record's, the check CVE-2014-0160 (Heartbleed) needs.
+void TlsParser::consumeHeartbeat(Side& s, const uint8_t* data, size_t len) {
+  if (s.heartbeat_len >= sizeof s.heartbeat) return;
+  const size_t k = std::min(sizeof s.heartbeat - s.heartbeat_len, len);
+  std::memcpy(s.heartbeat + s.heartbeat_len, data, k);
+  s.heartbeat_len += static_cast<uint8_t>(k);
+  if (s.heartbeat_len < sizeof s.heartbeat) return;
+  const uint8_t type = s.heartbeat[0];
+  const size_t payload = size_t{s.heartbeat[1]} << 8 | s.heartbeat[2];
+  if (type != kHeartbeatRequest && type != kHeartbeatResponse) {
+    raise(events_, E::TlsInvalidHeartbeatMessage);
+  } else if (payload + 3 > s.record_length) {
+    raise(events_, E::TlsOverflowHeartbeatMessage);
+  } else if (s.record_length - payload - 3 < kMinHeartbeatPadding) {
+    raise(events_, E::TlsInvalidHeartbeatMessage);
+  }
 }
 
 void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, size_t len, uint8_t& events) {
@@ -231,15 +306,25 @@ void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, si
     m.insert(m.end(), data, data + k);
     data += k;
     len -= k;
-    drainMessages(s, dir, events);
+    if (!drainMessages(s, dir, events)) {
+      s.content_type = 0;  // the rest of the record is skipped
+      return;
+    }
   }
 }
 
-void TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
+bool TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
   std::vector<uint8_t>& m = s.messages.bytes();
   size_t pos = 0;
   while (m.size() - pos >= 4) {
     const uint8_t type = m[pos];
+    if (!knownHandshakeType(type)) {
+      // Its length cannot be trusted either: what follows in the record is dropped.
+      raise(events_, E::TlsInvalidHandshakeMessage);
+      ++counters_.malformed;
+      m.clear();
+      return false;
+    }
     const size_t body_len = size_t{m[pos + 1]} << 16 | size_t{m[pos + 2]} << 8 | m[pos + 3];
     const size_t avail = m.size() - pos - 4;
     if (body_len <= avail) {
@@ -260,6 +345,7 @@ void TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
     break;
   }
   m.erase(m.begin(), m.begin() + static_cast<ptrdiff_t>(pos));
+  return true;
 }
 
 void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size_t len, bool complete,
@@ -272,6 +358,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
       events |= kClientHello;
     } else {
       ++counters_.malformed;
+      raise(events_, E::TlsHandshakeInvalidLength);
     }
     return;
   }
@@ -280,6 +367,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
       events |= kServerHello;
     } else {
       ++counters_.malformed;
+      raise(events_, E::TlsHandshakeInvalidLength);
     }
   } else if (type == kMsgCertificate && !hs_.certificates_seen && hs_.version != kTls13) {
     if (!parseCertificates(body, len, complete)) ++counters_.malformed;
@@ -307,21 +395,18 @@ bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
 
   Reader groups, formats;
   Ja3List ext_list(ja3);
+  bool sni_seen = false;
   while (exts.left()) {
     const uint16_t type = exts.u16();
     Reader ext = exts.sub(exts.u16());
     if (!exts.ok()) break;
     ext_list.add(type);
-    if (type == kExtServerName && hs_.sni.empty()) {
-      Reader names = ext.sub(ext.u16());
-      while (names.left()) {
-        const uint8_t name_type = names.u8();
-        Reader name = names.sub(names.u16());
-        if (names.ok() && name_type == 0) {
-          hs_.sni.assign(reinterpret_cast<const char*>(name.data()), name.left());
-          break;
-        }
+    if (type == kExtServerName) {
+      if (sni_seen) raise(events_, E::TlsMultipleSniExtensions);
+      if (!sni_seen) {
+        if (const auto anomaly = readSni(ext, hs_.sni)) raise(events_, *anomaly);
       }
+      sni_seen = true;
     } else if (type == kExtAlpn && hs_.alpn.empty()) {
       Reader protocols = ext.sub(ext.u16());
       while (protocols.left()) {
@@ -399,7 +484,10 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
   hs_.certificates_seen = true;
   while (list.left()) {
     const uint32_t n = list.u24();
-    if (!list.ok() || n > list.left()) return !complete;  // cut at the buffer cap: keep what came whole
+    if (!list.ok() || n > list.left()) {
+      if (complete) raise(events_, E::TlsInvalidCertificate);
+      return !complete;  // cut at the buffer cap: keep what came whole
+    }
     Reader der = list.sub(n);
     // Only the server's own certificate is named in EVE and by the tls.cert_* buffers;
     // decoding the rest of the chain would cost OpenSSL's time on every handshake.
@@ -408,9 +496,27 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
       fingerprintTlsCertificate(der.data(), der.left(), cert);
     } else if (!decodeTlsCertificate(der.data(), der.left(), cert)) {
       ++counters_.bad_certificates;
+      checkCertificate(der.data(), der.left());
     }
   }
   return true;
+}
+
+// Which event a certificate OpenSSL refused raises, as Suricata's decoder (x509-parser)
+// tells them apart: DER that stops short, at the top or inside the header of the
+// TBSCertificate, has an invalid length; anything else is an invalid certificate.
+void TlsParser::checkCertificate(const uint8_t* der, size_t len) {
+  size_t header = 0, length = 0;
+  if (!derHeader(der, len, header, length) || header + length > len) {
+    raise(events_, E::TlsCertificateInvalidLength);
+    return;
+  }
+  size_t inner_header = 0, inner_length = 0;
+  if (der[0] == 0x30 && !derHeader(der + header, length, inner_header, inner_length)) {
+    raise(events_, E::TlsCertificateInvalidLength);
+    return;
+  }
+  raise(events_, E::TlsInvalidCertificate);
 }
 
 void TlsParser::stop(Side& s) {

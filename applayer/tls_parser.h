@@ -10,6 +10,11 @@
 // bytes in either direction are no TLS record is given up quietly: it is another
 // protocol (or a STARTTLS one, whose TLS starts later than this parser looks).
 //
+// Anomalies are raised as the session's app-layer events (tls.*, Suricata's names): bad
+// record headers, handshake message types that do not exist, heartbeats that overrun
+// their record (Heartbleed), SNI extensions out of shape, hellos and the server's
+// certificate broken.
+//
 // Memory: each direction buffers at most kMaxHandshakeBytes of handshake messages;
 // a longer message (a huge certificate chain) is parsed as far as it fits and the rest
 // is skipped. The buffers grow within the worker's AppMemory; a direction whose buffer
@@ -18,6 +23,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "applayer/app_layer_event.h"
 #include "applayer/app_memory.h"
 #include "applayer/tls_handshake.h"
 #include "capture/direction.h"
@@ -59,6 +65,13 @@ class TlsParser {
   // Nothing more to learn: both directions are encrypted or given up.
   bool done() const { return sides_[0].state == State::Stopped && sides_[1].state == State::Stopped; }
   const TlsParserCounters& counters() const { return counters_; }
+  // The session's events so far, and those raised since the last call.
+  const AppLayerEventSet& events() const { return events_; }
+  AppLayerEventSet takeNewEvents() {
+    const AppLayerEventSet fresh = events_ & ~reported_;
+    reported_ = events_;
+    return fresh;
+  }
 
  private:
   enum class State : uint8_t { Start, Records, Stopped };
@@ -71,13 +84,19 @@ class TlsParser {
     uint8_t content_type = 0;
     uint32_t record_left = 0;  // body bytes of the current record still to come
     uint32_t skip = 0;         // bytes of an oversized handshake message still to come
+    uint16_t record_length = 0;
+    uint8_t heartbeat_len = 0;  // of the 3 bytes of a heartbeat's header gathered so far
+    uint8_t heartbeat[3] = {};
     BudgetedBuffer messages;  // handshake bytes not yet parsed as whole messages
   };
 
   Side& side(Direction dir) { return sides_[static_cast<size_t>(dir)]; }
   bool startRecord(Side& s, Direction dir, uint8_t& events);
   void consumeHandshake(Side& s, Direction dir, const uint8_t* data, size_t len, uint8_t& events);
-  void drainMessages(Side& s, Direction dir, uint8_t& events);
+  // False when the rest of the record is to be skipped (a message type that does not exist).
+  bool drainMessages(Side& s, Direction dir, uint8_t& events);
+  void consumeHeartbeat(Side& s, const uint8_t* data, size_t len);
+  void checkCertificate(const uint8_t* der, size_t len);
   void onMessage(Direction dir, uint8_t type, const uint8_t* body, size_t len, bool complete, uint8_t& events);
   bool parseClientHello(const uint8_t* body, size_t len);
   bool parseServerHello(const uint8_t* body, size_t len);
@@ -86,6 +105,8 @@ class TlsParser {
 
   Side sides_[2];
   bool tls_seen_ = false;  // some record was valid: later garbage is malformed TLS, not another protocol
+  uint32_t records_this_call_ = 0;
+  AppLayerEventSet events_, reported_;
   TlsHandshake hs_;
   TlsParserCounters counters_;
 };

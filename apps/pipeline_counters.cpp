@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "applayer/app_layer_event.h"
+
 namespace mamori {
 
 namespace {
@@ -224,6 +226,13 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
                                    std::tuple{"ssh", t.parsers.ssh_sessions, t.parsers.ssh_malformed}}) {
     add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes, SSH banner pairs parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
     add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
+  }
+  for (size_t k = 0; k < kAppLayerEventCount; ++k) {
+    if (!t.parsers.events[k]) continue;
+    const AppLayerEventName name = appLayerEventName(static_cast<AppLayerEvent>(k));
+    add("mamori_app_layer_events_total", "App-layer events the parsers raised (app-layer-event names)",
+        MetricSample::Counter, double(t.parsers.events[k]),
+        {{"protocol", std::string(name.protocol.empty() ? "applayer" : name.protocol)}, {"event", std::string(name.name)}});
   }
   add("mamori_app_memcap_refused_total", "nDPI flow states, parsers and parser buffers refused for app-layer.memcap: "
       "those flows go unidentified or unparsed", MetricSample::Counter, double(t.app_memory.refused));

@@ -216,7 +216,8 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       return AppPhase::SshBanner;
     }
     case AppEvent::TlsDone:
-    case AppEvent::SshDone: return std::nullopt;
+    case AppEvent::SshDone:
+    case AppEvent::ParserEvents: return std::nullopt;
   }
   return std::nullopt;
 }

@@ -17,7 +17,7 @@ namespace mamori {
 
 class AppBufferBuilder {
  public:
-  // nullopt for events detection does not inspect (TlsDone).
+  // nullopt for events that provide no buffers (TlsDone, SshDone, ParserEvents).
   std::optional<AppPhase> build(const AppRecord& record);
   std::span<const AppBuffer> buffers() const { return buffers_; }
 

@@ -51,6 +51,10 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   void useRuleSet();
   // `reached`: how far the stream of direction `dir` got with the data at hand.
   FlowContext contextOf(Flow& flow, Direction dir, uint64_t reached);
+  // Runs `inspect(packet, context)` for an app record seen from `to_server`'s side: the
+  // packet that completed it, or one standing in for the flow's end.
+  template <typename Inspect>
+  void inspectRecord(Flow& flow, bool to_server, Inspect&& inspect);
 
   const RuleSetSlot& rules_;
   uint64_t version_;

@@ -325,8 +325,9 @@ bool PacketInspector::appBufferMatches(const Rule& rule, const AppBufferMatch& m
 // the packet that completed the phase, as Suricata matches them on the packet it is
 // inspecting when the transaction is.
 bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
-                                std::span<const AppBuffer> buffers) {
+                                std::span<const AppBuffer> buffers, const AppLayerEventSet& events) {
   const Rule& rule = s.rule;
+  if (s.app_events_unraised || (s.app_events & ~events).any()) return false;
   if (!flowSideMatches(s, pkt, flow)) return false;
   for (const AppValueTest& v : rule.app_values) {
     if (!appValueMatches(v, buffers)) return false;
@@ -416,7 +417,7 @@ void PacketInspector::check(uint32_t index, bool writers, const DecodedPacket& p
 }
 
 void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
-                                 std::span<const AppBuffer> buffers, AlertSink& sink) {
+                                 std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events) {
   if (pkt.ip_version == 0) return;
   candidates_.clear();
   matched_.clear();
@@ -433,10 +434,27 @@ void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& fl
   counters_.candidates += candidates_.size() + unprefiltered.size();
 
   bool pass = false;
-  auto verifyHere = [&](const Signature& s) { return verifyApp(s, pkt, flow, buffers); };
+  auto verifyHere = [&](const Signature& s) { return verifyApp(s, pkt, flow, buffers, events); };
   for (bool writers : {true, false}) {
     for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
     for (uint32_t index : unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);
+  }
+  if (!pass) emitAlerts(pkt, flow, sink);
+}
+
+void PacketInspector::inspectAppEvents(const DecodedPacket& pkt, const FlowContext& flow,
+                                       const AppLayerEventSet& events, const AppLayerEventSet& fresh,
+                                       AlertSink& sink) {
+  if (pkt.ip_version == 0 || fresh.none()) return;
+  matched_.clear();
+  const std::span<const uint32_t> rules = database_->appEventRules();
+  counters_.candidates += rules.size();
+  bool pass = false;
+  auto verifyHere = [&](const Signature& s) {
+    return (s.app_events & fresh).any() && verifyApp(s, pkt, flow, {}, events);
+  };
+  for (bool writers : {true, false}) {
+    for (uint32_t index : rules) check(index, writers, pkt, flow, verifyHere, pass);
   }
   if (!pass) emitAlerts(pkt, flow, sink);
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/app_layer_event.h"
 #include "capture/packet.h"
 #include "detect/alert.h"
 #include "detect/app_buffers.h"
@@ -81,8 +82,16 @@ class PacketInspector {
   // of its app buffers' chain (with transforms and bsize / urilen) on some instance of
   // that buffer in `buffers`, flowints. At most one alert per rule per call. Call once
   // per phase of a transaction.
+  // `events`: the app-layer events of the transaction so far, for rules that name
+  // app-layer-event besides their buffers.
   void inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
-                  std::span<const AppBuffer> buffers, AlertSink& sink);
+                  std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events = {});
+  // The rules whose only app-layer keywords are app-layer-event, once per record that
+  // raised some (`fresh`) of a transaction's events (`events`, those included): a rule
+  // matches when all its events are raised, one of them in `fresh`, and its other keywords
+  // match `pkt` and `flow` (to_server: the side whose data raised them), as verifyApp.
+  void inspectAppEvents(const DecodedPacket& pkt, const FlowContext& flow, const AppLayerEventSet& events,
+                        const AppLayerEventSet& fresh, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
   const SignatureDatabase& database() const { return *database_; }
@@ -102,7 +111,7 @@ class PacketInspector {
   bool verify(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow,
               const InspectedBuffer& buffer);
   bool verifyApp(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow,
-                 std::span<const AppBuffer> buffers);
+                 std::span<const AppBuffer> buffers, const AppLayerEventSet& events);
   // What every kind of rule checks before its buffers: addresses, app-layer protocol,
   // header and flow keywords, flowbits.
   bool flowSideMatches(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow);

@@ -83,6 +83,14 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   }
   s.app_phase = app_phase;
   if (app_phase) s.app_server_phase = appServerPhaseToo(rule);
+  for (const AppEventTest& e : rule.app_events) {
+    if (const std::optional<AppLayerEvent> raised = findAppLayerEvent(e.protocol, e.name)) {
+      raise(s.app_events, *raised);
+    } else {
+      s.app_events_unraised = true;
+    }
+  }
+  s.app_event_rule = !rule.app_events.empty() && !app;
   if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
   for (const FlowbitOp& op : rule.flowbits) {
@@ -214,7 +222,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
     std::vector<const AddressMatcher*> sides;
     for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
       const Signature& s = db->signatures_[i];
-      if (s.app_phase || db->addressIndexed(s)) continue;
+      if (s.app_phase || s.app_event_rule || db->addressIndexed(s)) continue;
       members[s.stream].push_back(i);
       sides.push_back(&s.rule.source);
       sides.push_back(&s.rule.destination);
@@ -237,6 +245,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
   }
   for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
     const Signature& s = db->signatures_[i];
+    if (s.app_event_rule) db->app_event_rules_.push_back(i);
     db->pattern_count_ += s.fast_pattern >= 0;
     if (const AddressMatcher* key = db->addressIndexed(s)) db->kinds_[s.stream].by_address.add(i, *key);
   }
@@ -246,7 +255,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
 }
 
 const AddressMatcher* SignatureDatabase::addressIndexed(const Signature& s) {
-  if (s.fast_pattern >= 0 || s.app_phase) return nullptr;
+  if (s.fast_pattern >= 0 || s.app_phase || s.app_event_rule) return nullptr;
   const AddressMatcher* key = nullptr;
   for (const AddressMatcher* side : {&s.rule.source, &s.rule.destination}) {
     if (isShortList(*side)) key = side;

@@ -10,6 +10,9 @@
 // per signature group and verified on every packet of it, or, when one of their address
 // sides is a short list, found through an AddressIndex.
 //
+// Rules whose only app-layer keywords are app-layer-event are in no group either: they are
+// verified on the records that raise events.
+//
 // Rules with app-layer buffers are in no signature group: they are evaluated once per
 // transaction phase (app_buffers.h). Their fast pattern is chosen over all their
 // positive contents, payload and buffers alike; one lying in an app buffer goes to the
@@ -23,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/app_layer_event.h"
 #include "detect/address_classes.h"
 #include "detect/app_buffers.h"
 #include "detect/address_index.h"
@@ -65,6 +69,12 @@ struct Signature {
   // Evaluated by PacketInspector::inspectApp in this phase, not on packets or streams.
   std::optional<AppPhase> app_phase;
   std::optional<AppPhase> app_server_phase;  // and in this one as well (appServerPhaseToo)
+  // app-layer-event: the events the rule needs raised; unraised when it names one mamori's
+  // parsers never raise (the rule cannot match). A rule with events and no app buffers is
+  // an event rule, evaluated on the records that raise events (inspectAppEvents).
+  AppLayerEventSet app_events;
+  bool app_events_unraised = false;
+  bool app_event_rule = false;
   // The header's app-layer protocol as FlowContext::app_proto names it ("http" for
   // http1); empty when the header names a transport.
   std::string app_proto;
@@ -116,6 +126,7 @@ class SignatureDatabase {
     return db < 0 ? nullptr : app_compiled_[db];
   }
   std::span<const uint32_t> appUnprefiltered(AppPhase phase) const { return app_unprefiltered_[static_cast<size_t>(phase)]; }
+  std::span<const uint32_t> appEventRules() const { return app_event_rules_; }
   const std::vector<hs_database*>& appDatabases() const { return app_compiled_; }
   size_t patternCount() const { return pattern_count_; }
 
@@ -149,6 +160,7 @@ class SignatureDatabase {
   std::array<std::array<int32_t, kAppBufferCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
   std::vector<hs_database*> app_compiled_;
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
+  std::vector<uint32_t> app_event_rules_;
   bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);
   size_t pattern_count_ = 0;
   size_t flowbit_count_ = 0, flowint_count_ = 0, xbit_count_ = 0, max_variables_ = 0, threshold_count_ = 0;

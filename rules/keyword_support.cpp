@@ -59,7 +59,7 @@ bool isAppLayerKeyword(std::string_view name) {
       "rdp.", "pgsql.", "email.", "websocket.", "x509.", "dcerpc.", "dce_", "sni.",
   };
   static constexpr std::string_view kNames[] = {
-      "app-layer-event", "app-layer-state", "filename", "fileext", "filemagic", "filestore", "filemd5",
+      "app-layer-state", "filename", "fileext", "filemagic", "filestore", "filemd5",
       "filesha1", "filesha256", "filesize",
   };
   for (std::string_view prefix : kPrefixes) {

@@ -3,7 +3,8 @@
 // built, and the small parsers every keyword's value needs. Internal to rules/.
 //
 // Adding a keyword is one handler and one table row in the file of its family
-// (info_keywords, payload_keywords, packet_keywords, flow_keywords).
+// (info_keywords, payload_keywords, packet_keywords, flow_keywords, app_keywords,
+// app_event_keywords).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -95,6 +96,7 @@ void addPayloadKeywords(KeywordTable& table);
 void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
+void addAppEventKeywords(KeywordTable& table);  // app_event_keywords.cpp
 // Checks that need the whole rule (a keyword's use depends on what follows it); false
 // with ctx.failure set.
 bool finishPayloadKeywords(OptionContext& ctx);

@@ -274,6 +274,14 @@ struct AppProtocolTest {
   Mode mode = Mode::Direction;
 };
 
+// app-layer-event:PROTO.NAME, or a protocol detection event (applayer_NAME, `protocol`
+// empty): the transaction or flow being inspected has raised it
+// (rules/app_layer_event_names.h knows the names).
+struct AppEventTest {
+  std::string protocol;
+  std::string name;  // lower-case
+};
+
 // tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may
 // be set too; Any: at least one of `flags`; Not: none of `flags`.
 struct FlagTest {
@@ -398,6 +406,7 @@ struct Rule {
   std::vector<PayloadMatch> base64_data;  // after base64_data: on what a base64_decode decoded
   std::vector<AppValueTest> app_values;
   std::vector<AppProtocolTest> app_protocols;
+  std::vector<AppEventTest> app_events;  // all of them must have been raised
   std::vector<std::string> variables;    // byte_extract / byte_math results, by index
   HeaderTests header;
   FlowTests flow;

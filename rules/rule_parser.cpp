@@ -74,6 +74,7 @@ const KeywordTable& keywordTable() {
     addPacketKeywords(t);
     addFlowKeywords(t);
     addAppKeywords(t);
+    addAppEventKeywords(t);
     return t;
   }();
   return table;

@@ -115,13 +115,7 @@ class AppTransactionTest : public test::InspectorTest {
     const std::optional<AppPhase> phase = builder_.build(record);
     if (!phase) return {};
     const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::TlsClientHello;
-    DecodedPacket pkt;
-    IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
-    IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
-    pkt.ip_version = 4;
-    pkt.proto = 6;
-    pkt.sport = to_server ? 40000 : port;
-    pkt.dport = to_server ? port : 40000;
+    const DecodedPacket pkt = test::clientServerPacket(to_server, port);
     FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
     flow.app_proto = app_proto;
     sink_.sids.clear();

@@ -45,6 +45,19 @@ inline void expectRefusals(const std::string& head, const std::vector<BadCase>& 
   }
 }
 
+// A packet of the client 10.0.0.1:40000 talking to 192.0.2.1:`port` over TCP, going to
+// the server or coming back.
+inline DecodedPacket clientServerPacket(bool to_server, uint16_t port = 80) {
+  DecodedPacket pkt;
+  IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
+  IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
+  pkt.ip_version = 4;
+  pkt.proto = 6;
+  pkt.sport = to_server ? 40000 : port;
+  pkt.dport = to_server ? port : 40000;
+  return pkt;
+}
+
 class InspectorTest : public ::testing::Test {
  protected:
   void load(const std::string& rules) {

@@ -456,7 +456,7 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
       {"content:\"a\"; smb.share; content:\"b\";", "smb.share", "unsupported app-layer keyword 'smb.share'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
       {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
-      {"app-layer-event:tls.invalid_record;", "app-layer-event", "unsupported app-layer keyword"},
+      {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},
       {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
       {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},
       {"http_uri;", "http_uri", "needs a preceding 'content'"},

@@ -26,7 +26,7 @@ struct Attack {
   const char* what;  // what the capture holds, and why that is all
 };
 
-// Captures of attacks and what the default rules make of them. Every other capture of the
+// Captures of attacks (and of traffic built to be malformed) and what the default rules make of them. Every other capture of the
 // corpus is benign and must raise no incident.
 const std::map<std::string, Attack> kAttacks = {
     {"synscan.pcap", {{"Port scan from 172.16.0.8 to 64.13.134.52"}, "nmap SYN scan of scanme.nmap.org"}},
@@ -43,6 +43,10 @@ const std::map<std::string, Attack> kAttacks = {
     {"WebattackRCE.pcap", {{}, "known miss here: Nikto between two loopback addresses, outside HOME_NET's view "
                                "(see the lab run)"}},
     {"WebattackSQLinj.pcap", {{}, "known miss here: SQL injection between two hosts of HOME_NET (see the lab run)"}},
+    {"malformed_dns.pcap",
+     {{"Alerts from 127.0.0.1"},
+      "DNS messages built to break parsers: the default app-layer event rules see dns.malformed_data and "
+      "dns.name_too_long (sids 9100059, 9100064)"}},
     {"dns_exfiltration.pcap",
      {{}, "known miss: dnscat2 in direct mode puts payload in every label, so its names share no registrable "
           "domain for dns_tunnelling to group by"}},

@@ -1,0 +1,102 @@
+#include "applayer/app_layer_event.h"
+
+#include <array>
+
+namespace mamori {
+namespace {
+
+using E = AppLayerEvent;
+
+constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
+    {"http", "unknown_error"},
+    {"http", "gzip_decompression_failed"},
+    {"http", "request_field_missing_colon"},
+    {"http", "response_field_missing_colon"},
+    {"http", "invalid_request_chunk_len"},
+    {"http", "invalid_response_chunk_len"},
+    {"http", "invalid_transfer_encoding_value_in_request"},
+    {"http", "invalid_content_length_field_in_request"},
+    {"http", "invalid_content_length_field_in_response"},
+    {"http", "100_continue_already_seen"},
+    {"http", "unable_to_match_response_to_request"},
+    {"http", "invalid_server_port_in_request"},
+    {"http", "request_field_too_long"},
+    {"http", "response_field_too_long"},
+    {"http", "response_multipart_byteranges"},
+    {"http", "compression_bomb"},
+    {"http", "request_header_invalid"},
+    {"http", "response_header_invalid"},
+    {"http", "missing_host_header"},
+    {"http", "host_header_ambiguous"},
+    {"http", "invalid_request_field_folding"},
+    {"http", "invalid_response_field_folding"},
+    {"http", "request_server_port_tcp_port_mismatch"},
+    {"http", "request_uri_host_invalid"},
+    {"http", "request_header_host_invalid"},
+    {"http", "uri_delim_non_compliant"},
+    {"http", "method_delim_non_compliant"},
+    {"http", "request_line_leading_whitespace"},
+    {"http", "too_many_encoding_layers"},
+    {"http", "abnormal_ce_header"},
+    {"http", "request_auth_unrecognized"},
+    {"http", "request_header_repetition"},
+    {"http", "response_header_repetition"},
+    {"http", "response_abnormal_transfer_encoding"},
+    {"http", "response_chunked_old_proto"},
+    {"http", "response_invalid_protocol"},
+    {"http", "response_invalid_status"},
+    {"http", "request_line_incomplete"},
+    {"http", "request_line_invalid"},
+    {"http", "request_body_unexpected"},
+    {"http", "lzma_memlimit_reached"},
+    {"http", "duplicate_content_length_field_in_request"},
+    {"http", "duplicate_content_length_field_in_response"},
+    {"http", "too_many_warnings"},
+    {"tls", "invalid_record_version"},
+    {"tls", "invalid_record_type"},
+    {"tls", "invalid_record_length"},
+    {"tls", "invalid_handshake_message"},
+    {"tls", "heartbeat_message"},
+    {"tls", "invalid_heartbeat_message"},
+    {"tls", "overflow_heartbeat_message"},
+    {"tls", "handshake_invalid_length"},
+    {"tls", "multiple_sni_extensions"},
+    {"tls", "invalid_sni_type"},
+    {"tls", "invalid_sni_length"},
+    {"tls", "too_many_records_in_packet"},
+    {"tls", "invalid_certificate"},
+    {"tls", "certificate_invalid_length"},
+    {"tls", "invalid_ssl_record"},
+    {"dns", "malformed_data"},
+    {"dns", "not_request"},
+    {"dns", "not_response"},
+    {"dns", "z_flag_set"},
+    {"dns", "invalid_opcode"},
+    {"dns", "name_too_long"},
+    {"dns", "infinite_loop"},
+    {"ssh", "invalid_banner"},
+    {"ssh", "long_banner"},
+    {"", "applayer_wrong_direction_first_data"},
+    {"", "applayer_mismatch_protocol_both_directions"},
+}};
+
+// The table is in enum order; a few spot checks keep an insertion in one from going
+// unnoticed in the other.
+static_assert(kNames[static_cast<size_t>(E::HttpTooManyWarnings)].name == "too_many_warnings");
+static_assert(kNames[static_cast<size_t>(E::TlsInvalidSslRecord)].name == "invalid_ssl_record");
+static_assert(kNames[static_cast<size_t>(E::DnsInfiniteLoop)].name == "infinite_loop");
+static_assert(kNames[static_cast<size_t>(E::SshLongBanner)].name == "long_banner");
+static_assert(kNames.back().name == "applayer_mismatch_protocol_both_directions");
+
+}  // namespace
+
+AppLayerEventName appLayerEventName(AppLayerEvent e) { return kNames[static_cast<size_t>(e)]; }
+
+std::optional<AppLayerEvent> findAppLayerEvent(std::string_view protocol, std::string_view name) {
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i].protocol == protocol && kNames[i].name == name) return static_cast<AppLayerEvent>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace mamori

@@ -1,0 +1,63 @@
+#pragma once
+// The app-layer events mamori's parsers raise: anomalies of one protocol's traffic (an
+// unknown handshake message, a duplicate Content-Length, a DNS response sent to the server)
+// and of protocol detection (the applayer_* ones), each under the name Suricata gives it,
+// so `app-layer-event:tls.invalid_handshake_message` means the same here. Parsers raise
+// them on the transaction they belong to (a TLS or SSH session is one transaction, a DNS
+// message one, an HTTP request/response pair one); AppRecord carries them to detection.
+//
+// rules/app_layer_event_names.h knows every name Suricata has; this is the subset mamori
+// can tell, and a rule naming another one loads but never matches.
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace mamori {
+
+enum class AppLayerEvent : uint8_t {
+  // HTTP: libhtp's log messages and transaction flags, as Suricata maps them.
+  HttpUnknownError, HttpGzipDecompressionFailed, HttpRequestFieldMissingColon, HttpResponseFieldMissingColon,
+  HttpInvalidRequestChunkLen, HttpInvalidResponseChunkLen, HttpInvalidTransferEncodingValueInRequest,
+  HttpInvalidContentLengthFieldInRequest, HttpInvalidContentLengthFieldInResponse, Http100ContinueAlreadySeen,
+  HttpUnableToMatchResponseToRequest, HttpInvalidServerPortInRequest, HttpRequestFieldTooLong,
+  HttpResponseFieldTooLong, HttpResponseMultipartByteranges, HttpCompressionBomb, HttpRequestHeaderInvalid,
+  HttpResponseHeaderInvalid, HttpMissingHostHeader, HttpHostHeaderAmbiguous, HttpInvalidRequestFieldFolding,
+  HttpInvalidResponseFieldFolding, HttpRequestServerPortTcpPortMismatch, HttpRequestUriHostInvalid,
+  HttpRequestHeaderHostInvalid, HttpUriDelimNonCompliant, HttpMethodDelimNonCompliant,
+  HttpRequestLineLeadingWhitespace, HttpTooManyEncodingLayers, HttpAbnormalCeHeader, HttpRequestAuthUnrecognized,
+  HttpRequestHeaderRepetition, HttpResponseHeaderRepetition, HttpResponseAbnormalTransferEncoding,
+  HttpResponseChunkedOldProto, HttpResponseInvalidProtocol, HttpResponseInvalidStatus, HttpRequestLineIncomplete,
+  HttpRequestLineInvalid, HttpRequestBodyUnexpected, HttpLzmaMemlimitReached,
+  HttpDuplicateContentLengthFieldInRequest, HttpDuplicateContentLengthFieldInResponse, HttpTooManyWarnings,
+  // TLS: the record layer and the clear-text handshake.
+  TlsInvalidRecordVersion, TlsInvalidRecordType, TlsInvalidRecordLength, TlsInvalidHandshakeMessage,
+  TlsHeartbeatMessage, TlsInvalidHeartbeatMessage, TlsOverflowHeartbeatMessage, TlsHandshakeInvalidLength,
+  TlsMultipleSniExtensions, TlsInvalidSniType, TlsInvalidSniLength, TlsTooManyRecordsInPacket,
+  TlsInvalidCertificate, TlsCertificateInvalidLength, TlsInvalidSslRecord,
+  // DNS: one message.
+  DnsMalformedData, DnsNotRequest, DnsNotResponse, DnsZFlagSet, DnsInvalidOpcode, DnsNameTooLong, DnsInfiniteLoop,
+  // SSH: the banners.
+  SshInvalidBanner, SshLongBanner,
+  // Protocol detection, on the flow.
+  ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
+  Count
+};
+constexpr size_t kAppLayerEventCount = static_cast<size_t>(AppLayerEvent::Count);
+
+using AppLayerEventSet = std::bitset<kAppLayerEventCount>;
+
+inline void raise(AppLayerEventSet& set, AppLayerEvent e) { set.set(static_cast<size_t>(e)); }
+inline bool raised(const AppLayerEventSet& set, AppLayerEvent e) { return set.test(static_cast<size_t>(e)); }
+
+// As rules write it: protocol "tls" and name "invalid_handshake_message"; the detection
+// events have protocol "" and names "applayer_...".
+struct AppLayerEventName {
+  std::string_view protocol;
+  std::string_view name;
+};
+AppLayerEventName appLayerEventName(AppLayerEvent e);
+// The event a rule's protocol and (lower-case) name mean, if mamori raises it.
+std::optional<AppLayerEvent> findAppLayerEvent(std::string_view protocol, std::string_view name);
+
+}  // namespace mamori

@@ -109,9 +109,9 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   const std::optional<AppPhase> phase = app_buffers_.build(record);
   if (!phase) return;
   // The client's phases look at the flow to the server, the others back.
-  const bool to_server =
-      *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest || *phase == AppPhase::TlsClientHello ||
-      (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
+  const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest ||
+                         *phase == AppPhase::TlsClientHello || *phase == AppPhase::ProtocolRequest ||
+                         (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
   const Direction dir = to_server ? Direction::ToServer : Direction::ToClient;
   const DecodedPacket* pkt = &packet_;
   if (!packet_valid_ || packet_flow_ != flow.flow_id) {
@@ -134,6 +134,9 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   const uint64_t reached = by_packet ? packet_reached_ : flow.stream[static_cast<int>(dir)].next_offset;
   FlowContext context = contextOf(flow, dir, reached);
   context.to_server = to_server;
+  // A flow nDPI has no verdict on is the protocol whose plug-in took it by its probe.
+  const auto* plugin = std::get_if<ProtocolTransaction>(&record.body);
+  if (plugin && !*context.app_proto) context.app_proto = plugin->protocol;
   const uint64_t before = inspector_->counters().alerts;
   inspector_->inspectApp(*pkt, context, *phase, app_buffers_.buffers(), sink_);
   if (inspector_->counters().alerts != before) flow.alerted = true;

@@ -29,6 +29,7 @@
 #include "detect/hs_database_cache.h"
 #include "detect/signature_groups.h"
 #include "capture/packet.h"
+#include "rules/protocol_buffers.h"
 #include "rules/rule.h"
 #include "rules/rule_error.h"
 
@@ -144,7 +145,7 @@ class SignatureDatabase {
     AddressIndex by_address;
   };
   Kind kinds_[2];  // packet signatures, stream signatures
-  std::array<std::array<int32_t, kAppBufferCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
+  std::array<std::array<int32_t, kAppBufferIdCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
   std::vector<hs_database*> app_compiled_;
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
   bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);

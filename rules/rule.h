@@ -176,6 +176,7 @@ enum class AppBufferId : uint8_t {
   TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
   Count
 };
+// The built-in buffers; the protocol plug-ins' follow (rules/protocol_buffers.h).
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
 const char* appBufferName(AppBufferId id);  // the sticky-buffer keyword: "http.uri", ...
 

@@ -123,16 +123,7 @@ void EveFormatter::writeString(std::string_view text) {
     return;
   }
   scratch_.assign(text.data(), i);
-  while (i < size) {
-    size_t n = utf8SequenceLength(p + i, size - i);
-    if (n == 0) {
-      scratch_ += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      scratch_.append(text.data() + i, n);
-      i += n;
-    }
-  }
+  appendValidUtf8(scratch_, text.substr(i));
   writer_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
 }
 

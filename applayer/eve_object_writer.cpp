@@ -13,19 +13,8 @@ void EveObjectWriter::begin() {
 void EveObjectWriter::key(const char* name) { writer_.Key(name); }
 
 void EveObjectWriter::string(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   scratch_.clear();
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t n = utf8SequenceLength(p + i, text.size() - i);
-    if (n == 0) {
-      scratch_ += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      scratch_.append(text.data() + i, n);
-      i += n;
-    }
-  }
+  appendValidUtf8(scratch_, text);
   writer_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
 }
 

@@ -2,6 +2,8 @@
 // Where JSON text is made from traffic bytes (the EVE formatter, the plug-ins' EVE
 // objects): a byte that is not part of well-formed UTF-8 must not reach a JSON line.
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 namespace mamori {
 
@@ -30,6 +32,23 @@ inline size_t utf8SequenceLength(const unsigned char* p, size_t avail) {
     if ((p[i] & 0xC0) != 0x80) return 0;
   }
   return n;
+}
+
+// Appends `text` to `into` with each byte that is not part of a well-formed sequence
+// replaced by U+FFFD.
+inline void appendValidUtf8(std::string& into, std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t n = utf8SequenceLength(p + i, text.size() - i);
+    if (n == 0) {
+      into += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      into.append(text.data() + i, n);
+      i += n;
+    }
+  }
 }
 
 }  // namespace mamori

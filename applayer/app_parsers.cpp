@@ -1,5 +1,6 @@
 #include "applayer/app_parsers.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "applayer/app_protocols.h"
@@ -359,6 +360,15 @@ void AppParsers::onFlowEnd(Flow& flow) {
   if (p->parser) p->parser->onEnd(*p);
   p->reset(0);
   flows_.release(stateOf(flow));
+}
+
+void AppParsers::describe(const Flow& flow, FlowRecord& record) {
+  const FlowParsers* p = parsersOf(flow);
+  if (!p || p->plugin < 0 || record.app.proto[0] != '\0') return;
+  const std::string_view name = protocols_[static_cast<size_t>(p->plugin)]->name();
+  const size_t n = std::min(name.size(), sizeof record.app.proto - 1);
+  std::memcpy(record.app.proto, name.data(), n);
+  record.app.proto[n] = '\0';
 }
 
 void AppParsers::publish() { published_.set(live_); }

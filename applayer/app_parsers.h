@@ -78,6 +78,8 @@ class AppParsers final : public FlowObserver {
   void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
   void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
   void onFlowEnd(Flow& flow) override;
+  // A flow nDPI named nothing that a plug-in took by its probe: app_proto is the plug-in's.
+  void describe(const Flow& flow, FlowRecord& record) override;
   void publish() override;
 
   AppParserCounters published() const { return published_.get(); }

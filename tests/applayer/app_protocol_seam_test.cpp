@@ -47,16 +47,18 @@ class FakeProtocol final : public AppProtocol {
   ProbeResult answer_;
 };
 
-struct ByProtocol final : AppEventListener {
+// Records by protocol, and ended flows by app_proto.
+struct ByProtocol final : AppEventListener, FlowRecordSink {
   void onAppEvent(Flow&, const AppRecord& r) override {
     if (const auto* tx = std::get_if<ProtocolTransaction>(&r.body)) ++records[tx->protocol];
   }
-  std::map<std::string, int> records;
+  void onFlowRecord(const FlowRecord& r) override { ++flows[r.app.proto]; }
+  std::map<std::string, int> records, flows;
 };
 
 AppParserCounters run(AppParsers& parsers, ByProtocol& seen) {
   parsers.addListener(&seen);
-  test::runCapture(capture(), parsers);
+  test::runCapture(capture(), parsers, seen);
   parsers.publish();
   return parsers.published();
 }
@@ -73,6 +75,7 @@ TEST(AppProtocolSeam, PortsDecideOnlyWhenTheProbeIsUnsure) {
     EXPECT_EQ(c.protocols[1].name, "fake");
     EXPECT_EQ(seen.records["sip"], 81) << "SIP keeps its flows: its probe matches first";
     EXPECT_EQ(c.protocols[0].transactions, 81u);
+    EXPECT_EQ(seen.flows["sip"], 2) << "without nDPI, the flows SIP's probe took are sip in their records";
     // 111 NetBIOS name queries on port 137 (tshark -Y nbns).
     EXPECT_EQ(seen.records["fake"], answer == ProbeResult::Unsure ? 111 : 0);
     EXPECT_EQ(c.protocols[1].transactions, answer == ProbeResult::Unsure ? 111u : 0u);

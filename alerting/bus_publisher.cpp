@@ -1,6 +1,7 @@
 #include "alerting/bus_publisher.h"
 
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 #include <string_view>
@@ -65,17 +66,29 @@ BusPublisher::Refused BusPublisher::refused() const {
   return Refused{zap_ ? zap_->counters(kZapDomain).refused : 0, h.failed_protocol, h.cut_off, h.full};
 }
 
-void BusPublisher::publish(EventKind kind, const std::string& json) {
+void BusPublisher::publish(EventKind kind, const std::string& json) { send(kind, eventKindName(kind), json); }
+
+void BusPublisher::publishApp(std::string_view event_type, const std::string& json) {
+  send(EventKind::App, event_type, json);
+}
+
+void BusPublisher::send(EventKind kind, std::string_view topic, const std::string& json) {
   readSubscriptions();
   if (marker_due_ && (sent() == 0 || std::chrono::steady_clock::now() - last_marker_ >= kMarkerInterval)) {
     sendMarker();
   }
-  std::string_view topic = eventKindName(kind);
   // Without XPUB_NODROP a send is never refused: a full subscriber queue drops the
   // message for that subscriber, and the markers account for it.
   socket_.send(zmq::const_buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);
   socket_.send(zmq::const_buffer(json.data(), json.size()), zmq::send_flags::dontwait);
-  ++published_[static_cast<size_t>(kind)];
+  if (kind == EventKind::App) {
+    // Plug-in protocols are few: a short list, looked up linearly.
+    auto it = std::find_if(app_published_.begin(), app_published_.end(), [&](const auto& p) { return p.first == topic; });
+    if (it == app_published_.end()) it = app_published_.insert(app_published_.end(), {std::string(topic), 0});
+    ++it->second;
+  } else {
+    ++published_[static_cast<size_t>(kind)];
+  }
   marker_due_ = true;
   sent_.fetch_add(1, std::memory_order_relaxed);
 }
@@ -88,9 +101,11 @@ void BusPublisher::flush() {
 void BusPublisher::sendMarker() {
   std::string json = R"({"event_type":"bus","published":{)";
   for (EventKind kind : kEventKinds) {
+    if (kind == EventKind::App) continue;  // counted by each protocol's own topic below
     if (json.back() != '{') json += ',';
     json += fmt::format(R"("{}":{})", eventKindName(kind), published_[static_cast<size_t>(kind)]);
   }
+  for (const auto& [topic, count] : app_published_) json += fmt::format(R"(,"{}":{})", topic, count);
   json += "}}";
   const std::string_view topic = kMarkerTopic;
   socket_.send(zmq::const_buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait);

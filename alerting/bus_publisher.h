@@ -39,6 +39,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <zmq.hpp>
@@ -84,6 +85,7 @@ class BusPublisher : public EventOutput {
   BusPublisher& operator=(const BusPublisher&) = delete;
 
   void publish(EventKind kind, const std::string& json) override;
+  void publishApp(std::string_view event_type, const std::string& json) override;
   // Sends a marker when one is due.
   void flush() override;
 
@@ -135,6 +137,7 @@ class BusPublisher : public EventOutput {
   // subscription a peer sends) until read: read at every send, they cannot pile up.
   void readSubscriptions();
   void sendMarker();
+  void send(EventKind kind, std::string_view topic, const std::string& json);
 
   zmq::context_t context_;  // declared first: outlives the socket, and its
                             // destruction is what waits out the linger
@@ -145,6 +148,7 @@ class BusPublisher : public EventOutput {
   std::chrono::milliseconds linger_;
   size_t subscriptions_ = 0;
   uint64_t published_[std::size(kEventKinds)] = {};  // by EventKind
+  std::vector<std::pair<std::string, uint64_t>> app_published_;  // EventKind::App, by topic
   bool marker_due_ = true;  // records published since the last marker (or none sent yet)
   std::chrono::steady_clock::time_point last_marker_;
   std::atomic<uint64_t> sent_{0};

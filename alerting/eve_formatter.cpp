@@ -3,6 +3,7 @@
 #include "capture/ip_proto_name.h"
 
 #include "applayer/ndpi_risks.h"
+#include "applayer/utf8_sequence.h"
 
 #include <arpa/inet.h>
 
@@ -34,33 +35,6 @@ bool hasPorts(uint8_t proto) {
 }
 
 bool isIcmp(uint8_t proto) { return proto == kProtoIcmp || proto == kProtoIcmpv6; }
-
-// Length of the well-formed UTF-8 sequence at p (RFC 3629, table 3-7 of Unicode:
-// no overlongs, no surrogates, nothing past U+10FFFF), or 0 when it is not one.
-size_t utf8SequenceLength(const unsigned char* p, size_t avail) {
-  unsigned char b = p[0];
-  if (b < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) {
-    n = 2;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    n = 3;
-    if (b == 0xE0) lo = 0xA0;
-    if (b == 0xED) hi = 0x9F;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    n = 4;
-    if (b == 0xF0) lo = 0x90;
-    if (b == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (avail < n || p[1] < lo || p[1] > hi) return 0;
-  for (size_t i = 2; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
 
 // Stats counters as a tree, so "decoder.pkts" and "decoder.bytes" share one object.
 // Counters are few and formatted once an interval, so linear child lookup is enough.
@@ -149,16 +123,7 @@ void EveFormatter::writeString(std::string_view text) {
     return;
   }
   scratch_.assign(text.data(), i);
-  while (i < size) {
-    size_t n = utf8SequenceLength(p + i, size - i);
-    if (n == 0) {
-      scratch_ += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      scratch_.append(text.data() + i, n);
-      i += n;
-    }
-  }
+  appendValidUtf8(scratch_, text.substr(i));
   writer_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
 }
 
@@ -274,6 +239,7 @@ EventKind EveFormatter::appKind(const AppRecord& r) {
   if (std::holds_alternative<HttpTransaction>(r.body)) return EventKind::Http;
   if (std::holds_alternative<DnsMessage>(r.body)) return EventKind::Dns;
   if (std::holds_alternative<SshSession>(r.body)) return EventKind::Ssh;
+  if (std::holds_alternative<ProtocolTransaction>(r.body)) return EventKind::App;
   return EventKind::Tls;
 }
 
@@ -281,14 +247,22 @@ EventKind EveFormatter::appKind(const AppRecord& r) {
 std::string EveFormatter::formatApp(const AppRecord& r) {
   begin();
   const EventKind kind = appKind(r);
-  header(r.ts, r.flow_id, eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
+  const auto* plugin = std::get_if<ProtocolTransaction>(&r.body);
+  header(r.ts, r.flow_id, plugin ? plugin->protocol : eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
          r.proto);
   auto text = [this](const char* name, std::string_view value) {
     if (value.empty()) return;
     key(name);
     writeString(value);
   };
-  if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
+  if (plugin) {
+    // The plug-in's object is JSON its EveObjectWriter made (escaped, valid UTF-8).
+    key("tx_id");
+    writer_.Uint64(plugin->tx_id);
+    key(plugin->protocol);
+    const std::string_view object = plugin->eve.empty() ? std::string_view("{}") : std::string_view(plugin->eve);
+    writer_.RawValue(object.data(), object.size(), rapidjson::kObjectType);
+  } else if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
     key("tx_id");
     writer_.Uint64(tx->id);
     key("http");

@@ -35,8 +35,9 @@ class EveFormatter {
 
   std::string formatAlert(const Alert& alert);
   std::string formatFlow(const FlowRecord& flow);
-  // An app-layer record: EVE `http` (a finished transaction), `dns` (a message) or
-  // `tls` (a handshake); its kind is appKind(record).
+  // An app-layer record: EVE `http` (a finished transaction), `dns` (a message),
+  // `tls` (a handshake), `ssh`, or a protocol plug-in's record under its own event_type
+  // (EventKind::App); its kind is appKind(record).
   std::string formatApp(const AppRecord& record);
   static EventKind appKind(const AppRecord& record);
   std::string formatIncident(const Incident& incident);

@@ -8,10 +8,13 @@
 
 namespace mamori {
 
-// The kind of a record: its EVE event_type, which is also its bus topic.
-enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh };
-inline constexpr EventKind kEventKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident, EventKind::Stats,
-                                            EventKind::Http,  EventKind::Dns,  EventKind::Tls,      EventKind::Ssh};
+// The kind of a record: its EVE event_type, which is also its bus topic. App: a record of
+// an app-layer protocol plug-in, whose event_type and topic are its protocol's name
+// ("sip", ...; EventOutput::publishApp).
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh, App };
+inline constexpr EventKind kEventKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident,
+                                            EventKind::Stats, EventKind::Http, EventKind::Dns,
+                                            EventKind::Tls,   EventKind::Ssh,  EventKind::App};
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -23,6 +26,7 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Dns: return "dns";
     case EventKind::Tls: return "tls";
     case EventKind::Ssh: return "ssh";
+    case EventKind::App: return "app";
   }
   return "unknown";
 }
@@ -40,6 +44,12 @@ class EventOutput {
   virtual ~EventOutput() = default;
   // `json` is one EVE object without a trailing newline.
   virtual void publish(EventKind kind, const std::string& json) = 0;
+  // A protocol plug-in's record (EventKind::App) whose event_type is `event_type`: an
+  // output that routes by topic (the bus) uses that name; the others write it as any other.
+  virtual void publishApp(std::string_view event_type, const std::string& json) {
+    (void)event_type;
+    publish(EventKind::App, json);
+  }
   // Pushes out whatever the output holds back; called at the end of a run and on a timer.
   virtual void flush() {}
 };

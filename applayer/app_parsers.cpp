@@ -1,7 +1,9 @@
 #include "applayer/app_parsers.h"
 
+#include <algorithm>
 #include <cstring>
 
+#include "applayer/app_protocols.h"
 #include "applayer/dns_tcp_framer.h"
 #include "applayer/ssh_banner_reader.h"
 #include "applayer/tls_parser.h"
@@ -9,7 +11,7 @@
 namespace mamori {
 namespace {
 
-enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, None };
+enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, Plugin, None };
 
 // How much of a flow's data may pass undecided before the parsers give up on it.
 constexpr uint64_t kProbeBytes = 64;
@@ -71,7 +73,7 @@ struct SshFlow {
   AppLayerEventSet events;
 };
 
-struct AppParsers::FlowParsers final : HttpSink {
+struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   AppParsers* owner = nullptr;
   Flow* flow = nullptr;  // the flow of the current call
   Direction dir = Direction::ToServer;
@@ -86,12 +88,21 @@ struct AppParsers::FlowParsers final : HttpSink {
   std::unique_ptr<TlsParser> tls;
   std::unique_ptr<DnsTcpFramer> dns_tcp[2];
   std::unique_ptr<SshFlow> ssh;
+  int plugin = kNoPlugin;
+  std::unique_ptr<AppProtocolParser> parser;
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
     ++owner->live_.http_transactions;
     report(tx, AppEvent::HttpResponse);
   }
+  void emit(Direction from, const ProtocolTransaction& tx) override {
+    ++owner->live_.protocols[plugin].transactions;
+    owner->stampMessage(*flow, from);
+    owner->record_.body = tx;
+    owner->emit(*flow, from, AppEvent::Protocol);
+  }
+  void malformed() override { ++owner->live_.protocols[plugin].malformed; }
   void report(const HttpTransaction& tx, AppEvent event) {
     owner->record_.body = tx;
     owner->emit(*flow, dir, event, tx.events, tx.new_events);
@@ -109,11 +120,63 @@ struct AppParsers::FlowParsers final : HttpSink {
     tls.reset();
     for (auto& f : dns_tcp) f.reset();
     ssh.reset();
+    plugin = kNoPlugin;
+    parser.reset();
   }
 };
 
 AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory)
-    : identifier_(identifier), memory_(memory), http_settings_(config.http) {}
+    : identifier_(identifier), memory_(memory), http_settings_(config.http) {
+  for (auto& protocol : makeAppProtocols()) addProtocol(std::move(protocol));
+}
+
+void AppParsers::addProtocol(std::unique_ptr<AppProtocol> protocol) {
+  live_.protocols.push_back({std::string(protocol->name()), 0, 0});
+  protocols_.push_back(std::move(protocol));
+}
+
+int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, Direction dir, const uint8_t* data,
+                          size_t len, bool last_chance) const {
+  if (app[0] != '\0') {
+    for (size_t i = 0; i < protocols_.size(); ++i) {
+      if (protocols_[i]->name() == app && (protocols_[i]->transports() & transport)) return static_cast<int>(i);
+    }
+    return kNoPlugin;
+  }
+  bool unsure = false;
+  for (size_t i = 0; i < protocols_.size(); ++i) {
+    if (!(protocols_[i]->transports() & transport)) continue;
+    switch (protocols_[i]->probe(transport, dir, data, len)) {
+      case ProbeResult::Match: return static_cast<int>(i);
+      case ProbeResult::Unsure: unsure = true; break;
+      case ProbeResult::NoMatch: break;
+    }
+  }
+  if (!unsure) return kNoPlugin;
+  if (!last_chance) return kUndecided;
+  for (size_t i = 0; i < protocols_.size(); ++i) {
+    const AppProtocol& proto = *protocols_[i];
+    if ((proto.transports() & transport) && proto.probe(transport, dir, data, len) == ProbeResult::Unsure &&
+        (proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port))) {
+      return static_cast<int>(i);
+    }
+  }
+  return kNoPlugin;
+}
+
+bool AppParsers::startPlugin(FlowParsers& p, size_t index, uint8_t transport) {
+  if (!charge(p, protocols_[index]->parserBytes())) return false;
+  p.parser = protocols_[index]->newParser(transport, memory_);
+  p.plugin = static_cast<int>(index);
+  p.kind = Kind::Plugin;
+  return true;
+}
+
+void AppParsers::feedPlugin(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  p.flow = &flow;
+  p.dir = dir;
+  p.parser->onData(dir, data, len, p);
+}
 
 size_t AppParsers::bytesPerFlow() { return ObserverRecords<FlowParsers>::kBytesPerRecord; }
 
@@ -151,6 +214,14 @@ void AppParsers::stampFlow(const Flow& flow) {
   record_.vlan_count = flow.vlan_count;
 }
 
+void AppParsers::stampMessage(const Flow& flow, Direction dir) {
+  stampFlow(flow);
+  if (dir == Direction::ToClient) {
+    std::swap(record_.src_ip, record_.dest_ip);
+    std::swap(record_.src_port, record_.dest_port);
+  }
+}
+
 void AppParsers::emit(Flow& flow, Direction dir, AppEvent event, const AppLayerEventSet& events,
                       const AppLayerEventSet& fresh) {
   record_.event = event;
@@ -160,7 +231,7 @@ void AppParsers::emit(Flow& flow, Direction dir, AppEvent event, const AppLayerE
   if (fresh.any()) {
     for (size_t i = 0; i < kAppLayerEventCount; ++i) live_.events[i] += fresh.test(i);
   }
-  if (event != AppEvent::DnsMessage) stampFlow(flow);
+  if (event != AppEvent::DnsMessage && event != AppEvent::Protocol) stampFlow(flow);
   for (AppEventListener* l : listeners_) l->onAppEvent(flow, record_);
 }
 
@@ -178,11 +249,7 @@ void AppParsers::parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t
     }
   }
   ++live_.dns_messages;
-  stampFlow(flow);
-  if (dir == Direction::ToClient) {
-    std::swap(record_.src_ip, record_.dest_ip);
-    std::swap(record_.src_port, record_.dest_port);
-  }
+  stampMessage(flow, dir);
   record_.body = dns_message_;
   emit(flow, dir, AppEvent::DnsMessage, events, events);
 }
@@ -194,9 +261,16 @@ void AppParsers::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
   if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
     const bool port53 = flow.server_port == 53 || flow.client_port == 53;
-    p.kind = (std::strcmp(app, "dns") == 0 || (app[0] == '\0' && port53)) ? Kind::Dns : Kind::None;
+    if (std::strcmp(app, "dns") == 0 || (app[0] == '\0' && port53)) {
+      p.kind = Kind::Dns;
+    } else {
+      const int plugin = pluginFor(app, AppProtocol::kUdp, flow, dir, pkt.payload, pkt.payload_len, true);
+      // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
+      if (plugin < 0 || !startPlugin(p, static_cast<size_t>(plugin), AppProtocol::kUdp)) p.kind = Kind::None;
+    }
   }
   if (p.kind == Kind::Dns) parseDns(flow, dir, pkt.payload, pkt.payload_len);
+  if (p.kind == Kind::Plugin) feedPlugin(p, flow, dir, pkt.payload, pkt.payload_len);
 }
 
 void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t) {
@@ -207,7 +281,12 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   p.data_seen[static_cast<int>(dir)] |= len > 0;
   if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
-    if (std::strcmp(app, "http") == 0 || (app[0] == '\0' && dir == Direction::ToServer && looksLikeHttpRequest(data, len))) {
+    p.probed += len;
+    const bool last_chance = app[0] != '\0' || p.probed > kProbeBytes;
+    const int plugin = pluginFor(app, AppProtocol::kTcp, flow, dir, data, len, last_chance);
+    if (plugin >= 0) {
+      if (!startPlugin(p, static_cast<size_t>(plugin), AppProtocol::kTcp)) p.kind = Kind::None;
+    } else if (std::strcmp(app, "http") == 0 || (app[0] == '\0' && dir == Direction::ToServer && looksLikeHttpRequest(data, len))) {
       p.kind = Kind::Http;
     } else if (std::strcmp(app, "tls") == 0 || (app[0] == '\0' && looksLikeTlsRecord(data, len))) {
       p.kind = Kind::Tls;
@@ -215,7 +294,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       p.kind = Kind::Dns;
     } else if (std::strcmp(app, "ssh") == 0 || (app[0] == '\0' && looksLikeSshBanner(data, len))) {
       p.kind = Kind::Ssh;
-    } else if (app[0] != '\0' || (p.probed += len) > kProbeBytes) {
+    } else if (last_chance) {
       p.kind = Kind::None;
     }
     // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
@@ -273,6 +352,9 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     }
     case Kind::Ssh:
       parseSsh(p, flow, dir, data, len);
+      break;
+    case Kind::Plugin:
+      feedPlugin(p, flow, dir, data, len);
       break;
     default: break;
   }
@@ -335,6 +417,7 @@ void AppParsers::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t len) 
   if (p->http) p->http->onGap(dir, len);
   if (p->tls) p->tls->onGap(dir);
   if (auto& framer = p->dns_tcp[static_cast<int>(dir)]) framer->gap();
+  if (p->parser) p->parser->onGap(dir);
 }
 
 void AppParsers::onFlowEnd(Flow& flow) {
@@ -356,8 +439,18 @@ void AppParsers::onFlowEnd(Flow& flow) {
   if (p->ssh && !p->ssh->logged && (p->ssh->session.client.seen || p->ssh->session.server.seen)) {
     logSsh(*p, flow, Direction::ToServer);
   }
+  if (p->parser) p->parser->onEnd(*p);
   p->reset(0);
   flows_.release(stateOf(flow));
+}
+
+void AppParsers::describe(const Flow& flow, FlowRecord& record) {
+  const FlowParsers* p = parsersOf(flow);
+  if (!p || p->plugin < 0 || record.app.proto[0] != '\0') return;
+  const std::string_view name = protocols_[static_cast<size_t>(p->plugin)]->name();
+  const size_t n = std::min(name.size(), sizeof record.app.proto - 1);
+  std::memcpy(record.app.proto, name.data(), n);
+  record.app.proto[n] = '\0';
 }
 
 void AppParsers::publish() { published_.set(live_); }

@@ -1,11 +1,13 @@
 #pragma once
 // AppParsers: the application-layer parsers as one worker plug-in. A FlowObserver that
 // gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
-// TCP, SSH banners) and hands what they find to AppEventListeners (detection, EVE output) as
-// AppRecords. The protocol is the AppIdentifier's verdict when it has one by the first
-// stream data, else what the data itself shows (a TLS record header, an HTTP request
-// line, "SSH-", port 53 for DNS); a flow that fits none is left alone. Adding a protocol adds a
-// parser here; the flow table and the worker loop do not change.
+// TCP, SSH banners, and the protocol plug-ins of applayer/app_protocols.h) and hands what
+// they find to AppEventListeners (detection, EVE output) as AppRecords. The protocol is the
+// AppIdentifier's verdict when it has one by the first data, else what the data itself
+// shows: the plug-ins' probes first (then their ports when no probe could tell), then a TLS
+// record header, an HTTP request line, "SSH-", port 53 for DNS; a flow that fits none is
+// left alone. Adding a protocol adds a plug-in (applayer/app_protocol.h); nothing here, in
+// the flow table or in the worker loop changes.
 //
 // Memory: one small per-flow record in a pool, and the parser object of the flow's
 // protocol while the flow lives, charged with the buffers it grows to the worker's
@@ -19,11 +21,13 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "applayer/app_identifier.h"
 #include "applayer/app_layer_event.h"
 #include "applayer/app_memory.h"
+#include "applayer/app_protocol.h"
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
 #include "applayer/http_parser.h"
@@ -33,10 +37,17 @@
 
 namespace mamori {
 
+// A protocol plug-in's counts, under its name.
+struct ProtocolCounters {
+  std::string name;
+  uint64_t transactions = 0, malformed = 0;
+};
+
 struct AppParserCounters {
   uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
   std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind
+  std::vector<ProtocolCounters> protocols;  // in AppParsers' plug-in order, the same in every worker
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
@@ -48,6 +59,12 @@ struct AppParserCounters {
     tls_malformed += o.tls_malformed;
     ssh_malformed += o.ssh_malformed;
     for (size_t i = 0; i < events.size(); ++i) events[i] += o.events[i];
+    if (protocols.size() < o.protocols.size()) protocols.resize(o.protocols.size());
+    for (size_t i = 0; i < o.protocols.size(); ++i) {
+      protocols[i].name = o.protocols[i].name;
+      protocols[i].transactions += o.protocols[i].transactions;
+      protocols[i].malformed += o.protocols[i].malformed;
+    }
     return *this;
   }
 };
@@ -58,16 +75,20 @@ class AppParsers final : public FlowObserver {
     HttpParser::Config http;
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
-  // the worker's app-layer budget; null for none.
+  // the worker's app-layer budget; null for none. Runs the plug-ins of makeAppProtocols().
   AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr);
   ~AppParsers() override;
 
   void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
+  // One more plug-in, probed after those before it; before the first packet only.
+  void addProtocol(std::unique_ptr<AppProtocol> protocol);
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
   void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
   void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
   void onFlowEnd(Flow& flow) override;
+  // A flow nDPI named nothing that a plug-in took by its probe: app_proto is the plug-in's.
+  void describe(const Flow& flow, FlowRecord& record) override;
   void publish() override;
 
   AppParserCounters published() const { return published_.get(); }
@@ -85,9 +106,20 @@ class AppParsers final : public FlowObserver {
             const AppLayerEventSet& fresh = {});
   void checkDirections(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void stampFlow(const Flow& flow);
+  // As stampFlow, but sender -> receiver: a message's endpoints.
+  void stampMessage(const Flow& flow, Direction dir);
   void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void logSsh(FlowParsers& p, Flow& flow, Direction dir);
+  // The plug-in (index into protocols_) for a flow: the one nDPI's verdict `app` names,
+  // else the one whose probe matches `data`, else, when `last_chance`, one whose probe was
+  // unsure and whose port the flow has. kNoPlugin, or kUndecided while a probe needs more.
+  static constexpr int kNoPlugin = -1, kUndecided = -2;
+  int pluginFor(const char* app, uint8_t transport, const Flow& flow, Direction dir, const uint8_t* data,
+                size_t len, bool last_chance) const;
+  // Gives the flow plug-in `index`'s parser; false when the budget has no room.
+  bool startPlugin(FlowParsers& p, size_t index, uint8_t transport);
+  void feedPlugin(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
 
   const AppIdentifier* identifier_;
   AppMemory* memory_;
@@ -96,6 +128,7 @@ class AppParsers final : public FlowObserver {
   ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;
   DnsMessage dns_message_;
+  std::vector<std::unique_ptr<AppProtocol>> protocols_;
   AppRecord record_;  // reused for every event
   TimeUs now_ = 0;
   AppParserCounters live_;

@@ -1,7 +1,8 @@
 #pragma once
 // One application-layer event of a flow (an HTTP request or response, a DNS message, a
-// step of a TLS handshake, an SSH banner), as AppParsers hands it to its listeners: detection inspects
-// it, the output writes EVE `http` / `dns` / `tls` / `ssh` records from it. Plain data by value,
+// step of a TLS handshake, an SSH banner, a transaction of a protocol plug-in), as AppParsers
+// hands it to its listeners: detection inspects it, the output writes EVE `http` / `dns` /
+// `tls` / `ssh` records, and the plug-ins' own (`sip`, ...), from it. Plain data by value,
 // so it may cross threads; made per transaction, never per packet.
 #include <cstdint>
 #include <variant>
@@ -9,6 +10,7 @@
 #include "applayer/app_layer_event.h"
 #include "applayer/dns_message.h"
 #include "applayer/http_transaction.h"
+#include "applayer/protocol_transaction.h"
 #include "applayer/ssh_session.h"
 #include "applayer/tls_handshake.h"
 #include "capture/direction.h"
@@ -29,20 +31,21 @@ enum class AppEvent : uint8_t {
   SshBanner,        // one side's identification line (`dir` says whose)
   SshDone,          // both banners seen, or the flow ended after one
   ParserEvents,     // app-layer events raised with no other record to carry them
+  Protocol,         // a protocol plug-in's transaction or message (ProtocolTransaction)
 };
 
 struct AppRecord {
   AppEvent event = AppEvent::HttpRequest;
   TimeUs ts = 0;
   uint64_t flow_id = 0;
-  // HTTP and TLS: the flow, client -> server. DNS: the message, sender -> receiver.
+  // HTTP and TLS: the flow, client -> server. DNS and plug-ins: the message, sender -> receiver.
   IpAddress src_ip, dest_ip;
   uint16_t src_port = 0, dest_port = 0;
   uint8_t proto = 0;
   uint16_t vlan[2] = {0, 0};
   uint8_t vlan_count = 0;
   Direction dir = Direction::ToServer;  // the direction whose data completed the event
-  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession> body;
+  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession, ProtocolTransaction> body;
   // The app-layer events of the transaction (HTTP, DNS) or session (TLS, SSH, and the
   // flow's protocol detection events) so far, and of them those raised since its last
   // record: a rule on an event alerts once, where it was raised.

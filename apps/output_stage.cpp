@@ -171,7 +171,12 @@ void OutputStage::handle(PipelineEvent& e) {
     correlation_->onEvent(CorrelationEvent::fromFlow(*f));
   } else {
     const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
-    publish(EveFormatter::appKind(r), formatter_.formatApp(r));
+    if (const auto* tx = std::get_if<ProtocolTransaction>(&r.body)) {
+      const std::string json = formatter_.formatApp(r);
+      for (EventOutput* o : outputs_) o->publishApp(tx->protocol, json);
+    } else {
+      publish(EveFormatter::appKind(r), formatter_.formatApp(r));
+    }
     if (auto event = CorrelationEvent::fromApp(r)) correlation_->onEvent(*event);
   }
 }

@@ -139,6 +139,10 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
   out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
   out.emplace_back("app_layer.error.ssh", t.parsers.ssh_malformed);
+  for (const ProtocolCounters& p : t.parsers.protocols) {
+    out.emplace_back("app_layer.tx." + p.name, p.transactions);
+    out.emplace_back("app_layer.error." + p.name, p.malformed);
+  }
   out.emplace_back("app_layer.memcap_refused", t.app_memory.refused);
   out.emplace_back("app_layer.memory_bytes", t.app_memory.bytes);
   out.emplace_back("app_layer.memory_peak_bytes", t.app_memory.peak);
@@ -220,11 +224,14 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   }
   add("mamori_app_flows_guessed_total", "Ended flows nDPI only guessed (by port or address); no app_proto", MetricSample::Counter, double(t.app_flows_guessed));
   add("mamori_app_flows_identifying", "Flows holding nDPI state now", MetricSample::Gauge, double(t.app_flows_identifying));
-  for (auto [proto, tx, errors] : {std::tuple{"http", t.parsers.http_transactions, t.parsers.http_errors},
-                                   std::tuple{"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
-                                   std::tuple{"tls", t.parsers.tls_sessions, t.parsers.tls_malformed},
-                                   std::tuple{"ssh", t.parsers.ssh_sessions, t.parsers.ssh_malformed}}) {
-    add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes, SSH banner pairs parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
+  std::vector<std::tuple<std::string, uint64_t, uint64_t>> parsed{
+      {"http", t.parsers.http_transactions, t.parsers.http_errors},
+      {"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
+      {"tls", t.parsers.tls_sessions, t.parsers.tls_malformed},
+      {"ssh", t.parsers.ssh_sessions, t.parsers.ssh_malformed}};
+  for (const ProtocolCounters& p : t.parsers.protocols) parsed.emplace_back(p.name, p.transactions, p.malformed);
+  for (const auto& [proto, tx, errors] : parsed) {
+    add("mamori_app_transactions_total", "HTTP transactions, DNS messages, TLS handshakes, SSH banner pairs, plug-in protocols' transactions parsed", MetricSample::Counter, double(tx), {{"protocol", proto}});
     add("mamori_app_parse_errors_total", "Malformed app-layer data, by protocol", MetricSample::Counter, double(errors), {{"protocol", proto}});
   }
   for (size_t k = 0; k < kAppLayerEventCount; ++k) {

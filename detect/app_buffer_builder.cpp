@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/protocol_buffers.h"
+
 namespace mamori {
 namespace {
 
@@ -214,6 +216,16 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       add(AppBufferId::SshProto, banner.proto, from);
       add(AppBufferId::SshSoftware, banner.software, from);
       return AppPhase::SshBanner;
+    }
+    case AppEvent::Protocol: {
+      // Each field is the buffer its keyword names; one no rule keyword names is not inspected.
+      const auto& tx = std::get<ProtocolTransaction>(record.body);
+      const bool client = record.dir == Direction::ToServer;
+      const BufferSide from = client ? BufferSide::ToServer : BufferSide::ToClient;
+      for (const ProtocolField& f : tx.fields) {
+        if (const std::optional<AppBufferId> id = protocolBufferNamed(f.name)) add(*id, tx.value(f), from);
+      }
+      return client ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse;
     }
     case AppEvent::TlsDone:
     case AppEvent::SshDone:

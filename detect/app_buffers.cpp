@@ -2,13 +2,16 @@
 
 #include <algorithm>
 
+#include "rules/protocol_buffers.h"
+
 namespace mamori {
 namespace {
 
-enum class Family : uint8_t { Http, Dns, Tls, Ssh };
+enum class Family : uint8_t { Http, Dns, Tls, Ssh, Protocol };
 
 struct BufferPhases {
   Family family;
+  std::string_view protocol;  // Family::Protocol: which plug-in protocol
   AppPhase request;   // where the client's side (or the only side) of the buffer is
   AppPhase response;  // where the server's side is; the same for one-sided buffers
 };
@@ -16,32 +19,37 @@ struct BufferPhases {
 BufferPhases phasesOf(AppBufferId id) {
   using Id = AppBufferId;
   using P = AppPhase;
+  if (const ProtocolBuffer* b = protocolBufferOf(id)) {
+    const bool response = b->direction == BufferDirection::Response;
+    return {Family::Protocol, b->protocol, response ? P::ProtocolResponse : P::ProtocolRequest,
+            b->direction == BufferDirection::Request ? P::ProtocolRequest : P::ProtocolResponse};
+  }
   switch (id) {
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
     case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
     case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc: case Id::HttpRequestHeader:
-      return {Family::Http, P::HttpRequest, P::HttpRequest};
+      return {Family::Http, {}, P::HttpRequest, P::HttpRequest};
     case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
     case Id::HttpLocation: case Id::HttpServer: case Id::HttpResponseHeader:
-      return {Family::Http, P::HttpResponse, P::HttpResponse};
+      return {Family::Http, {}, P::HttpResponse, P::HttpResponse};
     case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection:
-      return {Family::Http, P::HttpRequest, P::HttpResponse};
+      return {Family::Http, {}, P::HttpRequest, P::HttpResponse};
     case Id::DnsQuery: case Id::DnsOpcode: case Id::DnsRcode: case Id::DnsRrtype:
-      return {Family::Dns, P::DnsRequest, P::DnsResponse};
+      return {Family::Dns, {}, P::DnsRequest, P::DnsResponse};
     case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::TlsRandom: case Id::TlsRandomTime:
     case Id::TlsRandomBytes:
-      return {Family::Tls, P::TlsClientHello, P::TlsServerHello};
+      return {Family::Tls, {}, P::TlsClientHello, P::TlsServerHello};
     case Id::TlsVersion: case Id::Ja3sHash: case Id::Ja3sString:
-      return {Family::Tls, P::TlsServerHello, P::TlsServerHello};
+      return {Family::Tls, {}, P::TlsServerHello, P::TlsServerHello};
     case Id::TlsCertSubject: case Id::TlsCertIssuer: case Id::TlsCertSerial: case Id::TlsCertFingerprint:
     case Id::TlsCerts:
-      return {Family::Tls, P::TlsCertificates, P::TlsCertificates};
+      return {Family::Tls, {}, P::TlsCertificates, P::TlsCertificates};
     case Id::SshProto: case Id::SshSoftware: case Id::Count:
       break;
   }
-  return {Family::Ssh, P::SshBanner, P::SshBanner};
+  return {Family::Ssh, {}, P::SshBanner, P::SshBanner};
 }
 
 }  // namespace
@@ -49,14 +57,16 @@ BufferPhases phasesOf(AppBufferId id) {
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   const bool transactional = rule.direction == RuleDirection::Transactional;
   std::optional<Family> family;
+  std::string_view protocol;
   std::optional<AppPhase> phase;
   auto add = [&](AppBufferId id, BufferSide side) {
     const BufferPhases p = phasesOf(id);
-    if (family && *family != p.family) {
+    if (family && (*family != p.family || protocol != p.protocol)) {
       error = std::string("app buffers of different protocols (") + appBufferName(id) + ")";
       return false;
     }
     family = p.family;
+    protocol = p.protocol;
     const bool response = side == BufferSide::ToClient || (side == BufferSide::Unnamed && rule.flow.to_client);
     const AppPhase at = response ? p.response : p.request;
     phase = phase ? std::max(*phase, at) : at;
@@ -68,15 +78,15 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   for (const AppValueTest& v : rule.app_values) {
     if (!add(v.buffer, BufferSide::Unnamed)) return std::nullopt;
   }
-  // DNS messages and SSH banners come one side at a time: no phase has both.
-  if (transactional && family && (*family == Family::Dns || *family == Family::Ssh)) {
+  // DNS messages, SSH banners and plug-in records come one side at a time: no phase has both.
+  if (transactional && family && (*family == Family::Dns || *family == Family::Ssh || *family == Family::Protocol)) {
     error = std::string("'=>' rules are for http and tls transactions (") +
             appBufferName(rule.app_buffers.front().buffer) + ")";
     return std::nullopt;
   }
   if (phase && (rule.flow.to_client || transactional)) {
     static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponse, AppPhase::DnsResponse, AppPhase::TlsServerHello,
-                                               AppPhase::SshBanner};
+                                               AppPhase::SshBanner, AppPhase::ProtocolResponse};
     phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
   }
   return phase;
@@ -98,7 +108,7 @@ std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
   for (const AppBufferMatch& b : rule.app_buffers) {
     const BufferPhases p = phasesOf(b.buffer);
     const bool both_sides = appBufferDirection(b.buffer) == BufferDirection::Either;
-    if ((p.family != Family::Http && p.family != Family::Tls) || !both_sides) {
+    if (p.family == Family::Dns || p.family == Family::Ssh || !both_sides) {
       return std::nullopt;
     }
     server = p.response;

@@ -33,6 +33,11 @@
 //                    provides. (Not called for TLS 1.3, whose certificates are encrypted.)
 //   SshBanner        one side's banner: ssh.proto ("2.0") and ssh.software; called once
 //                    per side, FlowContext::to_server telling which.
+//   ProtocolRequest  a protocol plug-in's transaction or message sent by the client: its
+//                    fields, each the buffer its keyword names (rules/protocol_buffers.h).
+//   ProtocolResponse the same, sent by the server. Every plug-in protocol shares these two
+//                    phases; a rule's buffers belong to one protocol, and a record carries
+//                    only its own protocol's buffers.
 //
 // tls.version's buffer is the version as 2 bytes big-endian (0x0303 for TLS 1.2).
 // Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
@@ -65,6 +70,7 @@ struct AppBuffer {
 
 enum class AppPhase : uint8_t {
   HttpRequest, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
+  ProtocolRequest, ProtocolResponse,
   Count
 };
 constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
@@ -81,7 +87,7 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
 // A rule that names no direction and looks only at buffers both sides have (file.data,
 // http.header, tls.random, ...) is inspected on the client's side and again on the
 // server's, as Suricata inspects such buffers in both directions: appPhaseOf gives the
-// client's phase, and this the server's (HttpResponse, TlsServerHello). DNS rules stay on
+// client's phase, and this the server's (HttpResponse, TlsServerHello, ProtocolResponse). DNS rules stay on
 // the query, as Suricata's dns.query does.
 std::optional<AppPhase> appServerPhaseToo(const Rule& rule);
 

@@ -109,23 +109,23 @@ void DetectObserver::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t) 
 void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   if (const std::optional<AppPhase> phase = app_buffers_.build(record)) {
     // The client's phases look at the flow to the server, the others back.
-    const bool to_server =
-        *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest || *phase == AppPhase::TlsClientHello ||
-        (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
-    inspectRecord(flow, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
+    const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest ||
+                           *phase == AppPhase::TlsClientHello || *phase == AppPhase::ProtocolRequest ||
+                           (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
+    inspectRecord(flow, record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
       inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events);
     });
   }
   // Events are seen from the side whose data raised them.
   if (record.new_events.any()) {
-    inspectRecord(flow, record.dir == Direction::ToServer, [&](const DecodedPacket& pkt, const FlowContext& context) {
+    inspectRecord(flow, record, record.dir == Direction::ToServer, [&](const DecodedPacket& pkt, const FlowContext& context) {
       inspector_->inspectAppEvents(pkt, context, record.events, record.new_events, sink_);
     });
   }
 }
 
 template <typename Inspect>
-void DetectObserver::inspectRecord(Flow& flow, bool to_server, Inspect&& inspect) {
+void DetectObserver::inspectRecord(Flow& flow, const AppRecord& record, bool to_server, Inspect&& inspect) {
   const Direction dir = to_server ? Direction::ToServer : Direction::ToClient;
   const DecodedPacket* pkt = &packet_;
   if (!packet_valid_ || packet_flow_ != flow.flow_id) {
@@ -148,6 +148,9 @@ void DetectObserver::inspectRecord(Flow& flow, bool to_server, Inspect&& inspect
   const uint64_t reached = by_packet ? packet_reached_ : flow.stream[static_cast<int>(dir)].next_offset;
   FlowContext context = contextOf(flow, dir, reached);
   context.to_server = to_server;
+  // A flow nDPI has no verdict on is the protocol whose plug-in took it by its probe.
+  const auto* plugin = std::get_if<ProtocolTransaction>(&record.body);
+  if (plugin && !*context.app_proto) context.app_proto = plugin->protocol;
   const uint64_t before = inspector_->counters().alerts;
   inspect(*pkt, context);
   if (inspector_->counters().alerts != before) flow.alerted = true;

@@ -54,7 +54,7 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   // Runs `inspect(packet, context)` for an app record seen from `to_server`'s side: the
   // packet that completed it, or one standing in for the flow's end.
   template <typename Inspect>
-  void inspectRecord(Flow& flow, bool to_server, Inspect&& inspect);
+  void inspectRecord(Flow& flow, const AppRecord& record, bool to_server, Inspect&& inspect);
 
   const RuleSetSlot& rules_;
   uint64_t version_;

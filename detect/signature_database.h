@@ -33,6 +33,7 @@
 #include "detect/hs_database_cache.h"
 #include "detect/signature_groups.h"
 #include "capture/packet.h"
+#include "rules/protocol_buffers.h"
 #include "rules/rule.h"
 #include "rules/rule_error.h"
 
@@ -157,7 +158,7 @@ class SignatureDatabase {
     AddressIndex by_address;
   };
   Kind kinds_[2];  // packet signatures, stream signatures
-  std::array<std::array<int32_t, kAppBufferCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
+  std::array<std::array<int32_t, kAppBufferIdCount>, kAppPhaseCount> app_databases_{};  // index into app_compiled_
   std::vector<hs_database*> app_compiled_;
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
   std::vector<uint32_t> app_event_rules_;

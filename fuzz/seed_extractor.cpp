@@ -1,8 +1,8 @@
 // mamori-fuzz-seeds: writes the fuzz targets' seed corpora (one folder per target under
 // --out) from inputs read in place: capture files are decoded with the project's Decoder
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
-// each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, the TCP
-// side of dns_parser), DNS datagrams and the certificates TlsParser finds (tls_certificate);
+// each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
+// the TCP side of dns_parser), DNS datagrams, SIP datagrams (sip_parser) and the certificates TlsParser finds (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "applayer/sip_message_parser.h"
 #include "applayer/tls_parser.h"
 #include "capture/decoder.h"
 #include "capture/pcap_source.h"
@@ -45,6 +46,7 @@ struct TcpFlow {
   std::string segments;  // tcp_reassembly records
   std::string stream;    // stream records (tag: direction)
   std::string first_payload;
+  std::string first_line;  // of the first payload, for a SIP start line (longer than 16 bytes)
   uint16_t server_port = 0;
 };
 
@@ -57,10 +59,15 @@ FlowKey canonical(const DecodedPacket& p) {
 
 std::string bytes(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
 
+bool startsLikeSip(const std::string& payload) {
+  return SipMessageParser::looksLikeSip(payload) == SipMessageParser::Looks::Sip;
+}
+
 // Which app-layer target a flow's stream seeds, by its first payload (or port).
 std::string streamTarget(const TcpFlow& f) {
   const std::string& p = f.first_payload;
   if (p.rfind("SSH-", 0) == 0) return "ssh_banner";
+  if (startsLikeSip(f.first_line)) return "sip_parser";
   if (p.size() >= 2 && p[0] == 0x16 && p[1] == 0x03) return "tls_parser";
   for (const char* m : {"GET ", "POST ", "HEAD ", "PUT ", "HTTP/", "OPTIONS ", "CONNECT ", "DELETE "})
     if (p.rfind(m, 0) == 0) return "http_parser";
@@ -107,6 +114,11 @@ void readCapture(const std::string& path, Seeds& seeds) {
       FuzzInput::append(seed, 4, bytes(p.payload, p.payload_len));
       seeds["dns_parser"].push_back(std::move(seed));
     }
+    if (p.proto == static_cast<uint8_t>(IpProto::Udp) && p.payload_len && startsLikeSip(bytes(p.payload, p.payload_len))) {
+      std::string seed;
+      FuzzInput::append(seed, 0, bytes(p.payload, p.payload_len));
+      seeds["sip_parser"].push_back(std::move(seed));
+    }
     if (p.proto != static_cast<uint8_t>(IpProto::Tcp)) continue;
     auto [it, fresh] = flows.try_emplace(canonical(p));
     TcpFlow& f = it->second;
@@ -124,7 +136,11 @@ void readCapture(const std::string& path, Seeds& seeds) {
     }
     if (p.payload_len && f.stream.size() < kMaxSeedBytes) {
       FuzzInput::append(f.stream, dir, bytes(p.payload, p.payload_len));
-      if (f.first_payload.empty()) f.first_payload = bytes(p.payload, std::min<uint32_t>(p.payload_len, 16));
+      if (f.first_payload.empty()) {
+        f.first_payload = bytes(p.payload, std::min<uint32_t>(p.payload_len, 16));
+        const std::string payload = bytes(p.payload, p.payload_len);
+        f.first_line = payload.substr(0, payload.find('\n') + 1);
+      }
     }
   }
   if (in_run) seeds["packet_decoder"].push_back(std::move(frames));

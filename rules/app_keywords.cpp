@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "rules/keyword_support.h"
+#include "rules/protocol_buffers.h"
 
 namespace mamori::keywords {
 namespace {
@@ -110,7 +111,8 @@ constexpr std::pair<std::string_view, Id> kModifiers[] = {
 // flow:to_client would be.
 bool applyStickyBuffer(OptionContext& ctx, const RawOption& o) {
   if (!ctx.mayLeaveChain(o)) return false;
-  const Id id = *lookup(kStickyBuffers, o.name);
+  const std::optional<Id> builtin = lookup(kStickyBuffers, o.name);
+  const Id id = builtin ? *builtin : *protocolBufferNamed(o.name);
   const bool transactional = ctx.rule.direction == RuleDirection::Transactional;
   const std::string name(o.name);
   BufferSide side = BufferSide::Unnamed;
@@ -376,6 +378,7 @@ bool finishAppKeywords(OptionContext& ctx) {
 
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
+  for (const ProtocolBuffer& b : kProtocolBuffers) table.insert({b.keyword, {ValueRule::Optional, applyStickyBuffer}});
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
   for (const TransformKeyword& t : transformKeywords()) table.insert({t.name, {t.value, applyTransform}});
   table.insert({

@@ -1,5 +1,7 @@
 #include "rules/rule.h"
 
+#include "rules/protocol_buffers.h"
+
 namespace mamori {
 
 const char* ruleActionName(RuleAction action) {
@@ -28,10 +30,12 @@ const char* appBufferName(AppBufferId id) {
       "dns.opcode", "dns.rcode", "dns.rrtype",
   };
   const size_t i = static_cast<size_t>(id);
+  if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->keyword.data();
   return i < kAppBufferCount ? kNames[i] : "";
 }
 
 BufferDirection appBufferDirection(AppBufferId id) {
+  if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->direction;
   using Id = AppBufferId;
   switch (id) {
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:

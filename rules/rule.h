@@ -181,6 +181,7 @@ enum class AppBufferId : uint8_t {
   DnsOpcode, DnsRcode, DnsRrtype,  // not sticky buffers: header fields (1 byte), query types (2 bytes each)
   Count
 };
+// The built-in buffers; the protocol plug-ins' follow (rules/protocol_buffers.h).
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
 const char* appBufferName(AppBufferId id);  // the sticky-buffer keyword: "http.uri", ...
 

@@ -1,4 +1,5 @@
 #include "alerting/eve_formatter.h"
+#include "applayer/sip_message_parser.h"
 #include "capture/ip_proto_name.h"
 
 #include <gtest/gtest.h>
@@ -561,6 +562,40 @@ TEST(EveFormatter, IncidentNamesTheSensorsOfItsEvidence) {
   EXPECT_EQ(str(sensors[0]), "osaka-2");
   EXPECT_EQ(str(sensors[1]), "tokyo-1");
   EXPECT_EQ(str(doc["host"]), "central");
+}
+
+}  // namespace
+}  // namespace mamori
+
+namespace mamori {
+namespace {
+
+// A protocol plug-in's record is written under its own event_type, with its tx_id and the
+// object its parser made, unchanged; the SIP parser's object has only members Suricata's
+// schema gives `sip`.
+TEST(EveFormatter, PluginRecordIsWrittenUnderItsOwnEventType) {
+  AppRecord r = test::eveAppRecord(AppEvent::Protocol, 17, 5060);
+  ProtocolTransaction tx;
+  SipMessageParser parser;
+  ASSERT_EQ(parser.parse("SIP/2.0 180 Ringing \"\xff\"\r\n\r\n", true, tx).status, SipMessageParser::Status::Complete);
+  tx.tx_id = 3;
+  r.body = tx;
+  EXPECT_EQ(EveFormatter::appKind(r), EventKind::App);
+  EveFormatter f("tokyo-1");
+  rapidjson::Document doc;
+  const std::string line = f.formatApp(r);
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(line.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  EXPECT_EQ(std::string(doc["event_type"].GetString()), "sip");
+  EXPECT_EQ(doc["tx_id"].GetUint64(), 3u);
+  EXPECT_EQ(std::string(doc["sip"]["reason"].GetString()), "Ringing \"\xEF\xBF\xBD\"");
+  MAMORI_REQUIRE_SHARED();
+  rapidjson::Document schema;
+  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
+  schema.Parse(text.c_str());
+  ASSERT_FALSE(schema.HasParseError());
+  const auto& allowed = schema["properties"]["sip"]["properties"];
+  for (const auto& m : doc["sip"].GetObject()) EXPECT_TRUE(allowed.HasMember(m.name)) << m.name.GetString();
 }
 
 }  // namespace

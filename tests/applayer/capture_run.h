@@ -12,16 +12,21 @@
 
 namespace mamori::test {
 
-inline void runCapture(const std::string& path, FlowObserver& observer) {
-  struct NoRecords : FlowRecordSink {
-    void onFlowRecord(const FlowRecord&) override {}
-  } records;
+// `records` gets each flow's record as it ends.
+inline void runCapture(const std::string& path, FlowObserver& observer, FlowRecordSink& records) {
   auto source = PcapSource::openFile(path);
   ASSERT_TRUE(source) << path;
   Worker worker(0, Worker::Config{}, records);
   worker.addObserver(&observer);
   CaptureEngine engine(*source, {&worker});
   engine.run();
+}
+
+inline void runCapture(const std::string& path, FlowObserver& observer) {
+  struct NoRecords : FlowRecordSink {
+    void onFlowRecord(const FlowRecord&) override {}
+  } records;
+  runCapture(path, observer, records);
 }
 
 }  // namespace mamori::test

@@ -31,6 +31,7 @@
 #include "capture/worker.h"
 #include "tests/support/test_support.h"
 #include "tests/applayer/capture_run.h"
+#include "tests/applayer/tshark_fields.h"
 
 namespace mamori {
 namespace {
@@ -148,28 +149,8 @@ class DnsCollector : public FlowObserver {
   std::mt19937 rng_{53};
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string::npos ? std::string::npos : at - start));
-    if (at == std::string::npos) return out;
-    start = at + 1;
-  }
-}
-
-int64_t epochToMicros(const std::string& t) {
-  const size_t dot = t.find('.');
-  int64_t us = std::stoll(t.substr(0, dot)) * 1000000;
-  if (dot != std::string::npos) {
-    std::string frac = t.substr(dot + 1, 6);
-    frac.resize(6, '0');
-    us += std::stoll(frac);
-  }
-  return us;
-}
+using test::epochToMicros;
+using test::split;
 
 // tshark escapes control characters in names (see appendDnsLabelText), so the unit
 // separator can join several values of one field without clashing with a name.

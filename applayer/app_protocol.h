@@ -1,0 +1,78 @@
+#pragma once
+// AppProtocol: one application-layer protocol as a plug-in of AppParsers, the way Snort 3's
+// inspectors are: AppParsers, the flow table, the worker loop, detection and the EVE writer
+// do not know which protocols exist. A protocol says
+//   - its name: EVE's event_type and app_proto as Suricata names it ("sip"), nDPI's verdict
+//     under that name (applayer/app_identifier.cpp) gives it the flow;
+//   - which transports it runs on;
+//   - probe(): what the first bytes of a direction (a TCP stream's start, each UDP
+//     datagram until decided) show, for flows nDPI has no verdict on (unknown or only
+//     guessed by port); its ports decide only when no probe could tell (Unsure);
+//   - newParser(): a parser for one flow, with what it costs (charged to the worker's
+//     AppMemory before it is made; a flow with no room is not parsed, counted there).
+// The parser emits each transaction or message as a ProtocolTransaction (its sticky buffers
+// by keyword name, its EVE object) through a ProtocolSink. AppParsers counts what they emit
+// and refuse per protocol: stats `app_layer.tx.<name>`, `app_layer.error.<name>`, metrics
+// mamori_app_transactions_total / mamori_app_parse_errors_total{protocol="<name>"}. Its
+// sticky-buffer keywords are listed for rules in rules/protocol_buffers.h.
+//
+// A protocol object is per worker and stateless across flows (its parsers hold the state);
+// every call is on the worker's thread. Adding a protocol: a class here, a line in
+// applayer/app_protocols.cpp, its keywords in rules/protocol_buffers.h.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "applayer/app_memory.h"
+#include "applayer/protocol_transaction.h"
+#include "capture/direction.h"
+
+namespace mamori {
+
+// What a parser hands on. Valid during the parser's call only.
+class ProtocolSink {
+ public:
+  virtual ~ProtocolSink() = default;
+  // A complete transaction or message, sent by `dir`'s side.
+  virtual void emit(Direction dir, const ProtocolTransaction& tx) = 0;
+  // Data the parser refused as malformed (counted; the parser carries on or gives up).
+  virtual void malformed() = 0;
+};
+
+// One flow's parser. Bounded: it keeps at most what its protocol says, whatever comes.
+class AppProtocolParser {
+ public:
+  virtual ~AppProtocolParser() = default;
+  // TCP: the next bytes of `dir`'s stream, in order. UDP: one whole datagram.
+  virtual void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) = 0;
+  // TCP: `dir`'s stream has a hole; what was buffered is no longer continuous.
+  virtual void onGap(Direction dir) = 0;
+  // The flow ended: emit what is complete enough to report.
+  virtual void onEnd(ProtocolSink& sink) = 0;
+};
+
+enum class ProbeResult : uint8_t {
+  Match,    // the bytes are this protocol's
+  NoMatch,  // they are not
+  Unsure,   // too few bytes to tell
+};
+
+class AppProtocol {
+ public:
+  enum Transport : uint8_t { kUdp = 1, kTcp = 2 };
+
+  virtual ~AppProtocol() = default;
+  virtual std::string_view name() const = 0;
+  virtual uint8_t transports() const = 0;  // kUdp | kTcp
+  // `transport`: kUdp (`data` is a datagram) or kTcp (a stream's first bytes).
+  virtual ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const = 0;
+  // The ports the protocol is registered on, for flows no probe could tell.
+  virtual bool usualPort(uint16_t port) const = 0;
+  // What a parser costs: its object and what it keeps (its own buffers it may also charge
+  // to `memory` as they grow).
+  virtual size_t parserBytes() const = 0;
+  virtual std::unique_ptr<AppProtocolParser> newParser(uint8_t transport, AppMemory* memory) const = 0;
+};
+
+}  // namespace mamori

@@ -1,0 +1,13 @@
+#include "applayer/app_protocols.h"
+
+#include "applayer/sip_protocol.h"
+
+namespace mamori {
+
+std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
+  std::vector<std::unique_ptr<AppProtocol>> protocols;
+  protocols.push_back(std::make_unique<SipProtocol>());
+  return protocols;
+}
+
+}  // namespace mamori

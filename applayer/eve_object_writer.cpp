@@ -1,0 +1,38 @@
+#include "applayer/eve_object_writer.h"
+
+#include "applayer/utf8_sequence.h"
+
+namespace mamori {
+
+void EveObjectWriter::begin() {
+  buffer_.Clear();
+  writer_.Reset(buffer_);
+  writer_.StartObject();
+}
+
+void EveObjectWriter::key(const char* name) { writer_.Key(name); }
+
+void EveObjectWriter::string(std::string_view text) {
+  scratch_.clear();
+  appendValidUtf8(scratch_, text);
+  writer_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
+}
+
+void EveObjectWriter::number(uint64_t value) { writer_.Uint64(value); }
+void EveObjectWriter::startArray() { writer_.StartArray(); }
+void EveObjectWriter::endArray() { writer_.EndArray(); }
+void EveObjectWriter::startObject() { writer_.StartObject(); }
+void EveObjectWriter::endObject() { writer_.EndObject(); }
+
+void EveObjectWriter::text(const char* name, std::string_view value) {
+  if (value.empty()) return;
+  key(name);
+  string(value);
+}
+
+void EveObjectWriter::finish(std::string& into) {
+  writer_.EndObject();
+  into.assign(buffer_.GetString(), buffer_.GetSize());
+}
+
+}  // namespace mamori

@@ -1,0 +1,38 @@
+#pragma once
+// EveObjectWriter: builds the EVE object of a plug-in protocol's record
+// (ProtocolTransaction::eve) as JSON text. Traffic is hostile: every string is escaped
+// (quotes, backslashes, control bytes) and each byte that is not well-formed UTF-8
+// becomes U+FFFD, as the EVE formatter writes its own strings, so the line stays valid
+// JSON whatever the packet held. Keys are the plug-in's literals.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace mamori {
+
+class EveObjectWriter {
+ public:
+  // Starts a new object; finish() gives its text.
+  void begin();
+  void key(const char* name);
+  void string(std::string_view text);
+  void number(uint64_t value);
+  void startArray();
+  void endArray();
+  void startObject();
+  void endObject();
+  // key + string, left out when `text` is empty (as Suricata leaves out absent fields).
+  void text(const char* name, std::string_view text);
+  // Closes the object and puts its text in `into`.
+  void finish(std::string& into);
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  std::string scratch_;
+};
+
+}  // namespace mamori

@@ -1,0 +1,48 @@
+#pragma once
+// ProtocolTransaction: the one record body every app-layer protocol plug-in
+// (applayer/app_protocol.h) emits, so that detection and the EVE writer handle a new
+// protocol without knowing it. It carries:
+//   - `protocol`: the EVE event_type and app_proto ("sip"), also the bus topic;
+//   - `tx_id`: the transaction's number in its flow, as EVE's tx_id;
+//   - `fields`: the bytes detection inspects, in order, each named by its sticky-buffer
+//     keyword ("sip.method"); a keyword may repeat (multi-buffers: every instance is
+//     inspected, a rule matches if any does); a field the message does not have is absent;
+//   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
+//     EveObjectWriter (escaped, valid UTF-8), written unchanged.
+// The record's direction (AppRecord::dir) is the side that sent the message: ToServer
+// records are inspected in the request phase, ToClient ones in the response phase.
+//
+// Plain data by value (it crosses to the output thread); a parser keeps one and reuses
+// its storage, so steady traffic fills it without allocating.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mamori {
+
+struct ProtocolField {
+  const char* name;  // the sticky-buffer keyword; static storage (a plug-in's literal)
+  uint32_t offset, length;  // into ProtocolTransaction::bytes
+};
+
+struct ProtocolTransaction {
+  const char* protocol = "";  // static storage
+  uint64_t tx_id = 0;
+  std::vector<ProtocolField> fields;
+  std::string bytes;  // the fields' values, back to back
+  std::string eve;    // one JSON object
+
+  void clear() {
+    fields.clear();
+    bytes.clear();
+    eve.clear();
+  }
+  void add(const char* name, std::string_view value) {
+    fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});
+    bytes.append(value);
+  }
+  std::string_view value(const ProtocolField& f) const { return std::string_view(bytes).substr(f.offset, f.length); }
+};
+
+}  // namespace mamori

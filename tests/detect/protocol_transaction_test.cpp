@@ -1,0 +1,105 @@
+// Records of the app-layer protocol plug-ins (ProtocolTransaction), fed as detection sees
+// them: each field becomes the sticky buffer its keyword names (rules/protocol_buffers.h),
+// a client's record is inspected in the ProtocolRequest phase and a server's in
+// ProtocolResponse, a repeated field is a multi-buffer; rules mixing a plug-in's buffers with
+// another protocol's are refused.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "detect/app_buffer_builder.h"
+#include "detect/packet_inspector.h"
+#include "rules/rule_parser.h"
+#include "tests/detect/detect_test_support.h"
+#include "tests/detect/rule_set_builder.h"
+
+namespace mamori {
+namespace {
+
+using test::CollectingSink;
+using test::Sids;
+
+class ProtocolTransactionTest : public test::InspectorTest {
+ protected:
+  Sids inspect(Direction sender, const ProtocolTransaction& tx, const char* app_proto = "sip") {
+    AppRecord record;
+    record.event = AppEvent::Protocol;
+    record.dir = sender;
+    record.body = tx;
+    const std::optional<AppPhase> phase = builder_.build(record);
+    if (!phase) return {};
+    const bool to_server = sender == Direction::ToServer;
+    EXPECT_EQ(*phase, to_server ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse);
+    DecodedPacket pkt;
+    IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
+    IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
+    pkt.ip_version = 4;
+    pkt.proto = 17;
+    pkt.sport = pkt.dport = 5060;
+    FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
+    flow.app_proto = app_proto;
+    sink_.sids.clear();
+    inspector_->inspectApp(pkt, flow, *phase, builder_.buffers(), sink_);
+    std::sort(sink_.sids.begin(), sink_.sids.end());
+    return sink_.sids;
+  }
+
+  uint32_t handle_ = 0;
+  AppBufferBuilder builder_;
+  CollectingSink sink_;
+};
+
+ProtocolTransaction invite() {
+  ProtocolTransaction tx;
+  tx.protocol = "sip";
+  tx.add("sip.method", "INVITE");
+  tx.add("sip.uri", "sip:bob@example.com");
+  tx.add("sip.via", "SIP/2.0/UDP proxy.example.com");
+  tx.add("sip.via", "SIP/2.0/TCP phone.example.com");
+  tx.add("sip.from", "<sip:alice@example.com>");
+  tx.add("x.unknown", "fields no keyword names are left out");
+  return tx;
+}
+
+ProtocolTransaction ok() {
+  ProtocolTransaction tx;
+  tx.protocol = "sip";
+  tx.add("sip.stat_code", "200");
+  tx.add("sip.from", "<sip:alice@example.com>");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, FieldsAreTheBuffersTheirKeywordsName) {
+  load("alert sip any any -> any any (sip.method; content:\"INVITE\"; sid:1;)\n"
+       "alert sip any any -> any any (sip.via; content:\"TCP\"; sid:2;)\n"  // the second Via
+       "alert sip any any -> any any (sip.via; content:\"UDP\"; content:\"phone\"; sid:3;)\n"  // no one Via has both
+       "alert sip any any -> any any (sip.stat_code; content:\"200\"; sid:4;)\n"
+       "alert sip any any -> any any (flow:to_server; sip.from; content:\"alice\"; sid:5;)\n"
+       "alert sip any any -> any any (flow:to_client; sip.from; content:\"alice\"; sid:6;)\n"
+       "alert sip any any -> any any (sip.from; content:\"alice\"; sid:7;)\n"  // both sides
+       "alert http any any -> any any (http.method; content:\"INVITE\"; sid:8;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, invite()), (Sids{1, 2, 5, 7}));
+  EXPECT_EQ(inspect(Direction::ToClient, ok()), (Sids{4, 6, 7}));
+  EXPECT_EQ(inspect(Direction::ToServer, invite(), "dns"), Sids{}) << "alert sip needs a sip flow";
+}
+
+TEST(ProtocolBufferRules, MixingProtocolsAndTransactionalRulesAreRefused) {
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert sip any any -> any any (sip.method; content:\"A\"; http.uri; content:\"b\"; sid:1;)\n"
+                   "alert sip any any => any any (sip.method; content:\"A\"; sip.stat_code; content:\"200\"; sid:2;)\n"
+                   "alert sip any any -> any any (sip.method: to_client; content:\"A\"; sid:3;)\n",
+                   "t.rules", parsed);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+  EXPECT_EQ(parsed.errors[0].sid, 3u) << "sip.method is the request's: it takes no direction";
+  std::vector<RuleError> errors;
+  SignatureDatabase::build(std::move(parsed.rules), errors);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].reason.find("different protocols"), std::string::npos) << errors[0].reason;
+  EXPECT_NE(errors[1].reason.find("'=>' rules are for http and tls"), std::string::npos) << errors[1].reason;
+}
+
+}  // namespace
+}  // namespace mamori

@@ -3,7 +3,7 @@
 // built, and the small parsers every keyword's value needs. Internal to rules/.
 //
 // Adding a keyword is one handler and one table row in the file of its family
-// (info_keywords, payload_keywords, packet_keywords, flow_keywords).
+// (info_keywords, payload_keywords, packet_keywords, flow_keywords, engine_event_keywords).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -95,6 +95,7 @@ void addPayloadKeywords(KeywordTable& table);
 void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
+void addEngineEventKeywords(KeywordTable& table);
 // Checks that need the whole rule (a keyword's use depends on what follows it); false
 // with ctx.failure set.
 bool finishPayloadKeywords(OptionContext& ctx);

@@ -106,10 +106,10 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("decoder.pkts", t.packets_read);
   out.emplace_back("decoder.bytes", t.bytes_read);
   for (const auto& f : kWorkerFields) out.emplace_back(f.stat, sum(t, f.get));
-  for (size_t k = 0; k < kDecodeErrorCount; ++k) {
+  for (size_t k = 0; k < kDecodeEventCount; ++k) {
     uint64_t s = 0;
-    for (const auto& w : t.workers) s += w.decode_errors[k];
-    out.emplace_back(std::string("decoder.event.") + decodeErrorName(static_cast<DecodeError>(k)), s);
+    for (const auto& w : t.workers) s += w.decode_events[k];
+    out.emplace_back(std::string("decoder.event.") + decodeEventName(static_cast<DecodeEvent>(k)), s);
   }
   if (t.capture.available) {
     out.emplace_back("capture.kernel_packets", t.capture.kernel_packets);
@@ -210,11 +210,11 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       add(f.metric, f.help, MetricSample::Counter, double(f.get(t.detect[w])), {{"worker", std::to_string(w)}});
     }
   }
-  for (size_t k = 0; k < kDecodeErrorCount; ++k) {
+  for (size_t k = 0; k < kDecodeEventCount; ++k) {
     uint64_t s = 0;
-    for (const auto& w : t.workers) s += w.decode_errors[k];
-    add("mamori_decode_errors_total", "Malformed packets by kind", MetricSample::Counter, double(s),
-        {{"kind", decodeErrorName(static_cast<DecodeError>(k))}});
+    for (const auto& w : t.workers) s += w.decode_events[k];
+    add("mamori_decode_errors_total", "Decoder events by kind: malformed packets and anomalies", MetricSample::Counter, double(s),
+        {{"kind", decodeEventName(static_cast<DecodeEvent>(k))}});
   }
   add("mamori_capture_kernel_packets_total", "Packets the kernel saw (live capture)", MetricSample::Counter, double(t.capture.kernel_packets));
   add("mamori_capture_kernel_drops_total", "Packets the kernel dropped for lack of buffer (live capture)", MetricSample::Counter, double(t.capture.kernel_drops));

@@ -30,10 +30,10 @@ void printSummary(FILE* out, const std::string& input, const PipelineTotals& t, 
     malformed += w.malformed;
     for (int p = 0; p < 4; ++p) by_proto[p] += w.flows.created_by_proto[p];
   }
-  for (size_t k = 0; k < kDecodeErrorCount; ++k) {
+  for (size_t k = 0; k < kDecodeEventCount; ++k) {
     uint64_t s = 0;
-    for (const auto& w : t.workers) s += w.decode_errors[k];
-    if (s) errors.emplace_back(decodeErrorName(static_cast<DecodeError>(k)), s);
+    for (const auto& w : t.workers) s += w.decode_events[k];
+    if (s) errors.emplace_back(decodeEventName(static_cast<DecodeEvent>(k)), s);
   }
   fmt::print(out, "\n== mamori run: {} ==\n", input);
   fmt::print(out, "packets   {} read ({:.1f} MB), {} decoded, {} malformed", t.packets_read, t.bytes_read / 1e6, decoded,

@@ -38,8 +38,8 @@ uint32_t rd32(const uint8_t* p) {
 }
 
 constexpr DecodeResult kOk{};
-constexpr DecodeResult kHeld{DecodeStatus::FragmentHeld, DecodeError::Count};
-constexpr DecodeResult bad(DecodeError e) { return {DecodeStatus::Malformed, e}; }
+constexpr DecodeResult kHeld{DecodeStatus::FragmentHeld, DecodeEvent::Count};
+constexpr DecodeResult bad(DecodeEvent e) { return {DecodeStatus::Malformed, e}; }
 
 struct Ctx {
   FragmentReassembler& frags;
@@ -58,7 +58,7 @@ DecodeResult decodeRaw(Ctx& c, const uint8_t* p, uint32_t len) {
   switch (p[0] >> 4) {
     case 4: return decodeIpv4(c, p, len);
     case 6: return decodeIpv6(c, p, len);
-    default: return bad(DecodeError::RawWrongIpVersion);
+    default: return bad(DecodeEvent::RawWrongIpVersion);
   }
 }
 
@@ -69,11 +69,11 @@ DecodeResult decodePpp(Ctx& c, const uint8_t* p, uint32_t len) {
     p += 2;
     len -= 2;
   }
-  if (len < 1) return bad(DecodeError::PppTooSmall);
+  if (len < 1) return bad(DecodeEvent::PppTooSmall);
   uint16_t proto = p[0];
   uint32_t hlen = 1;
   if (!(p[0] & 1)) {
-    if (len < 2) return bad(DecodeError::PppTooSmall);
+    if (len < 2) return bad(DecodeEvent::PppTooSmall);
     proto = rd16(p);
     hlen = 2;
   }
@@ -92,12 +92,13 @@ DecodeResult decodeEthertype(Ctx& c, uint16_t type, const uint8_t* p, uint32_t l
                              bool outer) {
   int tags = 0;
   for (;;) {
+    if (outer) c.out.ethertype = type;
     switch (type) {
       case 0x8100:
       case 0x88a8:
       case 0x9100: {
-        if (len < 4) return bad(DecodeError::VlanTooSmall);
-        if (++tags > 2) return bad(DecodeError::VlanTooManyLayers);
+        if (len < 4) return bad(DecodeEvent::VlanTooSmall);
+        if (++tags > 2) return bad(DecodeEvent::VlanTooManyLayers);
         DecodedPacket& o = c.out;
         if (outer && o.vlan_count < 2) o.vlan[o.vlan_count++] = rd16(p) & 0x0fff;
         type = rd16(p + 2);
@@ -111,7 +112,7 @@ DecodeResult decodeEthertype(Ctx& c, uint16_t type, const uint8_t* p, uint32_t l
       case 0x8848: return decodeMpls(c, p, len);
       case 0x8864:
         // PPPoE session: ver/type, code, session id, length, then PPP.
-        if (len < 6) return bad(DecodeError::PppoeTooSmall);
+        if (len < 6) return bad(DecodeEvent::PppoeTooSmall);
         return decodePpp(c, p + 6, len - 6);
       default: return kOk;  // ARP, LLDP, STP (802.3 length), PPPoE discovery...
     }
@@ -120,27 +121,31 @@ DecodeResult decodeEthertype(Ctx& c, uint16_t type, const uint8_t* p, uint32_t l
 
 DecodeResult decodeMpls(Ctx& c, const uint8_t* p, uint32_t len) {
   for (;;) {
-    if (len < 4) return bad(DecodeError::MplsTooSmall);
+    if (len < 4) return bad(DecodeEvent::MplsTooSmall);
     bool bottom = p[2] & 0x01;
     p += 4;
     len -= 4;
     if (bottom) break;
   }
   // MPLS does not say what it carries; the first nibble is the usual guess.
-  if (len == 0) return bad(DecodeError::MplsTooSmall);
+  if (len == 0) return bad(DecodeEvent::MplsTooSmall);
   switch (p[0] >> 4) {
     case 4: return decodeIpv4(c, p, len);
     case 6: return decodeIpv6(c, p, len);
     case 0:
       // Ethernet pseudowire behind a 4-byte control word (RFC 4448).
-      if (len < 4) return bad(DecodeError::MplsTooSmall);
+      if (len < 4) return bad(DecodeEvent::MplsTooSmall);
       return decodeEthernet(c, p + 4, len - 4);
     default: return kOk;
   }
 }
 
 DecodeResult decodeEthernet(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (len < 14) return bad(DecodeError::EthernetTooSmall);
+  if (len < 14) return bad(DecodeEvent::EthernetTooSmall);
+  if (c.depth == 0) {
+    c.out.l2 = p;
+    c.out.l2_len = 14;
+  }
   return decodeEthertype(c, rd16(p + 12), p + 14, len - 14, c.depth == 0);
 }
 
@@ -154,11 +159,11 @@ void resetTransport(DecodedPacket& o) {
 }
 
 DecodeResult decodeTcp(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (len < 20) return bad(DecodeError::TcpTooSmall);
+  if (len < 20) return bad(DecodeEvent::TcpTooSmall);
   uint32_t hlen = (p[12] >> 4) * 4u;
   // Suricata's tcp.hlen_too_small covers both a header below 20 bytes and one that
   // does not fit in the segment.
-  if (hlen < 20 || hlen > len) return bad(DecodeError::TcpHlenTooSmall);
+  if (hlen < 20 || hlen > len) return bad(DecodeEvent::TcpHlenTooSmall);
   for (uint32_t i = 20; i < hlen;) {
     uint8_t kind = p[i];
     if (kind == 0) break;  // end of option list
@@ -166,12 +171,12 @@ DecodeResult decodeTcp(Ctx& c, const uint8_t* p, uint32_t len) {
       ++i;
       continue;
     }
-    if (i + 1 >= hlen) return bad(DecodeError::TcpOptionInvalid);
+    if (i + 1 >= hlen) return bad(DecodeEvent::TcpOptionInvalid);
     uint8_t olen = p[i + 1];
     // A length below 2 hides where the next option starts, but every byte is still
     // inside the header, so the segment stays usable.
     if (olen < 2) break;
-    if (i + olen > hlen) return bad(DecodeError::TcpOptionInvalid);
+    if (i + olen > hlen) return bad(DecodeEvent::TcpOptionInvalid);
     i += olen;
   }
   DecodedPacket& o = c.out;
@@ -187,18 +192,18 @@ DecodeResult decodeTcp(Ctx& c, const uint8_t* p, uint32_t len) {
 }
 
 DecodeResult decodeUdp(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (len < 8) return bad(DecodeError::UdpTooSmall);
+  if (len < 8) return bad(DecodeEvent::UdpTooSmall);
   uint32_t ulen = rd16(p + 4);
   // RFC 2675: a jumbogram's UDP length is 0 and the IPv6 length rules.
   if (ulen == 0 && c.out.ip_version == 6) ulen = len;
-  if (ulen < 8 || ulen > len) return bad(DecodeError::UdpHlenInvalid);
+  if (ulen < 8 || ulen > len) return bad(DecodeEvent::UdpHlenInvalid);
   DecodedPacket& o = c.out;
   o.sport = rd16(p);
   o.dport = rd16(p + 2);
   o.payload = p + 8;
   o.payload_len = ulen - 8;
   if (o.dport != kVxlanPort) return kOk;
-  if (o.payload_len < 8) return bad(DecodeError::VxlanTooSmall);
+  if (o.payload_len < 8) return bad(DecodeEvent::VxlanTooSmall);
   // Without the I flag this is not VXLAN but some other use of the port.
   if (!(o.payload[0] & 0x08)) return kOk;
   ++c.depth;
@@ -206,7 +211,7 @@ DecodeResult decodeUdp(Ctx& c, const uint8_t* p, uint32_t len) {
 }
 
 DecodeResult decodeIcmp(Ctx& c, const uint8_t* p, uint32_t len, bool v6) {
-  DecodeError too_small = v6 ? DecodeError::Icmpv6TooSmall : DecodeError::IcmpTooSmall;
+  DecodeEvent too_small = v6 ? DecodeEvent::Icmpv6TooSmall : DecodeEvent::IcmpTooSmall;
   if (len < 4) return bad(too_small);
   uint8_t type = p[0];
   bool echo = v6 ? (type == 128 || type == 129) : (type == 0 || type == 8);
@@ -229,18 +234,18 @@ DecodeResult decodeErspan(Ctx& c, uint16_t ptype, bool has_seq, const uint8_t* p
                           uint32_t len) {
   uint32_t hlen = 0;
   if (ptype == 0x22eb) {
-    if (len < 12) return bad(DecodeError::ErspanTooSmall);
+    if (len < 12) return bad(DecodeEvent::ErspanTooSmall);
     hlen = (p[11] & 0x01) ? 20 : 12;
   } else if (has_seq) {
     hlen = 8;
   }
-  if (len < hlen) return bad(DecodeError::ErspanTooSmall);
+  if (len < hlen) return bad(DecodeEvent::ErspanTooSmall);
   ++c.depth;
   return decodeEthernet(c, p + hlen, len - hlen);
 }
 
 DecodeResult decodeGre(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (len < 4) return bad(DecodeError::GreTooSmall);
+  if (len < 4) return bad(DecodeEvent::GreTooSmall);
   uint8_t flags = p[0];
   uint8_t version = p[1] & 0x07;
   uint16_t ptype = rd16(p + 2);
@@ -251,9 +256,9 @@ DecodeResult decodeGre(Ctx& c, const uint8_t* p, uint32_t len) {
   if (version == 1) {
     // PPTP enhanced GRE (RFC 2637): key present, protocol PPP, key holds payload length
     // and call id, then optional sequence and acknowledgement numbers.
-    if (!(flags & 0x20) || ptype != 0x880b) return bad(DecodeError::GreVersionInvalid);
+    if (!(flags & 0x20) || ptype != 0x880b) return bad(DecodeEvent::GreVersionInvalid);
     hlen = 8 + (has_seq ? 4 : 0) + ((p[1] & 0x80) ? 4 : 0);
-    if (len < hlen) return bad(DecodeError::GreTooSmall);
+    if (len < hlen) return bad(DecodeEvent::GreTooSmall);
     uint32_t ppp_len = std::min<uint32_t>(rd16(p + 4), len - hlen);
     o.payload = p + hlen;
     o.payload_len = ppp_len;
@@ -261,22 +266,22 @@ DecodeResult decodeGre(Ctx& c, const uint8_t* p, uint32_t len) {
     ++c.depth;
     return decodePpp(c, p + hlen, ppp_len);
   }
-  if (version != 0) return bad(DecodeError::GreVersionInvalid);
+  if (version != 0) return bad(DecodeEvent::GreVersionInvalid);
 
   bool has_routing = flags & 0x40;
   if ((flags & 0x80) || has_routing) hlen += 4;  // checksum + routing offset
   if (flags & 0x20) hlen += 4;                   // key
   if (has_seq) hlen += 4;
-  if (len < hlen) return bad(DecodeError::GreTooSmall);
+  if (len < hlen) return bad(DecodeEvent::GreTooSmall);
   if (has_routing) {
     // RFC 1701 source route entries, ended by address family 0 with length 0.
     for (;;) {
-      if (len - hlen < 4) return bad(DecodeError::GreTooSmall);
+      if (len - hlen < 4) return bad(DecodeEvent::GreTooSmall);
       uint16_t family = rd16(p + hlen);
       uint8_t sre_len = p[hlen + 3];
       hlen += 4;
       if (family == 0 && sre_len == 0) break;
-      if (len - hlen < sre_len) return bad(DecodeError::GreTooSmall);
+      if (len - hlen < sre_len) return bad(DecodeEvent::GreTooSmall);
       hlen += sre_len;
     }
   }
@@ -322,10 +327,14 @@ FragmentReassembler::Fragment fragmentOf(const DecodedPacket& o) {
 // A completed datagram is decoded again from its rebuilt IP header; its fragment fields
 // are cleared, so it cannot come back here.
 DecodeResult reassemble(Ctx& c, const FragmentReassembler::Fragment& f) {
-  switch (c.frags.add(f, c.ts)) {
+  const FragmentReassembler::Result result = c.frags.add(f, c.ts);
+  if (c.frags.lastAddOverlapped()) {
+    c.out.events.set(f.family == 4 ? DecodeEvent::FragOverlap : DecodeEvent::Frag6Overlap);
+  }
+  switch (result) {
     case FragmentReassembler::Result::Held: return kHeld;
     case FragmentReassembler::Result::TooLarge:
-      return bad(f.family == 4 ? DecodeError::FragTooLarge : DecodeError::Frag6TooLarge);
+      return bad(f.family == 4 ? DecodeEvent::FragTooLarge : DecodeEvent::Frag6TooLarge);
     case FragmentReassembler::Result::Complete: break;
   }
   c.out.reassembled = true;
@@ -336,18 +345,18 @@ DecodeResult reassemble(Ctx& c, const FragmentReassembler::Fragment& f) {
 }
 
 DecodeResult decodeIpv4(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (c.depth > kMaxTunnelDepth) return bad(DecodeError::TunnelTooDeep);
-  if (len < 20) return bad(DecodeError::Ipv4TooSmall);
-  if (p[0] >> 4 != 4) return bad(DecodeError::Ipv4WrongVersion);
+  if (c.depth > kMaxTunnelDepth) return bad(DecodeEvent::TunnelTooDeep);
+  if (len < 20) return bad(DecodeEvent::Ipv4TooSmall);
+  if (p[0] >> 4 != 4) return bad(DecodeEvent::Ipv4WrongVersion);
   uint32_t hlen = (p[0] & 0x0f) * 4u;
-  if (hlen < 20) return bad(DecodeError::Ipv4HlenTooSmall);
-  if (hlen > len) return bad(DecodeError::Ipv4Truncated);
+  if (hlen < 20) return bad(DecodeEvent::Ipv4HlenTooSmall);
+  if (hlen > len) return bad(DecodeEvent::Ipv4Truncated);
   uint32_t total = rd16(p + 2);
   if (total == 0) {
     total = len;
   } else {
-    if (total < hlen) return bad(DecodeError::Ipv4IplenSmallerThanHlen);
-    if (total > len) return bad(DecodeError::Ipv4Truncated);
+    if (total < hlen) return bad(DecodeEvent::Ipv4IplenSmallerThanHlen);
+    if (total > len) return bad(DecodeEvent::Ipv4Truncated);
   }
   for (uint32_t i = 20; i < hlen;) {
     uint8_t type = p[i];
@@ -356,9 +365,9 @@ DecodeResult decodeIpv4(Ctx& c, const uint8_t* p, uint32_t len) {
       ++i;
       continue;
     }
-    if (i + 1 >= hlen) return bad(DecodeError::Ipv4OptionInvalid);
+    if (i + 1 >= hlen) return bad(DecodeEvent::Ipv4OptionInvalid);
     uint8_t olen = p[i + 1];
-    if (olen < 2 || i + olen > hlen) return bad(DecodeError::Ipv4OptionInvalid);
+    if (olen < 2 || i + olen > hlen) return bad(DecodeEvent::Ipv4OptionInvalid);
     i += olen;
   }
 
@@ -387,16 +396,72 @@ DecodeResult decodeIpv4(Ctx& c, const uint8_t* p, uint32_t len) {
     f.data_len = total - hlen;
     return reassemble(c, f);
   }
+  if (p[9] == 58) o.events.set(DecodeEvent::Ipv4WithIcmpv6);
   return decodeTransport(c, p[9], p + hlen, total - hlen);
 }
 
+// Hop-by-hop and destination options (RFC 8200 4.2), checked as Suricata checks them so
+// that its decoder-event rules fire where it would. Malformed options raise an event; the
+// header's own length still says where the next header starts.
+void checkIpv6Options(DecodedPacket& o, const uint8_t* opts, uint32_t optslen, bool hop_by_hop) {
+  uint32_t padding = 0, others = 0;
+  for (uint32_t i = 0; i < optslen;) {
+    const uint8_t type = opts[i];
+    if (type == 0) {  // Pad1
+      ++padding;
+      ++i;
+      continue;
+    }
+    if (i + 1 >= optslen) {
+      o.events.set(DecodeEvent::Ipv6ExthdrInvalidOptlen);
+      break;
+    }
+    const uint8_t olen = opts[i + 1];
+    if (i + 1 + olen > optslen) {
+      o.events.set(DecodeEvent::Ipv6ExthdrInvalidOptlen);
+      break;
+    }
+    // The least value length each known option needs: router alert 2, jumbo payload 4,
+    // home address 16.
+    uint8_t least = 0;
+    switch (type) {
+      case 1:  // PadN
+        ++padding;
+        if (olen == 0) o.events.set(DecodeEvent::Ipv6ZeroLenPadn);
+        break;
+      case 5: least = 2; ++others; break;
+      case 0xc2: least = 4; break;
+      case 0xc9: least = 16; ++others; break;
+      default:
+        o.events.set(hop_by_hop ? DecodeEvent::Ipv6HopoptsUnknownOpt : DecodeEvent::Ipv6DstoptsUnknownOpt);
+        ++others;
+        break;
+    }
+    if (olen < least) {
+      o.events.set(DecodeEvent::Ipv6ExthdrInvalidOptlen);
+      break;
+    }
+    i += olen + 2u;
+  }
+  if (padding > 0 && others == 0) {
+    o.events.set(hop_by_hop ? DecodeEvent::Ipv6HopoptsOnlyPadding : DecodeEvent::Ipv6DstoptsOnlyPadding);
+  }
+}
+
+bool knownIpv6NextHeader(uint8_t nh) {
+  switch (nh) {
+    case 1: case 4: case 6: case 17: case 41: case 47: case 58: case 132: return true;
+    default: return false;
+  }
+}
+
 DecodeResult decodeIpv6(Ctx& c, const uint8_t* p, uint32_t len) {
-  if (c.depth > kMaxTunnelDepth) return bad(DecodeError::TunnelTooDeep);
-  if (len < 40) return bad(DecodeError::Ipv6TooSmall);
-  if (p[0] >> 4 != 6) return bad(DecodeError::Ipv6WrongVersion);
+  if (c.depth > kMaxTunnelDepth) return bad(DecodeEvent::TunnelTooDeep);
+  if (len < 40) return bad(DecodeEvent::Ipv6TooSmall);
+  if (p[0] >> 4 != 6) return bad(DecodeEvent::Ipv6WrongVersion);
   uint32_t plen = rd16(p + 4);
   uint32_t total = plen == 0 ? len : 40 + plen;
-  if (total > len) return bad(DecodeError::Ipv6Truncated);
+  if (total > len) return bad(DecodeEvent::Ipv6Truncated);
 
   DecodedPacket& o = c.out;
   resetTransport(o);
@@ -411,36 +476,91 @@ DecodeResult decodeIpv6(Ctx& c, const uint8_t* p, uint32_t len) {
   uint8_t nh = p[6];
   uint32_t nh_at = 6;  // where the byte naming the current header sits
   uint32_t off = 40;
+  // Which extension headers were seen: a repeated one is an event and is skipped, as
+  // Suricata does (destination options may appear twice: before routing and at the end).
+  bool seen_fh = false, seen_rh = false, seen_hh = false, seen_ah = false;
+  int dstopts = 0;
+  auto skip = [&](uint32_t hl) {
+    nh_at = off;
+    nh = p[off];
+    off += hl;
+  };
   for (;;) {
+    const uint32_t left = total - off;
+    if (nh == 59) {  // no next header
+      if (left > 0) o.events.set(DecodeEvent::Ipv6DataAfterNoneHeader);
+      o.proto = nh;
+      o.payload = p + off;
+      o.payload_len = left;
+      return kOk;
+    }
+    // After an extension header, the next one needs its first two bytes, whatever it is.
+    if (off > 40 && left < 2) return bad(DecodeEvent::Ipv6TruncExthdr);
     switch (nh) {
       case 0:     // hop-by-hop options
-      case 43:    // routing
-      case 60:    // destination options
-      case 135:   // mobility
+      case 60: {  // destination options
+        if (left < 2) return bad(DecodeEvent::Ipv6TruncExthdr);
+        const uint32_t hl = (p[off + 1] + 1u) * 8;
+        if (left < hl) return bad(DecodeEvent::Ipv6TruncExthdr);
+        const bool hop = nh == 0;
+        if (hop ? seen_hh : dstopts == 2) {
+          o.events.set(hop ? DecodeEvent::Ipv6ExthdrDuplHh : DecodeEvent::Ipv6ExthdrDuplDh);
+        } else {
+          if (hop) seen_hh = true;
+          else ++dstopts;
+          checkIpv6Options(o, p + off + 2, hl - 2, hop);
+        }
+        skip(hl);
+        continue;
+      }
+      case 43:     // routing
+      case 135:    // mobility
+      case 139:    // HIP
+      case 140: {  // shim6
+        if (left < 2) return bad(DecodeEvent::Ipv6TruncExthdr);
+        const uint32_t hl = (p[off + 1] + 1u) * 8;
+        if (left < hl) return bad(DecodeEvent::Ipv6TruncExthdr);
+        if (nh == 43) {
+          if (seen_rh) o.events.set(DecodeEvent::Ipv6ExthdrDuplRh);
+          else if (p[off + 2] == 0) o.events.set(DecodeEvent::Ipv6RhType0);
+          seen_rh = true;
+        }
+        skip(hl);
+        continue;
+      }
       case 51: {  // AH, whose length counts 4-byte words minus 2
-        if (total - off < 2) return bad(DecodeError::Ipv6ExthdrInvalid);
-        uint32_t hl = nh == 51 ? (p[off + 1] + 2u) * 4 : (p[off + 1] + 1u) * 8;
-        if (total - off < hl) return bad(DecodeError::Ipv6ExthdrInvalid);
-        nh_at = off;
-        nh = p[off];
-        off += hl;
+        if (left < 2) return bad(DecodeEvent::Ipv6TruncExthdr);
+        const uint32_t hl = (p[off + 1] + 2u) * 4;
+        if (left < hl) return bad(DecodeEvent::Ipv6TruncExthdr);
+        if (hl >= 4 && (p[off + 2] | p[off + 3]) != 0) o.events.set(DecodeEvent::Ipv6ExthdrAhResNotNull);
+        if (seen_ah) o.events.set(DecodeEvent::Ipv6ExthdrDuplAh);
+        seen_ah = true;
+        skip(hl);
         continue;
       }
       case 44: {
-        if (total - off < 8) return bad(DecodeError::Ipv6ExthdrInvalid);
+        if (left < 8) return bad(DecodeEvent::Ipv6TruncExthdr);
+        if (p[off + 1] != 0) o.events.set(DecodeEvent::Ipv6FhNonZeroReserved);
+        if (seen_fh) {
+          o.events.set(DecodeEvent::Ipv6ExthdrDuplFh);
+          skip(8);
+          continue;
+        }
+        seen_fh = true;
         uint16_t fo = rd16(p + off + 2);
         uint32_t frag_offset = fo & 0xfff8u;
         bool more = fo & 0x0001;
         if (frag_offset == 0 && !more) {
           // Atomic fragment (RFC 6946): the whole datagram, processed in isolation.
-          nh_at = off;
-          nh = p[off];
-          off += 8;
+          o.events.set(DecodeEvent::Ipv6ExthdrUselessFh);
+          skip(8);
           continue;
         }
+        // RFC 8200 4.5: every fragment but the last carries a multiple of 8 bytes.
+        if (more && (left - 8) % 8 != 0) o.events.set(DecodeEvent::Frag6InvalidLength);
         // A fragment header inside a datagram just rebuilt from fragments would send it
         // back to the reassembler, as deep as an attacker's pre-held trains allow.
-        if (c.reassembled_at == c.depth) return bad(DecodeError::Ipv6ExthdrDuplFh);
+        if (c.reassembled_at == c.depth) return bad(DecodeEvent::Ipv6ExthdrDuplFh);
         FragmentReassembler::Fragment f = fragmentOf(o);
         f.family = 6;
         f.id = rd32(p + off + 4);
@@ -456,18 +576,20 @@ DecodeResult decodeIpv6(Ctx& c, const uint8_t* p, uint32_t len) {
         return reassemble(c, f);
       }
       case 50:  // ESP: the rest is encrypted
-      case 59:  // no next header
         o.proto = nh;
         o.payload = p + off;
-        o.payload_len = total - off;
+        o.payload_len = left;
         return kOk;
-      default: return decodeTransport(c, nh, p + off, total - off);
+      default:
+        if (nh == 1) o.events.set(DecodeEvent::Ipv6WithIcmpv4);
+        else if (!knownIpv6NextHeader(nh)) o.events.set(DecodeEvent::Ipv6UnknownNextHeader);
+        return decodeTransport(c, nh, p + off, left);
     }
   }
 }
 
 DecodeResult decodeNull(Ctx& c, const uint8_t* p, uint32_t len, bool network_order) {
-  if (len < 4) return bad(DecodeError::NullTooSmall);
+  if (len < 4) return bad(DecodeEvent::NullTooSmall);
   uint32_t family = rd32(p);
   if (!network_order) {
     // DLT_NULL is in the byte order of the host that captured, which need not be ours;
@@ -481,7 +603,7 @@ DecodeResult decodeNull(Ctx& c, const uint8_t* p, uint32_t len, bool network_ord
     case 28:  // FreeBSD
     case 30:  // macOS
       return decodeIpv6(c, p + 4, len - 4);
-    default: return bad(DecodeError::NullUnsupportedType);
+    default: return bad(DecodeEvent::NullUnsupportedType);
   }
 }
 
@@ -490,11 +612,17 @@ DecodeResult decodeNull(Ctx& c, const uint8_t* p, uint32_t len, bool network_ord
 Decoder::Decoder(const FragmentReassembler::Limits& limits) : frags_(limits) {}
 
 DecodeResult Decoder::decode(const RawPacket& raw, DecodedPacket& out) {
+  const DecodeResult r = decodeFrame(raw, out);
+  if (r.status == DecodeStatus::Malformed) out.events.set(r.error);
+  return r;
+}
+
+DecodeResult Decoder::decodeFrame(const RawPacket& raw, DecodedPacket& out) {
   out = DecodedPacket{};
   out.ts = raw.ts;
   out.wirelen = raw.wirelen;
-  if (raw.caplen == 0) return bad(DecodeError::ZeroLength);
-  if (raw.caplen > kMaxCaplen) return bad(DecodeError::Oversized);
+  if (raw.caplen == 0) return bad(DecodeEvent::ZeroLength);
+  if (raw.caplen > kMaxCaplen) return bad(DecodeEvent::Oversized);
 
   Ctx c{frags_, out, raw.ts};
   const uint8_t* p = raw.data;
@@ -503,11 +631,11 @@ DecodeResult Decoder::decode(const RawPacket& raw, DecodedPacket& out) {
     case DLT_EN10MB: return decodeEthernet(c, p, len);
     case DLT_LINUX_SLL:
       // packet type, ARPHRD type, address length, 8 address bytes, protocol
-      if (len < 16) return bad(DecodeError::SllTooSmall);
+      if (len < 16) return bad(DecodeEvent::SllTooSmall);
       return decodeEthertype(c, rd16(p + 14), p + 16, len - 16, true);
     case DLT_LINUX_SLL2:
       // protocol, reserved, interface index, ARPHRD type, packet type, address length, address
-      if (len < 20) return bad(DecodeError::SllTooSmall);
+      if (len < 20) return bad(DecodeEvent::SllTooSmall);
       return decodeEthertype(c, rd16(p), p + 20, len - 20, true);
     case DLT_NULL: return decodeNull(c, p, len, false);
     case DLT_LOOP: return decodeNull(c, p, len, true);
@@ -516,7 +644,7 @@ DecodeResult Decoder::decode(const RawPacket& raw, DecodedPacket& out) {
     case kLinktypeRaw: return decodeRaw(c, p, len);
     case DLT_IPV4: return decodeIpv4(c, p, len);
     case DLT_IPV6: return decodeIpv6(c, p, len);
-    default: return bad(DecodeError::UnsupportedLinktype);
+    default: return bad(DecodeEvent::UnsupportedLinktype);
   }
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // Decoder: turns one raw frame into a DecodedPacket (link layer -> VLAN -> IP (with
 // fragment reassembly) -> tunnels (GRE, VXLAN, IP-in-IP) -> TCP/UDP/ICMP/ICMPv6).
-// Consumes: RawPacket. Produces: DecodedPacket, or a DecodeError kind for a malformed
+// Consumes: RawPacket. Produces: DecodedPacket, or a DecodeEvent kind for a malformed
 // frame. One Decoder per worker; it owns that worker's FragmentReassembler, so it is not
 // thread-safe and allocates nothing per packet once constructed.
 #include <memory>
 
-#include "capture/decode_error.h"
+#include "capture/decode_event.h"
 #include "capture/fragment_reassembler.h"
 #include "capture/packet.h"
 
@@ -15,12 +15,12 @@ namespace mamori {
 enum class DecodeStatus : uint8_t {
   Ok,            // out is complete; out.ip_version == 0 means a valid non-IP frame (no flow)
   FragmentHeld,  // a valid IP fragment kept for reassembly; nothing to hand on yet
-  Malformed,     // error tells which check failed
+  Malformed,     // error tells which check failed; the packet's events include it
 };
 
 struct DecodeResult {
   DecodeStatus status = DecodeStatus::Ok;
-  DecodeError error = DecodeError::Count;
+  DecodeEvent error = DecodeEvent::Count;
 };
 
 class Decoder {
@@ -33,6 +33,8 @@ class Decoder {
   const FragmentReassembler::Stats& fragmentStats() const { return frags_.stats(); }
 
  private:
+  DecodeResult decodeFrame(const RawPacket& raw, DecodedPacket& out);
+
   FragmentReassembler frags_;
 };
 

@@ -18,6 +18,11 @@ class FlowObserver {
   // Every decoded packet that belongs to a flow, after the flow's counters and TCP state
   // were updated and before its payload enters reassembly.
   virtual void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) = 0;
+  // Every other packet: a fragment held for reassembly, a frame that is not IP (ARP,
+  // LLDP, ...), or one the decoder could not finish (`pkt.events` says why; only its layers
+  // before the failure are filled in). Such packets have no flow but still meet the rules
+  // on packets and decoder events.
+  virtual void onPacketWithoutFlow(const DecodedPacket& pkt, bool malformed) {}
   // In-order TCP stream data; `data` is valid only during the call.
   virtual void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) {}
   virtual void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) {}

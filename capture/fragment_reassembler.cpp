@@ -192,6 +192,7 @@ void FragmentReassembler::insert(Train& tr, int32_t rec, uint32_t end) {
   for (int32_t c = r.next; c != kNone && records_[c].offset < end; c = records_[c].next)
     if (records_[c].len > 0) overlap = true;
   if (overlap) ++stats_.overlaps;
+  last_overlapped_ = overlap;
   ++tr.frag_count;
 }
 
@@ -259,6 +260,7 @@ void FragmentReassembler::assemble(const Train& tr) {
 
 FragmentReassembler::Result FragmentReassembler::add(const Fragment& f, TimeUs now) {
   ++stats_.fragments;
+  last_overlapped_ = false;
   // What the rebuilt datagram's length field must hold besides the fragmentable data:
   // the IPv4 header, or the IPv6 extension headers of the unfragmentable part.
   auto fixedLen = [&](uint32_t header_len) { return f.family == 4 ? header_len : header_len - 40; };

@@ -80,6 +80,9 @@ class FragmentReassembler {
   // Drops trains whose first fragment is older than the timeout at packet time `now`.
   void expire(TimeUs now);
   const Stats& stats() const { return stats_; }
+  // Whether the fragment of the last add() overlapped data its train held (a duplicate
+  // too): the decoder raises its frag_overlap event on that fragment's packet.
+  bool lastAddOverlapped() const { return last_overlapped_; }
   uint32_t trainsHeld() const { return trains_in_use_; }
 
  private:
@@ -128,6 +131,7 @@ class FragmentReassembler {
 
   Limits limits_;
   Stats stats_;
+  bool last_overlapped_ = false;
 
   std::vector<Train> trains_;
   std::vector<int32_t> buckets_;

@@ -5,6 +5,7 @@
 // trip through the worker loop.
 #include <cstdint>
 
+#include "capture/decode_event.h"
 #include "capture/ip_address.h"
 
 namespace mamori {
@@ -41,6 +42,12 @@ struct DecodedPacket {
   uint8_t tunnel_depth = 0;
   bool reassembled = false;  // built from IP fragments
 
+  // The outermost Ethernet header (14 bytes; none for other link types), and the type of
+  // what it (or SLL) carries after any VLAN tags: 0x0806 for ARP.
+  const uint8_t* l2 = nullptr;
+  uint32_t l2_len = 0;
+  uint16_t ethertype = 0;
+
   const uint8_t* l3 = nullptr;  // start of the innermost IP header
   uint32_t l3_len = 0;          // bytes of IP datagram present from l3
 
@@ -55,6 +62,10 @@ struct DecodedPacket {
 
   const uint8_t* payload = nullptr;  // transport payload (after TCP/UDP/ICMP header)
   uint32_t payload_len = 0;
+
+  // What the decoder found wrong or odd with the packet (for a malformed one, also the
+  // check that failed): counted, and matched by decode-event rules.
+  DecodeEventSet events;
 };
 
 }  // namespace mamori

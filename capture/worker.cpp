@@ -24,17 +24,14 @@ void Worker::process(const RawPacket& raw) {
   live_.bytes += raw.wirelen;
   DecodedPacket pkt;
   DecodeResult r = decoder_.decode(raw, pkt);
-  if (r.status == DecodeStatus::Malformed) {
-    ++live_.malformed;
-    ++live_.decode_errors[static_cast<size_t>(r.error)];
-  } else {
-    ++live_.decoded;
-  }
+  const bool malformed = r.status == DecodeStatus::Malformed;
+  ++(malformed ? live_.malformed : live_.decoded);
+  pkt.events.forEach([&](DecodeEvent e) { ++live_.decode_events[static_cast<size_t>(e)]; });
   if (raw.ts > live_.now) advanceTime(raw.ts);
   if (r.status == DecodeStatus::FragmentHeld) ++live_.fragments_held;
-  if (r.status != DecodeStatus::Ok) return;
-  if (pkt.ip_version == 0) {
-    ++live_.non_ip;
+  if (r.status == DecodeStatus::Ok && pkt.ip_version == 0) ++live_.non_ip;
+  if (r.status != DecodeStatus::Ok || pkt.ip_version == 0) {
+    for (FlowObserver* o : observers_) o->onPacketWithoutFlow(pkt, malformed);
     return;
   }
 

@@ -25,7 +25,7 @@ struct WorkerCounters {
   uint64_t non_ip = 0;               // valid frames that carry no IP (ARP, LLDP, ...)
   uint64_t fragments_held = 0;
   uint64_t output_waits = 0;         // times a capture file's packets waited for the record sink
-  uint64_t decode_errors[kDecodeErrorCount] = {};
+  uint64_t decode_events[kDecodeEventCount] = {};  // per kind: malformed packets and anomalies
   FlowTable::Stats flows;
   TcpReassembler::Stats tcp;
   FragmentReassembler::Stats frag;

@@ -57,11 +57,25 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
   return context;
 }
 
+void DetectObserver::followRuleSet() {
+  if (rules_.version() == version_) return;
+  version_ = rules_.version();
+  useRuleSet();
+}
+
+// A fragment held for reassembly, a frame that is not IP, a malformed packet: rules see
+// it with no flow (no flow keyword, flowbit or app-layer protocol holds for it), as
+// Suricata inspects its fragments and invalid packets.
+void DetectObserver::onPacketWithoutFlow(const DecodedPacket& pkt, bool malformed) {
+  followRuleSet();
+  packet_valid_ = false;
+  const FlowContext none{};
+  if (malformed) inspector_->inspectEvents(pkt, none, sink_);
+  else inspector_->inspect(pkt, none, sink_);
+}
+
 void DetectObserver::onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) {
-  if (rules_.version() != version_) {
-    version_ = rules_.version();
-    useRuleSet();
-  }
+  followRuleSet();
   packet_ = pkt;
   packet_.l3 = packet_.payload = nullptr;
   packet_.l3_len = packet_.payload_len = 0;

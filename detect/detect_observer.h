@@ -35,6 +35,7 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps = nullptr);
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
+  void onPacketWithoutFlow(const DecodedPacket& pkt, bool malformed) override;
   void onStreamData(Flow& flow, Direction dir, const uint8_t* data, size_t len, uint64_t offset) override;
   void onStreamGap(Flow& flow, Direction dir, uint64_t offset, uint64_t len) override;
   void onFlowEnd(Flow& flow) override;
@@ -49,6 +50,8 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
 
  private:
   void useRuleSet();
+  // Takes a reloaded rule set over between two packets.
+  void followRuleSet();
   // `reached`: how far the stream of direction `dir` got with the data at hand.
   FlowContext contextOf(Flow& flow, Direction dir, uint64_t reached);
   // Runs `inspect(packet, context)` for an app record seen from `to_server`'s side: the

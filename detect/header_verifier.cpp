@@ -80,6 +80,11 @@ bool tcpMss(const DecodedPacket& pkt, uint16_t& mss) {
 }  // namespace
 
 bool headerBuffer(const DecodedPacket& pkt, HeaderBuffer buffer, const uint8_t*& data, size_t& length) {
+  if (buffer == HeaderBuffer::Ether) {
+    data = pkt.l2;
+    length = pkt.l2_len;
+    return pkt.l2 != nullptr;
+  }
   const bool ip = buffer == HeaderBuffer::Ipv4 || buffer == HeaderBuffer::Ipv6;
   if (ip && pkt.ip_version != (buffer == HeaderBuffer::Ipv4 ? 4 : 6)) return false;
   const uint8_t wanted_proto = buffer == HeaderBuffer::Tcp ? 6 : buffer == HeaderBuffer::Udp ? 17

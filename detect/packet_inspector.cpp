@@ -17,7 +17,7 @@ constexpr size_t kXbitEntries = 1 << 14;
 // A '=>' rule's source is the client's side: it is evaluated on the response, whose
 // packet goes the other way.
 bool addressesMatch(const Rule& rule, const DecodedPacket& pkt, bool to_server) {
-  if (!rule.protocol.matches(pkt.ip_version, pkt.proto)) return false;
+  if (!rule.protocol.matches(pkt.ip_version, pkt.proto, pkt.ethertype, pkt.l2 != nullptr)) return false;
   auto from = [&](const IpAddress& src, uint16_t sport, const IpAddress& dst, uint16_t dport) {
     return rule.source.matches(src) && rule.source_ports.matches(sport) && rule.destination.matches(dst) &&
            rule.destination_ports.matches(dport);
@@ -63,6 +63,11 @@ bool flowMatches(const FlowTests& f, const DecodedPacket& pkt, const FlowContext
     if (!streamSizeMatches(t, flow.stream_size)) return false;
   }
   return counterMatches(f.packets, flow.packets) && counterMatches(f.bytes, flow.bytes);
+}
+
+bool eventsMatch(const Signature& s, const DecodedPacket& pkt) {
+  if (s.never_raised) return false;
+  return std::all_of(s.events.begin(), s.events.end(), [&](DecodeEvent e) { return pkt.events.test(e); });
 }
 
 bool appProtoKnownAs(const char* app_proto, std::string_view name) {
@@ -219,6 +224,7 @@ void PacketInspector::applyFlowbits(const Signature& s, const FlowContext& flow)
 bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow) {
   const Rule& rule = s.rule;
   if (!addressesMatch(rule, pkt, flow.to_server)) return false;
+  if (!rule.engine_events.empty() && !eventsMatch(s, pkt)) return false;
   if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s.app_proto)) return false;
   if (!appProtocolsMatch(rule.app_protocols, flow)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
@@ -355,9 +361,32 @@ bool PacketInspector::thresholdAllows(const Signature& s, const DecodedPacket& p
 }
 
 void PacketInspector::inspect(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {
-  if (pkt.ip_version == 0) return;
+  // A frame that is not IP meets the rules on frames and on its events.
+  if (pkt.ip_version == 0) return inspectUnprefiltered(pkt, flow, database_->frameSignatures(), sink);
   ++counters_.packets_inspected;
   detect(pkt, flow, {pkt.payload, pkt.payload_len, false, 0, 0}, sink);
+}
+
+void PacketInspector::inspectEvents(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {
+  inspectUnprefiltered(pkt, flow, {}, sink);
+}
+
+void PacketInspector::inspectUnprefiltered(const DecodedPacket& pkt, const FlowContext& flow,
+                                           std::span<const uint32_t> others, AlertSink& sink) {
+  const std::span<const uint32_t> on_events =
+      pkt.events.any() ? database_->eventSignatures() : std::span<const uint32_t>{};
+  if (on_events.empty() && others.empty()) return;
+  ++counters_.packets_inspected;
+  candidates_.clear();
+  matched_.clear();
+  bool pass = false;
+  const InspectedBuffer buffer{pkt.payload, pkt.payload_len, false, 0, 0};
+  auto verifyHere = [&](const Signature& s) { return verify(s, pkt, flow, buffer); };
+  for (bool writers : {true, false}) {
+    for (uint32_t index : on_events) check(index, writers, pkt, flow, verifyHere, pass);
+    for (uint32_t index : others) check(index, writers, pkt, flow, verifyHere, pass);
+  }
+  if (!pass) emitAlerts(pkt, flow, sink);
 }
 
 void PacketInspector::inspectStream(const DecodedPacket& pkt, const FlowContext& flow, const uint8_t* data,
@@ -385,8 +414,12 @@ void PacketInspector::detect(const DecodedPacket& pkt, const FlowContext& flow, 
 
   bool pass = false;
   auto verifyHere = [&](const Signature& s) { return verify(s, pkt, flow, buffer); };
+  // Rules on events see the packet that carries them, not the stream it adds to.
+  const std::span<const uint32_t> on_events =
+      !buffer.stream && pkt.events.any() ? database_->eventSignatures() : std::span<const uint32_t>{};
   for (bool writers : {true, false}) {
     for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
+    for (uint32_t index : on_events) check(index, writers, pkt, flow, verifyHere, pass);
     for (size_t k = 0; k < kind_count; ++k) {
       const SignatureDatabase::Candidates& c = kinds[k];
       for (uint32_t index : c.unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);

@@ -68,6 +68,9 @@ class PacketInspector {
   PacketInspector& operator=(const PacketInspector&) = delete;
 
   void inspect(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink);
+  // Only the rules on decoder and stream events, for a packet the decoder could not
+  // finish: what it holds beyond the failed layer is not what the rules expect to see.
+  void inspectEvents(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink);
   // Stream signatures on reassembled TCP data of one direction: data[0] is at
   // `stream_offset` in the stream, and data[0 .. fresh_from) was inspected before (kept
   // so that a content split across segments is seen whole); `pkt` is the packet that
@@ -105,6 +108,10 @@ class PacketInspector {
     size_t fresh_from;
   };
   void detect(const DecodedPacket& pkt, const FlowContext& flow, const InspectedBuffer& buffer, AlertSink& sink);
+  // The rules on the packet's events (if it has any) and `others`, each verified: no
+  // prefilter, for the packets that have no signature group.
+  void inspectUnprefiltered(const DecodedPacket& pkt, const FlowContext& flow, std::span<const uint32_t> others,
+                            AlertSink& sink);
   void scan(const hs_database* patterns, const InspectedBuffer& buffer);
   static int onPatternMatch(unsigned int id, unsigned long long from, unsigned long long to,
                             unsigned int flags, void* context);

@@ -31,6 +31,19 @@ void forEachMatch(RuleRef& rule, F&& f) {
   for (auto& m : rule.base64_data) f(m);
 }
 
+// A decode-event rule's name ("decoder.ipv6.trunc_pkt") as the decoder raises it; none for
+// the events it does not raise, and for every stream event until the stream engine raises
+// them.
+std::optional<DecodeEvent> decodeEventNamed(std::string_view name) {
+  constexpr std::string_view kDecoder = "decoder.";
+  if (!name.starts_with(kDecoder)) return std::nullopt;
+  name.remove_prefix(kDecoder.size());
+  for (size_t i = 0; i < kDecodeEventCount; ++i) {
+    if (name == decodeEventName(static_cast<DecodeEvent>(i))) return static_cast<DecodeEvent>(i);
+  }
+  return std::nullopt;
+}
+
 Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   Signature s;
   const bool app = app_phase.has_value();
@@ -99,8 +112,14 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
   }
   for (const FlowintOp& op : rule.flowints) s.writes_flow_state |= op.modifies();
   for (const XbitOp& op : rule.xbits) s.writes_flow_state |= op.modifies();
-  s.stream = !app && rule.protocol.ip_protocols.test(6) && !rule.payload.empty() && rule.header_buffers.empty() &&
-             !rule.header.dsize && !rule.flow.no_stream && rule.protocol.name != "tcp-pkt";
+  for (const std::string& name : rule.engine_events) {
+    const std::optional<DecodeEvent> event = decodeEventNamed(name);
+    if (event) s.events.push_back(*event);
+    else s.never_raised = true;
+  }
+  // Events are raised on packets, so a rule on them is about packets.
+  s.stream = !app && rule.engine_events.empty() && rule.protocol.ip_protocols.test(6) && !rule.payload.empty() &&
+             rule.header_buffers.empty() && !rule.header.dsize && !rule.flow.no_stream && rule.protocol.name != "tcp-pkt";
   s.rule = std::move(rule);
   return s;
 }
@@ -222,7 +241,7 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
     std::vector<const AddressMatcher*> sides;
     for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
       const Signature& s = db->signatures_[i];
-      if (s.app_phase || s.app_event_rule || db->addressIndexed(s)) continue;
+      if (s.app_phase || s.app_event_rule || !s.rule.engine_events.empty() || db->addressIndexed(s)) continue;
       members[s.stream].push_back(i);
       sides.push_back(&s.rule.source);
       sides.push_back(&s.rule.destination);
@@ -246,6 +265,11 @@ std::shared_ptr<const SignatureDatabase> SignatureDatabase::build(std::vector<Ru
   for (uint32_t i = 0; i < db->signatures_.size(); ++i) {
     const Signature& s = db->signatures_[i];
     if (s.app_event_rule) db->app_event_rules_.push_back(i);
+    if (!s.rule.engine_events.empty()) {
+      db->event_signatures_.push_back(i);
+      continue;
+    }
+    if (s.rule.protocol.seesFrames() && !s.app_phase && !s.app_event_rule) db->frame_signatures_.push_back(i);
     db->pattern_count_ += s.fast_pattern >= 0;
     if (const AddressMatcher* key = db->addressIndexed(s)) db->kinds_[s.stream].by_address.add(i, *key);
   }

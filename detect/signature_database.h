@@ -76,6 +76,10 @@ struct Signature {
   AppLayerEventSet app_events;
   bool app_events_unraised = false;
   bool app_event_rule = false;
+  // decode-event / stream-event: the decoder events the packet must carry. A rule naming
+  // an event mamori does not raise (never_raised) loads and never matches.
+  std::vector<DecodeEvent> events;
+  bool never_raised = false;
   // The header's app-layer protocol as FlowContext::app_proto names it ("http" for
   // http1); empty when the header names a transport.
   std::string app_proto;
@@ -126,6 +130,12 @@ class SignatureDatabase {
     const int32_t db = app_databases_[static_cast<size_t>(phase)][static_cast<size_t>(id)];
     return db < 0 ? nullptr : app_compiled_[db];
   }
+  // The rules on decoder and stream events, in no group: verified on the packets that
+  // carry an event, and only on those.
+  std::span<const uint32_t> eventSignatures() const { return event_signatures_; }
+  // The rules that can match a frame that is not IP (pkthdr, ether, arp), verified on
+  // each such frame; those of them that can match IP packets are in their groups too.
+  std::span<const uint32_t> frameSignatures() const { return frame_signatures_; }
   std::span<const uint32_t> appUnprefiltered(AppPhase phase) const { return app_unprefiltered_[static_cast<size_t>(phase)]; }
   std::span<const uint32_t> appEventRules() const { return app_event_rules_; }
   const std::vector<hs_database*>& appDatabases() const { return app_compiled_; }
@@ -162,6 +172,7 @@ class SignatureDatabase {
   std::vector<hs_database*> app_compiled_;
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
   std::vector<uint32_t> app_event_rules_;
+  std::vector<uint32_t> event_signatures_, frame_signatures_;
   bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);
   size_t pattern_count_ = 0;
   size_t flowbit_count_ = 0, flowint_count_ = 0, xbit_count_ = 0, max_variables_ = 0, threshold_count_ = 0;

@@ -4,7 +4,7 @@
 //
 // Adding a keyword is one handler and one table row in the file of its family
 // (info_keywords, payload_keywords, packet_keywords, flow_keywords, app_keywords,
-// app_event_keywords).
+// app_event_keywords, engine_event_keywords).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -97,6 +97,7 @@ void addPacketKeywords(KeywordTable& table);
 void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
 void addAppEventKeywords(KeywordTable& table);  // app_event_keywords.cpp
+void addEngineEventKeywords(KeywordTable& table);
 // Checks that need the whole rule (a keyword's use depends on what follows it); false
 // with ctx.failure set.
 bool finishPayloadKeywords(OptionContext& ctx);

@@ -218,6 +218,7 @@ bool applyHeaderBuffer(OptionContext& ctx, const RawOption& o) {
   static const std::pair<std::string_view, HeaderBuffer> kBuffers[] = {
       {"ipv4.hdr", HeaderBuffer::Ipv4}, {"ipv6.hdr", HeaderBuffer::Ipv6},     {"tcp.hdr", HeaderBuffer::Tcp},
       {"udp.hdr", HeaderBuffer::Udp},   {"icmpv4.hdr", HeaderBuffer::Icmpv4}, {"icmpv6.hdr", HeaderBuffer::Icmpv6},
+      {"ether.hdr", HeaderBuffer::Ether},
   };
   if (!ctx.mayLeaveChain(o)) return false;
   const HeaderBuffer buffer = *lookup(kBuffers, o.name);
@@ -612,6 +613,7 @@ void addPayloadKeywords(KeywordTable& table) {
       {"udp.hdr", {ValueRule::Forbidden, applyHeaderBuffer}},
       {"icmpv4.hdr", {ValueRule::Forbidden, applyHeaderBuffer}},
       {"icmpv6.hdr", {ValueRule::Forbidden, applyHeaderBuffer}},
+      {"ether.hdr", {ValueRule::Forbidden, applyHeaderBuffer}},
       {"prefilter", {ValueRule::Forbidden, applyNothing}},
       {"isdataat", {ValueRule::Required, applyIsDataAt}},
       {"pcre", {ValueRule::Required, applyPcre}},

@@ -34,10 +34,25 @@ struct RuleProtocol {
   // An application protocol ("http", "dns", ...): the rule applies only to flows where
   // that protocol was identified, so it needs app-layer detection, not just a transport.
   bool app_layer = false;
+  // pkthdr: also frames that are not IP or that the decoder could not finish.
+  bool any_frame = false;
+  // ether: frames with an Ethernet header, IP or not; arp: frames of that ethertype only.
+  bool ethernet = false;
+  uint16_t ethertype = 0;
 
+  // An IP packet of that version and protocol (version 0: not IP).
   bool matches(uint8_t version, uint8_t proto) const {
-    return (ip_version == 0 || ip_version == version) && ip_protocols.test(proto);
+    if (version == 0) return any_frame || ethernet;
+    return ethertype == 0 && (ip_version == 0 || ip_version == version) && ip_protocols.test(proto);
   }
+  // A frame: its ethertype, and whether it has an Ethernet header.
+  bool matches(uint8_t version, uint8_t proto, uint16_t frame_type, bool has_ethernet) const {
+    if (ethernet && !has_ethernet) return false;
+    if (ethertype) return version == 0 && frame_type == ethertype;
+    return matches(version, proto);
+  }
+  // Whether the rule can match a frame that is not IP.
+  bool seesFrames() const { return any_frame || ethernet || ethertype != 0; }
 };
 
 // A number a keyword takes either as written or from a byte_extract / byte_math
@@ -159,7 +174,7 @@ using PayloadMatch =
 
 // Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
 // following payload keywords at, each header with its options / extension headers.
-enum class HeaderBuffer : uint8_t { Ipv4, Ipv6, Tcp, Udp, Icmpv4, Icmpv6 };
+enum class HeaderBuffer : uint8_t { Ipv4, Ipv6, Tcp, Udp, Icmpv4, Icmpv6, Ether };
 
 struct HeaderBufferMatch {
   HeaderBuffer buffer;
@@ -414,6 +429,9 @@ struct Rule {
   std::vector<FlowbitOp> flowbits;
   std::vector<FlowintOp> flowints;
   std::vector<XbitOp> xbits;
+  // decode-event / stream-event: events the packet must carry, as "decoder.ipv6.trunc_pkt"
+  // or "stream.3whs_synack_flood".
+  std::vector<std::string> engine_events;
   std::optional<Threshold> threshold;         // suppresses alerts after matching
   std::optional<Threshold> detection_filter;  // alerts only past a rate
   bool noalert = false;  // noalert, or flowbits:noalert: state changes only

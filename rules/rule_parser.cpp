@@ -73,6 +73,7 @@ const KeywordTable& keywordTable() {
     addPayloadKeywords(t);
     addPacketKeywords(t);
     addFlowKeywords(t);
+    addEngineEventKeywords(t);
     addAppKeywords(t);
     addAppEventKeywords(t);
     return t;
@@ -105,9 +106,17 @@ bool parseProtocol(std::string_view text, RuleProtocol& out) {
   out.ip_protocols.reset();
   out.ip_version = 0;
   out.app_layer = false;
+  out.any_frame = text == "pkthdr";
+  out.ethernet = text == "ether";
+  out.ethertype = 0;
+  if (text == "arp") {
+    out.ethertype = 0x0806;
+    return true;
+  }
   // Packet-level protocols. tcp-pkt / tcp-stream differ from tcp only once streams are
-  // inspected separately from packets; pkthdr is any decoded packet.
-  if (text == "ip" || text == "pkthdr" || text == "ipv4" || text == "ip4" || text == "ipv6" ||
+  // inspected separately from packets; pkthdr is any packet, IP or not, decoded or not;
+// ether any Ethernet frame; arp the frames of ARP's ethertype.
+  if (text == "ip" || text == "pkthdr" || text == "ether" || text == "ipv4" || text == "ip4" || text == "ipv6" ||
       text == "ip6") {
     out.ip_protocols.set();
     if (text == "ipv4" || text == "ip4") out.ip_version = 4;

@@ -31,11 +31,11 @@ std::string str(const DecodeResult& r) {
   switch (r.status) {
     case DecodeStatus::Ok: return "Ok";
     case DecodeStatus::FragmentHeld: return "FragmentHeld";
-    case DecodeStatus::Malformed: return std::string("Malformed(") + decodeErrorName(r.error) + ")";
+    case DecodeStatus::Malformed: return std::string("Malformed(") + decodeEventName(r.error) + ")";
   }
   return "?";
 }
-std::string malformed(DecodeError e) { return str({DecodeStatus::Malformed, e}); }
+std::string malformed(DecodeEvent e) { return str({DecodeStatus::Malformed, e}); }
 const std::string kOkResult = "Ok";
 const std::string kHeldResult = "FragmentHeld";
 
@@ -135,7 +135,7 @@ TEST_F(DecoderTest, NonIpEthertypesAreValid) {
 }
 
 TEST_F(DecoderTest, EthernetTooSmall) {
-  EXPECT_EQ(decode(filled(13, 0)), malformed(DecodeError::EthernetTooSmall));
+  EXPECT_EQ(decode(filled(13, 0)), malformed(DecodeEvent::EthernetTooSmall));
 }
 
 TEST_F(DecoderTest, LinuxSll) {
@@ -146,14 +146,14 @@ TEST_F(DecoderTest, LinuxSll) {
   sll[15] = 0xdd;
   ASSERT_EQ(decode(cat({sll, tcp6()}), DLT_LINUX_SLL), kOkResult);
   expectTcp6();
-  EXPECT_EQ(decode(filled(15, 0), DLT_LINUX_SLL), malformed(DecodeError::SllTooSmall));
+  EXPECT_EQ(decode(filled(15, 0), DLT_LINUX_SLL), malformed(DecodeEvent::SllTooSmall));
 }
 
 TEST_F(DecoderTest, LinuxSll2) {
   Bytes sll2 = {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0};
   ASSERT_EQ(decode(cat({sll2, tcp4()}), DLT_LINUX_SLL2), kOkResult);
   expectTcp4();
-  EXPECT_EQ(decode(filled(19, 0), DLT_LINUX_SLL2), malformed(DecodeError::SllTooSmall));
+  EXPECT_EQ(decode(filled(19, 0), DLT_LINUX_SLL2), malformed(DecodeEvent::SllTooSmall));
 }
 
 TEST_F(DecoderTest, BsdNullInEitherByteOrder) {
@@ -166,8 +166,8 @@ TEST_F(DecoderTest, BsdNullInEitherByteOrder) {
     expectTcp6();
   }
   EXPECT_EQ(decode(cat({{7, 0, 0, 0}, tcp4()}), DLT_NULL),
-            malformed(DecodeError::NullUnsupportedType));
-  EXPECT_EQ(decode({2, 0, 0}, DLT_NULL), malformed(DecodeError::NullTooSmall));
+            malformed(DecodeEvent::NullUnsupportedType));
+  EXPECT_EQ(decode({2, 0, 0}, DLT_NULL), malformed(DecodeEvent::NullTooSmall));
 }
 
 TEST_F(DecoderTest, BsdLoopIsNetworkOrder) {
@@ -178,7 +178,7 @@ TEST_F(DecoderTest, BsdLoopIsNetworkOrder) {
     expectTcp6();
   }
   EXPECT_EQ(decode(cat({{2, 0, 0, 0}, tcp4()}), DLT_LOOP),
-            malformed(DecodeError::NullUnsupportedType));
+            malformed(DecodeEvent::NullUnsupportedType));
 }
 
 TEST_F(DecoderTest, RawIpLinkTypes) {
@@ -189,21 +189,21 @@ TEST_F(DecoderTest, RawIpLinkTypes) {
     expectTcp6();
     Bytes bad = tcp4();
     bad[0] = 0x55;
-    EXPECT_EQ(decode(bad, lt), malformed(DecodeError::RawWrongIpVersion));
+    EXPECT_EQ(decode(bad, lt), malformed(DecodeEvent::RawWrongIpVersion));
   }
   ASSERT_EQ(decode(tcp4(), DLT_IPV4), kOkResult);
   expectTcp4();
   ASSERT_EQ(decode(tcp6(), DLT_IPV6), kOkResult);
   expectTcp6();
-  EXPECT_EQ(decode(tcp6(), DLT_IPV4), malformed(DecodeError::Ipv4WrongVersion));
-  EXPECT_EQ(decode(tcp4(), DLT_IPV6), malformed(DecodeError::Ipv6WrongVersion));
+  EXPECT_EQ(decode(tcp6(), DLT_IPV4), malformed(DecodeEvent::Ipv4WrongVersion));
+  EXPECT_EQ(decode(tcp4(), DLT_IPV6), malformed(DecodeEvent::Ipv6WrongVersion));
 }
 
 TEST_F(DecoderTest, PacketSizeLimits) {
-  EXPECT_EQ(decode({}), malformed(DecodeError::ZeroLength));
+  EXPECT_EQ(decode({}), malformed(DecodeEvent::ZeroLength));
   Bytes huge(262145, 0);
-  EXPECT_EQ(decode(huge), malformed(DecodeError::Oversized));
-  EXPECT_EQ(decode(tcp4(), 147 /* DLT_USER0 */), malformed(DecodeError::UnsupportedLinktype));
+  EXPECT_EQ(decode(huge), malformed(DecodeEvent::Oversized));
+  EXPECT_EQ(decode(tcp4(), 147 /* DLT_USER0 */), malformed(DecodeEvent::UnsupportedLinktype));
 }
 
 // ---- VLAN, MPLS, PPPoE --------------------------------------------------------------
@@ -226,10 +226,10 @@ TEST_F(DecoderTest, VlanAndQinQ) {
 
 TEST_F(DecoderTest, VlanMalformed) {
   EXPECT_EQ(decode(ethernet(0x0800, tcp4(), {1, 2, 3})),
-            malformed(DecodeError::VlanTooManyLayers));
+            malformed(DecodeEvent::VlanTooManyLayers));
   Bytes frame = ethernet(0x0800, {}, {1});
   frame.resize(16);
-  EXPECT_EQ(decode(frame), malformed(DecodeError::VlanTooSmall));
+  EXPECT_EQ(decode(frame), malformed(DecodeEvent::VlanTooSmall));
 }
 
 Bytes mplsLabel(uint32_t label, bool bottom) {
@@ -251,8 +251,8 @@ TEST_F(DecoderTest, Mpls) {
   // Unknown payload: valid, not IP.
   ASSERT_EQ(decode(ethernet(0x8847, cat({mplsLabel(100, true), {0x90, 1, 2, 3}}))), kOkResult);
   EXPECT_EQ(out_.ip_version, 0);
-  EXPECT_EQ(decode(ethernet(0x8847, mplsLabel(16, false))), malformed(DecodeError::MplsTooSmall));
-  EXPECT_EQ(decode(ethernet(0x8847, mplsLabel(16, true))), malformed(DecodeError::MplsTooSmall));
+  EXPECT_EQ(decode(ethernet(0x8847, mplsLabel(16, false))), malformed(DecodeEvent::MplsTooSmall));
+  EXPECT_EQ(decode(ethernet(0x8847, mplsLabel(16, true))), malformed(DecodeEvent::MplsTooSmall));
 }
 
 Bytes pppoe(uint16_t ppp_proto, const Bytes& payload) {
@@ -270,8 +270,8 @@ TEST_F(DecoderTest, PppoeSession) {
   expectTcp6();
   ASSERT_EQ(decode(ethernet(0x8864, pppoe(0xc021, filled(10, 1)))), kOkResult);  // LCP
   EXPECT_EQ(out_.ip_version, 0);
-  EXPECT_EQ(decode(ethernet(0x8864, {0x11, 0, 0, 1, 0})), malformed(DecodeError::PppoeTooSmall));
-  EXPECT_EQ(decode(ethernet(0x8864, {0x11, 0, 0, 1, 0, 2})), malformed(DecodeError::PppTooSmall));
+  EXPECT_EQ(decode(ethernet(0x8864, {0x11, 0, 0, 1, 0})), malformed(DecodeEvent::PppoeTooSmall));
+  EXPECT_EQ(decode(ethernet(0x8864, {0x11, 0, 0, 1, 0, 2})), malformed(DecodeEvent::PppTooSmall));
 }
 
 // ---- IPv4 ---------------------------------------------------------------------------
@@ -288,15 +288,15 @@ TEST_F(DecoderTest, Ipv4OptionsWalked) {
   Bytes runs_past = {1, 7, 12, 4, 0, 0, 0, 0};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, test::tcp(1, 2, 0, {}),
                                          Ip4().setOptions(runs_past)))),
-            malformed(DecodeError::Ipv4OptionInvalid));
+            malformed(DecodeEvent::Ipv4OptionInvalid));
   Bytes too_short = {68, 1, 0, 0};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, test::tcp(1, 2, 0, {}),
                                          Ip4().setOptions(too_short)))),
-            malformed(DecodeError::Ipv4OptionInvalid));
+            malformed(DecodeEvent::Ipv4OptionInvalid));
   Bytes no_length_byte = {1, 1, 1, 68};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, test::tcp(1, 2, 0, {}),
                                          Ip4().setOptions(no_length_byte)))),
-            malformed(DecodeError::Ipv4OptionInvalid));
+            malformed(DecodeEvent::Ipv4OptionInvalid));
 }
 
 TEST_F(DecoderTest, Ipv4TotalLengthZeroUsesCapture) {
@@ -310,23 +310,23 @@ TEST_F(DecoderTest, Ipv4TotalLengthZeroUsesCapture) {
 TEST_F(DecoderTest, Ipv4Malformed) {
   Bytes ip = tcp4();
   EXPECT_EQ(decode(Bytes(ip.begin(), ip.begin() + 19), DLT_IPV4),
-            malformed(DecodeError::Ipv4TooSmall));
+            malformed(DecodeEvent::Ipv4TooSmall));
   Bytes v = ip;
   v[0] = 0x45 | 0x10;  // version 5
-  EXPECT_EQ(decode(ethernet(0x0800, v)), malformed(DecodeError::Ipv4WrongVersion));
+  EXPECT_EQ(decode(ethernet(0x0800, v)), malformed(DecodeEvent::Ipv4WrongVersion));
   Bytes h = ip;
   h[0] = 0x44;
-  EXPECT_EQ(decode(ethernet(0x0800, h)), malformed(DecodeError::Ipv4HlenTooSmall));
+  EXPECT_EQ(decode(ethernet(0x0800, h)), malformed(DecodeEvent::Ipv4HlenTooSmall));
   Bytes l = ip;
   test::set16(l, 2, 19);
-  EXPECT_EQ(decode(ethernet(0x0800, l)), malformed(DecodeError::Ipv4IplenSmallerThanHlen));
+  EXPECT_EQ(decode(ethernet(0x0800, l)), malformed(DecodeEvent::Ipv4IplenSmallerThanHlen));
   Bytes t = ip;
   t.pop_back();
-  EXPECT_EQ(decode(ethernet(0x0800, t)), malformed(DecodeError::Ipv4Truncated));
+  EXPECT_EQ(decode(ethernet(0x0800, t)), malformed(DecodeEvent::Ipv4Truncated));
   Bytes hl = ip;
   hl.resize(24);
   hl[0] = 0x4f;  // 60-byte header in a 24-byte capture
-  EXPECT_EQ(decode(ethernet(0x0800, hl)), malformed(DecodeError::Ipv4Truncated));
+  EXPECT_EQ(decode(ethernet(0x0800, hl)), malformed(DecodeEvent::Ipv4Truncated));
 }
 
 // ---- IPv6 ---------------------------------------------------------------------------
@@ -374,21 +374,80 @@ TEST_F(DecoderTest, Ipv6EspEndsDecoding) {
 TEST_F(DecoderTest, Ipv6Malformed) {
   Bytes ip = tcp6();
   EXPECT_EQ(decode(Bytes(ip.begin(), ip.begin() + 39), DLT_IPV6),
-            malformed(DecodeError::Ipv6TooSmall));
+            malformed(DecodeEvent::Ipv6TooSmall));
   Bytes v = ip;
   v[0] = 0x70;
-  EXPECT_EQ(decode(ethernet(0x86dd, v)), malformed(DecodeError::Ipv6WrongVersion));
+  EXPECT_EQ(decode(ethernet(0x86dd, v)), malformed(DecodeEvent::Ipv6WrongVersion));
   Bytes t = ip;
   t.pop_back();
-  EXPECT_EQ(decode(ethernet(0x86dd, t)), malformed(DecodeError::Ipv6Truncated));
+  EXPECT_EQ(decode(ethernet(0x86dd, t)), malformed(DecodeEvent::Ipv6Truncated));
   // Extension header claiming 16 bytes with 8 present.
   Bytes ext = {6, 1, 0, 0, 0, 0, 0, 0};
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 60, ext))),
-            malformed(DecodeError::Ipv6ExthdrInvalid));
+            malformed(DecodeEvent::Ipv6TruncExthdr));
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 0, {6}))),
-            malformed(DecodeError::Ipv6ExthdrInvalid));
+            malformed(DecodeEvent::Ipv6TruncExthdr));
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44, {6, 0, 0, 8}))),
-            malformed(DecodeError::Ipv6ExthdrInvalid));
+            malformed(DecodeEvent::Ipv6TruncExthdr));
+}
+
+// The anomalies Suricata's decoder raises on IPv6 packets that still decode, each on the
+// packet that has it, so decode-event rules fire where Suricata's do.
+TEST_F(DecoderTest, Ipv6AnomaliesAreEventsOnPacketsThatStillDecode) {
+  Bytes seg = test::tcp(1234, 80, tcpflag::Syn, text("hello"));
+  auto v6 = [](uint8_t nh, const Bytes& body) { return ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", nh, body)); };
+
+  ASSERT_EQ(decode(v6(44, test::frag6(6, 0, false, 9, seg))), kOkResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6ExthdrUselessFh));
+  EXPECT_FALSE(out_.events.test(DecodeEvent::Ipv6ExthdrDuplFh));
+  expectTcp6();
+
+  // A second fragment header is skipped, as Suricata does, and named.
+  ASSERT_EQ(decode(v6(44, test::frag6(44, 0, false, 9, test::frag6(6, 0, false, 9, seg)))), kOkResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6ExthdrUselessFh));
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6ExthdrDuplFh));
+  expectTcp6();
+
+  // Destination options: an option type no one defined, then one made of padding only.
+  Bytes unknown_opt = {6, 0, 0x1e, 2, 0, 0, 1, 0};
+  ASSERT_EQ(decode(v6(60, cat({unknown_opt, seg}))), kOkResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6DstoptsUnknownOpt));
+  Bytes padding = {6, 0, 1, 4, 0, 0, 0, 0};
+  ASSERT_EQ(decode(v6(60, cat({padding, seg}))), kOkResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6DstoptsOnlyPadding));
+  EXPECT_FALSE(out_.events.test(DecodeEvent::Ipv6DstoptsUnknownOpt));
+
+  // Routing type 0 (deprecated by RFC 5095), then a second routing header.
+  Bytes rh0 = {43, 0, 0, 0, 0, 0, 0, 0};
+  Bytes rh2 = {6, 0, 2, 0, 0, 0, 0, 0};
+  ASSERT_EQ(decode(v6(43, cat({rh0, rh2, seg}))), kOkResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6RhType0));
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6ExthdrDuplRh));
+  expectTcp6();
+
+  // A clean packet carries none.
+  ASSERT_EQ(decode(ethernet(0x86dd, tcp6())), kOkResult);
+  EXPECT_FALSE(out_.events.any());
+}
+
+TEST_F(DecoderTest, FragmentAnomaliesAreEventsOnTheirFragment) {
+  auto frag = [](uint32_t offset, bool more, const Bytes& data) {
+    return ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44, test::frag6(58, offset, more, 77, data)));
+  };
+  // More fragments follow, yet this one's data is not a multiple of 8 bytes.
+  ASSERT_EQ(decode(frag(0, true, filled(13, 'a'))), kHeldResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Frag6InvalidLength));
+  // The same bytes again: an overlap, raised on the fragment that overlaps.
+  ASSERT_EQ(decode(frag(0, true, filled(16, 'a'))), kHeldResult);
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Frag6Overlap));
+  EXPECT_FALSE(out_.events.test(DecodeEvent::Frag6InvalidLength));
+  ASSERT_EQ(decode(frag(16, true, filled(8, 'b'))), kHeldResult);
+  EXPECT_FALSE(out_.events.any());
+  // A header after an extension header needs at least its first two bytes.
+  EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44, test::frag6(6, 0, false, 3, {1})))),
+            malformed(DecodeEvent::Ipv6TruncExthdr));
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6ExthdrUselessFh));
+  EXPECT_TRUE(out_.events.test(DecodeEvent::Ipv6TruncExthdr));
 }
 
 TEST_F(DecoderTest, Ipv6PayloadLengthZeroUsesCapture) {
@@ -411,11 +470,11 @@ TEST_F(DecoderTest, TcpOptions) {
   Bytes past = {2, 4, 5, 0xb4, 8, 10, 0, 0};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6,
                                          test::tcp(1, 2, 0, text("xxxxxxxx"), past)))),
-            malformed(DecodeError::TcpOptionInvalid));
+            malformed(DecodeEvent::TcpOptionInvalid));
   Bytes dangling = {1, 1, 1, 2};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6,
                                          test::tcp(1, 2, 0, {}, dangling)))),
-            malformed(DecodeError::TcpOptionInvalid));
+            malformed(DecodeEvent::TcpOptionInvalid));
   // A zero option length stops the walk but runs past nothing.
   Bytes zero_len = {3, 0, 0, 0};
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6,
@@ -425,14 +484,14 @@ TEST_F(DecoderTest, TcpOptions) {
 
 TEST_F(DecoderTest, TcpMalformed) {
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, filled(19, 0)))),
-            malformed(DecodeError::TcpTooSmall));
+            malformed(DecodeEvent::TcpTooSmall));
   Bytes seg = test::tcp(1, 2, 0, {});
   seg[12] = 0x40;
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, seg))),
-            malformed(DecodeError::TcpHlenTooSmall));
+            malformed(DecodeEvent::TcpHlenTooSmall));
   seg[12] = 0x60;  // 24-byte header in a 20-byte segment
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, seg))),
-            malformed(DecodeError::TcpHlenTooSmall));
+            malformed(DecodeEvent::TcpHlenTooSmall));
 }
 
 TEST_F(DecoderTest, UdpUsesItsOwnLength) {
@@ -448,15 +507,15 @@ TEST_F(DecoderTest, UdpUsesItsOwnLength) {
 
 TEST_F(DecoderTest, UdpMalformed) {
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 17, filled(7, 0)))),
-            malformed(DecodeError::UdpTooSmall));
+            malformed(DecodeEvent::UdpTooSmall));
   Bytes longer = test::udp(1, 2, text("abc"));
   test::set16(longer, 4, 12);
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 17, longer))),
-            malformed(DecodeError::UdpHlenInvalid));
+            malformed(DecodeEvent::UdpHlenInvalid));
   Bytes shorter = test::udp(1, 2, text("abc"));
   test::set16(shorter, 4, 7);
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 17, shorter))),
-            malformed(DecodeError::UdpHlenInvalid));
+            malformed(DecodeEvent::UdpHlenInvalid));
 }
 
 TEST_F(DecoderTest, Icmp) {
@@ -480,9 +539,9 @@ TEST_F(DecoderTest, Icmp) {
   ASSERT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 1, {3, 1, 0, 0}))), kOkResult);
 
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 1, {8, 0, 0, 0, 1, 2}))),
-            malformed(DecodeError::IcmpTooSmall));
+            malformed(DecodeEvent::IcmpTooSmall));
   EXPECT_EQ(decode(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 1, {3, 1, 0}))),
-            malformed(DecodeError::IcmpTooSmall));
+            malformed(DecodeEvent::IcmpTooSmall));
 }
 
 TEST_F(DecoderTest, Icmpv6) {
@@ -496,7 +555,7 @@ TEST_F(DecoderTest, Icmpv6) {
   EXPECT_EQ(out_.icmp_type, 134);
   EXPECT_EQ(out_.icmp_id, 0);
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 58, {129, 0, 0, 0, 1}))),
-            malformed(DecodeError::Icmpv6TooSmall));
+            malformed(DecodeEvent::Icmpv6TooSmall));
 }
 
 TEST_F(DecoderTest, OtherProtocolsKeepIpPayload) {
@@ -541,7 +600,7 @@ TEST_F(DecoderTest, GreSourceRoutes) {
   Bytes routes = {0x08, 0x00, 0, 4, 1, 2, 3, 4, 0, 0, 0, 0};  // one SRE, then the terminator
   ASSERT_EQ(decode(outer4(47, cat({g, routes, tcp4()}))), kOkResult);
   expectTcp4();
-  EXPECT_EQ(decode(outer4(47, cat({g, {0x08, 0x00, 0, 40}}))), malformed(DecodeError::GreTooSmall));
+  EXPECT_EQ(decode(outer4(47, cat({g, {0x08, 0x00, 0, 40}}))), malformed(DecodeEvent::GreTooSmall));
 }
 
 Bytes pptpGre(const Bytes& ppp, bool seq, bool ack) {
@@ -568,13 +627,13 @@ TEST_F(DecoderTest, GrePptp) {
   EXPECT_EQ(out_.proto, 47);
   Bytes nokey = pptpGre(tcp4(), false, false);
   nokey[0] = 0;
-  EXPECT_EQ(decode(outer4(47, nokey)), malformed(DecodeError::GreVersionInvalid));
+  EXPECT_EQ(decode(outer4(47, nokey)), malformed(DecodeEvent::GreVersionInvalid));
 }
 
 TEST_F(DecoderTest, GreMalformed) {
-  EXPECT_EQ(decode(outer4(47, {0, 0, 8})), malformed(DecodeError::GreTooSmall));
-  EXPECT_EQ(decode(outer4(47, {0xb0, 0, 8, 0, 0, 0, 0, 0})), malformed(DecodeError::GreTooSmall));
-  EXPECT_EQ(decode(outer4(47, {0, 2, 8, 0})), malformed(DecodeError::GreVersionInvalid));
+  EXPECT_EQ(decode(outer4(47, {0, 0, 8})), malformed(DecodeEvent::GreTooSmall));
+  EXPECT_EQ(decode(outer4(47, {0xb0, 0, 8, 0, 0, 0, 0, 0})), malformed(DecodeEvent::GreTooSmall));
+  EXPECT_EQ(decode(outer4(47, {0, 2, 8, 0})), malformed(DecodeEvent::GreVersionInvalid));
 }
 
 TEST_F(DecoderTest, Erspan) {
@@ -597,9 +656,9 @@ TEST_F(DecoderTest, Erspan) {
             kOkResult);
   expectTcp4();
   EXPECT_EQ(decode(outer4(47, test::gre(0x22eb, filled(11, 0), false, false, true))),
-            malformed(DecodeError::ErspanTooSmall));
+            malformed(DecodeEvent::ErspanTooSmall));
   EXPECT_EQ(decode(outer4(47, test::gre(0x88be, filled(4, 0), false, false, true))),
-            malformed(DecodeError::ErspanTooSmall));
+            malformed(DecodeEvent::ErspanTooSmall));
 }
 
 TEST_F(DecoderTest, Vxlan) {
@@ -623,9 +682,9 @@ TEST_F(DecoderTest, Vxlan) {
   EXPECT_EQ(out_.tunnel_depth, 0);
 
   EXPECT_EQ(decode(outer4(17, test::udp(49152, 4789, {8, 0, 0}))),
-            malformed(DecodeError::VxlanTooSmall));
+            malformed(DecodeEvent::VxlanTooSmall));
   EXPECT_EQ(decode(outer4(17, test::udp(49152, 4789, test::vxlan(filled(6, 0))))),
-            malformed(DecodeError::EthernetTooSmall));
+            malformed(DecodeEvent::EthernetTooSmall));
 }
 
 TEST_F(DecoderTest, IpInIp) {
@@ -639,7 +698,7 @@ TEST_F(DecoderTest, IpInIp) {
   ASSERT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::a", "2001:db8::b", 41, tcp6()))), kOkResult);
   expectTcp6();
   EXPECT_EQ(out_.tunnel_depth, 1);
-  EXPECT_EQ(decode(outer4(4, tcp6())), malformed(DecodeError::Ipv4WrongVersion));
+  EXPECT_EQ(decode(outer4(4, tcp6())), malformed(DecodeEvent::Ipv4WrongVersion));
 }
 
 TEST_F(DecoderTest, TunnelDepthLimit) {
@@ -649,7 +708,7 @@ TEST_F(DecoderTest, TunnelDepthLimit) {
   expectTcp4();
   EXPECT_EQ(out_.tunnel_depth, 3);
   Bytes four = ipv4("0.0.0.1", "0.0.0.2", 4, three);
-  EXPECT_EQ(decode(ethernet(0x0800, four)), malformed(DecodeError::TunnelTooDeep));
+  EXPECT_EQ(decode(ethernet(0x0800, four)), malformed(DecodeEvent::TunnelTooDeep));
 }
 
 // ---- fragments through the decoder ---------------------------------------------------
@@ -698,15 +757,15 @@ TEST_F(DecoderTest, NestedIpv6FragmentHeaderRefused) {
             kHeldResult);
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44,
                                          test::frag6(44, 16, false, 1, b)))),
-            malformed(DecodeError::Ipv6ExthdrDuplFh));
+            malformed(DecodeEvent::Ipv6ExthdrDuplFh));
 }
 
 TEST_F(DecoderTest, FragmentTooLarge) {
   EXPECT_EQ(decode(ethernet(0x0800, frag4(1, 65528, false, filled(16, 0)))),
-            malformed(DecodeError::FragTooLarge));
+            malformed(DecodeEvent::FragTooLarge));
   EXPECT_EQ(decode(ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44,
                                          test::frag6(17, 65528, false, 5, filled(16, 0))))),
-            malformed(DecodeError::Frag6TooLarge));
+            malformed(DecodeEvent::Frag6TooLarge));
 }
 
 TEST_F(DecoderTest, TunnelledFragmentsReassembled) {
@@ -768,7 +827,7 @@ TEST_F(DecoderTest, EverySamplePrefixDecodesOrIsMalformed) {
       RawPacket raw{prefix.get(), static_cast<uint32_t>(n), static_cast<uint32_t>(s.frame.size()),
                     1, s.linktype};
       DecodeResult r = decoder_.decode(raw, out_);
-      ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeError::Count);
+      ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeEvent::Count);
       if (r.status == DecodeStatus::Ok && out_.payload && !out_.reassembled) {
         ASSERT_LE(out_.payload + out_.payload_len, prefix.get() + n) << s.name << " prefix " << n;
       }
@@ -801,7 +860,7 @@ TEST_F(DecoderTest, RandomBytesNeverCrash) {
                   static_cast<uint32_t>(frame.size()), i, lt};
     DecodeResult r = decoder_.decode(raw, out_);
     ++by_status[static_cast<int>(r.status)];
-    ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeError::Count);
+    ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeEvent::Count);
   }
   EXPECT_GT(by_status[static_cast<int>(DecodeStatus::Malformed)], 0);
 }
@@ -818,7 +877,7 @@ TEST_F(DecoderTest, MutatedSamplesNeverCrash) {
     RawPacket raw{copy.get(), static_cast<uint32_t>(frame.size()),
                   static_cast<uint32_t>(frame.size()), i, s.linktype};
     DecodeResult r = decoder_.decode(raw, out_);
-    ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeError::Count);
+    ASSERT_TRUE(r.status != DecodeStatus::Malformed || r.error < DecodeEvent::Count);
     if (r.status == DecodeStatus::Ok && out_.payload && !out_.reassembled) {
       ASSERT_LE(out_.payload + out_.payload_len, copy.get() + frame.size()) << s.name;
     }
@@ -838,9 +897,9 @@ bool expectsDecoderEvents(const std::string& pcap) {
 // ipv6-malformed-fragments-35/-36: a fragment header inside a reassembled datagram
 // (a fragment of a fragment); the target host answers it with ICMPv6 Parameter
 // Problem, so it is invalid to the endpoint too.
-bool knownMalformed(const std::string& pcap, DecodeError e) {
+bool knownMalformed(const std::string& pcap, DecodeEvent e) {
   auto in = [&](const char* c) { return pcap.find(c) != std::string::npos; };
-  return e == DecodeError::Ipv6ExthdrDuplFh &&
+  return e == DecodeEvent::Ipv6ExthdrDuplFh &&
          (in("/ipv6-malformed-fragments-35/") || in("/ipv6-malformed-fragments-36/"));
 }
 
@@ -876,7 +935,7 @@ TEST(DecoderCorpus, RealCapturesDecode) {
       if (r.status == DecodeStatus::Ok) ++ok;
       if (r.status == DecodeStatus::FragmentHeld) ++held;
       if (r.status != DecodeStatus::Malformed) continue;
-      std::string kind = decodeErrorName(r.error);
+      std::string kind = decodeEventName(r.error);
       ++kinds[kind];
       // A frame cut by the snap length is not the decoder's fault.
       if (h->caplen < h->len) {

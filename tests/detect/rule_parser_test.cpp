@@ -105,7 +105,20 @@ TEST(RuleParserTest, Protocols) {
   Rule dns = parseOk("alert dns any any -> any any (sid:1;)");
   EXPECT_TRUE(dns.protocol.matches(4, 6));
   EXPECT_TRUE(dns.protocol.matches(4, 17));
-  EXPECT_EQ(parseFails("alert arp any any -> any any (sid:1;)").reason, "unknown protocol 'arp'");
+  // Frames: arp only frames of ARP's ethertype, ether those with an Ethernet header (IP or
+  // not), pkthdr any.
+  Rule arp = parseOk("alert arp any any -> any any (sid:1;)");
+  EXPECT_TRUE(arp.protocol.matches(0, 0, 0x0806, true));
+  EXPECT_FALSE(arp.protocol.matches(4, 6, 0x0800, true));
+  EXPECT_FALSE(arp.protocol.matches(0, 0, 0x88cc, true));
+  Rule ether = parseOk("alert ether any any -> any any (sid:1;)");
+  EXPECT_TRUE(ether.protocol.matches(4, 6, 0x0800, true));
+  EXPECT_TRUE(ether.protocol.matches(0, 0, 0x88cc, true));
+  EXPECT_FALSE(ether.protocol.matches(4, 6, 0x0800, false));
+  Rule any = parseOk("alert pkthdr any any -> any any (sid:1;)");
+  EXPECT_TRUE(any.protocol.matches(0, 0, 0, false));
+  EXPECT_FALSE(ip.protocol.matches(0, 0, 0x0806, true));
+  EXPECT_EQ(parseFails("alert appletalk any any -> any any (sid:1;)").reason, "unknown protocol 'appletalk'");
 }
 
 TEST(RuleParserTest, BidirectionalAndAddressForms) {

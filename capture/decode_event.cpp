@@ -1,15 +1,15 @@
-#include "capture/decode_error.h"
+#include "capture/decode_event.h"
 
 namespace mamori {
 
-const char* decodeErrorName(DecodeError e) {
+const char* decodeEventName(DecodeEvent e) {
   static constexpr const char* kNames[] = {
 #define MAMORI_NAME(name, text) text,
-      MAMORI_DECODE_ERRORS(MAMORI_NAME)
+      MAMORI_DECODE_EVENTS(MAMORI_NAME)
 #undef MAMORI_NAME
   };
   auto i = static_cast<size_t>(e);
-  return i < kDecodeErrorCount ? kNames[i] : "unknown";
+  return i < kDecodeEventCount ? kNames[i] : "unknown";
 }
 
 }  // namespace mamori

@@ -274,6 +274,7 @@ EventKind EveFormatter::appKind(const AppRecord& r) {
   if (std::holds_alternative<HttpTransaction>(r.body)) return EventKind::Http;
   if (std::holds_alternative<DnsMessage>(r.body)) return EventKind::Dns;
   if (std::holds_alternative<SshSession>(r.body)) return EventKind::Ssh;
+  if (std::holds_alternative<FileInfo>(r.body)) return EventKind::Fileinfo;
   return EventKind::Tls;
 }
 
@@ -288,26 +289,17 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     key(name);
     writeString(value);
   };
-  if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
+  if (const auto* info = std::get_if<FileInfo>(&r.body)) {
+    if (info->http) {
+      key("app_proto");
+      writer_.String("http");
+      writeHttp(*info->http);
+    }
+    writeFileinfo(info->file);
+  } else if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
     key("tx_id");
     writer_.Uint64(tx->id);
-    key("http");
-    writer_.StartObject();
-    text("hostname", tx->host);
-    text("url", tx->uri_raw);
-    text("http_user_agent", tx->user_agent);
-    text("http_content_type", tx->response_content_type);
-    text("http_refer", tx->referer);
-    text("http_method", tx->method);
-    text("protocol", tx->protocol);
-    if (tx->status) {
-      key("status");
-      writer_.Int(tx->status);
-    }
-    text("redirect", tx->location);
-    key("length");
-    writer_.Uint64(tx->response_body_bytes);
-    writer_.EndObject();
+    writeHttp(*tx);
   } else if (const auto* dns = std::get_if<DnsMessage>(&r.body)) {
     key("dns");
     writer_.StartObject();
@@ -401,6 +393,70 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     writer_.EndObject();
   }
   return finish();
+}
+
+// Suricata's EVE `http` object, of an http record and of a fileinfo record of a file
+// HTTP carried.
+void EveFormatter::writeHttp(const HttpTransaction& tx) {
+  auto text = [this](const char* name, std::string_view value) {
+    if (value.empty()) return;
+    key(name);
+    writeString(value);
+  };
+  key("http");
+  writer_.StartObject();
+  text("hostname", tx.host);
+  text("url", tx.uri_raw);
+  text("http_user_agent", tx.user_agent);
+  text("http_content_type", tx.response_content_type);
+  text("http_refer", tx.referer);
+  text("http_method", tx.method);
+  text("protocol", tx.protocol);
+  if (tx.status) {
+    key("status");
+    writer_.Int(tx.status);
+  }
+  text("redirect", tx.location);
+  key("length");
+  writer_.Uint64(tx.response_body_bytes);
+  writer_.EndObject();
+}
+
+void EveFormatter::writeFileinfo(const TrackedFile& f) {
+  key("fileinfo");
+  writer_.StartObject();
+  key("filename");
+  writeString(f.name);
+  key("gaps");
+  writer_.Bool(f.gaps);
+  key("state");
+  writer_.String(fileStateName(f.state));
+  for (auto [name, value] : {std::pair{"md5", &f.md5}, std::pair{"sha1", &f.sha1}, std::pair{"sha256", &f.sha256}}) {
+    if (value->empty()) continue;
+    key(name);
+    writer_.String(value->c_str());
+  }
+  if (!f.magic.empty()) {
+    key("magic");
+    writeString(f.magic);
+  }
+  key("stored");
+  writer_.Bool(f.stored);
+  if (f.stored) {
+    key("file_id");
+    writer_.Uint(f.file_id);
+  }
+  key("size");
+  writer_.Uint64(f.size);
+  if (f.range_start) {
+    key("start");
+    writer_.Uint64(*f.range_start);
+    key("end");
+    writer_.Uint64(*f.range_end);
+  }
+  key("tx_id");
+  writer_.Uint64(f.tx_id);
+  writer_.EndObject();
 }
 
 std::string EveFormatter::formatFlow(const FlowRecord& f) {

@@ -9,9 +9,10 @@
 namespace mamori {
 
 // The kind of a record: its EVE event_type, which is also its bus topic.
-enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh };
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh, Fileinfo };
 inline constexpr EventKind kEventKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident, EventKind::Stats,
-                                            EventKind::Http,  EventKind::Dns,  EventKind::Tls,      EventKind::Ssh};
+                                            EventKind::Http,  EventKind::Dns,  EventKind::Tls,      EventKind::Ssh,
+                                            EventKind::Fileinfo};
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -23,6 +24,7 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Dns: return "dns";
     case EventKind::Tls: return "tls";
     case EventKind::Ssh: return "ssh";
+    case EventKind::Fileinfo: return "fileinfo";
   }
   return "unknown";
 }

@@ -63,6 +63,17 @@ struct AppParsers::FlowParsers final : HttpSink {
     ++owner->live_.http_transactions;
     report(tx, AppEvent::HttpResponse);
   }
+  // FileDone for detection, whose filestore rules may ask to keep it; then FileLogged,
+  // kept or not, for the log.
+  void onFile(const HttpTransaction& tx, FileTracker& files, FileTracker::Handle h) override {
+    bool store = false;
+    owner->record_.body = FileInfo{files.file(h), tx, &store};
+    owner->emit(*flow, files.file(h).dir, AppEvent::FileDone);
+    auto& info = std::get<FileInfo>(owner->record_.body);
+    info.store_requested = nullptr;
+    info.file.stored = files.release(h, store);
+    owner->emit(*flow, info.file.dir, AppEvent::FileLogged);
+  }
   void report(const HttpTransaction& tx, AppEvent event) {
     owner->record_.body = tx;
     owner->emit(*flow, dir, event);
@@ -81,8 +92,11 @@ struct AppParsers::FlowParsers final : HttpSink {
   }
 };
 
-AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory)
-    : identifier_(identifier), memory_(memory), http_settings_(config.http) {}
+AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory, FileStore* store)
+    : identifier_(identifier),
+      memory_(memory),
+      http_settings_(config.http),
+      files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {}
 
 size_t AppParsers::bytesPerFlow() { return ObserverRecords<FlowParsers>::kBytesPerRecord; }
 
@@ -172,7 +186,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     }
     // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
     if (p.kind == Kind::Http) {
-      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_);
+      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
       else p.kind = Kind::None;
     }
     if (p.kind == Kind::Tls) {
@@ -278,6 +292,9 @@ void AppParsers::onFlowEnd(Flow& flow) {
   flows_.release(stateOf(flow));
 }
 
-void AppParsers::publish() { published_.set(live_); }
+void AppParsers::publish() {
+  if (files_) live_.files = files_->counters();
+  published_.set(live_);
+}
 
 }  // namespace mamori

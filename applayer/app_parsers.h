@@ -2,7 +2,7 @@
 // AppParsers: the application-layer parsers as one worker plug-in. A FlowObserver that
 // gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
 // TCP, SSH banners) and hands what they find to AppEventListeners (detection, EVE output) as
-// AppRecords. The protocol is the AppIdentifier's verdict when it has one by the first
+// AppRecords, the files they carry included (one FileTracker per worker). The protocol is the AppIdentifier's verdict when it has one by the first
 // stream data, else what the data itself shows (a TLS record header, an HTTP request
 // line, "SSH-", port 53 for DNS); a flow that fits none is left alone. Adding a protocol adds a
 // parser here; the flow table and the worker loop do not change.
@@ -19,6 +19,7 @@
 #include "applayer/app_memory.h"
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
+#include "applayer/file_tracker.h"
 #include "applayer/http_parser.h"
 #include "capture/flow_observer.h"
 #include "capture/observer_records.h"
@@ -29,6 +30,7 @@ namespace mamori {
 struct AppParserCounters {
   uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
+  FileTrackerCounters files;
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
@@ -39,6 +41,13 @@ struct AppParserCounters {
     http_errors += o.http_errors;
     tls_malformed += o.tls_malformed;
     ssh_malformed += o.ssh_malformed;
+    files.opened += o.files.opened;
+    files.closed += o.files.closed;
+    files.truncated += o.files.truncated;
+    files.refused_flow_limit += o.files.refused_flow_limit;
+    files.refused_worker_limit += o.files.refused_worker_limit;
+    files.hash_limit += o.files.hash_limit;
+    files.stored += o.files.stored;
     return *this;
   }
 };
@@ -47,10 +56,14 @@ class AppParsers final : public FlowObserver {
  public:
   struct Config {
     HttpParser::Config http;
+    bool files = true;  // track files (FileTracker) and report them
+    FileTracker::Config file_limits;
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
-  // the worker's app-layer budget; null for none.
-  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr);
+  // the worker's app-layer budget; null for none. `store`: where filestore rules keep
+  // files, shared by the workers; null for none.
+  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr,
+             FileStore* store = nullptr);
   ~AppParsers() override;
 
   void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
@@ -80,6 +93,7 @@ class AppParsers final : public FlowObserver {
   const AppIdentifier* identifier_;
   AppMemory* memory_;
   HttpParser::Settings http_settings_;
+  std::unique_ptr<FileTracker> files_;  // null when file tracking is off
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;

@@ -1,6 +1,6 @@
 #pragma once
 // One application-layer event of a flow (an HTTP request or response, a DNS message, a
-// step of a TLS handshake, an SSH banner), as AppParsers hands it to its listeners: detection inspects
+// step of a TLS handshake, an SSH banner, a file that ended), as AppParsers hands it to its listeners: detection inspects
 // it, the output writes EVE `http` / `dns` / `tls` / `ssh` records from it. Plain data by value,
 // so it may cross threads; made per transaction, never per packet.
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "applayer/http_transaction.h"
 #include "applayer/ssh_session.h"
 #include "applayer/tls_handshake.h"
+#include "applayer/tracked_file.h"
 #include "capture/direction.h"
 #include "capture/flow.h"
 #include "capture/ip_address.h"
@@ -27,6 +28,8 @@ enum class AppEvent : uint8_t {
   TlsDone,          // nothing more to learn from the handshake (or the flow ended)
   SshBanner,        // one side's identification line (`dir` says whose)
   SshDone,          // both banners seen, or the flow ended after one
+  FileDone,         // a tracked file ended: inspected (FileInfo; a filestore rule asks to keep it)
+  FileLogged,       // the same file, kept or not: its `fileinfo` record
 };
 
 struct AppRecord {
@@ -40,7 +43,7 @@ struct AppRecord {
   uint16_t vlan[2] = {0, 0};
   uint8_t vlan_count = 0;
   Direction dir = Direction::ToServer;  // the direction whose data completed the event
-  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession> body;
+  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession, FileInfo> body;
 };
 
 class AppEventListener {

@@ -130,6 +130,14 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.guessed", t.app_flows_guessed);
   out.emplace_back("app_layer.identifying", t.app_flows_identifying);
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
+  const FileTrackerCounters& files = t.parsers.files;
+  out.emplace_back("file.opened", files.opened);
+  out.emplace_back("file.closed", files.closed);
+  out.emplace_back("file.truncated", files.truncated);
+  out.emplace_back("file.refused_flow_limit", files.refused_flow_limit);
+  out.emplace_back("file.refused_worker_limit", files.refused_worker_limit);
+  out.emplace_back("file.hash_limit", files.hash_limit);
+  out.emplace_back("file.stored", files.stored);
   out.emplace_back("app_layer.tx.dns", t.parsers.dns_messages);
   out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
   out.emplace_back("app_layer.tx.ssh", t.parsers.ssh_sessions);

@@ -199,8 +199,20 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       add(AppBufferId::SshSoftware, banner.software, from);
       return AppPhase::SshBanner;
     }
+    case AppEvent::FileDone: {
+      const auto& info = std::get<FileInfo>(record.body);
+      const BufferSide from = info.file.dir == Direction::ToServer ? BufferSide::ToServer : BufferSide::ToClient;
+      add(AppBufferId::FileName, info.file.name, from);
+      if (!info.file.magic.empty()) add(AppBufferId::FileMagic, info.file.magic, from);
+      if (info.http) {
+        addRequest(*info.http);
+        if (info.file.dir == Direction::ToClient) addResponse(*info.http);
+      }
+      return AppPhase::File;
+    }
     case AppEvent::TlsDone:
-    case AppEvent::SshDone: return std::nullopt;
+    case AppEvent::SshDone:
+    case AppEvent::FileLogged: return std::nullopt;
   }
   return std::nullopt;
 }

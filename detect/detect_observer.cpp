@@ -111,7 +111,7 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   // The client's phases look at the flow to the server, the others back.
   const bool to_server =
       *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest || *phase == AppPhase::TlsClientHello ||
-      (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
+      ((*phase == AppPhase::SshBanner || *phase == AppPhase::File) && record.dir == Direction::ToServer);
   const Direction dir = to_server ? Direction::ToServer : Direction::ToClient;
   const DecodedPacket* pkt = &packet_;
   if (!packet_valid_ || packet_flow_ != flow.flow_id) {
@@ -135,7 +135,14 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   FlowContext context = contextOf(flow, dir, reached);
   context.to_server = to_server;
   const uint64_t before = inspector_->counters().alerts;
-  inspector_->inspectApp(*pkt, context, *phase, app_buffers_.buffers(), sink_);
+  if (*phase == AppPhase::File) {
+    const auto& info = std::get<FileInfo>(record.body);
+    if (inspector_->inspectFile(*pkt, context, app_buffers_.buffers(), info.file, sink_) && info.store_requested) {
+      *info.store_requested = true;
+    }
+  } else {
+    inspector_->inspectApp(*pkt, context, *phase, app_buffers_.buffers(), sink_);
+  }
   if (inspector_->counters().alerts != before) flow.alerted = true;
 }
 

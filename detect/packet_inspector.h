@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/tracked_file.h"
 #include "capture/packet.h"
 #include "detect/alert.h"
 #include "detect/app_buffers.h"
@@ -78,6 +79,11 @@ class PacketInspector {
   // per phase of a transaction.
   void inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
                   std::span<const AppBuffer> buffers, AlertSink& sink);
+  // The File phase of one tracked file: inspectApp, with the rules' file tests
+  // (filesize, hash lists) on `file`. True when a matching rule's filestore asks to keep
+  // the file (its direction allowing).
+  bool inspectFile(const DecodedPacket& pkt, const FlowContext& flow, std::span<const AppBuffer> buffers,
+                   const TrackedFile& file, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
   const SignatureDatabase& database() const { return *database_; }
@@ -122,6 +128,8 @@ class PacketInspector {
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
   AppTransforms transforms_;
+  const TrackedFile* file_ = nullptr;  // during inspectFile
+  bool store_file_ = false;
   Alert alert_;
   DetectCounters counters_;
 };

@@ -25,6 +25,7 @@ const char* appBufferName(AppBufferId id) {
       "tls.cert_subject", "tls.cert_issuer", "tls.cert_serial", "tls.cert_fingerprint", "tls.certs", "ja3.hash",
       "ja3.string", "ja3s.hash", "ja3s.string", "ssh.proto", "ssh.software", "tls.version",
       "tls.random", "tls.random_time", "tls.random_bytes", "http.request_header", "http.response_header",
+      "file.name", "file.magic",
   };
   const size_t i = static_cast<size_t>(id);
   return i < kAppBufferCount ? kNames[i] : "";
@@ -46,7 +47,8 @@ BufferDirection appBufferDirection(AppBufferId id) {
     case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection: case Id::DnsQuery: case Id::TlsRandom: case Id::TlsRandomTime:
-    case Id::TlsRandomBytes: case Id::SshProto: case Id::SshSoftware: case Id::Count:
+    case Id::TlsRandomBytes: case Id::SshProto: case Id::SshSoftware: case Id::FileName: case Id::FileMagic:
+    case Id::Count:
       break;
   }
   return BufferDirection::Either;

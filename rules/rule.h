@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rules/address_matcher.h"
+#include "rules/hash_list.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
 #include "rules/rule_metadata.h"
@@ -174,6 +175,7 @@ enum class AppBufferId : uint8_t {
   Ja3Hash, Ja3String, Ja3sHash, Ja3sString, SshProto, SshSoftware,
   TlsVersion,  // not a sticky buffer: the version as 2 bytes big-endian, for tls.version
   TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
+  FileName, FileMagic,  // of each tracked file (file.name, file.magic)
   Count
 };
 constexpr size_t kAppBufferCount = static_cast<size_t>(AppBufferId::Count);
@@ -261,6 +263,32 @@ struct AppValueTest {
 struct AppProtocolTest {
   std::string name;
   bool negated = false;
+};
+
+// filemd5 / filesha1 / filesha256: the file's hash is on the list (not on it when
+// negated); a file without that hash (not computed, truncated) matches neither way.
+struct FileHashTest {
+  std::shared_ptr<const HashList> list;  // its digest_hex_length says which hash
+  bool negated = false;
+};
+
+// filestore[:direction,scope]: keep the files of a match in the file store. Direction
+// Rule: the rule's own (its flow keywords), else that side's files only. Scope File:
+// the matching file; Tx and Flow are accepted and keep the matching file too.
+struct FileStoreAction {
+  enum class Direction : uint8_t { Rule, ToServer, ToClient, Both };
+  enum class Scope : uint8_t { File, Tx, Flow };
+  Direction direction = Direction::Rule;
+  Scope scope = Scope::File;
+};
+
+// Keywords on each file a flow carries (file.name and file.magic are app buffers).
+struct FileTests {
+  std::vector<NumericTest> sizes;  // filesize; of a truncated file only '>' ('>=') can hold
+  std::vector<FileHashTest> hashes;
+  std::optional<FileStoreAction> store;
+
+  bool any() const { return !sizes.empty() || !hashes.empty() || store.has_value(); }
 };
 
 // tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may
@@ -364,6 +392,7 @@ struct Rule {
   std::vector<PayloadMatch> base64_data;  // after base64_data: on what a base64_decode decoded
   std::vector<AppValueTest> app_values;
   std::vector<AppProtocolTest> app_protocols;
+  FileTests files;  // filesize, filemd5 / filesha1 / filesha256, filestore
   std::vector<std::string> variables;    // byte_extract / byte_math results, by index
   HeaderTests header;
   FlowTests flow;

@@ -282,20 +282,23 @@ EventKind EveFormatter::appKind(const AppRecord& r) {
 std::string EveFormatter::formatApp(const AppRecord& r) {
   begin();
   const EventKind kind = appKind(r);
-  header(r.ts, r.flow_id, eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
-         r.proto);
-  auto text = [this](const char* name, std::string_view value) {
-    if (value.empty()) return;
-    key(name);
-    writeString(value);
-  };
-  if (const auto* info = std::get_if<FileInfo>(&r.body)) {
-    if (info->http) {
+  // A file's record goes the way the file did, as Suricata writes it: a download's
+  // source is the server.
+  const auto* file = std::get_if<FileInfo>(&r.body);
+  if (file && file->file.dir == Direction::ToClient) {
+    header(r.ts, r.flow_id, eventKindName(kind), r.vlan, r.vlan_count, r.dest_ip, r.dest_port, r.src_ip, r.src_port,
+           r.proto);
+  } else {
+    header(r.ts, r.flow_id, eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
+           r.proto);
+  }
+  if (file) {
+    if (file->http) {
       key("app_proto");
       writer_.String("http");
-      writeHttp(*info->http);
+      writeHttp(*file->http);
     }
-    writeFileinfo(info->file);
+    writeFileinfo(file->file);
   } else if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
     key("tx_id");
     writer_.Uint64(tx->id);
@@ -343,7 +346,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
         }
         key("ttl");
         writer_.Uint(a.ttl);
-        text("rdata", a.rdata);
+        writeText("rdata", a.rdata);
         writer_.EndObject();
       }
       writer_.EndArray();
@@ -369,14 +372,14 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     writer_.StartObject();
     if (!tls.certificates.empty()) {
       const TlsCertificate& leaf = tls.certificates.front();
-      text("subject", leaf.subject);
-      text("issuerdn", leaf.issuer);
-      text("serial", leaf.serial);
-      text("fingerprint", leaf.fingerprint);
-      text("notbefore", leaf.not_before);
-      text("notafter", leaf.not_after);
+      writeText("subject", leaf.subject);
+      writeText("issuerdn", leaf.issuer);
+      writeText("serial", leaf.serial);
+      writeText("fingerprint", leaf.fingerprint);
+      writeText("notbefore", leaf.not_before);
+      writeText("notafter", leaf.not_after);
     }
-    text("sni", tls.sni);
+    writeText("sni", tls.sni);
     key("version");
     writeString(tlsVersionName(tls.version ? tls.version : tls.client_version));
     for (auto [name, hash, string] : {std::tuple{"ja3", &tls.ja3_hash, &tls.ja3_string},
@@ -395,28 +398,29 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
   return finish();
 }
 
+void EveFormatter::writeText(const char* name, std::string_view value) {
+  if (value.empty()) return;
+  key(name);
+  writeString(value);
+}
+
 // Suricata's EVE `http` object, of an http record and of a fileinfo record of a file
 // HTTP carried.
 void EveFormatter::writeHttp(const HttpTransaction& tx) {
-  auto text = [this](const char* name, std::string_view value) {
-    if (value.empty()) return;
-    key(name);
-    writeString(value);
-  };
   key("http");
   writer_.StartObject();
-  text("hostname", tx.host);
-  text("url", tx.uri_raw);
-  text("http_user_agent", tx.user_agent);
-  text("http_content_type", tx.response_content_type);
-  text("http_refer", tx.referer);
-  text("http_method", tx.method);
-  text("protocol", tx.protocol);
+  writeText("hostname", tx.host);
+  writeText("url", tx.uri_raw);
+  writeText("http_user_agent", tx.user_agent);
+  writeText("http_content_type", tx.response_content_type);
+  writeText("http_refer", tx.referer);
+  writeText("http_method", tx.method);
+  writeText("protocol", tx.protocol);
   if (tx.status) {
     key("status");
     writer_.Int(tx.status);
   }
-  text("redirect", tx.location);
+  writeText("redirect", tx.location);
   key("length");
   writer_.Uint64(tx.response_body_bytes);
   writer_.EndObject();

@@ -59,6 +59,7 @@ class EveFormatter {
   void writeTime(TimeUs ts);
   void writeTimeAndHost(TimeUs ts);
   void writeIp(const IpAddress& addr);
+  void writeText(const char* name, std::string_view value);  // a string field, left out when empty
   void writeHttp(const HttpTransaction& tx);
   void writeFileinfo(const TrackedFile& file);
   void header(TimeUs ts, uint64_t flow_id, const char* event_type, const uint16_t* vlan,

@@ -473,7 +473,10 @@ int HttpParser::onRequestFileData(htp_file_data_t* d) {
                          [&](const auto& f) { return f.first == d->file; });
   if (it == slot->request_files.end()) {
     if (!d->data) return HTP_OK;  // the end of a file we refused
-    const FileTracker::Handle h = p->files_->open(p->flow_files_, slot->tx.id, Direction::ToServer, viewOf(d->file->filename));
+    // A PUT body is named by the URI's path, as Suricata names it; libhtp gives it none.
+    std::string_view name = viewOf(d->file->filename);
+    if (d->file->source == HTP_FILE_PUT && tx->parsed_uri) name = viewOf(tx->parsed_uri->path);
+    const FileTracker::Handle h = p->files_->open(p->flow_files_, slot->tx.id, Direction::ToServer, name);
     if (h == FileTracker::kNone) return HTP_OK;
     slot->request_files.emplace_back(d->file, h);
     it = slot->request_files.end() - 1;

@@ -26,13 +26,7 @@ class AppInspectionTest : public test::InspectorTest {
            const std::string& payload = "") {
     const bool to_server = phase == AppPhase::HttpRequest || phase == AppPhase::DnsRequest ||
                            phase == AppPhase::TlsClientHello;
-    DecodedPacket pkt;
-    IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
-    IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
-    pkt.ip_version = 4;
-    pkt.proto = 6;
-    pkt.sport = to_server ? 40000 : 80;
-    pkt.dport = to_server ? 80 : 40000;
+    DecodedPacket pkt = test::appPacket(to_server);
     pkt.payload = reinterpret_cast<const uint8_t*>(payload.data());
     pkt.payload_len = static_cast<uint32_t>(payload.size());
     FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};

@@ -32,6 +32,19 @@ struct BadCase {
 
 // Each `head + options + " sid:9;)"` is refused, at `at`'s column, for a reason naming
 // `reason_part`, with its line and sid.
+// The packet completing an app-layer phase of flow 10.0.0.1:40000 <-> 192.0.2.1:80
+// (TCP), from the client when `to_server`.
+inline DecodedPacket appPacket(bool to_server) {
+  DecodedPacket pkt;
+  IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
+  IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
+  pkt.ip_version = 4;
+  pkt.proto = 6;
+  pkt.sport = to_server ? 40000 : 80;
+  pkt.dport = to_server ? 80 : 40000;
+  return pkt;
+}
+
 inline void expectRefusals(const std::string& head, const std::vector<BadCase>& cases) {
   for (const BadCase& c : cases) {
     RuleParser parser;

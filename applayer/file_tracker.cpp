@@ -27,7 +27,6 @@ FileTracker::FileTracker(const Config& config, FileStore* store) : config_(confi
   } else {
     store_ = nullptr;
   }
-  if (config_.magic_bytes) magic_ = std::make_unique<FileMagic>();
 }
 
 FileTracker::~FileTracker() {
@@ -82,7 +81,7 @@ void FileTracker::append(Handle h, const uint8_t* data, size_t len) {
       s.hasher->update(data, len);
     }
   }
-  if (magic_ && s.head.size() < config_.magic_bytes) {
+  if (s.head.size() < config_.magic_bytes) {
     s.head.append(reinterpret_cast<const char*>(data), std::min(len, config_.magic_bytes - s.head.size()));
   }
   if (s.spooling) store_->write(s.spool, data, len);
@@ -110,7 +109,11 @@ const TrackedFile& FileTracker::close(Handle h, bool complete) {
   // Suricata gives hashes of closed files only: a truncated file's are of part of it.
   if (s.hasher && f.state == FileState::Closed) s.hasher->finish(f.md5, f.sha1, f.sha256);
   s.hasher.reset();
-  if (magic_ && !s.head.empty()) f.magic = magic_->describe(reinterpret_cast<const uint8_t*>(s.head.data()), s.head.size());
+  if (!s.head.empty()) {
+    // libmagic's database costs a worker about 12 MB: loaded with the first file.
+    if (!magic_) magic_ = std::make_unique<FileMagic>();
+    f.magic = magic_->describe(reinterpret_cast<const uint8_t*>(s.head.data()), s.head.size());
+  }
   return f;
 }
 

@@ -76,7 +76,7 @@ class FileTracker {
 
   Config config_;
   FileStore* store_;
-  std::unique_ptr<FileMagic> magic_;
+  std::unique_ptr<FileMagic> magic_;  // made with the first file that needs it
   std::vector<std::unique_ptr<Slot>> slots_;  // grows to max_open_files, then reused
   std::vector<Handle> free_;
   size_t open_ = 0;

@@ -203,6 +203,9 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           files.max_hash_bytes = sizeValue(f, k, v);
                         }},
                        {"magic-bytes", size(files.magic_bytes)},
+                       {"force-magic", [&](const std::string& k, const YAML::Node& v) {
+                          c.files_force_magic = boolean(f, k, v);
+                        }},
                        {"store", [&](const std::string& k, const YAML::Node& v) {
                           eachKey(f, v, k, {{"dir", file(c.file_store.dir)},
                                             {"max-size", [&](const std::string& k2, const YAML::Node& v2) {

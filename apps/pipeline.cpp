@@ -219,15 +219,21 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
   if (config.app_layer) wc.flows.observer_bytes_per_flow = AppIdentifier::bytesPerFlow() + AppParsers::bytesPerFlow();
-  // Files: the hashes the configuration asks for and those the rules at start need
-  // (filemd5 / filesha1 / filesha256), and the store filestore rules keep files in.
+  // Files: the hashes and magic the configuration asks for and those the rules at start
+  // need (filemd5 / filesha1 / filesha256, filemagic), and the store filestore rules
+  // keep files in.
   AppParsers::Config app_parsers = config.app_parsers;
+  // libmagic costs up to a millisecond a file: run only when asked or used.
+  bool magic = config.files_force_magic;
   for (uint32_t i = 0; i < rules.signatures->size(); ++i) {
-    for (const FileHashTest& t : rules.signatures->signature(i).rule.files.hashes) {
+    const Rule& rule = rules.signatures->signature(i).rule;
+    for (const FileHashTest& t : rule.files.hashes) {
       const size_t length = t.list->hexLength();
       app_parsers.file_limits.hashes |= length == 32 ? file_hash::kMd5 : length == 40 ? file_hash::kSha1 : file_hash::kSha256;
     }
+    for (const AppBufferMatch& b : rule.app_buffers) magic |= b.buffer == AppBufferId::FileMagic;
   }
+  if (!magic) app_parsers.file_limits.magic_bytes = 0;
   std::unique_ptr<FileStore> file_store;
   if (!config.file_store.dir.empty()) {
     file_store = std::make_unique<FileStore>(config.file_store);

@@ -260,7 +260,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           for (const auto& item : v) {
                             const std::string name = scalar(f, k, item);
                             const auto kind = eventKindFromName(name);
-                            if (!kind) fail(f, item, k, "unknown event type '" + name + "' (alert, incident, stats, flow, http, dns, tls, ssh)");
+                            if (!kind) fail(f, item, k, "unknown event type '" + name + "' (alert, incident, stats, flow, http, dns, tls, ssh, fileinfo)");
                             central.records.insert(*kind);
                           }
                         }},

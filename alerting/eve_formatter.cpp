@@ -240,6 +240,7 @@ EventKind EveFormatter::appKind(const AppRecord& r) {
   if (std::holds_alternative<DnsMessage>(r.body)) return EventKind::Dns;
   if (std::holds_alternative<SshSession>(r.body)) return EventKind::Ssh;
   if (std::holds_alternative<ProtocolTransaction>(r.body)) return EventKind::App;
+  if (std::holds_alternative<FileInfo>(r.body)) return EventKind::Fileinfo;
   return EventKind::Tls;
 }
 
@@ -248,13 +249,15 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
   begin();
   const EventKind kind = appKind(r);
   const auto* plugin = std::get_if<ProtocolTransaction>(&r.body);
-  header(r.ts, r.flow_id, plugin ? plugin->protocol : eventKindName(kind), r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port,
-         r.proto);
-  auto text = [this](const char* name, std::string_view value) {
-    if (value.empty()) return;
-    key(name);
-    writeString(value);
-  };
+  const auto* file = std::get_if<FileInfo>(&r.body);
+  const char* event_type = plugin ? plugin->protocol : eventKindName(kind);
+  // A file's record goes the way the file did, as Suricata writes it: a download's
+  // source is the server.
+  if (file && file->file.dir == Direction::ToClient) {
+    header(r.ts, r.flow_id, event_type, r.vlan, r.vlan_count, r.dest_ip, r.dest_port, r.src_ip, r.src_port, r.proto);
+  } else {
+    header(r.ts, r.flow_id, event_type, r.vlan, r.vlan_count, r.src_ip, r.src_port, r.dest_ip, r.dest_port, r.proto);
+  }
   if (plugin) {
     // The plug-in's object is JSON its EveObjectWriter made (escaped, valid UTF-8).
     key("tx_id");
@@ -262,26 +265,17 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     key(plugin->protocol);
     const std::string_view object = plugin->eve.empty() ? std::string_view("{}") : std::string_view(plugin->eve);
     writer_.RawValue(object.data(), object.size(), rapidjson::kObjectType);
+  } else if (file) {
+    if (file->http) {
+      key("app_proto");
+      writer_.String("http");
+      writeHttp(*file->http);
+    }
+    writeFileinfo(file->file);
   } else if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {
     key("tx_id");
     writer_.Uint64(tx->id);
-    key("http");
-    writer_.StartObject();
-    text("hostname", tx->host);
-    text("url", tx->uri_raw);
-    text("http_user_agent", tx->user_agent);
-    text("http_content_type", tx->response_content_type);
-    text("http_refer", tx->referer);
-    text("http_method", tx->method);
-    text("protocol", tx->protocol);
-    if (tx->status) {
-      key("status");
-      writer_.Int(tx->status);
-    }
-    text("redirect", tx->location);
-    key("length");
-    writer_.Uint64(tx->response_body_bytes);
-    writer_.EndObject();
+    writeHttp(*tx);
   } else if (const auto* dns = std::get_if<DnsMessage>(&r.body)) {
     key("dns");
     writer_.StartObject();
@@ -325,7 +319,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
         }
         key("ttl");
         writer_.Uint(a.ttl);
-        text("rdata", a.rdata);
+        writeText("rdata", a.rdata);
         writer_.EndObject();
       }
       writer_.EndArray();
@@ -351,14 +345,14 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     writer_.StartObject();
     if (!tls.certificates.empty()) {
       const TlsCertificate& leaf = tls.certificates.front();
-      text("subject", leaf.subject);
-      text("issuerdn", leaf.issuer);
-      text("serial", leaf.serial);
-      text("fingerprint", leaf.fingerprint);
-      text("notbefore", leaf.not_before);
-      text("notafter", leaf.not_after);
+      writeText("subject", leaf.subject);
+      writeText("issuerdn", leaf.issuer);
+      writeText("serial", leaf.serial);
+      writeText("fingerprint", leaf.fingerprint);
+      writeText("notbefore", leaf.not_before);
+      writeText("notafter", leaf.not_after);
     }
-    text("sni", tls.sni);
+    writeText("sni", tls.sni);
     key("version");
     writeString(tlsVersionName(tls.version ? tls.version : tls.client_version));
     for (auto [name, hash, string] : {std::tuple{"ja3", &tls.ja3_hash, &tls.ja3_string},
@@ -375,6 +369,71 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     writer_.EndObject();
   }
   return finish();
+}
+
+void EveFormatter::writeText(const char* name, std::string_view value) {
+  if (value.empty()) return;
+  key(name);
+  writeString(value);
+}
+
+// Suricata's EVE `http` object, of an http record and of a fileinfo record of a file
+// HTTP carried.
+void EveFormatter::writeHttp(const HttpTransaction& tx) {
+  key("http");
+  writer_.StartObject();
+  writeText("hostname", tx.host);
+  writeText("url", tx.uri_raw);
+  writeText("http_user_agent", tx.user_agent);
+  writeText("http_content_type", tx.response_content_type);
+  writeText("http_refer", tx.referer);
+  writeText("http_method", tx.method);
+  writeText("protocol", tx.protocol);
+  if (tx.status) {
+    key("status");
+    writer_.Int(tx.status);
+  }
+  writeText("redirect", tx.location);
+  key("length");
+  writer_.Uint64(tx.response_body_bytes);
+  writer_.EndObject();
+}
+
+void EveFormatter::writeFileinfo(const TrackedFile& f) {
+  key("fileinfo");
+  writer_.StartObject();
+  key("filename");
+  writeString(f.name);
+  key("gaps");
+  writer_.Bool(f.gaps);
+  key("state");
+  writer_.String(fileStateName(f.state));
+  for (auto [name, value] : {std::pair{"md5", &f.md5}, std::pair{"sha1", &f.sha1}, std::pair{"sha256", &f.sha256}}) {
+    if (value->empty()) continue;
+    key(name);
+    writer_.String(value->c_str());
+  }
+  if (!f.magic.empty()) {
+    key("magic");
+    writeString(f.magic);
+  }
+  key("stored");
+  writer_.Bool(f.stored);
+  if (f.stored) {
+    key("file_id");
+    writer_.Uint(f.file_id);
+  }
+  key("size");
+  writer_.Uint64(f.size);
+  if (f.range_start) {
+    key("start");
+    writer_.Uint64(*f.range_start);
+    key("end");
+    writer_.Uint64(*f.range_end);
+  }
+  key("tx_id");
+  writer_.Uint64(f.tx_id);
+  writer_.EndObject();
 }
 
 std::string EveFormatter::formatFlow(const FlowRecord& f) {

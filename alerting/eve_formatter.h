@@ -36,8 +36,8 @@ class EveFormatter {
   std::string formatAlert(const Alert& alert);
   std::string formatFlow(const FlowRecord& flow);
   // An app-layer record: EVE `http` (a finished transaction), `dns` (a message),
-  // `tls` (a handshake), `ssh`, or a protocol plug-in's record under its own event_type
-  // (EventKind::App); its kind is appKind(record).
+  // `tls` (a handshake), `ssh`, `fileinfo` (a file that ended), or a protocol plug-in's
+  // record under its own event_type (EventKind::App); its kind is appKind(record).
   std::string formatApp(const AppRecord& record);
   static EventKind appKind(const AppRecord& record);
   std::string formatIncident(const Incident& incident);
@@ -60,6 +60,9 @@ class EveFormatter {
   void writeTime(TimeUs ts);
   void writeTimeAndHost(TimeUs ts);
   void writeIp(const IpAddress& addr);
+  void writeText(const char* name, std::string_view value);  // a string field, left out when empty
+  void writeHttp(const HttpTransaction& tx);
+  void writeFileinfo(const TrackedFile& file);
   void header(TimeUs ts, uint64_t flow_id, const char* event_type, const uint16_t* vlan,
               uint8_t vlan_count, const IpAddress& src, uint16_t src_port,
               const IpAddress& dest, uint16_t dest_port, uint8_t proto);

@@ -11,10 +11,11 @@ namespace mamori {
 // The kind of a record: its EVE event_type, which is also its bus topic. App: a record of
 // an app-layer protocol plug-in, whose event_type and topic are its protocol's name
 // ("sip", ...; EventOutput::publishApp).
-enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh, App };
+enum class EventKind : uint8_t { Alert, Flow, Incident, Stats, Http, Dns, Tls, Ssh, App, Fileinfo };
 inline constexpr EventKind kEventKinds[] = {EventKind::Alert, EventKind::Flow, EventKind::Incident,
                                             EventKind::Stats, EventKind::Http, EventKind::Dns,
-                                            EventKind::Tls,   EventKind::Ssh,  EventKind::App};
+                                            EventKind::Tls,   EventKind::Ssh,  EventKind::App,
+                                            EventKind::Fileinfo};
 
 constexpr const char* eventKindName(EventKind kind) {
   switch (kind) {
@@ -27,6 +28,7 @@ constexpr const char* eventKindName(EventKind kind) {
     case EventKind::Tls: return "tls";
     case EventKind::Ssh: return "ssh";
     case EventKind::App: return "app";
+    case EventKind::Fileinfo: return "fileinfo";
   }
   return "unknown";
 }

@@ -103,6 +103,17 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     owner->emit(*flow, from, AppEvent::Protocol);
   }
   void malformed() override { ++owner->live_.protocols[plugin].malformed; }
+  // FileDone for detection, whose filestore rules may ask to keep it; then FileLogged,
+  // kept or not, for the log.
+  void onFile(const HttpTransaction& tx, FileTracker& files, FileTracker::Handle h) override {
+    bool store = false;
+    owner->record_.body = FileInfo{files.file(h), tx, &store};
+    owner->emit(*flow, files.file(h).dir, AppEvent::FileDone);
+    auto& info = std::get<FileInfo>(owner->record_.body);
+    info.store_requested = nullptr;
+    info.file.stored = files.release(h, store);
+    owner->emit(*flow, info.file.dir, AppEvent::FileLogged);
+  }
   void report(const HttpTransaction& tx, AppEvent event) {
     owner->record_.body = tx;
     owner->emit(*flow, dir, event, tx.events, tx.new_events);
@@ -125,8 +136,11 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   }
 };
 
-AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory)
-    : identifier_(identifier), memory_(memory), http_settings_(config.http) {
+AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory, FileStore* store)
+    : identifier_(identifier),
+      memory_(memory),
+      http_settings_(config.http),
+      files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {
   for (auto& protocol : makeAppProtocols()) addProtocol(std::move(protocol));
 }
 
@@ -299,7 +313,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     }
     // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
     if (p.kind == Kind::Http) {
-      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_);
+      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
       else p.kind = Kind::None;
     }
     if (p.kind == Kind::Tls) {
@@ -453,6 +467,9 @@ void AppParsers::describe(const Flow& flow, FlowRecord& record) {
   record.app.proto[n] = '\0';
 }
 
-void AppParsers::publish() { published_.set(live_); }
+void AppParsers::publish() {
+  if (files_) live_.files = files_->counters();
+  published_.set(live_);
+}
 
 }  // namespace mamori

@@ -2,12 +2,13 @@
 // AppParsers: the application-layer parsers as one worker plug-in. A FlowObserver that
 // gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
 // TCP, SSH banners, and the protocol plug-ins of applayer/app_protocols.h) and hands what
-// they find to AppEventListeners (detection, EVE output) as AppRecords. The protocol is the
-// AppIdentifier's verdict when it has one by the first data, else what the data itself
-// shows: the plug-ins' probes first (then their ports when no probe could tell), then a TLS
-// record header, an HTTP request line, "SSH-", port 53 for DNS; a flow that fits none is
-// left alone. Adding a protocol adds a plug-in (applayer/app_protocol.h); nothing here, in
-// the flow table or in the worker loop changes.
+// they find to AppEventListeners (detection, EVE output) as AppRecords, the files they
+// carry included (one FileTracker per worker). The protocol is the AppIdentifier's verdict
+// when it has one by the first data, else what the data itself shows: the plug-ins' probes
+// first (then their ports when no probe could tell), then a TLS record header, an HTTP
+// request line, "SSH-", port 53 for DNS; a flow that fits none is left alone. Adding a
+// protocol adds a plug-in (applayer/app_protocol.h); nothing here, in the flow table or in
+// the worker loop changes.
 //
 // Memory: one small per-flow record in a pool, and the parser object of the flow's
 // protocol while the flow lives, charged with the buffers it grows to the worker's
@@ -30,6 +31,7 @@
 #include "applayer/app_protocol.h"
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
+#include "applayer/file_tracker.h"
 #include "applayer/http_parser.h"
 #include "capture/flow_observer.h"
 #include "capture/observer_records.h"
@@ -48,6 +50,7 @@ struct AppParserCounters {
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
   std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind
   std::vector<ProtocolCounters> protocols;  // in AppParsers' plug-in order, the same in every worker
+  FileTrackerCounters files;
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
@@ -65,6 +68,13 @@ struct AppParserCounters {
       protocols[i].transactions += o.protocols[i].transactions;
       protocols[i].malformed += o.protocols[i].malformed;
     }
+    files.opened += o.files.opened;
+    files.closed += o.files.closed;
+    files.truncated += o.files.truncated;
+    files.refused_flow_limit += o.files.refused_flow_limit;
+    files.refused_worker_limit += o.files.refused_worker_limit;
+    files.hash_limit += o.files.hash_limit;
+    files.stored += o.files.stored;
     return *this;
   }
 };
@@ -73,10 +83,14 @@ class AppParsers final : public FlowObserver {
  public:
   struct Config {
     HttpParser::Config http;
+    bool files = true;  // track files (FileTracker) and report them
+    FileTracker::Config file_limits;
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
   // the worker's app-layer budget; null for none. Runs the plug-ins of makeAppProtocols().
-  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr);
+  // `store`: where filestore rules keep files, shared by the workers; null for none.
+  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr,
+             FileStore* store = nullptr);
   ~AppParsers() override;
 
   void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
@@ -124,6 +138,7 @@ class AppParsers final : public FlowObserver {
   const AppIdentifier* identifier_;
   AppMemory* memory_;
   HttpParser::Settings http_settings_;
+  std::unique_ptr<FileTracker> files_;  // null when file tracking is off
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;

@@ -1,8 +1,9 @@
 #pragma once
 // One application-layer event of a flow (an HTTP request or response, a DNS message, a
-// step of a TLS handshake, an SSH banner, a transaction of a protocol plug-in), as AppParsers
-// hands it to its listeners: detection inspects it, the output writes EVE `http` / `dns` /
-// `tls` / `ssh` records, and the plug-ins' own (`sip`, ...), from it. Plain data by value,
+// step of a TLS handshake, an SSH banner, a transaction of a protocol plug-in, a file
+// that ended), as AppParsers hands it to its listeners: detection inspects it, the output
+// writes EVE `http` / `dns` / `tls` / `ssh` / `fileinfo` records, and the plug-ins' own
+// (`sip`, ...), from it. Plain data by value,
 // so it may cross threads; made per transaction, never per packet.
 #include <cstdint>
 #include <variant>
@@ -13,6 +14,7 @@
 #include "applayer/protocol_transaction.h"
 #include "applayer/ssh_session.h"
 #include "applayer/tls_handshake.h"
+#include "applayer/tracked_file.h"
 #include "capture/direction.h"
 #include "capture/flow.h"
 #include "capture/ip_address.h"
@@ -32,6 +34,8 @@ enum class AppEvent : uint8_t {
   SshDone,          // both banners seen, or the flow ended after one
   ParserEvents,     // app-layer events raised with no other record to carry them
   Protocol,         // a protocol plug-in's transaction or message (ProtocolTransaction)
+  FileDone,         // a tracked file ended: inspected (FileInfo; a filestore rule asks to keep it)
+  FileLogged,       // the same file, kept or not: its `fileinfo` record
 };
 
 struct AppRecord {
@@ -45,7 +49,7 @@ struct AppRecord {
   uint16_t vlan[2] = {0, 0};
   uint8_t vlan_count = 0;
   Direction dir = Direction::ToServer;  // the direction whose data completed the event
-  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession, ProtocolTransaction> body;
+  std::variant<HttpTransaction, DnsMessage, TlsHandshake, SshSession, ProtocolTransaction, FileInfo> body;
   // The app-layer events of the transaction (HTTP, DNS) or session (TLS, SSH, and the
   // flow's protocol detection events) so far, and of them those raised since its last
   // record: a rule on an event alerts once, where it was raised.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <span>
+#include <strings.h>
 #include <string_view>
 
 namespace mamori {
@@ -13,6 +14,10 @@ namespace {
 // The user data of a libhtp transaction we do not follow (refused a slot, or already
 // reported), so that its later hooks are not taken for a new transaction's.
 char detached_marker;
+
+// libhtp hands a request file's data without its connection: the parser feeding it
+// is the one on this thread.
+thread_local HttpParser* feeding = nullptr;
 
 htp_time_t timeOf(int64_t ts_us) {
   htp_time_t t{};
@@ -35,6 +40,60 @@ void assignHeader(std::string& out, htp_table_t* headers, const char* name) {
 }
 
 bool isNamed(const bstr* name, const char* lower) { return bstr_cmp_c_nocase(name, lower) == 0; }
+
+std::string_view viewOf(const bstr* b) {
+  return b ? std::string_view(reinterpret_cast<const char*>(bstr_ptr(b)), bstr_len(b)) : std::string_view();
+}
+
+std::string_view headerView(htp_table_t* headers, const char* name) {
+  const auto* h = headers ? static_cast<const htp_header_t*>(htp_table_get_c(headers, name)) : nullptr;
+  return h ? viewOf(h->value) : std::string_view();
+}
+
+// The file name a Content-Disposition gives ("attachment; filename=\"a b.pdf\""), as
+// Suricata takes it: the filename parameter, unquoted; empty without one.
+std::string_view dispositionFilename(std::string_view value) {
+  size_t at = 0;
+  while ((at = value.find('=', at)) != std::string_view::npos) {
+    size_t name_end = at;
+    while (name_end > 0 && value[name_end - 1] == ' ') --name_end;
+    size_t name_start = name_end;
+    while (name_start > 0 && value[name_start - 1] != ';' && value[name_start - 1] != ' ') --name_start;
+    std::string_view name = value.substr(name_start, name_end - name_start);
+    ++at;
+    if (name.size() != 8 || strncasecmp(name.data(), "filename", 8) != 0) continue;
+    while (at < value.size() && value[at] == ' ') ++at;
+    if (at < value.size() && value[at] == '"') {
+      const size_t end = value.find('"', at + 1);
+      return value.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1);
+    }
+    const size_t end = value.find(';', at);
+    std::string_view v = value.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    return v;
+  }
+  return {};
+}
+
+// "bytes 100-199/1000": the part's first and last byte; false for anything else.
+bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end) {
+  if (!value.starts_with("bytes ")) return false;
+  value.remove_prefix(6);
+  const size_t dash = value.find('-');
+  const size_t slash = value.find('/');
+  if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) return false;
+  auto number = [](std::string_view t, uint64_t& out) {
+    if (t.empty() || t.size() > 19) return false;
+    out = 0;
+    for (char c : t) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return true;
+  };
+  return number(value.substr(0, dash), start) && number(value.substr(dash + 1, slash - dash - 1), end) &&
+         start <= end;
+}
 
 // Suricata's http.header and http.header_names buffers: "Name: value\r\n" per header but
 // the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name; the
@@ -163,16 +222,21 @@ HttpParser::Settings::Settings(const Config& config) : config_(config) {
   htp_config_register_response_header_data(cfg_, onResponseHeaderData);
   htp_config_register_response_body_data(cfg_, onResponseBody);
   htp_config_register_response_complete(cfg_, onResponseComplete);
+  // Files in requests: multipart/form-data parts with a file name, and PUT bodies.
+  htp_config_register_multipart_parser(cfg_);
+  htp_config_register_request_file_data(cfg_, onRequestFileData);
 }
 
 HttpParser::Settings::~Settings() {
   if (cfg_) htp_config_destroy(cfg_);
 }
 
-HttpParser::HttpParser(const Settings& settings) : config_(settings.config()) { open(settings); }
+HttpParser::HttpParser(const Settings& settings, FileTracker* files) : config_(settings.config()), files_(files) {
+  open(settings);
+}
 
-HttpParser::HttpParser(const Config& config)
-    : own_settings_(std::make_unique<Settings>(config)), config_(own_settings_->config()) {
+HttpParser::HttpParser(const Config& config, FileTracker* files)
+    : own_settings_(std::make_unique<Settings>(config)), config_(own_settings_->config()), files_(files) {
   open(*own_settings_);
 }
 
@@ -188,6 +252,14 @@ void HttpParser::open(const Settings& settings) {
 }
 
 HttpParser::~HttpParser() {
+  if (files_) {
+    // Files of a parser dropped without onEnd are given back untold.
+    for (const auto& slot : slots_) {
+      if (!slot->htp) continue;
+      for (const auto& [key, h] : slot->request_files) files_->release(h, false);
+      if (slot->response_file != FileTracker::kNone) files_->release(slot->response_file, false);
+    }
+  }
   if (connp_) htp_connp_destroy_all(connp_);
 }
 
@@ -242,7 +314,9 @@ void HttpParser::onGap(Direction dir, uint64_t len) {
   }
   if (skippable) {
     const htp_time_t t = timeOf(now_us_);
+    feeding = this;
     const int rc = request ? htp_connp_req_data(connp_, &t, nullptr, len) : htp_connp_res_data(connp_, &t, nullptr, len);
+    feeding = nullptr;
     if (rc == HTP_STREAM_DATA) return;
   }
   ++counters_.gaps_fatal;
@@ -272,8 +346,12 @@ void HttpParser::onEnd(int64_t ts_us, HttpSink& sink) {
       fillRequest(*slot);
       report(*slot, Event::Request, sink);
     }
+    closeFiles(*slot, true, false);
+    deliverFiles(*slot, true, sink);
     if (slot->htp->response_progress > HTP_RESPONSE_NOT_STARTED) fillResponse(*slot);
+    closeFiles(*slot, false, false);
     report(*slot, Event::Response, sink);
+    deliverFiles(*slot, false, sink);
     release(slot);
   }
 }
@@ -282,7 +360,9 @@ void HttpParser::feed(Direction dir, const uint8_t* data, size_t len) {
   const htp_time_t t = timeOf(now_us_);
   const bool request = dir == Direction::ToServer;
   feeding_ = dir;
+  feeding = this;
   const int rc = request ? htp_connp_req_data(connp_, &t, data, len) : htp_connp_res_data(connp_, &t, data, len);
+  feeding = nullptr;
   switch (rc) {
     case HTP_STREAM_DATA:
       return;
@@ -361,6 +441,9 @@ HttpParser::Slot* HttpParser::attach(htp_tx_t* tx) {
   slot->request_reported = false;
   slot->request_gap = slot->response_gap = false;
   slot->reported.reset();
+  slot->response_file = FileTracker::kNone;
+  slot->response_file_refused = false;
+  slot->request_files.clear();
   htp_tx_set_user_data(tx, slot);
   return slot;
 }
@@ -420,10 +503,84 @@ int HttpParser::onRequestBody(htp_tx_data_t* d) {
 
 int HttpParser::onResponseBody(htp_tx_data_t* d) {
   Slot* slot = slotOf(d->tx);
-  if (slot) {
-    appendBody(slot->tx.response_body, slot->response_gap, d->data, d->len, of(d->tx).config_.response_body_depth);
+  if (!slot) return HTP_OK;
+  HttpParser& p = of(d->tx);
+  appendBody(slot->tx.response_body, slot->response_gap, d->data, d->len, p.config_.response_body_depth);
+  if (!p.files_ || d->len == 0) return HTP_OK;
+  if (slot->response_file == FileTracker::kNone && !slot->response_file_refused) p.openResponseFile(*slot);
+  if (slot->response_file == FileTracker::kNone) return HTP_OK;
+  if (d->data) {
+    p.files_->append(slot->response_file, d->data, d->len);
+  } else {
+    p.files_->gap(slot->response_file, d->len);
   }
   return HTP_OK;
+}
+
+// Named as Suricata names a download: Content-Disposition's filename, else the
+// normalised path of the request's URI.
+void HttpParser::openResponseFile(Slot& slot) {
+  const htp_tx_t* tx = slot.htp;
+  std::string_view name = dispositionFilename(headerView(tx->response_headers, "content-disposition"));
+  if (name.empty() && tx->parsed_uri) name = viewOf(tx->parsed_uri->path);
+  slot.response_file = files_->open(flow_files_, slot.tx.id, Direction::ToClient, name);
+  if (slot.response_file == FileTracker::kNone) {
+    slot.response_file_refused = true;
+    return;
+  }
+  uint64_t start = 0, end = 0;
+  if (tx->response_status_number == 206 &&
+      parseContentRange(headerView(tx->response_headers, "content-range"), start, end)) {
+    TrackedFile& f = files_->file(slot.response_file);
+    f.range_start = start;
+    f.range_end = end;
+  }
+}
+
+int HttpParser::onRequestFileData(htp_file_data_t* d) {
+  HttpParser* p = feeding;
+  if (!p || !p->files_ || !p->connp_) return HTP_OK;
+  htp_tx_t* tx = htp_connp_get_in_tx(p->connp_);
+  Slot* slot = tx ? slotOf(tx) : nullptr;
+  if (!slot || slot->request_reported) return HTP_OK;
+  auto it = std::find_if(slot->request_files.begin(), slot->request_files.end(),
+                         [&](const auto& f) { return f.first == d->file; });
+  if (it == slot->request_files.end()) {
+    if (!d->data) return HTP_OK;  // the end of a file we refused
+    // A PUT body is named by the URI's path, as Suricata names it; libhtp gives it none.
+    std::string_view name = viewOf(d->file->filename);
+    if (d->file->source == HTP_FILE_PUT && tx->parsed_uri) name = viewOf(tx->parsed_uri->path);
+    const FileTracker::Handle h = p->files_->open(p->flow_files_, slot->tx.id, Direction::ToServer, name);
+    if (h == FileTracker::kNone) return HTP_OK;
+    slot->request_files.emplace_back(d->file, h);
+    it = slot->request_files.end() - 1;
+  }
+  if (d->data) {
+    p->files_->append(it->second, d->data, d->len);
+  } else {
+    p->files_->close(it->second, true);  // libhtp's end of a part
+  }
+  return HTP_OK;
+}
+
+void HttpParser::closeFiles(Slot& slot, bool request, bool complete) {
+  if (!files_) return;
+  if (request) {
+    for (const auto& [key, h] : slot.request_files) files_->close(h, complete);
+  } else if (slot.response_file != FileTracker::kNone) {
+    files_->close(slot.response_file, complete);
+  }
+}
+
+void HttpParser::deliverFiles(Slot& slot, bool request, HttpSink& sink) {
+  if (!files_) return;
+  if (request) {
+    for (const auto& [key, h] : slot.request_files) sink.onFile(slot.tx, *files_, h);
+    slot.request_files.clear();
+  } else if (slot.response_file != FileTracker::kNone) {
+    sink.onFile(slot.tx, *files_, slot.response_file);
+    slot.response_file = FileTracker::kNone;
+  }
 }
 
 void HttpParser::appendBody(std::string& body, bool& gap, const uint8_t* data, size_t len, size_t depth) {
@@ -444,6 +601,7 @@ int HttpParser::onRequestComplete(htp_tx_t* tx) {
   if (p.closing_) return HTP_OK;
   slot->tx.request_complete = true;
   ++p.counters_.requests;
+  p.closeFiles(*slot, true, true);
   p.fillRequest(*slot);
   p.reports_.push_back({slot, Event::Request});
   return HTP_OK;
@@ -457,6 +615,7 @@ int HttpParser::onResponseComplete(htp_tx_t* tx) {
     // The server answered before the request finished (an early error, or a response
     // with no request seen): the transaction is over, report what the request got to.
     p.fillRequest(*slot);
+    p.closeFiles(*slot, true, false);
     p.reports_.push_back({slot, Event::Request});
   }
   // At close, only a body delimited by the connection's end (no length, not chunked)
@@ -465,6 +624,7 @@ int HttpParser::onResponseComplete(htp_tx_t* tx) {
                      (tx->response_transfer_coding == HTP_CODING_IDENTITY && tx->response_content_length < 0);
   slot->tx.response_complete = whole;
   if (whole) ++p.counters_.responses;
+  p.closeFiles(*slot, false, whole);
   if (p.closing_ && !(whole && slot->tx.request_complete)) ++p.counters_.incomplete;
   p.fillResponse(*slot);
   p.reports_.push_back({slot, Event::Response});
@@ -605,6 +765,7 @@ void HttpParser::fillResponse(Slot& slot) {
 void HttpParser::deliver(HttpSink& sink) {
   for (const Report& r : reports_) {
     report(*r.slot, r.event, sink);
+    deliverFiles(*r.slot, r.event == Event::Request, sink);
     if (r.event == Event::Response) release(r.slot);
   }
   reports_.clear();

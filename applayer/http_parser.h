@@ -30,6 +30,7 @@ struct htp_connp_t;
 struct htp_tx_t;
 struct htp_tx_data_t;
 struct htp_log_t;
+struct htp_file_data_t;
 
 namespace mamori {
 
@@ -74,10 +75,13 @@ class HttpParser {
     htp_cfg_t* cfg_ = nullptr;
   };
 
-  // `settings` must outlive the parser.
-  explicit HttpParser(const Settings& settings);
+  // `settings` must outlive the parser. With `files`, the worker's FileTracker, request
+  // and response bodies are tracked as files: a multipart/form-data part with a file
+  // name or a PUT body (named by libhtp), a response body (named by its
+  // Content-Disposition, else the URI's path), each reported to the sink once it ends.
+  explicit HttpParser(const Settings& settings, FileTracker* files = nullptr);
   // A parser with settings of its own, for a single connection.
-  explicit HttpParser(const Config& config);
+  explicit HttpParser(const Config& config, FileTracker* files = nullptr);
   ~HttpParser();
   HttpParser(const HttpParser&) = delete;
   HttpParser& operator=(const HttpParser&) = delete;
@@ -105,6 +109,11 @@ class HttpParser {
     bool request_gap = false;     // a body lost bytes: keep what came before the hole only
     bool response_gap = false;
     AppLayerEventSet reported;    // events already handed to the sink
+    // Its files: the response's, and the request's by libhtp's file (several parts of
+    // a multipart body).
+    FileTracker::Handle response_file = FileTracker::kNone;
+    bool response_file_refused = false;
+    std::vector<std::pair<const void*, FileTracker::Handle>> request_files;
   };
   enum class Event : uint8_t { Request, Response };
   struct Report {
@@ -126,6 +135,7 @@ class HttpParser {
   static int onResponseBody(htp_tx_data_t* d);
   static int onResponseComplete(htp_tx_t* tx);
   static int onLog(htp_log_t* log);
+  static int onRequestFileData(htp_file_data_t* d);
   static HttpParser& of(htp_tx_t* tx);
   static Slot* slotOf(htp_tx_t* tx);
 
@@ -145,6 +155,9 @@ class HttpParser {
   void report(Slot& slot, Event event, HttpSink& sink);
   void raiseLogged(const htp_log_t& log);
   void raiseFlagged(Slot& slot);
+  void openResponseFile(Slot& slot);
+  void closeFiles(Slot& slot, bool request, bool complete);
+  void deliverFiles(Slot& slot, bool request, HttpSink& sink);
   Side& side(Direction dir) { return sides_[static_cast<int>(dir)]; }
 
   std::unique_ptr<Settings> own_settings_;
@@ -165,6 +178,8 @@ class HttpParser {
   std::vector<Slot*> open_;          // onEnd's list of what never finished
   std::string scratch_;
   HttpParserCounters counters_;
+  FileTracker* files_ = nullptr;
+  uint32_t flow_files_ = 0;  // files this flow opened, against the tracker's per-flow limit
 };
 
 }  // namespace mamori

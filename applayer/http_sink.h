@@ -1,6 +1,7 @@
 #pragma once
 // Who receives what HttpParser makes of a flow: EVE `http` records, the detection
-// buffers. A transaction passed in is valid only during the call.
+// buffers, `fileinfo` records. A transaction passed in is valid only during the call.
+#include "applayer/file_tracker.h"
 #include "applayer/http_transaction.h"
 
 namespace mamori {
@@ -13,6 +14,11 @@ class HttpSink {
   // The response is complete (or, at flow end, will never be); always after onRequest of
   // the same transaction, and the last call for it.
   virtual void onResponse(const HttpTransaction& tx) = 0;
+  // A file the transaction carried has ended (a request's after onRequest, the
+  // response's after onResponse): the sink reports it and must release it.
+  virtual void onFile(const HttpTransaction&, FileTracker& files, FileTracker::Handle file) {
+    files.release(file, false);
+  }
 };
 
 }  // namespace mamori

@@ -176,6 +176,43 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                                             {"response-body-limit", size(http.response_body_depth)}});
                         }}});
             }},
+           {"files", [&](const std::string& key, const YAML::Node& n) {
+              FileTracker::Config& files = c.app_parsers.file_limits;
+              eachKey(f, n, key,
+                      {{"enabled", [&](const std::string& k, const YAML::Node& v) {
+                          c.app_parsers.files = boolean(f, k, v);
+                        }},
+                       {"max-open-files", [&](const std::string& k, const YAML::Node& v) {
+                          files.max_open_files = static_cast<uint32_t>(capValue(f, k, v, 1'000'000));
+                        }},
+                       {"max-files-per-flow", [&](const std::string& k, const YAML::Node& v) {
+                          files.max_files_per_flow = static_cast<uint32_t>(capValue(f, k, v, 1'000'000));
+                        }},
+                       {"hashes", [&](const std::string& k, const YAML::Node& v) {
+                          if (!v.IsSequence()) fail(f, v, k, "expected a list of md5, sha1, sha256");
+                          files.hashes = 0;
+                          for (const auto& item : v) {
+                            const std::string name = scalar(f, k, item);
+                            if (name == "md5") files.hashes |= file_hash::kMd5;
+                            else if (name == "sha1") files.hashes |= file_hash::kSha1;
+                            else if (name == "sha256") files.hashes |= file_hash::kSha256;
+                            else fail(f, item, k, "unknown hash '" + name + "' (md5, sha1, sha256)");
+                          }
+                        }},
+                       {"max-hash-size", [&](const std::string& k, const YAML::Node& v) {
+                          files.max_hash_bytes = sizeValue(f, k, v);
+                        }},
+                       {"magic-bytes", size(files.magic_bytes)},
+                       {"force-magic", [&](const std::string& k, const YAML::Node& v) {
+                          c.files_force_magic = boolean(f, k, v);
+                        }},
+                       {"store", [&](const std::string& k, const YAML::Node& v) {
+                          eachKey(f, v, k, {{"dir", file(c.file_store.dir)},
+                                            {"max-size", [&](const std::string& k2, const YAML::Node& v2) {
+                                               c.file_store.max_bytes = sizeValue(f, k2, v2);
+                                             }}});
+                        }}});
+            }},
            {"correlate", [&](const std::string& key, const YAML::Node& n) {
               eachKey(f, n, key,
                       {{"incident-inactivity", [&](const std::string& k, const YAML::Node& v) {
@@ -223,7 +260,7 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           for (const auto& item : v) {
                             const std::string name = scalar(f, k, item);
                             const auto kind = eventKindFromName(name);
-                            if (!kind) fail(f, item, k, "unknown event type '" + name + "' (alert, incident, stats, flow, http, dns, tls, ssh)");
+                            if (!kind) fail(f, item, k, "unknown event type '" + name + "' (alert, incident, stats, flow, http, dns, tls, ssh, fileinfo)");
                             central.records.insert(*kind);
                           }
                         }},

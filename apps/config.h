@@ -72,6 +72,8 @@ struct Config {
   bool app_layer = true;
   AppIdentifier::Config app_identifier;
   AppParsers::Config app_parsers;
+  FileStore::Config file_store;  // files.store: where filestore rules keep files
+  bool files_force_magic = false;  // files.force-magic: libmagic on every file, not only for filemagic rules
   // app-layer.memcap: nDPI's flow state and the parsers' (AppMemory), split evenly over
   // the workers.
   size_t app_memcap = 128u << 20;

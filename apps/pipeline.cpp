@@ -219,6 +219,29 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
   Worker::Config wc = config.worker;
   wc.flows.memcap_bytes = config.flow_memcap / n;
   if (config.app_layer) wc.flows.observer_bytes_per_flow = AppIdentifier::bytesPerFlow() + AppParsers::bytesPerFlow();
+  // Files: the hashes and magic the configuration asks for and those the rules at start
+  // need (filemd5 / filesha1 / filesha256, filemagic), and the store filestore rules
+  // keep files in.
+  AppParsers::Config app_parsers = config.app_parsers;
+  // libmagic costs up to a millisecond a file: run only when asked or used.
+  bool magic = config.files_force_magic;
+  for (uint32_t i = 0; i < rules.signatures->size(); ++i) {
+    const Rule& rule = rules.signatures->signature(i).rule;
+    for (const FileHashTest& t : rule.files.hashes) {
+      const size_t length = t.list->hexLength();
+      app_parsers.file_limits.hashes |= length == 32 ? file_hash::kMd5 : length == 40 ? file_hash::kSha1 : file_hash::kSha256;
+    }
+    for (const AppBufferMatch& b : rule.app_buffers) magic |= b.buffer == AppBufferId::FileMagic;
+  }
+  if (!magic) app_parsers.file_limits.magic_bytes = 0;
+  std::unique_ptr<FileStore> file_store;
+  if (!config.file_store.dir.empty()) {
+    file_store = std::make_unique<FileStore>(config.file_store);
+    if (!file_store->enabled()) {
+      fmt::print(stderr, "mamori: files.store.dir: cannot create '{}'\n", config.file_store.dir);
+      return 1;
+    }
+  }
   std::vector<std::unique_ptr<WorkerParts>> parts;
   std::vector<Worker*> workers;
   std::vector<WorkerEventQueue*> queues;
@@ -245,7 +268,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     // The parsers come last: the app events they raise while handling a packet are
     // inspected with that packet, which detection has then already seen.
     if (p->apps) {
-      p->parsers = std::make_unique<AppParsers>(config.app_parsers, p->apps.get(), p->app_memory.get());
+      p->parsers = std::make_unique<AppParsers>(app_parsers, p->apps.get(), p->app_memory.get(), file_store.get());
       p->parsers->addListener(p->detect.get());
       p->parsers->addListener(&p->queue);
       p->worker->addObserver(p->parsers.get());

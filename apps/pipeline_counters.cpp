@@ -132,6 +132,14 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.guessed", t.app_flows_guessed);
   out.emplace_back("app_layer.identifying", t.app_flows_identifying);
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
+  const FileTrackerCounters& tracked = t.parsers.files;
+  out.emplace_back("file.opened", tracked.opened);
+  out.emplace_back("file.closed", tracked.closed);
+  out.emplace_back("file.truncated", tracked.truncated);
+  out.emplace_back("file.refused_flow_limit", tracked.refused_flow_limit);
+  out.emplace_back("file.refused_worker_limit", tracked.refused_worker_limit);
+  out.emplace_back("file.hash_limit", tracked.hash_limit);
+  out.emplace_back("file.stored", tracked.stored);
   out.emplace_back("app_layer.tx.dns", t.parsers.dns_messages);
   out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
   out.emplace_back("app_layer.tx.ssh", t.parsers.ssh_sessions);
@@ -241,6 +249,17 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
         MetricSample::Counter, double(t.parsers.events[k]),
         {{"protocol", std::string(name.protocol.empty() ? "applayer" : name.protocol)}, {"event", std::string(name.name)}});
   }
+  const FileTrackerCounters& files = t.parsers.files;
+  for (auto [outcome, n] : {std::pair{"closed", files.closed}, std::pair{"truncated", files.truncated},
+                            std::pair{"refused_flow_limit", files.refused_flow_limit},
+                            std::pair{"refused_worker_limit", files.refused_worker_limit}}) {
+    add("mamori_files_total", "Files the app layer tracked by how they ended, or refused by a limit", MetricSample::Counter,
+        double(n), {{"outcome", outcome}});
+  }
+  add("mamori_files_unhashed_total", "Files past files.max-hash-size, not hashed", MetricSample::Counter,
+      double(files.hash_limit));
+  add("mamori_files_stored_total", "Files filestore rules kept in files.store.dir", MetricSample::Counter,
+      double(files.stored));
   add("mamori_app_memcap_refused_total", "nDPI flow states, parsers and parser buffers refused for app-layer.memcap: "
       "those flows go unidentified or unparsed", MetricSample::Counter, double(t.app_memory.refused));
   add("mamori_app_memory_bytes", "App-layer per-flow state held now (nDPI, parsers and their buffers), all workers",

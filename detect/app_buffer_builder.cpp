@@ -227,9 +227,21 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       }
       return client ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse;
     }
+    case AppEvent::FileDone: {
+      const auto& info = std::get<FileInfo>(record.body);
+      const BufferSide from = info.file.dir == Direction::ToServer ? BufferSide::ToServer : BufferSide::ToClient;
+      add(AppBufferId::FileName, info.file.name, from);
+      if (!info.file.magic.empty()) add(AppBufferId::FileMagic, info.file.magic, from);
+      if (info.http) {
+        addRequest(*info.http);
+        if (info.file.dir == Direction::ToClient) addResponse(*info.http);
+      }
+      return AppPhase::File;
+    }
     case AppEvent::TlsDone:
     case AppEvent::SshDone:
-    case AppEvent::ParserEvents: return std::nullopt;
+    case AppEvent::ParserEvents:
+    case AppEvent::FileLogged: return std::nullopt;
   }
   return std::nullopt;
 }

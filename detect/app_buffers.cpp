@@ -46,7 +46,7 @@ BufferPhases phasesOf(AppBufferId id) {
     case Id::TlsCertSubject: case Id::TlsCertIssuer: case Id::TlsCertSerial: case Id::TlsCertFingerprint:
     case Id::TlsCerts:
       return {Family::Tls, {}, P::TlsCertificates, P::TlsCertificates};
-    case Id::SshProto: case Id::SshSoftware: case Id::Count:
+    case Id::SshProto: case Id::SshSoftware: case Id::FileName: case Id::FileMagic: case Id::Count:
       break;
   }
   return {Family::Ssh, {}, P::SshBanner, P::SshBanner};
@@ -54,7 +54,34 @@ BufferPhases phasesOf(AppBufferId id) {
 
 }  // namespace
 
+bool isFileBuffer(AppBufferId id) { return id == AppBufferId::FileName || id == AppBufferId::FileMagic; }
+
+bool isFileRule(const Rule& rule) {
+  return rule.files.any() ||
+         std::any_of(rule.app_buffers.begin(), rule.app_buffers.end(), [](const AppBufferMatch& b) { return isFileBuffer(b.buffer); });
+}
+
+// A file rule is inspected once per file, with the transaction that carried it.
+std::optional<AppPhase> filePhaseOf(const Rule& rule, std::string& error) {
+  if (rule.direction == RuleDirection::Transactional) {
+    error = "'=>' rules cannot use file keywords";
+    return std::nullopt;
+  }
+  if (!rule.app_values.empty()) {
+    error = std::string("file keywords with ") + appBufferName(rule.app_values.front().buffer);
+    return std::nullopt;
+  }
+  for (const AppBufferMatch& b : rule.app_buffers) {
+    if (!isFileBuffer(b.buffer) && phasesOf(b.buffer).family != Family::Http) {
+      error = std::string("file keywords with ") + appBufferName(b.buffer) + " (files come with http transactions)";
+      return std::nullopt;
+    }
+  }
+  return AppPhase::File;
+}
+
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
+  if (isFileRule(rule)) return filePhaseOf(rule, error);
   const bool transactional = rule.direction == RuleDirection::Transactional;
   std::optional<Family> family;
   std::string_view protocol;
@@ -101,7 +128,7 @@ std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
                   [](const AppValueTest& v) { return phasesOf(v.buffer).family == Family::Dns; });
   if (dns_values_only && !rule.flow.to_server && !rule.flow.to_client) return AppPhase::DnsResponse;
   if (rule.flow.to_server || rule.flow.to_client || rule.direction == RuleDirection::Transactional ||
-      rule.app_buffers.empty() || !rule.app_values.empty()) {
+      rule.app_buffers.empty() || !rule.app_values.empty() || isFileRule(rule)) {
     return std::nullopt;
   }
   std::optional<AppPhase> server;

@@ -38,6 +38,13 @@
 //   ProtocolResponse the same, sent by the server. Every plug-in protocol shares these two
 //                    phases; a rule's buffers belong to one protocol, and a record carries
 //                    only its own protocol's buffers.
+//   File             a tracked file that ended (applayer/tracked_file.h): file.name,
+//                    file.magic (when libmagic described it), and the buffers of the
+//                    transaction that carried it (HTTP: HttpRequest's, and for a download
+//                    HttpResponse's too); FlowContext::to_server is the file's direction.
+//                    Rules with file keywords (filename, fileext, filemagic, filesize,
+//                    filemd5 / filesha1 / filesha256, filestore, file.name, file.magic)
+//                    are evaluated here, once per file, with PacketInspector::inspectFile.
 //
 // tls.version's buffer is the version as 2 bytes big-endian (0x0303 for TLS 1.2).
 // Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
@@ -71,6 +78,7 @@ struct AppBuffer {
 enum class AppPhase : uint8_t {
   HttpRequest, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
   ProtocolRequest, ProtocolResponse,
+  File,
   Count
 };
 constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
@@ -81,7 +89,8 @@ constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);
 // flow:to_client, else the request's; flow:to_client and '=>' move a request-only rule
 // (http.uri) to the response phase too, which provides the request's buffers. nullopt
 // with `error` set when the rule's buffers belong to different protocols, or a '=>'
-// rule's to one without transactions of both sides (dns, ssh).
+// rule's to one without transactions of both sides (dns, ssh). A rule with file
+// keywords is a File rule, its other buffers HTTP's.
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
 
 // A rule that names no direction and looks only at buffers both sides have (file.data,

@@ -125,9 +125,17 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
     // The client's phases look at the flow to the server, the others back.
     const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest ||
                            *phase == AppPhase::TlsClientHello || *phase == AppPhase::ProtocolRequest ||
-                           (*phase == AppPhase::SshBanner && record.dir == Direction::ToServer);
+                           ((*phase == AppPhase::SshBanner || *phase == AppPhase::File) &&
+                            record.dir == Direction::ToServer);
     inspectRecord(flow, record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
-      inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events);
+      if (*phase != AppPhase::File) {
+        inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events);
+        return;
+      }
+      const auto& info = std::get<FileInfo>(record.body);
+      if (inspector_->inspectFile(pkt, context, app_buffers_.buffers(), info.file, sink_) && info.store_requested) {
+        *info.store_requested = true;
+      }
     });
   }
   // Events are seen from the side whose data raised them.

@@ -107,6 +107,36 @@ bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffer
   return false;
 }
 
+// filesize on a file cut short can only say it is larger, as Suricata's note has it.
+bool fileSizeMatches(const NumericTest& t, const TrackedFile& file) {
+  if (file.state != FileState::Closed && t.op != NumericTest::Op::Gt && t.op != NumericTest::Op::Ge) return false;
+  return t.matches(file.size);
+}
+
+bool fileHashMatches(const FileHashTest& t, const TrackedFile& file) {
+  const std::string& hash = t.list->hexLength() == 32 ? file.md5 : t.list->hexLength() == 40 ? file.sha1 : file.sha256;
+  if (hash.empty()) return false;
+  return t.list->contains(hash) != t.negated;
+}
+
+bool fileTestsMatch(const FileTests& tests, const TrackedFile& file) {
+  return std::all_of(tests.sizes.begin(), tests.sizes.end(), [&](const NumericTest& t) { return fileSizeMatches(t, file); }) &&
+         std::all_of(tests.hashes.begin(), tests.hashes.end(), [&](const FileHashTest& t) { return fileHashMatches(t, file); });
+}
+
+bool storesDirection(const Rule& rule, const FileStoreAction& store, Direction dir) {
+  using D = FileStoreAction::Direction;
+  switch (store.direction) {
+    case D::Both: return true;
+    case D::ToServer: return dir == Direction::ToServer;
+    case D::ToClient: return dir == Direction::ToClient;
+    case D::Rule: break;
+  }
+  if (rule.flow.to_server) return dir == Direction::ToServer;
+  if (rule.flow.to_client) return dir == Direction::ToClient;
+  return true;
+}
+
 }  // namespace
 
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
@@ -335,6 +365,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   const Rule& rule = s.rule;
   if (s.app_events_unraised || (s.app_events & ~events).any()) return false;
   if (!flowSideMatches(s, pkt, flow)) return false;
+  if (file_ && !fileTestsMatch(rule.files, *file_)) return false;
   for (const AppValueTest& v : rule.app_values) {
     if (!appValueMatches(v, buffers)) return false;
   }
@@ -348,6 +379,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);
   applyXbits(s, pkt);
+  if (file_ && rule.files.store && storesDirection(rule, *rule.files.store, file_->dir)) store_file_ = true;
   return true;
 }
 
@@ -490,6 +522,15 @@ void PacketInspector::inspectAppEvents(const DecodedPacket& pkt, const FlowConte
     for (uint32_t index : rules) check(index, writers, pkt, flow, verifyHere, pass);
   }
   if (!pass) emitAlerts(pkt, flow, sink);
+}
+
+bool PacketInspector::inspectFile(const DecodedPacket& pkt, const FlowContext& flow, std::span<const AppBuffer> buffers,
+                                  const TrackedFile& file, AlertSink& sink) {
+  file_ = &file;
+  store_file_ = false;
+  inspectApp(pkt, flow, AppPhase::File, buffers, sink);
+  file_ = nullptr;
+  return store_file_;
 }
 
 void PacketInspector::emitAlerts(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "applayer/app_layer_event.h"
+#include "applayer/tracked_file.h"
 #include "capture/packet.h"
 #include "detect/alert.h"
 #include "detect/app_buffers.h"
@@ -95,6 +96,11 @@ class PacketInspector {
   // match `pkt` and `flow` (to_server: the side whose data raised them), as verifyApp.
   void inspectAppEvents(const DecodedPacket& pkt, const FlowContext& flow, const AppLayerEventSet& events,
                         const AppLayerEventSet& fresh, AlertSink& sink);
+  // The File phase of one tracked file: inspectApp, with the rules' file tests
+  // (filesize, hash lists) on `file`. True when a matching rule's filestore asks to keep
+  // the file (its direction allowing).
+  bool inspectFile(const DecodedPacket& pkt, const FlowContext& flow, std::span<const AppBuffer> buffers,
+                   const TrackedFile& file, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
   const SignatureDatabase& database() const { return *database_; }
@@ -146,6 +152,8 @@ class PacketInspector {
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;
   AppTransforms transforms_;
+  const TrackedFile* file_ = nullptr;  // during inspectFile
+  bool store_file_ = false;
   Alert alert_;
   DetectCounters counters_;
 };

@@ -87,6 +87,8 @@ constexpr std::pair<std::string_view, Id> kStickyBuffers[] = {
     {"tls.random_bytes", Id::TlsRandomBytes},
     {"http.request_header", Id::HttpRequestHeader},
     {"http.response_header", Id::HttpResponseHeader},
+    {"file.name", Id::FileName},
+    {"file.magic", Id::FileMagic},
 };
 
 // Legacy content modifiers: they apply to the content just before them.

@@ -4,7 +4,7 @@
 //
 // Adding a keyword is one handler and one table row in the file of its family
 // (info_keywords, payload_keywords, packet_keywords, flow_keywords, app_keywords,
-// app_event_keywords, engine_event_keywords).
+// app_event_keywords, engine_event_keywords, file_keywords).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -98,6 +98,7 @@ void addFlowKeywords(KeywordTable& table);
 void addAppKeywords(KeywordTable& table);
 void addAppEventKeywords(KeywordTable& table);  // app_event_keywords.cpp
 void addEngineEventKeywords(KeywordTable& table);
+void addFileKeywords(KeywordTable& table);
 // Checks that need the whole rule (a keyword's use depends on what follows it); false
 // with ctx.failure set.
 bool finishPayloadKeywords(OptionContext& ctx);
@@ -131,6 +132,9 @@ std::optional<T> lookup(const std::pair<std::string_view, T> (&table)[N], std::s
   }
   return std::nullopt;
 }
+
+// content's value: [!]"text|48 45 58|text"; false with `failure` set.
+bool parseContent(std::string_view value, size_t offset, ContentMatch& out, ParseFailure& failure);
 
 bool isSpace(char c);
 std::string_view trim(std::string_view s);

@@ -20,6 +20,8 @@ int hexDigit(char c) {
   return -1;
 }
 
+}  // namespace
+
 // content:[!]"text|48 45 58|text" with escapes \" \; \\ \: outside the hex blocks.
 bool parseContent(std::string_view value, size_t offset, ContentMatch& out, ParseFailure& failure) {
   size_t pos = 0;
@@ -95,6 +97,8 @@ bool parseContent(std::string_view value, size_t offset, ContentMatch& out, Pars
   }
   return true;
 }
+
+namespace {
 
 bool applyContent(OptionContext& ctx, const RawOption& o) {
   ContentMatch content;

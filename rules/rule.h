@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rules/address_matcher.h"
+#include "rules/hash_list.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
 #include "rules/rule_metadata.h"
@@ -194,6 +195,7 @@ enum class AppBufferId : uint8_t {
   TlsVersion,  // not a sticky buffer: the version as 2 bytes big-endian, for tls.version
   TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
   DnsOpcode, DnsRcode, DnsRrtype,  // not sticky buffers: header fields (1 byte), query types (2 bytes each)
+  FileName, FileMagic,  // of each tracked file (file.name, file.magic)
   Count
 };
 // The built-in buffers; the protocol plug-ins' follow (rules/protocol_buffers.h).
@@ -296,6 +298,32 @@ struct AppProtocolTest {
 struct AppEventTest {
   std::string protocol;
   std::string name;  // lower-case
+};
+
+// filemd5 / filesha1 / filesha256: the file's hash is on the list (not on it when
+// negated); a file without that hash (not computed, truncated) matches neither way.
+struct FileHashTest {
+  std::shared_ptr<const HashList> list;  // its digest_hex_length says which hash
+  bool negated = false;
+};
+
+// filestore[:direction,scope]: keep the files of a match in the file store. Direction
+// Rule: the rule's own (its flow keywords), else that side's files only. Scope File:
+// the matching file; Tx and Flow are accepted and keep the matching file too.
+struct FileStoreAction {
+  enum class Direction : uint8_t { Rule, ToServer, ToClient, Both };
+  enum class Scope : uint8_t { File, Tx, Flow };
+  Direction direction = Direction::Rule;
+  Scope scope = Scope::File;
+};
+
+// Keywords on each file a flow carries (file.name and file.magic are app buffers).
+struct FileTests {
+  std::vector<NumericTest> sizes;  // filesize; of a truncated file only '>' ('>=') can hold
+  std::vector<FileHashTest> hashes;
+  std::optional<FileStoreAction> store;
+
+  bool any() const { return !sizes.empty() || !hashes.empty() || store.has_value(); }
 };
 
 // tcp.flags: `flags` must be set; Exact: no others outside `ignored`; Plus: others may
@@ -423,6 +451,7 @@ struct Rule {
   std::vector<AppValueTest> app_values;
   std::vector<AppProtocolTest> app_protocols;
   std::vector<AppEventTest> app_events;  // all of them must have been raised
+  FileTests files;  // filesize, filemd5 / filesha1 / filesha256, filestore
   std::vector<std::string> variables;    // byte_extract / byte_math results, by index
   HeaderTests header;
   FlowTests flow;

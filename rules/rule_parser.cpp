@@ -76,6 +76,7 @@ const KeywordTable& keywordTable() {
     addEngineEventKeywords(t);
     addAppKeywords(t);
     addAppEventKeywords(t);
+    addFileKeywords(t);
     return t;
   }();
   return table;
@@ -303,6 +304,7 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
       return fail(o.name_offset, "unsupported app-layer keyword '" + std::string(o.name) + "'");
     }
   }
+  rule.file = file;  // file keywords name lists relative to it
   OptionContext ctx{rule, classes_, false, {}, {}, {}, -1};
   for (const RawOption& o : options) {
     auto it = keywordTable().find(o.name);

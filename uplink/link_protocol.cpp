@@ -130,7 +130,7 @@ bool unpackRecords(const zmq::message_t& frame, uint32_t count, std::vector<Pack
     left -= 5;
     if (length > left) return false;
     PackedRecord r;
-    if (kind <= static_cast<uint8_t>(EventKind::Ssh)) r.kind = static_cast<EventKind>(kind);
+    if (kind < std::size(kEventKinds)) r.kind = static_cast<EventKind>(kind);
     r.json = std::string_view(reinterpret_cast<const char*>(p), length);
     out.push_back(r);
     p += length;

@@ -62,7 +62,9 @@ TEST_P(CorpusAccounting, EveryPacketIsDecodedOrCountedMalformed) {
   for (auto it = events.MemberBegin(); it != events.MemberEnd(); ++it) {
     for (auto k = it->value.MemberBegin(); k != it->value.MemberEnd(); ++k) by_kind += k->value.GetInt64();
   }
-  EXPECT_EQ(by_kind, invalid) << "every malformed packet has exactly one kind";
+  // Each malformed packet counts its kind among the events; packets that decode with an
+  // anomaly (an IPv6 fragment header fragmenting nothing, overlapping fragments) add theirs.
+  EXPECT_GE(by_kind, invalid) << "a malformed packet without its kind";
   if (invalid > 0) std::printf("%s: %lld malformed\n", pcap.c_str(), static_cast<long long>(invalid));
 }
 

@@ -22,8 +22,11 @@ build: configure
 demo: build
 	bash scripts/demo.sh $(BUILD)
 
+# A test that fails is run once more before it fails the run: a few live tests race the kernel
+# and libzmq on a loaded 2-core machine (BusAbuse's oversized-frame cut, CentralSpool's relink
+# count; docs/operations.md). A test failing twice fails; ctest names every rerun.
 test: build
-	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j$(CTEST_JOBS)
+	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j$(CTEST_JOBS) --repeat until-pass:2
 	$(MAKE) check-asan
 
 configure-asan: setup

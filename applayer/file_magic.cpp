@@ -20,9 +20,7 @@ FileMagic::~FileMagic() {
 
 std::string FileMagic::describe(const uint8_t* data, size_t len) {
   if (!cookie_ || len == 0) return {};
-  terminated_.assign(data, data + len);
-  terminated_.push_back(0);
-  const char* text = magic_buffer(cookie_, terminated_.data(), len);
+  const char* text = magic_buffer(cookie_, data, len);
   return text ? std::string(text) : std::string();
 }
 

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 struct magic_set;
 
@@ -25,10 +24,6 @@ class FileMagic {
 
  private:
   magic_set* cookie_ = nullptr;
-  // The bytes described, with a NUL after them: some of libmagic's tests strndup() the
-  // buffer and would read past an unterminated one. Reused, so steady traffic allocates
-  // nothing here.
-  std::vector<uint8_t> terminated_;
 };
 
 }  // namespace mamori

@@ -1,5 +1,7 @@
 #include "applayer/app_identifier.h"
 
+#include "applayer/ndpi_allocator.h"
+
 #include <ndpi/ndpi_api.h>
 
 #include <algorithm>
@@ -75,9 +77,23 @@ AppIdentifier::AppIdentifier(const Config& config, AppMemory* memory)
 }
 
 AppIdentifier::~AppIdentifier() {
-  states_.forEach([](State& s) {
-    if (s.ndpi) ndpi_free_flow(s.ndpi);
-  });
+  states_.forEach([this](State& s) { freeNdpi(s); });
+}
+
+void AppIdentifier::freeNdpi(State& s) {
+  if (!s.ndpi) return;
+  {
+    NdpiAllocator::Scope scope(memory_, s.ndpi_bytes);
+    ndpi_free_flow(s.ndpi);
+  }
+  s.ndpi = nullptr;
+  (s.older ? s.older->newer : oldest_) = s.newer;
+  (s.newer ? s.newer->older : newest_) = s.older;
+  s.older = s.newer = nullptr;
+  // What nDPI freed outside its hooks, or kept in its module while dissecting this flow.
+  if (memory_) memory_->give(s.ndpi_bytes);
+  s.ndpi_bytes = 0;
+  --live_.flows_in_progress;
 }
 
 AppIdentifier::State* AppIdentifier::stateFor(const Flow& flow) const {
@@ -91,23 +107,40 @@ void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
     *s = State{};
     s->flow_id = flow.flow_id;
     // With no room in the worker's app-layer memory the flow stays unidentified (counted there).
-    if (!memory_ || memory_->take(SIZEOF_FLOW_STRUCT)) {
+    if (memory_) makeRoom();
+    if (!memory_ || !memory_->full()) {
+      NdpiAllocator::Scope scope(memory_, s->ndpi_bytes);
       s->ndpi = static_cast<ndpi_flow_struct*>(ndpi_flow_malloc(SIZEOF_FLOW_STRUCT));
       if (s->ndpi) {
         std::memset(s->ndpi, 0, SIZEOF_FLOW_STRUCT);
         ++live_.flows_in_progress;
-      } else if (memory_) {
-        memory_->give(SIZEOF_FLOW_STRUCT);
+        s->older = newest_;
+        (newest_ ? newest_->newer : oldest_) = s;
+        newest_ = s;
       }
     }
   }
   if (s->decided || !s->ndpi || !pkt.l3) return;
+  // nDPI's buffers grow as it dissects: once the budget is spent, the flows identifying
+  // longest (this one, if it is) take what nDPI knows so far rather than hold more.
+  if (memory_ && memory_->used() >= memory_->limit()) {
+    makeRoom();
+    if (s->decided) return;
+    if (memory_->full()) {
+      decide(*s, true);
+      return;
+    }
+  }
   const uint64_t packets = flow.pkts[0] + flow.pkts[1];
   const bool budget_spent = (pkt.proto == static_cast<uint8_t>(IpProto::Tcp) && packets > config_.tcp_packets) ||
                             (pkt.proto == static_cast<uint8_t>(IpProto::Udp) && packets > config_.udp_packets);
-  const ndpi_protocol found = ndpi_detection_process_packet(
-      module_.get(), s->ndpi, pkt.l3, static_cast<unsigned short>(std::min<uint32_t>(pkt.l3_len, 65535)),
-      static_cast<uint64_t>(pkt.ts / 1000));
+  ndpi_protocol found;
+  {
+    NdpiAllocator::Scope scope(memory_, s->ndpi_bytes);
+    found = ndpi_detection_process_packet(module_.get(), s->ndpi, pkt.l3,
+                                          static_cast<unsigned short>(std::min<uint32_t>(pkt.l3_len, 65535)),
+                                          static_cast<uint64_t>(pkt.ts / 1000));
+  }
   s->master = found.master_protocol;
   s->app = found.app_protocol;
   s->category = found.category;
@@ -118,11 +151,21 @@ void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
   decide(*s, found.app_protocol == NDPI_PROTOCOL_UNKNOWN);
 }
 
+void AppIdentifier::makeRoom() {
+  // Each gives back a few KiB; a handful is enough for one new flow.
+  constexpr int kMostCut = 4;
+  for (int i = 0; i < kMostCut && oldest_ && memory_->used() >= memory_->limit(); ++i) {
+    decide(*oldest_, true);
+    ++live_.flows_cut;
+  }
+}
+
 size_t AppIdentifier::bytesPerFlow() { return ObserverRecords<State>::kBytesPerRecord; }
 
 void AppIdentifier::decide(State& s, bool give_up) {
   if (give_up) {
     uint8_t guessed = 0;
+    NdpiAllocator::Scope scope(memory_, s.ndpi_bytes);
     const ndpi_protocol found = ndpi_detection_giveup(module_.get(), s.ndpi, 1, &guessed);
     s.master = found.master_protocol;
     s.app = found.app_protocol;
@@ -131,10 +174,7 @@ void AppIdentifier::decide(State& s, bool give_up) {
   s.confidence = static_cast<uint8_t>(s.ndpi->confidence);
   s.risks = s.ndpi->risk;
   s.decided = true;
-  ndpi_free_flow(s.ndpi);
-  s.ndpi = nullptr;
-  if (memory_) memory_->give(SIZEOF_FLOW_STRUCT);
-  --live_.flows_in_progress;
+  freeNdpi(s);
 }
 
 void AppIdentifier::describe(const Flow& flow, FlowRecord& record) {
@@ -160,11 +200,7 @@ void AppIdentifier::describe(const Flow& flow, FlowRecord& record) {
 void AppIdentifier::onFlowEnd(Flow& flow) {
   State* s = stateFor(flow);
   if (!s) return;
-  if (s->ndpi) {
-    ndpi_free_flow(s->ndpi);
-    s->ndpi = nullptr;
-    --live_.flows_in_progress;
-  }
+  freeNdpi(*s);
   states_.release(stateOf(flow));
 }
 

@@ -7,9 +7,13 @@
 // too. The result names the flow on its record (app_proto, nDPI's protocol, category,
 // confidence, risks) and is what app-layer rules and parsers key on.
 //
-// Memory: nDPI's per-flow state (ndpi_flow_struct) lives only while the flow is being
-// identified and is given back at the verdict; it is charged to the worker's AppMemory,
-// and a flow it has no room for is not identified. What stays per flow is a small record
+// Memory: nDPI's per-flow state (ndpi_flow_struct and what nDPI allocates beside it) lives
+// only while the flow is being identified and is given back at the verdict; every byte of
+// it is charged to the worker's AppMemory (NdpiAllocator). A flow that arrives when the
+// budget is spent first makes the flows that have been identifying longest give up (a
+// flood of flows that stall mid-handshake would otherwise hold the budget until they time
+// out, and no flow after them would be identified); without room still, it is not
+// identified. A flow being identified when the budget is spent takes nDPI's verdict so far. What stays per flow is a small record
 // in a pool that grows with the number of flows, never per packet.
 #include <cstdint>
 #include <string>
@@ -33,6 +37,7 @@ struct AppIdentifierCounters {
   uint64_t flows_unknown = 0;
   uint64_t flows_guessed = 0;      // of the unknown: nDPI only guessed (by port or address)
   uint64_t flows_in_progress = 0;  // holding nDPI state now
+  uint64_t flows_cut = 0;          // identification given up early to make room in the budget
   std::vector<uint64_t> flows_by_proto;  // indexed by AppProtoId
 };
 
@@ -68,6 +73,8 @@ class AppIdentifier final : public FlowObserver {
   struct State {
     uint64_t flow_id = 0;
     ndpi_flow_struct* ndpi = nullptr;  // while identifying
+    size_t ndpi_bytes = 0;             // charged for it (NdpiAllocator)
+    State *older = nullptr, *newer = nullptr;  // among the flows being identified, by start
     uint16_t master = 0, app = 0;      // nDPI's verdict so far
     uint16_t category = 0;
     uint8_t confidence = 0;
@@ -76,6 +83,8 @@ class AppIdentifier final : public FlowObserver {
   };
   State* stateFor(const Flow& flow) const;
   void decide(State& s, bool give_up);
+  void freeNdpi(State& s);
+  void makeRoom();
   static AppProtoId idOf(const State& s) { return s.master ? s.master : s.app; }
   static AppProtoId confidentIdOf(const State& s);
 
@@ -84,6 +93,7 @@ class AppIdentifier final : public FlowObserver {
   NdpiModule module_;
   std::vector<std::string> names_;  // EVE app_proto per nDPI id
   ObserverRecords<State> states_;
+  State *oldest_ = nullptr, *newest_ = nullptr;  // the flows being identified
   AppIdentifierCounters live_;
   Published<AppIdentifierCounters> published_;
 };

@@ -2,10 +2,12 @@
 // AppMemory: one worker's budget for the application layer's per-flow state (app-layer.
 // memcap split over the workers): nDPI's flow state while a flow is being identified, each
 // flow's parser, and the buffers parsers grow (TLS handshake messages, DNS messages split
-// across TCP segments). A consumer takes before it allocates and gives back what it frees;
-// a refusal is counted and the consumer goes without: the flow is not identified or not
-// parsed, a TLS direction is given up. The flow table bounds how many flows hold state,
-// this bounds what they hold together.
+// across TCP segments, the decoded TLS handshake with its certificate chain). A consumer
+// takes before it allocates and gives back what it frees; a refusal is counted and the
+// consumer goes without: the flow is not identified or not parsed, a TLS direction is given
+// up. What a library allocates on its own (nDPI's buffers) can only be charged after the
+// fact: its consumer stops asking once the budget is full(). The flow table bounds how many
+// flows hold state, this bounds what they hold together.
 //
 // Used on its worker's thread only; the counters are single-writer atomics, so the stats
 // record and /metrics read them from other threads.
@@ -25,7 +27,7 @@ class AppMemory {
 
   bool take(size_t bytes) {
     const size_t used = used_.load(std::memory_order_relaxed);
-    if (bytes > limit_ - used) {
+    if (used > limit_ || bytes > limit_ - used) {  // charge() may have gone past the limit
       refused_.store(refused_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       return false;
     }
@@ -33,7 +35,19 @@ class AppMemory {
     if (used + bytes > peak_.load(std::memory_order_relaxed)) peak_.store(used + bytes, std::memory_order_relaxed);
     return true;
   }
+  // Bytes already allocated: charged even over the limit.
+  void charge(size_t bytes) {
+    const size_t used = used_.load(std::memory_order_relaxed) + bytes;
+    used_.store(used, std::memory_order_relaxed);
+    if (used > peak_.load(std::memory_order_relaxed)) peak_.store(used, std::memory_order_relaxed);
+  }
   void give(size_t bytes) { used_.store(used_.load(std::memory_order_relaxed) - bytes, std::memory_order_relaxed); }
+  // No room left: counted as a refusal, as take() would.
+  bool full() {
+    if (used_.load(std::memory_order_relaxed) < limit_) return false;
+    refused_.store(refused_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    return true;
+  }
 
   size_t limit() const { return limit_; }
   size_t used() const { return used_.load(std::memory_order_relaxed); }

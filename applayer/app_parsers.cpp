@@ -80,7 +80,6 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   uint64_t flow_id = 0;
   Kind kind = Kind::Undecided;
   uint64_t probed = 0;
-  bool tls_logged = false;
   bool data_seen[2] = {false, false};
   AppLayerEventSet detection_events;  // the flow's applayer_* events
   size_t charged = 0;  // to the AppMemory, for the parser objects (their buffers charge their own)
@@ -124,7 +123,6 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     flow_id = id;
     kind = Kind::Undecided;
     probed = 0;
-    tls_logged = false;
     data_seen[0] = data_seen[1] = false;
     detection_events.reset();
     http.reset();
@@ -199,6 +197,18 @@ bool AppParsers::charge(FlowParsers& p, size_t bytes) {
   if (!memory_->take(bytes)) return false;
   p.charged += bytes;
   return true;
+}
+
+// The session is logged and read no more (what detection inspects went out with its
+// records): its memory, the certificate chain above all, goes back now rather than at the
+// end of a flow that may last hours.
+void AppParsers::retireTls(FlowParsers& p) {
+  live_.tls_malformed += p.tls->counters().malformed + p.tls->counters().truncated;
+  p.tls.reset();
+  if (memory_) {
+    memory_->give(sizeof(TlsParser));
+    p.charged -= sizeof(TlsParser);
+  }
 }
 
 AppParsers::~AppParsers() = default;
@@ -331,7 +341,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       p.http->onData(dir, data, len, now_, p);
       break;
     case Kind::Tls: {
-      if (p.tls_logged) break;
+      if (!p.tls) break;  // retired: nothing more to learn
       const uint8_t events = p.tls->onData(dir, data, len);
       // New events ride on the first record this data completes, else on one of their own.
       AppLayerEventSet fresh = p.tls->takeNewEvents();
@@ -347,11 +357,13 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
         record_.body = p.tls->handshake();
         emit(flow, dir, AppEvent::ParserEvents, p.tls->events(), fresh);
       }
-      if (p.tls->done() && p.tls->handshake().client_hello) {
-        record_.body = p.tls->handshake();
-        emit(flow, dir, AppEvent::TlsDone, p.tls->events());
-        ++live_.tls_sessions;
-        p.tls_logged = true;
+      if (p.tls->done()) {
+        if (p.tls->handshake().client_hello) {
+          record_.body = p.tls->handshake();
+          emit(flow, dir, AppEvent::TlsDone, p.tls->events());
+          ++live_.tls_sessions;
+        }
+        retireTls(p);
       }
       break;
     }
@@ -443,12 +455,12 @@ void AppParsers::onFlowEnd(Flow& flow) {
     live_.http_errors += p->http->counters().parse_errors;
   }
   if (p->tls) {
-    if (!p->tls_logged && p->tls->handshake().client_hello) {
+    if (p->tls->handshake().client_hello) {
       record_.body = p->tls->handshake();
       emit(flow, Direction::ToServer, AppEvent::TlsDone, p->tls->events());
       ++live_.tls_sessions;
     }
-    live_.tls_malformed += p->tls->counters().malformed + p->tls->counters().truncated;
+    retireTls(*p);
   }
   if (p->ssh && !p->ssh->logged && (p->ssh->session.client.seen || p->ssh->session.server.seen)) {
     logSsh(*p, flow, Direction::ToServer);

@@ -115,6 +115,7 @@ class AppParsers final : public FlowObserver {
   FlowParsers& obtain(Flow& flow);
   // Charges `bytes` of the flow's parsers to the budget; false when it has no room.
   bool charge(FlowParsers& p, size_t bytes);
+  void retireTls(FlowParsers& p);
   // `events`: of the record's transaction so far; `fresh`: those raised since its last record.
   void emit(Flow& flow, Direction dir, AppEvent event, const AppLayerEventSet& events = {},
             const AppLayerEventSet& fresh = {});

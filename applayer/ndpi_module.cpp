@@ -1,5 +1,7 @@
 #include "applayer/ndpi_module.h"
 
+#include "applayer/ndpi_allocator.h"
+
 #include <ndpi/ndpi_api.h>
 
 #include <stdexcept>
@@ -7,6 +9,7 @@
 namespace mamori {
 
 NdpiModule::NdpiModule(const NdpiFiles& files) {
+  NdpiAllocator::install();
   module_ = ndpi_init_detection_module(ndpi_no_prefs);
   if (!module_) throw std::runtime_error("nDPI: cannot initialise the detection module");
   NDPI_PROTOCOL_BITMASK all;

@@ -17,6 +17,19 @@ void TlsHandshake::clear() {
   certificates.clear();
 }
 
+size_t TlsHandshake::heapBytes() const {
+  // A string's capacity beyond its inline buffer is on the heap.
+  const auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+  size_t bytes = text(sni) + text(ja3_string) + text(ja3_hash) + text(ja3s_string) + text(ja3s_hash) +
+                 alpn.capacity() * sizeof(std::string) + certificates.capacity() * sizeof(TlsCertificate);
+  for (const std::string& a : alpn) bytes += text(a);
+  for (const TlsCertificate& c : certificates) {
+    bytes += text(c.subject) + text(c.issuer) + text(c.serial) + text(c.fingerprint) + text(c.not_before) +
+             text(c.not_after) + c.der.capacity();
+  }
+  return bytes;
+}
+
 std::string_view tlsVersionName(uint16_t version) {
   switch (version) {
     case 0x0002: return "SSLv2";

@@ -40,6 +40,8 @@ struct TlsHandshake {
   std::vector<TlsCertificate> certificates;
 
   void clear();
+  // What it holds on the heap (strings, the chain's DER), for the app-layer budget.
+  size_t heapBytes() const;
 };
 
 // Suricata's EVE names: "SSLv2", "SSLv3", "TLSv1", "TLS 1.1", "TLS 1.2", "TLS 1.3", and

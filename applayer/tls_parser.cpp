@@ -306,11 +306,21 @@ void TlsParser::consumeHandshake(Side& s, Direction dir, const uint8_t* data, si
     m.insert(m.end(), data, data + k);
     data += k;
     len -= k;
-    if (!drainMessages(s, dir, events)) {
+    const bool whole = drainMessages(s, dir, events);
+    chargeHandshake();
+    if (!whole) {
       s.content_type = 0;  // the rest of the record is skipped
       return;
     }
   }
+}
+
+void TlsParser::chargeHandshake() {
+  if (!memory_) return;
+  const size_t bytes = hs_.heapBytes();
+  if (bytes > charged_) memory_->charge(bytes - charged_);
+  else memory_->give(charged_ - bytes);
+  charged_ = bytes;
 }
 
 bool TlsParser::drainMessages(Side& s, Direction dir, uint8_t& events) {
@@ -489,6 +499,12 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
       return !complete;  // cut at the buffer cap: keep what came whole
     }
     Reader der = list.sub(n);
+    // The chain is held for the flow's life (tls.certs, EVE): with the budget spent, the
+    // rest of it is not kept.
+    if (memory_ && memory_->full()) {
+      ++counters_.memcap;
+      return true;
+    }
     // Only the server's own certificate is named in EVE and by the tls.cert_* buffers;
     // decoding the rest of the chain would cost OpenSSL's time on every handshake.
     TlsCertificate& cert = hs_.certificates.emplace_back();
@@ -498,6 +514,7 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
       ++counters_.bad_certificates;
       checkCertificate(der.data(), der.left());
     }
+    chargeHandshake();
   }
   return true;
 }

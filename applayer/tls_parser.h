@@ -18,7 +18,9 @@
 // Memory: each direction buffers at most kMaxHandshakeBytes of handshake messages;
 // a longer message (a huge certificate chain) is parsed as far as it fits and the rest
 // is skipped. The buffers grow within the worker's AppMemory; a direction whose buffer
-// the budget refuses is given up. They are freed when the direction stops.
+// the budget refuses is given up. They are freed when the direction stops. What is kept of
+// the handshake for the flow's life (names, fingerprints, the certificate chain's DER) is
+// charged to it too, and no further certificate is kept once it is spent.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -37,7 +39,7 @@ struct TlsParserCounters {
   uint64_t truncated = 0;         // directions that lost data to a gap while still parsing
   uint64_t malformed = 0;         // bad record headers mid-stream, hellos / chains that overrun their length
   uint64_t oversized = 0;         // handshake messages larger than the buffer cap
-  uint64_t memcap = 0;            // directions given up: the worker's app-layer memory was spent
+  uint64_t memcap = 0;            // directions given up or certificate chains cut: the worker's app-layer memory was spent
   uint64_t bad_certificates = 0;  // certificates OpenSSL could not decode
   uint64_t not_tls = 0;           // flows given up because their first bytes were no TLS record
 
@@ -53,7 +55,10 @@ class TlsParser {
   static constexpr size_t kMaxHandshakeBytes = 64 << 10;
 
   // `memory`: the budget the buffers grow in; null for none.
-  explicit TlsParser(AppMemory* memory = nullptr) : sides_{Side(memory), Side(memory)} {}
+  explicit TlsParser(AppMemory* memory = nullptr) : memory_(memory), sides_{Side(memory), Side(memory)} {}
+  ~TlsParser() {
+    if (memory_) memory_->give(charged_);
+  }
 
   // In-order stream data of one direction. Returns the events this data completed.
   uint8_t onData(Direction dir, const uint8_t* data, size_t len);
@@ -102,7 +107,11 @@ class TlsParser {
   bool parseServerHello(const uint8_t* body, size_t len);
   bool parseCertificates(const uint8_t* body, size_t len, bool complete);
   void stop(Side& s);
+  // Brings what the handshake is charged up (or down) to what it holds.
+  void chargeHandshake();
 
+  AppMemory* const memory_;
+  size_t charged_ = 0;
   Side sides_[2];
   bool tls_seen_ = false;  // some record was valid: later garbage is malformed TLS, not another protocol
   uint32_t records_this_call_ = 0;

@@ -358,6 +358,7 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
       t.app_flows["unknown"] += a.flows_unknown;
       t.app_flows_guessed += a.flows_guessed;
       t.app_flows_identifying += a.flows_in_progress;
+      t.app_flows_cut += a.flows_cut;
       t.parsers += p->parsers->published();
       t.app_memory.refused += p->app_memory->refused();
       t.app_memory.bytes += p->app_memory->used();

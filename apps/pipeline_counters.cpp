@@ -131,6 +131,7 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   for (const auto& [name, flows] : t.app_flows) out.emplace_back("app_layer.flow." + name, flows);
   out.emplace_back("app_layer.guessed", t.app_flows_guessed);
   out.emplace_back("app_layer.identifying", t.app_flows_identifying);
+  out.emplace_back("app_layer.identification_cut", t.app_flows_cut);
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
   const FileTrackerCounters& tracked = t.parsers.files;
   out.emplace_back("file.opened", tracked.opened);
@@ -232,6 +233,7 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   }
   add("mamori_app_flows_guessed_total", "Ended flows nDPI only guessed (by port or address); no app_proto", MetricSample::Counter, double(t.app_flows_guessed));
   add("mamori_app_flows_identifying", "Flows holding nDPI state now", MetricSample::Gauge, double(t.app_flows_identifying));
+  add("mamori_app_flows_identification_cut_total", "Flows whose identification was given up early to make room for new ones (app-layer.memcap)", MetricSample::Counter, double(t.app_flows_cut));
   std::vector<std::tuple<std::string, uint64_t, uint64_t>> parsed{
       {"http", t.parsers.http_transactions, t.parsers.http_errors},
       {"dns", t.parsers.dns_messages, t.parsers.dns_malformed},

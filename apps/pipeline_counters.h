@@ -49,6 +49,7 @@ struct PipelineTotals {
   std::map<std::string, uint64_t> app_flows;  // ended flows by app_proto; "unknown" for none
   uint64_t app_flows_guessed = 0;             // of the unknown: nDPI only guessed (port, address)
   uint64_t app_flows_identifying = 0;         // holding nDPI state now
+  uint64_t app_flows_cut = 0;                 // identification given up early to make room (app-layer.memcap)
   AppParserCounters parsers;
   // The workers' app-layer memory (app-layer.memcap).
   struct AppMemoryTotals {

@@ -93,6 +93,7 @@ caps = {
     "defrag.evicted": get("defrag.evicted"),
     "output.queue_waits": get("output.queue_waits"),
     "app_layer.memcap": get("app_layer.memcap_refused"),
+    "app_layer.identification_cut": get("app_layer.identification_cut"),
     "detect.flow_state_exhausted": get("detect.flow_state_exhausted"),
     "correlate.evictions": sum(r.get("evictions", 0) for r in s.get("correlate", {}).get("rules", {}).values()),
     "correlate.incidents_evicted": get("correlate.incidents_evicted"),

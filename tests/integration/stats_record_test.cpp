@@ -35,7 +35,7 @@ TEST(StatsRecord, CarriesNamedCountersWithConsistentValues) {
         "detect.packets_inspected", "detect.bytes_scanned", "detect.rules_loaded", "detect.rules_failed",
         "detect.rules_version", "detect.rule_reloads", "detect.rule_reloads_refused",
         "correlate.incidents_opened", "correlate.incidents_closed", "app_layer.tx.http", "app_layer.tx.dns",
-        "app_layer.guessed", "app_layer.identifying"}) {
+        "app_layer.guessed", "app_layer.identifying", "app_layer.identification_cut"}) {
     EXPECT_GE(EveLog::number(*stats, std::string("stats.") + name), 0) << name << " missing from the stats record";
   }
   EXPECT_EQ(EveLog::number(*stats, "stats.detect.alert"), static_cast<int64_t>(log.ofType("alert").size()));

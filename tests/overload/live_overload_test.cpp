@@ -114,25 +114,13 @@ TEST(LiveOverload, TopSpeedForAMinuteIsReadOrCountedWithinTheBudgetAndStopsOnSig
   EXPECT_EQ(read + kernel_drops, kernel_saw);
   EXPECT_EQ(kernel_saw + veth_drops, sent) << replay.out;
 
-  // KNOWN-FAILING (counted in docs/operations.md, "Memory budget"): at the rate a quiet 2-core
-  // machine replays (560-680 kpkt/s, about 270,000 flows in the minute) peak RSS reaches
-  // 1.2-1.4 GB against the 1060 MiB budget, with every cap below its limit; likely (unconfirmed) nDPI allocates per
-  // flow beyond its flow struct (TLS message buffers, strings) and app-layer.memcap charges only
-  // the struct. Until nDPI's allocations are charged, an RSS over the budget is reported here,
-  // not failed on; everything else this test asserts still holds.
-  if (rss_peak > kBudgetBytes) {
-    std::printf("[ KNOWN-FAILING ] peak RSS %.1f MB over the documented memory budget %.1f MB "
-                "(nDPI's per-flow allocations are not charged to app-layer.memcap)\n",
-                rss_peak / 1e6, kBudgetBytes / 1e6);
-    RecordProperty("known_failing", "peak RSS over the memory budget");
-  }
-
   std::printf("[ figures  ] sent %lld packets in %d s (%.0f pkt/s); read %lld, kernel drops %lld, veth drops %lld; "
-              "flows %lld; alerts %zu\n"
+              "flows %lld; alerts %zu; app-layer memcap refusals %lld\n"
               "[ figures  ] RSS %.1f MB after start, %.1f MB at the end, peak %.1f MB (budget %.1f MB); stopped %.2f s after SIGTERM\n",
               (long long)sent, kReplaySeconds, double(sent) / kReplaySeconds, (long long)read, (long long)kernel_drops,
               (long long)veth_drops, (long long)EveLog::number(*stats, "stats.flow.total"), log.ofType("alert").size(),
-              rss_started / 1e6, rss_end / 1e6, rss_peak / 1e6, kBudgetBytes / 1e6, stop_seconds);
+              (long long)EveLog::number(*stats, "stats.app_layer.memcap_refused"), rss_started / 1e6, rss_end / 1e6, rss_peak / 1e6, kBudgetBytes / 1e6, stop_seconds);
+  EXPECT_LE(rss_peak, kBudgetBytes) << "peak RSS within the documented memory budget";
 }
 
 }  // namespace

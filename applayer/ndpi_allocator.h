@@ -9,7 +9,10 @@
 // Sizes are malloc_usable_size's, so a block is given back exactly what it was charged. A
 // free is given back only up to the flow's tally (nDPI may free a block it did not allocate
 // through its hooks), and whatever the tally still holds when the flow's nDPI state is freed
-// is given back then: the budget cannot drift over a sensor's lifetime.
+// is given back then: the budget cannot drift over a sensor's lifetime. nDPI is never refused
+// a block (it does not expect to be), so a worker's budget can be passed by what nDPI
+// allocates while dissecting one packet (its TLS buffer grows by that packet's payload);
+// AppIdentifier then makes room before nDPI sees another packet.
 #include <cstddef>
 
 #include "applayer/app_memory.h"

@@ -32,7 +32,9 @@ TEST(AppMemcap, FlowsWithHolesGoPastASmallCapWhichRefusesAndCounts) {
   EXPECT_GT(EveLog::number(*free_stats, "stats.app_layer.memory_peak_bytes"), 1 << 20)
       << "3,000 half-read handshakes need more than the small cap";
   EXPECT_GT(EveLog::number(*small_stats, "stats.app_layer.memcap_refused"), 0);
-  EXPECT_LE(EveLog::number(*small_stats, "stats.app_layer.memory_peak_bytes"), 1 << 20);
+  // nDPI's own allocations are charged after the fact (applayer/ndpi_allocator.h): the cap
+  // can be passed by what nDPI allocates on one packet of one flow, never more.
+  EXPECT_LE(EveLog::number(*small_stats, "stats.app_layer.memory_peak_bytes"), (1 << 20) + (64 << 10));
   for (const auto* stats : {free_stats, small_stats}) {
     EXPECT_EQ(EveLog::number(*stats, "stats.app_layer.memory_bytes"), 0) << "every flow gave its state back";
   }

@@ -7,6 +7,8 @@
 //   - `fields`: the bytes detection inspects, in order, each named by its sticky-buffer
 //     keyword ("sip.method"); a keyword may repeat (multi-buffers: every instance is
 //     inspected, a rule matches if any does); a field the message does not have is absent;
+//     a number (an integer keyword's, rules/protocol_buffers.h) is its value as 4 big-endian
+//     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged.
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
@@ -41,6 +43,11 @@ struct ProtocolTransaction {
   void add(const char* name, std::string_view value) {
     fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});
     bytes.append(value);
+  }
+  void addNumber(const char* name, uint32_t value) {
+    const char be[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+                        static_cast<char>(value)};
+    add(name, std::string_view(be, sizeof(be)));
   }
   std::string_view value(const ProtocolField& f) const { return std::string_view(bytes).substr(f.offset, f.length); }
 };

@@ -4,6 +4,7 @@
 
 #include "applayer/krb5_message_decoder.h"
 #include "applayer/krb5_transaction_writer.h"
+#include "applayer/plugin_stream_buffers.h"
 
 namespace mamori {
 namespace {
@@ -18,32 +19,17 @@ uint32_t be32(const uint8_t* p) {
 class Krb5FlowParser final : public AppProtocolParser {
  public:
   Krb5FlowParser(uint8_t transport, AppMemory* memory)
-      : datagrams_(transport == AppProtocol::kUdp), pending_{BudgetedBuffer(memory), BudgetedBuffer(memory)} {}
+      : datagrams_(transport == AppProtocol::kUdp), stream_(memory, Krb5Protocol::kMaxRecord + kRecordMarker) {}
 
   void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) override {
     if (datagrams_) {
       message(dir, data, len, sink);
       return;
     }
-    const int d = static_cast<int>(dir);
-    if (broken_[d]) return;
-    std::vector<uint8_t>& held = pending_[d].bytes();
-    if (held.empty()) {
-      // The usual case: whole records in the segment, decoded in place; only a tail is kept.
-      const size_t used = consume(dir, data, len, sink);
-      if (!broken_[d]) keep(d, data + used, len - used, sink);
-      return;
-    }
-    if (!keep(d, data, len, sink)) return;
-    const size_t used = consume(dir, held.data(), held.size(), sink);
-    if (!broken_[d]) held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(used));
+    stream_.onData(dir, data, len, sink, [&](const uint8_t* bytes, size_t n) { return consume(dir, bytes, n, sink); });
   }
 
-  void onGap(Direction dir) override {
-    const int d = static_cast<int>(dir);
-    broken_[d] = true;
-    pending_[d].release();
-  }
+  void onGap(Direction dir) override { stream_.onGap(dir); }
 
   void onEnd(ProtocolSink&) override {}
 
@@ -90,7 +76,7 @@ class Krb5FlowParser final : public AppProtocolParser {
     while (len - at >= kRecordMarker) {
       const uint32_t length = be32(data + at);
       if ((length & kReservedBit) || length > Krb5Protocol::kMaxRecord) {
-        giveUp(static_cast<int>(dir), sink);
+        stream_.giveUp(dir, sink);
         return at;
       }
       if (len - at - kRecordMarker < length) return at;
@@ -100,30 +86,8 @@ class Krb5FlowParser final : public AppProtocolParser {
     return at;
   }
 
-  // Appends to what the direction holds, within a record and its marker and the budget;
-  // false (the direction given up) when it cannot.
-  bool keep(int d, const uint8_t* data, size_t len, ProtocolSink& sink) {
-    if (len == 0) return true;
-    constexpr size_t kMost = Krb5Protocol::kMaxRecord + kRecordMarker;
-    BudgetedBuffer& pending = pending_[d];
-    const size_t held = pending.bytes().size();
-    if (held + len > kMost || !pending.reserve(held + len, kMost)) {
-      giveUp(d, sink);
-      return false;
-    }
-    pending.bytes().insert(pending.bytes().end(), data, data + len);
-    return true;
-  }
-
-  void giveUp(int d, ProtocolSink& sink) {
-    sink.malformed();
-    broken_[d] = true;
-    pending_[d].release();
-  }
-
   const bool datagrams_;
-  BudgetedBuffer pending_[2];
-  bool broken_[2] = {false, false};
+  PluginStreamBuffers stream_;
   // The last request of the flow not yet answered, for an error's failed_request.
   std::optional<Krb5MessageType> request_;
   Krb5Message message_;

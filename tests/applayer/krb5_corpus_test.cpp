@@ -8,29 +8,28 @@
 // a TGS-REQ carries its ticket, with that ticket's sname and realm), so a request's sname and
 // realm are the last ones tshark lists. The realm compared is the one EVE writes: a request's
 // own, a reply's or an error's crealm. Agreement is printed per field; each must be at least
-// 99%.
+// 99%. Every EVE object has only the members Suricata's EVE schema gives `krb5`, of its types.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <map>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "applayer/app_parsers.h"
 #include "tests/applayer/capture_run.h"
-#include "tests/applayer/tshark_fields.h"
+#include "tests/applayer/field_agreement.h"
 #include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
 
-using Key = std::tuple<int64_t, uint16_t, uint16_t>;
-// Field values by name, each instance in message order.
-using Message = std::map<std::string, std::vector<std::string>>;
+using Key = test::MessageKey;
+using Message = test::MessageFields;
 
 const char* const kFields[] = {"msg_type", "error_code", "cname", "sname", "realm"};
 
@@ -58,123 +57,99 @@ class Krb5Records final : public AppEventListener {
       if (name == "krb5.cname") m["cname"].emplace_back(tx->value(f));
       if (name == "krb5.sname") m["sname"].emplace_back(tx->value(f));
     }
+    objects.push_back(tx->eve);
     rapidjson::Document eve;
     eve.Parse(tx->eve.c_str());
     if (eve.IsObject() && eve.HasMember("realm")) m["realm"].emplace_back(eve["realm"].GetString());
     messages[Key{r.ts, r.src_port, r.dest_port}].push_back(std::move(m));
   }
   std::map<Key, std::deque<Message>> messages;
+  std::vector<std::string> objects;  // EVE
 };
 
-constexpr char kAggregator = '\x1f';
+// Each member of each object is one the schema gives `krb5`, of the type it says.
+void expectSchemaKrb5(const std::vector<std::string>& objects) {
+  rapidjson::Document schema;
+  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
+  schema.Parse(text.c_str());
+  ASSERT_FALSE(schema.HasParseError());
+  const auto& allowed = schema["properties"]["krb5"]["properties"];
+  for (const std::string& object : objects) {
+    rapidjson::Document doc;
+    doc.Parse(object.c_str());
+    ASSERT_TRUE(doc.IsObject()) << object;
+    for (const auto& m : doc.GetObject()) {
+      ASSERT_TRUE(allowed.HasMember(m.name)) << m.name.GetString();
+      const std::string type = allowed[m.name]["type"].GetString();
+      EXPECT_TRUE(type == "string" ? m.value.IsString() : type == "boolean" ? m.value.IsBool() : false)
+          << m.name.GetString() << " in " << object;
+    }
+  }
+}
 
 std::map<Key, std::deque<Message>> tsharkMessages(const std::string& pcap) {
-  const std::string cmd = "tshark -r '" + pcap +
-                          "' -Y 'kerberos && (tcp.port == 88 || udp.port == 88)' -T fields"
-                          " -E \"aggregator=$(printf '\\037')\" -e frame.time_epoch -e udp.srcport -e udp.dstport"
-                          " -e tcp.srcport -e tcp.dstport -e kerberos.msg_type -e kerberos.error_code"
-                          " -e kerberos.CNameString -e kerberos.SNameString -e kerberos.realm -e kerberos.crealm";
-  const auto result = test::run(cmd + " 2>/dev/null");
   std::map<Key, std::deque<Message>> out;
-  std::istringstream lines(result.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto f = test::split(line, '\t');
-    if (f.size() < 11) continue;
-    const bool udp = !f[1].empty();
-    auto port = [](const std::string& agg) { return static_cast<uint16_t>(std::stoi(test::split(agg, kAggregator).back())); };
-    const auto types = test::split(f[5], kAggregator);
-    if (types.empty()) continue;
+  const auto frames =
+      test::tsharkFrames(pcap, "kerberos && (tcp.port == 88 || udp.port == 88)",
+                         {"kerberos.msg_type", "kerberos.error_code", "kerberos.CNameString", "kerberos.SNameString",
+                          "kerberos.realm", "kerberos.crealm"});
+  for (const auto& [key, f] : frames) {
+    if (f[0].empty()) continue;
     // The message's own type comes first; an AP-REQ inside a TGS-REQ's padata follows it.
-    const std::string type = types.front();
+    const std::string type = f[0].front();
     const bool request = type == "10" || type == "12";
     Message m;
     m["msg_type"] = {type};
-    if (!f[6].empty()) m["error_code"] = {f[6]};
-    if (auto cname = test::split(f[7], kAggregator); !cname.empty()) m["cname"] = cname;
-    auto sname = test::split(f[8], kAggregator);
-    const auto realms = test::split(f[9], kAggregator);
-    const auto crealm = test::split(f[10], kAggregator);
+    if (!f[1].empty()) m["error_code"] = f[1];
+    if (!f[2].empty()) m["cname"] = f[2];
+    if (!f[3].empty()) m["sname"] = f[3];  // a request's compared as the list's tail
     if (request) {
-      m["sname"] = std::move(sname);  // compared as the list's tail
-      if (!realms.empty()) m["realm"] = {realms.back()};
+      if (!f[4].empty()) m["realm"] = {f[4].back()};
     } else {
-      if (!sname.empty()) m["sname"] = std::move(sname);
-      m["realm"] = {crealm.empty() ? "<empty>" : crealm.front()};
+      m["realm"] = {f[5].empty() ? "<empty>" : f[5].front()};
     }
-    out[Key{test::epochToMicros(f[0]), port(udp ? f[1] : f[3]), port(udp ? f[2] : f[4])}].push_back(std::move(m));
+    out[key].push_back(std::move(m));
   }
   return out;
 }
 
-bool agrees(const std::string& field, bool request, const std::vector<std::string>& theirs,
+// A request's sname is the tail of the names tshark lists (after its padata's ticket's).
+bool agrees(const std::string& field, const Message& theirs_message, const std::vector<std::string>& theirs,
             const std::vector<std::string>& ours) {
-  if (field == "sname" && request) {
+  const std::string& type = theirs_message.at("msg_type").front();
+  if (field == "sname" && (type == "10" || type == "12")) {
     return !ours.empty() && ours.size() <= theirs.size() && std::equal(ours.rbegin(), ours.rend(), theirs.rbegin());
   }
   return theirs == ours;
 }
 
-struct Tally {
-  uint64_t compared = 0, agreeing = 0;
-};
-
 TEST(Krb5Corpus, FieldsAgreeWithTshark) {
   MAMORI_REQUIRE_SHARED();
-  std::map<std::string, Tally> by_field;
+  test::FieldAgreement agreement;
   uint64_t frames = 0, unmatched_ours = 0;
-  std::vector<std::string> disagreements;
+  std::vector<std::string> objects;
   for (const char* capture : kCaptures) {
     const std::string pcap = test::sharedDir() + "/corpus/" + capture;
     AppParsers parsers(AppParsers::Config{}, nullptr);
     Krb5Records ours;
     parsers.addListener(&ours);
     ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, parsers));
-    for (auto& [key, theirs] : tsharkMessages(pcap)) {
-      auto& mine = ours.messages[key];
-      for (const Message& ts : theirs) {
-        ++frames;
-        const Message none;
-        const Message& m = mine.empty() ? none : mine.front();
-        const std::string type = ts.at("msg_type").front();
-        const bool request = type == "10" || type == "12";
-        for (const char* field : kFields) {
-          const auto a = ts.find(field), b = m.find(field);
-          if (a == ts.end() && b == m.end()) continue;
-          Tally& t = by_field[field];
-          ++t.compared;
-          if (a != ts.end() && b != m.end() && agrees(field, request, a->second, b->second)) {
-            ++t.agreeing;
-          } else if (disagreements.size() < 20) {
-            disagreements.push_back(std::string(capture) + " ts " + std::to_string(std::get<0>(key)) + " " + field +
-                                    ": tshark '" + (a == ts.end() ? "-" : a->second.front()) + "' mamori '" +
-                                    (b == m.end() ? "-" : b->second.front()) + "'");
-          }
-        }
-        if (!mine.empty()) mine.pop_front();
-      }
-    }
-    for (const auto& [key, left] : ours.messages) unmatched_ours += left.size();
+    frames += agreement.compare(capture, tsharkMessages(pcap), ours.messages, kFields, agrees);
+    unmatched_ours += test::FieldAgreement::unmatched(ours.messages);
+    objects.insert(objects.end(), ours.objects.begin(), ours.objects.end());
     parsers.publish();
-    const AppParserCounters c = parsers.published();
-    for (const auto& p : c.protocols) {
+    for (const ProtocolCounters& p : parsers.published().protocols) {
       if (p.name != "krb5") continue;
       std::printf("%-50s krb5 messages %llu, malformed %llu\n", capture, static_cast<unsigned long long>(p.transactions),
                   static_cast<unsigned long long>(p.malformed));
     }
   }
-  for (const auto& d : disagreements) std::printf("disagreement: %s\n", d.c_str());
   std::printf("%llu Kerberos frames (tshark); %llu messages only mamori saw\n", static_cast<unsigned long long>(frames),
               static_cast<unsigned long long>(unmatched_ours));
   ASSERT_GE(frames, 25u);
-  for (const char* field : kFields) {
-    const Tally& t = by_field[field];
-    const double pct = t.compared ? 100.0 * t.agreeing / t.compared : 0.0;
-    std::printf("  %-12s %5llu compared, %5llu agreeing (%.2f%%)\n", field, static_cast<unsigned long long>(t.compared),
-                static_cast<unsigned long long>(t.agreeing), pct);
-    EXPECT_GE(pct, 99.0) << field;
-  }
+  agreement.expectAtLeast(kFields, 99.0);
   EXPECT_EQ(unmatched_ours, 0u);
+  expectSchemaKrb5(objects);
 }
 
 }  // namespace

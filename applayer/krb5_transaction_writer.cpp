@@ -15,6 +15,7 @@ void Krb5TransactionWriter::write(const Krb5Message& m, std::optional<Krb5Messag
   if (m.error_code) out.addNumber("krb5_err_code", static_cast<uint32_t>(*m.error_code));
   for (size_t i = 0; i < m.cname.count; ++i) out.add("krb5.cname", m.cname.parts[i]);
   for (size_t i = 0; i < m.sname.count; ++i) out.add("krb5.sname", m.sname.parts[i]);
+  if (m.ticket_etype) out.addNumber("krb5.ticket_encryption", static_cast<uint32_t>(*m.ticket_etype));
 
   eve_.begin();
   named("msg_type", krb5MessageTypeName(type), type);

@@ -301,10 +301,17 @@ bool applyDnsNumber(OptionContext& ctx, const RawOption& o) {
 }
 
 // A plug-in's integer keyword (rules/protocol_buffers.h): Suricata's uint syntax, or one of
-// the names Suricata has for its values, negated with '!'.
+// the names Suricata has for its values, negated with '!'; or the keyword's own syntax.
 bool applyProtocolNumber(OptionContext& ctx, const RawOption& o) {
   const AppBufferId id = *protocolBufferNamed(o.name);
   const ProtocolBuffer& row = *protocolBufferOf(id);
+  if (row.parse_value) {
+    AppValueTest values{id, {}, false, std::nullopt};
+    std::string error;
+    if (!row.parse_value(o.value, values, error)) return ctx.fail(o.value_offset, error);
+    ctx.rule.app_values.push_back(std::move(values));
+    return true;
+  }
   NumericTest test;
   if (!parseNumericTest(o.value, row.number_max, test)) {
     std::string_view name = trim(o.value);

@@ -14,8 +14,10 @@
 #include <iterator>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "rules/krb5_ticket_encryption.h"
 #include "rules/rule.h"
 
 namespace mamori {
@@ -35,6 +37,9 @@ struct ProtocolBuffer {
   // An integer keyword: the largest value (Suricata's u8, u16, u32); 0 for a sticky buffer.
   uint64_t number_max = 0;
   std::span<const ProtocolNumberName> number_names = {};
+  // An integer keyword whose value has a syntax of its own (krb5.ticket_encryption: weak, or a
+  // list of names): its parser, in place of the uint syntax.
+  bool (*parse_value)(std::string_view value, AppValueTest& out, std::string& error) = nullptr;
 
   bool isNumber() const { return number_max != 0; }
 };
@@ -67,6 +72,7 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"krb5_err_code", "krb5", BufferDirection::Either, "krb5.err_code", 0xffffffffu},
     {"krb5.cname", "krb5", BufferDirection::Either, "krb5_cname"},
     {"krb5.sname", "krb5", BufferDirection::Either, "krb5_sname"},
+    {"krb5.ticket_encryption", "krb5", BufferDirection::Response, {}, 0xffffffffu, {}, parseKrb5TicketEncryption},
 };
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);

@@ -77,6 +77,9 @@ TEST(Krb5Protocol, EachMessageIsARecordWithItsKeywordFieldsAndSuricatasEve) {
   EXPECT_EQ(out.fields[1], (F{{"krb5_msg_type", be32(30)}, {"krb5_err_code", be32(25)}, {"krb5.sname", "krbtgt"},
                               {"krb5.sname", "EXAMPLE.ORG"}}));
 
+  EXPECT_EQ(out.fields[3], (F{{"krb5_msg_type", be32(11)}, {"krb5.cname", "alice"}, {"krb5.sname", "krbtgt"},
+                              {"krb5.sname", "EXAMPLE.ORG"}, {"krb5.ticket_encryption", be32(23)}}));
+
   const rapidjson::Document req = out.json(0);
   EXPECT_STREQ(req["msg_type"].GetString(), "KRB_AS_REQ");
   EXPECT_STREQ(req["cname"].GetString(), "alice");

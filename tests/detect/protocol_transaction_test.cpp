@@ -114,6 +114,28 @@ TEST_F(ProtocolTransactionTest, IntegerKeywordsTakeSuricatasUintSyntaxAndEnumNam
   EXPECT_EQ(inspect(Direction::ToClient, krb5(11, std::nullopt), "sip"), Sids{}) << "alert krb5 needs a krb5 flow";
 }
 
+TEST_F(ProtocolTransactionTest, TicketEncryptionIsWeakOrOneOfAListOnReplies) {
+  load("alert krb5 any any -> any any (krb5.ticket_encryption: weak; sid:1;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: !weak; sid:2;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: des-cbc-md5, rc4-hmac; sid:3;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: -128, 18; sid:4;)\n");
+  auto reply = [](int32_t etype) {
+    ProtocolTransaction tx = krb5(13, std::nullopt);
+    tx.addNumber("krb5.ticket_encryption", static_cast<uint32_t>(etype));
+    return tx;
+  };
+  EXPECT_EQ(inspect(Direction::ToClient, reply(23), "krb5"), (Sids{1, 3}));
+  EXPECT_EQ(inspect(Direction::ToClient, reply(18), "krb5"), (Sids{2, 4}));
+  EXPECT_EQ(inspect(Direction::ToClient, reply(-128), "krb5"), (Sids{1, 4}));
+  EXPECT_EQ(inspect(Direction::ToClient, krb5(13, std::nullopt), "krb5"), Sids{}) << "no ticket, nothing to compare";
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert krb5 any any -> any any (krb5.ticket_encryption: rc4-hmac, nope; sid:5;)\n", "t.rules", parsed);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+  EXPECT_NE(parsed.errors[0].reason.find("'nope'"), std::string::npos) << parsed.errors[0].reason;
+}
+
 TEST(ProtocolBufferRules, IntegerKeywordsRefuseWhatIsNoNumberNorName) {
   RuleParser parser;
   ParsedRules parsed;

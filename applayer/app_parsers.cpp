@@ -103,7 +103,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     ++owner->live_.protocols[plugin].transactions;
     owner->stampMessage(*flow, from);
     owner->record_.body = tx;
-    owner->emit(*flow, from, AppEvent::Protocol);
+    owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);
   }
   void malformed() override { ++owner->live_.protocols[plugin].malformed; }
   // FileDone for detection, whose filestore rules may ask to keep it; then FileLogged,

@@ -44,8 +44,10 @@ void Krb5TransactionWriter::write(const Krb5Message& m, std::optional<Krb5Messag
   } else {
     named("encryption", "<none>", 0);
   }
+  const bool weak = m.enc_etype && krb5WeakEtype(*m.enc_etype);
   eve_.key("weak_encryption");
-  eve_.boolean(m.enc_etype && krb5WeakEtype(*m.enc_etype));
+  eve_.boolean(weak);
+  if (weak) raise(out.events, AppLayerEvent::Krb5WeakEncryption);
   if (m.ticket_etype) {
     named("ticket_encryption", krb5EtypeName(*m.ticket_etype), *m.ticket_etype);
     eve_.key("ticket_weak_encryption");

@@ -10,7 +10,8 @@
 //     a number (an integer keyword's, rules/protocol_buffers.h) is its value as 4 big-endian
 //     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
-//     EveObjectWriter (escaped, valid UTF-8), written unchanged.
+//     EveObjectWriter (escaped, valid UTF-8), written unchanged;
+//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption).
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
 // records are inspected in the request phase, ToClient ones in the response phase.
 //
@@ -20,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "applayer/app_layer_event.h"
 
 namespace mamori {
 
@@ -34,11 +37,13 @@ struct ProtocolTransaction {
   std::vector<ProtocolField> fields;
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
+  AppLayerEventSet events;
 
   void clear() {
     fields.clear();
     bytes.clear();
     eve.clear();
+    events.reset();
   }
   void add(const char* name, std::string_view value) {
     fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});

@@ -18,11 +18,13 @@ struct Collected final : ProtocolSink {
     dirs.push_back(dir);
     ids.push_back(tx.tx_id);
     eve.push_back(tx.eve);
+    events.push_back(tx.events);
     std::vector<std::pair<std::string, std::string>> f;
     for (const ProtocolField& field : tx.fields) f.emplace_back(field.name, tx.value(field));
     fields.push_back(std::move(f));
   }
   void malformed() override { ++bad; }
+  std::vector<AppLayerEventSet> events;
   // The EVE object of record `i`, parsed.
   rapidjson::Document json(size_t i) const {
     rapidjson::Document d;
@@ -102,6 +104,17 @@ TEST(Krb5Protocol, EachMessageIsARecordWithItsKeywordFieldsAndSuricatasEve) {
   EXPECT_STREQ(rep["ticket_encryption"].GetString(), "RC4_HMAC");
   EXPECT_TRUE(rep["ticket_weak_encryption"].GetBool());
   EXPECT_EQ(out.bad, 0);
+  for (const AppLayerEventSet& e : out.events) EXPECT_TRUE(e.none()) << "AES for the client: no weak_encryption";
+}
+
+TEST(Krb5Protocol, AReplySealedWithAWeakEtypeRaisesWeakEncryption) {
+  Krb5Protocol krb5;
+  Collected out;
+  auto parser = krb5.newParser(AppProtocol::kUdp, nullptr);
+  feed(*parser, Direction::ToClient, kdcRep(13, "R", {"alice"}, "R", {"cifs", "fs"}, 18, 23), out);
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_TRUE(raised(out.events[0], AppLayerEvent::Krb5WeakEncryption));
+  EXPECT_TRUE(out.json(0)["weak_encryption"].GetBool());
 }
 
 TEST(Krb5Protocol, AnErrorWithoutItsRequestHasAnUnknownFailedRequest) {

@@ -76,6 +76,7 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"dns", "infinite_loop"},
     {"ssh", "invalid_banner"},
     {"ssh", "long_banner"},
+    {"krb5", "weak_encryption"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

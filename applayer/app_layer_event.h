@@ -39,6 +39,8 @@ enum class AppLayerEvent : uint8_t {
   DnsMalformedData, DnsNotRequest, DnsNotResponse, DnsZFlagSet, DnsInvalidOpcode, DnsNameTooLong, DnsInfiniteLoop,
   // SSH: the banners.
   SshInvalidBanner, SshLongBanner,
+  // Kerberos 5: a KDC reply whose part sealed for the client uses a weak encryption type.
+  Krb5WeakEncryption,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -13,8 +13,12 @@ namespace {
 
 enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, Plugin, None };
 
-// How much of a flow's data may pass undecided before the parsers give up on it.
+// How much of a flow's data may pass undecided before the parsers give up on it, once both
+// sides have sent some. A side that starts mid-message (a flow picked up mid-way, its first
+// segment lost) tells nothing, while the other side's first bytes may: as Suricata probes each
+// direction on its own, a flow only one side has spoken in waits longer for the other.
 constexpr uint64_t kProbeBytes = 64;
+constexpr uint64_t kOneSidedProbeBytes = 4096;
 
 // What an HTTP flow is charged to the AppMemory besides the parser object: libhtp's
 // connection parser, a transaction and the header lines of a usual request and response.
@@ -99,7 +103,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     ++owner->live_.protocols[plugin].transactions;
     owner->stampMessage(*flow, from);
     owner->record_.body = tx;
-    owner->emit(*flow, from, AppEvent::Protocol);
+    owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);
   }
   void malformed() override { ++owner->live_.protocols[plugin].malformed; }
   // FileDone for detection, whose filestore rules may ask to keep it; then FileLogged,
@@ -306,7 +310,8 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
     p.probed += len;
-    const bool last_chance = app[0] != '\0' || p.probed > kProbeBytes;
+    const bool both_sides = p.data_seen[0] && p.data_seen[1];
+    const bool last_chance = app[0] != '\0' || p.probed > (both_sides ? kProbeBytes : kOneSidedProbeBytes);
     const int plugin = pluginFor(app, AppProtocol::kTcp, flow, dir, data, len, last_chance);
     if (plugin >= 0) {
       if (!startPlugin(p, static_cast<size_t>(plugin), AppProtocol::kTcp)) p.kind = Kind::None;

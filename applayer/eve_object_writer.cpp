@@ -19,6 +19,7 @@ void EveObjectWriter::string(std::string_view text) {
 }
 
 void EveObjectWriter::number(uint64_t value) { writer_.Uint64(value); }
+void EveObjectWriter::boolean(bool value) { writer_.Bool(value); }
 void EveObjectWriter::startArray() { writer_.StartArray(); }
 void EveObjectWriter::endArray() { writer_.EndArray(); }
 void EveObjectWriter::startObject() { writer_.StartObject(); }

@@ -20,6 +20,7 @@ class EveObjectWriter {
   void key(const char* name);
   void string(std::string_view text);
   void number(uint64_t value);
+  void boolean(bool value);
   void startArray();
   void endArray();
   void startObject();

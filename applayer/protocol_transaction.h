@@ -7,8 +7,11 @@
 //   - `fields`: the bytes detection inspects, in order, each named by its sticky-buffer
 //     keyword ("sip.method"); a keyword may repeat (multi-buffers: every instance is
 //     inspected, a rule matches if any does); a field the message does not have is absent;
+//     a number (an integer keyword's, rules/protocol_buffers.h) is its value as 4 big-endian
+//     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
-//     EveObjectWriter (escaped, valid UTF-8), written unchanged.
+//     EveObjectWriter (escaped, valid UTF-8), written unchanged;
+//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption).
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
 // records are inspected in the request phase, ToClient ones in the response phase.
 //
@@ -18,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "applayer/app_layer_event.h"
 
 namespace mamori {
 
@@ -32,15 +37,22 @@ struct ProtocolTransaction {
   std::vector<ProtocolField> fields;
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
+  AppLayerEventSet events;
 
   void clear() {
     fields.clear();
     bytes.clear();
     eve.clear();
+    events.reset();
   }
   void add(const char* name, std::string_view value) {
     fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});
     bytes.append(value);
+  }
+  void addNumber(const char* name, uint32_t value) {
+    const char be[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16), static_cast<char>(value >> 8),
+                        static_cast<char>(value)};
+    add(name, std::string_view(be, sizeof(be)));
   }
   std::string_view value(const ProtocolField& f) const { return std::string_view(bytes).substr(f.offset, f.length); }
 };

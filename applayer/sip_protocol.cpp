@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "applayer/plugin_stream_buffers.h"
 #include "applayer/sip_message_parser.h"
 
 namespace mamori {
@@ -10,11 +11,11 @@ namespace {
 class SipFlowParser final : public AppProtocolParser {
  public:
   SipFlowParser(uint8_t transport, AppMemory* memory)
-      : datagrams_(transport == AppProtocol::kUdp), pending_{BudgetedBuffer(memory), BudgetedBuffer(memory)} {}
+      : datagrams_(transport == AppProtocol::kUdp), stream_(memory, SipProtocol::kMaxMessage) {}
 
   void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) override {
-    const std::string_view bytes(reinterpret_cast<const char*>(data), len);
     if (datagrams_) {
+      const std::string_view bytes(reinterpret_cast<const char*>(data), len);
       // Keep-alives (RFC 5626's CRLFs; some phones send spaces) are no message, nor malformed.
       if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos) return;
       if (parser_.parse(bytes, true, tx_).status == SipMessageParser::Status::Complete) {
@@ -24,25 +25,12 @@ class SipFlowParser final : public AppProtocolParser {
       }
       return;
     }
-    const int d = static_cast<int>(dir);
-    if (broken_[d]) return;
-    std::vector<uint8_t>& held = pending_[d].bytes();
-    if (held.empty()) {
-      // The usual case: whole messages in the chunk, parsed in place; only a tail is kept.
-      const size_t used = consume(dir, bytes, sink);
-      if (!broken_[d]) keep(d, bytes.substr(used), sink);
-      return;
-    }
-    if (!keep(d, bytes, sink)) return;
-    const size_t used = consume(dir, std::string_view(reinterpret_cast<const char*>(held.data()), held.size()), sink);
-    if (!broken_[d]) held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(used));
+    stream_.onData(dir, data, len, sink, [&](const uint8_t* bytes, size_t n) {
+      return consume(dir, std::string_view(reinterpret_cast<const char*>(bytes), n), sink);
+    });
   }
 
-  void onGap(Direction dir) override {
-    const int d = static_cast<int>(dir);
-    broken_[d] = true;
-    pending_[d].release();
-  }
+  void onGap(Direction dir) override { stream_.onGap(dir); }
 
   void onEnd(ProtocolSink&) override {}
 
@@ -62,35 +50,16 @@ class SipFlowParser final : public AppProtocolParser {
       const SipMessageParser::Result r = parser_.parse(data.substr(at), false, tx_);
       if (r.status == SipMessageParser::Status::Incomplete) return at;
       if (r.status == SipMessageParser::Status::Malformed) {
-        giveUp(static_cast<int>(dir), sink);
+        stream_.giveUp(dir, sink);
         return at;
       }
       emit(dir, sink);
       at += r.consumed;
     }
   }
-  // Appends `data` to what the direction holds, within kMaxMessage and the budget; false
-  // (the direction given up) when it cannot.
-  bool keep(int d, std::string_view data, ProtocolSink& sink) {
-    if (data.empty()) return true;
-    BudgetedBuffer& pending = pending_[d];
-    const size_t held = pending.bytes().size();
-    if (held + data.size() > SipProtocol::kMaxMessage || !pending.reserve(held + data.size(), SipProtocol::kMaxMessage)) {
-      giveUp(d, sink);
-      return false;
-    }
-    pending.bytes().insert(pending.bytes().end(), data.begin(), data.end());
-    return true;
-  }
-  void giveUp(int d, ProtocolSink& sink) {
-    sink.malformed();
-    broken_[d] = true;
-    pending_[d].release();
-  }
 
   const bool datagrams_;
-  BudgetedBuffer pending_[2];
-  bool broken_[2] = {false, false};
+  PluginStreamBuffers stream_;
   SipMessageParser parser_;
   ProtocolTransaction tx_;
   uint64_t next_tx_ = 0;

@@ -120,13 +120,17 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
 }
 
 std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
-  // dns.opcode / dns.rcode / dns.rrtype alone look at requests and responses alike, as
-  // Suricata's do (dns.query is the request's only).
-  const bool dns_values_only =
-      rule.app_buffers.empty() && !rule.app_values.empty() &&
-      std::all_of(rule.app_values.begin(), rule.app_values.end(),
-                  [](const AppValueTest& v) { return phasesOf(v.buffer).family == Family::Dns; });
-  if (dns_values_only && !rule.flow.to_server && !rule.flow.to_client) return AppPhase::DnsResponse;
+  // dns.opcode / dns.rcode / dns.rrtype, and a plug-in's integer keywords on both sides
+  // (krb5_msg_type), alone look at requests and responses alike, as Suricata's do (dns.query
+  // is the request's only).
+  const auto both_sided_value = [](const AppValueTest& v) {
+    const Family family = phasesOf(v.buffer).family;
+    return family == Family::Dns ||
+           (family == Family::Protocol && appBufferDirection(v.buffer) == BufferDirection::Either);
+  };
+  const bool values_only = rule.app_buffers.empty() && !rule.app_values.empty() &&
+                           std::all_of(rule.app_values.begin(), rule.app_values.end(), both_sided_value);
+  if (values_only && !rule.flow.to_server && !rule.flow.to_client) return phasesOf(rule.app_values.front().buffer).response;
   if (rule.flow.to_server || rule.flow.to_client || rule.direction == RuleDirection::Transactional ||
       rule.app_buffers.empty() || !rule.app_values.empty() || isFileRule(rule)) {
     return std::nullopt;

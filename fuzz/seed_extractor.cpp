@@ -2,7 +2,8 @@
 // --out) from inputs read in place: capture files are decoded with the project's Decoder
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
-// the TCP side of dns_parser), DNS datagrams, SIP datagrams (sip_parser) and the certificates TlsParser finds (tls_certificate);
+// the TCP side of dns_parser, krb5_parser on port 88), DNS datagrams, SIP and Kerberos
+// datagrams (sip_parser, krb5_parser) and the certificates TlsParser finds (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -72,6 +73,7 @@ std::string streamTarget(const TcpFlow& f) {
   for (const char* m : {"GET ", "POST ", "HEAD ", "PUT ", "HTTP/", "OPTIONS ", "CONNECT ", "DELETE "})
     if (p.rfind(m, 0) == 0) return "http_parser";
   if (f.server_port == 53) return "dns_parser";
+  if (f.server_port == 88) return "krb5_parser";
   return "";
 }
 
@@ -114,10 +116,12 @@ void readCapture(const std::string& path, Seeds& seeds) {
       FuzzInput::append(seed, 4, bytes(p.payload, p.payload_len));
       seeds["dns_parser"].push_back(std::move(seed));
     }
-    if (p.proto == static_cast<uint8_t>(IpProto::Udp) && p.payload_len && startsLikeSip(bytes(p.payload, p.payload_len))) {
+    const bool udp_data = p.proto == static_cast<uint8_t>(IpProto::Udp) && p.payload_len;
+    const bool kerberos = p.sport == 88 || p.dport == 88;
+    if (udp_data && (kerberos || startsLikeSip(bytes(p.payload, p.payload_len)))) {
       std::string seed;
       FuzzInput::append(seed, 0, bytes(p.payload, p.payload_len));
-      seeds["sip_parser"].push_back(std::move(seed));
+      seeds[kerberos ? "krb5_parser" : "sip_parser"].push_back(std::move(seed));
     }
     if (p.proto != static_cast<uint8_t>(IpProto::Tcp)) continue;
     auto [it, fresh] = flows.try_emplace(canonical(p));

@@ -300,6 +300,37 @@ bool applyDnsNumber(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// A plug-in's integer keyword (rules/protocol_buffers.h): Suricata's uint syntax, or one of
+// the names Suricata has for its values, negated with '!'; or the keyword's own syntax.
+bool applyProtocolNumber(OptionContext& ctx, const RawOption& o) {
+  const AppBufferId id = *protocolBufferNamed(o.name);
+  const ProtocolBuffer& row = *protocolBufferOf(id);
+  if (row.parse_value) {
+    AppValueTest values{id, {}, false, std::nullopt};
+    std::string error;
+    if (!row.parse_value(o.value, values, error)) return ctx.fail(o.value_offset, error);
+    ctx.rule.app_values.push_back(std::move(values));
+    return true;
+  }
+  NumericTest test;
+  if (!parseNumericTest(o.value, row.number_max, test)) {
+    std::string_view name = trim(o.value);
+    const bool negated = !name.empty() && name.front() == '!';
+    if (negated) name = trim(name.substr(1));
+    const auto named = std::find_if(row.number_names.begin(), row.number_names.end(),
+                                    [&](const ProtocolNumberName& n) { return n.name == name; });
+    if (named == row.number_names.end()) {
+      std::string names;
+      for (const ProtocolNumberName& n : row.number_names) names += std::string(", ") + std::string(n.name);
+      return ctx.fail(o.value_offset, "invalid " + std::string(o.name) + " '" + std::string(o.value) + "' (0.." +
+                                          std::to_string(row.number_max) + ", with < > <= >= ! or a-b" + names + ")");
+    }
+    test = {negated ? NumericTest::Op::Ne : NumericTest::Op::Eq, named->value, 0};
+  }
+  ctx.rule.app_values.push_back({id, {}, false, test});
+  return true;
+}
+
 // app-layer-protocol:[!]NAME[,MODE]; Suricata refuses two plain ones, or a plain and a
 // negated one, in the same mode.
 bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
@@ -380,7 +411,13 @@ bool finishAppKeywords(OptionContext& ctx) {
 
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
-  for (const ProtocolBuffer& b : kProtocolBuffers) table.insert({b.keyword, {ValueRule::Optional, applyStickyBuffer}});
+  for (const ProtocolBuffer& b : kProtocolBuffers) {
+    const KeywordSpec handler =
+        b.isNumber() ? KeywordSpec{ValueRule::Required, applyProtocolNumber}
+                     : KeywordSpec{ValueRule::Optional, applyStickyBuffer};
+    table.insert({b.keyword, handler});
+    if (!b.alias.empty()) table.insert({b.alias, handler});
+  }
   for (const auto& [name, id] : kModifiers) table.insert({name, {ValueRule::Forbidden, applyModifier}});
   for (const TransformKeyword& t : transformKeywords()) table.insert({t.name, {t.value, applyTransform}});
   table.insert({

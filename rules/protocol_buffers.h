@@ -1,24 +1,53 @@
 #pragma once
-// The sticky buffers of the app-layer protocol plug-ins (applayer/app_protocol.h), for the
-// rule language: each keyword, the protocol (app_proto) whose records carry it and the side
-// of a transaction it is on, as Suricata registers it. A plug-in puts a field named by the
-// keyword in its records (ProtocolTransaction); detection matches the two by name. Their
+// The sticky buffers and integer keywords of the app-layer protocol plug-ins
+// (applayer/app_protocol.h), for the rule language: each keyword, the protocol (app_proto)
+// whose records carry it and the side of a transaction it is on, as Suricata registers it.
+// A plug-in puts a field named by the keyword in its records (ProtocolTransaction);
+// detection matches the two by name. An integer keyword's field is its number as
+// big-endian bytes, compared with Suricata's uint syntax (and the names of its values where
+// Suricata has an enum for them), as dns.opcode is. Their
 // AppBufferIds follow the built-in ones (AppBufferId::Count + the row's index), so adding a
 // protocol adds rows here and touches no switch. Multi-buffers (a header that may repeat)
 // need nothing more: every instance is inspected, a rule matches if any does.
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
+#include "rules/krb5_ticket_encryption.h"
 #include "rules/rule.h"
 
 namespace mamori {
+
+// A value of an integer keyword by name (Suricata 9's enum names: krb5_msg_type:AS_REQ).
+struct ProtocolNumberName {
+  std::string_view name;
+  uint64_t value;
+};
 
 struct ProtocolBuffer {
   std::string_view keyword;
   std::string_view protocol;
   BufferDirection direction;
+  // Another name Suricata takes for the keyword (krb5_cname for krb5.cname).
+  std::string_view alias = {};
+  // An integer keyword: the largest value (Suricata's u8, u16, u32); 0 for a sticky buffer.
+  uint64_t number_max = 0;
+  std::span<const ProtocolNumberName> number_names = {};
+  // An integer keyword whose value has a syntax of its own (krb5.ticket_encryption: weak, or a
+  // list of names): its parser, in place of the uint syntax.
+  bool (*parse_value)(std::string_view value, AppValueTest& out, std::string& error) = nullptr;
+
+  bool isNumber() const { return number_max != 0; }
+};
+
+// Kerberos 5 message types (RFC 4120 section 7.5.7) as Suricata 9 names them.
+inline constexpr ProtocolNumberName kKrb5MessageTypes[] = {
+    {"AS_REQ", 10}, {"AS_REP", 11},     {"TGS_REQ", 12},    {"TGS_REP", 13}, {"AP_REQ", 14}, {"AP_REP", 15},
+    {"RESERVED16", 16}, {"RESERVED17", 17}, {"SAFE", 20}, {"PRIV", 21},     {"CRED", 22},   {"ERROR", 30},
 };
 
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
@@ -37,6 +66,13 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"sip.user_agent", "sip", BufferDirection::Either},
     {"sip.content_type", "sip", BufferDirection::Either},
     {"sip.content_length", "sip", BufferDirection::Either},
+    // Kerberos 5 (applayer/krb5_protocol.h): every message is a transaction of its own, the
+    // names one instance per component.
+    {"krb5_msg_type", "krb5", BufferDirection::Either, "krb5.msg_type", 0xffffffffu, kKrb5MessageTypes},
+    {"krb5_err_code", "krb5", BufferDirection::Either, "krb5.err_code", 0xffffffffu},
+    {"krb5.cname", "krb5", BufferDirection::Either, "krb5_cname"},
+    {"krb5.sname", "krb5", BufferDirection::Either, "krb5_sname"},
+    {"krb5.ticket_encryption", "krb5", BufferDirection::Response, {}, 0xffffffffu, {}, parseKrb5TicketEncryption},
 };
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);
@@ -50,10 +86,13 @@ inline const ProtocolBuffer* protocolBufferOf(AppBufferId id) {
   return i >= kAppBufferCount && i < kAppBufferIdCount ? &kProtocolBuffers[i - kAppBufferCount] : nullptr;
 }
 
-// The plug-in buffer a keyword names; nullopt for any other name.
+// The plug-in buffer a keyword (or its alias) names; nullopt for any other name.
 inline std::optional<AppBufferId> protocolBufferNamed(std::string_view keyword) {
   for (size_t i = 0; i < kProtocolBufferCount; ++i) {
-    if (kProtocolBuffers[i].keyword == keyword) return static_cast<AppBufferId>(kAppBufferCount + i);
+    const ProtocolBuffer& b = kProtocolBuffers[i];
+    if (b.keyword == keyword || (!b.alias.empty() && b.alias == keyword)) {
+      return static_cast<AppBufferId>(kAppBufferCount + i);
+    }
   }
   return std::nullopt;
 }

@@ -10,22 +10,21 @@
 #include <cstdio>
 #include <deque>
 #include <map>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "applayer/app_parsers.h"
 #include "tests/applayer/capture_run.h"
-#include "tests/applayer/tshark_fields.h"
+#include "tests/applayer/field_agreement.h"
 #include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
 
-using Key = std::tuple<int64_t, uint16_t, uint16_t>;
-// Field values by our keyword, each instance in message order.
-using Message = std::map<std::string, std::vector<std::string>>;
+using Key = test::MessageKey;
+// Field values by our keyword.
+using Message = test::MessageFields;
 
 // Our keyword and tshark's field for it.
 constexpr std::pair<const char*, const char*> kFields[] = {
@@ -53,70 +52,35 @@ class SipRecords final : public AppEventListener {
   std::map<Key, std::deque<Message>> messages;
 };
 
-constexpr char kAggregator = '\x1f';
-
 std::map<Key, std::deque<Message>> tsharkMessages(const std::string& pcap) {
-  std::string cmd = "tshark -r '" + pcap +
-                    "' -Y 'sip && !icmp && !icmpv6' -T fields -E \"aggregator=$(printf '\\037')\" -e frame.time_epoch"
-                    " -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport";
-  for (const auto& [ours, theirs] : kFields) cmd += std::string(" -e ") + theirs;
-  const auto result = test::run(cmd + " 2>/dev/null");
+  std::vector<std::string> fields;
+  for (const auto& [ours, theirs] : kFields) fields.emplace_back(theirs);
   std::map<Key, std::deque<Message>> out;
-  std::istringstream lines(result.out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto f = test::split(line, '\t');
-    if (f.size() < 5 + std::size(kFields)) continue;
-    const bool udp = !f[1].empty();
-    auto port = [](const std::string& agg) { return static_cast<uint16_t>(std::stoi(test::split(agg, kAggregator).back())); };
+  for (auto& [key, values] : test::tsharkFrames(pcap, "sip && !icmp && !icmpv6", fields)) {
     Message m;
     for (size_t i = 0; i < std::size(kFields); ++i) {
-      auto values = test::split(f[5 + i], kAggregator);
-      if (!values.empty()) m[kFields[i].first] = std::move(values);
+      if (!values[i].empty()) m[kFields[i].first] = std::move(values[i]);
     }
-    out[Key{test::epochToMicros(f[0]), port(udp ? f[1] : f[3]), port(udp ? f[2] : f[4])}].push_back(std::move(m));
+    out[key].push_back(std::move(m));
   }
   return out;
 }
 
-struct Tally {
-  uint64_t compared = 0, agreeing = 0;
-};
-
 TEST(SipCorpus, FieldsAgreeWithTshark) {
   MAMORI_REQUIRE_SHARED();
-  std::map<std::string, Tally> by_field;
+  std::vector<std::string> fields;
+  for (const auto& [field, unused] : kFields) fields.emplace_back(field);
+  test::FieldAgreement agreement;
   uint64_t frames = 0, unmatched_ours = 0;
-  std::vector<std::string> disagreements;
   for (const char* capture : kCaptures) {
     const std::string pcap = test::sharedDir() + "/corpus/" + capture;
     AppParsers parsers(AppParsers::Config{}, nullptr);
     SipRecords ours;
     parsers.addListener(&ours);
     ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, parsers));
-    for (auto& [key, theirs] : tsharkMessages(pcap)) {
-      auto& mine = ours.messages[key];
-      for (const Message& ts : theirs) {
-        ++frames;
-        const Message none;
-        const Message& m = mine.empty() ? none : mine.front();
-        for (const auto& [field, unused] : kFields) {
-          const auto a = ts.find(field), b = m.find(field);
-          if (a == ts.end() && b == m.end()) continue;
-          Tally& t = by_field[field];
-          ++t.compared;
-          if (a != ts.end() && b != m.end() && a->second == b->second) {
-            ++t.agreeing;
-          } else if (disagreements.size() < 20) {
-            disagreements.push_back(std::string(capture) + " ts " + std::to_string(std::get<0>(key)) + " " + field +
-                                    ": tshark '" + (a == ts.end() ? "-" : a->second.front()) + "' mamori '" +
-                                    (b == m.end() ? "-" : b->second.front()) + "'");
-          }
-        }
-        if (!mine.empty()) mine.pop_front();
-      }
-    }
-    for (const auto& [key, left] : ours.messages) unmatched_ours += left.size();
+    frames += agreement.compare(capture, tsharkMessages(pcap), ours.messages, fields,
+                                [](const std::string&, const Message&, const auto& a, const auto& b) { return a == b; });
+    unmatched_ours += test::FieldAgreement::unmatched(ours.messages);
     const AppParserCounters c = [&] {
       parsers.publish();
       return parsers.published();
@@ -125,17 +89,10 @@ TEST(SipCorpus, FieldsAgreeWithTshark) {
                 static_cast<unsigned long long>(c.protocols.at(0).transactions),
                 static_cast<unsigned long long>(c.protocols.at(0).malformed));
   }
-  for (const auto& d : disagreements) std::printf("disagreement: %s\n", d.c_str());
   std::printf("%llu SIP frames (tshark); %llu messages only mamori saw\n", static_cast<unsigned long long>(frames),
               static_cast<unsigned long long>(unmatched_ours));
   ASSERT_GT(frames, 100u);
-  for (const auto& [field, unused] : kFields) {
-    const Tally& t = by_field[field];
-    const double pct = t.compared ? 100.0 * t.agreeing / t.compared : 0.0;
-    std::printf("  %-20s %5llu compared, %5llu agreeing (%.2f%%)\n", field, static_cast<unsigned long long>(t.compared),
-                static_cast<unsigned long long>(t.agreeing), pct);
-    EXPECT_GE(pct, 99.0) << field;
-  }
+  agreement.expectAtLeast(fields, 99.0);
   EXPECT_EQ(unmatched_ours, 0u);
 }
 

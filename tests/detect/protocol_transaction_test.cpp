@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,70 @@ TEST_F(ProtocolTransactionTest, FieldsAreTheBuffersTheirKeywordsName) {
   EXPECT_EQ(inspect(Direction::ToServer, invite()), (Sids{1, 2, 5, 7}));
   EXPECT_EQ(inspect(Direction::ToClient, ok()), (Sids{4, 6, 7}));
   EXPECT_EQ(inspect(Direction::ToServer, invite(), "dns"), Sids{}) << "alert sip needs a sip flow";
+}
+
+// A Kerberos 5 message as applayer/krb5_protocol.h emits it: numbers as big-endian bytes.
+ProtocolTransaction krb5(uint32_t msg_type, std::optional<uint32_t> err_code) {
+  ProtocolTransaction tx;
+  tx.protocol = "krb5";
+  tx.addNumber("krb5_msg_type", msg_type);
+  if (err_code) tx.addNumber("krb5_err_code", *err_code);
+  tx.add("krb5.cname", "alice");
+  tx.add("krb5.sname", "krbtgt");
+  tx.add("krb5.sname", "EXAMPLE.ORG");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, IntegerKeywordsTakeSuricatasUintSyntaxAndEnumNamesOnBothSides) {
+  load("alert krb5 any any -> any any (krb5_msg_type:10; sid:1;)\n"
+       "alert krb5 any any -> any any (krb5_msg_type:AS_REQ; sid:2;)\n"
+       "alert krb5 any any -> any any (krb5_msg_type:!AS_REQ; sid:3;)\n"
+       "alert krb5 any any -> any any (krb5_msg_type:>20; sid:4;)\n"
+       "alert krb5 any any -> any any (krb5.msg_type:ERROR; krb5_err_code:25; sid:5;)\n"
+       "alert krb5 any any -> any any (krb5_err_code:!25; sid:6;)\n"  // messages without a code have none to compare
+       "alert krb5 any any -> any any (flow:to_server; krb5_msg_type:30; sid:7;)\n"
+       "alert krb5 any any -> any any (krb5_cname; content:\"alice\"; krb5_msg_type:10; sid:8;)\n"
+       "alert krb5 any any -> any any (krb5.sname; content:\"EXAMPLE.ORG\"; sid:9;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, krb5(10, std::nullopt), "krb5"), (Sids{1, 2, 8, 9}));
+  EXPECT_EQ(inspect(Direction::ToClient, krb5(30, 25), "krb5"), (Sids{3, 4, 5, 9}));
+  EXPECT_EQ(inspect(Direction::ToClient, krb5(30, 6), "krb5"), (Sids{3, 4, 6, 9}));
+  EXPECT_EQ(inspect(Direction::ToClient, krb5(11, std::nullopt), "sip"), Sids{}) << "alert krb5 needs a krb5 flow";
+}
+
+TEST_F(ProtocolTransactionTest, TicketEncryptionIsWeakOrOneOfAListOnReplies) {
+  load("alert krb5 any any -> any any (krb5.ticket_encryption: weak; sid:1;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: !weak; sid:2;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: des-cbc-md5, rc4-hmac; sid:3;)\n"
+       "alert krb5 any any -> any any (krb5.ticket_encryption: -128, 18; sid:4;)\n");
+  auto reply = [](int32_t etype) {
+    ProtocolTransaction tx = krb5(13, std::nullopt);
+    tx.addNumber("krb5.ticket_encryption", static_cast<uint32_t>(etype));
+    return tx;
+  };
+  EXPECT_EQ(inspect(Direction::ToClient, reply(23), "krb5"), (Sids{1, 3}));
+  EXPECT_EQ(inspect(Direction::ToClient, reply(18), "krb5"), (Sids{2, 4}));
+  EXPECT_EQ(inspect(Direction::ToClient, reply(-128), "krb5"), (Sids{1, 4}));
+  EXPECT_EQ(inspect(Direction::ToClient, krb5(13, std::nullopt), "krb5"), Sids{}) << "no ticket, nothing to compare";
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert krb5 any any -> any any (krb5.ticket_encryption: rc4-hmac, nope; sid:5;)\n", "t.rules", parsed);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+  EXPECT_NE(parsed.errors[0].reason.find("'nope'"), std::string::npos) << parsed.errors[0].reason;
+}
+
+TEST(ProtocolBufferRules, IntegerKeywordsRefuseWhatIsNoNumberNorName) {
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert krb5 any any -> any any (krb5_msg_type:AS-REQ; sid:1;)\n"
+                   "alert krb5 any any -> any any (krb5_msg_type:4294967296; sid:2;)\n"
+                   "alert krb5 any any -> any any (krb5_err_code:KDC_ERR_NONE; sid:3;)\n"
+                   "alert krb5 any any -> any any (krb5_msg_type; sid:4;)\n"
+                   "alert krb5 any any -> any any (krb5_msg_type:10-13; sid:5;)\n",
+                   "t.rules", parsed);
+  ASSERT_EQ(parsed.errors.size(), 4u);
+  EXPECT_NE(parsed.errors[0].reason.find("AS_REQ"), std::string::npos) << "the error lists the names";
+  EXPECT_EQ(parsed.rules.size(), 1u);
 }
 
 TEST(ProtocolBufferRules, MixingProtocolsAndTransactionalRulesAreRefused) {

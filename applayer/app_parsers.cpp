@@ -42,6 +42,14 @@ bool looksLikeTlsRecord(const uint8_t* data, size_t len) {
 
 bool looksLikeSshBanner(const uint8_t* data, size_t len) { return len >= 4 && std::memcmp(data, "SSH-", 4) == 0; }
 
+// nDPI's verdicts the built-in parsers read.
+bool builtInParserFor(const char* app) {
+  for (const char* name : {"http", "tls", "dns", "ssh"}) {
+    if (std::strcmp(app, name) == 0) return true;
+  }
+  return false;
+}
+
 bool looksLikeHttpResponse(const uint8_t* data, size_t len) { return len >= 5 && std::memcmp(data, "HTTP/", 5) == 0; }
 
 // The protocol a direction's first bytes show, as far as the probes tell; Undecided when
@@ -100,7 +108,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     report(tx, AppEvent::HttpResponse);
   }
   void emit(Direction from, const ProtocolTransaction& tx) override {
-    ++owner->live_.protocols[plugin].transactions;
+    if (tx.logged) ++owner->live_.protocols[plugin].transactions;
     owner->stampMessage(*flow, from);
     owner->record_.body = tx;
     owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);
@@ -155,7 +163,18 @@ int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, 
                           size_t len, bool last_chance) const {
   if (app[0] != '\0') {
     for (size_t i = 0; i < protocols_.size(); ++i) {
-      if (protocols_[i]->name() == app && (protocols_[i]->transports() & transport)) return static_cast<int>(i);
+      if (protocols_[i]->name() == app) return (protocols_[i]->transports() & transport) ? static_cast<int>(i) : kNoPlugin;
+    }
+    if (builtInParserFor(app)) return kNoPlugin;
+    // nDPI names a protocol no parser here reads, and may be wrong (an LDAP message read as
+    // MQTT: both start 0x30): a plug-in whose port the flow uses and whose probe its bytes
+    // match takes it, as Suricata's probing parsers registered on that port would.
+    for (size_t i = 0; i < protocols_.size(); ++i) {
+      const AppProtocol& proto = *protocols_[i];
+      if ((proto.transports() & transport) && (proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port)) &&
+          proto.probe(transport, dir, data, len) == ProbeResult::Match) {
+        return static_cast<int>(i);
+      }
     }
     return kNoPlugin;
   }
@@ -477,7 +496,9 @@ void AppParsers::onFlowEnd(Flow& flow) {
 
 void AppParsers::describe(const Flow& flow, FlowRecord& record) {
   const FlowParsers* p = parsersOf(flow);
-  if (!p || p->plugin < 0 || record.app.proto[0] != '\0') return;
+  // The plug-in that parsed the flow names it: nDPI named it so, had no verdict, or one its
+  // probe overruled.
+  if (!p || p->plugin < 0) return;
   const std::string_view name = protocols_[static_cast<size_t>(p->plugin)]->name();
   const size_t n = std::min(name.size(), sizeof record.app.proto - 1);
   std::memcpy(record.app.proto, name.data(), n);

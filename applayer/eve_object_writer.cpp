@@ -1,5 +1,7 @@
 #include "applayer/eve_object_writer.h"
 
+#include <charconv>
+
 #include "applayer/utf8_sequence.h"
 
 namespace mamori {
@@ -24,6 +26,25 @@ void EveObjectWriter::startArray() { writer_.StartArray(); }
 void EveObjectWriter::endArray() { writer_.EndArray(); }
 void EveObjectWriter::startObject() { writer_.StartObject(); }
 void EveObjectWriter::endObject() { writer_.EndObject(); }
+
+void EveObjectWriter::raw(std::string_view json, char open, char close) {
+  scratch_.clear();
+  if (open) scratch_.push_back(open);
+  scratch_.append(json);
+  if (close) scratch_.push_back(close);
+  writer_.RawValue(scratch_.data(), scratch_.size(), open == '[' ? rapidjson::kArrayType : rapidjson::kObjectType);
+}
+
+void EveObjectWriter::named(const char* key_name, std::string_view name, int64_t value) {
+  key(key_name);
+  if (!name.empty()) {
+    string(name);
+    return;
+  }
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+  string(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
 
 void EveObjectWriter::text(const char* name, std::string_view value) {
   if (value.empty()) return;

@@ -25,6 +25,12 @@ class EveObjectWriter {
   void endArray();
   void startObject();
   void endObject();
+  // A value this writer made before (finish()'s text, or such objects joined by commas
+  // inside `open` / `close`), so a record can be put together from parts kept apart.
+  void raw(std::string_view json, char open = 0, char close = 0);
+  // key + `name`, or `value` in decimal when it has no name: a string either way, as
+  // Suricata writes its protocols' numbered codes.
+  void named(const char* key, std::string_view name, int64_t value);
   // key + string, left out when `text` is empty (as Suricata leaves out absent fields).
   void text(const char* name, std::string_view text);
   // Closes the object and puts its text in `into`.

@@ -278,7 +278,7 @@ void HttpParser::onData(Direction dir, const uint8_t* data, size_t len, int64_t 
     }
   }
   // Whatever this direction brought may be what the other one waited for.
-  retryHeld(dir == Direction::ToServer ? Direction::ToClient : Direction::ToServer);
+  retryHeld(opposite(dir));
   if (tunnel_ && !tunnel_counted_) {
     // Past an accepted CONNECT the bytes are another protocol's (mostly TLS); libhtp
     // 0.5 does not always say so, and would parse them as requests.

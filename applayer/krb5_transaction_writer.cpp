@@ -1,7 +1,5 @@
 #include "applayer/krb5_transaction_writer.h"
 
-#include <charconv>
-
 #include "applayer/krb5_names.h"
 
 namespace mamori {
@@ -18,16 +16,16 @@ void Krb5TransactionWriter::write(const Krb5Message& m, std::optional<Krb5Messag
   if (m.ticket_etype) out.addNumber("krb5.ticket_encryption", static_cast<uint32_t>(*m.ticket_etype));
 
   eve_.begin();
-  named("msg_type", krb5MessageTypeName(type), type);
+  eve_.named("msg_type", krb5MessageTypeName(type), type);
   if (m.error_code) {
     if (failed_request) {
       const auto request = static_cast<int32_t>(*failed_request);
-      named("failed_request", krb5MessageTypeName(request), request);
+      eve_.named("failed_request", krb5MessageTypeName(request), request);
     } else {
       // The error's request was not seen: an AS-REQ and a TGS-REQ are answered alike.
-      named("failed_request", "UNKNOWN", 0);
+      eve_.named("failed_request", "UNKNOWN", 0);
     }
-    named("error_code", krb5ErrorCodeName(*m.error_code), *m.error_code);
+    eve_.named("error_code", krb5ErrorCodeName(*m.error_code), *m.error_code);
   }
   name("cname", m.cname);
   // A request's realm is the one it asks in; a reply's and an error's the client's (crealm).
@@ -40,16 +38,16 @@ void Krb5TransactionWriter::write(const Krb5Message& m, std::optional<Krb5Messag
   eve_.text("realm", realm.empty() ? std::string_view("<empty>") : realm);
   name("sname", m.sname);
   if (m.enc_etype) {
-    named("encryption", krb5EtypeName(*m.enc_etype), *m.enc_etype);
+    eve_.named("encryption", krb5EtypeName(*m.enc_etype), *m.enc_etype);
   } else {
-    named("encryption", "<none>", 0);
+    eve_.named("encryption", "<none>", 0);
   }
   const bool weak = m.enc_etype && krb5WeakEtype(*m.enc_etype);
   eve_.key("weak_encryption");
   eve_.boolean(weak);
   if (weak) raise(out.events, AppLayerEvent::Krb5WeakEncryption);
   if (m.ticket_etype) {
-    named("ticket_encryption", krb5EtypeName(*m.ticket_etype), *m.ticket_etype);
+    eve_.named("ticket_encryption", krb5EtypeName(*m.ticket_etype), *m.ticket_etype);
     eve_.key("ticket_weak_encryption");
     eve_.boolean(krb5WeakEtype(*m.ticket_etype));
   }
@@ -58,7 +56,7 @@ void Krb5TransactionWriter::write(const Krb5Message& m, std::optional<Krb5Messag
 
 void Krb5TransactionWriter::name(const char* key, const Krb5Name& n) {
   if (!n.present) {
-    named(key, "<empty>", 0);
+    eve_.named(key, "<empty>", 0);
     return;
   }
   scratch_.clear();
@@ -68,18 +66,6 @@ void Krb5TransactionWriter::name(const char* key, const Krb5Name& n) {
   }
   eve_.key(key);
   eve_.string(scratch_);
-}
-
-// `name` when there is one, else `value` in decimal, as a string either way.
-void Krb5TransactionWriter::named(const char* key, std::string_view name, int32_t value) {
-  eve_.key(key);
-  if (!name.empty()) {
-    eve_.string(name);
-    return;
-  }
-  char digits[12];
-  const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-  eve_.string(std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
 }  // namespace mamori

@@ -19,7 +19,6 @@ class Krb5TransactionWriter {
 
  private:
   void name(const char* key, const Krb5Name& n);
-  void named(const char* key, std::string_view name, int32_t value);
 
   EveObjectWriter eve_;
   std::string scratch_;

@@ -11,18 +11,26 @@
 //     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
-//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption).
+//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
+//   - `logged`: false for a record that is inspected only: a request whose transaction is
+//     written to EVE (and counted) once, with its answer, by a later record of the same tx_id;
+//   - `role`: the side the protocol itself says sent the message (an LDAP response is the
+//     server's), when it says so: a flow picked up mid-stream is oriented by its first packet,
+//     which may be the server's, and Suricata then swaps the flow once its protocol is known.
+//     Detection inspects the record in that side's phase; unset, in the sender's.
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
 // records are inspected in the request phase, ToClient ones in the response phase.
 //
 // Plain data by value (it crosses to the output thread); a parser keeps one and reuses
 // its storage, so steady traffic fills it without allocating.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "applayer/app_layer_event.h"
+#include "capture/direction.h"
 
 namespace mamori {
 
@@ -38,12 +46,16 @@ struct ProtocolTransaction {
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
   AppLayerEventSet events;
+  bool logged = true;
+  std::optional<Direction> role;
 
   void clear() {
     fields.clear();
     bytes.clear();
     eve.clear();
     events.reset();
+    logged = true;
+    role.reset();
   }
   void add(const char* name, std::string_view value) {
     fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});

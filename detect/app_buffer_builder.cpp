@@ -220,7 +220,7 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
     case AppEvent::Protocol: {
       // Each field is the buffer its keyword names; one no rule keyword names is not inspected.
       const auto& tx = std::get<ProtocolTransaction>(record.body);
-      const bool client = record.dir == Direction::ToServer;
+      const bool client = tx.role.value_or(record.dir) == Direction::ToServer;
       const BufferSide from = client ? BufferSide::ToServer : BufferSide::ToClient;
       for (const ProtocolField& f : tx.fields) {
         if (const std::optional<AppBufferId> id = protocolBufferNamed(f.name)) add(*id, tx.value(f), from);

@@ -170,9 +170,10 @@ void DetectObserver::inspectRecord(Flow& flow, const AppRecord& record, bool to_
   const uint64_t reached = by_packet ? packet_reached_ : flow.stream[static_cast<int>(dir)].next_offset;
   FlowContext context = contextOf(flow, dir, reached);
   context.to_server = to_server;
-  // A flow nDPI has no verdict on is the protocol whose plug-in took it by its probe.
+  // A plug-in's record is of its protocol, whether nDPI named the flow so, had no verdict
+  // or a wrong one that the plug-in's probe overruled.
   const auto* plugin = std::get_if<ProtocolTransaction>(&record.body);
-  if (plugin && !*context.app_proto) context.app_proto = plugin->protocol;
+  if (plugin) context.app_proto = plugin->protocol;
   const uint64_t before = inspector_->counters().alerts;
   inspect(*pkt, context);
   if (inspector_->counters().alerts != before) flow.alerted = true;

@@ -2,8 +2,8 @@
 // --out) from inputs read in place: capture files are decoded with the project's Decoder
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
-// the TCP side of dns_parser, krb5_parser on port 88), DNS datagrams, SIP and Kerberos
-// datagrams (sip_parser, krb5_parser) and the certificates TlsParser finds (tls_certificate);
+// the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389), DNS datagrams,
+// SIP, Kerberos and CLDAP datagrams (sip_parser, krb5_parser, ldap_parser) and the certificates TlsParser finds (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -74,6 +74,7 @@ std::string streamTarget(const TcpFlow& f) {
     if (p.rfind(m, 0) == 0) return "http_parser";
   if (f.server_port == 53) return "dns_parser";
   if (f.server_port == 88) return "krb5_parser";
+  if (f.server_port == 389 || f.client_port == 389) return "ldap_parser";
   return "";
 }
 
@@ -117,11 +118,15 @@ void readCapture(const std::string& path, Seeds& seeds) {
       seeds["dns_parser"].push_back(std::move(seed));
     }
     const bool udp_data = p.proto == static_cast<uint8_t>(IpProto::Udp) && p.payload_len;
-    const bool kerberos = p.sport == 88 || p.dport == 88;
-    if (udp_data && (kerberos || startsLikeSip(bytes(p.payload, p.payload_len)))) {
+    const char* datagram_target = !udp_data                           ? nullptr
+                                  : p.sport == 88 || p.dport == 88     ? "krb5_parser"
+                                  : p.sport == 389 || p.dport == 389 ? "ldap_parser"
+                                  : startsLikeSip(bytes(p.payload, p.payload_len)) ? "sip_parser"
+                                                                                   : nullptr;
+    if (datagram_target) {
       std::string seed;
       FuzzInput::append(seed, 0, bytes(p.payload, p.payload_len));
-      seeds[kerberos ? "krb5_parser" : "sip_parser"].push_back(std::move(seed));
+      seeds[datagram_target].push_back(std::move(seed));
     }
     if (p.proto != static_cast<uint8_t>(IpProto::Tcp)) continue;
     auto [it, fresh] = flows.try_emplace(canonical(p));

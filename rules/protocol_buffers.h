@@ -10,6 +10,7 @@
 // protocol adds rows here and touches no switch. Multi-buffers (a header that may repeat)
 // need nothing more: every instance is inspected, a rule matches if any does.
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "applayer/ldap_names.h"
 #include "rules/krb5_ticket_encryption.h"
 #include "rules/rule.h"
 
@@ -50,6 +52,16 @@ inline constexpr ProtocolNumberName kKrb5MessageTypes[] = {
     {"RESERVED16", 16}, {"RESERVED17", 17}, {"SAFE", 20}, {"PRIV", 21},     {"CRED", 22},   {"ERROR", 30},
 };
 
+// A protocol's own table of names (applayer/ldap_names.h), as the rows take them.
+template <size_t N>
+constexpr std::array<ProtocolNumberName, N> protocolNumberNames(const LdapName (&names)[N]) {
+  std::array<ProtocolNumberName, N> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = {names[i].name, names[i].value};
+  return out;
+}
+inline constexpr auto kLdapOperations = protocolNumberNames(kLdapOperationNames);
+inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeNames);
+
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // SIP (applayer/sip_protocol.h); header buffers are both sides' and take the compact
     // header forms too.
@@ -73,6 +85,17 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"krb5.cname", "krb5", BufferDirection::Either, "krb5_cname"},
     {"krb5.sname", "krb5", BufferDirection::Either, "krb5_sname"},
     {"krb5.ticket_encryption", "krb5", BufferDirection::Response, {}, 0xffffffffu, {}, parseKrb5TicketEncryption},
+    // LDAP (applayer/ldap_protocol.h): a request's fields as it arrives, its responses' (one
+    // instance per response) with the last of them.
+    {"ldap.request.operation", "ldap", BufferDirection::Request, {}, 0xff, kLdapOperations},
+    {"ldap.request.dn", "ldap", BufferDirection::Request},
+    {"ldap.request.attribute_type", "ldap", BufferDirection::Request},
+    {"ldap.responses.operation", "ldap", BufferDirection::Response, {}, 0xff, kLdapOperations},
+    {"ldap.responses.count", "ldap", BufferDirection::Response, {}, 0xffffffffu},
+    {"ldap.responses.dn", "ldap", BufferDirection::Response},
+    {"ldap.responses.result_code", "ldap", BufferDirection::Response, {}, 0xffffffffu, kLdapResultCodes},
+    {"ldap.responses.message", "ldap", BufferDirection::Response},
+    {"ldap.responses.attribute_type", "ldap", BufferDirection::Response},
 };
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);

@@ -22,6 +22,7 @@
 
 #include "applayer/app_parsers.h"
 #include "tests/applayer/capture_run.h"
+#include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
 #include "tests/support/test_support.h"
 
@@ -66,26 +67,6 @@ class Krb5Records final : public AppEventListener {
   std::map<Key, std::deque<Message>> messages;
   std::vector<std::string> objects;  // EVE
 };
-
-// Each member of each object is one the schema gives `krb5`, of the type it says.
-void expectSchemaKrb5(const std::vector<std::string>& objects) {
-  rapidjson::Document schema;
-  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
-  schema.Parse(text.c_str());
-  ASSERT_FALSE(schema.HasParseError());
-  const auto& allowed = schema["properties"]["krb5"]["properties"];
-  for (const std::string& object : objects) {
-    rapidjson::Document doc;
-    doc.Parse(object.c_str());
-    ASSERT_TRUE(doc.IsObject()) << object;
-    for (const auto& m : doc.GetObject()) {
-      ASSERT_TRUE(allowed.HasMember(m.name)) << m.name.GetString();
-      const std::string type = allowed[m.name]["type"].GetString();
-      EXPECT_TRUE(type == "string" ? m.value.IsString() : type == "boolean" ? m.value.IsBool() : false)
-          << m.name.GetString() << " in " << object;
-    }
-  }
-}
 
 std::map<Key, std::deque<Message>> tsharkMessages(const std::string& pcap) {
   std::map<Key, std::deque<Message>> out;
@@ -149,7 +130,7 @@ TEST(Krb5Corpus, FieldsAgreeWithTshark) {
   ASSERT_GE(frames, 25u);
   agreement.expectAtLeast(kFields, 99.0);
   EXPECT_EQ(unmatched_ours, 0u);
-  expectSchemaKrb5(objects);
+  test::expectEveObjectsMatchSchema("krb5", objects);
 }
 
 }  // namespace

@@ -7,36 +7,13 @@
 #include <vector>
 
 #include "tests/applayer/krb5_builder.h"
+#include "tests/applayer/protocol_records.h"
 
 namespace mamori {
 namespace {
 
 using namespace test::krb5;
-
-struct Collected final : ProtocolSink {
-  void emit(Direction dir, const ProtocolTransaction& tx) override {
-    dirs.push_back(dir);
-    ids.push_back(tx.tx_id);
-    eve.push_back(tx.eve);
-    events.push_back(tx.events);
-    std::vector<std::pair<std::string, std::string>> f;
-    for (const ProtocolField& field : tx.fields) f.emplace_back(field.name, tx.value(field));
-    fields.push_back(std::move(f));
-  }
-  void malformed() override { ++bad; }
-  std::vector<AppLayerEventSet> events;
-  // The EVE object of record `i`, parsed.
-  rapidjson::Document json(size_t i) const {
-    rapidjson::Document d;
-    d.Parse(eve.at(i).c_str());
-    return d;
-  }
-  std::vector<Direction> dirs;
-  std::vector<uint64_t> ids;
-  std::vector<std::string> eve;
-  std::vector<std::vector<std::pair<std::string, std::string>>> fields;
-  int bad = 0;
-};
+using Collected = test::ProtocolRecords;
 
 void feed(AppProtocolParser& p, Direction dir, const Bytes& b, ProtocolSink& sink) {
   p.onData(dir, b.data(), b.size(), sink);

@@ -136,6 +136,52 @@ TEST_F(ProtocolTransactionTest, TicketEncryptionIsWeakOrOneOfAListOnReplies) {
   EXPECT_NE(parsed.errors[0].reason.find("'nope'"), std::string::npos) << parsed.errors[0].reason;
 }
 
+// An LDAP search's two records as applayer/ldap_protocol.h emits them: the request as it
+// arrives, then its responses together (one instance each) and their count.
+ProtocolTransaction ldapSearch() {
+  ProtocolTransaction tx;
+  tx.protocol = "ldap";
+  tx.addNumber("ldap.request.operation", 3);
+  tx.add("ldap.request.dn", "dc=example,dc=org");
+  tx.add("ldap.request.attribute_type", "memberOf");
+  return tx;
+}
+
+ProtocolTransaction ldapSearchResponses() {
+  ProtocolTransaction tx;
+  tx.protocol = "ldap";
+  tx.addNumber("ldap.responses.operation", 4);
+  tx.add("ldap.responses.dn", "cn=alice,dc=example,dc=org");
+  tx.addNumber("ldap.responses.operation", 5);
+  tx.add("ldap.responses.dn", "");
+  tx.addNumber("ldap.responses.result_code", 0);
+  tx.add("ldap.responses.message", "");
+  tx.addNumber("ldap.responses.count", 2);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, LdapOperationsByNumberOrNameAndResponsesAsMultiBuffers) {
+  load("alert ldap any any -> any any (ldap.request.operation:search_request; sid:1;)\n"
+       "alert ldap any any -> any any (ldap.request.operation:3; ldap.request.dn; content:\"dc=example\"; sid:2;)\n"
+       "alert ldap any any -> any any (ldap.responses.operation:search_result_entry; sid:3;)\n"
+       "alert ldap any any -> any any (ldap.responses.operation:search_result_done; ldap.responses.result_code:success; sid:4;)\n"
+       "alert ip any any -> any any (ldap.responses.count:>1; sid:5;)\n"
+       "alert ldap any any -> any any (ldap.responses.operation:!bind_response; sid:6;)\n"
+       "alert ldap any any -> any any (ldap.responses.dn; content:\"cn=alice\"; sid:7;)\n"
+       "alert ldap any any -> any any (ldap.responses.result_code:invalid_credentials; sid:8;)\n"
+       "alert ldap any any -> any any (ldap.request.attribute_type; content:\"memberOf\"; sid:9;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, ldapSearch(), "ldap"), (Sids{1, 2, 9}));
+  EXPECT_EQ(inspect(Direction::ToClient, ldapSearchResponses(), "ldap"), (Sids{3, 4, 5, 6, 7}));
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert ldap any any -> any any (ldap.responses.operation:search_result_done,1; sid:10;)\n"
+                   "alert ldap any any -> any any (ldap.request.operation:searchrequest; sid:11;)\n",
+                   "t.rules", parsed);
+  ASSERT_EQ(parsed.errors.size(), 2u) << "an index is not supported; a name must be Suricata's";
+  EXPECT_NE(parsed.errors[1].reason.find("search_request"), std::string::npos) << parsed.errors[1].reason;
+}
+
 TEST(ProtocolBufferRules, IntegerKeywordsRefuseWhatIsNoNumberNorName) {
   RuleParser parser;
   ParsedRules parsed;

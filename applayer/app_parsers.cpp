@@ -100,7 +100,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     report(tx, AppEvent::HttpResponse);
   }
   void emit(Direction from, const ProtocolTransaction& tx) override {
-    ++owner->live_.protocols[plugin].transactions;
+    if (tx.logged) ++owner->live_.protocols[plugin].transactions;
     owner->stampMessage(*flow, from);
     owner->record_.body = tx;
     owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);

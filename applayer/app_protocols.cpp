@@ -1,5 +1,6 @@
 #include "applayer/app_protocols.h"
 
+#include "applayer/dcerpc_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/sip_protocol.h"
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   std::vector<std::unique_ptr<AppProtocol>> protocols;
   protocols.push_back(std::make_unique<SipProtocol>());
   protocols.push_back(std::make_unique<Krb5Protocol>());
+  protocols.push_back(std::make_unique<DcerpcProtocol>());
   return protocols;
 }
 

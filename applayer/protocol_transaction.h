@@ -11,7 +11,10 @@
 //     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
-//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption).
+//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
+//   - `logged`: false for a record that opens a transaction whose other side is still to
+//     come (a DCERPC request before its response): detection inspects it, but it is neither
+//     counted nor written; the record that ends the transaction is, with the whole exchange.
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
 // records are inspected in the request phase, ToClient ones in the response phase.
 //
@@ -38,8 +41,10 @@ struct ProtocolTransaction {
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
   AppLayerEventSet events;
+  bool logged = true;
 
   void clear() {
+    logged = true;
     fields.clear();
     bytes.clear();
     eve.clear();

@@ -22,12 +22,19 @@ DcerpcConversation::DcerpcConversation(AppMemory* memory)
     : stream_(memory, kMaxPdu), assembly_{Assembly(memory), Assembly(memory)} {}
 
 void DcerpcConversation::onData(Direction dir, const uint8_t* data, size_t len, DcerpcCallSink& sink) {
+  bool& resync = resync_[static_cast<int>(dir)];
+  if (resync) {
+    DcerpcPduHeader h;
+    if (len < DcerpcPduHeader::kSize || !dcerpc_pdu::readHeader(data, h)) return;
+    resync = false;
+  }
   MalformedTo refusals(sink);
   stream_.onData(dir, data, len, refusals, [&](const uint8_t* bytes, size_t n) { return consume(dir, bytes, n, sink); });
 }
 
 void DcerpcConversation::onGap(Direction dir) {
-  stream_.onGap(dir);
+  stream_.restart(dir);
+  resync_[static_cast<int>(dir)] = true;
   Assembly& a = assembly_[static_cast<int>(dir)];
   a.active = false;
   a.stub.release();

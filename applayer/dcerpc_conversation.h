@@ -10,8 +10,9 @@
 // unfinished one is held per side; a call's stub keeps its first kMaxStub bytes (its size
 // is still counted); kMaxContexts contexts, kMaxPending calls awaiting their answer (the
 // oldest is reported unreplied to make room). Held bytes are charged to the AppMemory.
-// Bytes that are not DCE/RPC, a PDU whose body does not fit it, or a gap end parsing of
-// that side (the first two counted as malformed).
+// Bytes that are not DCE/RPC or a PDU whose body does not fit it end parsing of that side
+// (counted as malformed). After a gap, a side drops what it held (its unfinished call too)
+// and its segments until one starts with a PDU header, as Suricata resynchronises.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -95,6 +96,7 @@ class DcerpcConversation {
   std::array<Pending, kMaxPending> pending_;
   size_t pending_count_ = 0;
   uint64_t next_order_ = 0;
+  bool resync_[2] = {false, false};  // after a gap: waiting for a segment starting a PDU
   uint8_t version_minor_ = 0;
   bool little_endian_ = true;
   // What a call hands on: scratch, refilled per call.

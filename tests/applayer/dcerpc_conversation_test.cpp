@@ -2,7 +2,7 @@
 // contexts, alter_context), requests in fragments split anywhere across segments, both
 // data representations, responses paired by call_id, and what hostile input meets: bytes
 // that are not DCE/RPC, bodies that do not fit their PDU, stubs and call tables at their
-// bounds, and the memory given back.
+// bounds, gaps, and the memory given back.
 #include "applayer/dcerpc_conversation.h"
 
 #include <gtest/gtest.h>
@@ -211,6 +211,20 @@ TEST_F(DcerpcConversationTest, BytesThatAreNotDcerpcEndTheSideAndAreCounted) {
   EXPECT_TRUE(sink_.calls.empty()) << "the side is given up";
   feed(Direction::ToClient, response(1, 0, "ok"));
   EXPECT_EQ(sink_.calls.size(), 1u) << "the other side goes on";
+}
+
+TEST_F(DcerpcConversationTest, AfterAGapASideResumesAtTheNextSegmentStartingAPdu) {
+  const std::vector<uint8_t> first = request(1, 0, 1, "cut short");
+  conversation_.onData(Direction::ToServer, first.data(), 20, sink_);
+  conversation_.onGap(Direction::ToServer);
+  const std::vector<uint8_t> rest = request(2, 0, 2, "mid-PDU bytes");
+  conversation_.onData(Direction::ToServer, rest.data() + 4, rest.size() - 4, sink_);
+  EXPECT_TRUE(sink_.calls.empty()) << "a segment that does not start a PDU is skipped";
+  feed(Direction::ToServer, request(3, 0, 3, "whole"));
+  ASSERT_EQ(sink_.calls.size(), 1u);
+  EXPECT_EQ(sink_.calls[0].call.call_id, 3u);
+  EXPECT_EQ(sink_.calls[0].stub, "whole");
+  EXPECT_EQ(sink_.bad, 0) << "a gap is no malformed data";
 }
 
 TEST_F(DcerpcConversationTest, AFragLengthShorterThanItsHeaderOrABodyThatDoesNotFitIsRefused) {

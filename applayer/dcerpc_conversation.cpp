@@ -131,36 +131,42 @@ void DcerpcConversation::startCall(DcerpcPduType type, uint32_t call_id) {
   call_.little_endian = little_endian_;
 }
 
+DcerpcConversation::Pending DcerpcConversation::pendingOf(const Assembly& a) {
+  return {a.type, a.call_id, a.context_id, a.opnum, a.first_fragment, a.fragments, a.stub_size, 0};
+}
+
+void DcerpcConversation::describeRequest(const Pending& p) {
+  call_.request_seen = true;
+  call_.request_type = p.type;
+  call_.context_id = p.context_id;
+  call_.opnum = p.opnum;
+  call_.first_fragment = p.first_fragment;
+  call_.request_fragments = p.fragments;
+  call_.request_stub_size = p.stub_size;
+}
+
+std::string_view DcerpcConversation::stubOf(const Assembly& a) {
+  return {reinterpret_cast<const char*>(a.stub.bytes().data()), a.stub.bytes().size()};
+}
+
 void DcerpcConversation::finishRequest(Assembly& a, DcerpcCallSink& sink) {
+  const Pending request = pendingOf(a);
   startCall(DcerpcPduType::Request, a.call_id);
-  call_.context_id = a.context_id;
-  call_.opnum = a.opnum;
-  call_.first_fragment = a.first_fragment;
-  call_.request_fragments = a.fragments;
-  call_.request_stub_size = a.stub_size;
-  call_.stub = std::string_view(reinterpret_cast<const char*>(a.stub.bytes().data()), a.stub.bytes().size());
+  describeRequest(request);
+  call_.stub = stubOf(a);
   contextsOf(a.context_id);
   sink.call(Direction::ToServer, call_);
-  remember({DcerpcPduType::Request, a.call_id, a.context_id, a.opnum, a.first_fragment, a.fragments, a.stub_size, 0},
-           sink);
+  remember(request, sink);
 }
 
 void DcerpcConversation::finishResponse(Assembly& a, DcerpcCallSink& sink) {
   startCall(a.type, a.call_id);
   call_.context_id = a.context_id;
   Pending request;
-  if (answer(a.call_id, request)) {
-    call_.request_seen = true;
-    call_.request_type = request.type;
-    call_.context_id = request.context_id;
-    call_.opnum = request.opnum;
-    call_.first_fragment = request.first_fragment;
-    call_.request_fragments = request.fragments;
-    call_.request_stub_size = request.stub_size;
-  }
+  if (answer(a.call_id, request)) describeRequest(request);
   call_.response_fragments = a.fragments;
   call_.response_stub_size = a.stub_size;
-  call_.stub = std::string_view(reinterpret_cast<const char*>(a.stub.bytes().data()), a.stub.bytes().size());
+  call_.stub = stubOf(a);
   contextsOf(call_.context_id);
   sink.call(Direction::ToClient, call_);
 }
@@ -209,11 +215,8 @@ void DcerpcConversation::bindAck(const DcerpcPduHeader& h, const uint8_t* data, 
     c.iface.result = type == DcerpcPduType::BindNak ? 2 : c.position < std::min(count, results.size()) ? results[c.position] : 2;
   }
   startCall(static_cast<DcerpcPduType>(h.type), h.call_id);
-  Pending request;
-  if (answer(h.call_id, request)) {
-    call_.request_seen = true;
-    call_.request_type = request.type;
-  }
+  Pending bound;
+  if (answer(h.call_id, bound)) describeRequest(bound);
   offeredBy(h.call_id);
   sink.call(Direction::ToClient, call_);
 }
@@ -242,14 +245,8 @@ bool DcerpcConversation::answer(uint32_t call_id, Pending& out) {
 
 void DcerpcConversation::reportUnreplied(const Pending& p, DcerpcCallSink& sink) {
   startCall(p.type, p.call_id);
-  call_.request_seen = true;
-  call_.request_type = p.type;
+  describeRequest(p);
   call_.unreplied = true;
-  call_.context_id = p.context_id;
-  call_.opnum = p.opnum;
-  call_.first_fragment = p.first_fragment;
-  call_.request_fragments = p.fragments;
-  call_.request_stub_size = p.stub_size;
   if (p.type != DcerpcPduType::Request) {
     offeredBy(p.call_id);
   } else {

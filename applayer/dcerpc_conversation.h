@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "applayer/app_memory.h"
 #include "applayer/dcerpc_call.h"
@@ -79,6 +80,10 @@ class DcerpcConversation {
   void fragment(Direction dir, const DcerpcPduHeader& h, const DcerpcPduCall& body, DcerpcCallSink& sink);
   void bind(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
   void bindAck(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
+  static Pending pendingOf(const Assembly& a);
+  static std::string_view stubOf(const Assembly& a);
+  // What the call's request said, into call_.
+  void describeRequest(const Pending& p);
   void finishRequest(Assembly& a, DcerpcCallSink& sink);
   void finishResponse(Assembly& a, DcerpcCallSink& sink);
   void remember(const Pending& p, DcerpcCallSink& sink);

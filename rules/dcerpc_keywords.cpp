@@ -1,6 +1,7 @@
 #include "rules/dcerpc_keywords.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 #include "rules/keyword_support.h"
@@ -15,13 +16,6 @@ constexpr uint8_t kFirstFragment = 0x01, kBoundInFirst = 0x02;
 // The operand: the UUID's bytes, then 1 when any_frag was given.
 constexpr size_t kAnyFragAt = kUuidSize;
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // 8-4-4-4-12 hex digits into 16 bytes in text order.
 bool parseUuid(std::string_view text, std::string& out) {
   static constexpr size_t kDashes[] = {8, 13, 18, 23};
@@ -32,9 +26,10 @@ bool parseUuid(std::string_view text, std::string& out) {
       if (text[i++] != '-') return false;
       continue;
     }
-    const int hi = hexDigit(text[i]), lo = hexDigit(text[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi << 4 | lo));
+    uint8_t byte = 0;
+    const auto [end, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
+    if (ec != std::errc() || end != text.data() + i + 2) return false;
+    out.push_back(static_cast<char>(byte));
     i += 2;
   }
   return out.size() == kUuidSize;

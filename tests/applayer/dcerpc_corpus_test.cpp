@@ -7,7 +7,8 @@
 // request's opnum, and the interface UUIDs and versions a bind or alter_context offers. A
 // call's context id is not compared: it is in no record (Suricata's EVE has none), it is
 // what resolves a request's interface. Agreement is printed per field; each must be 100%:
-// this is the whole of these captures.
+// this is the whole of these captures. Every EVE object has only the members Suricata's EVE
+// schema gives `dcerpc`, of its types, nested objects and arrays included.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -49,6 +50,7 @@ class DcerpcRecords final : public AppEventListener {
     const auto* tx = std::get_if<ProtocolTransaction>(&r.body);
     if (!tx || std::string_view(tx->protocol) != "dcerpc") return;
     ++records;
+    objects.push_back(tx->eve);
     rapidjson::Document eve;
     eve.Parse(tx->eve.c_str());
     ASSERT_TRUE(eve.IsObject()) << tx->eve;
@@ -71,7 +73,41 @@ class DcerpcRecords final : public AppEventListener {
   }
   std::map<Key, std::deque<Message>> messages;
   uint64_t records = 0;
+  std::vector<std::string> objects;  // EVE
 };
+
+// `value` is what `schema` (a JSON schema node: type, properties, items) allows.
+void expectAllowed(const rapidjson::Value& schema, const rapidjson::Value& value, const std::string& where) {
+  const std::string type = schema["type"].GetString();
+  if (type == "string" || type == "integer") {
+    EXPECT_TRUE(type == "string" ? value.IsString() : value.IsUint64()) << where << " is not a " << type;
+    return;
+  }
+  if (type == "array") {
+    ASSERT_TRUE(value.IsArray()) << where;
+    for (const auto& item : value.GetArray()) expectAllowed(schema["items"], item, where + "[]");
+    return;
+  }
+  ASSERT_EQ(type, "object") << where;
+  ASSERT_TRUE(value.IsObject()) << where;
+  for (const auto& m : value.GetObject()) {
+    const std::string name = where + "." + m.name.GetString();
+    ASSERT_TRUE(schema["properties"].HasMember(m.name)) << name << " is not in the schema";
+    expectAllowed(schema["properties"][m.name], m.value, name);
+  }
+}
+
+void expectSchemaDcerpc(const std::vector<std::string>& objects) {
+  rapidjson::Document schema;
+  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
+  schema.Parse(text.c_str());
+  ASSERT_FALSE(schema.HasParseError());
+  for (const std::string& object : objects) {
+    rapidjson::Document doc;
+    doc.Parse(object.c_str());
+    expectAllowed(schema["properties"]["dcerpc"], doc, "dcerpc");
+  }
+}
 
 std::map<Key, std::deque<Message>> tsharkMessages(const std::string& pcap) {
   std::map<Key, std::deque<Message>> out;
@@ -128,6 +164,7 @@ TEST(DcerpcCorpus, FieldsAgreeWithTshark) {
   MAMORI_REQUIRE_SHARED();
   test::FieldAgreement agreement;
   uint64_t frames = 0, unmatched_ours = 0, late = 0;
+  std::vector<std::string> objects;
   for (const char* capture : kCaptures) {
     const std::string pcap = test::sharedDir() + "/corpus/" + capture;
     AppParsers parsers(AppParsers::Config{}, nullptr);
@@ -139,6 +176,7 @@ TEST(DcerpcCorpus, FieldsAgreeWithTshark) {
     frames += agreement.compare(capture, theirs, ours.messages, kFields,
                                 [](const std::string&, const Message&, const auto& a, const auto& b) { return a == b; });
     unmatched_ours += test::FieldAgreement::unmatched(ours.messages);
+    objects.insert(objects.end(), ours.objects.begin(), ours.objects.end());
     parsers.publish();
     for (const ProtocolCounters& p : parsers.published().protocols) {
       if (p.name != "dcerpc") continue;
@@ -153,6 +191,7 @@ TEST(DcerpcCorpus, FieldsAgreeWithTshark) {
   ASSERT_GE(frames, 20u);
   agreement.expectAtLeast(kFields, 100.0);
   EXPECT_EQ(unmatched_ours, 0u);
+  expectSchemaDcerpc(objects);
 }
 
 }  // namespace

@@ -78,11 +78,11 @@ bool appProtoKnownAs(const char* app_proto, const Signature& s) {
 }
 
 // Suricata's AppProtoEquals: "http" is HTTP/1 (which app_proto calls "http") or HTTP/2,
-// "http1" and "http2" only the one; "ssl" is "tls".
+// "http1" and "http2" only the one; "ssl" is "tls"; "dcerpc" is also SMB (protocolAlsoIn).
 bool appProtoEquals(std::string_view rule_name, std::string_view flow_proto) {
   if (rule_name == "http") return flow_proto == "http" || flow_proto == "http1" || flow_proto == "http2";
   auto norm = [](std::string_view n) { return n == "http1" ? "http" : n == "ssl" ? "tls" : n; };
-  return norm(rule_name) == norm(flow_proto);
+  return norm(rule_name) == norm(flow_proto) || namedIn(protocolAlsoIn(rule_name), flow_proto);
 }
 
 bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowContext& flow) {

@@ -193,12 +193,13 @@ TEST_F(ProtocolTransactionTest, DcerpcKeywordsMatchWhicheverProtocolCarriesTheCa
        "alert smb any any -> any any (dcerpc.opnum:15; sid:2;)\n"
        "alert tcp any any -> any any (dcerpc.opnum:15; sid:3;)\n"
        "alert dcerpc any any -> any any (flow:to_client; dcerpc.stub_data; content:\"response\"; sid:4;)\n"
-       "alert smb any any -> any any (dcerpc.stub_data; content:\"request\"; sid:5;)\n");
+       "alert smb any any -> any any (dcerpc.stub_data; content:\"request\"; sid:5;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:dcerpc; dcerpc.opnum:15; sid:6;)\n");
   constexpr uint8_t kTcp = 6;
-  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 15), "dcerpc", kTcp), (Sids{1, 3}));
-  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("smb", Direction::ToServer, 15), "smb", kTcp), (Sids{1, 2, 3, 5}))
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 15), "dcerpc", kTcp), (Sids{1, 3, 6}));
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("smb", Direction::ToServer, 15), "smb", kTcp), (Sids{1, 2, 3, 5, 6}))
       << "alert dcerpc covers DCE/RPC over SMB, as Suricata's does";
-  EXPECT_EQ(inspect(Direction::ToClient, dcerpcCall("smb", Direction::ToClient, 15), "smb", kTcp), (Sids{1, 2, 3, 4}));
+  EXPECT_EQ(inspect(Direction::ToClient, dcerpcCall("smb", Direction::ToClient, 15), "smb", kTcp), (Sids{1, 2, 3, 4, 6}));
   EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("sip", Direction::ToServer, 15), "sip", kTcp), Sids{3})
       << "but not another protocol's flows";
 }

@@ -21,4 +21,8 @@ std::string_view dcerpcPduTypeName(DcerpcPduType type) {
   return {};
 }
 
+bool dcerpcOpensCall(DcerpcPduType type) {
+  return type == DcerpcPduType::Request || type == DcerpcPduType::Bind || type == DcerpcPduType::AlterContext;
+}
+
 }  // namespace mamori

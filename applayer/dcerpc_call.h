@@ -33,6 +33,8 @@ enum class DcerpcPduType : uint8_t {
 
 // Suricata's names of the types (EVE `request` / `response`).
 std::string_view dcerpcPduTypeName(DcerpcPduType type);
+// A request, bind or alter_context: what a client sends to open a call its answer ends.
+bool dcerpcOpensCall(DcerpcPduType type);
 
 // An interface (abstract syntax) a bind offered for a presentation context, and the
 // server's answer to it.

@@ -81,11 +81,11 @@ void DcerpcConversation::pdu(Direction dir, const DcerpcPduHeader& h, const uint
     }
     case DcerpcPduType::Bind:
     case DcerpcPduType::AlterContext:
-      return bind(h, data, sink);
+      return bind(dir, h, data, sink);
     case DcerpcPduType::BindAck:
     case DcerpcPduType::AlterContextResp:
     case DcerpcPduType::BindNak:
-      return bindAck(h, data, sink);
+      return bindAck(dir, h, data, sink);
     default:
       return;  // auth3, shutdown, cancels, rts: no call of their own
   }
@@ -115,9 +115,9 @@ void DcerpcConversation::fragment(Direction dir, const DcerpcPduHeader& h, const
   if (take && a.stub.reserve(kept.size() + take, kMaxStub)) kept.insert(kept.end(), body.stub, body.stub + take);
   if (!(h.flags & DcerpcPduHeader::kLastFragment)) return;
   if (a.type == DcerpcPduType::Request) {
-    finishRequest(a, sink);
+    finishRequest(dir, a, sink);
   } else {
-    finishResponse(a, sink);
+    finishResponse(dir, a, sink);
   }
   a.active = false;
   kept.clear();
@@ -149,17 +149,17 @@ std::string_view DcerpcConversation::stubOf(const Assembly& a) {
   return {reinterpret_cast<const char*>(a.stub.bytes().data()), a.stub.bytes().size()};
 }
 
-void DcerpcConversation::finishRequest(Assembly& a, DcerpcCallSink& sink) {
+void DcerpcConversation::finishRequest(Direction dir, Assembly& a, DcerpcCallSink& sink) {
   const Pending request = pendingOf(a);
   startCall(DcerpcPduType::Request, a.call_id);
   describeRequest(request);
   call_.stub = stubOf(a);
   contextsOf(a.context_id);
-  sink.call(Direction::ToServer, call_);
+  sink.call(dir, call_);
   remember(request, sink);
 }
 
-void DcerpcConversation::finishResponse(Assembly& a, DcerpcCallSink& sink) {
+void DcerpcConversation::finishResponse(Direction dir, Assembly& a, DcerpcCallSink& sink) {
   startCall(a.type, a.call_id);
   call_.context_id = a.context_id;
   Pending request;
@@ -168,10 +168,10 @@ void DcerpcConversation::finishResponse(Assembly& a, DcerpcCallSink& sink) {
   call_.response_stub_size = a.stub_size;
   call_.stub = stubOf(a);
   contextsOf(call_.context_id);
-  sink.call(Direction::ToClient, call_);
+  sink.call(dir, call_);
 }
 
-void DcerpcConversation::bind(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink) {
+void DcerpcConversation::bind(Direction dir, const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink) {
   std::array<DcerpcPduContext, kMaxContexts> offered;
   size_t count = 0;
   if (!dcerpc_pdu::readBind(h, data, offered, count)) return sink.malformed();
@@ -198,11 +198,11 @@ void DcerpcConversation::bind(const DcerpcPduHeader& h, const uint8_t* data, Dce
   }
   startCall(static_cast<DcerpcPduType>(h.type), h.call_id);
   offeredBy(h.call_id);
-  sink.call(Direction::ToServer, call_);
+  sink.call(dir, call_);
   remember({call_.type, h.call_id, 0, 0, false, 1, 0, 0}, sink);
 }
 
-void DcerpcConversation::bindAck(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink) {
+void DcerpcConversation::bindAck(Direction dir, const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink) {
   std::array<uint16_t, kMaxContexts> results{};
   size_t count = 0;
   const auto type = static_cast<DcerpcPduType>(h.type);
@@ -218,7 +218,7 @@ void DcerpcConversation::bindAck(const DcerpcPduHeader& h, const uint8_t* data, 
   Pending bound;
   if (answer(h.call_id, bound)) describeRequest(bound);
   offeredBy(h.call_id);
-  sink.call(Direction::ToClient, call_);
+  sink.call(dir, call_);
 }
 
 void DcerpcConversation::remember(const Pending& p, DcerpcCallSink& sink) {

@@ -29,7 +29,8 @@ namespace mamori {
 class DcerpcCallSink {
  public:
   virtual ~DcerpcCallSink() = default;
-  // `dir`'s side of a call is complete (a request with all its fragments, its answer).
+  // A side of a call is complete (a request with all its fragments, its answer); `dir` is
+  // the side that sent it; a request never answered is reported ToClient (c.unreplied).
   virtual void call(Direction dir, const DcerpcCall& c) = 0;
   virtual void malformed() = 0;
 };
@@ -78,14 +79,14 @@ class DcerpcConversation {
   size_t consume(Direction dir, const uint8_t* data, size_t len, DcerpcCallSink& sink);
   void pdu(Direction dir, const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
   void fragment(Direction dir, const DcerpcPduHeader& h, const DcerpcPduCall& body, DcerpcCallSink& sink);
-  void bind(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
-  void bindAck(const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
+  void bind(Direction dir, const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
+  void bindAck(Direction dir, const DcerpcPduHeader& h, const uint8_t* data, DcerpcCallSink& sink);
   static Pending pendingOf(const Assembly& a);
   static std::string_view stubOf(const Assembly& a);
   // What the call's request said, into call_.
   void describeRequest(const Pending& p);
-  void finishRequest(Assembly& a, DcerpcCallSink& sink);
-  void finishResponse(Assembly& a, DcerpcCallSink& sink);
+  void finishRequest(Direction dir, Assembly& a, DcerpcCallSink& sink);
+  void finishResponse(Direction dir, Assembly& a, DcerpcCallSink& sink);
   void remember(const Pending& p, DcerpcCallSink& sink);
   bool answer(uint32_t call_id, Pending& out);
   void reportUnreplied(const Pending& p, DcerpcCallSink& sink);

@@ -30,7 +30,7 @@ class DcerpcFlowParser final : public AppProtocolParser, DcerpcCallSink {
     writeDcerpcEve(c, eve_);
     eve_.finish(tx_.eve);
     // The client's side opens the transaction; the answer (or the flow's end) closes it.
-    tx_.logged = dir == Direction::ToClient;
+    tx_.logged = c.unreplied || !dcerpcOpensCall(c.type);
     tx_.tx_id = tx_.logged ? next_tx_++ : next_tx_;
     sink_->emit(dir, tx_);
   }

@@ -5,10 +5,6 @@
 namespace mamori {
 namespace {
 
-bool sentByClient(DcerpcPduType t) {
-  return t == DcerpcPduType::Request || t == DcerpcPduType::Bind || t == DcerpcPduType::AlterContext;
-}
-
 std::string_view uuidText(const std::array<uint8_t, 16>& u, char (&out)[37]) {
   std::snprintf(out, sizeof(out), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
                 u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
@@ -53,7 +49,7 @@ void writeSide(const char* key, uint32_t fragments, uint32_t stub_size, const Dc
 
 void addDcerpcFields(const DcerpcCall& c, ProtocolTransaction& tx) {
   if (c.unreplied) return;
-  const bool client = sentByClient(c.type);
+  const bool client = dcerpcOpensCall(c.type);
   const bool call = client ? c.type == DcerpcPduType::Request : c.request_seen && c.request_type == DcerpcPduType::Request;
   if (call) {
     for (const DcerpcInterface& i : c.interfaces) {
@@ -72,7 +68,7 @@ void addDcerpcFields(const DcerpcCall& c, ProtocolTransaction& tx) {
 }
 
 void writeDcerpcEve(const DcerpcCall& c, EveObjectWriter& eve) {
-  const bool client = sentByClient(c.type) && !c.unreplied;
+  const bool client = dcerpcOpensCall(c.type) && !c.unreplied;
   const bool request_known = client || c.request_seen;
   const DcerpcPduType request = client ? c.type : c.request_type;
   if (request_known) {

@@ -1,5 +1,6 @@
 #include "applayer/app_protocols.h"
 
+#include "applayer/dcerpc_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/sip_protocol.h"
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<SipProtocol>());
   protocols.push_back(std::make_unique<Krb5Protocol>());
   protocols.push_back(std::make_unique<LdapProtocol>());
+  protocols.push_back(std::make_unique<DcerpcProtocol>());
   return protocols;
 }
 

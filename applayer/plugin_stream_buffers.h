@@ -42,6 +42,13 @@ class PluginStreamBuffers {
     pending_[d].release();
   }
 
+  // Drops what `dir` holds and parses it again from its next bytes: for a protocol that can
+  // tell where its next message starts after a gap (a DCE/RPC PDU header).
+  void restart(Direction dir) {
+    onGap(dir);
+    broken_[static_cast<int>(dir)] = false;
+  }
+
   // Counts the direction's data as malformed and parses no more of it.
   void giveUp(Direction dir, ProtocolSink& sink) {
     sink.malformed();

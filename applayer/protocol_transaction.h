@@ -12,8 +12,10 @@
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
 //   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
-//   - `logged`: false for a record that is inspected only: a request whose transaction is
-//     written to EVE (and counted) once, with its answer, by a later record of the same tx_id;
+//   - `logged`: false for a record that opens a transaction whose other side is still to
+//     come (a DCERPC or LDAP request before its response): detection inspects it, but it is
+//     neither counted nor written; the record that ends the transaction is, with the whole
+//     exchange;
 //   - `role`: the side the protocol itself says sent the message (an LDAP response is the
 //     server's), when it says so: a flow picked up mid-stream is oriented by its first packet,
 //     which may be the server's, and Suricata then swaps the flow once its protocol is known.
@@ -50,6 +52,7 @@ struct ProtocolTransaction {
   std::optional<Direction> role;
 
   void clear() {
+    logged = true;
     fields.clear();
     bytes.clear();
     eve.clear();

@@ -80,14 +80,35 @@ std::optional<AppPhase> filePhaseOf(const Rule& rule, std::string& error) {
   return AppPhase::File;
 }
 
+// The plug-in protocol whose records carry every plug-in buffer the rule names (a buffer's
+// own, or one that also carries it: smb for dcerpc.iface beside smb.named_pipe); empty when
+// the rule names none, or no one protocol carries them all.
+std::string_view pluginProtocolOf(const Rule& rule) {
+  std::vector<const ProtocolBuffer*> rows;
+  for (const AppBufferMatch& b : rule.app_buffers) {
+    if (const ProtocolBuffer* row = protocolBufferOf(b.buffer)) rows.push_back(row);
+  }
+  for (const AppValueTest& v : rule.app_values) {
+    if (const ProtocolBuffer* row = protocolBufferOf(v.buffer)) rows.push_back(row);
+  }
+  for (const ProtocolBuffer* candidate : rows) {
+    if (std::all_of(rows.begin(), rows.end(), [&](const ProtocolBuffer* r) { return r->carriedBy(candidate->protocol); })) {
+      return candidate->protocol;
+    }
+  }
+  return {};
+}
+
 std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   if (isFileRule(rule)) return filePhaseOf(rule, error);
   const bool transactional = rule.direction == RuleDirection::Transactional;
+  const std::string_view carrier = pluginProtocolOf(rule);
   std::optional<Family> family;
   std::string_view protocol;
   std::optional<AppPhase> phase;
   auto add = [&](AppBufferId id, BufferSide side) {
-    const BufferPhases p = phasesOf(id);
+    BufferPhases p = phasesOf(id);
+    if (p.family == Family::Protocol && !carrier.empty()) p.protocol = carrier;
     if (family && (*family != p.family || protocol != p.protocol)) {
       error = std::string("app buffers of different protocols (") + appBufferName(id) + ")";
       return false;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "detect/header_verifier.h"
+#include "rules/protocol_buffers.h"
 
 namespace mamori {
 namespace {
@@ -70,16 +71,18 @@ bool eventsMatch(const Signature& s, const DecodedPacket& pkt) {
   return std::all_of(s.events.begin(), s.events.end(), [&](DecodeEvent e) { return pkt.events.test(e); });
 }
 
-bool appProtoKnownAs(const char* app_proto, std::string_view name) {
-  return app_proto && *app_proto && canonicalAppProto(app_proto) == name;
+bool appProtoKnownAs(const char* app_proto, const Signature& s) {
+  if (!app_proto || !*app_proto) return false;
+  const std::string_view known = canonicalAppProto(app_proto);
+  return known == s.app_proto || namedIn(s.app_proto_also, known);
 }
 
 // Suricata's AppProtoEquals: "http" is HTTP/1 (which app_proto calls "http") or HTTP/2,
-// "http1" and "http2" only the one; "ssl" is "tls".
+// "http1" and "http2" only the one; "ssl" is "tls"; "dcerpc" is also SMB (protocolAlsoIn).
 bool appProtoEquals(std::string_view rule_name, std::string_view flow_proto) {
   if (rule_name == "http") return flow_proto == "http" || flow_proto == "http1" || flow_proto == "http2";
   auto norm = [](std::string_view n) { return n == "http1" ? "http" : n == "ssl" ? "tls" : n; };
-  return norm(rule_name) == norm(flow_proto);
+  return norm(rule_name) == norm(flow_proto) || namedIn(protocolAlsoIn(rule_name), flow_proto);
 }
 
 bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowContext& flow) {
@@ -91,10 +94,17 @@ bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowCont
   return true;
 }
 
-// tls.version: the buffer as a big-endian number, any instance of it.
+// tls.version: the buffer as a big-endian number, any instance of it; a plug-in keyword
+// with a matcher of its own (dcerpc.iface) asks it of each instance.
 bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers) {
+  const ProtocolBuffer* row = protocolBufferOf(test.buffer);
   for (const AppBuffer& b : buffers) {
-    if (b.id != test.buffer || b.length == 0 || b.length > 8) continue;
+    if (b.id != test.buffer) continue;
+    if (row && row->match_value) {
+      if (row->match_value(test, std::string_view(reinterpret_cast<const char*>(b.data), b.length))) return true;
+      continue;
+    }
+    if (b.length == 0 || b.length > 8) continue;
     uint64_t value = 0;
     for (size_t i = 0; i < b.length; ++i) value = value << 8 | b.data[i];
     if (test.test) {
@@ -255,7 +265,7 @@ bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& p
   const Rule& rule = s.rule;
   if (!addressesMatch(rule, pkt, flow.to_server)) return false;
   if (!rule.engine_events.empty() && !eventsMatch(s, pkt)) return false;
-  if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s.app_proto)) return false;
+  if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s)) return false;
   if (!appProtocolsMatch(rule.app_protocols, flow)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
   if (!flowMatches(rule.flow, pkt, flow)) return false;

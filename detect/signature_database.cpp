@@ -1,6 +1,7 @@
 #include "detect/signature_database.h"
 
 #include "detect/literal_databases.h"
+#include "rules/protocol_buffers.h"
 
 
 #include <hs/hs.h>
@@ -104,7 +105,10 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     }
   }
   s.app_event_rule = !rule.app_events.empty() && !app;
-  if (rule.protocol.app_layer) s.app_proto = canonicalAppProto(rule.protocol.name);
+  if (rule.protocol.app_layer) {
+    s.app_proto = canonicalAppProto(rule.protocol.name);
+    s.app_proto_also = protocolAlsoIn(s.app_proto);
+  }
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
   for (const FlowbitOp& op : rule.flowbits) {
     s.writes_flow_state |= op.cmd == FlowbitOp::Cmd::Set || op.cmd == FlowbitOp::Cmd::Unset ||

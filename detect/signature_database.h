@@ -83,6 +83,9 @@ struct Signature {
   // The header's app-layer protocol as FlowContext::app_proto names it ("http" for
   // http1); empty when the header names a transport.
   std::string app_proto;
+  // Other protocols whose flows the header's protocol covers (dcerpc: smb, whose named
+  // pipes carry DCE/RPC), space-separated.
+  std::string_view app_proto_also;
 
   // The bytes the fast pattern puts into the prefilter; only when fast_pattern >= 0.
   std::string_view fastPatternBytes() const;

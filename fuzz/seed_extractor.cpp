@@ -2,8 +2,9 @@
 // --out) from inputs read in place: capture files are decoded with the project's Decoder
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
-// the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389), DNS datagrams,
-// SIP, Kerberos and CLDAP datagrams (sip_parser, krb5_parser, ldap_parser) and the certificates TlsParser finds (tls_certificate);
+// the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, dcerpc_parser by
+// its first PDU), DNS datagrams, SIP, Kerberos and CLDAP datagrams (sip_parser, krb5_parser,
+// ldap_parser) and the certificates TlsParser finds (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -21,6 +22,7 @@
 #include <tuple>
 #include <vector>
 
+#include "applayer/dcerpc_protocol.h"
 #include "applayer/sip_message_parser.h"
 #include "applayer/tls_parser.h"
 #include "capture/decoder.h"
@@ -74,6 +76,10 @@ std::string streamTarget(const TcpFlow& f) {
     if (p.rfind(m, 0) == 0) return "http_parser";
   if (f.server_port == 53) return "dns_parser";
   if (f.server_port == 88) return "krb5_parser";
+  const auto* first = reinterpret_cast<const uint8_t*>(p.data());
+  if (DcerpcProtocol().probe(AppProtocol::kTcp, Direction::ToServer, first, p.size()) == ProbeResult::Match) {
+    return "dcerpc_parser";
+  }
   if (f.server_port == 389 || f.client_port == 389) return "ldap_parser";
   return "";
 }

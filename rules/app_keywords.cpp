@@ -300,8 +300,9 @@ bool applyDnsNumber(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
-// A plug-in's integer keyword (rules/protocol_buffers.h): Suricata's uint syntax, or one of
-// the names Suricata has for its values, negated with '!'; or the keyword's own syntax.
+// A plug-in's value keyword (rules/protocol_buffers.h): an integer in Suricata's uint
+// syntax, or one of the names Suricata has for its values, negated with '!'; or the
+// keyword's own syntax.
 bool applyProtocolNumber(OptionContext& ctx, const RawOption& o) {
   const AppBufferId id = *protocolBufferNamed(o.name);
   const ProtocolBuffer& row = *protocolBufferOf(id);
@@ -413,7 +414,7 @@ void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
   for (const ProtocolBuffer& b : kProtocolBuffers) {
     const KeywordSpec handler =
-        b.isNumber() ? KeywordSpec{ValueRule::Required, applyProtocolNumber}
+        b.isValue() ? KeywordSpec{ValueRule::Required, applyProtocolNumber}
                      : KeywordSpec{ValueRule::Optional, applyStickyBuffer};
     table.insert({b.keyword, handler});
     if (!b.alias.empty()) table.insert({b.alias, handler});

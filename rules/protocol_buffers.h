@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "applayer/ldap_names.h"
+#include "rules/dcerpc_keywords.h"
 #include "rules/krb5_ticket_encryption.h"
 #include "rules/rule.h"
 
@@ -42,8 +43,18 @@ struct ProtocolBuffer {
   // An integer keyword whose value has a syntax of its own (krb5.ticket_encryption: weak, or a
   // list of names): its parser, in place of the uint syntax.
   bool (*parse_value)(std::string_view value, AppValueTest& out, std::string& error) = nullptr;
+  // A value keyword whose field is not a number (dcerpc.iface: a UUID, a version, flags):
+  // whether one instance of the field satisfies the test its parse_value made.
+  bool (*match_value)(const AppValueTest& test, std::string_view field) = nullptr;
+  // Other protocols whose records carry the field too, space-separated (DCE/RPC's fields
+  // come in smb records for named pipes). A rule may mix the keyword with theirs, and a
+  // rule on `protocol` matches their flows, as Suricata's does (protocolAlsoIn).
+  std::string_view also_in = {};
 
   bool isNumber() const { return number_max != 0; }
+  // Takes a value (a number, or a syntax of its own) rather than opening a sticky buffer.
+  bool isValue() const { return isNumber() || parse_value != nullptr; }
+  bool carriedBy(std::string_view app_proto) const;
 };
 
 // Kerberos 5 message types (RFC 4120 section 7.5.7) as Suricata 9 names them.
@@ -96,7 +107,35 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"ldap.responses.result_code", "ldap", BufferDirection::Response, {}, 0xffffffffu, kLdapResultCodes},
     {"ldap.responses.message", "ldap", BufferDirection::Response},
     {"ldap.responses.attribute_type", "ldap", BufferDirection::Response},
+    // DCE/RPC (applayer/dcerpc_record.h): over TCP, and over SMB named pipes in smb records.
+    // The interface and opnum are on both sides of a call, the stub is each side's own.
+    {"dcerpc.iface", "dcerpc", BufferDirection::Either, "dce_iface", 0, {}, parseDcerpcIface, matchDcerpcIface, "smb"},
+    {"dcerpc.opnum", "dcerpc", BufferDirection::Either, "dce_opnum", 0, {}, parseDcerpcOpnum, matchDcerpcOpnum, "smb"},
+    {"dcerpc.stub_data", "dcerpc", BufferDirection::Either, "dce_stub_data", 0, {}, nullptr, nullptr, "smb"},
 };
+
+// Whether `name` is one of the space-separated names of `list`.
+inline bool namedIn(std::string_view list, std::string_view name) {
+  for (std::string_view rest = list; !rest.empty();) {
+    const size_t space = rest.find(' ');
+    if (rest.substr(0, space) == name) return true;
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  return false;
+}
+
+inline bool ProtocolBuffer::carriedBy(std::string_view app_proto) const {
+  return app_proto == protocol || namedIn(also_in, app_proto);
+}
+
+// The protocols whose flows carry `protocol`'s fields too (space-separated; empty for most):
+// a rule on `protocol` matches them, as Suricata's dcerpc rules match smb flows.
+inline std::string_view protocolAlsoIn(std::string_view protocol) {
+  for (const ProtocolBuffer& b : kProtocolBuffers) {
+    if (b.protocol == protocol && !b.also_in.empty()) return b.also_in;
+  }
+  return {};
+}
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);
 // Every AppBufferId, built-in and plug-in: the size of tables indexed by one.

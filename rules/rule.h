@@ -278,6 +278,9 @@ struct AppValueTest {
   std::vector<uint64_t> values;
   bool negated = false;
   std::optional<NumericTest> test;
+  // A keyword with a matcher of its own (rules/protocol_buffers.h): what its parser read
+  // from the value, in the matcher's layout (dcerpc.iface: the UUID's bytes).
+  std::string operand = {};
 };
 
 // app-layer-protocol:[!]NAME[,MODE] on the flow's identified protocol; never matches while

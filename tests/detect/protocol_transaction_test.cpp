@@ -2,7 +2,8 @@
 // them: each field becomes the sticky buffer its keyword names (rules/protocol_buffers.h),
 // a client's record is inspected in the ProtocolRequest phase and a server's in
 // ProtocolResponse, a repeated field is a multi-buffer; rules mixing a plug-in's buffers with
-// another protocol's are refused.
+// another protocol's are refused. DCE/RPC's value keywords (dcerpc.iface, dcerpc.opnum) match
+// with their own matchers, on any protocol's records that carry them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/dcerpc_record.h"
 #include "detect/app_buffer_builder.h"
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
@@ -24,7 +26,7 @@ using test::Sids;
 
 class ProtocolTransactionTest : public test::InspectorTest {
  protected:
-  Sids inspect(Direction sender, const ProtocolTransaction& tx, const char* app_proto = "sip") {
+  Sids inspect(Direction sender, const ProtocolTransaction& tx, const char* app_proto = "sip", uint8_t ip_proto = 17) {
     AppRecord record;
     record.event = AppEvent::Protocol;
     record.dir = sender;
@@ -37,7 +39,7 @@ class ProtocolTransactionTest : public test::InspectorTest {
     IpAddress::parse(to_server ? "10.0.0.1" : "192.0.2.1", pkt.src);
     IpAddress::parse(to_server ? "192.0.2.1" : "10.0.0.1", pkt.dst);
     pkt.ip_version = 4;
-    pkt.proto = 17;
+    pkt.proto = ip_proto;
     pkt.sport = pkt.dport = 5060;
     FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
     flow.app_proto = app_proto;
@@ -180,6 +182,92 @@ TEST_F(ProtocolTransactionTest, LdapOperationsByNumberOrNameAndResponsesAsMultiB
                    "t.rules", parsed);
   ASSERT_EQ(parsed.errors.size(), 2u) << "an index is not supported; a name must be Suricata's";
   EXPECT_NE(parsed.errors[1].reason.find("search_request"), std::string::npos) << parsed.errors[1].reason;
+// One side of a DCE/RPC call on interface 12345678-...-01234567cffb v3, accepted or not, as
+// the dcerpc plug-in (or the smb one, for a named pipe) records it.
+ProtocolTransaction dcerpcCall(const char* protocol, Direction side, uint16_t opnum, bool accepted = true,
+                               bool first_fragment = true) {
+  static const DcerpcInterface kNetlogon{{0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0xab, 0xcd, 0xef, 0x00, 0x01, 0x23, 0x45, 0x67,
+                                          0xcf, 0xfb},
+                                         3, 0, 1, true, 0, true};
+  DcerpcInterface bound = kNetlogon;
+  bound.result = accepted ? 0 : 2;
+  DcerpcCall c;
+  c.type = side == Direction::ToServer ? DcerpcPduType::Request : DcerpcPduType::Response;
+  c.request_seen = true;
+  c.opnum = opnum;
+  c.first_fragment = first_fragment;
+  c.stub = side == Direction::ToServer ? "request stub" : "response stub";
+  c.interfaces = std::span<const DcerpcInterface>(&bound, 1);
+  ProtocolTransaction tx;
+  tx.protocol = protocol;
+  addDcerpcFields(c, tx);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, DcerpcIfaceMatchesAnAcceptedInterfaceByUuidAndVersion) {
+  load("alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-ABCD-ef00-01234567cffb; sid:1;)\n"
+       "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,>2; sid:2;)\n"
+       "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,<3; sid:3;)\n"
+       "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,!3; sid:4;)\n"
+       "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,=3,any_frag; sid:5;)\n"
+       "alert dcerpc any any -> any any (dce_iface:367abb81-9844-35f1-ad32-98f038001003; sid:6;)\n"
+       "alert dcerpc any any -> any any (flow:to_server; dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb; sid:7;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 4), "dcerpc"), (Sids{1, 2, 5, 7}));
+  EXPECT_EQ(inspect(Direction::ToClient, dcerpcCall("dcerpc", Direction::ToClient, 4), "dcerpc"), (Sids{1, 2, 5}))
+      << "the response is inspected with its request's interface";
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 4, false), "dcerpc"), Sids{})
+      << "a context the server rejected binds no interface";
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 4, true, false), "dcerpc"), Sids{5})
+      << "a call whose first fragment was not seen matches only with any_frag";
+}
+
+TEST_F(ProtocolTransactionTest, DcerpcOpnumTakesListsRangesAndComparisons) {
+  load("alert dcerpc any any -> any any (dcerpc.opnum:15; sid:1;)\n"
+       "alert dcerpc any any -> any any (dcerpc.opnum:1,4-6,20; sid:2;)\n"
+       "alert dcerpc any any -> any any (dcerpc.opnum:>10; sid:3;)\n"
+       "alert dcerpc any any -> any any (dce_opnum:15-15; sid:4;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 15), "dcerpc"), (Sids{1, 3, 4}));
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 6), "dcerpc"), Sids{2})
+      << "a range includes its ends";
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 7), "dcerpc"), Sids{});
+}
+
+TEST_F(ProtocolTransactionTest, DcerpcKeywordsMatchWhicheverProtocolCarriesTheCall) {
+  load("alert dcerpc any any -> any any (dcerpc.opnum:15; sid:1;)\n"
+       "alert smb any any -> any any (dcerpc.opnum:15; sid:2;)\n"
+       "alert tcp any any -> any any (dcerpc.opnum:15; sid:3;)\n"
+       "alert dcerpc any any -> any any (flow:to_client; dcerpc.stub_data; content:\"response\"; sid:4;)\n"
+       "alert smb any any -> any any (dcerpc.stub_data; content:\"request\"; sid:5;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:dcerpc; dcerpc.opnum:15; sid:6;)\n");
+  constexpr uint8_t kTcp = 6;
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("dcerpc", Direction::ToServer, 15), "dcerpc", kTcp), (Sids{1, 3, 6}));
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("smb", Direction::ToServer, 15), "smb", kTcp), (Sids{1, 2, 3, 5, 6}))
+      << "alert dcerpc covers DCE/RPC over SMB, as Suricata's does";
+  EXPECT_EQ(inspect(Direction::ToClient, dcerpcCall("smb", Direction::ToClient, 15), "smb", kTcp), (Sids{1, 2, 3, 4, 6}));
+  EXPECT_EQ(inspect(Direction::ToServer, dcerpcCall("sip", Direction::ToServer, 15), "sip", kTcp), Sids{3})
+      << "but not another protocol's flows";
+}
+
+TEST(ProtocolBufferRules, DcerpcValuesRefuseWhatSuricataRefuses) {
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cff; sid:1;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,any_frag,=1; sid:2;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,=70000; sid:3;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.opnum:5-3; sid:4;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.opnum:x; sid:5;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.iface; sid:6;)\n"
+                   "alert dcerpc any any -> any any (dcerpc.iface:12345678-1234-abcd-ef00-01234567cffb,<2,any_frag; sid:7;)\n",
+                   "t.rules", parsed);
+  EXPECT_EQ(parsed.errors.size(), 6u);
+  ASSERT_EQ(parsed.rules.size(), 1u);
+  EXPECT_EQ(parsed.rules[0].sid, 7u);
+  std::vector<RuleError> errors;
+  ParsedRules mixed;
+  parser.parseText("alert dcerpc any any -> any any (dcerpc.stub_data; content:\"a\"; sip.method; content:\"b\"; sid:8;)\n",
+                   "t.rules", mixed);
+  SignatureDatabase::build(std::move(mixed.rules), errors);
+  EXPECT_EQ(errors.size(), 1u) << "no protocol carries both";
 }
 
 TEST(ProtocolBufferRules, IntegerKeywordsRefuseWhatIsNoNumberNorName) {

@@ -182,6 +182,8 @@ TEST_F(ProtocolTransactionTest, LdapOperationsByNumberOrNameAndResponsesAsMultiB
                    "t.rules", parsed);
   ASSERT_EQ(parsed.errors.size(), 2u) << "an index is not supported; a name must be Suricata's";
   EXPECT_NE(parsed.errors[1].reason.find("search_request"), std::string::npos) << parsed.errors[1].reason;
+}
+
 // One side of a DCE/RPC call on interface 12345678-...-01234567cffb v3, accepted or not, as
 // the dcerpc plug-in (or the smb one, for a named pipe) records it.
 ProtocolTransaction dcerpcCall(const char* protocol, Direction side, uint16_t opnum, bool accepted = true,

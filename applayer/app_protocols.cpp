@@ -2,6 +2,7 @@
 
 #include "applayer/krb5_protocol.h"
 #include "applayer/sip_protocol.h"
+#include "applayer/smb_protocol.h"
 
 namespace mamori {
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   std::vector<std::unique_ptr<AppProtocol>> protocols;
   protocols.push_back(std::make_unique<SipProtocol>());
   protocols.push_back(std::make_unique<Krb5Protocol>());
+  protocols.push_back(std::make_unique<SmbProtocol>());
   return protocols;
 }
 

@@ -11,7 +11,10 @@
 //     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
-//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption).
+//   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
+//   - `detect_only`: one side of a transaction that is logged and counted by another record
+//     (SMB: the request's side, inspected in the request phase, of a transaction whose EVE
+//     record the response's side carries).
 // The record's direction (AppRecord::dir) is the side that sent the message: ToServer
 // records are inspected in the request phase, ToClient ones in the response phase.
 //
@@ -38,12 +41,14 @@ struct ProtocolTransaction {
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
   AppLayerEventSet events;
+  bool detect_only = false;
 
   void clear() {
     fields.clear();
     bytes.clear();
     eve.clear();
     events.reset();
+    detect_only = false;
   }
   void add(const char* name, std::string_view value) {
     fields.push_back({name, static_cast<uint32_t>(bytes.size()), static_cast<uint32_t>(value.size())});

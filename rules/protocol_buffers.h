@@ -73,6 +73,14 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"krb5.cname", "krb5", BufferDirection::Either, "krb5_cname"},
     {"krb5.sname", "krb5", BufferDirection::Either, "krb5_sname"},
     {"krb5.ticket_encryption", "krb5", BufferDirection::Response, {}, 0xffffffffu, {}, parseKrb5TicketEncryption},
+    // SMB (applayer/smb_session.h): 1 or 2 by the header's magic (SMB3 is 2) on both sides of
+    // every transaction; a tree connect's share, as smb.share or, on a pipe share (IPC$),
+    // smb.named_pipe; the NTLMSSP user and domain of a session set-up.
+    {"smb.version", "smb", BufferDirection::Either, {}, 2},
+    {"smb.share", "smb", BufferDirection::Request, "smb_share"},
+    {"smb.named_pipe", "smb", BufferDirection::Request, "smb_named_pipe"},
+    {"smb.ntlmssp_user", "smb", BufferDirection::Request},
+    {"smb.ntlmssp_domain", "smb", BufferDirection::Request},
 };
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);

@@ -183,6 +183,32 @@ struct SmbSession::File {
   uint64_t tracked[2] = {0, 0};
 };
 
+// One SMB2 message (of a compound): its header's fields and its body.
+struct SmbSession::Smb2Message {
+  Smb2Message(const uint8_t* message, size_t length)
+      : m(message),
+        len(length),
+        command(le16(message + 12)),
+        status(le32(message + 8)),
+        key(le64(message + 24)),
+        tree_id(le32(message + 36)),
+        session_id(le64(message + 40)),
+        body(message + kSmb2Header),
+        body_len(length - kSmb2Header) {}
+  // Whether `n` bytes at `offset` from the header's start lie within the message.
+  bool holds(size_t offset, size_t n) const { return offset <= len && n <= len - offset; }
+
+  const uint8_t* m;
+  size_t len;
+  uint16_t command;
+  uint32_t status;
+  uint64_t key;
+  uint32_t tree_id;
+  uint64_t session_id;
+  const uint8_t* body;
+  size_t body_len;
+};
+
 struct SmbSession::Tables {
   std::array<Tx, kMaxTransactions> txs;
   std::array<Tree, kMaxTrees> trees;
@@ -485,6 +511,15 @@ void SmbSession::writeEve(const Tx& t) {
   w.finish(tx_.eve);
 }
 
+// A SESSION_SETUP request's security blob: its NTLMSSP AUTHENTICATE message, if any.
+void SmbSession::securityBlob(Tx& t, const uint8_t* blob, size_t len) {
+  switch (readNtlmsspAuth(blob, len, t.ntlmssp)) {
+    case NtlmsspRead::Auth: t.has_ntlmssp = true; break;
+    case NtlmsspRead::Malformed: raise(t.events, AppLayerEvent::SmbMalformedNtlmsspRequest); break;
+    case NtlmsspRead::Other: break;
+  }
+}
+
 // ---- SMB1
 
 void SmbSession::smb1(Direction, const uint8_t* msg, size_t len, ProtocolSink& sink) {
@@ -597,12 +632,7 @@ void SmbSession::smb1Command(uint8_t command, const Smb1Block& b, ProtocolSink& 
       case kSmb1SessionSetupAndX:
         // Extended security: the blob's length is the seventh word, the blob opens the bytes.
         if (wb == 24) {
-          const size_t n = std::min<size_t>(le16(w + 14), b.byte_count);
-          switch (readNtlmsspAuth(b.bytes, n, t->ntlmssp)) {
-            case NtlmsspRead::Auth: t->has_ntlmssp = true; break;
-            case NtlmsspRead::Malformed: raise(t->events, AppLayerEvent::SmbMalformedNtlmsspRequest); break;
-            case NtlmsspRead::Other: break;
-          }
+          securityBlob(*t, b.bytes, std::min<size_t>(le16(w + 14), b.byte_count));
         }
         break;
       case kSmb1TreeConnectAndX: {
@@ -701,100 +731,90 @@ void SmbSession::smb2(Direction, const uint8_t* msg, size_t len, ProtocolSink& s
       malformed(sink);
       return;
     }
-    const size_t n = next ? next : len - at;
+    const Smb2Message message(m, next ? next : len - at);
     if (le32(m + 16) & kSmb2Response) {
-      smb2Response(m, n, sink);
+      smb2Response(message, sink);
     } else {
-      smb2Request(m, n, sink);
+      smb2Request(message, sink);
     }
     if (!next) return;
     at += next;
   }
 }
 
-void SmbSession::smb2Request(const uint8_t* m, size_t len, ProtocolSink& sink) {
-  const uint16_t command = le16(m + 12);
-  const uint64_t key = le64(m + 24);
-  const uint32_t tree_id = le32(m + 36);
-  const uint8_t* body = m + kSmb2Header;
-  const size_t body_len = len - kSmb2Header;
-  auto in = [&](size_t offset, size_t n) { return offset <= len && n <= len - offset; };
-  auto fileId = [&](size_t at) { return SmbFileId{le64(body + at), le64(body + at + 8)}; };
-  switch (command) {
+void SmbSession::smb2Request(const Smb2Message& msg, ProtocolSink& sink) {
+  auto fileId = [&](size_t at) { return SmbFileId{le64(msg.body + at), le64(msg.body + at + 8)}; };
+  switch (msg.command) {
     case kSmb2Write: {
-      if (body_len < 32) return malformed(sink);
-      const size_t data_at = le16(body + 2), n = le32(body + 4);
-      if (!in(data_at, n)) return malformed(sink);
-      fileData(Direction::ToServer, fileId(16), le64(body + 8), m + data_at, n, sink);
+      if (msg.body_len < 32) return malformed(sink);
+      const size_t data_at = le16(msg.body + 2), n = le32(msg.body + 4);
+      if (!msg.holds(data_at, n)) return malformed(sink);
+      fileData(Direction::ToServer, fileId(16), le64(msg.body + 8), msg.m + data_at, n, sink);
       return;
     }
     case kSmb2Read:
     case kSmb2Ioctl: {
-      if (body_len < 48) return malformed(sink);
-      const bool read = command == kSmb2Read;
-      const uint32_t code = le32(body + 4);
+      if (msg.body_len < 48) return malformed(sink);
+      const bool read = msg.command == kSmb2Read;
+      const uint32_t code = le32(msg.body + 4);
       if (!read && code != kFsctlPipeTransceive) break;
-      Tx* t = newTx(2, command, key, sink);
+      Tx* t = newTx(2, msg.command, msg.key, sink);
       if (!t) return;
       t->records = false;
       t->file = fileId(read ? 16 : 8);
-      t->offset = read ? le64(body + 8) : 0;
+      t->offset = read ? le64(msg.body + 8) : 0;
       if (!read) {
-        const size_t input_at = le32(body + 24), n = le32(body + 28);
-        if (!in(input_at, n)) return malformed(sink);
-        pipeData(Direction::ToServer, t->file, m + input_at, n, sink);
+        const size_t input_at = le32(msg.body + 24), n = le32(msg.body + 28);
+        if (!msg.holds(input_at, n)) return malformed(sink);
+        pipeData(Direction::ToServer, t->file, msg.m + input_at, n, sink);
       }
       return;
     }
     default: break;
   }
-  Tx* t = newTx(2, command, key, sink);
+  Tx* t = newTx(2, msg.command, msg.key, sink);
   if (!t) return;
-  t->session_id = le64(m + 40);
-  t->tree_id = tree_id;
-  switch (command) {
+  t->session_id = msg.session_id;
+  t->tree_id = msg.tree_id;
+  switch (msg.command) {
     case kSmb2Negotiate: {
-      if (body_len < 36) break;
-      const size_t count = std::min<size_t>(le16(body + 2), (body_len - 36) / 2);
+      if (msg.body_len < 36) break;
+      const size_t count = std::min<size_t>(le16(msg.body + 2), (msg.body_len - 36) / 2);
       for (size_t i = 0; i < count && t->dialects.size() < kMaxName; ++i) {
         if (!t->dialects.empty()) t->dialects += '\n';
-        appendDialect(le16(body + 36 + 2 * i), t->dialects);
+        appendDialect(le16(msg.body + 36 + 2 * i), t->dialects);
       }
       break;
     }
     case kSmb2SessionSetup: {
-      if (body_len < 16) break;
-      const size_t blob_at = le16(body + 12), n = le16(body + 14);
-      if (!in(blob_at, n)) {
+      if (msg.body_len < 16) break;
+      const size_t blob_at = le16(msg.body + 12), n = le16(msg.body + 14);
+      if (!msg.holds(blob_at, n)) {
         raise(t->events, AppLayerEvent::SmbMalformedData);
         break;
       }
-      switch (readNtlmsspAuth(m + blob_at, n, t->ntlmssp)) {
-        case NtlmsspRead::Auth: t->has_ntlmssp = true; break;
-        case NtlmsspRead::Malformed: raise(t->events, AppLayerEvent::SmbMalformedNtlmsspRequest); break;
-        case NtlmsspRead::Other: break;
-      }
+      securityBlob(*t, msg.m + blob_at, n);
       break;
     }
     case kSmb2TreeConnect: {
-      if (body_len < 8) break;
-      const size_t path_at = le16(body + 4), n = le16(body + 6);
-      if (!in(path_at, n)) break;
-      utf16Name(m + path_at, n, t->share);
+      if (msg.body_len < 8) break;
+      const size_t path_at = le16(msg.body + 4), n = le16(msg.body + 6);
+      if (!msg.holds(path_at, n)) break;
+      utf16Name(msg.m + path_at, n, t->share);
       t->tree = true;
       t->request_pending = true;
       return;
     }
     case kSmb2Create: {
-      if (body_len < 56) break;
-      const size_t name_at = le16(body + 44), n = le16(body + 46);
-      if (n && in(name_at, n)) utf16Name(m + name_at, n, t->filename);
-      const Tree* tr = tree(tree_id);
+      if (msg.body_len < 56) break;
+      const size_t name_at = le16(msg.body + 44), n = le16(msg.body + 46);
+      if (n && msg.holds(name_at, n)) utf16Name(msg.m + name_at, n, t->filename);
+      const Tree* tr = tree(msg.tree_id);
       t->pipe = tr && tr->pipe;
       break;
     }
     case kSmb2Close:
-      if (body_len >= 24) {
+      if (msg.body_len >= 24) {
         if (File* f = file(fileId(8))) closeFile(*f, true, sink);
       }
       break;
@@ -803,59 +823,54 @@ void SmbSession::smb2Request(const uint8_t* m, size_t len, ProtocolSink& sink) {
   requestRecord(*t, sink);
 }
 
-void SmbSession::smb2Response(const uint8_t* m, size_t len, ProtocolSink& sink) {
-  const uint16_t command = le16(m + 12);
-  const uint32_t status = le32(m + 8);
-  const uint64_t key = le64(m + 24);
-  const uint8_t* body = m + kSmb2Header;
-  const size_t body_len = len - kSmb2Header;
+void SmbSession::smb2Response(const Smb2Message& msg, ProtocolSink& sink) {
   // An interim reply: the final one follows under the same MessageId.
-  if (status == kStatusPending) return;
-  Tx* t = findTx(2, command, &key);
+  if (msg.status == kStatusPending) return;
+  Tx* t = findTx(2, msg.command, &msg.key);
   // A client that speaks both sends an SMB1 NEGOTIATE (its own MID); the server answers in SMB2.
-  if (!t && command == kSmb2Negotiate) t = findTx(1, kSmb1Negotiate, nullptr);
+  if (!t && msg.command == kSmb2Negotiate) t = findTx(1, kSmb1Negotiate, nullptr);
   if (t && !t->records) {
     const SmbFileId fid = t->file;
     const uint64_t offset = t->offset;
     t->used = false;
-    if (status != kStatusSuccess && status != 0x80000005) return;
-    if (command == kSmb2Read && body_len >= 16) {
-      const size_t data_at = body[2], n = le32(body + 4);
-      if (data_at > len || n > len - data_at) return malformed(sink);
-      fileData(Direction::ToClient, fid, offset, m + data_at, n, sink);
-    } else if (command == kSmb2Ioctl && body_len >= 48) {
-      const size_t out_at = le32(body + 32), n = le32(body + 36);
-      if (out_at > len || n > len - out_at) return malformed(sink);
-      pipeData(Direction::ToClient, fid, m + out_at, n, sink);
+    if (msg.status != kStatusSuccess && msg.status != 0x80000005) return;
+    if (msg.command == kSmb2Read && msg.body_len >= 16) {
+      const size_t data_at = msg.body[2], n = le32(msg.body + 4);
+      if (!msg.holds(data_at, n)) return malformed(sink);
+      fileData(Direction::ToClient, fid, offset, msg.m + data_at, n, sink);
+    } else if (msg.command == kSmb2Ioctl && msg.body_len >= 48) {
+      const size_t out_at = le32(msg.body + 32), n = le32(msg.body + 36);
+      if (!msg.holds(out_at, n)) return malformed(sink);
+      pipeData(Direction::ToClient, fid, msg.m + out_at, n, sink);
     }
     return;
   }
   if (!t) {
-    if (command == kSmb2Read || command == kSmb2Write) return;
-    t = newTx(2, command, key, sink);
+    if (msg.command == kSmb2Read || msg.command == kSmb2Write) return;
+    t = newTx(2, msg.command, msg.key, sink);
     if (!t) return;
   }
   t->responded = true;
-  t->status = status;
-  t->session_id = le64(m + 40);
-  if (status != kStatusSuccess) {
+  t->status = msg.status;
+  t->session_id = msg.session_id;
+  if (msg.status != kStatusSuccess) {
     responseRecord(*t, sink);
     return;
   }
-  switch (command) {
+  switch (msg.command) {
     case kSmb2Negotiate:
-      if (body_len >= 6) {
+      if (msg.body_len >= 6) {
         dialect_.clear();
-        appendDialect(le16(body + 4), dialect_);
+        appendDialect(le16(msg.body + 4), dialect_);
       }
       break;
     case kSmb2TreeConnect:
-      t->tree_id = le32(m + 36);
-      if (body_len >= 3 && body[2] == kSmb2SharePipe) t->pipe = true;
+      t->tree_id = msg.tree_id;
+      if (msg.body_len >= 3 && msg.body[2] == kSmb2SharePipe) t->pipe = true;
       addTree(t->tree_id, t->share, t->pipe, sink);
       break;
     case kSmb2Create:
-      if (body_len >= 80) addFile({le64(body + 64), le64(body + 72)}, t->filename, t->pipe, sink);
+      if (msg.body_len >= 80) addFile({le64(msg.body + 64), le64(msg.body + 72)}, t->filename, t->pipe, sink);
       break;
     default: break;
   }

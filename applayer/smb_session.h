@@ -67,12 +67,13 @@ class SmbSession {
   struct Tree;
   struct File;
   struct Smb1Block;
+  struct Smb2Message;
 
   void smb1(Direction dir, const uint8_t* msg, size_t len, ProtocolSink& sink);
   void smb1Command(uint8_t command, const Smb1Block& b, ProtocolSink& sink);
   void smb2(Direction dir, const uint8_t* msg, size_t len, ProtocolSink& sink);
-  void smb2Request(const uint8_t* msg, size_t len, ProtocolSink& sink);
-  void smb2Response(const uint8_t* msg, size_t len, ProtocolSink& sink);
+  void smb2Request(const Smb2Message& msg, ProtocolSink& sink);
+  void smb2Response(const Smb2Message& msg, ProtocolSink& sink);
 
   Tx* newTx(uint8_t version, uint16_t command, uint64_t key, ProtocolSink& sink);
   // The outstanding request of `version`'s `command` under `key` (any key when null).
@@ -87,6 +88,7 @@ class SmbSession {
                 ProtocolSink& sink);
   void pipeData(Direction dir, const SmbFileId& id, const uint8_t* data, size_t len, ProtocolSink& sink);
 
+  void securityBlob(Tx& t, const uint8_t* blob, size_t len);
   void flushRequests(ProtocolSink& sink);
   void requestRecord(Tx& t, ProtocolSink& sink);
   void responseRecord(Tx& t, ProtocolSink& sink);

@@ -74,6 +74,7 @@ std::string streamTarget(const TcpFlow& f) {
     if (p.rfind(m, 0) == 0) return "http_parser";
   if (f.server_port == 53) return "dns_parser";
   if (f.server_port == 88) return "krb5_parser";
+  if (f.server_port == 445 || f.server_port == 139) return "smb_parser";
   return "";
 }
 

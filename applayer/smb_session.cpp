@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 
 #include "applayer/eve_object_writer.h"
@@ -467,12 +468,13 @@ void SmbSession::writeEve(const Tx& t) {
   w.number(t.tx_id + 1);
   w.text("dialect", dialect_.empty() ? std::string_view("unknown") : std::string_view(dialect_));
   const char* command = t.version == 1 ? smb1CommandName(static_cast<uint8_t>(t.command)) : smb2CommandName(t.command);
-  if (command) {
-    w.text("command", command);
-  } else {
-    w.key("command");
-    w.number(t.command);
+  char number[8];
+  if (!command) {
+    // As Suricata names a command it has no name for: its number, as text.
+    std::snprintf(number, sizeof number, "%u", t.command);
+    command = number;
   }
+  w.text("command", command);
   if (t.responded) {
     const char* status = statusName(t.status);
     char code[16];

@@ -270,6 +270,9 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
       key("app_proto");
       writer_.String("http");
       writeHttp(*file->http);
+    } else if (file->protocol) {
+      key("app_proto");
+      writer_.String(file->protocol);
     }
     writeFileinfo(file->file);
   } else if (const auto* tx = std::get_if<HttpTransaction>(&r.body)) {

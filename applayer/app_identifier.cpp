@@ -106,6 +106,7 @@ void AppIdentifier::onPacket(const DecodedPacket& pkt, Flow& flow, Direction) {
     s = &states_.acquire(stateOf(flow));
     *s = State{};
     s->flow_id = flow.flow_id;
+    s->tcp = pkt.proto == static_cast<uint8_t>(IpProto::Tcp);
     // With no room in the worker's app-layer memory the flow stays unidentified (counted there).
     if (memory_) makeRoom();
     if (!memory_ || !memory_->full()) {
@@ -211,6 +212,13 @@ const char* AppIdentifier::appProtoOf(const Flow& flow) const { return appProtoN
 AppProtoId AppIdentifier::appProtoIdOf(const Flow& flow) const {
   const State* s = stateFor(flow);
   return s ? confidentIdOf(*s) : 0;
+}
+
+AppProtoId AppIdentifier::idOf(const State& s) {
+  const AppProtoId id = s.master ? s.master : s.app;
+  // NetBIOS's session service over TCP (139, and 445 where nDPI names SMB1 by its NBSS
+  // header) is SMB's transport: Suricata's SMB parser takes those flows, as mamori's does.
+  return s.tcp && id == NDPI_PROTOCOL_NETBIOS ? static_cast<AppProtoId>(NDPI_PROTOCOL_SMBV1) : id;
 }
 
 AppProtoId AppIdentifier::confidentIdOf(const State& s) {

@@ -79,13 +79,14 @@ class AppIdentifier final : public FlowObserver {
     uint16_t category = 0;
     uint8_t confidence = 0;
     bool decided = false;
+    bool tcp = false;
     uint64_t risks = 0;
   };
   State* stateFor(const Flow& flow) const;
   void decide(State& s, bool give_up);
   void freeNdpi(State& s);
   void makeRoom();
-  static AppProtoId idOf(const State& s) { return s.master ? s.master : s.app; }
+  static AppProtoId idOf(const State& s);
   static AppProtoId confidentIdOf(const State& s);
 
   const Config config_;

@@ -77,6 +77,11 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"ssh", "invalid_banner"},
     {"ssh", "long_banner"},
     {"krb5", "weak_encryption"},
+    {"smb", "malformed_data"},
+    {"smb", "malformed_ntlmssp_request"},
+    {"smb", "file_overlap"},
+    {"smb", "record_overflow"},
+    {"smb", "too_many_transactions"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

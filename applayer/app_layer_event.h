@@ -41,6 +41,9 @@ enum class AppLayerEvent : uint8_t {
   SshInvalidBanner, SshLongBanner,
   // Kerberos 5: a KDC reply whose part sealed for the client uses a weak encryption type.
   Krb5WeakEncryption,
+  // SMB: records that do not parse, NTLMSSP blobs that do not, a file written or read over
+  // bytes already seen, per-flow state past its bounds.
+  SmbMalformedData, SmbMalformedNtlmsspRequest, SmbFileOverlap, SmbRecordOverflow, SmbTooManyTransactions,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

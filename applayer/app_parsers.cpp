@@ -101,6 +101,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   std::unique_ptr<SshFlow> ssh;
   int plugin = kNoPlugin;
   std::unique_ptr<AppProtocolParser> parser;
+  uint32_t plugin_files = 0;  // the files the plug-in opened, for the tracker's per-flow limit
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
@@ -114,16 +115,37 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);
   }
   void malformed() override { ++owner->live_.protocols[plugin].malformed; }
+  int32_t openFile(Direction from, uint64_t tx_id, std::string_view name) override {
+    if (!owner->files_) return kNoFile;
+    return owner->files_->open(plugin_files, tx_id, from, name, true);
+  }
+  void appendFile(int32_t h, const uint8_t* data, size_t len) override {
+    if (h != kNoFile) owner->files_->append(h, data, len);
+  }
+  void fileGap(int32_t h, uint64_t len) override {
+    if (h != kNoFile) owner->files_->gap(h, len);
+  }
+  void closeFile(int32_t h, bool complete, const AppLayerEventSet& events) override {
+    if (h == kNoFile) return;
+    owner->files_->close(h, complete);
+    report(FileInfo{owner->files_->file(h), std::nullopt, owner->protocols_[plugin]->name().data()}, *owner->files_, h,
+           events);
+  }
+  void onFile(const HttpTransaction& tx, FileTracker& files, FileTracker::Handle h) override {
+    report(FileInfo{files.file(h), tx}, files, h, {});
+  }
   // FileDone for detection, whose filestore rules may ask to keep it; then FileLogged,
   // kept or not, for the log.
-  void onFile(const HttpTransaction& tx, FileTracker& files, FileTracker::Handle h) override {
+  void report(FileInfo&& info, FileTracker& files, FileTracker::Handle h, const AppLayerEventSet& events) {
     bool store = false;
-    owner->record_.body = FileInfo{files.file(h), tx, &store};
-    owner->emit(*flow, files.file(h).dir, AppEvent::FileDone);
-    auto& info = std::get<FileInfo>(owner->record_.body);
-    info.store_requested = nullptr;
-    info.file.stored = files.release(h, store);
-    owner->emit(*flow, info.file.dir, AppEvent::FileLogged);
+    info.store_requested = &store;
+    const Direction from = info.file.dir;
+    owner->record_.body = std::move(info);
+    owner->emit(*flow, from, AppEvent::FileDone, events);
+    auto& kept = std::get<FileInfo>(owner->record_.body);
+    kept.store_requested = nullptr;
+    kept.file.stored = files.release(h, store);
+    owner->emit(*flow, from, AppEvent::FileLogged, events);
   }
   void report(const HttpTransaction& tx, AppEvent event) {
     owner->record_.body = tx;
@@ -143,6 +165,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     ssh.reset();
     plugin = kNoPlugin;
     parser.reset();
+    plugin_files = 0;
   }
 };
 

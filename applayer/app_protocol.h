@@ -38,6 +38,20 @@ class ProtocolSink {
   virtual void emit(Direction dir, const ProtocolTransaction& tx) = 0;
   // Data the parser refused as malformed (counted; the parser carries on or gives up).
   virtual void malformed() = 0;
+
+  // Files the protocol's transfers carry (an SMB read or write), tracked as HTTP bodies are
+  // (applayer/file_tracker.h): the parser opens one, appends its bytes in order, notes
+  // holes and closes it; the closed file is inspected (file keywords; file_data over its
+  // first bytes) and logged (EVE fileinfo) at once. openFile gives kNoFile when file
+  // tracking is off or a limit refuses it (counted by the tracker); the other calls take
+  // kNoFile and do nothing. A parser closes every file it opened by its onEnd().
+  static constexpr int32_t kNoFile = -1;
+  virtual int32_t openFile(Direction, uint64_t /*tx_id*/, std::string_view /*name*/) { return kNoFile; }
+  virtual void appendFile(int32_t, const uint8_t*, size_t) {}
+  virtual void fileGap(int32_t, uint64_t /*len*/) {}
+  // `complete`: the transfer ended as its protocol says (else TRUNCATED); `events` ride on
+  // the file's records.
+  virtual void closeFile(int32_t, bool /*complete*/, const AppLayerEventSet& /*events*/) {}
 };
 
 // One flow's parser. Bounded: it keeps at most what its protocol says, whatever comes.

@@ -4,6 +4,7 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/sip_protocol.h"
+#include "applayer/smb_protocol.h"
 
 namespace mamori {
 
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<Krb5Protocol>());
   protocols.push_back(std::make_unique<LdapProtocol>());
   protocols.push_back(std::make_unique<DcerpcProtocol>());
+  protocols.push_back(std::make_unique<SmbProtocol>());
   return protocols;
 }
 

@@ -16,7 +16,8 @@ const char* fileStateName(FileState state) {
 struct FileTracker::Slot {
   TrackedFile file;
   std::unique_ptr<FileHasher> hasher;  // null when not hashing (none asked, or past the limit)
-  std::string head;                    // the first magic_bytes, for libmagic
+  std::string head;                    // the first magic_bytes (inspect_bytes when keep_data), for libmagic
+  size_t head_most = 0;
   FileStore::Spool spool;
   bool spooling = false;
 };
@@ -35,7 +36,8 @@ FileTracker::~FileTracker() {
   }
 }
 
-FileTracker::Handle FileTracker::open(uint32_t& flow_files, uint64_t tx_id, Direction dir, std::string_view name) {
+FileTracker::Handle FileTracker::open(uint32_t& flow_files, uint64_t tx_id, Direction dir, std::string_view name,
+                                      bool keep_data) {
   if (flow_files >= config_.max_files_per_flow) {
     ++counters_.refused_flow_limit;
     return kNone;
@@ -62,6 +64,10 @@ FileTracker::Handle FileTracker::open(uint32_t& flow_files, uint64_t tx_id, Dire
   s.file.file_id = next_id_++;
   s.hasher = config_.hashes ? std::make_unique<FileHasher>(config_.hashes) : nullptr;
   s.head.clear();
+  s.head_most = keep_data ? std::max(config_.magic_bytes, config_.inspect_bytes) : config_.magic_bytes;
+  s.file.keeps_data = keep_data;
+  // Made when the file opens: its bytes then fill it without allocating.
+  s.head.reserve(s.head_most);
   s.spooling = store_ != nullptr;
   if (s.spooling) store_->begin(s.spool);
   return h;
@@ -81,8 +87,8 @@ void FileTracker::append(Handle h, const uint8_t* data, size_t len) {
       s.hasher->update(data, len);
     }
   }
-  if (s.head.size() < config_.magic_bytes) {
-    s.head.append(reinterpret_cast<const char*>(data), std::min(len, config_.magic_bytes - s.head.size()));
+  if (s.head.size() < s.head_most) {
+    s.head.append(reinterpret_cast<const char*>(data), std::min(len, s.head_most - s.head.size()));
   }
   if (s.spooling) store_->write(s.spool, data, len);
 }
@@ -109,11 +115,12 @@ const TrackedFile& FileTracker::close(Handle h, bool complete) {
   // Suricata gives hashes of closed files only: a truncated file's are of part of it.
   if (s.hasher && f.state == FileState::Closed) s.hasher->finish(f.md5, f.sha1, f.sha256);
   s.hasher.reset();
-  if (!s.head.empty()) {
+  if (!s.head.empty() && config_.magic_bytes) {
     // libmagic's database costs a worker about 12 MB: loaded with the first file.
     if (!magic_) magic_ = std::make_unique<FileMagic>();
-    f.magic = magic_->describe(reinterpret_cast<const uint8_t*>(s.head.data()), s.head.size());
+    f.magic = magic_->describe(reinterpret_cast<const uint8_t*>(s.head.data()), std::min(s.head.size(), config_.magic_bytes));
   }
+  if (f.keeps_data) f.data.assign(s.head);
   return f;
 }
 

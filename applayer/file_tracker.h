@@ -42,6 +42,9 @@ class FileTracker {
     uint8_t hashes = 0;                        // file_hash bits
     uint64_t max_hash_bytes = uint64_t{1} << 30;
     size_t magic_bytes = 1024;                 // 0: no libmagic
+    // A file opened with `keep_data` (a protocol whose transaction does not carry the
+    // body, SMB) keeps this many first bytes in TrackedFile::data, for file_data.
+    size_t inspect_bytes = 64 << 10;
   };
   using Handle = int32_t;
   static constexpr Handle kNone = -1;
@@ -55,7 +58,7 @@ class FileTracker {
 
   // kNone when a limit refuses it; `flow_files` is the flow's count of files, kept by
   // the parser, incremented here.
-  Handle open(uint32_t& flow_files, uint64_t tx_id, Direction dir, std::string_view name);
+  Handle open(uint32_t& flow_files, uint64_t tx_id, Direction dir, std::string_view name, bool keep_data = false);
   // The open file, for what its protocol tells besides bytes (a Content-Range).
   TrackedFile& file(Handle h);
   void append(Handle h, const uint8_t* data, size_t len);

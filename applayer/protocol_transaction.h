@@ -13,7 +13,7 @@
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
 //   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
 //   - `logged`: false for a record that opens a transaction whose other side is still to
-//     come (a DCERPC or LDAP request before its response): detection inspects it, but it is
+//     come (a DCERPC, LDAP or SMB request before its response): detection inspects it, but it is
 //     neither counted nor written; the record that ends the transaction is, with the whole
 //     exchange;
 //   - `role`: the side the protocol itself says sent the message (an LDAP response is the

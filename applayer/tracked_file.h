@@ -36,6 +36,10 @@ struct TrackedFile {
   uint32_t file_id = 0;  // per worker, from 1: the store's and EVE's handle on it
   // A Content-Range response: the part's place in the whole file (end inclusive).
   std::optional<uint64_t> range_start, range_end;
+  // Opened with keep_data (FileTracker): its first bytes (up to inspect_bytes), what file_data
+  // inspects for a protocol whose transaction does not carry the body.
+  bool keeps_data = false;
+  std::string data;
 };
 
 // What listeners get with AppEvent::FileDone and AppEvent::FileLogged.
@@ -43,6 +47,9 @@ struct FileInfo {
   TrackedFile file;
   // The HTTP transaction the file came with; others add their protocol's object.
   std::optional<HttpTransaction> http;
+  // A protocol plug-in's file: the plug-in's name (app_proto, "smb"), static storage; null
+  // for HTTP's.
+  const char* protocol = nullptr;
   // FileDone only: a listener sets it (a matching `filestore` rule) to have the file
   // kept; the FileLogged record that follows says whether it was.
   bool* store_requested = nullptr;

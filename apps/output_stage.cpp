@@ -172,7 +172,6 @@ void OutputStage::handle(PipelineEvent& e) {
   } else {
     const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
     if (const auto* tx = std::get_if<ProtocolTransaction>(&r.body)) {
-      if (!tx->logged) return;
       const std::string json = formatter_.formatApp(r);
       for (EventOutput* o : outputs_) o->publishApp(tx->protocol, json);
     } else {

@@ -58,7 +58,8 @@ class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public A
   void onAppEvent(Flow&, const AppRecord& record) override {
     // Detection sees every step; the log gets each transaction, message and handshake once.
     if (record.event == AppEvent::HttpResponse || record.event == AppEvent::DnsMessage ||
-        record.event == AppEvent::TlsDone || record.event == AppEvent::SshDone || record.event == AppEvent::Protocol ||
+        record.event == AppEvent::TlsDone || record.event == AppEvent::SshDone ||
+        (record.event == AppEvent::Protocol && std::get<ProtocolTransaction>(record.body).logged) ||
         record.event == AppEvent::FileLogged) {
       push(std::make_unique<AppRecord>(record));
     }

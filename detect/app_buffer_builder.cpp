@@ -236,6 +236,8 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
         addRequest(*info.http);
         if (info.file.dir == Direction::ToClient) addResponse(*info.http);
       }
+      // A plug-in's file (SMB): its transaction has no body, file_data is the file's bytes.
+      if (info.file.keeps_data && !info.file.data.empty()) add(AppBufferId::FileData, info.file.data, from);
       return AppPhase::File;
     }
     case AppEvent::TlsDone:

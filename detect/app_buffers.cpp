@@ -57,8 +57,11 @@ BufferPhases phasesOf(AppBufferId id) {
 bool isFileBuffer(AppBufferId id) { return id == AppBufferId::FileName || id == AppBufferId::FileMagic; }
 
 bool isFileRule(const Rule& rule) {
-  return rule.files.any() ||
-         std::any_of(rule.app_buffers.begin(), rule.app_buffers.end(), [](const AppBufferMatch& b) { return isFileBuffer(b.buffer); });
+  // file_data of a protocol whose transactions carry no body (smb) is its files' bytes.
+  const bool plugin_files = rule.protocol.app_layer && rule.protocol.name != "http" && rule.protocol.name != "http1";
+  return rule.files.any() || std::any_of(rule.app_buffers.begin(), rule.app_buffers.end(), [&](const AppBufferMatch& b) {
+           return isFileBuffer(b.buffer) || (plugin_files && b.buffer == AppBufferId::FileData);
+         });
 }
 
 // A file rule is inspected once per file, with the transaction that carried it.

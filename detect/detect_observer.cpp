@@ -174,6 +174,8 @@ void DetectObserver::inspectRecord(Flow& flow, const AppRecord& record, bool to_
   // or a wrong one that the plug-in's probe overruled.
   const auto* plugin = std::get_if<ProtocolTransaction>(&record.body);
   if (plugin) context.app_proto = plugin->protocol;
+  const auto* file = std::get_if<FileInfo>(&record.body);
+  if (file && file->protocol && !*context.app_proto) context.app_proto = file->protocol;
   const uint64_t before = inspector_->counters().alerts;
   inspect(*pkt, context);
   if (inspector_->counters().alerts != before) flow.alerted = true;

@@ -3,11 +3,15 @@
 // parsers, as AppParsers drives them. Each data record (stream_records.h) goes to a TCP
 // parser as that direction's next stream bytes and to a UDP parser as one datagram; a gap
 // record is a hole in the TCP stream. Checked besides crashes: every EVE object a record
-// carries (each logged one has one) is valid JSON (traffic must never break an EVE line), every field lies within the
-// record's bytes, and the parsers give back all they charged to the AppMemory.
+// carries is valid JSON (traffic must never break an EVE line; a record inspected only, not
+// logged, may carry none), every field lies within the record's bytes, a file the parser opens
+// is only fed while open and is closed by the flow's end, and the parsers give back all they
+// charged to the AppMemory.
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <string_view>
+#include <vector>
 
 #include "applayer/app_protocol.h"
 #include "fuzz/stream_records.h"
@@ -27,6 +31,27 @@ class CheckingSink final : public ProtocolSink {
     }
   }
   void malformed() override {}
+  int32_t openFile(Direction, uint64_t, std::string_view) override {
+    open_.push_back(true);
+    return static_cast<int32_t>(open_.size() - 1);
+  }
+  void appendFile(int32_t h, const uint8_t*, size_t) override { check(h); }
+  void fileGap(int32_t h, uint64_t) override { check(h); }
+  void closeFile(int32_t h, bool, const AppLayerEventSet&) override {
+    check(h);
+    open_[static_cast<size_t>(h)] = false;
+  }
+  void expectAllClosed() const {
+    for (bool open : open_) {
+      if (open) std::abort();
+    }
+  }
+
+ private:
+  void check(int32_t h) const {
+    if (h < 0 || static_cast<size_t>(h) >= open_.size() || !open_[static_cast<size_t>(h)]) std::abort();
+  }
+  std::vector<bool> open_;
 };
 
 inline void fuzzProtocolPlugin(const AppProtocol& protocol, const uint8_t* data, size_t size) {
@@ -46,6 +71,7 @@ inline void fuzzProtocolPlugin(const AppProtocol& protocol, const uint8_t* data,
         [&](Direction dir, size_t) { tcp->onGap(dir); });
     tcp->onEnd(sink);
     udp->onEnd(sink);
+    sink.expectAllClosed();
   }
   if (memory.used() != 0) std::abort();
 }

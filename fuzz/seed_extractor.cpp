@@ -81,6 +81,7 @@ std::string streamTarget(const TcpFlow& f) {
     return "dcerpc_parser";
   }
   if (f.server_port == 389 || f.client_port == 389) return "ldap_parser";
+  if (f.server_port == 445 || f.server_port == 139) return "smb_parser";
   return "";
 }
 

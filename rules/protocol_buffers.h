@@ -112,6 +112,14 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"dcerpc.iface", "dcerpc", BufferDirection::Either, "dce_iface", 0, {}, parseDcerpcIface, matchDcerpcIface, "smb"},
     {"dcerpc.opnum", "dcerpc", BufferDirection::Either, "dce_opnum", 0, {}, parseDcerpcOpnum, matchDcerpcOpnum, "smb"},
     {"dcerpc.stub_data", "dcerpc", BufferDirection::Either, "dce_stub_data", 0, {}, nullptr, nullptr, "smb"},
+    // SMB (applayer/smb_session.h): 1 or 2 by the header's magic (SMB3 is 2) on both sides of
+    // every transaction; a tree connect's share, as smb.share or, on a pipe share (IPC$),
+    // smb.named_pipe; the NTLMSSP user and domain of a session set-up.
+    {"smb.version", "smb", BufferDirection::Either, {}, 2},
+    {"smb.share", "smb", BufferDirection::Request, "smb_share"},
+    {"smb.named_pipe", "smb", BufferDirection::Request, "smb_named_pipe"},
+    {"smb.ntlmssp_user", "smb", BufferDirection::Request},
+    {"smb.ntlmssp_domain", "smb", BufferDirection::Request},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

@@ -453,7 +453,7 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
 
 TEST(RuleKeywordsTest, AppLayerRefusals) {
   test::expectRefusals(kHead, {
-      {"content:\"a\"; smb.share; content:\"b\";", "smb.share", "unsupported app-layer keyword 'smb.share'"},
+      {"content:\"a\"; quic.sni; content:\"b\";", "quic.sni", "unsupported app-layer keyword 'quic.sni'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
       {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
       {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},

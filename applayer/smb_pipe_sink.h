@@ -1,9 +1,9 @@
 #pragma once
-// SmbPipeSink: where an SMB flow's named-pipe traffic goes (DCERPC over SMB, once a
-// conversation is connected here): per pipe, the payload of WRITE, IOCTL
+// SmbPipeSink: where an SMB flow's named-pipe traffic goes (DCERPC over SMB:
+// applayer/smb_dcerpc_pipes.h): per pipe, the payload of WRITE, IOCTL
 // FSCTL_PIPE_TRANSCEIVE and SMB1 TRANS requests (ToServer) and of READ, IOCTL and TRANS
-// responses (ToClient), in the order the parser reads them. The SMB parser has none by
-// default (applayer/smb_protocol.h), and then drops the bytes.
+// responses (ToClient), in the order the parser reads them. An SmbSession made without one
+// drops the bytes.
 #include <cstddef>
 #include <cstdint>
 

@@ -1,6 +1,7 @@
 #include "applayer/smb_protocol.h"
 
 #include "applayer/plugin_stream_buffers.h"
+#include "applayer/smb_dcerpc_pipes.h"
 #include "applayer/smb_session.h"
 
 namespace mamori {
@@ -22,7 +23,8 @@ size_t nbssLength(const uint8_t* p) {
 
 class SmbFlowParser final : public AppProtocolParser {
  public:
-  explicit SmbFlowParser(AppMemory* memory) : stream_(memory, SmbProtocol::kMaxRecord + kNbssHeader) {}
+  explicit SmbFlowParser(AppMemory* memory)
+      : stream_(memory, SmbProtocol::kMaxRecord + kNbssHeader), pipes_(memory), session_(&pipes_) {}
 
   void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) override {
     stream_.onData(dir, data, len, sink, [&](const uint8_t* bytes, size_t n) { return consume(dir, bytes, n, sink); });
@@ -31,9 +33,13 @@ class SmbFlowParser final : public AppProtocolParser {
   void onGap(Direction dir) override {
     stream_.onGap(dir);
     session_.onGap(dir);
+    pipes_.onGap(dir);
   }
 
-  void onEnd(ProtocolSink& sink) override { session_.onEnd(sink); }
+  void onEnd(ProtocolSink& sink) override {
+    session_.onEnd(sink);
+    pipes_.onEnd(sink);
+  }
 
  private:
   size_t consume(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) {
@@ -54,6 +60,7 @@ class SmbFlowParser final : public AppProtocolParser {
   }
 
   PluginStreamBuffers stream_;
+  SmbDcerpcPipes pipes_;  // DCE/RPC over the session's named pipes
   SmbSession session_;
 };
 

@@ -61,6 +61,14 @@ class AppIdentifier final : public FlowObserver {
   // nDPI fields); "" while unknown.
   const char* appProtoOf(const Flow& flow) const;
   AppProtoId appProtoIdOf(const Flow& flow) const;
+  // A parser found the flow speaking `name` (a string that outlives the flow), which nDPI
+  // does not name: app_proto is `name` from now on. `changed`: the flow changed protocol
+  // (an HTTP/1 connection upgraded to h2c), and what it was named before is its original
+  // protocol (app-layer-protocol's `original` mode); else the flow spoke `name` from the
+  // start (HTTP/2 with prior knowledge).
+  void nameAppProto(const Flow& flow, const char* name, bool changed);
+  // The protocol the flow had before it changed; "" when it never did.
+  const char* originalAppProtoOf(const Flow& flow) const;
   // The EVE name of an id; "" for 0.
   const std::string& appProtoName(AppProtoId id) const;
 
@@ -80,6 +88,8 @@ class AppIdentifier final : public FlowObserver {
     uint8_t confidence = 0;
     bool decided = false;
     uint64_t risks = 0;
+    const char* named = nullptr;    // nameAppProto's, over nDPI's verdict
+    const char* original = "";
   };
   State* stateFor(const Flow& flow) const;
   void decide(State& s, bool give_up);

@@ -11,6 +11,9 @@ namespace mamori {
 
 struct HttpTransaction {
   uint64_t id = 0;  // 0-based per flow, in request order
+  // HTTP/2: the stream (Http2Parser), whose pseudo-headers (":method: GET") lead the
+  // header lines and names as Suricata shows them; 0 for HTTP/1.
+  uint32_t http2_stream = 0;
 
   // Request.
   std::string method;

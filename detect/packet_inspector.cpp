@@ -71,7 +71,11 @@ bool eventsMatch(const Signature& s, const DecodedPacket& pkt) {
 }
 
 bool appProtoKnownAs(const char* app_proto, std::string_view name) {
-  return app_proto && *app_proto && canonicalAppProto(app_proto) == name;
+  if (!app_proto || !*app_proto) return false;
+  // DNS over HTTP/2 is HTTP/2 to the parsers: a doh2 rule looks at HTTP/2 flows, as
+  // Suricata's AppProtoEquals has it.
+  if (name == "doh2") return std::string_view(app_proto) == "http2";
+  return canonicalAppProto(app_proto) == name;
 }
 
 // Suricata's AppProtoEquals: "http" is HTTP/1 (which app_proto calls "http") or HTTP/2,

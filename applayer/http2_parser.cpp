@@ -366,9 +366,11 @@ void Http2Parser::endBlock() {
       last_client_stream_ = std::max(last_client_stream_, id);
     }
     s = open(id);
-  } else if (!s) {
+  } else if (!s && (id > last_client_stream_ || !(id & 1))) {
     s = open(id);  // a response whose request went unseen
   }
+  // Else a closed stream's (reset while the frame was in flight): decoded for HPACK's
+  // sake, and ignored (RFC 9113 section 5.1).
   if (!s) return;
   if (!decoded) raiseOn(s, E::Http2FailedDecompression);
   else applyHeaders(*s, request);

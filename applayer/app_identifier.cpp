@@ -207,9 +207,8 @@ void AppIdentifier::onFlowEnd(Flow& flow) {
 void AppIdentifier::publish() { published_.set(live_); }
 
 const char* AppIdentifier::appProtoOf(const Flow& flow) const {
-  const State* s = stateFor(flow);
-  if (s && s->named) return s->named;
-  return appProtoName(s ? confidentIdOf(*s) : 0).c_str();
+  const char* original = nullptr;
+  return appProtoOf(flow, original);
 }
 
 void AppIdentifier::nameAppProto(const Flow& flow, const char* name, bool changed) {
@@ -219,9 +218,11 @@ void AppIdentifier::nameAppProto(const Flow& flow, const char* name, bool change
   s->named = name;
 }
 
-const char* AppIdentifier::originalAppProtoOf(const Flow& flow) const {
+const char* AppIdentifier::appProtoOf(const Flow& flow, const char*& original) const {
   const State* s = stateFor(flow);
-  return s ? s->original : "";
+  original = s ? s->original : "";
+  if (s && s->named) return s->named;
+  return appProtoName(s ? confidentIdOf(*s) : 0).c_str();
 }
 
 AppProtoId AppIdentifier::appProtoIdOf(const Flow& flow) const {

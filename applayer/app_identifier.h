@@ -67,8 +67,9 @@ class AppIdentifier final : public FlowObserver {
   // protocol (app-layer-protocol's `original` mode); else the flow spoke `name` from the
   // start (HTTP/2 with prior knowledge).
   void nameAppProto(const Flow& flow, const char* name, bool changed);
-  // The protocol the flow had before it changed; "" when it never did.
-  const char* originalAppProtoOf(const Flow& flow) const;
+  // appProtoOf, and in `original` the protocol the flow had before it changed ("" when it
+  // never did), with one look-up: detection asks for both on every packet.
+  const char* appProtoOf(const Flow& flow, const char*& original) const;
   // The EVE name of an id; "" for 0.
   const std::string& appProtoName(AppProtoId id) const;
 

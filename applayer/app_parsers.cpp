@@ -106,7 +106,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
-    ++owner->live_.http_transactions;
+    ++(tx.http2_stream ? owner->live_.http2_streams : owner->live_.http_transactions);
     report(tx, AppEvent::HttpResponse);
   }
   void emit(Direction from, const ProtocolTransaction& tx) override {
@@ -527,7 +527,6 @@ void AppParsers::onFlowEnd(Flow& flow) {
   if (p->http2) {
     p->http2->onEnd(*p);
     const Http2ParserCounters& c = p->http2->counters();
-    live_.http2_streams += c.streams;
     live_.http2_malformed += c.malformed_frames + c.hpack_errors;
     emitHttp2Events(*p, flow);
   }

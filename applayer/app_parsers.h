@@ -47,6 +47,8 @@ struct ProtocolCounters {
 };
 
 struct AppParserCounters {
+  // HTTP/1 transactions and HTTP/2 streams apart, as Suricata's app_layer.tx.http / .http2;
+  // http2_malformed: frames, and header blocks HPACK could not decode.
   uint64_t http_transactions = 0, http2_streams = 0, http2_malformed = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
   std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind

@@ -263,6 +263,7 @@ void Http2Parser::onFrame(const Http2FrameHeader& h, const uint8_t* p, size_t le
       if (len != 4) {
         malformed(find(h.stream), E::Http2InvalidFrameLength);
       } else if (Stream* s = find(h.stream)) {
+        (dir_ == Direction::ToServer ? s->tx.http2_request_error : s->tx.http2_response_error) = be32(p);
         close(*s);
       }
       break;

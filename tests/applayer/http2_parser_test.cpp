@@ -157,6 +157,8 @@ TEST_F(Http2ParserTest, RstStreamEndsTheStreamAndGoawayIsCounted) {
   ASSERT_EQ(sink_.responses.size(), 1u);
   EXPECT_FALSE(sink_.responses[0].response_complete);
   EXPECT_EQ(sink_.responses[0].status, 0);
+  EXPECT_EQ(sink_.responses[0].http2_response_error, 8);  // CANCEL, from the server
+  EXPECT_EQ(sink_.responses[0].http2_request_error, -1);
   server(frame(http2::kGoaway, 0, 0, std::string(8, '\0')));
   EXPECT_EQ(parser_->counters().resets, 1u);
   EXPECT_EQ(parser_->counters().goaways, 1u);

@@ -77,6 +77,8 @@ TEST(RuleKeywordsTest, PcreWithSuricataModifiers) {
   ASSERT_NE(relative.regex, nullptr);
   EXPECT_TRUE(item<PcreMatch>(r, 2).negated);
   EXPECT_EQ(item<PcreMatch>(parseOk("pcre:\"/(a)(b)/\";"), 0).regex->captureCount(), 2u);
+  // Unquoted, and with the variables its captures go to, as Suricata takes it.
+  EXPECT_EQ(item<PcreMatch>(parseOk("pcre: /:a: ([^:]*:[^@]*)@/i,flow:userinfo;"), 0).regex->captureCount(), 1u);
 }
 
 TEST(RuleKeywordsTest, PcreRefusals) {
@@ -85,7 +87,7 @@ TEST(RuleKeywordsTest, PcreRefusals) {
       {"pcre:\"/a/q\";", "q\"", "unknown pcre modifier 'q'"},
       {"pcre:\"/a/UH\";", "H\"", "pcre names two buffers"},
       {"pcre:\"a\";", "a", "\"/regex/flags\""},
-      {"pcre:/a/;", "/a/", "quoted"},
+      {"pcre:\"/a/i,var:x\";", ",var:x", "pcre capture names are pkt:NAME or flow:NAME"},
   });
 }
 

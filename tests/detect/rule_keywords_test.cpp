@@ -457,7 +457,7 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
   test::expectRefusals(kHead, {
       {"content:\"a\"; smb.share; content:\"b\";", "smb.share", "unsupported app-layer keyword 'smb.share'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
-      {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
+      {"bogus; http2.frametype:HEADERS;", "http2.frametype", "unsupported app-layer keyword 'http2.frametype'"},
       {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},
       {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
       {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},

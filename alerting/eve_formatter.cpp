@@ -1,5 +1,7 @@
 #include "alerting/eve_formatter.h"
 
+#include <nghttp2/nghttp2.h>
+
 #include "capture/ip_proto_name.h"
 
 #include "applayer/ndpi_risks.h"
@@ -399,6 +401,21 @@ void EveFormatter::writeHttp(const HttpTransaction& tx) {
   writeText("redirect", tx.location);
   key("length");
   writer_.Uint64(tx.response_body_bytes);
+  if (tx.http2_stream) {
+    key("http2");
+    writer_.StartObject();
+    key("stream_id");
+    writer_.Uint(tx.http2_stream);
+    for (auto [side, code] : {std::pair{"request", tx.http2_request_error}, std::pair{"response", tx.http2_response_error}}) {
+      if (code < 0) continue;
+      key(side);
+      writer_.StartObject();
+      key("error_code");
+      writer_.String(nghttp2_http2_strerror(static_cast<uint32_t>(code)));
+      writer_.EndObject();
+    }
+    writer_.EndObject();
+  }
   writer_.EndObject();
 }
 

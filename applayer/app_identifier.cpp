@@ -189,7 +189,7 @@ void AppIdentifier::describe(const Flow& flow, FlowRecord& record) {
   } else if (id < live_.flows_by_proto.size()) {
     ++live_.flows_by_proto[id];
   }
-  copyName(record.app.proto, appProtoName(confidentIdOf(*s)).c_str());
+  copyName(record.app.proto, s->named ? s->named : appProtoName(confidentIdOf(*s)).c_str());
   ndpi_protocol proto{s->master, s->app, static_cast<ndpi_protocol_category_t>(s->category)};
   char name[64];
   copyName(record.app.detail, ndpi_protocol2name(module_.get(), proto, name, sizeof name));
@@ -207,7 +207,24 @@ void AppIdentifier::onFlowEnd(Flow& flow) {
 
 void AppIdentifier::publish() { published_.set(live_); }
 
-const char* AppIdentifier::appProtoOf(const Flow& flow) const { return appProtoName(appProtoIdOf(flow)).c_str(); }
+const char* AppIdentifier::appProtoOf(const Flow& flow) const {
+  const char* original = nullptr;
+  return appProtoOf(flow, original);
+}
+
+void AppIdentifier::nameAppProto(const Flow& flow, const char* name, bool changed) {
+  State* s = stateFor(flow);
+  if (!s) return;
+  if (changed) s->original = appProtoOf(flow);
+  s->named = name;
+}
+
+const char* AppIdentifier::appProtoOf(const Flow& flow, const char*& original) const {
+  const State* s = stateFor(flow);
+  original = s ? s->original : "";
+  if (s && s->named) return s->named;
+  return appProtoName(s ? confidentIdOf(*s) : 0).c_str();
+}
 
 AppProtoId AppIdentifier::appProtoIdOf(const Flow& flow) const {
   const State* s = stateFor(flow);

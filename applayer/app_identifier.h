@@ -61,6 +61,15 @@ class AppIdentifier final : public FlowObserver {
   // nDPI fields); "" while unknown.
   const char* appProtoOf(const Flow& flow) const;
   AppProtoId appProtoIdOf(const Flow& flow) const;
+  // A parser found the flow speaking `name` (a string that outlives the flow), which nDPI
+  // does not name: app_proto is `name` from now on. `changed`: the flow changed protocol
+  // (an HTTP/1 connection upgraded to h2c), and what it was named before is its original
+  // protocol (app-layer-protocol's `original` mode); else the flow spoke `name` from the
+  // start (HTTP/2 with prior knowledge).
+  void nameAppProto(const Flow& flow, const char* name, bool changed);
+  // appProtoOf, and in `original` the protocol the flow had before it changed ("" when it
+  // never did), with one look-up: detection asks for both on every packet.
+  const char* appProtoOf(const Flow& flow, const char*& original) const;
   // The EVE name of an id; "" for 0.
   const std::string& appProtoName(AppProtoId id) const;
 
@@ -81,6 +90,8 @@ class AppIdentifier final : public FlowObserver {
     bool decided = false;
     bool tcp = false;
     uint64_t risks = 0;
+    const char* named = nullptr;    // nameAppProto's, over nDPI's verdict
+    const char* original = "";
   };
   State* stateFor(const Flow& flow) const;
   void decide(State& s, bool give_up);

@@ -76,6 +76,18 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"dns", "infinite_loop"},
     {"ssh", "invalid_banner"},
     {"ssh", "long_banner"},
+    {"http2", "invalid_frame_header"},
+    {"http2", "invalid_client_magic"},
+    {"http2", "invalid_frame_data"},
+    {"http2", "invalid_header"},
+    {"http2", "invalid_frame_length"},
+    {"http2", "long_frame_data"},
+    {"http2", "stream_id_reuse"},
+    {"http2", "failed_decompression"},
+    {"http2", "too_many_streams"},
+    {"http2", "authority_host_mismatch"},
+    {"http2", "userinfo_in_uri"},
+    {"http2", "reassembly_limit_reached"},
     {"krb5", "weak_encryption"},
     {"smb", "malformed_data"},
     {"smb", "malformed_ntlmssp_request"},
@@ -92,6 +104,7 @@ static_assert(kNames[static_cast<size_t>(E::HttpTooManyWarnings)].name == "too_m
 static_assert(kNames[static_cast<size_t>(E::TlsInvalidSslRecord)].name == "invalid_ssl_record");
 static_assert(kNames[static_cast<size_t>(E::DnsInfiniteLoop)].name == "infinite_loop");
 static_assert(kNames[static_cast<size_t>(E::SshLongBanner)].name == "long_banner");
+static_assert(kNames[static_cast<size_t>(E::Http2ReassemblyLimitReached)].name == "reassembly_limit_reached");
 static_assert(kNames.back().name == "applayer_mismatch_protocol_both_directions");
 
 }  // namespace

@@ -39,6 +39,10 @@ enum class AppLayerEvent : uint8_t {
   DnsMalformedData, DnsNotRequest, DnsNotResponse, DnsZFlagSet, DnsInvalidOpcode, DnsNameTooLong, DnsInfiniteLoop,
   // SSH: the banners.
   SshInvalidBanner, SshLongBanner,
+  // HTTP/2: frames, header blocks and streams (Http2Parser).
+  Http2InvalidFrameHeader, Http2InvalidClientMagic, Http2InvalidFrameData, Http2InvalidHeader,
+  Http2InvalidFrameLength, Http2LongFrameData, Http2StreamIdReuse, Http2FailedDecompression,
+  Http2TooManyStreams, Http2AuthorityHostMismatch, Http2UserinfoInUri, Http2ReassemblyLimitReached,
   // Kerberos 5: a KDC reply whose part sealed for the client uses a weak encryption type.
   Krb5WeakEncryption,
   // SMB: records that do not parse, NTLMSSP blobs that do not, a file written or read over

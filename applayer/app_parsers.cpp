@@ -11,7 +11,7 @@
 namespace mamori {
 namespace {
 
-enum class Kind : uint8_t { Undecided, Http, Tls, Dns, Ssh, Plugin, None };
+enum class Kind : uint8_t { Undecided, Http, Http2, Tls, Dns, Ssh, Plugin, None };
 
 // How much of a flow's data may pass undecided before the parsers give up on it, once both
 // sides have sent some. A side that starts mid-message (a flow picked up mid-way, its first
@@ -25,6 +25,15 @@ constexpr uint64_t kOneSidedProbeBytes = 4096;
 // libhtp allocates on its own, so this is an estimate; its per-flow limits (Config) bound
 // the rest.
 constexpr size_t kLibhtpFlowBytes = 16 << 10;
+// The same for HTTP/2: nghttp2's two HPACK tables at their default size, the frame buffers
+// of a usual connection and a few open streams' header lines.
+constexpr size_t kHttp2FlowBytes = 24 << 10;
+
+// As much of HTTP/2's client preface as the data holds (at least its "PRI " method).
+bool looksLikeHttp2Preface(const uint8_t* data, size_t len) {
+  const size_t n = std::min(len, http2::kClientPreface.size());
+  return n >= 4 && std::memcmp(data, http2::kClientPreface.data(), n) == 0;
+}
 
 bool looksLikeHttpRequest(const uint8_t* data, size_t len) {
   static constexpr const char* kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ",
@@ -96,6 +105,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   AppLayerEventSet detection_events;  // the flow's applayer_* events
   size_t charged = 0;  // to the AppMemory, for the parser objects (their buffers charge their own)
   std::unique_ptr<HttpParser> http;
+  std::unique_ptr<Http2Parser> http2;
   std::unique_ptr<TlsParser> tls;
   std::unique_ptr<DnsTcpFramer> dns_tcp[2];
   std::unique_ptr<SshFlow> ssh;
@@ -105,7 +115,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
-    ++owner->live_.http_transactions;
+    ++(tx.http2_stream ? owner->live_.http2_streams : owner->live_.http_transactions);
     report(tx, AppEvent::HttpResponse);
   }
   void emit(Direction from, const ProtocolTransaction& tx) override {
@@ -160,6 +170,7 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     data_seen[0] = data_seen[1] = false;
     detection_events.reset();
     http.reset();
+    http2.reset();
     tls.reset();
     for (auto& f : dns_tcp) f.reset();
     ssh.reset();
@@ -169,11 +180,14 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   }
 };
 
-AppParsers::AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory, FileStore* store)
+AppParsers::AppParsers(const Config& config, AppIdentifier* identifier, AppMemory* memory, FileStore* store)
     : identifier_(identifier),
       memory_(memory),
       http_settings_(config.http),
+      http2_config_(config.http2),
       files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {
+  http2_config_.request_body_depth = config.http.request_body_depth;
+  http2_config_.response_body_depth = config.http.response_body_depth;
   for (auto& protocol : makeAppProtocols()) addProtocol(std::move(protocol));
 }
 
@@ -357,6 +371,9 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     const int plugin = pluginFor(app, AppProtocol::kTcp, flow, dir, data, len, last_chance);
     if (plugin >= 0) {
       if (!startPlugin(p, static_cast<size_t>(plugin), AppProtocol::kTcp)) p.kind = Kind::None;
+    } else if ((app[0] == '\0' || std::strcmp(app, "http") == 0) && dir == Direction::ToServer &&
+               looksLikeHttp2Preface(data, len)) {
+      p.kind = Kind::Http2;
     } else if (std::strcmp(app, "http") == 0 || (app[0] == '\0' && dir == Direction::ToServer && looksLikeHttpRequest(data, len))) {
       p.kind = Kind::Http;
     } else if (std::strcmp(app, "tls") == 0 || (app[0] == '\0' && looksLikeTlsRecord(data, len))) {
@@ -373,6 +390,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
       if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
       else p.kind = Kind::None;
     }
+    if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;
     if (p.kind == Kind::Tls) {
       if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
       else p.kind = Kind::None;
@@ -386,6 +404,10 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   switch (p.kind) {
     case Kind::Http:
       p.http->onData(dir, data, len, now_, p);
+      if (p.http->upgradedToH2c()) upgradeToHttp2(p, flow);
+      break;
+    case Kind::Http2:
+      feedHttp2(p, flow, dir, data, len);
       break;
     case Kind::Tls: {
       if (!p.tls) break;  // retired: nothing more to learn
@@ -438,7 +460,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
 // show different protocols.
 void AppParsers::checkDirections(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
   AppLayerEventSet fresh;
-  const bool client_first = p.kind == Kind::Http || p.kind == Kind::Tls;
+  const bool client_first = p.kind == Kind::Http || p.kind == Kind::Http2 || p.kind == Kind::Tls;
   if (client_first && dir == Direction::ToClient && !p.data_seen[static_cast<int>(Direction::ToServer)]) {
     raise(fresh, AppLayerEvent::ApplayerWrongDirectionFirstData);
   }
@@ -484,10 +506,53 @@ void AppParsers::logSsh(FlowParsers& p, Flow& flow, Direction dir) {
   emit(flow, dir, AppEvent::SshDone, p.ssh->events);
 }
 
+bool AppParsers::startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id) {
+  if (!charge(p, sizeof(Http2Parser) + kHttp2FlowBytes)) return false;
+  p.http2 = std::make_unique<Http2Parser>(http2_config_, first_id);
+  p.kind = Kind::Http2;
+  if (identifier_) identifier_->nameAppProto(flow, "http2", first_id != 0);
+  return true;
+}
+
+// The 101 is in: HTTP/1 is done with the flow (its transactions so far are reported, the
+// rest at the flow's end), and what each side sent past it is HTTP/2's, stream 1 the
+// upgrade request's.
+void AppParsers::upgradeToHttp2(FlowParsers& p, Flow& flow) {
+  const HttpTransaction& request = p.http->h2cRequest();
+  if (!startHttp2(p, flow, request.id + 1)) {
+    p.kind = Kind::None;
+    return;
+  }
+  p.http2->upgradeFrom(request);
+  for (Direction dir : {Direction::ToServer, Direction::ToClient}) {
+    const std::string rest = p.http->takeUpgradeRest(dir);
+    if (!rest.empty()) feedHttp2(p, flow, dir, reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
+  }
+}
+
+void AppParsers::feedHttp2(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  p.flow = &flow;
+  p.dir = dir;
+  p.http2->onData(dir, data, len, p);
+  emitHttp2Events(p, flow);
+}
+
+// Connection-level anomalies no stream carried (a bad preface, a frame on stream 0) are
+// raised on the flow.
+void AppParsers::emitHttp2Events(FlowParsers& p, Flow& flow) {
+  const AppLayerEventSet fresh = p.http2->takeConnectionEvents();
+  if (fresh.none()) return;
+  http2_events_tx_.clear();
+  http2_events_tx_.http2_stream = 0;
+  record_.body = http2_events_tx_;
+  emit(flow, p.dir, AppEvent::ParserEvents, fresh, fresh);
+}
+
 void AppParsers::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t len) {
   FlowParsers* p = parsersOf(flow);
   if (!p) return;
   if (p->http) p->http->onGap(dir, len);
+  if (p->http2) p->http2->onGap(dir);
   if (p->tls) p->tls->onGap(dir);
   if (auto& framer = p->dns_tcp[static_cast<int>(dir)]) framer->gap();
   if (p->parser) p->parser->onGap(dir);
@@ -500,6 +565,12 @@ void AppParsers::onFlowEnd(Flow& flow) {
   if (p->http) {
     p->http->onEnd(now_, *p);
     live_.http_errors += p->http->counters().parse_errors;
+  }
+  if (p->http2) {
+    p->http2->onEnd(*p);
+    const Http2ParserCounters& c = p->http2->counters();
+    live_.http2_malformed += c.malformed_frames + c.hpack_errors;
+    emitHttp2Events(*p, flow);
   }
   if (p->tls) {
     if (p->tls->handshake().client_hello) {

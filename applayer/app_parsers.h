@@ -5,8 +5,8 @@
 // they find to AppEventListeners (detection, EVE output) as AppRecords, the files they
 // carry included (one FileTracker per worker). The protocol is the AppIdentifier's verdict
 // when it has one by the first data, else what the data itself shows: the plug-ins' probes
-// first (then their ports when no probe could tell), then a TLS record header, an HTTP
-// request line, "SSH-", port 53 for DNS; a flow that fits none is left alone. Adding a
+// first (then their ports when no probe could tell), then a TLS record header, HTTP/2's
+// client preface, an HTTP request line, "SSH-", port 53 for DNS; a flow that fits none is left alone. Adding a
 // protocol adds a plug-in (applayer/app_protocol.h); nothing here, in the flow table or in
 // the worker loop changes.
 //
@@ -32,6 +32,7 @@
 #include "applayer/app_record.h"
 #include "applayer/dns_parser.h"
 #include "applayer/file_tracker.h"
+#include "applayer/http2_parser.h"
 #include "applayer/http_parser.h"
 #include "capture/flow_observer.h"
 #include "capture/observer_records.h"
@@ -46,7 +47,9 @@ struct ProtocolCounters {
 };
 
 struct AppParserCounters {
-  uint64_t http_transactions = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
+  // HTTP/1 transactions and HTTP/2 streams apart, as Suricata's app_layer.tx.http / .http2;
+  // http2_malformed: frames, and header blocks HPACK could not decode.
+  uint64_t http_transactions = 0, http2_streams = 0, http2_malformed = 0, dns_messages = 0, tls_sessions = 0, ssh_sessions = 0;
   uint64_t dns_malformed = 0, http_errors = 0, tls_malformed = 0, ssh_malformed = 0;
   std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind
   std::vector<ProtocolCounters> protocols;  // in AppParsers' plug-in order, the same in every worker
@@ -54,6 +57,8 @@ struct AppParserCounters {
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
+    http2_streams += o.http2_streams;
+    http2_malformed += o.http2_malformed;
     dns_messages += o.dns_messages;
     tls_sessions += o.tls_sessions;
     ssh_sessions += o.ssh_sessions;
@@ -83,13 +88,14 @@ class AppParsers final : public FlowObserver {
  public:
   struct Config {
     HttpParser::Config http;
+    Http2Parser::Config http2;  // its body depths are http's
     bool files = true;  // track files (FileTracker) and report them
     FileTracker::Config file_limits;
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
   // the worker's app-layer budget; null for none. Runs the plug-ins of makeAppProtocols().
   // `store`: where filestore rules keep files, shared by the workers; null for none.
-  AppParsers(const Config& config, const AppIdentifier* identifier, AppMemory* memory = nullptr,
+  AppParsers(const Config& config, AppIdentifier* identifier, AppMemory* memory = nullptr,
              FileStore* store = nullptr);
   ~AppParsers() override;
 
@@ -135,10 +141,17 @@ class AppParsers final : public FlowObserver {
   // Gives the flow plug-in `index`'s parser; false when the budget has no room.
   bool startPlugin(FlowParsers& p, size_t index, uint8_t transport);
   void feedPlugin(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  // HTTP/2 from the flow's start (prior knowledge), or from an h2c upgrade of its HTTP/1.
+  bool startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id);
+  void upgradeToHttp2(FlowParsers& p, Flow& flow);
+  void feedHttp2(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  void emitHttp2Events(FlowParsers& p, Flow& flow);
 
-  const AppIdentifier* identifier_;
+  AppIdentifier* identifier_;  // told when a flow turns out to speak HTTP/2
   AppMemory* memory_;
   HttpParser::Settings http_settings_;
+  Http2Parser::Config http2_config_;
+  HttpTransaction http2_events_tx_;  // the empty body of a connection's HTTP/2 events
   std::unique_ptr<FileTracker> files_;  // null when file tracking is off
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;

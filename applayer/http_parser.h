@@ -100,6 +100,13 @@ class HttpParser {
 
   const HttpParserCounters& counters() const { return counters_; }
 
+  // An h2c upgrade: a request with "Upgrade: h2c" answered by 101 Switching Protocols. The
+  // parser stops there (both directions); the bytes each direction sent past its HTTP/1
+  // messages are handed over once with takeUpgradeRest, for Http2Parser.
+  bool upgradedToH2c() const { return h2c_ != nullptr; }
+  const HttpTransaction& h2cRequest() const { return *h2c_; }
+  std::string takeUpgradeRest(Direction dir) { return std::move(h2c_rest_[static_cast<int>(dir)]); }
+
  private:
   // One transaction between its request's start and its response's report.
   struct Slot {
@@ -179,7 +186,12 @@ class HttpParser {
   std::string scratch_;
   HttpParserCounters counters_;
   FileTracker* files_ = nullptr;
-  uint32_t flow_files_ = 0;  // files this flow opened, against the tracker's per-flow limit
+  uint32_t flow_files_ = 0;
+  // Set by the 101 that accepts an h2c upgrade, at the offset its headers end in the data
+  // being fed; then the request that asked for it, and what follows in each direction.
+  int64_t h2c_at_ = -1;
+  std::unique_ptr<HttpTransaction> h2c_;
+  std::string h2c_rest_[2];  // files this flow opened, against the tracker's per-flow limit
 };
 
 }  // namespace mamori

@@ -4,6 +4,8 @@ namespace mamori {
 
 void HttpTransaction::clear() {
   id = 0;
+  http2_stream = 0;
+  http2_request_error = http2_response_error = -1;
   for (std::string* s : {&method, &uri, &uri_raw, &protocol, &host, &host_raw, &user_agent, &referer, &cookie,
                          &request_content_type, &request_line, &request_headers, &request_header_names,
                          &request_headers_raw, &request_cookie_line, &request_body, &status_msg,

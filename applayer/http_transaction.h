@@ -11,6 +11,12 @@ namespace mamori {
 
 struct HttpTransaction {
   uint64_t id = 0;  // 0-based per flow, in request order
+  // HTTP/2: the stream (Http2Parser), whose pseudo-headers (":method: GET") lead the
+  // header lines and names as Suricata shows them; 0 for HTTP/1.
+  uint32_t http2_stream = 0;
+  // The RST_STREAM error code each side ended the stream with (EVE http.http2's
+  // request/response error_code); -1 when it sent none.
+  int64_t http2_request_error = -1, http2_response_error = -1;
 
   // Request.
   std::string method;

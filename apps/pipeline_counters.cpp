@@ -133,6 +133,7 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.identifying", t.app_flows_identifying);
   out.emplace_back("app_layer.identification_cut", t.app_flows_cut);
   out.emplace_back("app_layer.tx.http", t.parsers.http_transactions);
+  out.emplace_back("app_layer.tx.http2", t.parsers.http2_streams);
   const FileTrackerCounters& tracked = t.parsers.files;
   out.emplace_back("file.opened", tracked.opened);
   out.emplace_back("file.closed", tracked.closed);
@@ -145,6 +146,7 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
   out.emplace_back("app_layer.tx.tls", t.parsers.tls_sessions);
   out.emplace_back("app_layer.tx.ssh", t.parsers.ssh_sessions);
   out.emplace_back("app_layer.error.http", t.parsers.http_errors);
+  out.emplace_back("app_layer.error.http2", t.parsers.http2_malformed);
   out.emplace_back("app_layer.error.dns", t.parsers.dns_malformed);
   out.emplace_back("app_layer.error.tls", t.parsers.tls_malformed);
   out.emplace_back("app_layer.error.ssh", t.parsers.ssh_malformed);
@@ -236,6 +238,7 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_app_flows_identification_cut_total", "Flows whose identification was given up early to make room for new ones (app-layer.memcap)", MetricSample::Counter, double(t.app_flows_cut));
   std::vector<std::tuple<std::string, uint64_t, uint64_t>> parsed{
       {"http", t.parsers.http_transactions, t.parsers.http_errors},
+      {"http2", t.parsers.http2_streams, t.parsers.http2_malformed},
       {"dns", t.parsers.dns_messages, t.parsers.dns_malformed},
       {"tls", t.parsers.tls_sessions, t.parsers.tls_malformed},
       {"ssh", t.parsers.ssh_sessions, t.parsers.ssh_malformed}};

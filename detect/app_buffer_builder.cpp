@@ -48,15 +48,16 @@ void AppBufferBuilder::add(AppBufferId id, std::string_view bytes, BufferSide fr
   buffers_.push_back({id, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), side});
 }
 
-// Each header line of a "Name: value\r\n" block, and the cookie line the block leaves
-// out, one buffer each.
-void AppBufferBuilder::addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line) {
+// Each line of a "\r\n"-separated block (header lines, or header names), and the cookie
+// line the block leaves out, one buffer each.
+void AppBufferBuilder::addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line,
+                                      BufferSide from) {
   while (!block.empty()) {
     const size_t end = std::min(block.find("\r\n"), block.size());
-    if (end > 0) add(id, block.substr(0, end), BufferSide::Unnamed);
+    if (end > 0) add(id, block.substr(0, end), from);
     block.remove_prefix(std::min(end + 2, block.size()));
   }
-  if (!cookie_line.empty()) add(id, cookie_line, BufferSide::Unnamed);
+  if (!cookie_line.empty()) add(id, cookie_line, from);
 }
 
 // The request's buffers, its side of those both sides have too: a response phase hands
@@ -78,7 +79,7 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
   }
   addHeaderBlock(from, {AppBufferId::HttpRequestHeader, tx.request_line, tx.request_headers, tx.request_headers_raw,
                         tx.request_header_names, tx.request_cookie_line, tx.request_content_type,
-                        tx.request_content_length, tx.protocol});
+                        tx.request_content_length, tx.protocol, tx.http2_stream != 0});
   if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie, from);
   if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body, from);
   if (const auto connection = headerValue(tx.request_headers, "Connection")) {
@@ -102,12 +103,18 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
   }
   addHeaderBlock(from, {AppBufferId::HttpResponseHeader, tx.response_line, tx.response_headers, tx.response_headers_raw,
                         tx.response_header_names, tx.response_cookie_line, tx.response_content_type,
-                        tx.response_content_length, tx.response_protocol});
+                        tx.response_content_length, tx.response_protocol, tx.http2_stream != 0});
 }
 
 // The buffers a request and a response both have, from one side's start line and headers.
 void AppBufferBuilder::addHeaderBlock(BufferSide from, const HeaderBlock& m) {
-  addHeaderLines(m.line_id, m.headers, m.cookie_line);
+  addHeaderLines(m.line_id, m.headers, m.cookie_line, from);
+  if (m.http2) {
+    // http2.header ("name: value") and http2.header_name, one instance per field,
+    // pseudo-headers included, as Suricata gives them.
+    addHeaderLines(AppBufferId::Http2Header, m.headers, m.cookie_line, from);
+    addHeaderLines(AppBufferId::Http2HeaderName, m.header_names, {}, from);
+  }
   add(AppBufferId::HttpHeader, m.headers, from);
   add(AppBufferId::HttpHeaderRaw, m.headers_raw, from);
   add(AppBufferId::HttpHeaderNames, m.header_names, from);

@@ -32,9 +32,10 @@ class AppBufferBuilder {
     std::string_view start_line, headers, headers_raw, header_names, cookie_line, content_type;
     int64_t content_length;
     std::string_view protocol;
+    bool http2;  // an HTTP/2 stream's: its fields are the http2.header* buffers too
   };
   void addHeaderBlock(BufferSide from, const HeaderBlock& block);
-  void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line);
+  void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line, BufferSide from);
   void addRandom(const std::array<uint8_t, 32>& random, BufferSide from);
   void addClientHello(const TlsHandshake& tls);
   void addDnsNumbers(const DnsMessage& dns, BufferSide from);

@@ -34,7 +34,7 @@ BufferPhases phasesOf(AppBufferId id) {
       return {Family::Http, {}, P::HttpResponse, P::HttpResponse};
     case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
-    case Id::HttpStart: case Id::HttpConnection:
+    case Id::HttpStart: case Id::HttpConnection: case Id::Http2HeaderName: case Id::Http2Header:
       return {Family::Http, {}, P::HttpRequest, P::HttpResponse};
     case Id::DnsQuery: case Id::DnsOpcode: case Id::DnsRcode: case Id::DnsRrtype:
       return {Family::Dns, {}, P::DnsRequest, P::DnsResponse};

@@ -47,7 +47,7 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
                      &flow_state_,
                      &stateOf(flow),
                      flow.key.proto == static_cast<uint8_t>(IpProto::Tcp)};
-  if (apps_) context.app_proto = apps_->appProtoOf(flow);
+  if (apps_) context.app_proto = apps_->appProtoOf(flow, context.app_proto_orig);
   context.start = flow.start;
   for (int d = 0; d < 2; ++d) {
     uint64_t delivered = flow.stream[d].next_offset;

@@ -73,6 +73,9 @@ bool eventsMatch(const Signature& s, const DecodedPacket& pkt) {
 
 bool appProtoKnownAs(const char* app_proto, const Signature& s) {
   if (!app_proto || !*app_proto) return false;
+  // DNS over HTTP/2 is HTTP/2 to the parsers: a doh2 rule looks at HTTP/2 flows, as
+  // Suricata's AppProtoEquals has it.
+  if (s.app_proto == "doh2") return std::string_view(app_proto) == "http2";
   const std::string_view known = canonicalAppProto(app_proto);
   return known == s.app_proto || namedIn(s.app_proto_also, known);
 }

@@ -89,6 +89,8 @@ constexpr std::pair<std::string_view, Id> kStickyBuffers[] = {
     {"http.response_header", Id::HttpResponseHeader},
     {"file.name", Id::FileName},
     {"file.magic", Id::FileMagic},
+    {"http2.header_name", Id::Http2HeaderName},
+    {"http2.header", Id::Http2Header},
 };
 
 // Legacy content modifiers: they apply to the content just before them.

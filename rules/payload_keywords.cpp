@@ -269,19 +269,35 @@ bool applyPcre(OptionContext& ctx, const RawOption& o) {
     value = trim(value.substr(1));
     offset = o.value_offset + (o.value.size() - value.size());
   }
-  if (value.size() < 2 || value.front() != '"' || value.back() != '"') {
-    return ctx.fail(offset, "pcre needs a quoted \"/regex/flags\"");
-  }
-  std::string_view body = value.substr(1, value.size() - 2);
+  // Suricata takes the regex quoted or not.
+  const bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
+  std::string_view body = quoted ? value.substr(1, value.size() - 2) : value;
+  if (quoted) ++offset;
   size_t last = body.rfind('/');
-  if (body.empty() || body.front() != '/' || last == 0) {
-    return ctx.fail(offset + 1, "pcre must be written \"/regex/flags\"");
+  if (body.empty() || body.front() != '/' || last == 0 || last == std::string_view::npos) {
+    return ctx.fail(offset, "pcre must be written \"/regex/flags\"");
   }
   std::string_view pattern = body.substr(1, last - 1);
   std::string_view flags = body.substr(last + 1);
+  // ",pkt:NAME" / ",flow:NAME" after the flags name variables for the captures (Suricata's
+  // pktvar / flowvar): checked, but no keyword reads such variables here, so they are not kept.
+  if (const size_t comma = flags.find(','); comma != std::string_view::npos) {
+    std::string_view names = flags.substr(comma + 1);
+    flags = flags.substr(0, comma);
+    while (!names.empty()) {
+      const size_t end = std::min(names.find(','), names.size());
+      const std::string_view name = trim(names.substr(0, end));
+      const size_t colon = name.find(':');
+      const std::string_view scope = name.substr(0, colon);
+      if (colon == std::string_view::npos || colon + 1 == name.size() || (scope != "pkt" && scope != "flow")) {
+        return ctx.fail(offset + last + 1 + comma, "pcre capture names are pkt:NAME or flow:NAME");
+      }
+      names.remove_prefix(std::min(end + 1, names.size()));
+    }
+  }
   uint32_t options = 0;
   for (size_t i = 0; i < flags.size(); ++i) {
-    size_t at = offset + 1 + last + 1 + i;
+    size_t at = offset + last + 1 + i;
     switch (flags[i]) {
       case 'i': options |= PCRE2_CASELESS; break;
       case 's': options |= PCRE2_DOTALL; break;
@@ -312,7 +328,7 @@ bool applyPcre(OptionContext& ctx, const RawOption& o) {
   std::string error;
   size_t error_offset = 0;
   match.regex = RuleRegex::compile(pattern, options, error, error_offset);
-  if (!match.regex) return ctx.fail(offset + 2 + error_offset, "invalid pcre: " + error);
+  if (!match.regex) return ctx.fail(offset + 1 + error_offset, "invalid pcre: " + error);
   (target ? ctx.chainOf(ctx.appBuffer(*target)) : ctx.chain()).emplace_back(std::move(match));
   return true;
 }

@@ -28,7 +28,7 @@ const char* appBufferName(AppBufferId id) {
       "ja3.string", "ja3s.hash", "ja3s.string", "ssh.proto", "ssh.software", "tls.version",
       "tls.random", "tls.random_time", "tls.random_bytes", "http.request_header", "http.response_header",
       "dns.opcode", "dns.rcode", "dns.rrtype",
-      "file.name", "file.magic",
+      "file.name", "file.magic", "http2.header_name", "http2.header",
   };
   const size_t i = static_cast<size_t>(id);
   if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->keyword.data();
@@ -53,7 +53,8 @@ BufferDirection appBufferDirection(AppBufferId id) {
     case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection: case Id::DnsQuery: case Id::TlsRandom: case Id::TlsRandomTime:
     case Id::TlsRandomBytes: case Id::SshProto: case Id::SshSoftware: case Id::DnsOpcode: case Id::DnsRcode:
-    case Id::DnsRrtype: case Id::FileName: case Id::FileMagic: case Id::Count:
+    case Id::DnsRrtype: case Id::FileName: case Id::FileMagic: case Id::Http2HeaderName: case Id::Http2Header:
+    case Id::Count:
       break;
   }
   return BufferDirection::Either;

@@ -196,6 +196,7 @@ enum class AppBufferId : uint8_t {
   TlsRandom, TlsRandomTime, TlsRandomBytes, HttpRequestHeader, HttpResponseHeader,
   DnsOpcode, DnsRcode, DnsRrtype,  // not sticky buffers: header fields (1 byte), query types (2 bytes each)
   FileName, FileMagic,  // of each tracked file (file.name, file.magic)
+  Http2HeaderName, Http2Header,  // an HTTP/2 stream's header fields, one instance each
   Count
 };
 // The built-in buffers; the protocol plug-ins' follow (rules/protocol_buffers.h).

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   clang libclang-rt-14-dev
-  libpcap-dev libndpi-dev libndpi-bin libhyperscan-dev libpcre2-dev libhtp-dev libssl-dev zlib1g-dev publicsuffix libmagic-dev
+  libpcap-dev libndpi-dev libndpi-bin libhyperscan-dev libpcre2-dev libhtp-dev libnghttp2-dev libssl-dev zlib1g-dev publicsuffix libmagic-dev
   libzmq3-dev cppzmq-dev prometheus-cpp-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-jsonschema

@@ -570,6 +570,36 @@ TEST(EveFormatter, IncidentNamesTheSensorsOfItsEvidence) {
 namespace mamori {
 namespace {
 
+// An HTTP/2 stream's http record carries http.http2 as Suricata writes it: the stream id, and
+// the RST_STREAM error code a side ended it with, by name; members the schema gives.
+TEST(EveFormatter, Http2StreamHasItsHttp2Object) {
+  AppRecord r = test::eveHttp(true);
+  auto& tx = std::get<HttpTransaction>(r.body);
+  tx.http2_stream = 5;
+  tx.protocol = "HTTP/2";
+  tx.http2_request_error = 8;
+  EveFormatter f("tokyo-1");
+  rapidjson::Document doc;
+  const std::string line = f.formatApp(r);
+  doc.Parse(line.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  const auto& h2 = doc["http"]["http2"];
+  EXPECT_EQ(h2["stream_id"].GetUint(), 5u);
+  EXPECT_EQ(std::string(h2["request"]["error_code"].GetString()), "CANCEL");
+  EXPECT_FALSE(h2.HasMember("response"));
+  EXPECT_EQ(std::string(doc["http"]["protocol"].GetString()), "HTTP/2");
+  tx.http2_stream = 0;
+  rapidjson::Document http1;
+  http1.Parse(f.formatApp(r).c_str());
+  EXPECT_FALSE(http1["http"].HasMember("http2"));  // HTTP/1 has none
+  MAMORI_REQUIRE_SHARED();
+  rapidjson::Document schema;
+  const std::string text = test::readFile(test::sharedDir() + "/schema/suricata-eve-schema.json");
+  schema.Parse(text.c_str());
+  const auto& allowed = schema["properties"]["http"]["properties"]["http2"]["properties"];
+  for (const auto& m : h2.GetObject()) EXPECT_TRUE(allowed.HasMember(m.name)) << m.name.GetString();
+}
+
 // A protocol plug-in's record is written under its own event_type, with its tx_id and the
 // object its parser made, unchanged; the SIP parser's object has only members Suricata's
 // schema gives `sip`.

@@ -215,6 +215,29 @@ TEST_F(AppTransactionTest, RequestAndResponseHeaderAreOneBufferPerLine) {
   EXPECT_EQ(response(tx), (Sids{6, 7}));
 }
 
+// An HTTP/2 stream's fields are http2.header / http2.header_name instances too, pseudo-headers
+// first, on the side that sent them; HTTP/1's are not.
+TEST_F(AppTransactionTest, Http2HeaderAndHeaderNameAreOneBufferPerField) {
+  load("alert http2 any any -> any any (http2.header_name; content:\":authority\"; bsize:10; sid:1;)\n"
+       "alert http2 any any -> any any (http2.header; content:\"x-id: 7\"; startswith; endswith; sid:2;)\n"
+       "alert http2 any any -> any any (flow:to_client; http2.header_name; content:\":status\"; bsize:7; sid:3;)\n"
+       "alert http2 any any -> any any (http2.header; content:\"cookie: a=1\"; bsize:11; sid:4;)\n");
+  HttpTransaction tx;
+  tx.http2_stream = 1;
+  tx.method = "GET";
+  tx.uri = tx.uri_raw = "/";
+  tx.request_headers = ":method: GET\r\n:path: /\r\n:authority: example.com\r\nx-id: 7\r\n";
+  tx.request_header_names = "\r\n:method\r\n:path\r\n:authority\r\nx-id\r\ncookie\r\n\r\n";
+  tx.request_cookie_line = "cookie: a=1";
+  tx.status = 200;
+  tx.response_headers = ":status: 200\r\n";
+  tx.response_header_names = "\r\n:status\r\n\r\n";
+  EXPECT_EQ(inspect(AppEvent::HttpRequest, tx, "http2"), (Sids{1, 2, 4}));
+  EXPECT_EQ(inspect(AppEvent::HttpResponse, tx, "http2"), Sids{3});
+  tx.http2_stream = 0;
+  EXPECT_EQ(inspect(AppEvent::HttpRequest, tx, "http"), Sids{});
+}
+
 // The randoms of a handshake whose hellos both arrived; the bytes are those of
 // suricata-verify's tls-random case.
 TlsHandshake helloPair() {

@@ -77,6 +77,8 @@ TEST(RuleKeywordsTest, PcreWithSuricataModifiers) {
   ASSERT_NE(relative.regex, nullptr);
   EXPECT_TRUE(item<PcreMatch>(r, 2).negated);
   EXPECT_EQ(item<PcreMatch>(parseOk("pcre:\"/(a)(b)/\";"), 0).regex->captureCount(), 2u);
+  // Unquoted, and with the variables its captures go to, as Suricata takes it.
+  EXPECT_EQ(item<PcreMatch>(parseOk("pcre: /:a: ([^:]*:[^@]*)@/i,flow:userinfo;"), 0).regex->captureCount(), 1u);
 }
 
 TEST(RuleKeywordsTest, PcreRefusals) {
@@ -85,7 +87,7 @@ TEST(RuleKeywordsTest, PcreRefusals) {
       {"pcre:\"/a/q\";", "q\"", "unknown pcre modifier 'q'"},
       {"pcre:\"/a/UH\";", "H\"", "pcre names two buffers"},
       {"pcre:\"a\";", "a", "\"/regex/flags\""},
-      {"pcre:/a/;", "/a/", "quoted"},
+      {"pcre:\"/a/i,var:x\";", ",var:x", "pcre capture names are pkt:NAME or flow:NAME"},
   });
 }
 
@@ -455,7 +457,7 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
   test::expectRefusals(kHead, {
       {"content:\"a\"; quic.sni; content:\"b\";", "quic.sni", "unsupported app-layer keyword 'quic.sni'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
-      {"bogus; http2.header;", "http2.header", "unsupported app-layer keyword 'http2.header'"},
+      {"bogus; http2.frametype:HEADERS;", "http2.frametype", "unsupported app-layer keyword 'http2.frametype'"},
       {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},
       {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
       {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},

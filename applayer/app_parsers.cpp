@@ -5,6 +5,7 @@
 
 #include "applayer/app_protocols.h"
 #include "applayer/dns_tcp_framer.h"
+#include "applayer/http_request_probe.h"
 #include "applayer/ssh_banner_reader.h"
 #include "applayer/tls_parser.h"
 
@@ -33,16 +34,6 @@ constexpr size_t kHttp2FlowBytes = 24 << 10;
 bool looksLikeHttp2Preface(const uint8_t* data, size_t len) {
   const size_t n = std::min(len, http2::kClientPreface.size());
   return n >= 4 && std::memcmp(data, http2::kClientPreface.data(), n) == 0;
-}
-
-bool looksLikeHttpRequest(const uint8_t* data, size_t len) {
-  static constexpr const char* kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ",
-                                             "CONNECT ", "PATCH ", "TRACE ", "PROPFIND ", "SUBSCRIBE "};
-  for (const char* m : kMethods) {
-    const size_t n = std::strlen(m);
-    if (len >= n && std::memcmp(data, m, n) == 0) return true;
-  }
-  return false;
 }
 
 bool looksLikeTlsRecord(const uint8_t* data, size_t len) {

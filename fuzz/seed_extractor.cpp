@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "applayer/dcerpc_protocol.h"
+#include "applayer/http_request_probe.h"
 #include "applayer/sip_message_parser.h"
 #include "applayer/tls_parser.h"
 #include "capture/decoder.h"
@@ -72,8 +73,9 @@ std::string streamTarget(const TcpFlow& f) {
   if (p.rfind("SSH-", 0) == 0) return "ssh_banner";
   if (startsLikeSip(f.first_line)) return "sip_parser";
   if (p.size() >= 2 && p[0] == 0x16 && p[1] == 0x03) return "tls_parser";
-  for (const char* m : {"GET ", "POST ", "HEAD ", "PUT ", "HTTP/", "OPTIONS ", "CONNECT ", "DELETE "})
-    if (p.rfind(m, 0) == 0) return "http_parser";
+  if (p.rfind("HTTP/", 0) == 0 || looksLikeHttpRequest(reinterpret_cast<const uint8_t*>(p.data()), p.size())) {
+    return "http_parser";
+  }
   if (f.server_port == 53) return "dns_parser";
   if (f.server_port == 88) return "krb5_parser";
   const auto* first = reinterpret_cast<const uint8_t*>(p.data());

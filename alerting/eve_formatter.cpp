@@ -252,7 +252,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
   const EventKind kind = appKind(r);
   const auto* plugin = std::get_if<ProtocolTransaction>(&r.body);
   const auto* file = std::get_if<FileInfo>(&r.body);
-  const char* event_type = plugin ? plugin->protocol : eventKindName(kind);
+  const char* event_type = plugin ? plugin->eventType() : eventKindName(kind);
   // A file's record goes the way the file did, as Suricata writes it: a download's
   // source is the server.
   if (file && file->file.dir == Direction::ToClient) {
@@ -264,7 +264,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     // The plug-in's object is JSON its EveObjectWriter made (escaped, valid UTF-8).
     key("tx_id");
     writer_.Uint64(plugin->tx_id);
-    key(plugin->protocol);
+    key(plugin->eventType());
     const std::string_view object = plugin->eve.empty() ? std::string_view("{}") : std::string_view(plugin->eve);
     writer_.RawValue(object.data(), object.size(), rapidjson::kObjectType);
   } else if (file) {

@@ -94,6 +94,9 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"smb", "file_overlap"},
     {"smb", "record_overflow"},
     {"smb", "too_many_transactions"},
+    {"ftp", "request_command_too_long"},
+    {"ftp", "response_command_too_long"},
+    {"ftp", "too_many_transactions"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

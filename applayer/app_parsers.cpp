@@ -116,6 +116,18 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     owner->emit(*flow, from, AppEvent::Protocol, tx.events, tx.events);
   }
   void malformed() override { ++owner->live_.protocols[plugin].malformed; }
+  bool endpoints(IpAddress& client, IpAddress& server) const override {
+    client = flow->client_ip;
+    server = flow->server_ip;
+    return true;
+  }
+  bool expectConnection(const ExpectedConnection& c) override {
+    for (size_t i = 0; i < owner->protocols_.size(); ++i) {
+      if (owner->protocols_[i]->name() != c.protocol) continue;
+      return owner->expectations_.add(flow->client_ip, flow->server_ip, c.server_port, i, c.context, owner->now_);
+    }
+    return false;
+  }
   int32_t openFile(Direction from, uint64_t tx_id, std::string_view name) override {
     if (!owner->files_) return kNoFile;
     return owner->files_->open(plugin_files, tx_id, from, name, true);
@@ -232,6 +244,20 @@ bool AppParsers::startPlugin(FlowParsers& p, size_t index, uint8_t transport) {
   p.parser = protocols_[index]->newParser(transport, memory_);
   p.plugin = static_cast<int>(index);
   p.kind = Kind::Plugin;
+  return true;
+}
+
+bool AppParsers::startExpected(FlowParsers& p, Flow& flow) {
+  const std::optional<ConnectionExpectations::Match> m = expectations_.take(flow, now_);
+  if (!m) return false;
+  if (!(protocols_[m->protocol]->transports() & AppProtocol::kTcp) ||
+      !startPlugin(p, m->protocol, AppProtocol::kTcp)) {
+    p.kind = Kind::None;
+    return true;
+  }
+  p.parser->onExpected({m->context, m->same_client});
+  // The flow speaks the announced protocol from its start, whatever nDPI makes of its bytes.
+  if (identifier_) identifier_->nameAppProto(flow, protocols_[m->protocol]->name().data(), false);
   return true;
 }
 
@@ -354,6 +380,7 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   p.dir = dir;
   const bool first_of_side = !p.data_seen[static_cast<int>(dir)] && len > 0;
   p.data_seen[static_cast<int>(dir)] |= len > 0;
+  if (p.kind == Kind::Undecided && !expectations_.empty() && first_of_side) startExpected(p, flow);
   if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
     p.probed += len;
@@ -592,6 +619,7 @@ void AppParsers::describe(const Flow& flow, FlowRecord& record) {
 
 void AppParsers::publish() {
   if (files_) live_.files = files_->counters();
+  live_.expectations = expectations_.counters();
   published_.set(live_);
 }
 

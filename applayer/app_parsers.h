@@ -3,8 +3,10 @@
 // gives each flow the parser of its protocol (HTTP through libhtp, TLS, DNS over UDP and
 // TCP, SSH banners, and the protocol plug-ins of applayer/app_protocols.h) and hands what
 // they find to AppEventListeners (detection, EVE output) as AppRecords, the files they
-// carry included (one FileTracker per worker). The protocol is the AppIdentifier's verdict
-// when it has one by the first data, else what the data itself shows: the plug-ins' probes
+// carry included (one FileTracker per worker). A TCP flow that a parser announced (an FTP
+// data channel: ProtocolSink::expectConnection, kept in the worker's ConnectionExpectations)
+// gets the announced plug-in, whatever nDPI says. Otherwise the protocol is the
+// AppIdentifier's verdict when it has one by the first data, else what the data itself shows: the plug-ins' probes
 // first (then their ports when no probe could tell), then a TLS record header, HTTP/2's
 // client preface, an HTTP request line, "SSH-", port 53 for DNS; a flow that fits none is left alone. Adding a
 // protocol adds a plug-in (applayer/app_protocol.h); nothing here, in the flow table or in
@@ -30,6 +32,7 @@
 #include "applayer/app_memory.h"
 #include "applayer/app_protocol.h"
 #include "applayer/app_record.h"
+#include "applayer/connection_expectations.h"
 #include "applayer/dns_parser.h"
 #include "applayer/file_tracker.h"
 #include "applayer/http2_parser.h"
@@ -54,6 +57,7 @@ struct AppParserCounters {
   std::array<uint64_t, kAppLayerEventCount> events{};  // app-layer events raised, by kind
   std::vector<ProtocolCounters> protocols;  // in AppParsers' plug-in order, the same in every worker
   FileTrackerCounters files;
+  ConnectionExpectationCounters expectations;  // connections parsers announced (FTP data)
 
   AppParserCounters& operator+=(const AppParserCounters& o) {
     http_transactions += o.http_transactions;
@@ -80,6 +84,7 @@ struct AppParserCounters {
     files.refused_worker_limit += o.files.refused_worker_limit;
     files.hash_limit += o.files.hash_limit;
     files.stored += o.files.stored;
+    expectations += o.expectations;
     return *this;
   }
 };
@@ -140,6 +145,8 @@ class AppParsers final : public FlowObserver {
                 size_t len, bool last_chance) const;
   // Gives the flow plug-in `index`'s parser; false when the budget has no room.
   bool startPlugin(FlowParsers& p, size_t index, uint8_t transport);
+  // A new TCP flow that a parser announced: the announced plug-in's parser; false if none.
+  bool startExpected(FlowParsers& p, Flow& flow);
   void feedPlugin(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   // HTTP/2 from the flow's start (prior knowledge), or from an h2c upgrade of its HTTP/1.
   bool startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id);
@@ -158,6 +165,7 @@ class AppParsers final : public FlowObserver {
   DnsParser dns_;
   DnsMessage dns_message_;
   std::vector<std::unique_ptr<AppProtocol>> protocols_;
+  ConnectionExpectations expectations_;
   AppRecord record_;  // reused for every event
   TimeUs now_ = 0;
   AppParserCounters live_;

@@ -27,8 +27,26 @@
 #include "applayer/app_memory.h"
 #include "applayer/protocol_transaction.h"
 #include "capture/direction.h"
+#include "capture/ip_address.h"
 
 namespace mamori {
+
+// A connection a flow's protocol announces (an FTP data channel after PASV or PORT): between
+// the flow's two hosts, to `server_port`, spoken in `protocol` (a plug-in's name), whose
+// parser is handed `context` (the announcing parser's words, read only by that plug-in).
+struct ExpectedConnection {
+  std::string_view protocol;
+  uint16_t server_port = 0;
+  std::string_view context;
+};
+
+// What the parser of an expected connection learns when the connection comes.
+struct ExpectedStart {
+  std::string_view context;
+  // The connection's client is the announcing flow's client (an FTP passive-mode data
+  // channel); false when it is its server (active mode).
+  bool same_client = true;
+};
 
 // What a parser hands on. Valid during the parser's call only.
 class ProtocolSink {
@@ -52,6 +70,14 @@ class ProtocolSink {
   // `complete`: the transfer ended as its protocol says (else TRUNCATED); `events` ride on
   // the file's records.
   virtual void closeFile(int32_t, bool /*complete*/, const AppLayerEventSet& /*events*/) {}
+
+  // The flow's hosts, for a protocol whose messages name addresses (an FTP PORT command):
+  // false when the sink has no flow.
+  virtual bool endpoints(IpAddress& /*client*/, IpAddress& /*server*/) const { return false; }
+  // Announces a connection (AppParsers keeps it per worker, bounded, for a while: the
+  // first new flow between the two hosts to that port gets the protocol's parser). False
+  // when it cannot be kept (counted by the keeper).
+  virtual bool expectConnection(const ExpectedConnection&) { return false; }
 };
 
 // One flow's parser. Bounded: it keeps at most what its protocol says, whatever comes.
@@ -64,6 +90,8 @@ class AppProtocolParser {
   virtual void onGap(Direction dir) = 0;
   // The flow ended: emit what is complete enough to report.
   virtual void onEnd(ProtocolSink& sink) = 0;
+  // The flow is a connection another flow announced (ExpectedConnection), before its data.
+  virtual void onExpected(const ExpectedStart&) {}
 };
 
 enum class ProbeResult : uint8_t {

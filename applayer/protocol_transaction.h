@@ -43,6 +43,9 @@ struct ProtocolField {
 
 struct ProtocolTransaction {
   const char* protocol = "";  // static storage
+  // EVE's event_type, its object's key and the bus topic when they are not `protocol`
+  // (Suricata's app_proto "ftp-data" writes event_type "ftp_data"); static storage.
+  const char* event_type = nullptr;
   uint64_t tx_id = 0;
   std::vector<ProtocolField> fields;
   std::string bytes;  // the fields' values, back to back
@@ -51,7 +54,10 @@ struct ProtocolTransaction {
   bool logged = true;
   std::optional<Direction> role;
 
+  const char* eventType() const { return event_type ? event_type : protocol; }
+
   void clear() {
+    event_type = nullptr;
     logged = true;
     fields.clear();
     bytes.clear();

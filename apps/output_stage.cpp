@@ -173,7 +173,7 @@ void OutputStage::handle(PipelineEvent& e) {
     const auto& r = *std::get<std::unique_ptr<AppRecord>>(e.body);
     if (const auto* tx = std::get_if<ProtocolTransaction>(&r.body)) {
       const std::string json = formatter_.formatApp(r);
-      for (EventOutput* o : outputs_) o->publishApp(tx->protocol, json);
+      for (EventOutput* o : outputs_) o->publishApp(tx->eventType(), json);
     } else {
       publish(EveFormatter::appKind(r), formatter_.formatApp(r));
     }

@@ -154,6 +154,12 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
     out.emplace_back("app_layer.tx." + p.name, p.transactions);
     out.emplace_back("app_layer.error." + p.name, p.malformed);
   }
+  // Connections parsers announced (FTP data channels), per worker: kept, found, let go.
+  const ConnectionExpectationCounters& expected = t.parsers.expectations;
+  out.emplace_back("app_layer.expectations.created", expected.created);
+  out.emplace_back("app_layer.expectations.matched", expected.matched);
+  out.emplace_back("app_layer.expectations.expired", expected.expired);
+  out.emplace_back("app_layer.expectations.refused", expected.refused);
   out.emplace_back("app_layer.memcap_refused", t.app_memory.refused);
   out.emplace_back("app_layer.memory_bytes", t.app_memory.bytes);
   out.emplace_back("app_layer.memory_peak_bytes", t.app_memory.peak);

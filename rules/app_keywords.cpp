@@ -334,6 +334,13 @@ bool applyProtocolNumber(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// A plug-in's keyword without a value (ftpbounce): its field, as 1, must be there.
+bool applyProtocolFlag(OptionContext& ctx, const RawOption& o) {
+  const AppBufferId id = *protocolBufferNamed(o.name);
+  ctx.rule.app_values.push_back({id, {}, false, NumericTest{NumericTest::Op::Eq, 1, 0}});
+  return true;
+}
+
 // app-layer-protocol:[!]NAME[,MODE]; Suricata refuses two plain ones, or a plain and a
 // negated one, in the same mode.
 bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
@@ -415,9 +422,9 @@ bool finishAppKeywords(OptionContext& ctx) {
 void addAppKeywords(KeywordTable& table) {
   for (const auto& [name, id] : kStickyBuffers) table.insert({name, {ValueRule::Optional, applyStickyBuffer}});
   for (const ProtocolBuffer& b : kProtocolBuffers) {
-    const KeywordSpec handler =
-        b.isValue() ? KeywordSpec{ValueRule::Required, applyProtocolNumber}
-                     : KeywordSpec{ValueRule::Optional, applyStickyBuffer};
+    const KeywordSpec handler = b.flag      ? KeywordSpec{ValueRule::Forbidden, applyProtocolFlag}
+                                : b.isValue() ? KeywordSpec{ValueRule::Required, applyProtocolNumber}
+                                              : KeywordSpec{ValueRule::Optional, applyStickyBuffer};
     table.insert({b.keyword, handler});
     if (!b.alias.empty()) table.insert({b.alias, handler});
   }

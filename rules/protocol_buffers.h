@@ -50,6 +50,9 @@ struct ProtocolBuffer {
   // come in smb records for named pipes). A rule may mix the keyword with theirs, and a
   // rule on `protocol` matches their flows, as Suricata's does (protocolAlsoIn).
   std::string_view also_in = {};
+  // A keyword that takes no value (ftpbounce): a rule asks for the field to be there, as
+  // the number 1.
+  bool flag = false;
 
   bool isNumber() const { return number_max != 0; }
   // Takes a value (a number, or a syntax of its own) rather than opening a sticky buffer.
@@ -71,6 +74,11 @@ constexpr std::array<ProtocolNumberName, N> protocolNumberNames(const LdapName (
   return out;
 }
 inline constexpr auto kLdapOperations = protocolNumberNames(kLdapOperationNames);
+// FTP's values by Suricata 8's names: ftp.mode, ftp.reply_received, ftpdata_command.
+inline constexpr ProtocolNumberName kFtpModes[] = {{"passive", 0}, {"active", 1}};
+inline constexpr ProtocolNumberName kFtpReplyReceived[] = {{"no", 0},  {"yes", 1},   {"off", 0},
+                                                           {"on", 1},  {"false", 0}, {"true", 1}};
+inline constexpr ProtocolNumberName kFtpDataCommands[] = {{"retr", 1}, {"stor", 2}};
 inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeNames);
 
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
@@ -120,6 +128,18 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"smb.named_pipe", "smb", BufferDirection::Request, "smb_named_pipe"},
     {"smb.ntlmssp_user", "smb", BufferDirection::Request},
     {"smb.ntlmssp_domain", "smb", BufferDirection::Request},
+    // FTP (applayer/ftp_protocol.h): a command's fields as it arrives, its reply's (an
+    // instance per line) once the reply is in; ftp-data (applayer/ftp_data_protocol.h): the
+    // command whose transfer the connection carries (APPE is 3, without a name).
+    {"ftp.command", "ftp", BufferDirection::Request},
+    {"ftp.command_data", "ftp", BufferDirection::Request},
+    {"ftp.completion_code", "ftp", BufferDirection::Response},
+    {"ftp.reply", "ftp", BufferDirection::Response},
+    {"ftp.mode", "ftp", BufferDirection::Response, {}, 1, kFtpModes},
+    {"ftp.reply_received", "ftp", BufferDirection::Response, {}, 1, kFtpReplyReceived},
+    {"ftp.dynamic_port", "ftp", BufferDirection::Response, {}, 0xffff},
+    {.keyword = "ftpbounce", .protocol = "ftp", .direction = BufferDirection::Request, .number_max = 1, .flag = true},
+    {"ftpdata_command", "ftp-data", BufferDirection::Either, {}, 3, kFtpDataCommands},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

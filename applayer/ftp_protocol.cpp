@@ -9,6 +9,7 @@
 #include "applayer/ftp_line_reader.h"
 #include "applayer/ftp_transaction.h"
 #include "applayer/ftp_transaction_writer.h"
+#include "applayer/tls_record_skipper.h"
 
 namespace mamori {
 namespace {
@@ -37,9 +38,17 @@ bool containsNoCase(std::string_view text, std::string_view word) {
 class FtpFlowParser final : public AppProtocolParser {
  public:
   void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) override {
-    if (encrypted_) return;
-    lines_[static_cast<int>(dir)].feed(data, len, [&](std::string_view line, bool truncated) {
-      if (encrypted_) return;
+    const int d = static_cast<int>(dir);
+    if (tls_[d]) {
+      bool clear = false;
+      const size_t used = tls_skippers_[d].skip(data, len, clear);
+      if (!clear) return;
+      tls_[d] = false;
+      data += used;
+      len -= used;
+    }
+    lines_[d].feed(data, len, [&](std::string_view line, bool truncated) {
+      if (tls_[d]) return;
       if (dir == Direction::ToServer) {
         commandLine(line, truncated, sink);
       } else {
@@ -147,7 +156,9 @@ class FtpFlowParser final : public AppProtocolParser {
         if (at && at->port) tx.dynamic_port = data_port_ = at->port;
       }
     } else if (tx.command == "AUTH" && containsNoCase(tx.data, "TLS") && line.substr(0, 4) == "234 ") {
-      encrypted_ = true;
+      tls_[0] = tls_[1] = true;
+      lines_[0].reset();
+      lines_[1].reset();
     }
   }
 
@@ -189,7 +200,9 @@ class FtpFlowParser final : public AppProtocolParser {
   }
 
   FtpLineReader lines_[2];
-  bool encrypted_ = false;
+  // After AUTH TLS: each side's TLS records stepped over until it speaks clear text again.
+  bool tls_[2] = {false, false};
+  TlsRecordSkipper tls_skippers_[2];
   bool multi_line_ = false;
   std::array<char, 3> multi_code_{};
   uint16_t data_port_ = 0;  // agreed for the next transfer
@@ -207,16 +220,24 @@ ProbeResult FtpProtocol::probe(uint8_t, Direction dir, const uint8_t* data, size
     for (std::string_view word : {"USER ", "PASS ", "PORT ", "FEAT"}) {
       if (startsWithNoCase(data, len, word)) return len < word.size() ? ProbeResult::Unsure : ProbeResult::Match;
     }
-    return ProbeResult::NoMatch;
+    // Another command word (AUTH TLS first, as an FTPS client sends) is FTP's on its port.
+    size_t letters = 0;
+    while (letters < len && letters < 5 && std::isalpha(data[letters])) ++letters;
+    const bool word = letters >= 3 && letters <= 4 && letters < len && (data[letters] == ' ' || data[letters] == '\r');
+    return word ? ProbeResult::Unsure : ProbeResult::NoMatch;
   }
-  // "220" opens SMTP's greeting too: FTP's is told by its wording, else by port 21.
+  // "220" opens SMTP's greeting too, which names SMTP (RFC 5321 servers say "ESMTP"): that
+  // one is left to port 21. A greeting is taken at once, or the session would be read
+  // without it.
   if (!startsWithNoCase(data, len, "220")) return ProbeResult::NoMatch;
   if (len < 4) return ProbeResult::Unsure;
   if (data[3] != ' ' && data[3] != '-') return ProbeResult::NoMatch;
   const std::string_view first(reinterpret_cast<const char*>(data), std::min<size_t>(len, 256));
-  const std::string_view line = first.substr(0, first.find('\n'));
-  if (line.substr(0, 5) == "220 (" || containsNoCase(line, "FTP")) return ProbeResult::Match;
-  return ProbeResult::Unsure;
+  const size_t lf = first.find('\n');
+  if (lf == std::string_view::npos && len < 256) return ProbeResult::Unsure;
+  const std::string_view line = first.substr(0, lf);
+  if (containsNoCase(line, "SMTP") && !containsNoCase(line, "FTP")) return ProbeResult::Unsure;
+  return ProbeResult::Match;
 }
 
 // The parser with its line buffers and open transactions at their bounds.

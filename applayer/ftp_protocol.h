@@ -14,7 +14,9 @@
 // bounce: the server is made to connect to a third host) is flagged (ftpbounce); that
 // connection is not between the two hosts and is never matched.
 //
-// After AUTH TLS answered 234 both sides speak TLS: parsing stops (the transaction is logged).
+// After AUTH TLS answered 234 both sides speak TLS: their records are stepped over, unread,
+// until a side speaks clear text again (CCC, RFC 4217: the commands after TLS's close_notify
+// are parsed again).
 // At most kMaxOpen transactions are open (unanswered, pipelined) at once: one more writes the
 // oldest as it is (event ftp.too_many_transactions); a transaction keeps at most kMaxHeld
 // bytes of its reply lines (past that they are counted, not kept, reply_truncated).
@@ -32,7 +34,8 @@ class FtpProtocol final : public AppProtocol {
 
   std::string_view name() const override { return "ftp"; }
   uint8_t transports() const override { return kTcp; }
-  // The server's greeting "220" or a client's first USER, as Suricata's patterns for FTP.
+  // A client's first USER, PASS, PORT or FEAT, or the server's 220 greeting (Suricata's
+  // patterns for FTP); a greeting that names SMTP, or another command word, is FTP on port 21.
   ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const override;
   bool usualPort(uint16_t port) const override { return port == 21; }
   size_t parserBytes() const override;

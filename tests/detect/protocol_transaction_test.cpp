@@ -302,5 +302,47 @@ TEST(ProtocolBufferRules, MixingProtocolsAndTransactionalRulesAreRefused) {
   EXPECT_NE(errors[1].reason.find("'=>' rules are for http and tls"), std::string::npos) << errors[1].reason;
 }
 
+// FTP (applayer/ftp_protocol.h): a command's record, then its reply's.
+TEST_F(ProtocolTransactionTest, FtpCommandsRepliesModesPortsAndBounces) {
+  load("alert ftp any any -> any any (ftp.command; content:\"PORT\"; sid:1;)\n"
+         "alert ftp any any -> any any (ftp.command_data; content:\"192,168\"; sid:2;)\n"
+         "alert ftp any any -> any any (ftpbounce; sid:3;)\n"
+         "alert tcp any any -> any any (ftpbounce; sid:4;)\n"
+         "alert ftp any any -> any any (ftp.completion_code; content:\"200\"; sid:5;)\n"
+         "alert ftp any any -> any any (ftp.reply; content:\"successful\"; sid:6;)\n"
+         "alert ftp any any -> any any (ftp.mode:active; sid:7;)\n"
+         "alert ftp any any -> any any (ftp.mode:passive; sid:8;)\n"
+         "alert ftp any any -> any any (ftp.dynamic_port:<1024; sid:9;)\n"
+         "alert ftp any any -> any any (ftp.reply_received:yes; sid:10;)\n"
+         "alert ftp any any -> any any (ftp.reply_received:off; sid:11;)\n"
+         "alert ftp-data any any -> any any (ftpdata_command:retr; sid:12;)\n");
+  ProtocolTransaction port;
+  port.protocol = "ftp";
+  port.add("ftp.command", "PORT");
+  port.add("ftp.command_data", "192,168,7,9,0,25");
+  port.addNumber("ftpbounce", 1);
+  EXPECT_EQ(inspect(Direction::ToServer, port, "ftp", 6), (Sids{1, 2, 3, 4}));
+  ProtocolTransaction reply;
+  reply.protocol = "ftp";
+  reply.add("ftp.completion_code", "200");
+  reply.add("ftp.reply", "PORT command successful.");
+  reply.addNumber("ftp.mode", 1);
+  reply.addNumber("ftp.dynamic_port", 25);
+  reply.addNumber("ftp.reply_received", 1);
+  EXPECT_EQ(inspect(Direction::ToClient, reply, "ftp", 6), (Sids{5, 6, 7, 9, 10}));
+  ProtocolTransaction data;
+  data.protocol = "ftp-data";
+  data.addNumber("ftpdata_command", 1);
+  EXPECT_EQ(inspect(Direction::ToClient, data, "ftp-data", 6), (Sids{12}));
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert ftp any any -> any any (ftpbounce:yes; sid:20;)\n"
+                   "alert ftp any any -> any any (ftp.mode:both; sid:21;)\n"
+                   "alert ftp any any -> any any (ftp.dynamic_port:70000; sid:22;)\n",
+                   "t.rules", parsed);
+  EXPECT_EQ(parsed.errors.size(), 3u) << "ftpbounce takes no value; modes and ports are Suricata's";
+}
+
 }  // namespace
 }  // namespace mamori

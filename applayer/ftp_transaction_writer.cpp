@@ -3,33 +3,40 @@
 #include <cstring>
 
 namespace mamori {
+namespace {
 
-void FtpTransactionWriter::command(FtpTransaction& tx, bool bounce, ProtocolTransaction& out) {
+// A record of `tx` from `side`, with the events no record of it carried yet.
+void start(FtpTransaction& tx, Direction side, bool logged, ProtocolTransaction& out) {
   out.clear();
   out.protocol = "ftp";
   out.tx_id = tx.tx_id;
-  out.role = Direction::ToServer;
-  out.logged = false;
+  out.role = side;
+  out.logged = logged;
   out.events = tx.events & ~tx.reported;
   tx.reported = tx.events;
+}
+
+}  // namespace
+
+void FtpTransactionWriter::command(FtpTransaction& tx, bool bounce, ProtocolTransaction& out) {
+  start(tx, Direction::ToServer, false, out);
   out.add("ftp.command", tx.command);
   if (!tx.data.empty()) out.add("ftp.command_data", tx.data);
   if (bounce) out.addNumber("ftpbounce", 1);
 }
 
 void FtpTransactionWriter::reply(FtpTransaction& tx, bool logged, ProtocolTransaction& out) {
-  out.clear();
-  out.protocol = "ftp";
-  out.tx_id = tx.tx_id;
-  out.role = Direction::ToClient;
-  out.logged = logged;
-  out.events = tx.events & ~tx.reported;
-  tx.reported = tx.events;
+  start(tx, Direction::ToClient, logged, out);
+  // A preliminary reply's record says only that the reply is still to come: the reply's
+  // fields are inspected once, with the final reply, as Suricata alerts once per transaction.
+  if (!logged) {
+    if (tx.has_command) out.addNumber("ftp.reply_received", 0);
+    return;
+  }
   for (const ProtocolField& f : tx.replies.fields) out.add(f.name, tx.replies.value(f));
   if (tx.has_mode) out.addNumber("ftp.mode", tx.active ? 1 : 0);
   if (tx.dynamic_port) out.addNumber("ftp.dynamic_port", tx.dynamic_port);
   if (tx.has_command) out.addNumber("ftp.reply_received", tx.done ? 1 : 0);
-  if (!logged) return;
   eve_.begin();
   if (tx.has_command) {
     eve_.key("command");

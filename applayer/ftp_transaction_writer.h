@@ -1,8 +1,9 @@
 #pragma once
 // FtpTransactionWriter: an FtpTransaction as the records detection and EVE take
 // (ProtocolTransaction). A command's record (inspected as it arrives: ftp.command,
-// ftp.command_data, ftpbounce), and the transaction's once its reply is in, or is
-// preliminary (a 1yz: inspected only), or never came by the flow's end: ftp.completion_code
+// ftp.command_data, ftpbounce), one when a preliminary 1yz reply comes (inspected only:
+// ftp.reply_received no), and the transaction's once its reply is in, or never came by the
+// flow's end: ftp.completion_code
 // and ftp.reply (an instance per reply line), ftp.mode and ftp.dynamic_port after a data
 // connection was announced, ftp.reply_received, and the EVE `ftp` object as Suricata 8
 // writes it (command, command_data, command_truncated, completion_code, reply,

@@ -1,6 +1,7 @@
-// FTP as the app layer parses it, on the corpus captures that carry it (../shared/corpus/ndpi:
-// a passive-mode session that lists a folder and downloads a file, a refused login, and one
-// that turns to TLS after AUTH TLS). Per control connection, each command mamori's ftp
+// FTP as the app layer parses it, on the corpus captures that carry it (found with `tshark -Y
+// ftp` over ../shared/corpus: nDPI's passive-mode session that lists a folder and downloads a
+// file, a refused login, one that turns to TLS after AUTH TLS and back, and an anonymous login
+// with multi-line replies in a suricata-verify SIP case's capture). Per control connection, each command mamori's ftp
 // plug-in reports is compared, in order, with the request tshark decodes (command, argument),
 // and each transaction with tshark's responses between that request and the next (the last
 // reply code, the data port a 227/229 reply or a PORT/EPRT named); the server's greeting is
@@ -32,7 +33,8 @@ using Message = test::MessageFields;
 using Messages = test::MessagesByKey;
 
 const char* const kFields[] = {"command", "arg", "reply_code", "data_port", "file_size", "file_sha256"};
-const char* const kCaptures[] = {"ndpi/ftp.pcap", "ndpi/ftp_failed.pcap", "ndpi/ftp-start-tls.pcap"};
+const char* const kCaptures[] = {"ndpi/ftp.pcap", "ndpi/ftp_failed.pcap", "ndpi/ftp-start-tls.pcap",
+                                 "suricata-verify/sip-from/input.pcap"};
 
 uint32_t numberOf(std::string_view be) {
   uint32_t v = 0;

@@ -44,7 +44,7 @@ class SipRecords final : public AppEventListener {
  public:
   void onAppEvent(Flow&, const AppRecord& r) override {
     const auto* tx = std::get_if<ProtocolTransaction>(&r.body);
-    if (!tx) return;
+    if (!tx || std::string_view(tx->protocol) != "sip") return;  // sip-from's capture carries FTP too
     Message m;
     for (const ProtocolField& f : tx->fields) m[f.name].emplace_back(tx->value(f));
     messages[Key{r.ts, r.src_port, r.dest_port}].push_back(std::move(m));

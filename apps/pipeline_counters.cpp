@@ -1,5 +1,6 @@
 #include "apps/pipeline_counters.h"
 
+#include <array>
 #include <tuple>
 
 #include "applayer/app_layer_event.h"
@@ -99,6 +100,11 @@ uint64_t sum(const PipelineTotals& t, Get get) {
   return s;
 }
 
+// What became of the connections parsers announced, by the name stats and metrics give it.
+std::array<std::pair<const char*, uint64_t>, 4> expectationOutcomes(const ConnectionExpectationCounters& c) {
+  return {{{"created", c.created}, {"matched", c.matched}, {"expired", c.expired}, {"refused", c.refused}}};
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals& t) {
@@ -155,11 +161,9 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
     out.emplace_back("app_layer.error." + p.name, p.malformed);
   }
   // Connections parsers announced (FTP data channels), per worker: kept, found, let go.
-  const ConnectionExpectationCounters& expected = t.parsers.expectations;
-  out.emplace_back("app_layer.expectations.created", expected.created);
-  out.emplace_back("app_layer.expectations.matched", expected.matched);
-  out.emplace_back("app_layer.expectations.expired", expected.expired);
-  out.emplace_back("app_layer.expectations.refused", expected.refused);
+  for (auto [outcome, n] : expectationOutcomes(t.parsers.expectations)) {
+    out.emplace_back(std::string("app_layer.expectations.") + outcome, n);
+  }
   out.emplace_back("app_layer.memcap_refused", t.app_memory.refused);
   out.emplace_back("app_layer.memory_bytes", t.app_memory.bytes);
   out.emplace_back("app_layer.memory_peak_bytes", t.app_memory.peak);
@@ -271,6 +275,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
       double(files.hash_limit));
   add("mamori_files_stored_total", "Files filestore rules kept in files.store.dir", MetricSample::Counter,
       double(files.stored));
+  for (auto [outcome, n] : expectationOutcomes(t.parsers.expectations)) {
+    add("mamori_app_expectations_total", "Connections app-layer parsers announced (FTP data channels) by what became of them",
+        MetricSample::Counter, double(n), {{"outcome", outcome}});
+  }
   add("mamori_app_memcap_refused_total", "nDPI flow states, parsers and parser buffers refused for app-layer.memcap: "
       "those flows go unidentified or unparsed", MetricSample::Counter, double(t.app_memory.refused));
   add("mamori_app_memory_bytes", "App-layer per-flow state held now (nDPI, parsers and their buffers), all workers",

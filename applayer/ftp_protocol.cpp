@@ -106,11 +106,16 @@ class FtpFlowParser final : public AppProtocolParser {
   void replyLine(std::string_view line, bool truncated, ProtocolSink& sink) {
     FtpTransaction* tx = oldestOpen();
     if (!tx) tx = &opened(sink);
-    ++tx->reply_lines;
     const bool coded = startsWithCode(line, ' ');
     const std::string_view code = coded ? line.substr(0, 3) : std::string_view();
     const std::string_view text = coded ? line.substr(4) : line;
-    if (tx->replies.bytes.size() + line.size() <= FtpProtocol::kMaxHeld) {
+    // A multi-line reply runs from "123-" to the line that starts "123 ".
+    const bool opens = !multi_line_ && startsWithCode(line, '-');
+    const bool ends = multi_line_ ? coded && code == std::string_view(multi_code_.data(), 3) : !opens;
+    // Bounded in bytes and in lines (a flood of empty lines holds no bytes); the line that
+    // ends the reply, with its code, is kept whatever came before.
+    const size_t held = tx->replies.bytes.size() + tx->replies.fields.size() * sizeof(ProtocolField);
+    if (ends || held + line.size() + 2 * sizeof(ProtocolField) <= FtpProtocol::kMaxHeld) {
       if (coded) tx->replies.add("ftp.completion_code", code);
       tx->replies.add("ftp.reply", text);
     } else {
@@ -120,15 +125,12 @@ class FtpFlowParser final : public AppProtocolParser {
       tx->reply_truncated = true;
       raise(tx->events, AppLayerEvent::FtpResponseCommandTooLong);
     }
-    // A multi-line reply runs from "123-" to the line that starts "123 ".
-    if (multi_line_) {
-      if (!(coded && code == std::string_view(multi_code_.data(), 3))) return;
-      multi_line_ = false;
-    } else if (startsWithCode(line, '-')) {
+    if (opens) {
       multi_line_ = true;
       std::memcpy(multi_code_.data(), line.data(), 3);
-      return;
     }
+    if (!ends) return;
+    multi_line_ = false;
     if (line.size() >= 4 && line[0] == '1' && coded) {
       // Preliminary: the final reply is still to come, as is the transaction's record.
       writer_.reply(*tx, false, record_);
@@ -241,7 +243,9 @@ ProbeResult FtpProtocol::probe(uint8_t, Direction dir, const uint8_t* data, size
 }
 
 // The parser with its line buffers and open transactions at their bounds.
-size_t FtpProtocol::parserBytes() const { return sizeof(FtpFlowParser) + kMaxOpen * (kMaxHeld + 512) + 1024; }
+size_t FtpProtocol::parserBytes() const {
+  return sizeof(FtpFlowParser) + kMaxOpen * (kMaxHeld + FtpLineReader::kMaxLine) + 1024;
+}
 
 std::unique_ptr<AppProtocolParser> FtpProtocol::newParser(uint8_t, AppMemory*) const {
   return std::make_unique<FtpFlowParser>();

@@ -19,7 +19,8 @@
 // are parsed again).
 // At most kMaxOpen transactions are open (unanswered, pipelined) at once: one more writes the
 // oldest as it is (event ftp.too_many_transactions); a transaction keeps at most kMaxHeld
-// bytes of its reply lines (past that they are counted, not kept, reply_truncated).
+// bytes of its reply lines, their bookkeeping included (past that they are not kept:
+// reply_truncated).
 #include <memory>
 #include <string_view>
 
@@ -29,7 +30,7 @@ namespace mamori {
 
 class FtpProtocol final : public AppProtocol {
  public:
-  static constexpr size_t kMaxOpen = 16;
+  static constexpr size_t kMaxOpen = 8;
   static constexpr size_t kMaxHeld = 8192;
 
   std::string_view name() const override { return "ftp"; }

@@ -21,7 +21,6 @@ struct FtpTransaction {
   std::string data;     // what follows it
   bool command_truncated = false;
   ProtocolTransaction replies;  // ftp.completion_code and ftp.reply fields, in order
-  uint32_t reply_lines = 0;     // kept or not
   bool reply_truncated = false;
   bool has_mode = false, active = false;
   uint16_t dynamic_port = 0;
@@ -35,7 +34,6 @@ struct FtpTransaction {
     data.clear();
     command_truncated = false;
     replies.clear();
-    reply_lines = 0;
     reply_truncated = false;
     has_mode = active = false;
     dynamic_port = 0;

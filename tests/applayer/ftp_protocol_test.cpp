@@ -181,6 +181,17 @@ TEST_F(FtpParserTest, LinesPastTheLimitAreCutMarkedAndRaiseTheirEvents) {
   EXPECT_EQ(values(2, "ftp.command"), std::vector<std::string>{"QUIT"}) << "the next line is read whole";
 }
 
+TEST_F(FtpParserTest, AReplyKeepsABoundedNumberOfLinesEvenEmptyOnes) {
+  client("HELP\r\n");
+  server("214-Help\r\n");
+  for (int i = 0; i < 100000; ++i) server("\r\n");
+  server("214 End\r\n");
+  ASSERT_EQ(rec.dirs.size(), 2u);
+  EXPECT_LE(rec.fields[1].size(), FtpProtocol::kMaxHeld / sizeof(ProtocolField) + 4) << "its final line and record fields";
+  EXPECT_TRUE(rec.json(1)["reply_truncated"].GetBool());
+  EXPECT_EQ(values(1, "ftp.completion_code"), std::vector<std::string>{"214"}) << "the final line is kept";
+}
+
 TEST_F(FtpParserTest, TooManyUnansweredCommandsWriteTheOldest) {
   for (size_t i = 0; i <= FtpProtocol::kMaxOpen; ++i) client("NOOP\r\n");
   size_t logged = 0;

@@ -157,7 +157,8 @@ class FtpFlowParser final : public AppProtocolParser {
         const std::optional<FtpDataAddress> at = pasv ? parseFtpHostPort(text, true) : parseFtpEpsvReply(text);
         if (at && at->port) tx.dynamic_port = data_port_ = at->port;
       }
-    } else if (tx.command == "AUTH" && containsNoCase(tx.data, "TLS") && line.substr(0, 4) == "234 ") {
+    } else if (tx.command == "AUTH" && (containsNoCase(tx.data, "TLS") || containsNoCase(tx.data, "SSL")) &&
+               line.substr(0, 4) == "234 ") {
       tls_[0] = tls_[1] = true;
       lines_[0].reset();
       lines_[1].reset();

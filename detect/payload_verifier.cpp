@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "detect/asn1_inspection.h"
 #include "detect/base64_decode.h"
 #include "detect/content_search.h"
 
@@ -21,8 +22,9 @@ bool isRelative(const PayloadMatch& m) {
         using K = std::decay_t<decltype(k)>;
         if constexpr (std::is_same_v<K, ContentMatch>) return k.relative();
         else if constexpr (std::is_same_v<K, PcreMatch> || std::is_same_v<K, IsDataAt>) return k.relative;
-        // Suricata does not retry the content before a base64_decode at its next occurrence.
-        else if constexpr (std::is_same_v<K, Base64Decode>) return false;
+        // Suricata does not retry the content before a base64_decode or an asn1 at its next
+        // occurrence.
+        else if constexpr (std::is_same_v<K, Base64Decode> || std::is_same_v<K, Asn1Check>) return false;
         else return k.reader.relative;
       },
       m);
@@ -64,6 +66,9 @@ PayloadVerifier::Result PayloadVerifier::inspect(size_t index, size_t offset) {
   if (const auto* p = std::get_if<PcreMatch>(&m)) return inspectPcre(*p, index, offset);
   if (const auto* d = std::get_if<IsDataAt>(&m)) return inspectIsDataAt(*d, index, offset);
   if (const auto* b = std::get_if<Base64Decode>(&m)) return inspectBase64(*b, offset);
+  if (const auto* a = std::get_if<Asn1Check>(&m)) {
+    return asn1CheckHolds(*a, buffer_, length_, offset) ? next(index, offset) : Result::NoMatch;
+  }
 
   uint64_t value = 0;
   size_t end = 0;

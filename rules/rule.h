@@ -168,10 +168,21 @@ struct Base64Decode {
   bool relative = false;
 };
 
+// asn1: the BER objects decoded from an offset of the payload (absolute, or from where the
+// previous match ended), children included; holds when one of them fails a check:
+// a length over `oversize_length`, a BIT STRING whose unused-bits count exceeds its bits,
+// a decimal-encoded REAL longer than 256 bytes (the MS ASN.1 library's overflow).
+struct Asn1Check {
+  bool bitstring_overflow = false, double_overflow = false;
+  std::optional<uint32_t> oversize_length;
+  std::optional<uint16_t> absolute_offset;
+  std::optional<int32_t> relative_offset;
+};
+
 // Payload keywords in rule order: each relative one continues from where the one before
 // it matched, so they are verified as one chain.
-using PayloadMatch =
-    std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt, Base64Decode>;
+using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt,
+                                  Base64Decode, Asn1Check>;
 
 // Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
 // following payload keywords at, each header with its options / extension headers.

@@ -424,6 +424,41 @@ TEST_F(DetectionEngineTest, IsDataAt) {
   EXPECT_EQ(on("xab"), Sids{2});
 }
 
+// The checks on X.690's example A.3 (a 136-byte constructed object holding 0x85 bytes) and
+// on hand-made BIT STRINGs and REALs, with Suricata's own test vectors.
+TEST_F(DetectionEngineTest, Asn1Checks) {
+  const std::string a3(
+      "\x60\x81\x85\x61\x10\x1A\x04John\x1A\x01P\x1A\x05Smith\xA0\x0A\x1A\x08" "Director\x42\x01\x33\xA1\x0A\x43\x08"
+      "19710917\xA2\x12\x61\x10\x1A\x04Mary\x1A\x01T\x1A\x05Smith\xA3\x42\x31\x1F\x61\x11\x1A\x05Ralph\x1A\x01T\x1A\x05"
+      "Smith\xA0\x0A\x43\x08" "19571111\x31\x1F\x61\x11\x1A\x05Susan\x1A\x01" "B\x1A\x05Jones\xA0\x0A\x43\x08" "19590717",
+      136);
+  load("alert tcp any any -> any any (asn1:oversize_length 132, absolute_offset 0; sid:1;)\n"
+       "alert tcp any any -> any any (asn1:oversize_length 133, absolute_offset 0; sid:2;)\n"
+       "alert tcp any any -> any any (asn1:bitstring_overflow; sid:3;)\n"
+       "alert tcp any any -> any any (asn1:double_overflow; sid:4;)\n"
+       "alert tcp any any -> any any (content:\"HDR\"; asn1:oversize_length 2, relative_offset 1; sid:5;)\n");
+  EXPECT_EQ(on(a3), Sids{1});
+  // Cut short, the object is not decoded at all.
+  EXPECT_EQ(on(a3.substr(0, 100)), Sids{});
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3)), Sids{3});
+  EXPECT_EQ(on(std::string("\x03\x01\x07", 3)), Sids{});
+  // Inside a constructed object, after a valid first one.
+  EXPECT_EQ(on(std::string("\x02\x01\x05\x30\x03\x03\x01\xff", 8)), Sids{3});
+  std::string real(261, '\x05');
+  real[0] = '\x09', real[1] = '\x82', real[2] = '\x01', real[3] = '\x01';
+  EXPECT_EQ(on(real), (Sids{1, 2, 4}));  // 257 bytes is over both oversize_lengths too
+  real[3] = '\x00';
+  EXPECT_EQ(on(real.substr(0, 260)), (Sids{1, 2}));
+  // Relative to the end of HDR, one byte on: the OCTET STRING of 3 bytes.
+  EXPECT_EQ(on(std::string("HDR-\x04\x03xyz", 9)), Sids{5});
+  EXPECT_EQ(on(std::string("HDR\x04\x03xyz", 8)), Sids{});
+  // More than 30 objects: nothing matches; 30 are decoded.
+  std::string nulls;
+  for (int i = 0; i < 30; ++i) nulls += std::string("\x05\x00", 2);
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls), Sids{});
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls.substr(2)), Sids{3});
+}
+
 TEST_F(DetectionEngineTest, FastPatternChoiceDoesNotChangeWhatMatches) {
   load("alert tcp any any -> any any (content:\"a-longer-string\"; content:\"ab\"; fast_pattern; sid:1;)\n"
        "alert tcp any any -> any any (content:\"abcdef\"; fast_pattern:2,2; sid:2;)\n"

@@ -91,6 +91,38 @@ TEST(RuleKeywordsTest, PcreRefusals) {
   });
 }
 
+// asn1 options as ET Open writes them: commas, spaces, or both between them.
+TEST(RuleKeywordsTest, Asn1) {
+  Rule r = parseOk("content:\"x\"; asn1:double_overflow, bitstring_overflow, relative_offset 27, oversize_length 2048;");
+  const auto& a = item<Asn1Check>(r, 1);
+  EXPECT_TRUE(a.double_overflow && a.bitstring_overflow);
+  EXPECT_EQ(a.relative_offset, 27);
+  EXPECT_EQ(a.oversize_length, 2048u);
+  EXPECT_FALSE(a.absolute_offset);
+  const Rule rb = parseOk("asn1:oversize_length 1024,relative_offset -1;");
+  const auto& b = item<Asn1Check>(rb, 0);
+  EXPECT_EQ(b.relative_offset, -1);
+  const Rule rc = parseOk("asn1:oversize_length 1 absolute_offset 65535 bitstring_overflow;");
+  const auto& c = item<Asn1Check>(rc, 0);
+  EXPECT_EQ(c.absolute_offset, 65535);
+  EXPECT_TRUE(c.bitstring_overflow);
+  // Even after a sticky buffer it inspects the payload, as in Suricata.
+  Rule d = parseOk("http.uri; content:\"/\"; asn1:bitstring_overflow;");
+  ASSERT_EQ(d.payload.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<Asn1Check>(d.payload[0]));
+}
+
+TEST(RuleKeywordsTest, Asn1Refusals) {
+  for (const std::string bad : {"asn1:oversize_length;", "asn1:oversize_length -1;", "asn1:absolute_offset 65536;",
+                                "asn1:relative_offset -65536;", "asn1:oversize_length 4294967296;",
+                                "asn1:bitstring_overflow, some_other 3;", "asn1:bitstring_overflowabsolute_offset;"}) {
+    RuleParser parser;
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule(kHead + bad + " sid:1;)", "k.rules", 3, error)) << bad;
+    EXPECT_NE(error.toString().find("asn1"), std::string::npos) << error.toString();
+  }
+}
+
 TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {
   Rule r = parseOk("content:\"a\"; isdataat:!10,relative; byte_test:2,!&,0x0f,3,relative,little; "
                    "byte_extract:1,0,len,relative,multiplier 2,align 4; "

@@ -154,7 +154,7 @@ bool storesDirection(const Rule& rule, const FileStoreAction& store, Direction d
 
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
     : database_(std::move(database)),
-      payload_(database_->maxRegexCaptures(), database_->maxVariables()),
+      payload_(database_->maxRegexCaptures(), database_->maxVariables(), datasets_),
       thresholds_(database_->thresholdCount() ? kThresholdEntries : 0),
       xbits_(database_->xbitCount() ? kXbitEntries : 0) {
   // One scratch, grown to serve every database.

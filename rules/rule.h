@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rules/address_matcher.h"
+#include "rules/dataset.h"
 #include "rules/hash_list.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
@@ -179,10 +180,22 @@ struct Asn1Check {
   std::optional<int32_t> relative_offset;
 };
 
+// dataset:CMD,NAME,... / datarep:NAME,OP,VALUE,...: the sticky buffer's whole value (after
+// its transforms) tested against a named set (rules/dataset.h). Set adds the value and
+// holds when it was not there yet; Unset removes it and holds when it was; IsSet and
+// IsNotSet test; Reputation holds when the value is listed with a reputation passing
+// `reputation`.
+struct DatasetTest {
+  enum class Cmd : uint8_t { Set, Unset, IsSet, IsNotSet, Reputation };
+  Cmd cmd = Cmd::IsSet;
+  std::shared_ptr<const Dataset> set;
+  NumericTest reputation;
+};
+
 // Payload keywords in rule order: each relative one continues from where the one before
 // it matched, so they are verified as one chain.
 using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt,
-                                  Base64Decode, Asn1Check>;
+                                  Base64Decode, Asn1Check, DatasetTest>;
 
 // Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
 // following payload keywords at, each header with its options / extension headers.

@@ -2,10 +2,12 @@
 // the Rule model, and the refusals with their column and reason.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "rules/rule_parser.h"
 #include "tests/detect/detect_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
@@ -113,7 +115,7 @@ TEST(RuleKeywordsTest, Asn1) {
 }
 
 TEST(RuleKeywordsTest, Asn1Refusals) {
-  for (const std::string bad : {"asn1:oversize_length;", "asn1:oversize_length -1;", "asn1:absolute_offset 65536;",
+  for (const char* bad : {"asn1:oversize_length;", "asn1:oversize_length -1;", "asn1:absolute_offset 65536;",
                                 "asn1:relative_offset -65536;", "asn1:oversize_length 4294967296;",
                                 "asn1:bitstring_overflow, some_other 3;", "asn1:bitstring_overflowabsolute_offset;"}) {
     RuleParser parser;
@@ -121,6 +123,41 @@ TEST(RuleKeywordsTest, Asn1Refusals) {
     EXPECT_FALSE(parser.parseRule(kHead + bad + " sid:1;)", "k.rules", 3, error)) << bad;
     EXPECT_NE(error.toString().find("asn1"), std::string::npos) << error.toString();
   }
+}
+
+// dataset / datarep refusals, each naming the problem; a dataset's definition holds for
+// the rules after the one that first names it.
+TEST(RuleKeywordsTest, DatasetRefusals) {
+  const std::string bad_file = test::tempDir() + "/bad.lst";
+  std::ofstream(bad_file) << "Zm9v\n!!!\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"content:\"x\"; dataset:isset,a,type string;", "needs a sticky buffer"},
+      {"http.uri; dataset:isset,a;", "needs a type"},
+      {"http.uri; dataset:check,a,type string;", "invalid dataset command"},
+      {"http.uri; dataset:isset,a,type blob;", "unknown dataset type"},
+      {"http.uri; dataset:set,a,type string,save a.lst;", "writes a file"},
+      {"http.uri; dataset:set,a,type string,state a.lst;", "writes a file"},
+      {"http.uri; dataset:isset,a,type string,load " + bad_file + ";", "bad.lst:2: not base64"},
+      {"http.uri; datarep:a,!=,3,type string;", "invalid datarep operator"},
+      {"http.uri; datarep:a,>,x,type string;", "invalid datarep value"},
+  };
+  for (const auto& [options, reason] : cases) {
+    RuleParser parser;
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule(kHead + options + " sid:1;)", "k.rules", 3, error)) << options;
+    EXPECT_NE(error.toString().find(reason), std::string::npos) << options << " -> " << error.toString();
+  }
+  RuleParser parser;
+  ParsedRules out;
+  parser.parseText("alert http any any -> any any (http.uri; dataset:isset,s,type string; sid:1;)\n"
+                   "alert http any any -> any any (http.host; dataset:set,s; sid:2;)\n"
+                   "alert http any any -> any any (http.host; dataset:isset,s,type md5; sid:3;)\n"
+                   "alert http any any -> any any (http.host; datarep:s,>,1; sid:4;)\n",
+                   "set.rules", out);
+  ASSERT_EQ(out.rules.size(), 2u);
+  ASSERT_EQ(out.errors.size(), 2u);
+  EXPECT_NE(out.errors[0].reason.find("is of type string, not md5"), std::string::npos) << out.errors[0].reason;
+  EXPECT_NE(out.errors[1].reason.find("both as a dataset and as a datarep"), std::string::npos);
 }
 
 TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {

@@ -82,6 +82,8 @@ struct OptionContext {
   std::vector<std::pair<int, size_t>> absent_at{};  // app buffer index, offset of its `absent`
   // The datasets of the rule set being read: the first rule naming one defines it.
   DatasetRegistry* datasets = nullptr;
+  // The IP reputation iprep reads, loaded on first use.
+  ReputationSource* reputation = nullptr;
 };
 
 enum class ValueRule : uint8_t { Required, Forbidden, Optional };

@@ -13,6 +13,7 @@
 #include "rules/address_matcher.h"
 #include "rules/dataset.h"
 #include "rules/hash_list.h"
+#include "rules/ip_reputation.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
 #include "rules/rule_metadata.h"
@@ -440,6 +441,19 @@ struct XbitOp {
   bool modifies() const { return cmd == Cmd::Set || cmd == Cmd::Unset || cmd == Cmd::Toggle; }
 };
 
+// iprep:SIDE,CATEGORY,OP[,VALUE]: the score the packet's source and / or destination
+// address has in a reputation category (rules/ip_reputation.h): below, above or equal to
+// VALUE, or whether it has one at all. Any: either address; Both: each.
+struct IpRepTest {
+  enum class Side : uint8_t { Any, Src, Dst, Both };
+  enum class Op : uint8_t { Lt, Gt, Eq, IsSet, IsNotSet };
+  Side side = Side::Any;
+  uint8_t category = 0;
+  Op op = Op::IsSet;
+  uint8_t value = 0;
+  std::shared_ptr<const IpReputation> table;
+};
+
 // threshold / detection_filter.
 struct Threshold {
   // Backoff (Suricata 8, by_flow only): alerts on the count-th match, then each time the
@@ -486,6 +500,7 @@ struct Rule {
   std::vector<FlowbitOp> flowbits;
   std::vector<FlowintOp> flowints;
   std::vector<XbitOp> xbits;
+  std::vector<IpRepTest> ipreps;  // all must hold
   // decode-event / stream-event: events the packet must carry, as "decoder.ipv6.trunc_pkt"
   // or "stream.3whs_synack_flood".
   std::vector<std::string> engine_events;

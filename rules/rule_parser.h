@@ -59,6 +59,7 @@ class RuleParser {
   std::map<std::pair<uint32_t, uint32_t>, std::pair<std::string, uint32_t>> loaded_;  // (gid, sid) -> file, line
   // The datasets its rules name, defined by the first (a parser reads one rule set).
   std::shared_ptr<DatasetRegistry> datasets_;
+  std::shared_ptr<ReputationSource> reputation_;
 };
 
 }  // namespace mamori

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/detect_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
@@ -457,6 +460,54 @@ TEST_F(DetectionEngineTest, Asn1Checks) {
   for (int i = 0; i < 30; ++i) nulls += std::string("\x05\x00", 2);
   EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls), Sids{});
   EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls.substr(2)), Sids{3});
+}
+
+// iprep on the configured reputation files: the most specific network listing an address
+// in a category gives its score there.
+TEST_F(DetectionEngineTest, Iprep) {
+  const std::string dir = test::tempDir();
+  std::ofstream(dir + "/categories.txt") << "1,BadHosts,Known bad hosts\n2,Google,Google servers\n";
+  std::ofstream(dir + "/rep.list") << "# address,category,score\n10.0.0.0/24,1,20\n10.0.0.1,1,90\n"
+                                      "203.0.113.7,2,50\n2001:db8::/32,1,60\n";
+  RuleVariables vars;
+  vars.setReputationFiles({dir + "/categories.txt", {dir + "/rep.list"}});
+  load("alert tcp any any -> any any (iprep:src,BadHosts,>,50; sid:1;)\n"
+       "alert tcp any any -> any any (iprep:any,BadHosts,<,30; sid:2;)\n"
+       "alert tcp any any -> any any (iprep:both,BadHosts,isset; sid:3;)\n"
+       "alert tcp any any -> any any (iprep:dst,Google,=,50; sid:4;)\n"
+       "alert tcp any any -> any any (iprep:dst,BadHosts,isnotset; sid:5;)\n",
+       vars);
+  auto from = [&](const char* src, const char* dst) { return run(TestPacket(src, 40000, dst, 80, "x")); };
+  EXPECT_EQ(from("10.0.0.1", "203.0.113.7"), (Sids{1, 4, 5}));  // the host entry (90) over its /24
+  EXPECT_EQ(from("10.0.0.2", "203.0.113.7"), (Sids{2, 4, 5}));  // the /24 (20)
+  EXPECT_EQ(from("10.0.0.2", "10.0.0.1"), (Sids{2, 3}));
+  EXPECT_EQ(from("192.0.2.1", "198.51.100.1"), (Sids{5}));
+  EXPECT_EQ(from("2001:db8::5", "2001:db9::5"), (Sids{1, 5}));
+  EXPECT_EQ(from("2001:db8::5", "2001:db8:1::5"), (Sids{1, 3}));
+}
+
+TEST_F(DetectionEngineTest, IprepRefusals) {
+  const std::string dir = test::tempDir();
+  std::ofstream(dir + "/categories.txt") << "1,BadHosts,Known bad hosts\n";
+  std::ofstream(dir + "/bad.list") << "10.0.0.1,1,20\n10.0.0.x,1,5\n";
+  std::ofstream(dir + "/unknown.list") << "10.0.0.1,7,20\n";
+  const std::pair<ReputationFiles, std::pair<std::string, std::string>> cases[] = {
+      {{}, {"iprep:src,BadHosts,>,5;", "needs reputation-categories-file"}},
+      {{dir + "/categories.txt", {dir + "/bad.list"}}, {"iprep:src,BadHosts,>,5;", "bad.list:2: not an IP address"}},
+      {{dir + "/categories.txt", {dir + "/unknown.list"}}, {"iprep:src,BadHosts,>,5;", "unknown.list:1: category 7"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,Nope,>,5;", "unknown iprep category 'Nope'"}},
+      {{dir + "/categories.txt", {}}, {"iprep:up,BadHosts,>,5;", "invalid iprep side"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,BadHosts,>,128;", "invalid iprep score"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,BadHosts,isset,3;", "take no score"}},
+  };
+  for (const auto& [files, rule] : cases) {
+    RuleVariables vars;
+    vars.setReputationFiles(files);
+    RuleParser parser(vars, ClassificationTable::suricataDefaults());
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule("alert ip any any -> any any (" + rule.first + " sid:1;)", "k.rules", 1, error));
+    EXPECT_NE(error.reason.find(rule.second), std::string::npos) << rule.first << " -> " << error.reason;
+  }
 }
 
 TEST_F(DetectionEngineTest, FastPatternChoiceDoesNotChangeWhatMatches) {

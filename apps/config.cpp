@@ -37,6 +37,7 @@ RuleVariables Config::ruleVariables() const {
   RuleVariables vars;
   for (const auto& [name, expr] : address_groups) vars.setAddressGroup(name, expr);
   for (const auto& [name, expr] : port_groups) vars.setPortGroup(name, expr);
+  vars.setReputationFiles(reputation);
   return vars;
 }
 
@@ -97,6 +98,9 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
     };
   };
   FlowTimeouts& t = c.worker.flows.timeouts;
+  std::string reputation_dir;
+  std::vector<std::string> reputation_lists;
+  YAML::Node reputation_node;
 
   eachKey(f, root, "",
           {{"sensor", [&](const std::string& key, const YAML::Node& n) {
@@ -337,7 +341,23 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
               }
               if (own) c.bus_security = BusSecurity{std::move(*own), std::move(subscribers)};
             }},
-           {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }}});
+           {"stats-interval", [&](const std::string& key, const YAML::Node& n) { c.stats_interval_s = seconds(f, key, n); }},
+           {"reputation-categories-file", file(c.reputation.categories)},
+           {"default-reputation-path", file(reputation_dir)},
+           {"reputation-files", [&](const std::string& key, const YAML::Node& n) {
+              if (!n.IsSequence()) fail(f, n, key, "expected a list of reputation files");
+              for (const auto& item : n) reputation_lists.push_back(scalar(f, key, item));
+              reputation_node = n;
+            }}});
+  // As in Suricata, reputation files are named relative to default-reputation-path.
+  for (const std::string& list : reputation_lists) {
+    std::filesystem::path p(list);
+    if (p.is_relative()) p = (reputation_dir.empty() ? std::filesystem::path(f).parent_path() : std::filesystem::path(reputation_dir)) / p;
+    c.reputation.lists.push_back(p.string());
+  }
+  if (!c.reputation.lists.empty() && c.reputation.categories.empty()) {
+    fail(f, reputation_node, "reputation-files", "reputation files need reputation-categories-file too");
+  }
   checkSensorName();
   return c;
 }

@@ -48,6 +48,9 @@ struct Config {
   std::string sensor_name;
   std::map<std::string, std::string> address_groups;  // overrides of the rule variables
   std::map<std::string, std::string> port_groups;
+  // IP reputation for iprep rules (reputation-categories-file, reputation-files relative
+  // to default-reputation-path), read with the rules.
+  ReputationFiles reputation;
   size_t flow_memcap = 128u << 20;  // split evenly over the workers
   // output.max-queued-records: per worker, the records (flow, alert, app) on their way
   // to the output thread; see WorkerEventQueue.

@@ -78,6 +78,7 @@ const DetectField kDetectFields[] = {
     {"detect.candidates", "mamori_detect_candidates_total", "Rules verified after the prefilter", D(d.candidates)},
     {"detect.scan_errors", "mamori_detect_scan_errors_total", "Hyperscan scan failures", D(d.scan_errors)},
     {"detect.flow_state_exhausted", "mamori_detect_flow_state_exhausted_total", "Flows that found no flowbit/flowint/stream record free", D(d.flow_state_exhausted)},
+    {"detect.dataset_refused", "mamori_detect_dataset_refused_total", "dataset:set / unset changes refused: the worker's share of the set was full", D(d.dataset_refused)},
 };
 
 #undef D

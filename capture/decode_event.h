@@ -69,6 +69,8 @@ namespace mamori {
   X(GreVersionInvalid, "gre.wrong_version")              \
   X(ErspanTooSmall, "erspan.header_too_small")           \
   X(VxlanTooSmall, "vxlan.pkt_too_small")                \
+  X(GeneveUnknownPayloadType, "geneve.unknown_payload_type") \
+  X(GtpTooSmall, "gtp.pkt_too_small")                    \
   X(TunnelTooDeep, "tunnel.too_deep")
 
 enum class DecodeEvent : uint8_t {

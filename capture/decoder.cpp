@@ -30,7 +30,12 @@ constexpr uint32_t kMaxCaplen = 262144;
 constexpr uint8_t kMaxTunnelDepth = 3;
 constexpr int kDltRawBsdOs = 14;   // DLT_RAW on BSD/OS; <pcap/dlt.h> only has one DLT_RAW
 constexpr int kLinktypeRaw = 101;  // LINKTYPE_RAW, as pcap files store raw IP
-constexpr uint16_t kVxlanPort = 4789;
+// UDP tunnels are recognised by port, as Suricata and Snort 3 do (their defaults): a
+// datagram on such a port whose header does not check out stays plain UDP.
+constexpr uint16_t kVxlanPort = 4789;    // destination
+constexpr uint16_t kGenevePort = 6081;   // destination
+constexpr uint16_t kGtpUserPort = 2152;  // either side: GTP-U peers use it both ways
+constexpr uint16_t kTeredoPort = 3544;   // either side: the server's or relay's port
 
 uint16_t rd16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
 uint32_t rd32(const uint8_t* p) {
@@ -191,6 +196,76 @@ DecodeResult decodeTcp(Ctx& c, const uint8_t* p, uint32_t len) {
   return kOk;
 }
 
+// VXLAN (RFC 7348): flags, reserved bytes and the VNI, then an Ethernet frame.
+DecodeResult decodeVxlan(Ctx& c, const uint8_t* p, uint32_t len) {
+  if (len < 8) return bad(DecodeEvent::VxlanTooSmall);
+  // Without the I flag this is not VXLAN but some other use of the port.
+  if (!(p[0] & 0x08)) return kOk;
+  ++c.depth;
+  return decodeEthernet(c, p + 8, len - 8);
+}
+
+// Geneve (RFC 8926): version 0, options in 4-byte words, and the payload named by an
+// ethertype. Anything but Ethernet or IP inside is Suricata's unknown_payload_type.
+DecodeResult decodeGeneve(Ctx& c, const uint8_t* p, uint32_t len) {
+  if (len < 8 || p[0] >> 6 != 0) return kOk;
+  const uint32_t hlen = 8 + (p[0] & 0x3fu) * 4;
+  if (hlen > len) return kOk;
+  const uint16_t ptype = rd16(p + 2);
+  if (ptype != 0x6558 && ptype != 0x0800 && ptype != 0x86dd) {
+    return bad(DecodeEvent::GeneveUnknownPayloadType);
+  }
+  ++c.depth;
+  if (ptype == 0x6558) return decodeEthernet(c, p + hlen, len - hlen);
+  return decodeEthertype(c, ptype, p + hlen, len - hlen, false);
+}
+
+// GTP-U version 1 (3GPP TS 29.281): only a G-PDU carries a user's packet; echo, error
+// indication and end marker messages stay plain UDP. The optional sequence, N-PDU and
+// extension-header fields come as one 4-byte block, then a chain of extension headers,
+// each sized in 4-byte words by its first byte and naming the next by its last.
+DecodeResult decodeGtpUser(Ctx& c, const uint8_t* p, uint32_t len) {
+  if (len < 8 || p[0] >> 5 != 1 || !(p[0] & 0x10) || p[1] != 0xff) return kOk;
+  const uint32_t msg_len = rd16(p + 2);
+  if (msg_len > len - 8) return bad(DecodeEvent::GtpTooSmall);
+  const uint32_t end = 8 + msg_len;  // bytes after it are padding
+  uint32_t off = 8;
+  if (p[0] & 0x07) {
+    if (end < 12) return bad(DecodeEvent::GtpTooSmall);
+    uint8_t next = (p[0] & 0x04) ? p[11] : 0;
+    off = 12;
+    // Each header is at least 4 bytes, so the chain ends within the message.
+    while (next != 0) {
+      if (end - off < 4 || p[off] == 0 || p[off] * 4u > end - off) {
+        return bad(DecodeEvent::GtpTooSmall);
+      }
+      off += p[off] * 4u;
+      next = p[off - 1];
+    }
+  }
+  if (off == end) return kOk;  // an empty G-PDU
+  switch (p[off] >> 4) {
+    case 4: ++c.depth; return decodeIpv4(c, p + off, end - off);
+    case 6: ++c.depth; return decodeIpv6(c, p + off, end - off);
+    default: return kOk;  // a non-IP PDU session (Ethernet, unstructured)
+  }
+}
+
+// Teredo (RFC 4380): IPv6 in UDP, optionally behind an authentication header and an
+// origin indication. Nothing marks a datagram as Teredo, so as in Suricata the payload
+// must be an IPv6 header whose length accounts for exactly the rest of the datagram.
+DecodeResult decodeTeredo(Ctx& c, const uint8_t* p, uint32_t len) {
+  uint32_t off = 0;
+  if (len >= 4 && p[0] == 0 && p[1] == 1) {
+    // id length, auth length, client id, auth value, 8-byte nonce, confirmation byte
+    off = 4 + p[2] + p[3] + 9u;
+  }
+  if (len >= off + 8 && p[off] == 0 && p[off + 1] == 0) off += 8;
+  if (len < off + 40 || p[off] >> 4 != 6 || 40u + rd16(p + off + 4) != len - off) return kOk;
+  ++c.depth;
+  return decodeIpv6(c, p + off, len - off);
+}
+
 DecodeResult decodeUdp(Ctx& c, const uint8_t* p, uint32_t len) {
   if (len < 8) return bad(DecodeEvent::UdpTooSmall);
   uint32_t ulen = rd16(p + 4);
@@ -202,12 +277,11 @@ DecodeResult decodeUdp(Ctx& c, const uint8_t* p, uint32_t len) {
   o.dport = rd16(p + 2);
   o.payload = p + 8;
   o.payload_len = ulen - 8;
-  if (o.dport != kVxlanPort) return kOk;
-  if (o.payload_len < 8) return bad(DecodeEvent::VxlanTooSmall);
-  // Without the I flag this is not VXLAN but some other use of the port.
-  if (!(o.payload[0] & 0x08)) return kOk;
-  ++c.depth;
-  return decodeEthernet(c, o.payload + 8, o.payload_len - 8);
+  if (o.dport == kVxlanPort) return decodeVxlan(c, o.payload, o.payload_len);
+  if (o.dport == kGenevePort) return decodeGeneve(c, o.payload, o.payload_len);
+  if (o.dport == kGtpUserPort || o.sport == kGtpUserPort) return decodeGtpUser(c, o.payload, o.payload_len);
+  if (o.dport == kTeredoPort || o.sport == kTeredoPort) return decodeTeredo(c, o.payload, o.payload_len);
+  return kOk;
 }
 
 DecodeResult decodeIcmp(Ctx& c, const uint8_t* p, uint32_t len, bool v6) {

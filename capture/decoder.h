@@ -1,6 +1,7 @@
 #pragma once
 // Decoder: turns one raw frame into a DecodedPacket (link layer -> VLAN -> IP (with
-// fragment reassembly) -> tunnels (GRE, VXLAN, IP-in-IP) -> TCP/UDP/ICMP/ICMPv6).
+// fragment reassembly) -> tunnels (GRE, VXLAN, Geneve, GTP-U,
+// Teredo, IP-in-IP) -> TCP/UDP/ICMP/ICMPv6).
 // Consumes: RawPacket. Produces: DecodedPacket, or a DecodeEvent kind for a malformed
 // frame. One Decoder per worker; it owns that worker's FragmentReassembler, so it is not
 // thread-safe and allocates nothing per packet once constructed.

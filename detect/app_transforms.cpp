@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "detect/base64_decode.h"
+#include "rules/base64_decode.h"
 
 namespace mamori {
 namespace {

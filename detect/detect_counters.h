@@ -11,6 +11,7 @@ struct DetectCounters {
   uint64_t alerts = 0;
   uint64_t scan_errors = 0;    // Hyperscan failures; the packet is then verified without prefilter hits
   uint64_t flow_state_exhausted = 0;  // flows that found no flowbit/flowint/stream record free
+  uint64_t dataset_refused = 0;  // dataset:set / unset changes past the worker's share of the set
 
   DetectCounters& operator+=(const DetectCounters& o) {
     packets_inspected += o.packets_inspected;
@@ -19,6 +20,7 @@ struct DetectCounters {
     alerts += o.alerts;
     scan_errors += o.scan_errors;
     flow_state_exhausted += o.flow_state_exhausted;
+    dataset_refused += o.dataset_refused;
     return *this;
   }
 };

@@ -23,7 +23,7 @@ DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const 
 
 // Once per reload, not per packet: a new scratch and state layout for the new database.
 void DetectObserver::useRuleSet() {
-  if (inspector_) retired_ += inspector_->counters();
+  if (inspector_) retired_ += inspector_->totals();
   inspector_ = std::make_unique<PacketInspector>(rules_.current());
   const SignatureDatabase& db = inspector_->database();
   flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
@@ -31,7 +31,7 @@ void DetectObserver::useRuleSet() {
 
 void DetectObserver::publish() {
   DetectCounters now = retired_;
-  now += inspector_->counters();
+  now += inspector_->totals();
   now.flow_state_exhausted = flow_state_.exhausted();
   published_.set(now);
 }

@@ -154,7 +154,7 @@ bool storesDirection(const Rule& rule, const FileStoreAction& store, Direction d
 
 PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
     : database_(std::move(database)),
-      payload_(database_->maxRegexCaptures(), database_->maxVariables()),
+      payload_(database_->maxRegexCaptures(), database_->maxVariables(), datasets_),
       thresholds_(database_->thresholdCount() ? kThresholdEntries : 0),
       xbits_(database_->xbitCount() ? kXbitEntries : 0) {
   // One scratch, grown to serve every database.
@@ -264,6 +264,29 @@ void PacketInspector::applyFlowbits(const Signature& s, const FlowContext& flow)
   }
 }
 
+namespace {
+bool ipRepMatches(const IpRepTest& t, const DecodedPacket& pkt) {
+  auto holds = [&](const IpAddress& a) {
+    const auto score = t.table->score(a, t.category);
+    switch (t.op) {
+      case IpRepTest::Op::Lt: return score && *score < t.value;
+      case IpRepTest::Op::Gt: return score && *score > t.value;
+      case IpRepTest::Op::Eq: return score && *score == t.value;
+      case IpRepTest::Op::IsSet: return score.has_value();
+      case IpRepTest::Op::IsNotSet: return !score.has_value();
+    }
+    return false;
+  };
+  switch (t.side) {
+    case IpRepTest::Side::Src: return holds(pkt.src);
+    case IpRepTest::Side::Dst: return holds(pkt.dst);
+    case IpRepTest::Side::Any: return holds(pkt.src) || holds(pkt.dst);
+    case IpRepTest::Side::Both: return holds(pkt.src) && holds(pkt.dst);
+  }
+  return false;
+}
+}  // namespace
+
 bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow) {
   const Rule& rule = s.rule;
   if (!addressesMatch(rule, pkt, flow.to_server)) return false;
@@ -271,6 +294,9 @@ bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& p
   if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s)) return false;
   if (!appProtocolsMatch(rule.app_protocols, flow)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
+  if (!std::all_of(rule.ipreps.begin(), rule.ipreps.end(), [&](const IpRepTest& t) { return ipRepMatches(t, pkt); })) {
+    return false;
+  }
   if (!flowMatches(rule.flow, pkt, flow)) return false;
   if (!rule.flowbits.empty()) {
     const uint64_t* record = flow.pool && flow.state_handle ? flow.pool->find(*flow.state_handle, flow.flow_id) : nullptr;

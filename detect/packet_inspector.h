@@ -103,6 +103,12 @@ class PacketInspector {
                    const TrackedFile& file, AlertSink& sink);
 
   const DetectCounters& counters() const { return counters_; }
+  // counters() with what is counted elsewhere (dataset refusals), to publish.
+  DetectCounters totals() const {
+    DetectCounters c = counters_;
+    c.dataset_refused = datasets_.refused();
+    return c;
+  }
   const SignatureDatabase& database() const { return *database_; }
 
  private:
@@ -146,6 +152,7 @@ class PacketInspector {
 
   std::shared_ptr<const SignatureDatabase> database_;
   hs_scratch* scratch_ = nullptr;
+  DatasetOverlay datasets_;  // before payload_, which keeps a reference
   PayloadVerifier payload_;
   ThresholdTable thresholds_;
   HostBitTable xbits_;

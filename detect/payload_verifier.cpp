@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <bit>
 
-#include "detect/base64_decode.h"
+#include "detect/asn1_inspection.h"
+#include "rules/base64_decode.h"
 #include "detect/content_search.h"
 
 namespace mamori {
@@ -21,8 +22,11 @@ bool isRelative(const PayloadMatch& m) {
         using K = std::decay_t<decltype(k)>;
         if constexpr (std::is_same_v<K, ContentMatch>) return k.relative();
         else if constexpr (std::is_same_v<K, PcreMatch> || std::is_same_v<K, IsDataAt>) return k.relative;
-        // Suricata does not retry the content before a base64_decode at its next occurrence.
-        else if constexpr (std::is_same_v<K, Base64Decode>) return false;
+        // Suricata does not retry the content before a base64_decode or an asn1 at its next
+        // occurrence.
+        else if constexpr (std::is_same_v<K, Base64Decode> || std::is_same_v<K, Asn1Check> ||
+                           std::is_same_v<K, DatasetTest>)
+          return false;
         else return k.reader.relative;
       },
       m);
@@ -30,8 +34,8 @@ bool isRelative(const PayloadMatch& m) {
 
 }  // namespace
 
-PayloadVerifier::PayloadVerifier(uint32_t max_regex_captures, size_t max_variables)
-    : regex_(max_regex_captures), variables_(max_variables, 0) {}
+PayloadVerifier::PayloadVerifier(uint32_t max_regex_captures, size_t max_variables, DatasetOverlay& datasets)
+    : datasets_(datasets), regex_(max_regex_captures), variables_(max_variables, 0) {}
 
 bool PayloadVerifier::matches(const std::vector<PayloadMatch>& chain, const std::vector<PayloadMatch>& base64_data,
                               const uint8_t* buffer, size_t length, uint64_t stream_offset) {
@@ -64,6 +68,14 @@ PayloadVerifier::Result PayloadVerifier::inspect(size_t index, size_t offset) {
   if (const auto* p = std::get_if<PcreMatch>(&m)) return inspectPcre(*p, index, offset);
   if (const auto* d = std::get_if<IsDataAt>(&m)) return inspectIsDataAt(*d, index, offset);
   if (const auto* b = std::get_if<Base64Decode>(&m)) return inspectBase64(*b, offset);
+  // A dataset tests the buffer's whole value, wherever the chain stands.
+  if (const auto* d = std::get_if<DatasetTest>(&m)) {
+    return datasets_.test(*d, {reinterpret_cast<const char*>(buffer_), length_}) ? next(index, offset)
+                                                                                  : Result::NoMatch;
+  }
+  if (const auto* a = std::get_if<Asn1Check>(&m)) {
+    return asn1CheckHolds(*a, buffer_, length_, offset) ? next(index, offset) : Result::NoMatch;
+  }
 
   uint64_t value = 0;
   size_t end = 0;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/dataset_overlay.h"
 #include "rules/rule.h"
 #include "rules/rule_regex.h"
 
@@ -15,7 +16,8 @@ namespace mamori {
 
 class PayloadVerifier {
  public:
-  PayloadVerifier(uint32_t max_regex_captures, size_t max_variables);
+  // `datasets`: the worker's state of the rules' datasets, for dataset / datarep.
+  PayloadVerifier(uint32_t max_regex_captures, size_t max_variables, DatasetOverlay& datasets);
 
   // Contents must be lower-cased already where nocase (SignatureDatabase does it).
   // `base64_data`: the rule's chain (Rule::base64_data) on what a base64_decode in
@@ -41,6 +43,7 @@ class PayloadVerifier {
   static void applyBitmask(const ByteReader& reader, uint64_t& value);
   int64_t valueOf(const RuleValue& v) const;
 
+  DatasetOverlay& datasets_;
   const std::vector<PayloadMatch>* chain_ = nullptr;
   const std::vector<PayloadMatch>* base64_data_ = nullptr;
   const uint8_t* buffer_ = nullptr;

@@ -3,8 +3,9 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, dcerpc_parser by
-// its first PDU, ftp_parser on port 21), DNS datagrams, SIP, Kerberos and CLDAP datagrams (sip_parser, krb5_parser,
-// ldap_parser) and the certificates TlsParser finds (tls_certificate);
+// its first PDU, ftp_parser on port 21), DNS datagrams, SIP, Kerberos and CLDAP datagrams
+// (sip_parser, krb5_parser, ldap_parser) and the certificates TlsParser finds
+// (tls_certificate, and behind an options prefix asn1_inspection);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -93,8 +94,12 @@ void addCertificates(const std::string& stream, Seeds& seeds) {
   FuzzInput in(reinterpret_cast<const uint8_t*>(stream.data()), stream.size());
   fuzz::FuzzRecord r;
   while (in.next(r)) parser.onData(r.tag & 1 ? Direction::ToClient : Direction::ToServer, r.data, r.len);
-  for (const TlsCertificate& c : parser.handshake().certificates)
+  for (const TlsCertificate& c : parser.handshake().certificates) {
     seeds["tls_certificate"].push_back(bytes(c.der.data(), c.der.size()));
+    // asn1_inspection: every check, a length limit of 256, absolute offset 0.
+    seeds["asn1_inspection"].push_back(std::string("\x0f\x01\x00\x00\x00\x00\x00\x00", 8) +
+                                       bytes(c.der.data(), c.der.size()));
+  }
 }
 
 void readCapture(const std::string& path, Seeds& seeds) {

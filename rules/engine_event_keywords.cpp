@@ -53,7 +53,8 @@ constexpr std::string_view kDecoderEvents[] = {
     "nsh.header_too_small", "nsh.unsupported_version", "nsh.bad_header_length", "nsh.reserved_type",
     "nsh.unsupported_type", "nsh.unknown_payload", "too_many_layers",
     // mamori's own, for what Suricata's decoder does not name.
-    "pkt.zero_length", "pkt.oversized", "pkt.unsupported_linktype", "vxlan.pkt_too_small", "tunnel.too_deep",
+    "pkt.zero_length", "pkt.oversized", "pkt.unsupported_linktype", "vxlan.pkt_too_small", "gtp.pkt_too_small",
+    "tunnel.too_deep",
 };
 
 // Suricata's stream events, without their "stream." prefix.

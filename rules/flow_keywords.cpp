@@ -104,6 +104,44 @@ bool applyFlowint(OptionContext& ctx, const RawOption& o) {
 }
 
 // xbits:CMD,NAME,track ip_src|ip_dst|ip_pair[,expire S]; xbits:noalert.
+// iprep:any|src|dst|both,CATEGORY,<|>|=,SCORE or iprep:SIDE,CATEGORY,isset|isnotset.
+bool applyIprep(OptionContext& ctx, const RawOption& o) {
+  static constexpr std::pair<std::string_view, IpRepTest::Side> kSides[] = {
+      {"any", IpRepTest::Side::Any}, {"src", IpRepTest::Side::Src}, {"dst", IpRepTest::Side::Dst},
+      {"both", IpRepTest::Side::Both}};
+  static constexpr std::pair<std::string_view, IpRepTest::Op> kOps[] = {
+      {"<", IpRepTest::Op::Lt},         {">", IpRepTest::Op::Gt},           {"=", IpRepTest::Op::Eq},
+      {"isset", IpRepTest::Op::IsSet}, {"isnotset", IpRepTest::Op::IsNotSet}};
+  const std::vector<ValueItem> items = splitItems(o.value, o.value_offset);
+  if (items.size() < 3) return ctx.fail(o.value_offset, "iprep needs SIDE,CATEGORY,OPERATOR[,SCORE]");
+  IpRepTest test;
+  const auto side = lookup(kSides, items[0].text);
+  if (!side) return ctx.fail(items[0].offset, "invalid iprep side '" + std::string(items[0].text) + "' (any, src, dst, both)");
+  test.side = *side;
+  const auto op = lookup(kOps, items[2].text);
+  if (!op) return ctx.fail(items[2].offset, "invalid iprep operator '" + std::string(items[2].text) + "' (<, >, =, isset, isnotset)");
+  test.op = *op;
+  const bool scored = *op != IpRepTest::Op::IsSet && *op != IpRepTest::Op::IsNotSet;
+  if (items.size() != (scored ? 4u : 3u)) {
+    return ctx.fail(o.value_offset, scored ? "iprep needs a score after its operator" : "iprep isset / isnotset take no score");
+  }
+  if (scored) {
+    uint32_t score = 0;
+    if (!parseUint32(items[3].text, score) || score > 127) {
+      return ctx.fail(items[3].offset, "invalid iprep score '" + std::string(items[3].text) + "' (0-127)");
+    }
+    test.value = static_cast<uint8_t>(score);
+  }
+  std::string error;
+  test.table = ctx.reputation->get(error);
+  if (!test.table) return ctx.fail(o.value_offset, error);
+  const auto category = test.table->category(std::string(items[1].text));
+  if (!category) return ctx.fail(items[1].offset, "unknown iprep category '" + std::string(items[1].text) + "'");
+  test.category = *category;
+  ctx.rule.ipreps.push_back(std::move(test));
+  return true;
+}
+
 bool applyXbits(OptionContext& ctx, const RawOption& o) {
   static const std::pair<std::string_view, XbitOp::Cmd> kCmds[] = {
       {"set", XbitOp::Cmd::Set},     {"isset", XbitOp::Cmd::IsSet},   {"isnotset", XbitOp::Cmd::IsNotSet},
@@ -286,6 +324,7 @@ void addFlowKeywords(KeywordTable& table) {
       {"flowbits", {ValueRule::Required, applyFlowbits}},
       {"flowint", {ValueRule::Required, applyFlowint}},
       {"xbits", {ValueRule::Required, applyXbits}},
+      {"iprep", {ValueRule::Required, applyIprep}},
       {"threshold", {ValueRule::Required, applyThreshold}},
       {"detection_filter", {ValueRule::Required, applyThreshold}},
       {"flow.pkts", {ValueRule::Required, applyFlowCounter}},

@@ -80,6 +80,10 @@ struct OptionContext {
   // Where keywords that are checked once the whole rule is read stood, for their column.
   size_t base64_decode_at = SIZE_MAX, base64_data_at = SIZE_MAX;
   std::vector<std::pair<int, size_t>> absent_at{};  // app buffer index, offset of its `absent`
+  // The datasets of the rule set being read: the first rule naming one defines it.
+  DatasetRegistry* datasets = nullptr;
+  // The IP reputation iprep reads, loaded on first use.
+  ReputationSource* reputation = nullptr;
 };
 
 enum class ValueRule : uint8_t { Required, Forbidden, Optional };
@@ -99,6 +103,7 @@ void addAppKeywords(KeywordTable& table);
 void addAppEventKeywords(KeywordTable& table);  // app_event_keywords.cpp
 void addEngineEventKeywords(KeywordTable& table);
 void addFileKeywords(KeywordTable& table);
+void addDatasetKeywords(KeywordTable& table);  // dataset_keywords.cpp
 // Checks that need the whole rule (a keyword's use depends on what follows it); false
 // with ctx.failure set.
 bool finishPayloadKeywords(OptionContext& ctx);

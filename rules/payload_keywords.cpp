@@ -257,6 +257,53 @@ bool applyIsDataAt(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// ---- asn1:OPTION[, OPTION]... (commas or spaces between them) ----
+
+// Always on the packet's payload, whatever sticky buffer is in force, as in Suricata.
+bool applyAsn1(OptionContext& ctx, const RawOption& o) {
+  Asn1Check check;
+  bool any = false;
+  const std::string_view v = o.value;
+  size_t i = 0;
+  auto word = [&](size_t& at) {
+    while (i < v.size() && (v[i] == ',' || std::isspace(static_cast<unsigned char>(v[i])))) ++i;
+    at = i;
+    while (i < v.size() && v[i] != ',' && !std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+    return v.substr(at, i - at);
+  };
+  for (;;) {
+    size_t at = 0;
+    const std::string_view name = word(at);
+    if (name.empty()) break;
+    if (name == "bitstring_overflow") {
+      check.bitstring_overflow = true;
+    } else if (name == "double_overflow") {
+      check.double_overflow = true;
+    } else if (name == "oversize_length" || name == "absolute_offset" || name == "relative_offset") {
+      size_t num_at = 0;
+      const std::string_view num = word(num_at);
+      int64_t n = 0;
+      const int64_t min = name == "relative_offset" ? -65535 : 0;
+      const int64_t max = name == "oversize_length" ? UINT32_MAX : 65535;
+      if (!parseInt64(num, n) || n < min || n > max) {
+        return ctx.fail(o.value_offset + num_at, "asn1 " + std::string(name) + " needs a number in " +
+                                                     std::to_string(min) + ".." + std::to_string(max));
+      }
+      if (name == "oversize_length") check.oversize_length = static_cast<uint32_t>(n);
+      else if (name == "absolute_offset") check.absolute_offset = static_cast<uint16_t>(n);
+      else check.relative_offset = static_cast<int32_t>(n);
+    } else {
+      return ctx.fail(o.value_offset + at, "invalid asn1 option '" + std::string(name) +
+                                               "' (bitstring_overflow, double_overflow, oversize_length N, "
+                                               "absolute_offset N, relative_offset N)");
+    }
+    any = true;
+  }
+  if (!any) return ctx.fail(o.value_offset, "asn1 needs an option");
+  ctx.chainOf({}).emplace_back(check);
+  return true;
+}
+
 // ---- pcre:[!]"/regex/flags" ----
 
 bool applyPcre(OptionContext& ctx, const RawOption& o) {
@@ -643,6 +690,7 @@ void addPayloadKeywords(KeywordTable& table) {
       {"byte_math", {ValueRule::Required, applyByteMath}},
       {"base64_decode", {ValueRule::Optional, applyBase64Decode}},
       {"base64_data", {ValueRule::Forbidden, applyBase64Data}},
+      {"asn1", {ValueRule::Required, applyAsn1}},
   });
 }
 

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "rules/address_matcher.h"
+#include "rules/dataset.h"
 #include "rules/hash_list.h"
+#include "rules/ip_reputation.h"
 #include "rules/port_matcher.h"
 #include "rules/public_suffix_list.h"
 #include "rules/rule_metadata.h"
@@ -168,10 +170,33 @@ struct Base64Decode {
   bool relative = false;
 };
 
+// asn1: the BER objects decoded from an offset of the payload (absolute, or from where the
+// previous match ended), children included; holds when one of them fails a check:
+// a length over `oversize_length`, a BIT STRING whose unused-bits count exceeds its bits,
+// a decimal-encoded REAL longer than 256 bytes (the MS ASN.1 library's overflow).
+struct Asn1Check {
+  bool bitstring_overflow = false, double_overflow = false;
+  std::optional<uint32_t> oversize_length;
+  std::optional<uint16_t> absolute_offset;
+  std::optional<int32_t> relative_offset;
+};
+
+// dataset:CMD,NAME,... / datarep:NAME,OP,VALUE,...: the sticky buffer's whole value (after
+// its transforms) tested against a named set (rules/dataset.h). Set adds the value and
+// holds when it was not there yet; Unset removes it and holds when it was; IsSet and
+// IsNotSet test; Reputation holds when the value is listed with a reputation passing
+// `reputation`.
+struct DatasetTest {
+  enum class Cmd : uint8_t { Set, Unset, IsSet, IsNotSet, Reputation };
+  Cmd cmd = Cmd::IsSet;
+  std::shared_ptr<const Dataset> set;
+  NumericTest reputation;
+};
+
 // Payload keywords in rule order: each relative one continues from where the one before
 // it matched, so they are verified as one chain.
-using PayloadMatch =
-    std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt, Base64Decode>;
+using PayloadMatch = std::variant<ContentMatch, PcreMatch, ByteTest, ByteJump, ByteExtract, ByteMath, IsDataAt,
+                                  Base64Decode, Asn1Check, DatasetTest>;
 
 // Packet header buffers a sticky-buffer keyword (ipv4.hdr, tcp.hdr, ...) points the
 // following payload keywords at, each header with its options / extension headers.
@@ -416,6 +441,19 @@ struct XbitOp {
   bool modifies() const { return cmd == Cmd::Set || cmd == Cmd::Unset || cmd == Cmd::Toggle; }
 };
 
+// iprep:SIDE,CATEGORY,OP[,VALUE]: the score the packet's source and / or destination
+// address has in a reputation category (rules/ip_reputation.h): below, above or equal to
+// VALUE, or whether it has one at all. Any: either address; Both: each.
+struct IpRepTest {
+  enum class Side : uint8_t { Any, Src, Dst, Both };
+  enum class Op : uint8_t { Lt, Gt, Eq, IsSet, IsNotSet };
+  Side side = Side::Any;
+  uint8_t category = 0;
+  Op op = Op::IsSet;
+  uint8_t value = 0;
+  std::shared_ptr<const IpReputation> table;
+};
+
 // threshold / detection_filter.
 struct Threshold {
   // Backoff (Suricata 8, by_flow only): alerts on the count-th match, then each time the
@@ -462,6 +500,7 @@ struct Rule {
   std::vector<FlowbitOp> flowbits;
   std::vector<FlowintOp> flowints;
   std::vector<XbitOp> xbits;
+  std::vector<IpRepTest> ipreps;  // all must hold
   // decode-event / stream-event: events the packet must carry, as "decoder.ipv6.trunc_pkt"
   // or "stream.3whs_synack_flood".
   std::vector<std::string> engine_events;

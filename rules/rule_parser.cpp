@@ -77,6 +77,7 @@ const KeywordTable& keywordTable() {
     addAppKeywords(t);
     addAppEventKeywords(t);
     addFileKeywords(t);
+    addDatasetKeywords(t);
     return t;
   }();
   return table;
@@ -227,7 +228,10 @@ uint32_t sidOf(const std::vector<RawOption>& options) {
 RuleParser::RuleParser() : RuleParser(RuleVariables{}, ClassificationTable::suricataDefaults()) {}
 
 RuleParser::RuleParser(RuleVariables variables, ClassificationTable classes)
-    : variables_(std::move(variables)), classes_(std::move(classes)) {}
+    : variables_(std::move(variables)),
+      classes_(std::move(classes)),
+      datasets_(std::make_shared<DatasetRegistry>()),
+      reputation_(std::make_shared<ReputationSource>(variables_.reputationFiles())) {}
 
 std::optional<Rule> RuleParser::parseRule(std::string_view text, const std::string& file,
                                           uint32_t line, RuleError& error) const {
@@ -306,6 +310,8 @@ std::optional<Rule> RuleParser::parseLogicalRule(std::string_view text, const st
   }
   rule.file = file;  // file keywords name lists relative to it
   OptionContext ctx{rule, classes_, false, {}, {}, {}, -1};
+  ctx.datasets = datasets_.get();
+  ctx.reputation = reputation_.get();
   for (const RawOption& o : options) {
     auto it = keywordTable().find(o.name);
     if (it == keywordTable().end()) return fail(o.name_offset, "unsupported keyword '" + std::string(o.name) + "'");

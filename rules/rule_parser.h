@@ -6,6 +6,7 @@
 // lines starting with '#' (which includes disabled rules, "#alert ...") are skipped.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,9 @@ class RuleParser {
   RuleVariables variables_;
   ClassificationTable classes_;
   std::map<std::pair<uint32_t, uint32_t>, std::pair<std::string, uint32_t>> loaded_;  // (gid, sid) -> file, line
+  // The datasets its rules name, defined by the first (a parser reads one rule set).
+  std::shared_ptr<DatasetRegistry> datasets_;
+  std::shared_ptr<ReputationSource> reputation_;
 };
 
 }  // namespace mamori

@@ -687,6 +687,100 @@ TEST_F(DecoderTest, Vxlan) {
             malformed(DecodeEvent::EthernetTooSmall));
 }
 
+TEST_F(DecoderTest, Geneve) {
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 6081, test::geneve(0x6558, ethernet(0x0800, tcp4()))))),
+            kOkResult);
+  expectTcp4();
+  EXPECT_EQ(out_.tunnel_depth, 1);
+  // Options are skipped; IP may follow directly.
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 6081, test::geneve(0x86dd, tcp6(), filled(8, 1))))),
+            kOkResult);
+  expectTcp6();
+  // Version 1, or options running past the datagram: not Geneve, plain UDP.
+  Bytes v1 = test::geneve(0x0800, tcp4());
+  v1[0] = 0x40;
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 6081, v1))), kOkResult);
+  EXPECT_EQ(out_.proto, 17);
+  EXPECT_EQ(out_.tunnel_depth, 0);
+  Bytes long_opts = test::geneve(0x0800, {});
+  long_opts[0] = 0x3f;
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 6081, long_opts))), kOkResult);
+  EXPECT_EQ(out_.proto, 17);
+  EXPECT_EQ(decode(outer4(17, test::udp(49152, 6081, test::geneve(0x88cc, filled(20, 0))))),
+            malformed(DecodeEvent::GeneveUnknownPayloadType));
+  // The port is the destination's: a reply from 6081 is not Geneve.
+  ASSERT_EQ(decode(outer4(17, test::udp(6081, 49152, test::geneve(0x0800, tcp4())))), kOkResult);
+  EXPECT_EQ(out_.tunnel_depth, 0);
+}
+
+TEST_F(DecoderTest, GtpUser) {
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 2152, test::gtpU(tcp4())))), kOkResult);
+  expectTcp4();
+  EXPECT_EQ(out_.tunnel_depth, 1);
+  ASSERT_EQ(decode(outer4(17, test::udp(40000, 2152, test::gtpU(tcp6(), 0xff, true)))), kOkResult);
+  expectTcp6();
+  // Either side's port: the downlink comes from 2152.
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 40000, test::gtpU(tcp4(), 0xff, true)))), kOkResult);
+  expectTcp4();
+  // Padding after the message is not part of the inner packet.
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 2152, cat({test::gtpU(tcp4()), filled(6, 0)})))),
+            kOkResult);
+  expectTcp4();
+  // Echo request (type 1) and a GTP' / version 0 header: plain UDP.
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 2152, test::gtpU(filled(4, 0), 1)))), kOkResult);
+  EXPECT_EQ(out_.proto, 17);
+  EXPECT_EQ(out_.tunnel_depth, 0);
+  Bytes v0 = test::gtpU(tcp4());
+  v0[0] = 0x10;
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 2152, v0))), kOkResult);
+  EXPECT_EQ(out_.tunnel_depth, 0);
+  // A length past the datagram, a zero-length or overlong extension header.
+  Bytes long_len = test::gtpU(tcp4());
+  test::set16(long_len, 2, static_cast<uint16_t>(long_len.size()));
+  EXPECT_EQ(decode(outer4(17, test::udp(2152, 2152, long_len))), malformed(DecodeEvent::GtpTooSmall));
+  Bytes zero_ext = test::gtpU(tcp4(), 0xff, true);
+  zero_ext[12] = 0;
+  EXPECT_EQ(decode(outer4(17, test::udp(2152, 2152, zero_ext))), malformed(DecodeEvent::GtpTooSmall));
+  Bytes big_ext = test::gtpU(tcp4(), 0xff, true);
+  big_ext[12] = 200;
+  EXPECT_EQ(decode(outer4(17, test::udp(2152, 2152, big_ext))), malformed(DecodeEvent::GtpTooSmall));
+  EXPECT_EQ(decode(outer4(17, test::udp(2152, 2152, test::gtpU({}, 0xff, true)))), kOkResult);
+  EXPECT_EQ(out_.tunnel_depth, 0);
+}
+
+TEST_F(DecoderTest, GtpPingIsAnInnerIcmpPacket) {
+  Bytes ping = ipv4("10.45.0.2", "8.8.8.8", 1, test::icmp(8, 0, 0x77, 1, text("ping")));
+  ASSERT_EQ(decode(outer4(17, test::udp(2152, 2152, test::gtpU(ping)))), kOkResult);
+  EXPECT_EQ(out_.proto, 1);
+  EXPECT_EQ(out_.icmp_type, 8);
+  EXPECT_EQ(out_.src, addr("10.45.0.2"));
+  EXPECT_EQ(out_.dst, addr("8.8.8.8"));
+}
+
+TEST_F(DecoderTest, Teredo) {
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 3544, test::teredo(tcp6())))), kOkResult);
+  expectTcp6();
+  EXPECT_EQ(out_.tunnel_depth, 1);
+  ASSERT_EQ(decode(outer4(17, test::udp(3544, 49152, test::teredo(tcp6(), true)))), kOkResult);
+  expectTcp6();
+  // Behind an authentication header (client id 2 bytes, no auth value) and an origin.
+  Bytes auth = {0, 1, 2, 0, 'i', 'd', 1, 2, 3, 4, 5, 6, 7, 8, 0};
+  ASSERT_EQ(decode(outer4(17, test::udp(3544, 49152, cat({auth, test::teredo(tcp6(), true)})))),
+            kOkResult);
+  expectTcp6();
+  // A bubble: IPv6 with no next header and nothing after it.
+  ASSERT_EQ(decode(outer4(17, test::udp(49152, 3544, test::teredo(ipv6("2001::1", "2001::2", 59, {}))))),
+            kOkResult);
+  EXPECT_EQ(out_.tunnel_depth, 1);
+  EXPECT_EQ(out_.ip_version, 6);
+  // Not exactly one IPv6 packet (trailing bytes, IPv4, too short): plain UDP.
+  for (const Bytes& not_teredo : {cat({tcp6(), {0}}), tcp4(), filled(30, 0x60)}) {
+    ASSERT_EQ(decode(outer4(17, test::udp(49152, 3544, not_teredo))), kOkResult);
+    EXPECT_EQ(out_.proto, 17);
+    EXPECT_EQ(out_.tunnel_depth, 0);
+  }
+}
+
 TEST_F(DecoderTest, IpInIp) {
   ASSERT_EQ(decode(outer4(4, tcp4())), kOkResult);
   expectTcp4();
@@ -810,6 +904,9 @@ std::vector<Sample> samples() {
       {"gre-teb", DLT_EN10MB, outer4(47, test::gre(0x6558, ethernet(0x86dd, t6)))},
       {"pptp", DLT_EN10MB, outer4(47, pptpGre(cat({{0xff, 0x03, 0x00, 0x21}, u4}), true, true))},
       {"vxlan", DLT_EN10MB, outer4(17, test::udp(1, 4789, test::vxlan(ethernet(0x0800, t4, {9}))))},
+      {"geneve", DLT_EN10MB, outer4(17, test::udp(1, 6081, test::geneve(0x0800, t4, filled(4, 0))))},
+      {"gtp-u", DLT_EN10MB, outer4(17, test::udp(2152, 2152, test::gtpU(t6, 0xff, true)))},
+      {"teredo", DLT_EN10MB, outer4(17, test::udp(3544, 1, test::teredo(t6, true)))},
       {"ipip6", DLT_IPV6, ipv6("2001:db8::a", "2001:db8::b", 4, u4)},
       {"frag4", DLT_EN10MB, ethernet(0x0800, frag4(1, 8, true, filled(16, 1)))},
       {"frag6", DLT_EN10MB, ethernet(0x86dd, ipv6("2001:db8::1", "2001:db8::2", 44,

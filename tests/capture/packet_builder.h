@@ -173,4 +173,35 @@ inline Bytes vxlan(const Bytes& inner_ethernet, uint32_t vni = 42) {
   return b;
 }
 
+// Geneve with `options` (a multiple of 4 bytes) and the payload's ethertype.
+inline Bytes geneve(uint16_t ptype, const Bytes& payload, const Bytes& options = {}) {
+  Bytes b = {static_cast<uint8_t>(options.size() / 4), 0};
+  put16(b, ptype);
+  put32(b, 0x00abcd00);  // VNI 0xabcd
+  b.insert(b.end(), options.begin(), options.end());
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+// GTP-U version 1 message; with `ext`, the optional block and one PDU session container
+// extension header (4 bytes: length 1, QFI, next type 0) come first.
+inline Bytes gtpU(const Bytes& payload, uint8_t type = 0xff, bool ext = false) {
+  Bytes opt;
+  if (ext) opt = {0, 7, 0, 0x85, 1, 0x09, 0, 0};
+  Bytes b = {static_cast<uint8_t>(0x30 | (ext ? 0x04 : 0)), type};
+  put16(b, static_cast<uint16_t>(opt.size() + payload.size()));
+  put32(b, 0x11223344);  // TEID
+  b.insert(b.end(), opt.begin(), opt.end());
+  b.insert(b.end(), payload.begin(), payload.end());
+  return b;
+}
+
+// Teredo: the IPv6 packet, optionally behind an origin indication (port, address obscured).
+inline Bytes teredo(const Bytes& ipv6_packet, bool origin = false) {
+  Bytes b;
+  if (origin) b = {0, 0, 0xcf, 0xc6, 0x3f, 0xff, 0xfd, 0xfe};
+  b.insert(b.end(), ipv6_packet.begin(), ipv6_packet.end());
+  return b;
+}
+
 }  // namespace mamori::test

@@ -2,6 +2,7 @@
 // what each buffer keyword sees, and that app-buffer rules stay off packets and streams.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/detect_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
@@ -316,6 +318,77 @@ TEST_F(AppInspectionTest, FlowbitsAndRuleMixingProtocolsIsRefused) {
   EXPECT_EQ(errors[0].sid, 9u);
   EXPECT_NE(errors[0].reason.find("different protocols"), std::string::npos) << errors[0].reason;
   EXPECT_EQ(db->size(), 0u);
+}
+
+}  // namespace
+}  // namespace mamori
+
+// ---- dataset / datarep ----
+
+namespace mamori {
+namespace {
+
+std::string writeList(const std::string& name, const std::string& text) {
+  const std::string path = test::tempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Values loaded from a file are in the set (strings base64 in the file); isset and
+// isnotset test the buffer's whole value after its transforms.
+TEST_F(AppInspectionTest, DatasetLoadedValues) {
+  // "curl/8.0" and "BadBot" in base64.
+  const std::string ua = writeList("ua.lst", "Y3VybC84LjA=\n# a comment\n\nQmFkQm90\n");
+  load("alert http any any -> any any (http.user_agent; dataset:isset,ua-bad,type string,load " + ua + "; sid:1;)\n"
+       "alert http any any -> any any (http.user_agent; to_lowercase; dataset:isset,ua-bad; sid:2;)\n"
+       "alert http any any -> any any (http.user_agent; dataset:isnotset,ua-bad; sid:3;)\n");
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUserAgent, "curl/8.0"}}), (Sids{1, 2}));
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUserAgent, "BadBot"}}), Sids{1});
+  EXPECT_EQ(run(AppPhase::HttpRequest, {{AppBufferId::HttpUserAgent, "curl/8.0 x"}}), Sids{3});
+}
+
+// set holds the first time a value is seen (and adds it); unset holds when it was there.
+TEST_F(AppInspectionTest, DatasetSetAndUnsetChangeTheWorkersSet) {
+  load("alert http any any -> any any (http.host; dataset:set,seen,type string; sid:1;)\n"
+       "alert http any any -> any any (http.uri; dataset:unset,seen; sid:2;)\n"
+       "alert http any any -> any any (http.user_agent; dataset:isset,seen; sid:3;)\n");
+  auto with = [&](AppBufferId id) { return run(AppPhase::HttpRequest, {{id, "a.example"}}); };
+  EXPECT_EQ(with(AppBufferId::HttpUserAgent), Sids{});
+  EXPECT_EQ(with(AppBufferId::HttpHost), Sids{1});
+  EXPECT_EQ(with(AppBufferId::HttpHost), Sids{});
+  EXPECT_EQ(with(AppBufferId::HttpUserAgent), Sids{3});
+  EXPECT_EQ(with(AppBufferId::HttpUri), Sids{2});
+  EXPECT_EQ(with(AppBufferId::HttpUri), Sids{});
+  EXPECT_EQ(with(AppBufferId::HttpUserAgent), Sids{});
+  EXPECT_EQ(with(AppBufferId::HttpHost), Sids{1});
+}
+
+// Each worker adds at most memcap / 128 values to a set; past that, set is refused and counted.
+TEST_F(AppInspectionTest, DatasetAdditionsAreBounded) {
+  load("alert http any any -> any any (http.host; dataset:set,hosts,type string,memcap 256; sid:1;)\n");
+  EXPECT_EQ(request("/", "a.example"), Sids{1});
+  EXPECT_EQ(request("/", "b.example"), Sids{1});
+  EXPECT_EQ(request("/", "c.example"), Sids{});
+  EXPECT_EQ(inspector_->totals().dataset_refused, 1u);
+  EXPECT_EQ(request("/", "a.example"), Sids{});
+}
+
+TEST_F(AppInspectionTest, DatasetOfHashesTakesBinaryValues) {
+  // The MD5 of "abc", as to_md5 gives it.
+  const std::string list = writeList("md5.lst", "900150983cd24fb0d6963f7d28e17f72\n");
+  load("alert http any any -> any any (http.uri; to_md5; dataset:isset,uri-md5,type md5,load " + list + "; sid:1;)\n"
+       "alert http any any -> any any (http.uri; dataset:isset,uri-md5; sid:2;)\n");
+  EXPECT_EQ(request("abc"), Sids{1});
+  EXPECT_EQ(request("abd"), Sids{});
+}
+
+TEST_F(AppInspectionTest, Datarep) {
+  const std::string list = writeList("rep.lst", "ZXZpbC5leGFtcGxl,90\nb2suZXhhbXBsZQ==,10\n");  // evil.example, ok.example
+  load("alert http any any -> any any (http.host; datarep:host-rep, >, 50, type string, load " + list + "; sid:1;)\n"
+       "alert http any any -> any any (http.host; datarep:host-rep, <=, 10; sid:2;)\n");
+  EXPECT_EQ(request("/", "evil.example"), Sids{1});
+  EXPECT_EQ(request("/", "ok.example"), Sids{2});
+  EXPECT_EQ(request("/", "other.example"), Sids{});
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "detect/base64_decode.h"
+#include "rules/base64_decode.h"
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/rule_set_builder.h"

@@ -60,8 +60,8 @@ inline DecodedPacket clientServerPacket(bool to_server, uint16_t port = 80) {
 
 class InspectorTest : public ::testing::Test {
  protected:
-  void load(const std::string& rules) {
-    db_ = buildRuleSet(rules);
+  void load(const std::string& rules, const RuleVariables& variables = RuleVariables()) {
+    db_ = buildRuleSet(rules, variables);
     ASSERT_NE(db_, nullptr);
     inspector_ = std::make_unique<PacketInspector>(db_);
     pool_.configure(db_->flowbitCount(), db_->flowintCount(), 0);

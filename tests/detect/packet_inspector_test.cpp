@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "tests/detect/rule_set_builder.h"
 #include "rules/rule_parser.h"
 #include "tests/detect/detect_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
@@ -422,6 +425,89 @@ TEST_F(DetectionEngineTest, IsDataAt) {
   EXPECT_EQ(on("abcd"), Sids{1});
   EXPECT_EQ(on("abc"), Sids{});
   EXPECT_EQ(on("xab"), Sids{2});
+}
+
+// The checks on X.690's example A.3 (a 136-byte constructed object holding 0x85 bytes) and
+// on hand-made BIT STRINGs and REALs, with Suricata's own test vectors.
+TEST_F(DetectionEngineTest, Asn1Checks) {
+  const std::string a3(
+      "\x60\x81\x85\x61\x10\x1A\x04John\x1A\x01P\x1A\x05Smith\xA0\x0A\x1A\x08" "Director\x42\x01\x33\xA1\x0A\x43\x08"
+      "19710917\xA2\x12\x61\x10\x1A\x04Mary\x1A\x01T\x1A\x05Smith\xA3\x42\x31\x1F\x61\x11\x1A\x05Ralph\x1A\x01T\x1A\x05"
+      "Smith\xA0\x0A\x43\x08" "19571111\x31\x1F\x61\x11\x1A\x05Susan\x1A\x01" "B\x1A\x05Jones\xA0\x0A\x43\x08" "19590717",
+      136);
+  load("alert tcp any any -> any any (asn1:oversize_length 132, absolute_offset 0; sid:1;)\n"
+       "alert tcp any any -> any any (asn1:oversize_length 133, absolute_offset 0; sid:2;)\n"
+       "alert tcp any any -> any any (asn1:bitstring_overflow; sid:3;)\n"
+       "alert tcp any any -> any any (asn1:double_overflow; sid:4;)\n"
+       "alert tcp any any -> any any (content:\"HDR\"; asn1:oversize_length 2, relative_offset 1; sid:5;)\n");
+  EXPECT_EQ(on(a3), Sids{1});
+  // Cut short, the object is not decoded at all.
+  EXPECT_EQ(on(a3.substr(0, 100)), Sids{});
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3)), Sids{3});
+  EXPECT_EQ(on(std::string("\x03\x01\x07", 3)), Sids{});
+  // Inside a constructed object, after a valid first one.
+  EXPECT_EQ(on(std::string("\x02\x01\x05\x30\x03\x03\x01\xff", 8)), Sids{3});
+  std::string real(261, '\x05');
+  real[0] = '\x09', real[1] = '\x82', real[2] = '\x01', real[3] = '\x01';
+  EXPECT_EQ(on(real), (Sids{1, 2, 4}));  // 257 bytes is over both oversize_lengths too
+  real[3] = '\x00';
+  EXPECT_EQ(on(real.substr(0, 260)), (Sids{1, 2}));
+  // Relative to the end of HDR, one byte on: the OCTET STRING of 3 bytes.
+  EXPECT_EQ(on(std::string("HDR-\x04\x03xyz", 9)), Sids{5});
+  EXPECT_EQ(on(std::string("HDR\x04\x03xyz", 8)), Sids{});
+  // More than 30 objects: nothing matches; 30 are decoded.
+  std::string nulls;
+  for (int i = 0; i < 30; ++i) nulls += std::string("\x05\x00", 2);
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls), Sids{});
+  EXPECT_EQ(on(std::string("\x03\x01\xff", 3) + nulls.substr(2)), Sids{3});
+}
+
+// iprep on the configured reputation files: the most specific network listing an address
+// in a category gives its score there.
+TEST_F(DetectionEngineTest, Iprep) {
+  const std::string dir = test::tempDir();
+  std::ofstream(dir + "/categories.txt") << "1,BadHosts,Known bad hosts\n2,Google,Google servers\n";
+  std::ofstream(dir + "/rep.list") << "# address,category,score\n10.0.0.0/24,1,20\n10.0.0.1,1,90\n"
+                                      "203.0.113.7,2,50\n2001:db8::/32,1,60\n";
+  RuleVariables vars;
+  vars.setReputationFiles({dir + "/categories.txt", {dir + "/rep.list"}});
+  load("alert tcp any any -> any any (iprep:src,BadHosts,>,50; sid:1;)\n"
+       "alert tcp any any -> any any (iprep:any,BadHosts,<,30; sid:2;)\n"
+       "alert tcp any any -> any any (iprep:both,BadHosts,isset; sid:3;)\n"
+       "alert tcp any any -> any any (iprep:dst,Google,=,50; sid:4;)\n"
+       "alert tcp any any -> any any (iprep:dst,BadHosts,isnotset; sid:5;)\n",
+       vars);
+  auto from = [&](const char* src, const char* dst) { return run(TestPacket(src, 40000, dst, 80, "x")); };
+  EXPECT_EQ(from("10.0.0.1", "203.0.113.7"), (Sids{1, 4, 5}));  // the host entry (90) over its /24
+  EXPECT_EQ(from("10.0.0.2", "203.0.113.7"), (Sids{2, 4, 5}));  // the /24 (20)
+  EXPECT_EQ(from("10.0.0.2", "10.0.0.1"), (Sids{2, 3}));
+  EXPECT_EQ(from("192.0.2.1", "198.51.100.1"), (Sids{5}));
+  EXPECT_EQ(from("2001:db8::5", "2001:db9::5"), (Sids{1, 5}));
+  EXPECT_EQ(from("2001:db8::5", "2001:db8:1::5"), (Sids{1, 3}));
+}
+
+TEST_F(DetectionEngineTest, IprepRefusals) {
+  const std::string dir = test::tempDir();
+  std::ofstream(dir + "/categories.txt") << "1,BadHosts,Known bad hosts\n";
+  std::ofstream(dir + "/bad.list") << "10.0.0.1,1,20\n10.0.0.x,1,5\n";
+  std::ofstream(dir + "/unknown.list") << "10.0.0.1,7,20\n";
+  const std::pair<ReputationFiles, std::pair<std::string, std::string>> cases[] = {
+      {{}, {"iprep:src,BadHosts,>,5;", "needs reputation-categories-file"}},
+      {{dir + "/categories.txt", {dir + "/bad.list"}}, {"iprep:src,BadHosts,>,5;", "bad.list:2: not an IP address"}},
+      {{dir + "/categories.txt", {dir + "/unknown.list"}}, {"iprep:src,BadHosts,>,5;", "unknown.list:1: category 7"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,Nope,>,5;", "unknown iprep category 'Nope'"}},
+      {{dir + "/categories.txt", {}}, {"iprep:up,BadHosts,>,5;", "invalid iprep side"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,BadHosts,>,128;", "invalid iprep score"}},
+      {{dir + "/categories.txt", {}}, {"iprep:src,BadHosts,isset,3;", "take no score"}},
+  };
+  for (const auto& [files, rule] : cases) {
+    RuleVariables vars;
+    vars.setReputationFiles(files);
+    RuleParser parser(vars, ClassificationTable::suricataDefaults());
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule("alert ip any any -> any any (" + rule.first + " sid:1;)", "k.rules", 1, error));
+    EXPECT_NE(error.reason.find(rule.second), std::string::npos) << rule.first << " -> " << error.reason;
+  }
 }
 
 TEST_F(DetectionEngineTest, FastPatternChoiceDoesNotChangeWhatMatches) {

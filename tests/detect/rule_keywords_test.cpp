@@ -2,10 +2,12 @@
 // the Rule model, and the refusals with their column and reason.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "rules/rule_parser.h"
 #include "tests/detect/detect_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace mamori {
 namespace {
@@ -89,6 +91,73 @@ TEST(RuleKeywordsTest, PcreRefusals) {
       {"pcre:\"a\";", "a", "\"/regex/flags\""},
       {"pcre:\"/a/i,var:x\";", ",var:x", "pcre capture names are pkt:NAME or flow:NAME"},
   });
+}
+
+// asn1 options as ET Open writes them: commas, spaces, or both between them.
+TEST(RuleKeywordsTest, Asn1) {
+  Rule r = parseOk("content:\"x\"; asn1:double_overflow, bitstring_overflow, relative_offset 27, oversize_length 2048;");
+  const auto& a = item<Asn1Check>(r, 1);
+  EXPECT_TRUE(a.double_overflow && a.bitstring_overflow);
+  EXPECT_EQ(a.relative_offset, 27);
+  EXPECT_EQ(a.oversize_length, 2048u);
+  EXPECT_FALSE(a.absolute_offset);
+  const Rule rb = parseOk("asn1:oversize_length 1024,relative_offset -1;");
+  const auto& b = item<Asn1Check>(rb, 0);
+  EXPECT_EQ(b.relative_offset, -1);
+  const Rule rc = parseOk("asn1:oversize_length 1 absolute_offset 65535 bitstring_overflow;");
+  const auto& c = item<Asn1Check>(rc, 0);
+  EXPECT_EQ(c.absolute_offset, 65535);
+  EXPECT_TRUE(c.bitstring_overflow);
+  // Even after a sticky buffer it inspects the payload, as in Suricata.
+  Rule d = parseOk("http.uri; content:\"/\"; asn1:bitstring_overflow;");
+  ASSERT_EQ(d.payload.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<Asn1Check>(d.payload[0]));
+}
+
+TEST(RuleKeywordsTest, Asn1Refusals) {
+  for (const char* bad : {"asn1:oversize_length;", "asn1:oversize_length -1;", "asn1:absolute_offset 65536;",
+                                "asn1:relative_offset -65536;", "asn1:oversize_length 4294967296;",
+                                "asn1:bitstring_overflow, some_other 3;", "asn1:bitstring_overflowabsolute_offset;"}) {
+    RuleParser parser;
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule(kHead + bad + " sid:1;)", "k.rules", 3, error)) << bad;
+    EXPECT_NE(error.toString().find("asn1"), std::string::npos) << error.toString();
+  }
+}
+
+// dataset / datarep refusals, each naming the problem; a dataset's definition holds for
+// the rules after the one that first names it.
+TEST(RuleKeywordsTest, DatasetRefusals) {
+  const std::string bad_file = test::tempDir() + "/bad.lst";
+  std::ofstream(bad_file) << "Zm9v\n!!!\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"content:\"x\"; dataset:isset,a,type string;", "needs a sticky buffer"},
+      {"http.uri; dataset:isset,a;", "needs a type"},
+      {"http.uri; dataset:check,a,type string;", "invalid dataset command"},
+      {"http.uri; dataset:isset,a,type blob;", "unknown dataset type"},
+      {"http.uri; dataset:set,a,type string,save a.lst;", "writes a file"},
+      {"http.uri; dataset:set,a,type string,state a.lst;", "writes a file"},
+      {"http.uri; dataset:isset,a,type string,load " + bad_file + ";", "bad.lst:2: not base64"},
+      {"http.uri; datarep:a,!=,3,type string;", "invalid datarep operator"},
+      {"http.uri; datarep:a,>,x,type string;", "invalid datarep value"},
+  };
+  for (const auto& [options, reason] : cases) {
+    RuleParser parser;
+    RuleError error;
+    EXPECT_FALSE(parser.parseRule(kHead + options + " sid:1;)", "k.rules", 3, error)) << options;
+    EXPECT_NE(error.toString().find(reason), std::string::npos) << options << " -> " << error.toString();
+  }
+  RuleParser parser;
+  ParsedRules out;
+  parser.parseText("alert http any any -> any any (http.uri; dataset:isset,s,type string; sid:1;)\n"
+                   "alert http any any -> any any (http.host; dataset:set,s; sid:2;)\n"
+                   "alert http any any -> any any (http.host; dataset:isset,s,type md5; sid:3;)\n"
+                   "alert http any any -> any any (http.host; datarep:s,>,1; sid:4;)\n",
+                   "set.rules", out);
+  ASSERT_EQ(out.rules.size(), 2u);
+  ASSERT_EQ(out.errors.size(), 2u);
+  EXPECT_NE(out.errors[0].reason.find("is of type string, not md5"), std::string::npos) << out.errors[0].reason;
+  EXPECT_NE(out.errors[1].reason.find("both as a dataset and as a datarep"), std::string::npos);
 }
 
 TEST(RuleKeywordsTest, IsDataAtAndByteKeywords) {

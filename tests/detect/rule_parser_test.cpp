@@ -167,15 +167,15 @@ TEST(RuleParserTest, LastOptionWithoutSemicolonAndParenthesesInValues) {
 TEST(RuleParserTest, UnsupportedKeywordNamesItAndItsColumn) {
   //                 1         2         3         4         5
   //        12345678901234567890123456789012345678901234567890123456
-  std::string text = "alert tcp any any -> any any (msg:\"x\"; asn1:bitstring_overflow; sid:42;)";
+  std::string text = "alert tcp any any -> any any (msg:\"x\"; lua:detect.lua; sid:42;)";
   RuleError e = parseFails(text);
-  EXPECT_EQ(e.reason, "unsupported keyword 'asn1'");
-  EXPECT_EQ(e.column, text.find("asn1") + 1);
+  EXPECT_EQ(e.reason, "unsupported keyword 'lua'");
+  EXPECT_EQ(e.column, text.find("lua") + 1);
   EXPECT_EQ(e.line, 7u);
   EXPECT_EQ(e.sid, 42u);
   EXPECT_EQ(e.file, "test.rules");
-  EXPECT_EQ(e.toString(), "test.rules:7:" + std::to_string(text.find("asn1") + 1) +
-                              ": sid 42: unsupported keyword 'asn1'");
+  EXPECT_EQ(e.toString(), "test.rules:7:" + std::to_string(text.find("lua") + 1) +
+                              ": sid 42: unsupported keyword 'lua'");
 }
 
 TEST(RuleParserTest, ErrorsCarryColumnAndSid) {
@@ -238,7 +238,7 @@ TEST(RuleParserTest, FilesCommentsContinuationsAndBadRulesSkipped) {
       "alert tcp any any -> any any (msg:\"one\"; sid:1;)\r\n"
       "alert tcp any any -> any any (msg:\"two\"; \\\n"
       "   content:\"abc\"; \\\n"
-      "   asn1:bitstring_overflow; sid:2;)\n"
+      "   lua:detect.lua; sid:2;)\n"
       "   alert udp any any -> any any (msg:\"three\"; sid:3;)\n"
       "alert tcp any any -> any any (msg:\"dup\"; sid:1;)\n"
       "alert tcp any any -> any any (msg:\"bad\"; sid:4; bogus;)\n"
@@ -260,7 +260,7 @@ TEST(RuleParserTest, FilesCommentsContinuationsAndBadRulesSkipped) {
   EXPECT_EQ(out.errors[0].line, 7u);
   EXPECT_EQ(out.errors[0].column, 4u);
   EXPECT_EQ(out.errors[0].sid, 2u);
-  EXPECT_EQ(out.errors[0].reason, "unsupported keyword 'asn1'");
+  EXPECT_EQ(out.errors[0].reason, "unsupported keyword 'lua'");
   EXPECT_EQ(out.errors[1].line, 9u);
   EXPECT_NE(out.errors[1].reason.find("duplicate sid 1"), std::string::npos);
   EXPECT_NE(out.errors[1].reason.find("local.rules:4"), std::string::npos);

@@ -12,8 +12,9 @@
 
 namespace mamori::test {
 
-inline std::shared_ptr<const SignatureDatabase> buildRuleSet(const std::string& rules) {
-  RuleParser parser;
+inline std::shared_ptr<const SignatureDatabase> buildRuleSet(const std::string& rules,
+                                                             const RuleVariables& variables = RuleVariables()) {
+  RuleParser parser(variables, ClassificationTable::suricataDefaults());
   ParsedRules parsed;
   parser.parseText(rules, "test.rules", parsed);
   for (const RuleError& e : parsed.errors) ADD_FAILURE() << e.toString();

@@ -2,37 +2,22 @@
 // skipped; unreadable capture files and unknown interfaces stop the run with exit code 2
 // and a message naming them.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include <cstring>
 #include <fstream>
 #include <random>
 
 #include "tests/integration/eve_log.h"
+#include "tests/integration/pcap_file_writer.h"
 #include "tests/support/test_support.h"
 
 namespace mamori::test {
 namespace {
 
-struct Frame {
-  std::vector<uint8_t> bytes;
-  uint32_t wirelen = 0;  // 0: same as bytes
-};
+using Frame = PcapFrame;
 
 void writePcap(const std::string& path, const std::vector<Frame>& frames, int linktype = DLT_EN10MB) {
-  pcap_t* dead = pcap_open_dead(linktype, 262144);
-  pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
-  ASSERT_NE(d, nullptr);
-  uint32_t t = 1700000000;
-  for (const auto& f : frames) {
-    pcap_pkthdr h{};
-    h.ts.tv_sec = t++;
-    h.caplen = static_cast<uint32_t>(f.bytes.size());
-    h.len = f.wirelen ? f.wirelen : h.caplen;
-    pcap_dump(reinterpret_cast<u_char*>(d), &h, f.bytes.data());
-  }
-  pcap_dump_close(d);
-  pcap_close(dead);
+  ASSERT_TRUE(writePcapFile(path, frames, linktype)) << path;
 }
 
 // A valid Ethernet/IPv4/UDP frame with `payload` bytes.

@@ -1,4 +1,4 @@
-#include "detect/base64_decode.h"
+#include "rules/base64_decode.h"
 
 #include <array>
 

@@ -5,6 +5,7 @@
 #include "applayer/ldap_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
+#include "applayer/smtp_protocol.h"
 
 namespace mamori {
 
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<LdapProtocol>());
   protocols.push_back(std::make_unique<DcerpcProtocol>());
   protocols.push_back(std::make_unique<SmbProtocol>());
+  protocols.push_back(std::make_unique<SmtpProtocol>());
   return protocols;
 }
 

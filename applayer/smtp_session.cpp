@@ -109,6 +109,10 @@ void SmtpSession::command(std::string_view line, ProtocolSink& sink) {
 }
 
 void SmtpSession::startMessage(ProtocolSink& sink) {
+  if (mime_.active()) {  // DATA after a BDAT chunk that was not LAST: that message is cut
+    mime_.end(false, sink);
+    tx_.events |= mime_.takeEvents();
+  }
   tx_.data = true;
   writer_.envelope(tx_, record_);
   sink.emit(Direction::ToServer, record_);

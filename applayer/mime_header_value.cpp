@@ -3,24 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "applayer/base64_stream.h"
+
 namespace mamori {
 namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-int base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 void put(std::string& out, char c, size_t most) {
   if (out.size() < most) out.push_back(c);
@@ -38,9 +24,9 @@ void decodeExtended(std::string_view value, std::string& out, size_t most) {
   const size_t second = first == std::string_view::npos ? first : value.find('\'', first + 1);
   if (second != std::string_view::npos) value.remove_prefix(second + 1);
   for (size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '%' && i + 2 < value.size() && hexValue(value[i + 1]) >= 0 &&
-        hexValue(value[i + 2]) >= 0) {
-      put(out, static_cast<char>(hexValue(value[i + 1]) << 4 | hexValue(value[i + 2])), most);
+    if (value[i] == '%' && i + 2 < value.size() && hexDigit(value[i + 1]) >= 0 &&
+        hexDigit(value[i + 2]) >= 0) {
+      put(out, static_cast<char>(hexDigit(value[i + 1]) << 4 | hexDigit(value[i + 2])), most);
       i += 2;
     } else {
       put(out, value[i], most);
@@ -51,34 +37,19 @@ void decodeExtended(std::string_view value, std::string& out, size_t most) {
 // One encoded word's text, B (base64) or Q (quoted-printable with _ for space).
 void decodeWord(char encoding, std::string_view text, std::string& out, size_t most) {
   if (encoding == 'B' || encoding == 'b') {
-    uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-      const int v = base64Value(c);
-      if (v < 0) continue;
-      bits = bits << 6 | static_cast<uint32_t>(v);
-      if (++count == 4) {
-        put(out, static_cast<char>(bits >> 16), most);
-        put(out, static_cast<char>(bits >> 8), most);
-        put(out, static_cast<char>(bits), most);
-        bits = 0;
-        count = 0;
-      }
-    }
-    if (count == 3) {
-      put(out, static_cast<char>(bits >> 10), most);
-      put(out, static_cast<char>(bits >> 2), most);
-    } else if (count == 2) {
-      put(out, static_cast<char>(bits >> 4), most);
-    }
+    Base64Stream b64;
+    std::string bytes;
+    for (char c : text) b64.feed(c, bytes);
+    b64.finish(bytes);
+    for (char c : bytes) put(out, c, most);
     return;
   }
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '_') {
       put(out, ' ', most);
-    } else if (text[i] == '=' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 &&
-               hexValue(text[i + 2]) >= 0) {
-      put(out, static_cast<char>(hexValue(text[i + 1]) << 4 | hexValue(text[i + 2])), most);
+    } else if (text[i] == '=' && i + 2 < text.size() && hexDigit(text[i + 1]) >= 0 &&
+               hexDigit(text[i + 2]) >= 0) {
+      put(out, static_cast<char>(hexDigit(text[i + 1]) << 4 | hexDigit(text[i + 2])), most);
       i += 2;
     } else {
       put(out, text[i], most);

@@ -8,22 +8,6 @@
 namespace mamori {
 namespace {
 
-int base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -71,8 +55,7 @@ void MimeMessageDecoder::startPart() {
   encoding_ = Encoding::None;
   text_ = false;
   pending_crlf_ = false;
-  base64_bits_ = 0;
-  base64_count_ = 0;
+  base64_.reset();
 }
 
 void MimeMessageDecoder::line(std::string_view line, ProtocolSink& sink) {
@@ -215,31 +198,9 @@ void MimeMessageDecoder::bodyLine(std::string_view line, ProtocolSink& sink) {
       if (line.size() > kMaxEncodedLine) raiseEvent(AppLayerEvent::SmtpMimeLongEncLine);
       for (char c : line) {
         if (c == '=' || c == ' ' || c == '\t') continue;  // padding, and space some senders leave
-        const int v = base64Value(c);
-        if (v < 0) {
-          raiseEvent(AppLayerEvent::SmtpMimeInvalidBase64);
-          continue;
-        }
-        base64_bits_ = base64_bits_ << 6 | static_cast<uint32_t>(v);
-        if (++base64_count_ == 4) {
-          decoded_.push_back(static_cast<char>(base64_bits_ >> 16));
-          decoded_.push_back(static_cast<char>(base64_bits_ >> 8));
-          decoded_.push_back(static_cast<char>(base64_bits_));
-          base64_bits_ = 0;
-          base64_count_ = 0;
-        }
+        if (!base64_.feed(c, decoded_)) raiseEvent(AppLayerEvent::SmtpMimeInvalidBase64);
       }
-      // Padding ends a group early: its whole bytes are out.
-      if (line.find('=') != std::string_view::npos) {
-        if (base64_count_ == 3) {
-          decoded_.push_back(static_cast<char>(base64_bits_ >> 10));
-          decoded_.push_back(static_cast<char>(base64_bits_ >> 2));
-        } else if (base64_count_ == 2) {
-          decoded_.push_back(static_cast<char>(base64_bits_ >> 4));
-        }
-        base64_bits_ = 0;
-        base64_count_ = 0;
-      }
+      if (line.find('=') != std::string_view::npos) base64_.finish(decoded_);
       break;
     }
     case Encoding::QuotedPrintable: {
@@ -250,8 +211,8 @@ void MimeMessageDecoder::bodyLine(std::string_view line, ProtocolSink& sink) {
       for (size_t i = 0; i < line.size(); ++i) {
         if (line[i] != '=') {
           decoded_.push_back(line[i]);
-        } else if (i + 2 < line.size() && hexValue(line[i + 1]) >= 0 && hexValue(line[i + 2]) >= 0) {
-          decoded_.push_back(static_cast<char>(hexValue(line[i + 1]) << 4 | hexValue(line[i + 2])));
+        } else if (i + 2 < line.size() && hexDigit(line[i + 1]) >= 0 && hexDigit(line[i + 2]) >= 0) {
+          decoded_.push_back(static_cast<char>(hexDigit(line[i + 1]) << 4 | hexDigit(line[i + 2])));
           i += 2;
         } else {
           raiseEvent(AppLayerEvent::SmtpMimeInvalidQp);

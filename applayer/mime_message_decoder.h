@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "applayer/app_protocol.h"
+#include "applayer/base64_stream.h"
 
 namespace mamori {
 
@@ -88,8 +89,7 @@ class MimeMessageDecoder {
   bool text_ = false;
   int32_t file_ = ProtocolSink::kNoFile;
   bool pending_crlf_ = false;  // a line break before the next line's bytes (not before a boundary)
-  uint32_t base64_bits_ = 0;
-  int base64_count_ = 0;
+  Base64Stream base64_;
   std::string decoded_, scratch_;
 
   AppLayerEventSet events_;

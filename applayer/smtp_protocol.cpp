@@ -58,8 +58,9 @@ bool startsWithPrefixOf(std::string_view data, std::string_view word) {
 ProbeResult SmtpProtocol::probe(uint8_t, Direction dir, const uint8_t* data, size_t len) const {
   const std::string_view bytes(reinterpret_cast<const char*>(data), std::min<size_t>(len, 5));
   if (dir == Direction::ToClient) {
+    // FTP greets with 220 too: a greeting leaves it to the client's HELO, or to the ports.
     if (bytes.size() < 4) return startsWithPrefixOf(bytes, "220 ") ? ProbeResult::Unsure : ProbeResult::NoMatch;
-    return bytes.substr(0, 3) == "220" && (bytes[3] == ' ' || bytes[3] == '-') ? ProbeResult::Match : ProbeResult::NoMatch;
+    return bytes.substr(0, 3) == "220" && (bytes[3] == ' ' || bytes[3] == '-') ? ProbeResult::Unsure : ProbeResult::NoMatch;
   }
   const bool hello = startsWithPrefixOf(bytes, "EHLO") || startsWithPrefixOf(bytes, "HELO");
   if (!hello) return ProbeResult::NoMatch;

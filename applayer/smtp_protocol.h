@@ -5,8 +5,9 @@
 // smtp.truncated_line, the rest skipped); the commands, replies, transactions and messages
 // are SmtpSession's (applayer/smtp_session.h), whose MIME parts become files.
 //
-// Probe: a server's "220 " / "220-" greeting, or a client's HELO / EHLO. nDPI's "smtp" verdict
-// gives it the flow too. After STARTTLS is accepted the rest of the flow is another protocol:
+// Probe: a client's HELO / EHLO; a server's "220 " / "220-" greeting is FTP's too, so it
+// leaves the flow to the client's first bytes or, failing those, to the ports. nDPI's "smtp"
+// verdict gives it the flow too. After STARTTLS is accepted the rest of the flow is another protocol:
 // protocolChange() says "tls" (AppParsers probes what follows, as Suricata's protocol change).
 #include <memory>
 #include <string_view>

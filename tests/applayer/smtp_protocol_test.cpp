@@ -183,8 +183,8 @@ TEST(SmtpProtocol, ProbeTellsGreetingsAndHellos) {
   auto probe = [&](Direction d, const std::string& s) {
     return smtp.probe(AppProtocol::kTcp, d, reinterpret_cast<const uint8_t*>(s.data()), s.size());
   };
-  EXPECT_EQ(probe(Direction::ToClient, "220 mx ESMTP\r\n"), ProbeResult::Match);
-  EXPECT_EQ(probe(Direction::ToClient, "220-mx\r\n"), ProbeResult::Match);
+  EXPECT_EQ(probe(Direction::ToClient, "220 mx ESMTP\r\n"), ProbeResult::Unsure) << "an FTP server greets so too";
+  EXPECT_EQ(probe(Direction::ToClient, "220-mx\r\n"), ProbeResult::Unsure);
   EXPECT_EQ(probe(Direction::ToClient, "22"), ProbeResult::Unsure);
   EXPECT_EQ(probe(Direction::ToClient, "230 ftp"), ProbeResult::NoMatch);
   EXPECT_EQ(probe(Direction::ToServer, "ehlo x\r\n"), ProbeResult::Match);

@@ -1,5 +1,6 @@
 #include "applayer/smtp_session.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "applayer/mime_header_value.h"
@@ -30,7 +31,7 @@ Command commandOf(std::string_view line) {
 std::string_view argument(std::string_view line, size_t prefix) {
   std::string_view rest = line.substr(std::min(prefix, line.size()));
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  return rest.substr(0, rest.find(' '));
+  return rest.substr(0, std::min(rest.find(' '), SmtpTransaction::kMaxArgument));
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // SmtpTransaction: one mail as Suricata's SMTP parser makes a transaction of it: from the
 // first command after the last mail ended (HELO/EHLO, MAIL FROM) to the end of its data
 // (DATA's "." or BDAT's LAST chunk), or to RSET. Bounded: at most kMaxRecipients
-// recipients are kept (the rest counted), each argument at most the line bound.
+// recipients are kept (the rest counted), each argument (HELO's, MAIL FROM's, RCPT TO's) cut at
+// kMaxArgument bytes (RFC 5321 allows 256 for a path).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@ namespace mamori {
 
 struct SmtpTransaction {
   static constexpr size_t kMaxRecipients = 128;
+  static constexpr size_t kMaxArgument = 512;
 
   uint64_t id = 0;
   std::string helo, mail_from;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "applayer/smtp_transaction.h"
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/file_records.h"
 
@@ -159,7 +160,7 @@ TEST(SmtpProtocol, LongLinesAreCutAndTheRestSkipped) {
   const auto logged = c.logged();
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_TRUE(raised(c.r().events[logged[0]], AppLayerEvent::SmtpTruncatedLine));
-  EXPECT_EQ(c.values(logged[0], "smtp.helo")[0].size(), SmtpProtocol::kMaxLine - 5);
+  EXPECT_EQ(c.values(logged[0], "smtp.helo")[0].size(), SmtpTransaction::kMaxArgument) << "an argument is cut shorter";
   EXPECT_EQ(c.values(logged[0], "smtp.mail_from"), std::vector<std::string>{"<a@x>"}) << "the next line is read";
 }
 

@@ -205,12 +205,15 @@ void SmtpSession::reply(std::string_view line, ProtocolSink& sink) {
 }
 
 void SmtpSession::onEnd(ProtocolSink& sink) {
-  if (!has_tx_) return;
   if (mime_.active()) {
     endMessage(false, sink);
-    return;
+  } else {
+    finish(sink);
   }
-  finish(sink);
+  if (early_events_.none()) return;
+  writer_.events(next_id_++, early_events_, record_);
+  early_events_.reset();
+  sink.emit(Direction::ToServer, record_);
 }
 
 }  // namespace mamori

@@ -9,8 +9,9 @@
 // Events, under Suricata's names: a reply whose code is not three digits (invalid_reply), a
 // reply no command asks for (unable_to_match_reply_with_request), a first reply other than
 // 220 (no_server_welcome_message), STARTTLS or DATA refused (tls_rejected,
-// data_command_rejected), a line cut at the bound (truncated_line), and the message's mime_* ones. They ride on the
-// transaction they belong to (those before the first, on it).
+// data_command_rejected), a line cut at the bound (truncated_line), and the message's mime_*
+// ones. They ride on the open mail; those raised between mails on the next one, or at the
+// flow's end on a record of their own (inspected, not logged).
 #include <cstdint>
 #include <string_view>
 
@@ -47,7 +48,8 @@ class SmtpSession {
   void startMessage(ProtocolSink& sink);
   void endMessage(bool complete, ProtocolSink& sink);
   void finish(ProtocolSink& sink);
-  void raiseEvent(AppLayerEvent e) { raise(has_tx_ ? tx_.events : early_events_, e); }
+  // On the open mail; else kept for the next one (or, at the flow's end, a record of their own).
+  void raiseEvent(AppLayerEvent e) { raise(has_tx_ && !tx_.done ? tx_.events : early_events_, e); }
 
   SmtpTransaction tx_;
   bool has_tx_ = false;

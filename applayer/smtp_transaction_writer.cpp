@@ -27,6 +27,15 @@ void SmtpTransactionWriter::envelopeFields(const SmtpTransaction& tx, ProtocolTr
   for (const std::string& r : tx.rcpt_to) out.add("smtp.rcpt_to", r);
 }
 
+void SmtpTransactionWriter::events(uint64_t tx_id, const AppLayerEventSet& events, ProtocolTransaction& out) {
+  out.clear();
+  out.protocol = "smtp";
+  out.tx_id = tx_id;
+  out.role = Direction::ToServer;
+  out.events = events;
+  out.logged = false;
+}
+
 void SmtpTransactionWriter::envelope(const SmtpTransaction& tx, ProtocolTransaction& out) {
   begin(tx, out);
   out.logged = false;

@@ -134,6 +134,21 @@ TEST(SmtpProtocol, RepliesOutOfStepRaiseSuricatasEvents) {
   EXPECT_EQ(c.r().bad, 1) << "the reply without a code";
 }
 
+TEST(SmtpProtocol, EventsAfterTheLastMailRideOnARecordOfTheirOwn) {
+  Conversation c;
+  c.server("220 hi\r\n");
+  c.client("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
+  c.server("250 a\r\n250 b\r\n250 c\r\n354 d\r\n");
+  c.client("\r\nbody\r\n.\r\n");
+  c.server("250 queued\r\n250 nobody asked\r\n");
+  ASSERT_EQ(c.logged().size(), 1u);
+  EXPECT_TRUE(c.r().events[c.logged()[0]].none()) << "the mail had ended";
+  c.parser->onEnd(c.sink);
+  ASSERT_EQ(c.logged().size(), 1u);
+  EXPECT_FALSE(c.r().logged.back());
+  EXPECT_TRUE(raised(c.r().events.back(), AppLayerEvent::SmtpUnableToMatchReplyWithRequest));
+}
+
 TEST(SmtpProtocol, StartTlsAcceptedHandsTheFlowOverToTls) {
   Conversation c;
   c.server("220 hi\r\n");

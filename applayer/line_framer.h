@@ -31,7 +31,8 @@ class LineFramer {
       if (discarding_) {
         discarding_ = false;
       } else if (held_.empty()) {
-        on_line(withoutCr(std::string_view(reinterpret_cast<const char*>(data + at), end - at)), false);
+        const std::string_view line = withoutCr(std::string_view(reinterpret_cast<const char*>(data + at), end - at));
+        on_line(line.substr(0, most_), line.size() > most_);
       } else {
         hold(data + at, end - at, on_line);
         if (!discarding_) on_line(withoutCr(held_), false);

@@ -38,7 +38,8 @@ std::string_view argument(std::string_view line, size_t prefix) {
 
 void SmtpSession::line(Direction dir, std::string_view line, bool truncated, ProtocolSink& sink) {
   if (tls_) return;
-  if (truncated) raiseEvent(AppLayerEvent::SmtpTruncatedLine);
+  if (truncated && dir == Direction::ToClient) replyEvent(AppLayerEvent::SmtpTruncatedLine, sink);
+  if (truncated && dir == Direction::ToServer) raiseEvent(AppLayerEvent::SmtpTruncatedLine);
   if (dir == Direction::ToClient) {
     reply(line, sink);
   } else if (chunk_left_ || in_data_) {
@@ -163,7 +164,7 @@ void SmtpSession::reply(std::string_view line, ProtocolSink& sink) {
   const bool coded = line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
                      std::isdigit(static_cast<unsigned char>(line[1])) && std::isdigit(static_cast<unsigned char>(line[2]));
   if (!coded || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {
-    raiseEvent(AppLayerEvent::SmtpInvalidReply);
+    replyEvent(AppLayerEvent::SmtpInvalidReply, sink);
     sink.malformed();
     return;
   }
@@ -174,12 +175,12 @@ void SmtpSession::reply(std::string_view line, ProtocolSink& sink) {
   if (!greeted_) {
     greeted_ = true;
     if (pending_count_ == 0) {
-      if (code != 220) raiseEvent(AppLayerEvent::SmtpNoServerWelcomeMessage);
+      if (code != 220) replyEvent(AppLayerEvent::SmtpNoServerWelcomeMessage, sink);
       return;
     }
   }
   if (pending_count_ == 0) {
-    raiseEvent(AppLayerEvent::SmtpUnableToMatchReplyWithRequest);
+    replyEvent(AppLayerEvent::SmtpUnableToMatchReplyWithRequest, sink);
     return;
   }
   const Command c = pending_[pending_head_];
@@ -190,18 +191,27 @@ void SmtpSession::reply(std::string_view line, ProtocolSink& sink) {
       if (code == 220) {
         tls_ = true;
       } else {
-        raiseEvent(AppLayerEvent::SmtpTlsRejected);
+        replyEvent(AppLayerEvent::SmtpTlsRejected, sink);
       }
       break;
     case Command::Data:
       if (code != 354 && in_data_) {
-        raiseEvent(AppLayerEvent::SmtpDataCommandRejected);
+        replyEvent(AppLayerEvent::SmtpDataCommandRejected, sink);
         in_data_ = false;
         endMessage(false, sink);
       }
       break;
     default: break;
   }
+}
+
+// A reply's anomaly is the server's: inspected at once on the server's side, as Suricata's
+// rules for them (flow:to_client) expect, on the mail it answers.
+void SmtpSession::replyEvent(AppLayerEvent e, ProtocolSink& sink) {
+  AppLayerEventSet events;
+  raise(events, e);
+  writer_.events(has_tx_ && !tx_.done ? tx_.id : next_id_, events, Direction::ToClient, record_);
+  sink.emit(Direction::ToClient, record_);
 }
 
 void SmtpSession::onEnd(ProtocolSink& sink) {
@@ -211,7 +221,7 @@ void SmtpSession::onEnd(ProtocolSink& sink) {
     finish(sink);
   }
   if (early_events_.none()) return;
-  writer_.events(next_id_++, early_events_, record_);
+  writer_.events(next_id_++, early_events_, Direction::ToServer, record_);
   early_events_.reset();
   sink.emit(Direction::ToServer, record_);
 }

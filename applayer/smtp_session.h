@@ -10,8 +10,10 @@
 // reply no command asks for (unable_to_match_reply_with_request), a first reply other than
 // 220 (no_server_welcome_message), STARTTLS or DATA refused (tls_rejected,
 // data_command_rejected), a line cut at the bound (truncated_line), and the message's mime_*
-// ones. They ride on the open mail; those raised between mails on the next one, or at the
-// flow's end on a record of their own (inspected, not logged).
+// ones. A reply's (the first five, and a server's line cut) go at once on a record of the
+// server's side (inspected, not logged), as Suricata's rules look for them (flow:to_client);
+// the client's ride on the open mail, those raised between mails on the next one, or at the
+// flow's end on a record of their own.
 #include <cstdint>
 #include <string_view>
 
@@ -48,8 +50,10 @@ class SmtpSession {
   void startMessage(ProtocolSink& sink);
   void endMessage(bool complete, ProtocolSink& sink);
   void finish(ProtocolSink& sink);
-  // On the open mail; else kept for the next one (or, at the flow's end, a record of their own).
+  // A client side's event: on the open mail; else kept for the next one (or, at the flow's end,
+  // a record of their own).
   void raiseEvent(AppLayerEvent e) { raise(has_tx_ && !tx_.done ? tx_.events : early_events_, e); }
+  void replyEvent(AppLayerEvent e, ProtocolSink& sink);
 
   SmtpTransaction tx_;
   bool has_tx_ = false;

@@ -27,11 +27,12 @@ void SmtpTransactionWriter::envelopeFields(const SmtpTransaction& tx, ProtocolTr
   for (const std::string& r : tx.rcpt_to) out.add("smtp.rcpt_to", r);
 }
 
-void SmtpTransactionWriter::events(uint64_t tx_id, const AppLayerEventSet& events, ProtocolTransaction& out) {
+void SmtpTransactionWriter::events(uint64_t tx_id, const AppLayerEventSet& events, Direction side,
+                                   ProtocolTransaction& out) {
   out.clear();
   out.protocol = "smtp";
   out.tx_id = tx_id;
-  out.role = Direction::ToServer;
+  out.role = side;
   out.events = events;
   out.logged = false;
 }

@@ -22,8 +22,9 @@ class SmtpTransactionWriter {
   // `message`: the message's headers, or null when the mail had none; `status`: Suricata's
   // email status (PARSE_DONE, ...).
   void finish(const SmtpTransaction& tx, const MimeMessageHeaders* message, const char* status, ProtocolTransaction& out);
-  // Events no mail carried (raised after the last one ended), inspected, not logged.
-  void events(uint64_t tx_id, const AppLayerEventSet& events, ProtocolTransaction& out);
+  // Events on a record of their own (`side`'s), inspected, not logged: a reply's, or the
+  // client's raised after the last mail ended.
+  void events(uint64_t tx_id, const AppLayerEventSet& events, Direction side, ProtocolTransaction& out);
 
  private:
   void envelopeFields(const SmtpTransaction& tx, ProtocolTransaction& out);

@@ -123,30 +123,38 @@ TEST(SmtpProtocol, RepliesOutOfStepRaiseSuricatasEvents) {
   c.client("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
   c.server("250 a\r\n250 b\r\n554 no data\r\n");
   c.client("RSET\r\n");
-  const auto logged = c.logged();
-  ASSERT_EQ(logged.size(), 1u);
-  const AppLayerEventSet e = c.r().events[logged[0]];
-  for (AppLayerEvent ev : {AppLayerEvent::SmtpNoServerWelcomeMessage, AppLayerEvent::SmtpUnableToMatchReplyWithRequest,
-                           AppLayerEvent::SmtpInvalidReply, AppLayerEvent::SmtpTlsRejected,
-                           AppLayerEvent::SmtpDataCommandRejected}) {
-    EXPECT_TRUE(raised(e, ev)) << appLayerEventName(ev).name;
+  ASSERT_EQ(c.logged().size(), 1u);
+  EXPECT_TRUE(c.r().events[c.logged()[0]].none()) << "the replies' events are the server's";
+  // Each on a record of the server's side, inspected at once, on the mail it answers.
+  std::vector<AppLayerEvent> seen;
+  for (size_t i = 0; i < c.r().dirs.size(); ++i) {
+    if (c.r().dirs[i] != Direction::ToClient) continue;
+    EXPECT_FALSE(c.r().logged[i]);
+    EXPECT_EQ(c.r().ids[i], 0u);
+    for (size_t e = 0; e < kAppLayerEventCount; ++e) {
+      if (c.r().events[i].test(e)) seen.push_back(static_cast<AppLayerEvent>(e));
+    }
   }
+  EXPECT_EQ(seen, (std::vector<AppLayerEvent>{AppLayerEvent::SmtpNoServerWelcomeMessage,
+                                              AppLayerEvent::SmtpUnableToMatchReplyWithRequest,
+                                              AppLayerEvent::SmtpInvalidReply, AppLayerEvent::SmtpTlsRejected,
+                                              AppLayerEvent::SmtpDataCommandRejected}));
   EXPECT_EQ(c.r().bad, 1) << "the reply without a code";
 }
 
-TEST(SmtpProtocol, EventsAfterTheLastMailRideOnARecordOfTheirOwn) {
+TEST(SmtpProtocol, ClientEventsAfterTheLastMailRideOnARecordOfTheirOwn) {
   Conversation c;
   c.server("220 hi\r\n");
   c.client("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n");
   c.server("250 a\r\n250 b\r\n250 c\r\n354 d\r\n");
   c.client("\r\nbody\r\n.\r\n");
-  c.server("250 queued\r\n250 nobody asked\r\n");
+  c.server("250 queued\r\n");
+  c.client(std::string(SmtpProtocol::kMaxLine + 10, 'x') + "\r\n");  // a line cut, no mail open
   ASSERT_EQ(c.logged().size(), 1u);
   EXPECT_TRUE(c.r().events[c.logged()[0]].none()) << "the mail had ended";
   c.parser->onEnd(c.sink);
-  ASSERT_EQ(c.logged().size(), 1u);
-  EXPECT_FALSE(c.r().logged.back());
-  EXPECT_TRUE(raised(c.r().events.back(), AppLayerEvent::SmtpUnableToMatchReplyWithRequest));
+  ASSERT_EQ(c.logged().size(), 2u) << "the line opened a transaction of its own, written at the end";
+  EXPECT_TRUE(raised(c.r().events[c.logged()[1]], AppLayerEvent::SmtpTruncatedLine));
 }
 
 TEST(SmtpProtocol, StartTlsAcceptedHandsTheFlowOverToTls) {

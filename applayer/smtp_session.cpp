@@ -64,12 +64,7 @@ SmtpTransaction& SmtpSession::current(Command c) {
 void SmtpSession::command(std::string_view line, ProtocolSink& sink) {
   const Command c = commandOf(line);
   SmtpTransaction& tx = current(c);
-  if (pending_count_ == kMaxPending) {
-    sink.malformed();
-    pending_head_ = (pending_head_ + 1) % kMaxPending;
-    --pending_count_;
-  }
-  pending_[(pending_head_ + pending_count_++) % kMaxPending] = c;
+  expectReply(c, sink);
   switch (c) {
     case Command::Helo:
       helo_.assign(argument(line, 4));
@@ -110,6 +105,15 @@ void SmtpSession::command(std::string_view line, ProtocolSink& sink) {
   }
 }
 
+void SmtpSession::expectReply(Command c, ProtocolSink& sink) {
+  if (pending_count_ == kMaxPending) {
+    sink.malformed();
+    pending_head_ = (pending_head_ + 1) % kMaxPending;
+    --pending_count_;
+  }
+  pending_[(pending_head_ + pending_count_++) % kMaxPending] = c;
+}
+
 void SmtpSession::startMessage(ProtocolSink& sink) {
   if (mime_.active()) {  // DATA after a BDAT chunk that was not LAST: that message is cut
     mime_.end(false, sink);
@@ -126,6 +130,7 @@ void SmtpSession::dataLine(std::string_view line, ProtocolSink& sink) {
   if (in_data_) {
     if (line == ".") {
       in_data_ = false;
+      expectReply(Command::DataEnd, sink);  // the message's end is answered (250 queued)
       endMessage(true, sink);
       return;
     }

@@ -29,7 +29,8 @@ class SmtpSession {
   // Commands sent and not yet answered, at most (older ones are dropped, counted malformed).
   static constexpr size_t kMaxPending = 64;
 
-  enum class Command : uint8_t { Other, Helo, Mail, Rcpt, Data, Bdat, Rset, Quit, StartTls };
+  // DataEnd: DATA's "." line, which the server answers as a command.
+  enum class Command : uint8_t { Other, Helo, Mail, Rcpt, Data, Bdat, Rset, Quit, StartTls, DataEnd };
 
   // One line of `dir`, without its line end; `truncated`: cut at the line bound.
   void line(Direction dir, std::string_view line, bool truncated, ProtocolSink& sink);
@@ -44,6 +45,7 @@ class SmtpSession {
 
  private:
   void command(std::string_view line, ProtocolSink& sink);
+  void expectReply(Command c, ProtocolSink& sink);
   void reply(std::string_view line, ProtocolSink& sink);
   void dataLine(std::string_view line, ProtocolSink& sink);
   SmtpTransaction& current(Command c);

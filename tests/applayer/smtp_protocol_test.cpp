@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ TEST(SmtpProtocol, PipelinedCommandsMakeOneTransactionPerMail) {
   c.server("250 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n");
   c.client(kMessage);
   c.server("250 queued\r\n");
+  EXPECT_TRUE(std::none_of(c.r().dirs.begin(), c.r().dirs.end(), [](Direction d) { return d == Direction::ToClient; }))
+      << "the data's end is answered: no reply is out of step";
   c.client("MAIL FROM:<d@example.com>\r\nRCPT TO:<e@example.com>\r\nDATA\r\n");
   c.server("250 ok\r\n250 ok\r\n354 go\r\n");
   c.client("Subject: second\r\n\r\nbody\r\n.\r\nQUIT\r\n");

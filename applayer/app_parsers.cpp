@@ -427,20 +427,20 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
 
 // The built-in parser of the kind the flow was given.
 void AppParsers::constructParser(FlowParsers& p, Flow& flow) {
-    // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
-    if (p.kind == Kind::Http) {
-      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
-      else p.kind = Kind::None;
-    }
-    if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;
-    if (p.kind == Kind::Tls) {
-      if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
-      else p.kind = Kind::None;
-    }
-    if (p.kind == Kind::Ssh) {
-      if (charge(p, sizeof(SshFlow) + 2 * SshBannerReader::kMaxLine)) p.ssh = std::make_unique<SshFlow>();
-      else p.kind = Kind::None;
-    }
+  // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
+  if (p.kind == Kind::Http) {
+    if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
+    else p.kind = Kind::None;
+  }
+  if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;
+  if (p.kind == Kind::Tls) {
+    if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
+    else p.kind = Kind::None;
+  }
+  if (p.kind == Kind::Ssh) {
+    if (charge(p, sizeof(SshFlow) + 2 * SshBannerReader::kMaxLine)) p.ssh = std::make_unique<SshFlow>();
+    else p.kind = Kind::None;
+  }
 }
 
 void AppParsers::feedDecided(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {

@@ -267,6 +267,10 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
     key(plugin->eventType());
     const std::string_view object = plugin->eve.empty() ? std::string_view("{}") : std::string_view(plugin->eve);
     writer_.RawValue(object.data(), object.size(), rapidjson::kObjectType);
+    if (plugin->also_key && !plugin->also_eve.empty()) {
+      key(plugin->also_key);
+      writer_.RawValue(plugin->also_eve.data(), plugin->also_eve.size(), rapidjson::kObjectType);
+    }
   } else if (file) {
     if (file->http) {
       key("app_proto");

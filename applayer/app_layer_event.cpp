@@ -52,6 +52,7 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"http", "duplicate_content_length_field_in_request"},
     {"http", "duplicate_content_length_field_in_response"},
     {"http", "too_many_warnings"},
+    {"http", "failed_protocol_change"},
     {"tls", "invalid_record_version"},
     {"tls", "invalid_record_type"},
     {"tls", "invalid_record_length"},
@@ -97,6 +98,21 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"ftp", "request_command_too_long"},
     {"ftp", "response_command_too_long"},
     {"ftp", "too_many_transactions"},
+    {"smtp", "invalid_reply"},
+    {"smtp", "unable_to_match_reply_with_request"},
+    {"smtp", "no_server_welcome_message"},
+    {"smtp", "tls_rejected"},
+    {"smtp", "data_command_rejected"},
+    {"smtp", "truncated_line"},
+    {"smtp", "mime_parse_failed"},
+    {"smtp", "mime_invalid_base64"},
+    {"smtp", "mime_invalid_qp"},
+    {"smtp", "mime_long_line"},
+    {"smtp", "mime_long_enc_line"},
+    {"smtp", "mime_long_header_name"},
+    {"smtp", "mime_long_header_value"},
+    {"smtp", "mime_boundary_too_long"},
+    {"smtp", "mime_long_filename"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};
@@ -108,6 +124,7 @@ static_assert(kNames[static_cast<size_t>(E::TlsInvalidSslRecord)].name == "inval
 static_assert(kNames[static_cast<size_t>(E::DnsInfiniteLoop)].name == "infinite_loop");
 static_assert(kNames[static_cast<size_t>(E::SshLongBanner)].name == "long_banner");
 static_assert(kNames[static_cast<size_t>(E::Http2ReassemblyLimitReached)].name == "reassembly_limit_reached");
+static_assert(kNames[static_cast<size_t>(E::SmtpMimeLongFilename)].name == "mime_long_filename");
 static_assert(kNames.back().name == "applayer_mismatch_protocol_both_directions");
 
 }  // namespace

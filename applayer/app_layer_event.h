@@ -30,6 +30,7 @@ enum class AppLayerEvent : uint8_t {
   HttpResponseChunkedOldProto, HttpResponseInvalidProtocol, HttpResponseInvalidStatus, HttpRequestLineIncomplete,
   HttpRequestLineInvalid, HttpRequestBodyUnexpected, HttpLzmaMemlimitReached,
   HttpDuplicateContentLengthFieldInRequest, HttpDuplicateContentLengthFieldInResponse, HttpTooManyWarnings,
+  HttpFailedProtocolChange,
   // TLS: the record layer and the clear-text handshake.
   TlsInvalidRecordVersion, TlsInvalidRecordType, TlsInvalidRecordLength, TlsInvalidHandshakeMessage,
   TlsHeartbeatMessage, TlsInvalidHeartbeatMessage, TlsOverflowHeartbeatMessage, TlsHandshakeInvalidLength,
@@ -50,6 +51,11 @@ enum class AppLayerEvent : uint8_t {
   SmbMalformedData, SmbMalformedNtlmsspRequest, SmbFileOverlap, SmbRecordOverflow, SmbTooManyTransactions,
   // FTP: a command or reply line past FtpLineReader::kMaxLine, too many unanswered commands.
   FtpRequestCommandTooLong, FtpResponseCommandTooLong, FtpTooManyTransactions,
+  // SMTP: commands and replies out of step, lines past their bound, a mail's MIME anomalies.
+  SmtpInvalidReply, SmtpUnableToMatchReplyWithRequest, SmtpNoServerWelcomeMessage,
+  SmtpTlsRejected, SmtpDataCommandRejected, SmtpTruncatedLine, SmtpMimeParseFailed, SmtpMimeInvalidBase64,
+  SmtpMimeInvalidQp, SmtpMimeLongLine, SmtpMimeLongEncLine, SmtpMimeLongHeaderName, SmtpMimeLongHeaderValue,
+  SmtpMimeBoundaryTooLong, SmtpMimeLongFilename,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

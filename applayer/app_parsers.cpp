@@ -52,6 +52,14 @@ bool builtInParserFor(const char* app) {
 
 bool looksLikeHttpResponse(const uint8_t* data, size_t len) { return len >= 5 && std::memcmp(data, "HTTP/", 5) == 0; }
 
+// The kind of a built-in parser's name, as a protocol change asks for it.
+Kind kindNamed(const char* name) {
+  if (std::strcmp(name, "tls") == 0) return Kind::Tls;
+  if (std::strcmp(name, "http") == 0) return Kind::Http;
+  if (std::strcmp(name, "ssh") == 0) return Kind::Ssh;
+  return Kind::None;
+}
+
 // The protocol a direction's first bytes show, as far as the probes tell; Undecided when
 // they show none.
 Kind probedKind(const uint8_t* data, size_t len, Direction dir) {
@@ -103,6 +111,8 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   int plugin = kNoPlugin;
   std::unique_ptr<AppProtocolParser> parser;
   uint32_t plugin_files = 0;  // the files the plug-in opened, for the tracker's per-flow limit
+  bool changed = false;             // the flow changed protocol (it may once)
+  const char* changed_to = nullptr;  // while the protocol it changed to is not decided: the one asked for
 
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
   void onResponse(const HttpTransaction& tx) override {
@@ -180,6 +190,8 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     plugin = kNoPlugin;
     parser.reset();
     plugin_files = 0;
+    changed = false;
+    changed_to = nullptr;
   }
 };
 
@@ -265,6 +277,28 @@ void AppParsers::feedPlugin(FlowParsers& p, Flow& flow, Direction dir, const uin
   p.flow = &flow;
   p.dir = dir;
   p.parser->onData(dir, data, len, p);
+  const ProtocolChange change = p.parser->protocolChange();
+  if (change.to) handOver(p, flow, dir, change, data + len - std::min(change.unread, len));
+}
+
+bool AppParsers::requestProtocolChange(FlowParsers& p) {
+  if (p.changed) return false;
+  p.changed = true;
+  return true;
+}
+
+// The plug-in is done with the flow (it keeps its transactions for its onEnd); what follows
+// is probed afresh, as Suricata does after a protocol change: the bytes may show another
+// protocol than the one asked for (an HTTP response after STARTTLS), which then takes it.
+void AppParsers::handOver(FlowParsers& p, Flow& flow, Direction dir, const ProtocolChange& change, const uint8_t* rest) {
+  if (!requestProtocolChange(p)) {
+    p.kind = Kind::None;
+    return;
+  }
+  p.changed_to = change.to;
+  p.kind = Kind::Undecided;
+  p.probed = 0;
+  if (change.unread) onStreamData(flow, dir, rest, change.unread, 0);
 }
 
 size_t AppParsers::bytesPerFlow() { return ObserverRecords<FlowParsers>::kBytesPerRecord; }
@@ -381,7 +415,16 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
   const bool first_of_side = !p.data_seen[static_cast<int>(dir)] && len > 0;
   p.data_seen[static_cast<int>(dir)] |= len > 0;
   if (p.kind == Kind::Undecided && !expectations_.empty() && first_of_side) startExpected(p, flow);
-  if (p.kind == Kind::Undecided) {
+  if (p.kind == Kind::Undecided && p.changed_to) {
+    // After a protocol change: what the bytes show, else (past the probe's bytes) what was asked.
+    p.probed += len;
+    p.kind = probedKind(data, len, dir);
+    if (p.kind == Kind::Undecided && p.probed > kProbeBytes) p.kind = kindNamed(p.changed_to);
+    const char* name = p.kind == Kind::Http ? "http" : p.kind == Kind::Tls ? "tls" : p.kind == Kind::Ssh ? "ssh" : nullptr;
+    if (name && identifier_) identifier_->nameAppProto(flow, name, true);
+    if (p.kind != Kind::Undecided) p.changed_to = nullptr;
+    constructParser(p, flow);
+  } else if (p.kind == Kind::Undecided) {
     const char* app = identifier_ ? identifier_->appProtoOf(flow) : "";
     p.probed += len;
     const bool both_sides = p.data_seen[0] && p.data_seen[1];
@@ -403,26 +446,37 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
     } else if (last_chance) {
       p.kind = Kind::None;
     }
-    // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
-    if (p.kind == Kind::Http) {
-      if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
-      else p.kind = Kind::None;
-    }
-    if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;
-    if (p.kind == Kind::Tls) {
-      if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
-      else p.kind = Kind::None;
-    }
-    if (p.kind == Kind::Ssh) {
-      if (charge(p, sizeof(SshFlow) + 2 * SshBannerReader::kMaxLine)) p.ssh = std::make_unique<SshFlow>();
-      else p.kind = Kind::None;
-    }
+    constructParser(p, flow);
   }
   if (first_of_side) checkDirections(p, flow, dir, data, len);
+  feedDecided(p, flow, dir, data, len);
+}
+
+// The built-in parser of the kind the flow was given.
+void AppParsers::constructParser(FlowParsers& p, Flow& flow) {
+  // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
+  if (p.kind == Kind::Http) {
+    if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
+    else p.kind = Kind::None;
+  }
+  if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;
+  if (p.kind == Kind::Tls) {
+    if (charge(p, sizeof(TlsParser))) p.tls = std::make_unique<TlsParser>(memory_);
+    else p.kind = Kind::None;
+  }
+  if (p.kind == Kind::Ssh) {
+    if (charge(p, sizeof(SshFlow) + 2 * SshBannerReader::kMaxLine)) p.ssh = std::make_unique<SshFlow>();
+    else p.kind = Kind::None;
+  }
+}
+
+void AppParsers::feedDecided(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len) {
   switch (p.kind) {
     case Kind::Http:
+      // An h2c upgrade is a protocol change: refused on a flow that changed once already.
+      if (p.changed) p.http->refuseUpgrades();
       p.http->onData(dir, data, len, now_, p);
-      if (p.http->upgradedToH2c()) upgradeToHttp2(p, flow);
+      if (p.http->upgradedToH2c() && requestProtocolChange(p)) upgradeToHttp2(p, flow);
       break;
     case Kind::Http2:
       feedHttp2(p, flow, dir, data, len);
@@ -609,8 +663,8 @@ void AppParsers::onFlowEnd(Flow& flow) {
 void AppParsers::describe(const Flow& flow, FlowRecord& record) {
   const FlowParsers* p = parsersOf(flow);
   // The plug-in that parsed the flow names it: nDPI named it so, had no verdict, or one its
-  // probe overruled.
-  if (!p || p->plugin < 0) return;
+  // probe overruled; after a protocol change the identifier names the new one.
+  if (!p || p->plugin < 0 || p->changed) return;
   const std::string_view name = protocols_[static_cast<size_t>(p->plugin)]->name();
   const size_t n = std::min(name.size(), sizeof record.app.proto - 1);
   std::memcpy(record.app.proto, name.data(), n);

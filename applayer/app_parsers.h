@@ -151,6 +151,12 @@ class AppParsers final : public FlowObserver {
   // HTTP/2 from the flow's start (prior knowledge), or from an h2c upgrade of its HTTP/1.
   bool startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id);
   void upgradeToHttp2(FlowParsers& p, Flow& flow);
+  // Suricata's protocol change (SMTP's STARTTLS, HTTP's h2c upgrade): a flow changes protocol
+  // once; false when it did already (the change is refused).
+  static bool requestProtocolChange(FlowParsers& p);
+  void constructParser(FlowParsers& p, Flow& flow);
+  void feedDecided(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  void handOver(FlowParsers& p, Flow& flow, Direction dir, const ProtocolChange& change, const uint8_t* rest);
   void feedHttp2(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void emitHttp2Events(FlowParsers& p, Flow& flow);
 

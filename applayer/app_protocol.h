@@ -80,6 +80,14 @@ class ProtocolSink {
   virtual bool expectConnection(const ExpectedConnection&) { return false; }
 };
 
+// A parser handing its flow over to another protocol (SMTP's STARTTLS accepted: "tls"), as
+// Suricata's protocol change: `to` names it (null while none), `unread` is how many bytes at
+// the end of the last onData were already the new protocol's.
+struct ProtocolChange {
+  const char* to = nullptr;  // static storage
+  size_t unread = 0;
+};
+
 // One flow's parser. Bounded: it keeps at most what its protocol says, whatever comes.
 class AppProtocolParser {
  public:
@@ -92,6 +100,9 @@ class AppProtocolParser {
   virtual void onEnd(ProtocolSink& sink) = 0;
   // The flow is a connection another flow announced (ExpectedConnection), before its data.
   virtual void onExpected(const ExpectedStart&) {}
+  // Asked after each onData: once it names a protocol, the parser gets no more data (its
+  // onEnd still comes) and AppParsers probes what follows afresh.
+  virtual ProtocolChange protocolChange() const { return {}; }
 };
 
 enum class ProbeResult : uint8_t {

@@ -7,6 +7,7 @@
 #include "applayer/ldap_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
+#include "applayer/smtp_protocol.h"
 
 namespace mamori {
 
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<SmbProtocol>());
   protocols.push_back(std::make_unique<FtpProtocol>());
   protocols.push_back(std::make_unique<FtpDataProtocol>());
+  protocols.push_back(std::make_unique<SmtpProtocol>());
   return protocols;
 }
 

@@ -483,10 +483,13 @@ int HttpParser::onResponseHeaders(htp_tx_t* tx) {
   if (tx->response_status_number == 101) {
     const auto* upgrade = static_cast<const htp_header_t*>(htp_table_get_c(tx->response_headers, "upgrade"));
     HttpParser& p = of(tx);
-    if (upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0 && !p.h2c_) {
+    Slot* slot = slotOf(tx);
+    if (upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0 && p.refuse_upgrades_) {
+      if (slot) raise(slot->tx.events, AppLayerEvent::HttpFailedProtocolChange);
+    } else if (upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0 && !p.h2c_) {
       p.h2c_at_ = static_cast<int64_t>(htp_connp_res_data_consumed(tx->connp));
       p.h2c_ = std::make_unique<HttpTransaction>();
-      if (const Slot* slot = slotOf(tx)) *p.h2c_ = slot->tx;
+      if (slot) *p.h2c_ = slot->tx;
     }
   }
   if (tx->request_method_number == HTP_M_CONNECT && tx->response_status_number >= 200 &&

@@ -106,6 +106,9 @@ class HttpParser {
   bool upgradedToH2c() const { return h2c_ != nullptr; }
   const HttpTransaction& h2cRequest() const { return *h2c_; }
   std::string takeUpgradeRest(Direction dir) { return std::move(h2c_rest_[static_cast<int>(dir)]); }
+  // The flow changed protocol once already (SMTP's STARTTLS) and may not again: a 101 to h2c
+  // raises http.failed_protocol_change on its transaction instead, and HTTP/1 stops there.
+  void refuseUpgrades() { refuse_upgrades_ = true; }
 
  private:
   // One transaction between its request's start and its response's report.
@@ -190,6 +193,7 @@ class HttpParser {
   // Set by the 101 that accepts an h2c upgrade, at the offset its headers end in the data
   // being fed; then the request that asked for it, and what follows in each direction.
   int64_t h2c_at_ = -1;
+  bool refuse_upgrades_ = false;
   std::unique_ptr<HttpTransaction> h2c_;
   std::string h2c_rest_[2];  // files this flow opened, against the tracker's per-flow limit
 };

@@ -11,6 +11,8 @@
 //     bytes;
 //   - `eve`: the EVE object written under the `protocol` key, as JSON text made with
 //     EveObjectWriter (escaped, valid UTF-8), written unchanged;
+//   - `also_key` / `also_eve`: a second object the record carries beside the protocol's,
+//     under its own key, as Suricata writes an smtp record's `email` (none when null);
 //   - `events`: the app-layer events the message raised (app-layer-event:krb5.weak_encryption);
 //   - `logged`: false for a record that opens a transaction whose other side is still to
 //     come (a DCERPC, LDAP or SMB request before its response): detection inspects it, but it is
@@ -50,6 +52,8 @@ struct ProtocolTransaction {
   std::vector<ProtocolField> fields;
   std::string bytes;  // the fields' values, back to back
   std::string eve;    // one JSON object
+  const char* also_key = nullptr;  // static storage
+  std::string also_eve;
   AppLayerEventSet events;
   bool logged = true;
   std::optional<Direction> role;
@@ -62,8 +66,9 @@ struct ProtocolTransaction {
     fields.clear();
     bytes.clear();
     eve.clear();
+    also_key = nullptr;
+    also_eve.clear();
     events.reset();
-    logged = true;
     role.reset();
   }
   void add(const char* name, std::string_view value) {

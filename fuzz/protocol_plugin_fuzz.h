@@ -26,6 +26,11 @@ class CheckingSink final : public ProtocolSink {
       doc.Parse<rapidjson::kParseValidateEncodingFlag>(tx.eve.data(), tx.eve.size());
       if (doc.HasParseError() || !doc.IsObject()) std::abort();
     }
+    if (tx.also_key) {  // a second object beside the protocol's (smtp's email)
+      rapidjson::Document doc;
+      doc.Parse<rapidjson::kParseValidateEncodingFlag>(tx.also_eve.data(), tx.also_eve.size());
+      if (doc.HasParseError() || !doc.IsObject()) std::abort();
+    }
     for (const ProtocolField& f : tx.fields) {
       if (static_cast<size_t>(f.offset) + f.length > tx.bytes.size()) std::abort();
     }

@@ -3,9 +3,10 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, dcerpc_parser by
-// its first PDU, ftp_parser on port 21), DNS datagrams, SIP, Kerberos and CLDAP datagrams
-// (sip_parser, krb5_parser, ldap_parser) and the certificates TlsParser finds
-// (tls_certificate, and behind an options prefix asn1_inspection);
+// its first PDU, ftp_parser on port 21, smtp_parser by a greeting or HELO), DNS datagrams,
+// SIP, Kerberos and CLDAP datagrams (sip_parser, krb5_parser, ldap_parser) and the
+// certificates TlsParser finds (tls_certificate, and behind an options prefix
+// asn1_inspection);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -26,6 +27,7 @@
 #include "applayer/dcerpc_protocol.h"
 #include "applayer/http_request_probe.h"
 #include "applayer/sip_message_parser.h"
+#include "applayer/smtp_protocol.h"
 #include "applayer/tls_parser.h"
 #include "capture/decoder.h"
 #include "capture/pcap_source.h"
@@ -86,6 +88,10 @@ std::string streamTarget(const TcpFlow& f) {
   if (f.server_port == 389 || f.client_port == 389) return "ldap_parser";
   if (f.server_port == 445 || f.server_port == 139) return "smb_parser";
   if (f.server_port == 21) return "ftp_parser";
+  if (SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToClient, first, p.size()) == ProbeResult::Match ||
+      SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToServer, first, p.size()) == ProbeResult::Match) {
+    return "smtp_parser";
+  }
   return "";
 }
 

@@ -140,6 +140,21 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"ftp.dynamic_port", "ftp", BufferDirection::Response, {}, 0xffff},
     {.keyword = "ftpbounce", .protocol = "ftp", .direction = BufferDirection::Request, .number_max = 1, .flag = true},
     {"ftpdata_command", "ftp-data", BufferDirection::Either, {}, 3, kFtpDataCommands},
+    // SMTP (applayer/smtp_protocol.h): a mail's envelope as its data starts (or as it ends
+    // without data), its message's headers once they are read; rcpt_to and email.url,
+    // email.received are multi-buffers. file_data is its MIME parts' (files).
+    {"smtp.helo", "smtp", BufferDirection::Request},
+    {"smtp.mail_from", "smtp", BufferDirection::Request},
+    {"smtp.rcpt_to", "smtp", BufferDirection::Request},
+    {"email.from", "smtp", BufferDirection::Request},
+    {"email.to", "smtp", BufferDirection::Request},
+    {"email.cc", "smtp", BufferDirection::Request},
+    {"email.subject", "smtp", BufferDirection::Request},
+    {"email.date", "smtp", BufferDirection::Request},
+    {"email.message_id", "smtp", BufferDirection::Request},
+    {"email.x_mailer", "smtp", BufferDirection::Request},
+    {"email.url", "smtp", BufferDirection::Request},
+    {"email.received", "smtp", BufferDirection::Request},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

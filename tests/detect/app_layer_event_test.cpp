@@ -129,7 +129,7 @@ class AppEventDetectTest : public test::InspectorTest {
     load(R"(alert http any any -> any any (flow:established,to_server; app-layer-event:http.request_auth_unrecognized; sid:1;)
 alert tls any any -> any any (app-layer-event:tls.invalid_handshake_message; app-layer-event:tls.certificate_invalid_length; sid:2;)
 alert http any any -> any any (http.uri; content:"/admin"; app-layer-event:http.missing_host_header; sid:3;)
-alert http any any -> any any (app-layer-event:http.failed_protocol_change; sid:4;)
+alert http any any -> any any (app-layer-event:http.multipart_invalid_header; sid:4;)
 alert ip any any -> any any (app-layer-event:applayer_wrong_direction_first_data; sid:5;)
 )");
   }
@@ -177,7 +177,7 @@ TEST_F(AppEventDetectTest, DetectionEventsMatchAnyProtocolAndUnraisedNamesNever)
   using E = AppLayerEvent;
   const AppLayerEventSet wrong = set({E::ApplayerWrongDirectionFirstData});
   EXPECT_EQ(events(false, "", wrong, wrong), Sids{5});
-  // http.failed_protocol_change is a name mamori's parsers never raise: sid 4 loads and
+  // http.multipart_invalid_header is a name mamori's parsers never raise: sid 4 loads and
   // stays silent whatever else is raised.
   AppLayerEventSet all;
   all.set();

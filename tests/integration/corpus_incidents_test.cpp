@@ -47,6 +47,11 @@ const std::map<std::string, Attack> kAttacks = {
      {{"Alerts from 127.0.0.1"},
       "DNS messages built to break parsers: the default app-layer event rules see dns.malformed_data and "
       "dns.name_too_long (sids 9100059, 9100064)"}},
+    {"smtp.pcap",
+     {{"Alerts from 194.7.248.153"},
+      "a mail to some 300 recipients whose folded To header (about 20 KB) passes MIME's 2000-byte bound on a "
+      "header value: the default app-layer event rules see smtp.mime_long_header_value (sid 9100112), as "
+      "Suricata's smtp-events.rules do"}},
     {"dns_exfiltration.pcap",
      {{}, "known miss: dnscat2 in direct mode puts payload in every label, so its names share no registrable "
           "domain for dns_tunnelling to group by"}},

@@ -94,6 +94,8 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"smb", "file_overlap"},
     {"smb", "record_overflow"},
     {"smb", "too_many_transactions"},
+    {"enip", "invalid_pdu"},
+    {"enip", "too_many_transactions"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

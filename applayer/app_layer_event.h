@@ -48,6 +48,8 @@ enum class AppLayerEvent : uint8_t {
   // SMB: records that do not parse, NTLMSSP blobs that do not, a file written or read over
   // bytes already seen, per-flow state past its bounds.
   SmbMalformedData, SmbMalformedNtlmsspRequest, SmbFileOverlap, SmbRecordOverflow, SmbTooManyTransactions,
+  // EtherNet/IP: a command's payload that does not parse; more requests open than kept.
+  EnipInvalidPdu, EnipTooManyTransactions,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -1,6 +1,7 @@
 #include "applayer/app_protocols.h"
 
 #include "applayer/dcerpc_protocol.h"
+#include "applayer/enip_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/sip_protocol.h"
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<LdapProtocol>());
   protocols.push_back(std::make_unique<DcerpcProtocol>());
   protocols.push_back(std::make_unique<SmbProtocol>());
+  protocols.push_back(std::make_unique<EnipProtocol>());
   return protocols;
 }
 

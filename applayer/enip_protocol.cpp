@@ -1,0 +1,133 @@
+#include "applayer/enip_protocol.h"
+
+#include <array>
+
+#include "applayer/enip_message_decoder.h"
+#include "applayer/enip_transaction_writer.h"
+#include "applayer/plugin_stream_buffers.h"
+
+namespace mamori {
+namespace {
+
+class EnipFlowParser final : public AppProtocolParser {
+ public:
+  EnipFlowParser(uint8_t transport, AppMemory* memory)
+      : datagrams_(transport == AppProtocol::kUdp), stream_(memory, EnipProtocol::kMaxPdu) {}
+
+  void onData(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) override {
+    if (datagrams_) {
+      if (!EnipMessageDecoder::decode(data, len, message_)) {
+        sink.malformed();
+        return;
+      }
+      pdu(dir, sink);
+      return;
+    }
+    stream_.onData(dir, data, len, sink, [&](const uint8_t* bytes, size_t n) { return consume(dir, bytes, n, sink); });
+  }
+
+  // After a hole, parsing resumes at the first segment that starts with an ENIP header, as
+  // Suricata's does.
+  void onGap(Direction dir) override {
+    stream_.restart(dir);
+    resync_[static_cast<int>(dir)] = true;
+  }
+
+  void onEnd(ProtocolSink& sink) override {
+    for (size_t i = 0; i < open_count_; ++i) unanswered(open_[i], sink);
+    open_count_ = 0;
+  }
+
+ private:
+  // The whole PDUs at the start of `data`; how many bytes they took.
+  size_t consume(Direction dir, const uint8_t* data, size_t len, ProtocolSink& sink) {
+    bool& resync = resync_[static_cast<int>(dir)];
+    if (resync) {
+      if (EnipMessageDecoder::probe(data, len) != ProbeResult::Match) return len;
+      resync = false;
+    }
+    size_t at = 0;
+    while (at < len) {
+      const size_t size = EnipMessageDecoder::pduSize(data + at, len - at);
+      if (size == 0 || len - at < size) return at;
+      EnipMessageDecoder::decode(data + at, size, message_);
+      pdu(dir, sink);
+      at += size;
+    }
+    return at;
+  }
+
+  // The client's side sends requests; a PDU from the other side is a response.
+  void pdu(Direction dir, ProtocolSink& sink) {
+    if (dir == Direction::ToServer) {
+      EnipOpenRequest& open = opened(sink);
+      writer_.request(message_, open, record_);
+      sink.emit(dir, record_);
+      return;
+    }
+    // Requests passed over by this response are closed, as Suricata marks them done.
+    while (open_count_ > 0 && !EnipTransactionWriter::answers(open_[0], message_)) {
+      unanswered(open_[0], sink);
+      closeOldest();
+    }
+    if (open_count_ > 0) {
+      writer_.response(message_, &open_[0], open_[0].tx_id, record_);
+      closeOldest();
+    } else {
+      writer_.response(message_, nullptr, next_tx_++, record_);
+    }
+    sink.emit(dir, record_);
+  }
+
+  EnipOpenRequest& opened(ProtocolSink& sink) {
+    if (open_count_ == open_.size()) {
+      record_.clear();
+      writer_.unanswered(open_[0], record_);
+      raise(record_.events, AppLayerEvent::EnipTooManyTransactions);
+      sink.emit(Direction::ToServer, record_);
+      closeOldest();
+    }
+    EnipOpenRequest& open = open_[open_count_++];
+    open.tx_id = next_tx_++;
+    return open;
+  }
+
+  void unanswered(const EnipOpenRequest& open, ProtocolSink& sink) {
+    writer_.unanswered(open, record_);
+    sink.emit(Direction::ToServer, record_);
+  }
+
+  // Drops the oldest open request, keeping the others in order (and their storage for reuse).
+  void closeOldest() {
+    for (size_t i = 0; i + 1 < open_count_; ++i) std::swap(open_[i], open_[i + 1]);
+    --open_count_;
+  }
+
+  const bool datagrams_;
+  PluginStreamBuffers stream_;
+  bool resync_[2] = {false, false};
+  std::array<EnipOpenRequest, EnipProtocol::kMaxOpen> open_;
+  size_t open_count_ = 0;
+  EnipMessage message_;
+  EnipTransactionWriter writer_;
+  ProtocolTransaction record_;
+  uint64_t next_tx_ = 0;
+};
+
+}  // namespace
+
+ProbeResult EnipProtocol::probe(uint8_t, Direction, const uint8_t* data, size_t len) const {
+  return EnipMessageDecoder::probe(data, len);
+}
+
+// The parser with its decoded message, and its open requests' EVE objects (a request's is
+// a few hundred bytes, up to some kilobytes for a Multiple Service Packet of kMaxMultiple
+// services); the TCP buffers charge
+// themselves as they grow.
+size_t EnipProtocol::parserBytes() const { return sizeof(EnipFlowParser) + kMaxOpen * 2048 + 4096; }
+
+std::unique_ptr<AppProtocolParser> EnipProtocol::newParser(uint8_t transport, AppMemory* memory) const {
+  return std::make_unique<EnipFlowParser>(transport, memory);
+}
+
+}  // namespace mamori

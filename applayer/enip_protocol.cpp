@@ -57,10 +57,23 @@ class EnipFlowParser final : public AppProtocolParser {
     return at;
   }
 
-  // The client's side sends requests; a PDU from the other side is a response.
+  // Whether the PDU is a response. A CIP message says so itself (its service's response
+  // bit), as do the items of a ListIdentity or ListServices reply: this orients flows picked
+  // up mid-stream, whose first packet may be the server's. Other PDUs go by the side that
+  // sent them.
+  bool isResponse(Direction dir) const {
+    switch (message_.payload) {
+      case EnipMessage::Payload::Cip: return message_.cip.response;
+      case EnipMessage::Payload::Identity:
+      case EnipMessage::Payload::Services: return true;
+      default: return dir == Direction::ToClient;
+    }
+  }
+
   void pdu(Direction dir, ProtocolSink& sink) {
-    if (dir == Direction::ToServer) {
+    if (!isResponse(dir)) {
       EnipOpenRequest& open = opened(sink);
+      open.dir = dir;
       writer_.request(message_, open, record_);
       sink.emit(dir, record_);
       return;
@@ -84,7 +97,7 @@ class EnipFlowParser final : public AppProtocolParser {
       record_.clear();
       writer_.unanswered(open_[0], record_);
       raise(record_.events, AppLayerEvent::EnipTooManyTransactions);
-      sink.emit(Direction::ToServer, record_);
+      sink.emit(open_[0].dir, record_);
       closeOldest();
     }
     EnipOpenRequest& open = open_[open_count_++];
@@ -94,7 +107,7 @@ class EnipFlowParser final : public AppProtocolParser {
 
   void unanswered(const EnipOpenRequest& open, ProtocolSink& sink) {
     writer_.unanswered(open, record_);
-    sink.emit(Direction::ToServer, record_);
+    sink.emit(open.dir, record_);
   }
 
   // Drops the oldest open request, keeping the others in order (and their storage for reuse).

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "applayer/enip_message.h"
+#include "capture/direction.h"
 #include "applayer/eve_object_writer.h"
 #include "applayer/protocol_transaction.h"
 
@@ -31,6 +32,7 @@ struct EnipOpenRequest {
   uint16_t command = 0;
   uint32_t session = 0;
   std::optional<uint16_t> sequence;
+  Direction dir = Direction::ToServer;  // the side that sent it
   std::string eve;  // the request's EVE object
 };
 

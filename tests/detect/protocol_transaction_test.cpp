@@ -302,5 +302,39 @@ TEST(ProtocolBufferRules, MixingProtocolsAndTransactionalRulesAreRefused) {
   EXPECT_NE(errors[1].reason.find("'=>' rules are for http and tls"), std::string::npos) << errors[1].reason;
 }
 
+// A CIP message as applayer/enip_transaction_writer.h writes it for a request: a Get Attribute
+// List (service 3) on the Identity object (class 1, instance 1) for attributes 7 and 8, and a
+// Multiple Service Packet's Read Data (0x4c) on class 0x6b attribute 10 in the same record.
+ProtocolTransaction cipRequest() {
+  ProtocolTransaction tx;
+  tx.protocol = "enip";
+  tx.addNumber("enip_command", 0x6f);
+  tx.add("cip_service", std::string("\x03\x02\x08\0\0\0\x01\x09\0\0\0\x01\x02\0\0\0\x07\0\0\0\x08", 22));
+  tx.add("cip_service", std::string("\x4c\x02\x08\0\0\0\x6b\x0c\0\0\0\x0a\0", 13));
+  tx.addNumber("enip.cip_class", 1);
+  tx.addNumber("enip.cip_class", 0x6b);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, CipServiceMatchesAServiceWithItsClassAndAttribute) {
+  load("alert enip any any -> any any (cip_service:3; sid:1;)\n"
+       "alert enip any any -> any any (cip_service:3,1; sid:2;)\n"
+       "alert enip any any -> any any (cip_service:3,1,8; sid:3;)\n"
+       "alert enip any any -> any any (cip_service:3,1,9; sid:4;)\n"
+       "alert enip any any -> any any (cip_service:3,2; sid:5;)\n"
+       "alert enip any any -> any any (cip_service:76,107,10; sid:6;)\n"  // the packet's service
+       "alert enip any any -> any any (cip_service: 3, 1, !9; sid:7;)\n"   // a negated attribute is not checked
+       "alert enip any any -> any any (enip_command:send_rr_data; enip.cip_class:>100; sid:8;)\n"
+       "alert enip any any -> any any (enip.command:list_identity; sid:9;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, cipRequest(), "enip", 6), (Sids{1, 2, 3, 6, 7, 8}));
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert enip any any -> any any (cip_service:200; sid:10;)\n"
+                   "alert enip any any -> any any (cip_service:1,2,3,4; sid:11;)\n",
+                   "t.rules", parsed);
+  EXPECT_EQ(parsed.errors.size(), 2u) << "a service is below 128; at most service, class, attribute";
+}
+
 }  // namespace
 }  // namespace mamori

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "applayer/number_name_of.h"
+
 namespace mamori {
 
 struct EnipName {
@@ -117,10 +119,7 @@ inline constexpr EnipName kEnipVendorNames[] = {
 // The name of `value` in `table`; empty when it has none.
 template <size_t N>
 constexpr std::string_view enipNameOf(const EnipName (&table)[N], uint32_t value) {
-  for (const EnipName& n : table) {
-    if (n.value == value) return n.name;
-  }
-  return {};
+  return numberNameOf(table, value);
 }
 
 }  // namespace mamori

@@ -125,6 +125,11 @@ void EnipTransactionWriter::cipFields(const CipMessage& c, ProtocolTransaction& 
   for (size_t i = 0; i < c.attribute_count; ++i) out.addNumber("enip.cip_attribute", c.attributes[i]);
 }
 
+void EnipTransactionWriter::member(const char* key, uint64_t value) {
+  eve_.key(key);
+  eve_.number(value);
+}
+
 void EnipTransactionWriter::namedOrUnknown(const char* key, std::string_view name, uint32_t value) {
   eve_.key(key);
   if (!name.empty()) {
@@ -141,25 +146,21 @@ void EnipTransactionWriter::side(const EnipMessage& m, std::string& into) {
   namedOrUnknown("command", enipNameOf(kEnipCommandNames, m.command), m.command);
   namedOrUnknown("status", enipNameOf(kEnipStatusNames, m.status), m.status);
   if (m.options != 0) {
-    eve_.key("options");
-    eve_.number(m.options);
+    member("options", m.options);
   }
   switch (m.payload) {
     case EnipMessage::Payload::RegisterSession:
       eve_.key("register_session");
       eve_.startObject();
-      eve_.key("protocol_version");
-      eve_.number(m.register_version);
-      eve_.key("options");
-      eve_.number(m.register_options);
+      member("protocol_version", m.register_version);
+      member("options", m.register_options);
       eve_.endObject();
       break;
     case EnipMessage::Payload::Identity: {
       const EnipIdentity& id = m.identity;
       eve_.key("identity");
       eve_.startObject();
-      eve_.key("protocol_version");
-      eve_.number(id.protocol_version);
+      member("protocol_version", id.protocol_version);
       char revision[8];
       char* end = std::to_chars(revision, revision + sizeof(revision), id.revision_major).ptr;
       *end++ = '.';
@@ -168,26 +169,20 @@ void EnipTransactionWriter::side(const EnipMessage& m, std::string& into) {
       eve_.string(std::string_view(revision, static_cast<size_t>(end - revision)));
       namedOrUnknown("vendor_id", enipNameOf(kEnipVendorNames, id.vendor_id), id.vendor_id);
       namedOrUnknown("device_type", enipNameOf(kEnipDeviceTypeNames, id.device_type), id.device_type);
-      eve_.key("product_code");
-      eve_.number(id.product_code);
-      eve_.key("status");
-      eve_.number(id.status);
-      eve_.key("serial");
-      eve_.number(id.serial);
+      member("product_code", id.product_code);
+      member("status", id.status);
+      member("serial", id.serial);
       eve_.key("product_name");
       eve_.string(id.product_name);
-      eve_.key("state");
-      eve_.number(id.state);
+      member("state", id.state);
       eve_.endObject();
       break;
     }
     case EnipMessage::Payload::Services:
       eve_.key("list_services");
       eve_.startObject();
-      eve_.key("protocol_version");
-      eve_.number(m.services.protocol_version);
-      eve_.key("capabilities");
-      eve_.number(m.services.capabilities);
+      member("protocol_version", m.services.protocol_version);
+      member("capabilities", m.services.capabilities);
       eve_.key("service_name");
       eve_.string(std::string_view(m.services.name.data(), m.services.name_size));
       eve_.endObject();
@@ -228,8 +223,7 @@ void EnipTransactionWriter::cip(const CipMessage& c, const EnipMessage* outer) {
       static constexpr EnipName kSegmentTypes[] = {
           {"class", kCipLogicalClass}, {"instance", kCipLogicalInstance}, {"attribute", kCipLogicalAttribute}};
       namedOrUnknown("segment_type", enipNameOf(kSegmentTypes, s.logical()), s.type);
-      eve_.key("value");
-      eve_.number(s.value);
+      member("value", s.value);
       eve_.endObject();
       if (s.logical() == kCipLogicalClass) last_class = s.value;
     }

@@ -55,6 +55,7 @@ class EnipTransactionWriter {
   void side(const EnipMessage& m, std::string& into);
   void cip(const CipMessage& c, const EnipMessage* outer);
   void namedOrUnknown(const char* key, std::string_view name, uint32_t value);
+  void member(const char* key, uint64_t value);
 
   EveObjectWriter eve_;
   std::string scratch_;

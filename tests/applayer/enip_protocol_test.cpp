@@ -20,17 +20,7 @@ constexpr uint16_t kListIdentity = 0x63, kRegisterSession = 0x65, kSendRRData = 
 
 void feed(AppProtocolParser& p, Direction dir, const Bytes& b, ProtocolSink& sink) { p.onData(dir, b.data(), b.size(), sink); }
 
-std::vector<std::string> valuesOf(const Records& r, size_t i, const std::string& name) {
-  std::vector<std::string> out;
-  for (const auto& [field, value] : r.fields.at(i)) {
-    if (field == name) out.push_back(value);
-  }
-  return out;
-}
-
-std::string be32(uint32_t v) {
-  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
+using test::be32;
 
 std::unique_ptr<AppProtocolParser> tcpParser() { return EnipProtocol().newParser(AppProtocol::kTcp, nullptr); }
 
@@ -40,18 +30,18 @@ TEST(EnipProtocol, AListIdentityRequestAndItsReplyAreOneTransaction) {
   feed(*p, Direction::ToServer, pdu(kListIdentity, 0, {}), r);
   ASSERT_EQ(r.dirs.size(), 1u);
   EXPECT_FALSE(r.logged[0]) << "written with its reply";
-  EXPECT_EQ(valuesOf(r, 0, "enip_command"), std::vector<std::string>{be32(0x63)});
+  EXPECT_EQ(r.values(0, "enip_command"), std::vector<std::string>{be32(0x63)});
 
   feed(*p, Direction::ToClient, pdu(kListIdentity, 0, identityItem(1, 12, "1756-ENBT/A")), r);
   ASSERT_EQ(r.dirs.size(), 2u);
   EXPECT_TRUE(r.logged[1]);
   EXPECT_EQ(r.ids[1], r.ids[0]);
-  EXPECT_EQ(valuesOf(r, 1, "enip_command"), std::vector<std::string>{be32(0x63)});
-  EXPECT_EQ(valuesOf(r, 1, "enip.vendor_id"), std::vector<std::string>{be32(1)});
-  EXPECT_EQ(valuesOf(r, 1, "enip.device_type"), std::vector<std::string>{be32(12)});
-  EXPECT_EQ(valuesOf(r, 1, "enip.revision"), std::vector<std::string>{be32(0x0403)});
-  EXPECT_EQ(valuesOf(r, 1, "enip.serial"), std::vector<std::string>{be32(0x524d8e)});
-  EXPECT_EQ(valuesOf(r, 1, "enip.product_name"), std::vector<std::string>{"1756-ENBT/A"});
+  EXPECT_EQ(r.values(1, "enip_command"), std::vector<std::string>{be32(0x63)});
+  EXPECT_EQ(r.values(1, "enip.vendor_id"), std::vector<std::string>{be32(1)});
+  EXPECT_EQ(r.values(1, "enip.device_type"), std::vector<std::string>{be32(12)});
+  EXPECT_EQ(r.values(1, "enip.revision"), std::vector<std::string>{be32(0x0403)});
+  EXPECT_EQ(r.values(1, "enip.serial"), std::vector<std::string>{be32(0x524d8e)});
+  EXPECT_EQ(r.values(1, "enip.product_name"), std::vector<std::string>{"1756-ENBT/A"});
 
   const rapidjson::Document eve = r.json(1);
   ASSERT_TRUE(eve.IsObject()) << r.eve[1];
@@ -74,7 +64,7 @@ TEST(EnipProtocol, ARegisterSessionReplyAnswersTheRequestThatHadNoSessionYet) {
   feed(*p, Direction::ToClient, pdu(kRegisterSession, 0x10020100, registerSession(1)), r);
   ASSERT_EQ(r.dirs.size(), 2u);
   EXPECT_EQ(r.ids[0], r.ids[1]);
-  EXPECT_EQ(valuesOf(r, 0, "enip.protocol_version"), std::vector<std::string>{be32(1)});
+  EXPECT_EQ(r.values(0, "enip.protocol_version"), std::vector<std::string>{be32(1)});
   const rapidjson::Document eve = r.json(1);
   EXPECT_EQ(eve["request"]["register_session"]["protocol_version"].GetUint(), 1u);
   EXPECT_EQ(eve["response"]["register_session"]["options"].GetUint(), 0u);
@@ -89,10 +79,10 @@ TEST(EnipProtocol, AMultipleServicePacketsServicesEachGiveTheirCipFields) {
   feed(*p, Direction::ToServer,
        pdu(kSendRRData, 7, sendRRData(cipRequest(0x0a, {{0x20, 0x02}, {0x24, 0x01}}, multiple({get_list, read})))), r);
   ASSERT_EQ(r.dirs.size(), 1u);
-  EXPECT_EQ(valuesOf(r, 0, "cip_service").size(), 3u) << "the packet and its two services";
-  EXPECT_EQ(valuesOf(r, 0, "enip.cip_class"), (std::vector<std::string>{be32(2), be32(1), be32(0x6b)}));
-  EXPECT_EQ(valuesOf(r, 0, "enip.cip_instance"), (std::vector<std::string>{be32(1), be32(1), be32(5)}));
-  EXPECT_EQ(valuesOf(r, 0, "enip.cip_attribute"), (std::vector<std::string>{be32(7), be32(8), be32(10)}))
+  EXPECT_EQ(r.values(0, "cip_service").size(), 3u) << "the packet and its two services";
+  EXPECT_EQ(r.values(0, "enip.cip_class"), (std::vector<std::string>{be32(2), be32(1), be32(0x6b)}));
+  EXPECT_EQ(r.values(0, "enip.cip_instance"), (std::vector<std::string>{be32(1), be32(1), be32(5)}));
+  EXPECT_EQ(r.values(0, "enip.cip_attribute"), (std::vector<std::string>{be32(7), be32(8), be32(10)}))
       << "the attribute list's and the path's";
 
   feed(*p, Direction::ToClient,
@@ -101,8 +91,8 @@ TEST(EnipProtocol, AMultipleServicePacketsServicesEachGiveTheirCipFields) {
        r);
   ASSERT_EQ(r.dirs.size(), 2u);
   EXPECT_EQ(r.ids[1], r.ids[0]);
-  EXPECT_EQ(valuesOf(r, 1, "enip.cip_status"), (std::vector<std::string>{be32(0x1e), be32(0), be32(1)}));
-  EXPECT_EQ(valuesOf(r, 1, "enip.cip_extendedstatus"), std::vector<std::string>{be32(0x0100)});
+  EXPECT_EQ(r.values(1, "enip.cip_status"), (std::vector<std::string>{be32(0x1e), be32(0), be32(1)}));
+  EXPECT_EQ(r.values(1, "enip.cip_extendedstatus"), std::vector<std::string>{be32(0x0100)});
   const rapidjson::Document eve = r.json(1);
   ASSERT_TRUE(eve.IsObject()) << r.eve[1];
   const auto& req = eve["request"]["cip"];
@@ -126,8 +116,8 @@ TEST(EnipProtocol, SymbolicTagPathsAreOrdinaryRequests) {
   feed(*p, Direction::ToServer, pdu(kSendRRData, 7, sendRRData(read_tag)), r);
   ASSERT_EQ(r.dirs.size(), 1u);
   EXPECT_FALSE(r.events[0].any());
-  EXPECT_EQ(valuesOf(r, 0, "cip_service").size(), 1u);
-  EXPECT_TRUE(valuesOf(r, 0, "enip.cip_class").empty());
+  EXPECT_EQ(r.values(0, "cip_service").size(), 1u);
+  EXPECT_TRUE(r.values(0, "enip.cip_class").empty());
 }
 
 TEST(EnipProtocol, ConnectedResponsesPairByTheirSequenceNumber) {
@@ -156,7 +146,7 @@ TEST(EnipProtocol, PdusSplitAndBatchedAcrossSegmentsAreFramedByTheirLength) {
   EXPECT_EQ(r.dirs.size(), 1u);
   feed(*p, Direction::ToServer, Bytes(both.begin() + 30, both.end()), r);
   ASSERT_EQ(r.dirs.size(), 2u);
-  EXPECT_EQ(valuesOf(r, 1, "enip_command"), std::vector<std::string>{be32(0x65)});
+  EXPECT_EQ(r.values(1, "enip_command"), std::vector<std::string>{be32(0x65)});
   p->onEnd(r);
   EXPECT_EQ(r.dirs.size(), 4u) << "both unanswered requests are written at the end";
 }

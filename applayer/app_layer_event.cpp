@@ -96,6 +96,8 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"smb", "too_many_transactions"},
     {"enip", "invalid_pdu"},
     {"enip", "too_many_transactions"},
+    {"modbus", "unsolicited_response"},
+    {"modbus", "flooded"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

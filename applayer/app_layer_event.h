@@ -50,6 +50,8 @@ enum class AppLayerEvent : uint8_t {
   SmbMalformedData, SmbMalformedNtlmsspRequest, SmbFileOverlap, SmbRecordOverflow, SmbTooManyTransactions,
   // EtherNet/IP: a command's payload that does not parse; more requests open than kept.
   EnipInvalidPdu, EnipTooManyTransactions,
+  // Modbus: a response no request asked for; more requests open than kept.
+  ModbusUnsolicitedResponse, ModbusFlooded,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -4,6 +4,7 @@
 #include "applayer/enip_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
+#include "applayer/modbus_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<DcerpcProtocol>());
   protocols.push_back(std::make_unique<SmbProtocol>());
   protocols.push_back(std::make_unique<EnipProtocol>());
+  protocols.push_back(std::make_unique<ModbusProtocol>());
   return protocols;
 }
 

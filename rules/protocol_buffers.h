@@ -23,6 +23,7 @@
 #include "rules/cip_service_keyword.h"
 #include "rules/dcerpc_keywords.h"
 #include "rules/krb5_ticket_encryption.h"
+#include "rules/modbus_keyword.h"
 #include "rules/rule.h"
 
 namespace mamori {
@@ -147,6 +148,8 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"enip.capabilities", "enip", BufferDirection::Response, {}, 0xffff},
     {"enip.product_name", "enip", BufferDirection::Response},
     {"enip.service_name", "enip", BufferDirection::Response},
+    // Modbus/TCP (applayer/modbus_request_field.h): Suricata's one keyword, on requests.
+    {"modbus", "modbus", BufferDirection::Request, {}, 0, {}, parseModbus, matchModbus},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

@@ -1,9 +1,8 @@
 #include "applayer/enip_protocol.h"
 
-#include <array>
-
 #include "applayer/enip_message_decoder.h"
 #include "applayer/enip_transaction_writer.h"
+#include "applayer/open_requests.h"
 #include "applayer/plugin_stream_buffers.h"
 
 namespace mamori {
@@ -34,8 +33,10 @@ class EnipFlowParser final : public AppProtocolParser {
   }
 
   void onEnd(ProtocolSink& sink) override {
-    for (size_t i = 0; i < open_count_; ++i) unanswered(open_[i], sink);
-    open_count_ = 0;
+    while (open_.size() > 0) {
+      unanswered(open_[0], sink);
+      open_.close(0);
+    }
   }
 
  private:
@@ -79,13 +80,13 @@ class EnipFlowParser final : public AppProtocolParser {
       return;
     }
     // Requests passed over by this response are closed, as Suricata marks them done.
-    while (open_count_ > 0 && !EnipTransactionWriter::answers(open_[0], message_)) {
+    while (open_.size() > 0 && !EnipTransactionWriter::answers(open_[0], message_)) {
       unanswered(open_[0], sink);
-      closeOldest();
+      open_.close(0);
     }
-    if (open_count_ > 0) {
+    if (open_.size() > 0) {
       writer_.response(message_, &open_[0], open_[0].tx_id, record_);
-      closeOldest();
+      open_.close(0);
     } else {
       writer_.response(message_, nullptr, next_tx_++, record_);
     }
@@ -93,14 +94,13 @@ class EnipFlowParser final : public AppProtocolParser {
   }
 
   EnipOpenRequest& opened(ProtocolSink& sink) {
-    if (open_count_ == open_.size()) {
-      record_.clear();
+    if (open_.full()) {
       writer_.unanswered(open_[0], record_);
       raise(record_.events, AppLayerEvent::EnipTooManyTransactions);
       sink.emit(open_[0].dir, record_);
-      closeOldest();
+      open_.close(0);
     }
-    EnipOpenRequest& open = open_[open_count_++];
+    EnipOpenRequest& open = open_.open();
     open.tx_id = next_tx_++;
     return open;
   }
@@ -110,17 +110,10 @@ class EnipFlowParser final : public AppProtocolParser {
     sink.emit(open.dir, record_);
   }
 
-  // Drops the oldest open request, keeping the others in order (and their storage for reuse).
-  void closeOldest() {
-    for (size_t i = 0; i + 1 < open_count_; ++i) std::swap(open_[i], open_[i + 1]);
-    --open_count_;
-  }
-
   const bool datagrams_;
   PluginStreamBuffers stream_;
   bool resync_[2] = {false, false};
-  std::array<EnipOpenRequest, EnipProtocol::kMaxOpen> open_;
-  size_t open_count_ = 0;
+  OpenRequests<EnipOpenRequest, EnipProtocol::kMaxOpen> open_;
   EnipMessage message_;
   EnipTransactionWriter writer_;
   ProtocolTransaction record_;
@@ -135,8 +128,7 @@ ProbeResult EnipProtocol::probe(uint8_t, Direction, const uint8_t* data, size_t 
 
 // The parser with its decoded message, and its open requests' EVE objects (a request's is
 // a few hundred bytes, up to some kilobytes for a Multiple Service Packet of kMaxMultiple
-// services); the TCP buffers charge
-// themselves as they grow.
+// services); the TCP buffers charge themselves as they grow.
 size_t EnipProtocol::parserBytes() const { return sizeof(EnipFlowParser) + kMaxOpen * 2048 + 4096; }
 
 std::unique_ptr<AppProtocolParser> EnipProtocol::newParser(uint8_t transport, AppMemory* memory) const {

@@ -1,10 +1,10 @@
 #include "applayer/modbus_protocol.h"
 
-#include <array>
 #include <optional>
 
 #include "applayer/modbus_message_decoder.h"
 #include "applayer/modbus_transaction_writer.h"
+#include "applayer/open_requests.h"
 #include "applayer/plugin_stream_buffers.h"
 
 namespace mamori {
@@ -21,7 +21,7 @@ class ModbusFlowParser final : public AppProtocolParser {
   void onGap(Direction dir) override { stream_.onGap(dir); }
 
   void onEnd(ProtocolSink& sink) override {
-    while (open_count_ > 0) closeOldest(sink);
+    while (open_.size() > 0) closeOldest(sink);
   }
 
  private:
@@ -42,20 +42,18 @@ class ModbusFlowParser final : public AppProtocolParser {
 
   void adu(Direction dir, ProtocolSink& sink) {
     if (dir == Direction::ToServer) {
-      if (open_count_ == open_.size()) {
-        closeOldest(sink, AppLayerEvent::ModbusFlooded);
-      }
-      ModbusOpenRequest& open = open_[open_count_++];
+      if (open_.full()) closeOldest(sink, AppLayerEvent::ModbusFlooded);
+      ModbusOpenRequest& open = open_.open();
       open.tx_id = next_tx_++;
       open.dir = dir;
       writer_.request(message_, open, record_);
       sink.emit(dir, record_);
       return;
     }
-    for (size_t i = 0; i < open_count_; ++i) {
+    for (size_t i = 0; i < open_.size(); ++i) {
       if (!ModbusTransactionWriter::answers(open_[i], message_)) continue;
       writer_.response(message_, &open_[i], open_[i].tx_id, record_);
-      remove(i);
+      open_.close(i);
       sink.emit(dir, record_);
       return;
     }
@@ -67,18 +65,11 @@ class ModbusFlowParser final : public AppProtocolParser {
     writer_.unanswered(open_[0], record_);
     if (event) raise(record_.events, *event);
     sink.emit(open_[0].dir, record_);
-    remove(0);
-  }
-
-  // Drops open request `i`, keeping the others in order (and their storage for reuse).
-  void remove(size_t i) {
-    for (; i + 1 < open_count_; ++i) std::swap(open_[i], open_[i + 1]);
-    --open_count_;
+    open_.close(0);
   }
 
   PluginStreamBuffers stream_;
-  std::array<ModbusOpenRequest, ModbusProtocol::kMaxOpen> open_;
-  size_t open_count_ = 0;
+  OpenRequests<ModbusOpenRequest, ModbusProtocol::kMaxOpen> open_;
   ModbusMessage message_;
   ModbusTransactionWriter writer_;
   ProtocolTransaction record_;

@@ -3,7 +3,7 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, enip_parser on
-// 44818, dcerpc_parser by its first PDU), DNS datagrams, SIP, Kerberos, CLDAP and ENIP
+// 44818, modbus_parser on 502, dcerpc_parser by its first PDU), DNS datagrams, SIP, Kerberos, CLDAP and ENIP
 // datagrams (sip_parser, krb5_parser, ldap_parser, enip_parser) and the certificates
 // TlsParser finds (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
@@ -86,6 +86,7 @@ std::string streamTarget(const TcpFlow& f) {
   if (f.server_port == 389 || f.client_port == 389) return "ldap_parser";
   if (f.server_port == 445 || f.server_port == 139) return "smb_parser";
   if (f.server_port == 44818) return "enip_parser";
+  if (f.server_port == 502) return "modbus_parser";
   return "";
 }
 

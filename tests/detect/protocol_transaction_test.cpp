@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "applayer/dcerpc_record.h"
+#include "applayer/modbus_message_decoder.h"
+#include "applayer/modbus_request_field.h"
 #include "detect/app_buffer_builder.h"
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
@@ -334,6 +336,47 @@ TEST_F(ProtocolTransactionTest, CipServiceMatchesAServiceWithItsClassAndAttribut
                    "alert enip any any -> any any (cip_service:1,2,3,4; sid:11;)\n",
                    "t.rules", parsed);
   EXPECT_EQ(parsed.errors.size(), 2u) << "a service is below 128; at most service, class, attribute";
+}
+
+// A Modbus request's record as applayer/modbus_transaction_writer.h makes it, from its ADU.
+ProtocolTransaction modbusRequest(std::vector<uint8_t> pdu, uint8_t unit = 1) {
+  std::vector<uint8_t> adu{0, 1, 0, 0, 0, static_cast<uint8_t>(pdu.size() + 1), unit};
+  adu.insert(adu.end(), pdu.begin(), pdu.end());
+  ModbusMessage m;
+  EXPECT_TRUE(ModbusMessageDecoder::decode(adu.data(), adu.size(), true, m));
+  std::string field;
+  ModbusRequestField::of(m).encode(field);
+  ProtocolTransaction tx;
+  tx.protocol = "modbus";
+  tx.add("modbus", field);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, ModbusMatchesFunctionsAccessAddressesValuesAndUnits) {
+  load("alert modbus any any -> any any (modbus: function 16; sid:1;)\n"
+       "alert modbus any any -> any any (modbus: function !reserved; sid:2;)\n"
+       "alert modbus any any -> any any (modbus: access write holding; sid:3;)\n"
+       "alert modbus any any -> any any (modbus: access write holding, address 34, value 7; sid:4;)\n"
+       "alert modbus any any -> any any (modbus: access write holding, address 34, value >7; sid:5;)\n"
+       "alert modbus any any -> any any (modbus: access read, address >10; sid:6;)\n"
+       "alert modbus any any -> any any (modbus: unit 3<>9, function 3; sid:7;)\n"
+       "alert modbus any any -> any any (modbus: function 8, subfunction 4; sid:8;)\n"
+       "alert modbus any any -> any any (modbus: access write coils; sid:9;)\n");
+  const std::vector<uint8_t> write_regs{0x10, 0x00, 0x20, 0x00, 0x02, 0x04, 0x00, 0x05, 0x00, 0x07};
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest(write_regs), "modbus", 6), (Sids{1, 2, 3, 4}));
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x03, 0x00, 0x10, 0x00, 0x02}, 5), "modbus", 6), (Sids{2, 6, 7}));
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x03, 0x00, 0x00, 0x00, 0x02}, 9), "modbus", 6), (Sids{2}))
+      << "registers 1-2 are not above 10; unit 9 is not strictly inside 3<>9";
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x08, 0x00, 0x04, 0x00, 0x00}), "modbus", 6), (Sids{2, 8}));
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert modbus any any -> any any (modbus: access write discretes; sid:10;)\n"
+                   "alert modbus any any -> any any (modbus: access read holding, address 1, value 3; sid:11;)\n"
+                   "alert modbus any any -> any any (modbus: function 0; sid:12;)\n"
+                   "alert modbus any any -> any any (modbus: function bogus; sid:13;)\n",
+                   "t.rules", parsed);
+  EXPECT_EQ(parsed.errors.size(), 4u) << "discretes are read-only; a value is a write's; no function 0; no such category";
 }
 
 }  // namespace

@@ -98,6 +98,11 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"enip", "too_many_transactions"},
     {"modbus", "unsolicited_response"},
     {"modbus", "flooded"},
+    {"dnp3", "bad_link_crc"},
+    {"dnp3", "bad_transport_crc"},
+    {"dnp3", "len_too_small"},
+    {"dnp3", "too_long_reassembly"},
+    {"dnp3", "malformed"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

@@ -52,6 +52,9 @@ enum class AppLayerEvent : uint8_t {
   EnipInvalidPdu, EnipTooManyTransactions,
   // Modbus: a response no request asked for; more requests open than kept.
   ModbusUnsolicitedResponse, ModbusFlooded,
+  // DNP3: a link frame's header or data CRC that does not hold, a link length under 5, an
+  // application fragment past the reassembly bound or too short for its header.
+  Dnp3BadLinkCrc, Dnp3BadTransportCrc, Dnp3LenTooSmall, Dnp3TooLongReassembly, Dnp3Malformed,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

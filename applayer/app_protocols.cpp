@@ -1,6 +1,7 @@
 #include "applayer/app_protocols.h"
 
 #include "applayer/dcerpc_protocol.h"
+#include "applayer/dnp3_protocol.h"
 #include "applayer/enip_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<SmbProtocol>());
   protocols.push_back(std::make_unique<EnipProtocol>());
   protocols.push_back(std::make_unique<ModbusProtocol>());
+  protocols.push_back(std::make_unique<Dnp3Protocol>());
   return protocols;
 }
 

@@ -18,10 +18,12 @@
 #include <string>
 #include <string_view>
 
+#include "applayer/dnp3_names.h"
 #include "applayer/enip_names.h"
 #include "applayer/ldap_names.h"
 #include "rules/cip_service_keyword.h"
 #include "rules/dcerpc_keywords.h"
+#include "rules/dnp3_keywords.h"
 #include "rules/krb5_ticket_encryption.h"
 #include "rules/modbus_keyword.h"
 #include "rules/rule.h"
@@ -78,6 +80,7 @@ inline constexpr auto kLdapOperations = protocolNumberNames(kLdapOperationNames)
 inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeNames);
 inline constexpr auto kEnipCommands = protocolNumberNames(kEnipCommandNames);
 inline constexpr auto kEnipStatuses = protocolNumberNames(kEnipStatusNames);
+inline constexpr auto kDnp3Functions = protocolNumberNames(kDnp3FunctionNames);
 
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // SIP (applayer/sip_protocol.h); header buffers are both sides' and take the compact
@@ -150,6 +153,13 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"enip.service_name", "enip", BufferDirection::Response},
     // Modbus/TCP (applayer/modbus_request_field.h): Suricata's one keyword, on requests.
     {"modbus", "modbus", BufferDirection::Request, {}, 0, {}, parseModbus, matchModbus},
+    // DNP3 (applayer/dnp3_record_writer.h): each application fragment a transaction; the
+    // function and objects on both sides, the internal indications on responses, dnp3_data the
+    // whole fragment (CRCs removed, transport segments joined).
+    {"dnp3_func", "dnp3", BufferDirection::Either, {}, 0xff, kDnp3Functions},
+    {"dnp3_ind", "dnp3", BufferDirection::Response, {}, 0, {}, parseDnp3Ind, matchDnp3Ind},
+    {"dnp3_obj", "dnp3", BufferDirection::Either, {}, 0, {}, parseDnp3Obj, matchDnp3Obj},
+    {"dnp3_data", "dnp3", BufferDirection::Either},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

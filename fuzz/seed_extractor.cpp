@@ -3,9 +3,10 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, enip_parser on
-// 44818, modbus_parser on 502, dcerpc_parser by its first PDU), DNS datagrams, SIP, Kerberos, CLDAP and ENIP
-// datagrams (sip_parser, krb5_parser, ldap_parser, enip_parser) and the certificates
-// TlsParser finds (tls_certificate);
+// 44818, modbus_parser on 502, dnp3_parser on 20000, dcerpc_parser by its first PDU), DNS
+// datagrams, SIP, Kerberos, CLDAP, ENIP and DNP3 datagrams (sip_parser, krb5_parser,
+// ldap_parser, enip_parser, dnp3_parser) and the certificates TlsParser finds
+// (tls_certificate);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
 // (link_message). Every seed is in the target's FuzzInput framing. At most --max seeds a
@@ -87,6 +88,7 @@ std::string streamTarget(const TcpFlow& f) {
   if (f.server_port == 445 || f.server_port == 139) return "smb_parser";
   if (f.server_port == 44818) return "enip_parser";
   if (f.server_port == 502) return "modbus_parser";
+  if (f.server_port == 20000) return "dnp3_parser";
   return "";
 }
 
@@ -134,6 +136,7 @@ void readCapture(const std::string& path, Seeds& seeds) {
                                   : p.sport == 88 || p.dport == 88     ? "krb5_parser"
                                   : p.sport == 389 || p.dport == 389 ? "ldap_parser"
                                   : p.sport == 44818 || p.dport == 44818 ? "enip_parser"
+                                  : p.sport == 20000 || p.dport == 20000 ? "dnp3_parser"
                                   : startsLikeSip(bytes(p.payload, p.payload_len)) ? "sip_parser"
                                                                                    : nullptr;
     if (datagram_target) {

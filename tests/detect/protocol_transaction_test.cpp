@@ -379,5 +379,34 @@ TEST_F(ProtocolTransactionTest, ModbusMatchesFunctionsAccessAddressesValuesAndUn
   EXPECT_EQ(parsed.errors.size(), 4u) << "discretes are read-only; a value is a write's; no function 0; no such category";
 }
 
+// A DNP3 response as applayer/dnp3_record_writer.h makes it: function, indications, objects.
+ProtocolTransaction dnp3Response(uint32_t function, uint32_t iin, uint32_t object) {
+  ProtocolTransaction tx;
+  tx.protocol = "dnp3";
+  tx.addNumber("dnp3_func", function);
+  tx.addNumber("dnp3_ind", iin);
+  tx.addNumber("dnp3_obj", object);
+  tx.add("dnp3_data", "\xc1\x81\x90\x00");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, Dnp3KeywordsMatchFunctionsIndicationsAndObjects) {
+  load("alert dnp3 any any -> any any (dnp3_func:response; sid:1;)\n"
+       "alert dnp3 any any -> any any (dnp3_func:129; sid:2;)\n"
+       "alert dnp3 any any -> any any (dnp3_ind:device_restart,class_1_events; sid:3;)\n"
+       "alert dnp3 any any -> any any (dnp3_ind:object_unknown; sid:4;)\n"
+       "alert dnp3 any any -> any any (dnp3_obj:60,2; sid:5;)\n"
+       "alert dnp3 any any -> any any (dnp3_obj:60,3; sid:6;)\n"
+       "alert dnp3 any any -> any any (dnp3_data; content:\"|81 90|\"; sid:7;)\n");
+  EXPECT_EQ(inspect(Direction::ToClient, dnp3Response(129, 0x9000, 0x3c02), "dnp3", 6), (Sids{1, 2, 3, 5, 7}));
+
+  RuleParser parser;
+  ParsedRules parsed;
+  parser.parseText("alert dnp3 any any -> any any (dnp3_ind:no_such_flag; sid:10;)\n"
+                   "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n",
+                   "t.rules", parsed);
+  EXPECT_EQ(parsed.errors.size(), 2u);
+}
+
 }  // namespace
 }  // namespace mamori

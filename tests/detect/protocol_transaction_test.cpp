@@ -51,6 +51,14 @@ class ProtocolTransactionTest : public test::InspectorTest {
     return sink_.sids;
   }
 
+  // How many of `rules` the parser refuses.
+  static size_t refused(const char* rules) {
+    RuleParser parser;
+    ParsedRules parsed;
+    parser.parseText(rules, "t.rules", parsed);
+    return parsed.errors.size();
+  }
+
   uint32_t handle_ = 0;
   AppBufferBuilder builder_;
   CollectingSink sink_;
@@ -330,12 +338,8 @@ TEST_F(ProtocolTransactionTest, CipServiceMatchesAServiceWithItsClassAndAttribut
        "alert enip any any -> any any (enip.command:list_identity; sid:9;)\n");
   EXPECT_EQ(inspect(Direction::ToServer, cipRequest(), "enip", 6), (Sids{1, 2, 3, 6, 7, 8}));
 
-  RuleParser parser;
-  ParsedRules parsed;
-  parser.parseText("alert enip any any -> any any (cip_service:200; sid:10;)\n"
-                   "alert enip any any -> any any (cip_service:1,2,3,4; sid:11;)\n",
-                   "t.rules", parsed);
-  EXPECT_EQ(parsed.errors.size(), 2u) << "a service is below 128; at most service, class, attribute";
+  EXPECT_EQ(refused("alert enip any any -> any any (cip_service:200; sid:10;)\n"
+                   "alert enip any any -> any any (cip_service:1,2,3,4; sid:11;)\n"), 2u) << "a service is below 128; at most service, class, attribute";
 }
 
 // A Modbus request's record as applayer/modbus_transaction_writer.h makes it, from its ADU.
@@ -369,14 +373,10 @@ TEST_F(ProtocolTransactionTest, ModbusMatchesFunctionsAccessAddressesValuesAndUn
       << "registers 1-2 are not above 10; unit 9 is not strictly inside 3<>9";
   EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x08, 0x00, 0x04, 0x00, 0x00}), "modbus", 6), (Sids{2, 8}));
 
-  RuleParser parser;
-  ParsedRules parsed;
-  parser.parseText("alert modbus any any -> any any (modbus: access write discretes; sid:10;)\n"
+  EXPECT_EQ(refused("alert modbus any any -> any any (modbus: access write discretes; sid:10;)\n"
                    "alert modbus any any -> any any (modbus: access read holding, address 1, value 3; sid:11;)\n"
                    "alert modbus any any -> any any (modbus: function 0; sid:12;)\n"
-                   "alert modbus any any -> any any (modbus: function bogus; sid:13;)\n",
-                   "t.rules", parsed);
-  EXPECT_EQ(parsed.errors.size(), 4u) << "discretes are read-only; a value is a write's; no function 0; no such category";
+                   "alert modbus any any -> any any (modbus: function bogus; sid:13;)\n"), 4u) << "discretes are read-only; a value is a write's; no function 0; no such category";
 }
 
 // A DNP3 response as applayer/dnp3_record_writer.h makes it: function, indications, objects.
@@ -400,12 +400,8 @@ TEST_F(ProtocolTransactionTest, Dnp3KeywordsMatchFunctionsIndicationsAndObjects)
        "alert dnp3 any any -> any any (dnp3_data; content:\"|81 90|\"; sid:7;)\n");
   EXPECT_EQ(inspect(Direction::ToClient, dnp3Response(129, 0x9000, 0x3c02), "dnp3", 6), (Sids{1, 2, 3, 5, 7}));
 
-  RuleParser parser;
-  ParsedRules parsed;
-  parser.parseText("alert dnp3 any any -> any any (dnp3_ind:no_such_flag; sid:10;)\n"
-                   "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n",
-                   "t.rules", parsed);
-  EXPECT_EQ(parsed.errors.size(), 2u);
+  EXPECT_EQ(refused("alert dnp3 any any -> any any (dnp3_ind:no_such_flag; sid:10;)\n"
+                   "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n"), 2u);
 }
 
 }  // namespace

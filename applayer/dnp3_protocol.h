@@ -5,6 +5,9 @@
 // a transaction of its own (applayer/dnp3_record_writer.h): a request when the master (the
 // client) sent it, a response when the outstation did. UDP: a datagram holds whole frames.
 //
+// Its probe, a few header bytes, is tried only on flows using port 20000
+// (probesUsualPortsOnly), as Suricata registers it; nDPI's verdict names the flow anywhere.
+//
 // Events, on a record of their own where no fragment carries them: dnp3.bad_link_crc (a frame
 // whose header CRC does not hold: the frame is dropped), dnp3.bad_transport_crc (a data block's
 // CRC: the frame is dropped), dnp3.len_too_small (a link length under 5: the direction is no
@@ -26,6 +29,7 @@ class Dnp3Protocol final : public AppProtocol {
   uint8_t transports() const override { return kUdp | kTcp; }
   ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const override;
   bool usualPort(uint16_t port) const override { return port == 20000; }
+  bool probesUsualPortsOnly() const override { return true; }
   size_t parserBytes() const override;
   std::unique_ptr<AppProtocolParser> newParser(uint8_t transport, AppMemory* memory) const override;
 };

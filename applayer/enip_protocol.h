@@ -5,6 +5,9 @@
 // whose EVE `enip` record is written when its response arrives. UDP: a datagram is one PDU
 // (ListIdentity discovery). The implicit I/O of UDP port 2222 is not parsed.
 //
+// Its probe, a few header bytes, is tried only on flows using port 44818
+// (probesUsualPortsOnly), as Suricata registers it; nDPI's verdict names the flow anywhere.
+//
 // Bounds: a PDU is at most its 24-byte header and 65535 bytes; at most kMaxOpen requests wait
 // for responses (the oldest is written unanswered when another opens, with
 // enip.too_many_transactions). A datagram shorter than its header says is malformed
@@ -28,6 +31,7 @@ class EnipProtocol final : public AppProtocol {
   uint8_t transports() const override { return kUdp | kTcp; }
   ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const override;
   bool usualPort(uint16_t port) const override { return port == 44818; }
+  bool probesUsualPortsOnly() const override { return true; }
   size_t parserBytes() const override;
   std::unique_ptr<AppProtocolParser> newParser(uint8_t transport, AppMemory* memory) const override;
 };

@@ -5,6 +5,9 @@
 // answers into a transaction (applayer/modbus_transaction_writer.h) whose EVE `modbus` record is
 // written when its response arrives.
 //
+// Its probe, a few header bytes, is tried only on flows using port 502
+// (probesUsualPortsOnly), as Suricata registers it; nDPI's verdict names the flow anywhere.
+//
 // Bounds: an ADU is at most 6 + 65535 bytes held (a valid one is at most 260); at most kMaxOpen
 // requests wait for responses (the oldest is written unanswered when another opens, with
 // modbus.flooded). Bytes that are not an ADU (a protocol identifier other than 0, a length
@@ -25,6 +28,7 @@ class ModbusProtocol final : public AppProtocol {
   uint8_t transports() const override { return kTcp; }
   ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const override;
   bool usualPort(uint16_t port) const override { return port == 502; }
+  bool probesUsualPortsOnly() const override { return true; }
   size_t parserBytes() const override;
   std::unique_ptr<AppProtocolParser> newParser(uint8_t transport, AppMemory* memory) const override;
 };

@@ -56,6 +56,13 @@ enum class AppLayerEvent : uint8_t {
   SmtpTlsRejected, SmtpDataCommandRejected, SmtpTruncatedLine, SmtpMimeParseFailed, SmtpMimeInvalidBase64,
   SmtpMimeInvalidQp, SmtpMimeLongLine, SmtpMimeLongEncLine, SmtpMimeLongHeaderName, SmtpMimeLongHeaderValue,
   SmtpMimeBoundaryTooLong, SmtpMimeLongFilename,
+  // EtherNet/IP: a command's payload that does not parse; more requests open than kept.
+  EnipInvalidPdu, EnipTooManyTransactions,
+  // Modbus: a response no request asked for; more requests open than kept.
+  ModbusUnsolicitedResponse, ModbusFlooded,
+  // DNP3: a link frame's header or data CRC that does not hold, a link length under 5, an
+  // application fragment past the reassembly bound or too short for its header.
+  Dnp3BadLinkCrc, Dnp3BadTransportCrc, Dnp3LenTooSmall, Dnp3TooLongReassembly, Dnp3Malformed,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -232,8 +232,10 @@ int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, 
   }
   bool unsure = false;
   for (size_t i = 0; i < protocols_.size(); ++i) {
-    if (!(protocols_[i]->transports() & transport)) continue;
-    switch (protocols_[i]->probe(transport, dir, data, len)) {
+    const AppProtocol& proto = *protocols_[i];
+    if (!(proto.transports() & transport)) continue;
+    if (proto.probesUsualPortsOnly() && !proto.usualPort(flow.server_port) && !proto.usualPort(flow.client_port)) continue;
+    switch (proto.probe(transport, dir, data, len)) {
       case ProbeResult::Match: return static_cast<int>(i);
       case ProbeResult::Unsure: unsure = true; break;
       case ProbeResult::NoMatch: break;

@@ -122,6 +122,10 @@ class AppProtocol {
   virtual ProbeResult probe(uint8_t transport, Direction dir, const uint8_t* data, size_t len) const = 0;
   // The ports the protocol is registered on, for flows no probe could tell.
   virtual bool usualPort(uint16_t port) const = 0;
+  // Whether probe() is tried only on flows using one of those ports: a probe too weak to claim
+  // any flow (Modbus's is a zero protocol identifier and a small length), as Suricata
+  // registers such probing parsers on their ports only.
+  virtual bool probesUsualPortsOnly() const { return false; }
   // What a parser costs: its object and what it keeps (its own buffers it may also charge
   // to `memory` as they grow).
   virtual size_t parserBytes() const = 0;

@@ -3,8 +3,11 @@
 #include "applayer/dcerpc_protocol.h"
 #include "applayer/ftp_data_protocol.h"
 #include "applayer/ftp_protocol.h"
+#include "applayer/dnp3_protocol.h"
+#include "applayer/enip_protocol.h"
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
+#include "applayer/modbus_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
@@ -21,6 +24,9 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<FtpProtocol>());
   protocols.push_back(std::make_unique<FtpDataProtocol>());
   protocols.push_back(std::make_unique<SmtpProtocol>());
+  protocols.push_back(std::make_unique<EnipProtocol>());
+  protocols.push_back(std::make_unique<ModbusProtocol>());
+  protocols.push_back(std::make_unique<Dnp3Protocol>());
   return protocols;
 }
 

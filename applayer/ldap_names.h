@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "applayer/number_name_of.h"
+
 namespace mamori {
 
 struct LdapName {
@@ -106,10 +108,7 @@ inline constexpr LdapName kLdapResultCodeNames[] = {
 // The name of `value` in `table`; empty when it has none.
 template <size_t N>
 constexpr std::string_view ldapNameOf(const LdapName (&table)[N], uint32_t value) {
-  for (const LdapName& n : table) {
-    if (n.value == value) return n.name;
-  }
-  return {};
+  return numberNameOf(table, value);
 }
 
 }  // namespace mamori

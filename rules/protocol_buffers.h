@@ -18,9 +18,14 @@
 #include <string>
 #include <string_view>
 
+#include "applayer/dnp3_names.h"
+#include "applayer/enip_names.h"
 #include "applayer/ldap_names.h"
+#include "rules/cip_service_keyword.h"
 #include "rules/dcerpc_keywords.h"
+#include "rules/dnp3_keywords.h"
 #include "rules/krb5_ticket_encryption.h"
+#include "rules/modbus_keyword.h"
 #include "rules/rule.h"
 
 namespace mamori {
@@ -66,9 +71,10 @@ inline constexpr ProtocolNumberName kKrb5MessageTypes[] = {
     {"RESERVED16", 16}, {"RESERVED17", 17}, {"SAFE", 20}, {"PRIV", 21},     {"CRED", 22},   {"ERROR", 30},
 };
 
-// A protocol's own table of names (applayer/ldap_names.h), as the rows take them.
-template <size_t N>
-constexpr std::array<ProtocolNumberName, N> protocolNumberNames(const LdapName (&names)[N]) {
+// A protocol's own table of names (applayer/ldap_names.h, applayer/enip_names.h), as the
+// rows take them.
+template <typename Name, size_t N>
+constexpr std::array<ProtocolNumberName, N> protocolNumberNames(const Name (&names)[N]) {
   std::array<ProtocolNumberName, N> out{};
   for (size_t i = 0; i < N; ++i) out[i] = {names[i].name, names[i].value};
   return out;
@@ -80,6 +86,9 @@ inline constexpr ProtocolNumberName kFtpReplyReceived[] = {{"no", 0},  {"yes", 1
                                                            {"on", 1},  {"false", 0}, {"true", 1}};
 inline constexpr ProtocolNumberName kFtpDataCommands[] = {{"retr", 1}, {"stor", 2}};
 inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeNames);
+inline constexpr auto kEnipCommands = protocolNumberNames(kEnipCommandNames);
+inline constexpr auto kEnipStatuses = protocolNumberNames(kEnipStatusNames);
+inline constexpr auto kDnp3Functions = protocolNumberNames(kDnp3FunctionNames);
 
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // SIP (applayer/sip_protocol.h); header buffers are both sides' and take the compact
@@ -155,6 +164,37 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"email.x_mailer", "smtp", BufferDirection::Request},
     {"email.url", "smtp", BufferDirection::Request},
     {"email.received", "smtp", BufferDirection::Request},
+    // EtherNet/IP and CIP (applayer/enip_transaction_writer.h): the encapsulation header's
+    // command and status on both sides; CIP paths on requests, CIP statuses and the identity
+    // and services a ListIdentity / ListServices reply gives on responses.
+    {"enip_command", "enip", BufferDirection::Either, "enip.command", 0xffff, kEnipCommands},
+    {"enip.status", "enip", BufferDirection::Either, {}, 0xffffffffu, kEnipStatuses},
+    {"cip_service", "enip", BufferDirection::Either, {}, 0, {}, parseCipService, matchCipService},
+    {"enip.cip_class", "enip", BufferDirection::Request, {}, 0xffffffffu},
+    {"enip.cip_instance", "enip", BufferDirection::Request, {}, 0xffffffffu},
+    {"enip.cip_attribute", "enip", BufferDirection::Request, {}, 0xffffffffu},
+    {"enip.cip_status", "enip", BufferDirection::Response, {}, 0xff},
+    {"enip.cip_extendedstatus", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.protocol_version", "enip", BufferDirection::Either, {}, 0xffff},
+    {"enip.vendor_id", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.device_type", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.product_code", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.revision", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.identity_status", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.serial", "enip", BufferDirection::Response, {}, 0xffffffffu},
+    {"enip.state", "enip", BufferDirection::Response, {}, 0xff},
+    {"enip.capabilities", "enip", BufferDirection::Response, {}, 0xffff},
+    {"enip.product_name", "enip", BufferDirection::Response},
+    {"enip.service_name", "enip", BufferDirection::Response},
+    // Modbus/TCP (applayer/modbus_request_field.h): Suricata's one keyword, on requests.
+    {"modbus", "modbus", BufferDirection::Request, {}, 0, {}, parseModbus, matchModbus},
+    // DNP3 (applayer/dnp3_record_writer.h): each application fragment a transaction; the
+    // function and objects on both sides, the internal indications on responses, dnp3_data the
+    // whole fragment (CRCs removed, transport segments joined).
+    {"dnp3_func", "dnp3", BufferDirection::Either, {}, 0xff, kDnp3Functions},
+    {"dnp3_ind", "dnp3", BufferDirection::Response, {}, 0, {}, parseDnp3Ind, matchDnp3Ind},
+    {"dnp3_obj", "dnp3", BufferDirection::Either, {}, 0, {}, parseDnp3Obj, matchDnp3Obj},
+    {"dnp3_data", "dnp3", BufferDirection::Either},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

@@ -19,15 +19,16 @@ namespace {
 
 std::string capture() { return test::sharedDir() + "/corpus/suricata-verify/sip-from/input.pcap"; }
 
-// A protocol whose probe always answers `answer`, on UDP port 137; its parser emits one
-// record per datagram, a malformed one per empty datagram.
+// A protocol whose probe always answers `answer`, on UDP port 137 (tried there only when
+// `port_bound`); its parser emits one record per datagram, a malformed one per empty datagram.
 class FakeProtocol final : public AppProtocol {
  public:
-  explicit FakeProtocol(ProbeResult answer) : answer_(answer) {}
+  explicit FakeProtocol(ProbeResult answer, bool port_bound = false) : answer_(answer), port_bound_(port_bound) {}
   std::string_view name() const override { return "fake"; }
   uint8_t transports() const override { return kUdp; }
   ProbeResult probe(uint8_t, Direction, const uint8_t*, size_t) const override { return answer_; }
   bool usualPort(uint16_t port) const override { return port == 137; }
+  bool probesUsualPortsOnly() const override { return port_bound_; }
   size_t parserBytes() const override { return 64; }
   std::unique_ptr<AppProtocolParser> newParser(uint8_t, AppMemory*) const override {
     struct Parser final : AppProtocolParser {
@@ -46,6 +47,7 @@ class FakeProtocol final : public AppProtocol {
 
  private:
   ProbeResult answer_;
+  bool port_bound_;
 };
 
 // Records by protocol, and ended flows by app_proto.
@@ -80,6 +82,22 @@ TEST(AppProtocolSeam, PortsDecideOnlyWhenTheProbeIsUnsure) {
     // 111 NetBIOS name queries on port 137 (tshark -Y nbns).
     EXPECT_EQ(seen.records["fake"], answer == ProbeResult::Unsure ? 111 : 0);
     EXPECT_EQ(c.protocols.back().transactions, answer == ProbeResult::Unsure ? 111u : 0u);
+  }
+}
+
+TEST(AppProtocolSeam, AProbeBoundToItsPortsClaimsNoOtherFlow) {
+  MAMORI_REQUIRE_SHARED();
+  for (const bool port_bound : {true, false}) {
+    AppParsers parsers(AppParsers::Config{}, nullptr);
+    parsers.addProtocol(std::make_unique<FakeProtocol>(ProbeResult::Match, port_bound));
+    ByProtocol seen;
+    run(parsers, seen);
+    EXPECT_EQ(seen.records["sip"], 81) << "SIP's probe is tried first";
+    if (port_bound) {
+      EXPECT_EQ(seen.records["fake"], 111) << "the NetBIOS queries on port 137 only";
+    } else {
+      EXPECT_GT(seen.records["fake"], 111) << "a probe that always matches takes the DNS flows too";
+    }
   }
 }
 

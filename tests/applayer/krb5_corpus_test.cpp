@@ -24,6 +24,7 @@
 #include "tests/applayer/capture_run.h"
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
+#include "tests/applayer/plugin_corpus_check.h"
 #include "tests/support/test_support.h"
 
 namespace mamori {
@@ -106,31 +107,16 @@ bool agrees(const std::string& field, const Message& theirs_message, const std::
 
 TEST(Krb5Corpus, FieldsAgreeWithTshark) {
   MAMORI_REQUIRE_SHARED();
-  test::FieldAgreement agreement;
-  uint64_t frames = 0, unmatched_ours = 0;
-  std::vector<std::string> objects;
+  test::PluginCorpusTally tally;
   for (const char* capture : kCaptures) {
-    const std::string pcap = test::sharedDir() + "/corpus/" + capture;
-    AppParsers parsers(AppParsers::Config{}, nullptr);
-    Krb5Records ours;
-    parsers.addListener(&ours);
-    ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, parsers));
-    frames += agreement.compare(capture, tsharkMessages(pcap), ours.messages, kFields, agrees);
-    unmatched_ours += test::FieldAgreement::unmatched(ours.messages);
-    objects.insert(objects.end(), ours.objects.begin(), ours.objects.end());
-    parsers.publish();
-    for (const ProtocolCounters& p : parsers.published().protocols) {
-      if (p.name != "krb5") continue;
-      std::printf("%-50s krb5 messages %llu, malformed %llu\n", capture, static_cast<unsigned long long>(p.transactions),
-                  static_cast<unsigned long long>(p.malformed));
-    }
+    ASSERT_NO_FATAL_FAILURE(test::crossCheckCapture<Krb5Records>(capture, "krb5", tsharkMessages, kFields, agrees, tally));
   }
-  std::printf("%llu Kerberos frames (tshark); %llu messages only mamori saw\n", static_cast<unsigned long long>(frames),
-              static_cast<unsigned long long>(unmatched_ours));
-  ASSERT_GE(frames, 25u);
-  agreement.expectAtLeast(kFields, 99.0);
-  EXPECT_EQ(unmatched_ours, 0u);
-  test::expectEveObjectsMatchSchema("krb5", objects);
+  std::printf("%llu Kerberos frames (tshark); %llu messages only mamori saw\n", static_cast<unsigned long long>(tally.frames),
+              static_cast<unsigned long long>(tally.unmatched_ours));
+  ASSERT_GE(tally.frames, 25u);
+  tally.agreement.expectAtLeast(kFields, 99.0);
+  EXPECT_EQ(tally.unmatched_ours, 0u);
+  test::expectEveObjectsMatchSchema("krb5", tally.objects);
 }
 
 }  // namespace

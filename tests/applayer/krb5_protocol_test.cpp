@@ -19,9 +19,7 @@ void feed(AppProtocolParser& p, Direction dir, const Bytes& b, ProtocolSink& sin
   p.onData(dir, b.data(), b.size(), sink);
 }
 
-std::string be32(uint32_t v) {
-  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
+using test::be32;
 
 const Bytes kAsReq = kdcReq(10, {"alice"}, "EXAMPLE.ORG", {"krbtgt", "EXAMPLE.ORG"}, {18, 23});
 const Bytes kAsRep = kdcRep(11, "EXAMPLE.ORG", {"alice"}, "EXAMPLE.ORG", {"krbtgt", "EXAMPLE.ORG"}, 23, 18);

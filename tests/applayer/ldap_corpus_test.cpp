@@ -21,6 +21,7 @@
 #include "tests/applayer/capture_run.h"
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
+#include "tests/applayer/plugin_corpus_check.h"
 #include "tests/support/test_support.h"
 
 namespace mamori {
@@ -99,34 +100,16 @@ std::map<Key, std::deque<Message>> tsharkMessages(const std::string& pcap) {
 
 TEST(LdapCorpus, ResponsesAgreeWithTshark) {
   MAMORI_REQUIRE_SHARED();
-  test::FieldAgreement agreement;
-  uint64_t frames = 0, unmatched_ours = 0;
-  std::vector<std::string> objects;
+  test::PluginCorpusTally tally;
   for (const char* capture : kCaptures) {
-    const std::string pcap = test::sharedDir() + "/corpus/" + capture;
-    AppParsers parsers(AppParsers::Config{}, nullptr);
-    LdapRecords ours;
-    parsers.addListener(&ours);
-    ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, parsers));
-    frames += agreement.compare(capture, tsharkMessages(pcap), ours.messages, kFields,
-                                [](const std::string&, const Message&, const auto& theirs, const auto& ours_values) {
-                                  return theirs == ours_values;
-                                });
-    unmatched_ours += test::FieldAgreement::unmatched(ours.messages);
-    objects.insert(objects.end(), ours.objects.begin(), ours.objects.end());
-    parsers.publish();
-    for (const ProtocolCounters& p : parsers.published().protocols) {
-      if (p.name != "ldap") continue;
-      std::printf("%-50s ldap transactions %llu, malformed %llu\n", capture,
-                  static_cast<unsigned long long>(p.transactions), static_cast<unsigned long long>(p.malformed));
-    }
+    ASSERT_NO_FATAL_FAILURE(test::crossCheckCapture<LdapRecords>(capture, "ldap", tsharkMessages, kFields, [](const std::string&, const Message&, const auto& theirs, const auto& ours_values) { return theirs == ours_values; }, tally));
   }
-  std::printf("%llu LDAP responses (tshark); %llu only mamori saw\n", static_cast<unsigned long long>(frames),
-              static_cast<unsigned long long>(unmatched_ours));
-  ASSERT_GE(frames, 8u);
-  agreement.expectAtLeast(kFields, 99.0);
-  EXPECT_EQ(unmatched_ours, 0u);
-  test::expectEveObjectsMatchSchema("ldap", objects);
+  std::printf("%llu LDAP responses (tshark); %llu only mamori saw\n", static_cast<unsigned long long>(tally.frames),
+              static_cast<unsigned long long>(tally.unmatched_ours));
+  ASSERT_GE(tally.frames, 8u);
+  tally.agreement.expectAtLeast(kFields, 99.0);
+  EXPECT_EQ(tally.unmatched_ours, 0u);
+  test::expectEveObjectsMatchSchema("ldap", tally.objects);
 }
 
 }  // namespace

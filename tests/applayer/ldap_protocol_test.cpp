@@ -18,17 +18,7 @@ using Records = test::ProtocolRecords;
 
 void feed(AppProtocolParser& p, Direction dir, const Bytes& b, ProtocolSink& sink) { p.onData(dir, b.data(), b.size(), sink); }
 
-std::vector<std::string> valuesOf(const Records& r, size_t i, const std::string& name) {
-  std::vector<std::string> out;
-  for (const auto& [field, value] : r.fields.at(i)) {
-    if (field == name) out.push_back(value);
-  }
-  return out;
-}
-
-std::string be32(uint32_t v) {
-  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
+using test::be32;
 
 std::unique_ptr<AppProtocolParser> tcpParser() { return LdapProtocol().newParser(AppProtocol::kTcp, nullptr); }
 
@@ -39,9 +29,9 @@ TEST(LdapProtocol, ARequestIsInspectedAtOnceAndItsTransactionWrittenWithItsLastR
   ASSERT_EQ(r.dirs.size(), 1u);
   EXPECT_EQ(r.dirs[0], Direction::ToServer);
   EXPECT_FALSE(r.logged[0]) << "written with its answer";
-  EXPECT_EQ(valuesOf(r, 0, "ldap.request.operation"), std::vector<std::string>{be32(3)});
-  EXPECT_EQ(valuesOf(r, 0, "ldap.request.dn"), std::vector<std::string>{"dc=example,dc=org"});
-  EXPECT_EQ(valuesOf(r, 0, "ldap.request.attribute_type"), (std::vector<std::string>{"cn", "mail"}));
+  EXPECT_EQ(r.values(0, "ldap.request.operation"), std::vector<std::string>{be32(3)});
+  EXPECT_EQ(r.values(0, "ldap.request.dn"), std::vector<std::string>{"dc=example,dc=org"});
+  EXPECT_EQ(r.values(0, "ldap.request.attribute_type"), (std::vector<std::string>{"cn", "mail"}));
 
   feed(*p, Direction::ToClient,
        cat({message(2, searchEntry("cn=alice,dc=example,dc=org", {"cn"})), message(2, searchEntry("cn=bob,dc=example,dc=org", {"mail"}))}),
@@ -52,12 +42,12 @@ TEST(LdapProtocol, ARequestIsInspectedAtOnceAndItsTransactionWrittenWithItsLastR
   EXPECT_EQ(r.dirs[1], Direction::ToClient);
   EXPECT_TRUE(r.logged[1]);
   EXPECT_EQ(r.ids[1], r.ids[0]) << "one transaction";
-  EXPECT_EQ(valuesOf(r, 1, "ldap.responses.operation"), (std::vector<std::string>{be32(4), be32(4), be32(5)}));
-  EXPECT_EQ(valuesOf(r, 1, "ldap.responses.dn"),
+  EXPECT_EQ(r.values(1, "ldap.responses.operation"), (std::vector<std::string>{be32(4), be32(4), be32(5)}));
+  EXPECT_EQ(r.values(1, "ldap.responses.dn"),
             (std::vector<std::string>{"cn=alice,dc=example,dc=org", "cn=bob,dc=example,dc=org", ""}));
-  EXPECT_EQ(valuesOf(r, 1, "ldap.responses.result_code"), std::vector<std::string>{be32(0)});
-  EXPECT_EQ(valuesOf(r, 1, "ldap.responses.count"), std::vector<std::string>{be32(3)});
-  EXPECT_EQ(valuesOf(r, 1, "ldap.responses.attribute_type"), (std::vector<std::string>{"cn", "mail"}));
+  EXPECT_EQ(r.values(1, "ldap.responses.result_code"), std::vector<std::string>{be32(0)});
+  EXPECT_EQ(r.values(1, "ldap.responses.count"), std::vector<std::string>{be32(3)});
+  EXPECT_EQ(r.values(1, "ldap.responses.attribute_type"), (std::vector<std::string>{"cn", "mail"}));
 
   const rapidjson::Document eve = r.json(1);
   ASSERT_TRUE(eve.IsObject()) << r.eve[1];
@@ -75,8 +65,8 @@ TEST(LdapProtocol, AnUnsolicitedResponseIsATransactionOfItsOwn) {
   feed(*p, Direction::ToClient, message(0, result(24, 52, "", "shutting down", tlv(0x8a, Bytes(oid.begin(), oid.end())))), r);
   ASSERT_EQ(r.dirs.size(), 1u);
   EXPECT_TRUE(r.logged[0]);
-  EXPECT_EQ(valuesOf(r, 0, "ldap.responses.operation"), std::vector<std::string>{be32(24)});
-  EXPECT_EQ(valuesOf(r, 0, "ldap.responses.message"), std::vector<std::string>{"shutting down"});
+  EXPECT_EQ(r.values(0, "ldap.responses.operation"), std::vector<std::string>{be32(24)});
+  EXPECT_EQ(r.values(0, "ldap.responses.message"), std::vector<std::string>{"shutting down"});
   const rapidjson::Document eve = r.json(0);
   EXPECT_FALSE(eve.HasMember("request"));
   EXPECT_STREQ(eve["responses"][0]["extended_response"]["result_code"].GetString(), "unavailable");
@@ -91,7 +81,7 @@ TEST(LdapProtocol, UnbindIsWrittenAtOnceAndWhatIsOpenAtTheEnd) {
   ASSERT_EQ(r.dirs.size(), 2u);
   EXPECT_FALSE(r.logged[0]);
   EXPECT_TRUE(r.logged[1]) << "nothing answers an unbind";
-  EXPECT_TRUE(valuesOf(r, 1, "ldap.responses.count").empty());
+  EXPECT_TRUE(r.values(1, "ldap.responses.count").empty());
   p->onEnd(r);
   ASSERT_EQ(r.dirs.size(), 3u);
   EXPECT_TRUE(r.logged[2]);
@@ -107,7 +97,7 @@ TEST(LdapProtocol, MessagesSplitAnywhereAcrossSegmentsReadTheSame) {
     feed(*p, Direction::ToServer, Bytes(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(cut)), r);
     feed(*p, Direction::ToServer, Bytes(stream.begin() + static_cast<std::ptrdiff_t>(cut), stream.end()), r);
     ASSERT_EQ(r.dirs.size(), 2u) << cut;
-    EXPECT_EQ(valuesOf(r, 1, "ldap.request.dn"), std::vector<std::string>{"dc=x"}) << cut;
+    EXPECT_EQ(r.values(1, "ldap.request.dn"), std::vector<std::string>{"dc=x"}) << cut;
   }
 }
 
@@ -156,8 +146,8 @@ TEST(LdapProtocol, AtMostItsBoundOfTransactionsAreOpenAndOfResponsesKept) {
   for (int i = 0; i < 500; ++i) feed(*q, Direction::ToClient, message(1, searchEntry(std::string(64, 'x'), {"cn"})), s);
   feed(*q, Direction::ToClient, message(1, result(5, 0, "", "")), s);
   ASSERT_EQ(s.dirs.size(), 2u);
-  EXPECT_EQ(valuesOf(s, 1, "ldap.responses.count"), std::vector<std::string>{be32(501)}) << "every response counted";
-  EXPECT_LT(valuesOf(s, 1, "ldap.responses.operation").size(), 100u) << "not every one kept";
+  EXPECT_EQ(s.values(1, "ldap.responses.count"), std::vector<std::string>{be32(501)}) << "every response counted";
+  EXPECT_LT(s.values(1, "ldap.responses.operation").size(), 100u) << "not every one kept";
   EXPECT_LT(s.eve[1].size(), 3 * LdapProtocol::kMaxHeld);
 }
 

@@ -4,6 +4,7 @@
 // logged) and counts what the parser refused.
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,14 @@ struct ProtocolRecords final : ProtocolSink {
   void malformed() override { ++bad; }
   std::vector<AppLayerEventSet> events;
   std::vector<bool> logged;
+  // The values of record `i`'s fields named `name`, in order.
+  std::vector<std::string> values(size_t i, const std::string& name) const {
+    std::vector<std::string> out;
+    for (const auto& [field, value] : fields.at(i)) {
+      if (field == name) out.push_back(value);
+    }
+    return out;
+  }
   // The EVE object of record `i`, parsed.
   rapidjson::Document json(size_t i) const {
     rapidjson::Document d;
@@ -38,5 +47,10 @@ struct ProtocolRecords final : ProtocolSink {
   std::vector<std::vector<std::pair<std::string, std::string>>> fields;
   int bad = 0;
 };
+
+// An integer keyword's field value (ProtocolTransaction::addNumber): 4 big-endian bytes.
+inline std::string be32(uint32_t v) {
+  return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
 
 }  // namespace mamori::test

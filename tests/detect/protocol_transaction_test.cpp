@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "applayer/dcerpc_record.h"
+#include "applayer/modbus_message_decoder.h"
+#include "applayer/modbus_request_field.h"
 #include "detect/app_buffer_builder.h"
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
@@ -47,6 +49,14 @@ class ProtocolTransactionTest : public test::InspectorTest {
     inspector_->inspectApp(pkt, flow, *phase, builder_.buffers(), sink_);
     std::sort(sink_.sids.begin(), sink_.sids.end());
     return sink_.sids;
+  }
+
+  // How many of `rules` the parser refuses.
+  static size_t refused(const char* rules) {
+    RuleParser parser;
+    ParsedRules parsed;
+    parser.parseText(rules, "t.rules", parsed);
+    return parsed.errors.size();
   }
 
   uint32_t handle_ = 0;
@@ -342,6 +352,96 @@ TEST_F(ProtocolTransactionTest, FtpCommandsRepliesModesPortsAndBounces) {
                    "alert ftp any any -> any any (ftp.dynamic_port:70000; sid:22;)\n",
                    "t.rules", parsed);
   EXPECT_EQ(parsed.errors.size(), 3u) << "ftpbounce takes no value; modes and ports are Suricata's";
+// A CIP message as applayer/enip_transaction_writer.h writes it for a request: a Get Attribute
+// List (service 3) on the Identity object (class 1, instance 1) for attributes 7 and 8, and a
+// Multiple Service Packet's Read Data (0x4c) on class 0x6b attribute 10 in the same record.
+ProtocolTransaction cipRequest() {
+  ProtocolTransaction tx;
+  tx.protocol = "enip";
+  tx.addNumber("enip_command", 0x6f);
+  tx.add("cip_service", std::string("\x03\x02\x08\0\0\0\x01\x09\0\0\0\x01\x02\0\0\0\x07\0\0\0\x08", 22));
+  tx.add("cip_service", std::string("\x4c\x02\x08\0\0\0\x6b\x0c\0\0\0\x0a\0", 13));
+  tx.addNumber("enip.cip_class", 1);
+  tx.addNumber("enip.cip_class", 0x6b);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, CipServiceMatchesAServiceWithItsClassAndAttribute) {
+  load("alert enip any any -> any any (cip_service:3; sid:1;)\n"
+       "alert enip any any -> any any (cip_service:3,1; sid:2;)\n"
+       "alert enip any any -> any any (cip_service:3,1,8; sid:3;)\n"
+       "alert enip any any -> any any (cip_service:3,1,9; sid:4;)\n"
+       "alert enip any any -> any any (cip_service:3,2; sid:5;)\n"
+       "alert enip any any -> any any (cip_service:76,107,10; sid:6;)\n"  // the packet's service
+       "alert enip any any -> any any (cip_service: 3, 1, !9; sid:7;)\n"   // a negated attribute is not checked
+       "alert enip any any -> any any (enip_command:send_rr_data; enip.cip_class:>100; sid:8;)\n"
+       "alert enip any any -> any any (enip.command:list_identity; sid:9;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, cipRequest(), "enip", 6), (Sids{1, 2, 3, 6, 7, 8}));
+
+  EXPECT_EQ(refused("alert enip any any -> any any (cip_service:200; sid:10;)\n"
+                   "alert enip any any -> any any (cip_service:1,2,3,4; sid:11;)\n"), 2u) << "a service is below 128; at most service, class, attribute";
+}
+
+// A Modbus request's record as applayer/modbus_transaction_writer.h makes it, from its ADU.
+ProtocolTransaction modbusRequest(std::vector<uint8_t> pdu, uint8_t unit = 1) {
+  std::vector<uint8_t> adu{0, 1, 0, 0, 0, static_cast<uint8_t>(pdu.size() + 1), unit};
+  adu.insert(adu.end(), pdu.begin(), pdu.end());
+  ModbusMessage m;
+  EXPECT_TRUE(ModbusMessageDecoder::decode(adu.data(), adu.size(), true, m));
+  std::string field;
+  ModbusRequestField::of(m).encode(field);
+  ProtocolTransaction tx;
+  tx.protocol = "modbus";
+  tx.add("modbus", field);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, ModbusMatchesFunctionsAccessAddressesValuesAndUnits) {
+  load("alert modbus any any -> any any (modbus: function 16; sid:1;)\n"
+       "alert modbus any any -> any any (modbus: function !reserved; sid:2;)\n"
+       "alert modbus any any -> any any (modbus: access write holding; sid:3;)\n"
+       "alert modbus any any -> any any (modbus: access write holding, address 34, value 7; sid:4;)\n"
+       "alert modbus any any -> any any (modbus: access write holding, address 34, value >7; sid:5;)\n"
+       "alert modbus any any -> any any (modbus: access read, address >10; sid:6;)\n"
+       "alert modbus any any -> any any (modbus: unit 3<>9, function 3; sid:7;)\n"
+       "alert modbus any any -> any any (modbus: function 8, subfunction 4; sid:8;)\n"
+       "alert modbus any any -> any any (modbus: access write coils; sid:9;)\n");
+  const std::vector<uint8_t> write_regs{0x10, 0x00, 0x20, 0x00, 0x02, 0x04, 0x00, 0x05, 0x00, 0x07};
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest(write_regs), "modbus", 6), (Sids{1, 2, 3, 4}));
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x03, 0x00, 0x10, 0x00, 0x02}, 5), "modbus", 6), (Sids{2, 6, 7}));
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x03, 0x00, 0x00, 0x00, 0x02}, 9), "modbus", 6), (Sids{2}))
+      << "registers 1-2 are not above 10; unit 9 is not strictly inside 3<>9";
+  EXPECT_EQ(inspect(Direction::ToServer, modbusRequest({0x08, 0x00, 0x04, 0x00, 0x00}), "modbus", 6), (Sids{2, 8}));
+
+  EXPECT_EQ(refused("alert modbus any any -> any any (modbus: access write discretes; sid:10;)\n"
+                   "alert modbus any any -> any any (modbus: access read holding, address 1, value 3; sid:11;)\n"
+                   "alert modbus any any -> any any (modbus: function 0; sid:12;)\n"
+                   "alert modbus any any -> any any (modbus: function bogus; sid:13;)\n"), 4u) << "discretes are read-only; a value is a write's; no function 0; no such category";
+}
+
+// A DNP3 response as applayer/dnp3_record_writer.h makes it: function, indications, objects.
+ProtocolTransaction dnp3Response(uint32_t function, uint32_t iin, uint32_t object) {
+  ProtocolTransaction tx;
+  tx.protocol = "dnp3";
+  tx.addNumber("dnp3_func", function);
+  tx.addNumber("dnp3_ind", iin);
+  tx.addNumber("dnp3_obj", object);
+  tx.add("dnp3_data", "\xc1\x81\x90\x00");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, Dnp3KeywordsMatchFunctionsIndicationsAndObjects) {
+  load("alert dnp3 any any -> any any (dnp3_func:response; sid:1;)\n"
+       "alert dnp3 any any -> any any (dnp3_func:129; sid:2;)\n"
+       "alert dnp3 any any -> any any (dnp3_ind:device_restart,class_1_events; sid:3;)\n"
+       "alert dnp3 any any -> any any (dnp3_ind:object_unknown; sid:4;)\n"
+       "alert dnp3 any any -> any any (dnp3_obj:60,2; sid:5;)\n"
+       "alert dnp3 any any -> any any (dnp3_obj:60,3; sid:6;)\n"
+       "alert dnp3 any any -> any any (dnp3_data; content:\"|81 90|\"; sid:7;)\n");
+  EXPECT_EQ(inspect(Direction::ToClient, dnp3Response(129, 0x9000, 0x3c02), "dnp3", 6), (Sids{1, 2, 3, 5, 7}));
+
+  EXPECT_EQ(refused("alert dnp3 any any -> any any (dnp3_ind:no_such_flag; sid:10;)\n"
+                   "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n"), 2u);
 }
 
 }  // namespace

@@ -352,6 +352,8 @@ TEST_F(ProtocolTransactionTest, FtpCommandsRepliesModesPortsAndBounces) {
                    "alert ftp any any -> any any (ftp.dynamic_port:70000; sid:22;)\n",
                    "t.rules", parsed);
   EXPECT_EQ(parsed.errors.size(), 3u) << "ftpbounce takes no value; modes and ports are Suricata's";
+}
+
 // A CIP message as applayer/enip_transaction_writer.h writes it for a request: a Get Attribute
 // List (service 3) on the Identity object (class 1, instance 1) for attributes 7 and 8, and a
 // Multiple Service Packet's Read Data (0x4c) on class 0x6b attribute 10 in the same record.

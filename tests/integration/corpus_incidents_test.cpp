@@ -52,6 +52,11 @@ const std::map<std::string, Attack> kAttacks = {
       "a mail to some 300 recipients whose folded To header (about 20 KB) passes MIME's 2000-byte bound on a "
       "header value: the default app-layer event rules see smtp.mime_long_header_value (sid 9100112), as "
       "Suricata's smtp-events.rules do"}},
+    {"modbus.pcap",
+     {{"Alerts from 192.168.110.138"},
+      "a Modbus slave answering four requests of transaction 0 with transactions 1 to 4 (tshark shows the "
+      "ids): the default app-layer event rules see modbus.unsolicited_response (sid 9100172), as Suricata's "
+      "modbus-events.rules do"}},
     {"dns_exfiltration.pcap",
      {{}, "known miss: dnscat2 in direct mode puts payload in every label, so its names share no registrable "
           "domain for dns_tunnelling to group by"}},

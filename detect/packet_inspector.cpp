@@ -352,17 +352,30 @@ bool PacketInspector::headerBuffersMatch(const Rule& rule, const DecodedPacket& 
   return true;
 }
 
+// On a stream, absolute positions (depth, offset, startswith) count from where the newly
+// inspected data begins, as Suricata anchors them to each chunk it inspects (every IRC
+// message of a connection, not only its first), and also from the stream's start, so that
+// a match split over the connection's first segments is found once they are all in. A
+// match lying wholly in bytes inspected before already alerted.
+bool PacketInspector::payloadMatches(const Rule& rule, const InspectedBuffer& buffer) {
+  auto matchesFrom = [&](int64_t origin) {
+    if (!payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.length, origin)) return false;
+    return !(buffer.stream && payload_.matchEnd() <= buffer.fresh_from &&
+             payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.fresh_from, origin));
+  };
+  if (!buffer.stream) return payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.length);
+  const int64_t chunk = static_cast<int64_t>(buffer.fresh_from);
+  const int64_t stream_start = -static_cast<int64_t>(std::min<uint64_t>(buffer.stream_offset, INT64_MAX));
+  if (matchesFrom(chunk)) return true;
+  return stream_start != chunk && PayloadVerifier::anchored(rule.payload) && matchesFrom(stream_start);
+}
+
 bool PacketInspector::verify(const Signature& s, const DecodedPacket& pkt, const FlowContext& flow,
                              const InspectedBuffer& buffer) {
   const Rule& rule = s.rule;
   if (s.needs_payload && buffer.length == 0) return false;
   if (!flowSideMatches(s, pkt, flow)) return false;
-  if (!payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.length, buffer.stream_offset)) return false;
-  // On the stream, a match that lies wholly in bytes inspected before already alerted.
-  if (buffer.stream && payload_.matchEnd() <= buffer.fresh_from &&
-      payload_.matches(rule.payload, rule.base64_data, buffer.data, buffer.fresh_from, buffer.stream_offset)) {
-    return false;
-  }
+  if (!payloadMatches(rule, buffer)) return false;
   if (!headerBuffersMatch(rule, pkt)) return false;
   if (!applyFlowints(s, flow)) return false;
   applyFlowbits(s, flow);

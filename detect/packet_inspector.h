@@ -135,6 +135,7 @@ class PacketInspector {
   // header and flow keywords, flowbits.
   bool flowSideMatches(const Signature& signature, const DecodedPacket& pkt, const FlowContext& flow);
   bool headerBuffersMatch(const Rule& rule, const DecodedPacket& pkt);
+  bool payloadMatches(const Rule& rule, const InspectedBuffer& buffer);
   bool appBufferMatches(const Rule& rule, const AppBufferMatch& match, std::span<const AppBuffer> buffers,
                         bool to_server);
   // Verifies one rule in the writers' or the readers' pass (writers of flow state go

@@ -38,16 +38,24 @@ PayloadVerifier::PayloadVerifier(uint32_t max_regex_captures, size_t max_variabl
     : datasets_(datasets), regex_(max_regex_captures), variables_(max_variables, 0) {}
 
 bool PayloadVerifier::matches(const std::vector<PayloadMatch>& chain, const std::vector<PayloadMatch>& base64_data,
-                              const uint8_t* buffer, size_t length, uint64_t stream_offset) {
+                              const uint8_t* buffer, size_t length, int64_t origin) {
   match_end_ = 0;
   if (chain.empty()) return true;
   chain_ = &chain;
   base64_data_ = &base64_data;
   buffer_ = buffer;
   length_ = length;
-  stream_offset_ = static_cast<int64_t>(std::min<uint64_t>(stream_offset, kMaxJump));
+  origin_ = std::clamp<int64_t>(origin, -kMaxJump, kMaxJump);
   steps_ = 0;
   return inspect(0, 0) == Result::Match;
+}
+
+bool PayloadVerifier::anchored(const std::vector<PayloadMatch>& chain) {
+  return std::any_of(chain.begin(), chain.end(), [](const PayloadMatch& m) {
+    if (const auto* c = std::get_if<ContentMatch>(&m)) return !c->relative() && (c->has_offset || c->has_depth || c->startswith);
+    if (const auto* b = std::get_if<Base64Decode>(&m)) return !b->relative;
+    return false;
+  });
 }
 
 int64_t PayloadVerifier::valueOf(const RuleValue& v) const {
@@ -147,11 +155,11 @@ PayloadVerifier::Result PayloadVerifier::inspectContent(const ContentMatch& c, s
       start = distance < 0 && -distance > start ? 0 : start + distance;
       if (c.has_within) end = std::min(end, static_cast<int64_t>(prev) + valueOf(c.within) + distance);
     } else {
-      // In stream coordinates (depth counts from offset), then moved into the buffer.
+      // From the origin (depth counts from offset), then moved into the buffer.
       int64_t from = c.has_offset ? valueOf(c.offset) : 0;
-      if (c.startswith) end = n - stream_offset_;
-      else if (c.has_depth) end = from + valueOf(c.depth) - stream_offset_;
-      start = std::max<int64_t>(from - stream_offset_, 0);
+      if (c.startswith) end = n + origin_;
+      else if (c.has_depth) end = from + valueOf(c.depth) + origin_;
+      start = std::max<int64_t>(from + origin_, 0);
     }
     if (retry_from != 0) start = retry_from;
     end = std::min(end, length);
@@ -223,7 +231,7 @@ PayloadVerifier::Result PayloadVerifier::inspectIsDataAt(const IsDataAt& d, size
 PayloadVerifier::Result PayloadVerifier::inspectBase64(const Base64Decode& d, size_t prev) {
   // An absolute offset counts from the stream's start, as content offsets do: data
   // starting before this buffer was decoded when the buffer holding it was inspected.
-  const int64_t start = d.relative ? static_cast<int64_t>(prev) + d.offset : int64_t{d.offset} - stream_offset_;
+  const int64_t start = d.relative ? static_cast<int64_t>(prev) + d.offset : int64_t{d.offset} + origin_;
   if (start < 0 || start >= static_cast<int64_t>(length_)) return Result::NoMatch;
   const size_t at = static_cast<size_t>(start);
   const size_t take = std::min<size_t>(length_ - at, d.bytes);
@@ -236,16 +244,16 @@ PayloadVerifier::Result PayloadVerifier::inspectBase64(const Base64Decode& d, si
   const auto* chain = chain_;
   const uint8_t* buffer = buffer_;
   const size_t length = length_;
-  const int64_t stream_offset = stream_offset_;
+  const int64_t origin = origin_;
   chain_ = base64_data_;
   buffer_ = reinterpret_cast<const uint8_t*>(decoded_.data());
   length_ = decoded_.size();
-  stream_offset_ = 0;
+  origin_ = 0;
   const Result r = inspect(0, 0);
   chain_ = chain;
   buffer_ = buffer;
   length_ = length;
-  stream_offset_ = stream_offset;
+  origin_ = origin;
   if (r != Result::Match) return Result::NoMatch;
   match_end_ = at + take;
   return Result::Match;

@@ -21,10 +21,14 @@ class PayloadVerifier {
 
   // Contents must be lower-cased already where nocase (SignatureDatabase does it).
   // `base64_data`: the rule's chain (Rule::base64_data) on what a base64_decode in
-  // `chain` decodes. `stream_offset`: where `buffer` starts in the stream it was cut
-  // from, so that depth and offset keep counting from the stream's start.
+  // `chain` decodes. `origin`: where in `buffer` the absolute positions (offset, depth,
+  // startswith, base64_decode's offset) count from: its start, a later position (where
+  // the newly inspected part of a stream begins), or an earlier one (negative: the
+  // stream's start, before the look-back kept in the buffer).
   bool matches(const std::vector<PayloadMatch>& chain, const std::vector<PayloadMatch>& base64_data,
-               const uint8_t* buffer, size_t length, uint64_t stream_offset = 0);
+               const uint8_t* buffer, size_t length, int64_t origin = 0);
+  // Whether `chain` has keywords at absolute positions, for which the origin matters.
+  static bool anchored(const std::vector<PayloadMatch>& chain);
   // After a match: where in the buffer the last keyword of the chain left off.
   size_t matchEnd() const { return match_end_; }
 
@@ -48,7 +52,7 @@ class PayloadVerifier {
   const std::vector<PayloadMatch>* base64_data_ = nullptr;
   const uint8_t* buffer_ = nullptr;
   size_t length_ = 0;
-  int64_t stream_offset_ = 0;
+  int64_t origin_ = 0;
   size_t match_end_ = 0;
   uint32_t steps_ = 0;  // bounds the backtracking, as Suricata's recursion limit does
   RegexMatchData regex_;

@@ -79,13 +79,27 @@ TEST_F(DetectObserverTest, RetransmittedDataDoesNotAlertTwice) {
   EXPECT_EQ(segment("GET /", 0, false), Sids{});
 }
 
-TEST_F(DetectObserverTest, DepthCountsFromTheStreamStart) {
-  load("alert tcp any any -> any any (content:\"GET\"; depth:3; sid:1;)");
-  EXPECT_EQ(segment("xx", 0), Sids{});
-  EXPECT_EQ(segment("GET", 2), Sids{});
+// Anchored stream rules (depth, offset, startswith) hold in each newly inspected chunk, as
+// in Suricata: every IRC message of a connection, not only its first.
+TEST_F(DetectObserverTest, AnchorsCountFromEachNewChunk) {
+  load("alert tcp any any -> any any (content:\"PRIVMSG\"; depth:7; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"#ops\"; offset:8; depth:4; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"PING\"; startswith; sid:3;)\n");
+  EXPECT_EQ(segment("PRIVMSG #ops :hello\r\n", 0), (Sids{1, 2}));
+  EXPECT_EQ(segment("PRIVMSG #ops :again\r\n", 21), (Sids{1, 2}));
+  EXPECT_EQ(segment("PING :server\r\n", 42), Sids{3});
+  // Not at the chunk's start: the look-back before it does not move the anchor.
+  EXPECT_EQ(segment("x PRIVMSG #ops\r\n", 57), Sids{});
+  EXPECT_EQ(segment("xx", 74), Sids{});
+  EXPECT_EQ(segment("PRIVMSG", 76), Sids{1});
+}
+
+// From the stream's start too: an anchored match split over the first segments is found.
+TEST_F(DetectObserverTest, AnchorsCountFromTheStreamStartToo) {
   load("alert tcp any any -> any any (content:\"GET\"; depth:3; sid:1;)");
   EXPECT_EQ(segment("GE", 0), Sids{});
   EXPECT_EQ(segment("T /", 2), Sids{1});
+  EXPECT_EQ(segment("x", 5), Sids{});  // the match lies in bytes inspected already
 }
 
 TEST_F(DetectObserverTest, PacketRulesStayPerPacket) {

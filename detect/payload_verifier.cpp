@@ -159,7 +159,8 @@ PayloadVerifier::Result PayloadVerifier::inspectContent(const ContentMatch& c, s
       int64_t from = c.has_offset ? valueOf(c.offset) : 0;
       if (c.startswith) end = n + origin_;
       else if (c.has_depth) end = from + valueOf(c.depth) + origin_;
-      start = std::max<int64_t>(from + origin_, 0);
+      // Unanchored, it may begin anywhere, the look-back before the origin included.
+      if (c.has_offset || c.has_depth || c.startswith) start = std::max<int64_t>(from + origin_, 0);
     }
     if (retry_from != 0) start = retry_from;
     end = std::min(end, length);

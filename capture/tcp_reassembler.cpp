@@ -111,6 +111,7 @@ void TcpReassembler::onSegment(uint64_t flow_id, Direction dir, TcpStream& s, co
   }
 
   if (pkt.payload_len) handleData(c, begin, pkt.payload, pkt.payload_len);
+  if (s.head) giveUpAckedHoles(c);
 
   if ((s.flags & TcpStream::kFinSeen) && s.next_offset >= s.fin_offset) closeStream(s);
 }
@@ -290,6 +291,26 @@ bool TcpReassembler::differs(uint32_t seg, uint64_t from, const uint8_t* data, u
     idx = next_[idx];
   }
   return false;
+}
+
+void TcpReassembler::onAck(TcpStream& s, uint32_t ack) {
+  // Before the stream is anchored an acknowledgement has no offset to stand for.
+  if (!s.started()) return;
+  if (!(s.flags & TcpStream::kAcked) || static_cast<int32_t>(ack - s.acked_seq) > 0) {
+    s.acked_seq = ack;
+    s.flags |= TcpStream::kAcked;
+  }
+}
+
+void TcpReassembler::giveUpAckedHoles(Ctx& c) {
+  TcpStream& s = c.s;
+  if (!(s.flags & TcpStream::kAcked)) return;
+  const int64_t acked = offsetOf(s, s.acked_seq);
+  // Only a hole acknowledged to its end: bytes past the acknowledgement may still come.
+  while (s.head && seg_[s.head].offset > s.next_offset && acked >= static_cast<int64_t>(seg_[s.head].offset)) {
+    ++stats_.acked_holes;
+    giveUpFirstHole(c);
+  }
 }
 
 void TcpReassembler::giveUpFirstHole(Ctx& c) {

@@ -17,6 +17,13 @@
 // segment's bytes differ from buffered ones, Stats::overlaps counts it (delivered bytes
 // are no longer held, so differences against them cannot be seen).
 //
+// A hole the receiver has acknowledged past (onAck) will never be filled: the capture lost
+// those bytes, the receiver did not. At the stream's next segment it is reported as a gap
+// and the data behind it delivered, as Suricata does, rather than held until the stream's
+// cap or its end; a tap that drops one segment would otherwise stall that direction's
+// parsers and rules. (At the stream's own segment, so that what it delivers is inspected
+// with a packet of its direction.)
+//
 // Memory: out-of-order data lives in a pool of fixed-size chunks allocated once at
 // construction and shared by every stream of the worker. A stream holds at most
 // Limits::max_buffered_per_stream bytes of chunks; when that cap or the pool runs out,
@@ -44,6 +51,7 @@ struct TcpStream {
   uint32_t head = 0;         // first buffered segment (chunk index + 1; 0: none)
   uint32_t tail = 0;         // last buffered segment, where in-order arrivals after a hole go
   uint32_t chunks = 0;       // pool chunks this stream holds
+  uint32_t acked_seq = 0;    // the highest acknowledgement the receiver sent, once kAcked is set
   uint8_t flags = 0;
 
   static constexpr uint8_t kStarted = 0x01;    // base_seq is known
@@ -51,6 +59,7 @@ struct TcpStream {
   static constexpr uint8_t kMidstream = 0x04;  // picked up at a data segment, no SYN seen
   static constexpr uint8_t kFinSeen = 0x08;
   static constexpr uint8_t kClosed = 0x10;     // FIN reached, RST, or flushed: nothing more is delivered
+  static constexpr uint8_t kAcked = 0x20;
 
   bool started() const { return flags & kStarted; }
   bool midstream() const { return flags & kMidstream; }
@@ -96,6 +105,7 @@ class TcpReassembler {
     uint64_t out_of_order = 0;        // segments that arrived ahead of a hole
     uint64_t gaps = 0;
     uint64_t gap_bytes = 0;
+    uint64_t acked_holes = 0;         // a hole given up because the receiver acknowledged past it
     uint64_t stream_cap_hits = 0;     // a hole given up because the stream held its cap
     uint64_t pool_exhausted = 0;      // a hole given up because the pool was empty
     uint64_t midstream = 0;           // streams picked up without a SYN
@@ -117,6 +127,9 @@ class TcpReassembler {
   // what we know of the stream ends it as flush() does; its payload is not delivered.
   void onSegment(uint64_t flow_id, Direction dir, TcpStream& stream, const DecodedPacket& pkt,
                  StreamConsumer& consumer);
+  // The other side of `s` acknowledged `ack` (the packet's ACK number): at `s`'s next
+  // segment every hole whose bytes the receiver has is given up.
+  static void onAck(TcpStream& s, uint32_t ack);
   // The flow is ending (timeout, eviction, end of capture): reports each remaining hole as
   // a gap, delivers the buffered data behind it, frees the stream's chunks and closes it.
   void flush(uint64_t flow_id, Direction dir, TcpStream& stream, StreamConsumer& consumer);
@@ -150,6 +163,7 @@ class TcpReassembler {
   uint32_t storePiece(uint64_t offset, const uint8_t* data, uint32_t len);
   bool differs(uint32_t seg, uint64_t from, const uint8_t* data, uint64_t len) const;
   void giveUpFirstHole(Ctx& c);
+  void giveUpAckedHoles(Ctx& c);
   void drainContiguous(Ctx& c);
   void emit(Ctx& c, const uint8_t* data, uint64_t len, uint64_t offset);
   void emitSegment(Ctx& c, uint32_t seg);

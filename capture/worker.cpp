@@ -41,6 +41,7 @@ void Worker::process(const RawPacket& raw) {
   if (pkt.proto == static_cast<uint8_t>(IpProto::Tcp)) {
     current_ = &flow;
     tcp_.onSegment(flow.flow_id, dir, flow.stream[static_cast<int>(dir)], pkt, *this);
+    if (pkt.tcp_flags & tcpflag::Ack) TcpReassembler::onAck(flow.stream[static_cast<int>(opposite(dir))], pkt.tcp_ack);
     current_ = nullptr;
   }
 }

@@ -609,6 +609,50 @@ TEST_F(TcpReassemblerTest, FlushReportsEveryHoleAndDeliversWhatFollows) {
   EXPECT_EQ(rec.stream.substr(rec.stream.size() - 2), "zz");
 }
 
+// A tap that lost a segment the receiver got: once the receiver acknowledges past the
+// hole, the hole is a gap at the stream's next segment and the data behind it flows again,
+// instead of waiting for the flow to end.
+TEST_F(TcpReassemblerTest, HoleTheReceiverAcknowledgedIsGivenUpAtTheNextSegment) {
+  send(0, "", Syn);
+  send(1, "aa");
+  send(5, "dd");  // bytes 3..4 lost by the capture
+  EXPECT_EQ(rec.stream, "aa");
+  TcpReassembler::onAck(s, 5);  // the receiver has everything before the buffered "dd"
+  EXPECT_EQ(rec.stream, "aa") << "nothing is delivered outside the stream's own segments";
+  send(7, "ee");
+  EXPECT_EQ(rec.stream, "aa##ddee");
+  EXPECT_EQ(r.stats().acked_holes, 1u);
+  EXPECT_EQ(r.stats().gaps, 1u);
+  expectPoolEmpty();
+}
+
+TEST_F(TcpReassemblerTest, HoleAcknowledgedOnlyInPartWaitsForItsBytes) {
+  send(0, "", Syn);
+  send(1, "aa");
+  send(9, "ii");  // bytes 3..8 missing
+  TcpReassembler::onAck(s, 6);  // the receiver has 3..5 only: 6..8 may still come
+  send(11, "jj");
+  EXPECT_EQ(rec.stream, "aa");
+  send(3, "bbcdef");  // the retransmission fills the hole
+  EXPECT_EQ(rec.stream, "aabbcdefiijj");
+  EXPECT_EQ(r.stats().acked_holes, 0u);
+  EXPECT_EQ(r.stats().gaps, 0u);
+}
+
+TEST_F(TcpReassemblerTest, OlderAcknowledgementsAndOnesBeforeTheStreamStartsAreIgnored) {
+  TcpReassembler::onAck(s, 1000);  // before the stream is anchored: no offset to stand for
+  send(0, "", Syn);
+  send(1, "aa");
+  send(5, "dd");
+  send(9, "ff");
+  TcpReassembler::onAck(s, 9);
+  TcpReassembler::onAck(s, 2);  // late, older: does not pull the acknowledgement back
+  send(11, "gg");
+  EXPECT_EQ(rec.stream, "aa##dd##ffgg");
+  EXPECT_EQ(r.stats().acked_holes, 2u);
+  expectPoolEmpty();
+}
+
 TEST_F(TcpReassemblerTest, FlushOfAnUntouchedStreamDoesNothing) {
   r.flush(kFlow, Direction::ToServer, s, rec);
   EXPECT_TRUE(rec.stream.empty());

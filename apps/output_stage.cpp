@@ -29,6 +29,8 @@ OutputStage::OutputStage(CaptureEngine& engine, std::vector<WorkerEventQueue*> q
     : engine_(engine),
       queues_(std::move(queues)),
       pending_(queues_.size()),
+      drained_(queues_.size()),
+      written_(queues_.size()),
       handled_(queues_.size()),
       incident_manager_(*this, correlation.incidents),
       engine_config_(correlation.engine),
@@ -193,8 +195,10 @@ bool OutputStage::releaseUpTo(TimeUs low) {
       }
     }
     if (best == pending_.size()) return any;
-    handle(pending_[best].front());
-    pending_[best].pop_front();
+    PipelineEvent& e = pending_[best].front();
+    handle(e);
+    if (auto* r = std::get_if<std::unique_ptr<AppRecord>>(&e.body)) written_[best].push_back(std::move(*r));
+    pending_[best].popFront();
     ++handled_[best];
     any = true;
   }
@@ -203,9 +207,8 @@ bool OutputStage::releaseUpTo(TimeUs low) {
 void OutputStage::releaseEndOfInput() {
   std::vector<PipelineEvent> rest;
   for (size_t w = 0; w < pending_.size(); ++w) {
-    for (auto& e : pending_[w]) rest.push_back(std::move(e));
     handled_[w] += pending_[w].size();
-    pending_[w].clear();
+    for (; !pending_[w].empty(); pending_[w].popFront()) rest.push_back(std::move(pending_[w].front()));
   }
   std::stable_sort(rest.begin(), rest.end(), [](const PipelineEvent& a, const PipelineEvent& b) {
     return orderKey(eventTime(a), a) < orderKey(eventTime(b), b);
@@ -224,7 +227,10 @@ void OutputStage::run() {
     // queued before that watermark was published, so the drain below sees it.
     TimeUs low = CaptureEngine::kDone;
     for (size_t w = 0; w < queues_.size(); ++w) low = std::min(low, engine_.watermark(w));
-    for (size_t w = 0; w < queues_.size(); ++w) queues_[w]->drain(pending_[w]);
+    for (size_t w = 0; w < queues_.size(); ++w) {
+      queues_[w]->drain(drained_[w]);
+      pending_[w].append(drained_[w]);
+    }
     bool any = releaseUpTo(std::min(low, PipelineEvent::kEndOfInput - 1));
     if (low == CaptureEngine::kDone) {
       releaseEndOfInput();
@@ -252,9 +258,27 @@ void OutputStage::run() {
 
 void OutputStage::giveBack() {
   for (size_t w = 0; w < queues_.size(); ++w) {
-    queues_[w]->taken(handled_[w], pending_[w].empty() ? 0 : pending_[w].front().key);
+    queues_[w]->taken(handled_[w], pending_[w].empty() ? 0 : pending_[w].front().key, written_[w]);
     handled_[w] = 0;
   }
+}
+
+void OutputStage::Pending::popFront() {
+  if (++head == events.size()) {
+    events.clear();
+    head = 0;
+  }
+}
+
+void OutputStage::Pending::append(std::vector<PipelineEvent>& drained) {
+  // What the merge handled is dropped once it is half the vector, so it moves each event
+  // a bounded number of times.
+  if (head > 0 && head >= events.size() / 2) {
+    events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+  for (PipelineEvent& e : drained) events.push_back(std::move(e));
+  drained.clear();
 }
 
 }  // namespace mamori

@@ -16,7 +16,6 @@
 // after a restart, so the stories in progress continue. Counters of rules that keep their
 // name carry on.
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -94,9 +93,23 @@ class OutputStage final : private IncidentSink {
   void publishCounters();
   void swapCorrelation();
 
+  // One worker's drained events the merge has not handled yet, oldest first. A vector
+  // that keeps its storage from pass to pass, so the merge allocates nothing per event.
+  struct Pending {
+    std::vector<PipelineEvent> events;
+    size_t head = 0;  // events before it are handled
+    bool empty() const { return head == events.size(); }
+    size_t size() const { return events.size() - head; }
+    PipelineEvent& front() { return events[head]; }
+    void popFront();
+    void append(std::vector<PipelineEvent>& drained);
+  };
+
   CaptureEngine& engine_;
   std::vector<WorkerEventQueue*> queues_;
-  std::vector<std::deque<PipelineEvent>> pending_;
+  std::vector<Pending> pending_;
+  std::vector<std::vector<PipelineEvent>> drained_;  // per worker: swapped with its queue
+  std::vector<std::vector<std::unique_ptr<AppRecord>>> written_;  // per worker, this pass: for reuse
   std::vector<size_t> handled_;  // per worker, this pass
   IncidentManager incident_manager_;
   CorrelationEngineConfig engine_config_;

@@ -9,6 +9,7 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
+#include "applayer/rdp_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
@@ -31,6 +32,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<Dnp3Protocol>());
   protocols.push_back(std::make_unique<DhcpProtocol>());
   protocols.push_back(std::make_unique<SnmpProtocol>());
+  protocols.push_back(std::make_unique<RdpProtocol>());
   return protocols;
 }
 

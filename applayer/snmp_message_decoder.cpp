@@ -115,16 +115,22 @@ bool v3(DerReader& r, SnmpMessage& m) {
   return octets(fields, engine) && octets(fields, context) && pdu(fields, m);
 }
 
+// The message SEQUENCE and its version: `fields` left at what follows the version.
+bool envelope(const uint8_t* data, size_t len, DerReader& fields, uint32_t& version) {
+  DerReader top(data, len);
+  DerElement message;
+  if (!top.next(kSequence, message)) return false;
+  fields = DerReader(message);
+  return unsignedField(fields, version);
+}
+
 }  // namespace
 
 bool SnmpMessageDecoder::decode(const uint8_t* data, size_t len, SnmpMessage& out) {
   out = SnmpMessage{};
-  DerReader top(data, len);
-  DerElement message;
+  DerReader fields(data, 0);
   uint32_t version = 0;
-  if (!top.next(kSequence, message)) return false;
-  DerReader fields(message);
-  if (!unsignedField(fields, version)) return false;
+  if (!envelope(data, len, fields, version)) return false;
   if (version == 3) {
     out.version = 3;
     return v3(fields, out);
@@ -135,12 +141,9 @@ bool SnmpMessageDecoder::decode(const uint8_t* data, size_t len, SnmpMessage& ou
 }
 
 bool SnmpMessageDecoder::looksLikeSnmp(const uint8_t* data, size_t len) {
-  DerReader top(data, len);
-  DerElement message;
+  DerReader fields(data, 0);
   uint32_t version = 0;
-  if (!top.next(kSequence, message)) return false;
-  DerReader fields(message);
-  if (!unsignedField(fields, version)) return false;
+  if (!envelope(data, len, fields, version)) return false;
   if (version == 3) return fields.peekTag() == kSequence;
   return version <= 1 && fields.peekTag() == kOctetString;
 }

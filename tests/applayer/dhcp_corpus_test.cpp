@@ -6,13 +6,13 @@
 // compares. Agreement is printed per field; each must be at least 99%. Every EVE object
 // validates against Suricata's EVE schema for `dhcp`.
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
 #include "applayer/app_parsers.h"
+#include "tests/applayer/eve_members.h"
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
 #include "tests/applayer/plugin_corpus_check.h"
@@ -37,17 +37,7 @@ class DhcpRecords final : public AppEventListener {
     const auto* tx = std::get_if<ProtocolTransaction>(&r.body);
     if (!tx || std::string_view(tx->protocol) != "dhcp") return;
     objects.push_back(tx->eve);
-    rapidjson::Document eve;
-    eve.Parse(tx->eve.c_str());
-    Message m;
-    for (const auto& member : eve.GetObject()) {
-      auto& values = m[member.name.GetString()];
-      if (member.value.IsString()) values.push_back(member.value.GetString());
-      if (member.value.IsUint64()) values.push_back(std::to_string(member.value.GetUint64()));
-      if (member.value.IsArray()) {
-        for (const auto& item : member.value.GetArray()) values.push_back(item.GetString());
-      }
-    }
+    Message m = test::eveMembers(tx->eve);
     for (const ProtocolField& f : tx->fields) {
       if (std::string_view(f.name) != "dhcp.leasetime") continue;
       const std::string_view v = tx->value(f);

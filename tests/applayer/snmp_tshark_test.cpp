@@ -7,7 +7,6 @@
 // PDU type, variable names, the USM user, the trap's enterprise and agent. Agreement is
 // printed per field; each must be 100%. Every EVE object validates against Suricata's schema.
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 #include <cstdio>
 #include <string>
@@ -15,6 +14,7 @@
 
 #include "applayer/app_parsers.h"
 #include "tests/applayer/capture_run.h"
+#include "tests/applayer/eve_members.h"
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
 #include "tests/applayer/snmp_builder.h"
@@ -36,17 +36,7 @@ class SnmpRecords final : public AppEventListener {
     const auto* tx = std::get_if<ProtocolTransaction>(&r.body);
     if (!tx || std::string_view(tx->protocol) != "snmp" || !tx->logged) return;
     objects.push_back(tx->eve);
-    rapidjson::Document eve;
-    eve.Parse(tx->eve.c_str());
-    Message m;
-    for (const auto& member : eve.GetObject()) {
-      auto& values = m[member.name.GetString()];
-      if (member.value.IsString()) values.push_back(member.value.GetString());
-      if (member.value.IsUint()) values.push_back(std::to_string(member.value.GetUint()));
-      if (member.value.IsArray()) {
-        for (const auto& item : member.value.GetArray()) values.push_back(item.GetString());
-      }
-    }
+    Message m = test::eveMembers(tx->eve);
     // The PDU type as the keyword compares it, tshark's number.
     for (const ProtocolField& f : tx->fields) {
       if (std::string_view(f.name) == "snmp.pdu_type") m["pdu_type"] = {std::to_string(static_cast<uint8_t>(tx->value(f)[3]))};

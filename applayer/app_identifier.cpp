@@ -32,8 +32,8 @@ const char* suricataName(uint16_t id) {
     case NDPI_PROTOCOL_MAIL_IMAP: return "imap";
     case NDPI_PROTOCOL_MAIL_POP: return "pop3";
     case NDPI_PROTOCOL_KERBEROS: return "krb5";
-    case NDPI_PROTOCOL_DHCP:
-    case NDPI_PROTOCOL_DHCPV6: return "dhcp";
+    // Suricata's dhcp is DHCPv4 only: a DHCPv6 flow is no dhcp flow.
+    case NDPI_PROTOCOL_DHCP: return "dhcp";
     case NDPI_PROTOCOL_NTP: return "ntp";
     case NDPI_PROTOCOL_QUIC: return "quic";
     case NDPI_PROTOCOL_RDP: return "rdp";

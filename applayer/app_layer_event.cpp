@@ -122,6 +122,11 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"dnp3", "len_too_small"},
     {"dnp3", "too_long_reassembly"},
     {"dnp3", "malformed"},
+    {"dhcp", "malformed_options"},
+    {"dhcp", "truncated_options"},
+    {"snmp", "malformed_data"},
+    {"snmp", "unknown_security_model"},
+    {"snmp", "version_mismatch"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

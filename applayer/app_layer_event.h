@@ -63,6 +63,11 @@ enum class AppLayerEvent : uint8_t {
   // DNP3: a link frame's header or data CRC that does not hold, a link length under 5, an
   // application fragment past the reassembly bound or too short for its header.
   Dnp3BadLinkCrc, Dnp3BadTransportCrc, Dnp3LenTooSmall, Dnp3TooLongReassembly, Dnp3Malformed,
+  // DHCP: an option whose length its kind does not allow; options cut short or without END.
+  DhcpMalformedOptions, DhcpTruncatedOptions,
+  // SNMP: a message that does not decode; a v3 security model other than USM; a message of
+  // another version than the flow's first.
+  SnmpMalformedData, SnmpUnknownSecurityModel, SnmpVersionMismatch,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

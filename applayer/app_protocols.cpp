@@ -1,6 +1,7 @@
 #include "applayer/app_protocols.h"
 
 #include "applayer/dcerpc_protocol.h"
+#include "applayer/dhcp_protocol.h"
 #include "applayer/ftp_data_protocol.h"
 #include "applayer/ftp_protocol.h"
 #include "applayer/dnp3_protocol.h"
@@ -8,9 +9,11 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
+#include "applayer/rdp_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
+#include "applayer/snmp_protocol.h"
 
 namespace mamori {
 
@@ -27,6 +30,9 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<EnipProtocol>());
   protocols.push_back(std::make_unique<ModbusProtocol>());
   protocols.push_back(std::make_unique<Dnp3Protocol>());
+  protocols.push_back(std::make_unique<DhcpProtocol>());
+  protocols.push_back(std::make_unique<SnmpProtocol>());
+  protocols.push_back(std::make_unique<RdpProtocol>());
   return protocols;
 }
 

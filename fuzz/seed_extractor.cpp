@@ -3,10 +3,10 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, enip_parser on
-// 44818, modbus_parser on 502, dnp3_parser on 20000, dcerpc_parser by its first PDU,
+// 44818, modbus_parser on 502, dnp3_parser on 20000, rdp_parser on 3389, dcerpc_parser by its first PDU,
 // ftp_parser on port 21, smtp_parser by a greeting or HELO), DNS datagrams, SIP, Kerberos,
-// CLDAP, ENIP and DNP3 datagrams (sip_parser, krb5_parser, ldap_parser, enip_parser,
-// dnp3_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
+// CLDAP, ENIP, DNP3, DHCP and SNMP datagrams (sip_parser, krb5_parser, ldap_parser,
+// enip_parser, dnp3_parser, dhcp_parser, snmp_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
 // prefix asn1_inspection);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
@@ -91,6 +91,7 @@ std::string streamTarget(const TcpFlow& f) {
   if (f.server_port == 44818) return "enip_parser";
   if (f.server_port == 502) return "modbus_parser";
   if (f.server_port == 20000) return "dnp3_parser";
+  if (f.server_port == 3389) return "rdp_parser";
   if (f.server_port == 21) return "ftp_parser";
   if (SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToClient, first, p.size()) == ProbeResult::Match ||
       SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToServer, first, p.size()) == ProbeResult::Match) {
@@ -148,6 +149,8 @@ void readCapture(const std::string& path, Seeds& seeds) {
                                   : p.sport == 389 || p.dport == 389 ? "ldap_parser"
                                   : p.sport == 44818 || p.dport == 44818 ? "enip_parser"
                                   : p.sport == 20000 || p.dport == 20000 ? "dnp3_parser"
+                                  : p.sport == 67 || p.dport == 67 ? "dhcp_parser"
+                                  : p.sport == 161 || p.dport == 161 || p.dport == 162 ? "snmp_parser"
                                   : startsLikeSip(bytes(p.payload, p.payload_len)) ? "sip_parser"
                                                                                    : nullptr;
     if (datagram_target) {

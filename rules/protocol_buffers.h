@@ -195,6 +195,17 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"dnp3_ind", "dnp3", BufferDirection::Response, {}, 0, {}, parseDnp3Ind, matchDnp3Ind},
     {"dnp3_obj", "dnp3", BufferDirection::Either, {}, 0, {}, parseDnp3Obj, matchDnp3Obj},
     {"dnp3_data", "dnp3", BufferDirection::Either},
+    // DHCP (applayer/dhcp_transaction_writer.h): each message a transaction; the times a
+    // server's reply (or a client's request) gives, in seconds.
+    {"dhcp.leasetime", "dhcp", BufferDirection::Either, {}, 0xffffffffu},
+    {"dhcp.rebinding_time", "dhcp", BufferDirection::Either, {}, 0xffffffffu},
+    {"dhcp.renewal_time", "dhcp", BufferDirection::Either, {}, 0xffffffffu},
+    // SNMP (applayer/snmp_transaction_writer.h): each message a transaction; v1 and v2c's
+    // community, v3's user (USM user name).
+    {"snmp.version", "snmp", BufferDirection::Either, {}, 0xffffffffu},
+    {"snmp.community", "snmp", BufferDirection::Either},
+    {"snmp.pdu_type", "snmp", BufferDirection::Either, {}, 0xffffffffu},
+    {"snmp.usm", "snmp", BufferDirection::Either},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

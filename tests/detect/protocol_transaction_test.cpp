@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "applayer/dcerpc_record.h"
+#include "applayer/dhcp_transaction_writer.h"
 #include "applayer/modbus_message_decoder.h"
 #include "applayer/modbus_request_field.h"
+#include "applayer/snmp_transaction_writer.h"
 #include "detect/app_buffer_builder.h"
 #include "detect/packet_inspector.h"
 #include "rules/rule_parser.h"
@@ -444,6 +446,53 @@ TEST_F(ProtocolTransactionTest, Dnp3KeywordsMatchFunctionsIndicationsAndObjects)
 
   EXPECT_EQ(refused("alert dnp3 any any -> any any (dnp3_ind:no_such_flag; sid:10;)\n"
                    "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n"), 2u);
+}
+
+// A DHCP ack's record as applayer/dhcp_transaction_writer.h makes it.
+ProtocolTransaction dhcpAck(uint32_t lease, uint32_t renewal) {
+  DhcpMessage m;
+  m.op = DhcpMessage::kBootReply;
+  m.message_type = 5;
+  m.lease_time = lease;
+  m.renewal_time = renewal;
+  ProtocolTransaction tx;
+  DhcpTransactionWriter().write(m, tx);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, DhcpTimesCompareAsSuricatasUintKeywords) {
+  load("alert dhcp any any -> any any (dhcp.leasetime:<3; sid:1;)\n"
+       "alert dhcp any any -> any any (dhcp.leasetime:>=3600; sid:2;)\n"
+       "alert dhcp any any -> any any (dhcp.renewal_time:1800; sid:3;)\n"
+       "alert dhcp any any -> any any (dhcp.rebinding_time:>0; sid:4;)\n");
+  EXPECT_EQ(inspect(Direction::ToClient, dhcpAck(2, 1), "dhcp", 17), (Sids{1}));
+  EXPECT_EQ(inspect(Direction::ToClient, dhcpAck(86400, 1800), "dhcp", 17), (Sids{2, 3}))
+      << "no rebinding time in the message: no test on it matches";
+}
+
+// An SNMP message's record as applayer/snmp_transaction_writer.h makes it.
+ProtocolTransaction snmpMessage(uint32_t version, uint8_t pdu_type, std::string_view community, std::string_view user) {
+  SnmpMessage m;
+  m.version = version;
+  m.has_pdu = true;
+  m.pdu_type = pdu_type;
+  m.community = community;
+  m.usm = !user.empty();
+  m.usm_user = user;
+  ProtocolTransaction tx;
+  SnmpTransactionWriter().write(m, version, tx);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, SnmpVersionPduTypeCommunityAndUsm) {
+  load("alert snmp any any -> any any (snmp.version:2; sid:1;)\n"
+       "alert snmp any any -> any any (snmp.pdu_type:3; sid:2;)\n"
+       "alert snmp any any -> any any (snmp.community; content:\"private\"; sid:3;)\n"
+       "alert snmp any any -> any any (snmp.usm; content:\"admin\"; sid:4;)\n"
+       "alert snmp any any -> any any (snmp.version:<3; snmp.pdu_type:0; sid:5;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, snmpMessage(2, 3, "private", ""), "snmp", 17), (Sids{1, 2, 3}));
+  EXPECT_EQ(inspect(Direction::ToServer, snmpMessage(1, 0, "public", ""), "snmp", 17), (Sids{5}));
+  EXPECT_EQ(inspect(Direction::ToServer, snmpMessage(3, 0, "", "admin"), "snmp", 17), (Sids{4}));
 }
 
 }  // namespace

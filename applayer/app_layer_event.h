@@ -63,6 +63,13 @@ enum class AppLayerEvent : uint8_t {
   // DNP3: a link frame's header or data CRC that does not hold, a link length under 5, an
   // application fragment past the reassembly bound or too short for its header.
   Dnp3BadLinkCrc, Dnp3BadTransportCrc, Dnp3LenTooSmall, Dnp3TooLongReassembly, Dnp3Malformed,
+  // WebSocket: a frame's payload past the kept bound, a fragmented message past it.
+  WebsocketSkipEndOfPayload, WebsocketReassemblyLimitReached,
+  // MQTT: messages out of the session's order, a bad QoS or message id, a reserved type, too
+  // many open transactions, bytes that are not MQTT.
+  MqttMissingConnect, MqttMissingPublish, MqttMissingSubscribe, MqttMissingUnsubscribe, MqttDoubleConnect,
+  MqttUnintroducedMessage, MqttInvalidQosLevel, MqttMissingMsgId, MqttUnassignedMsgType, MqttTooManyTransactions,
+  MqttMalformedTraffic,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -203,7 +203,7 @@ AppParsers::AppParsers(const Config& config, AppIdentifier* identifier, AppMemor
       files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {
   http2_config_.request_body_depth = config.http.request_body_depth;
   http2_config_.response_body_depth = config.http.response_body_depth;
-  for (auto& protocol : makeAppProtocols()) addProtocol(std::move(protocol));
+  for (auto& protocol : makeAppProtocols(config.protocol_limits)) addProtocol(std::move(protocol));
 }
 
 void AppParsers::addProtocol(std::unique_ptr<AppProtocol> protocol) {
@@ -479,6 +479,7 @@ void AppParsers::feedDecided(FlowParsers& p, Flow& flow, Direction dir, const ui
       if (p.changed) p.http->refuseUpgrades();
       p.http->onData(dir, data, len, now_, p);
       if (p.http->upgradedToH2c() && requestProtocolChange(p)) upgradeToHttp2(p, flow);
+      if (p.http->upgradedToWebsocket() && requestProtocolChange(p)) upgradeToPlugin(p, flow, "websocket");
       break;
     case Kind::Http2:
       feedHttp2(p, flow, dir, data, len);
@@ -601,6 +602,20 @@ void AppParsers::upgradeToHttp2(FlowParsers& p, Flow& flow) {
   for (Direction dir : {Direction::ToServer, Direction::ToClient}) {
     const std::string rest = p.http->takeUpgradeRest(dir);
     if (!rest.empty()) feedHttp2(p, flow, dir, reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
+  }
+}
+
+// HTTP/1 is done with the flow, as for h2c; what each side sent past the 101 is the plug-in's.
+void AppParsers::upgradeToPlugin(FlowParsers& p, Flow& flow, std::string_view name) {
+  const auto it = std::find_if(protocols_.begin(), protocols_.end(), [&](const auto& proto) { return proto->name() == name; });
+  if (it == protocols_.end() || !startPlugin(p, static_cast<size_t>(it - protocols_.begin()), AppProtocol::kTcp)) {
+    p.kind = Kind::None;
+    return;
+  }
+  if (identifier_) identifier_->nameAppProto(flow, (*it)->name().data(), true);
+  for (Direction dir : {Direction::ToServer, Direction::ToClient}) {
+    const std::string rest = p.http->takeUpgradeRest(dir);
+    if (!rest.empty()) feedPlugin(p, flow, dir, reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
   }
 }
 

@@ -11,10 +11,11 @@
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
+#include "applayer/websocket_protocol.h"
 
 namespace mamori {
 
-std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
+std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols(const AppProtocolLimits& limits) {
   std::vector<std::unique_ptr<AppProtocol>> protocols;
   protocols.push_back(std::make_unique<SipProtocol>());
   protocols.push_back(std::make_unique<Krb5Protocol>());
@@ -27,6 +28,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<EnipProtocol>());
   protocols.push_back(std::make_unique<ModbusProtocol>());
   protocols.push_back(std::make_unique<Dnp3Protocol>());
+  protocols.push_back(std::make_unique<WebsocketProtocol>(limits.websocket_max_payload));
   return protocols;
 }
 

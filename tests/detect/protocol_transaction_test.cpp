@@ -446,5 +446,33 @@ TEST_F(ProtocolTransactionTest, Dnp3KeywordsMatchFunctionsIndicationsAndObjects)
                    "alert dnp3 any any -> any any (dnp3_obj:60; sid:11;)\n"), 2u);
 }
 
+// A WebSocket frame as applayer/websocket_protocol.h makes it.
+ProtocolTransaction websocketFrame(uint32_t flags, uint32_t opcode, uint32_t mask, std::string_view payload) {
+  ProtocolTransaction tx;
+  tx.protocol = "websocket";
+  tx.add("websocket.payload", payload);
+  tx.addNumber("websocket.opcode", opcode);
+  tx.addNumber("websocket.flags", flags);
+  tx.addNumber("websocket.mask", mask);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, WebsocketKeywordsTakeSuricatasNamesNumbersAndFlagLists) {
+  load("alert websocket any any -> any any (websocket.opcode:ping; sid:1;)\n"
+       "alert websocket any any -> any any (websocket.opcode:>8; sid:2;)\n"
+       "alert websocket any any -> any any (websocket.flags:fin,!comp; sid:3;)\n"
+       "alert websocket any any -> any any (websocket.flags:comp; sid:4;)\n"
+       "alert websocket any any -> any any (websocket.flags:128; sid:5;)\n"
+       "alert websocket any any -> any any (websocket.mask:0x1020304; sid:6;)\n"
+       "alert websocket any any -> any any (websocket.payload; content:\"are you there\"; sid:7;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, websocketFrame(0x80, 9, 0x01020304, "are you there?"), "websocket", 6),
+            (Sids{1, 2, 3, 5, 6, 7}));
+
+  EXPECT_EQ(refused("alert websocket any any -> any any (websocket.flags:fin,fin; sid:10;)\n"
+                    "alert websocket any any -> any any (websocket.flags:rsv9; sid:11;)\n"
+                    "alert websocket any any -> any any (websocket.opcode:shout; sid:12;)\n"),
+            3u);
+}
+
 }  // namespace
 }  // namespace mamori

@@ -8,6 +8,7 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
+#include "applayer/mqtt_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
@@ -29,6 +30,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols(const AppProtocolLimi
   protocols.push_back(std::make_unique<ModbusProtocol>());
   protocols.push_back(std::make_unique<Dnp3Protocol>());
   protocols.push_back(std::make_unique<WebsocketProtocol>(limits.websocket_max_payload));
+  protocols.push_back(std::make_unique<MqttProtocol>(limits.mqtt_max_message));
   return protocols;
 }
 

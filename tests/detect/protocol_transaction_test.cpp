@@ -474,5 +474,36 @@ TEST_F(ProtocolTransactionTest, WebsocketKeywordsTakeSuricatasNamesNumbersAndFla
             3u);
 }
 
+// An MQTT CONNECT as applayer/mqtt_message_writer.h makes it.
+ProtocolTransaction mqttConnect() {
+  ProtocolTransaction tx;
+  tx.protocol = "mqtt";
+  tx.addNumber("mqtt.type", 1);
+  tx.addNumber("mqtt.flags", 0);
+  tx.addNumber("mqtt.qos", 0);
+  tx.addNumber("mqtt.protocol_version", 5);
+  tx.add("mqtt.connect.protocol_string", "MQTT");
+  tx.addNumber("mqtt.connect.flags", 0xc2);
+  tx.add("mqtt.connect.clientid", "plc-12");
+  tx.add("mqtt.connect.username", "admin");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, MqttKeywordsTakeSuricatasTypeNamesAndFlagLists) {
+  load("alert mqtt any any -> any any (mqtt.type:CONNECT; sid:1;)\n"
+       "alert mqtt any any -> any any (mqtt.type:publish; sid:2;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.flags:username,password,!will; sid:3;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.flags:will; sid:4;)\n"
+       "alert mqtt any any -> any any (mqtt.flags:!dup,!retain; sid:5;)\n"
+       "alert mqtt any any -> any any (mqtt.protocol_version:5; sid:6;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.username; content:\"admin\"; sid:7;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.clientid; content:\"plc-\"; startswith; sid:8;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, mqttConnect(), "mqtt", 6), (Sids{1, 3, 5, 6, 7, 8}));
+
+  EXPECT_EQ(refused("alert mqtt any any -> any any (mqtt.type:CONNECTED; sid:10;)\n"
+                    "alert mqtt any any -> any any (mqtt.flags:dup,qos; sid:11;)\n"),
+            2u);
+}
+
 }  // namespace
 }  // namespace mamori

@@ -214,21 +214,26 @@ void AppParsers::addProtocol(std::unique_ptr<AppProtocol> protocol) {
 int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, Direction dir, const uint8_t* data,
                           size_t len, bool last_chance) const {
   if (app[0] != '\0') {
-    for (size_t i = 0; i < protocols_.size(); ++i) {
-      if (protocols_[i]->name() == app) return (protocols_[i]->transports() & transport) ? static_cast<int>(i) : kNoPlugin;
-    }
-    if (builtInParserFor(app)) return kNoPlugin;
-    // nDPI names a protocol no parser here reads, and may be wrong (an LDAP message read as
-    // MQTT: both start 0x30): a plug-in whose port the flow uses and whose probe its bytes
-    // match takes it, as Suricata's probing parsers registered on that port would.
-    for (size_t i = 0; i < protocols_.size(); ++i) {
+    // nDPI may be wrong (an LDAP message read as MQTT: both start 0x30): a plug-in whose port
+    // the flow uses and whose probe its bytes match takes it, as Suricata's probing parsers
+    // registered on that port would, unless the flow is on a port of the protocol nDPI named.
+    const auto onPort = [&](const AppProtocol& proto) {
+      return proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port);
+    };
+    int by_port = kNoPlugin;
+    for (size_t i = 0; i < protocols_.size() && by_port == kNoPlugin; ++i) {
       const AppProtocol& proto = *protocols_[i];
-      if ((proto.transports() & transport) && (proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port)) &&
-          proto.probe(transport, dir, data, len) == ProbeResult::Match) {
-        return static_cast<int>(i);
+      if ((proto.transports() & transport) && onPort(proto) && proto.probe(transport, dir, data, len) == ProbeResult::Match) {
+        by_port = static_cast<int>(i);
       }
     }
-    return kNoPlugin;
+    for (size_t i = 0; i < protocols_.size(); ++i) {
+      if (protocols_[i]->name() != app) continue;
+      if (by_port != kNoPlugin && !onPort(*protocols_[i])) return by_port;
+      return (protocols_[i]->transports() & transport) ? static_cast<int>(i) : kNoPlugin;
+    }
+    if (builtInParserFor(app)) return kNoPlugin;
+    return by_port;
   }
   bool unsure = false;
   for (size_t i = 0; i < protocols_.size(); ++i) {

@@ -68,6 +68,13 @@ enum class AppLayerEvent : uint8_t {
   // SNMP: a message that does not decode; a v3 security model other than USM; a message of
   // another version than the flow's first.
   SnmpMalformedData, SnmpUnknownSecurityModel, SnmpVersionMismatch,
+  // WebSocket: a frame's payload past the kept bound, a fragmented message past it.
+  WebsocketSkipEndOfPayload, WebsocketReassemblyLimitReached,
+  // MQTT: messages out of the session's order, a bad QoS or message id, a reserved type, too
+  // many open transactions, bytes that are not MQTT.
+  MqttMissingConnect, MqttMissingPublish, MqttMissingSubscribe, MqttMissingUnsubscribe, MqttDoubleConnect,
+  MqttUnintroducedMessage, MqttInvalidQosLevel, MqttMissingMsgId, MqttUnassignedMsgType, MqttTooManyTransactions,
+  MqttMalformedTraffic,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -203,7 +203,7 @@ AppParsers::AppParsers(const Config& config, AppIdentifier* identifier, AppMemor
       files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {
   http2_config_.request_body_depth = config.http.request_body_depth;
   http2_config_.response_body_depth = config.http.response_body_depth;
-  for (auto& protocol : makeAppProtocols()) addProtocol(std::move(protocol));
+  for (auto& protocol : makeAppProtocols(config.protocol_limits)) addProtocol(std::move(protocol));
 }
 
 void AppParsers::addProtocol(std::unique_ptr<AppProtocol> protocol) {
@@ -214,21 +214,26 @@ void AppParsers::addProtocol(std::unique_ptr<AppProtocol> protocol) {
 int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, Direction dir, const uint8_t* data,
                           size_t len, bool last_chance) const {
   if (app[0] != '\0') {
-    for (size_t i = 0; i < protocols_.size(); ++i) {
-      if (protocols_[i]->name() == app) return (protocols_[i]->transports() & transport) ? static_cast<int>(i) : kNoPlugin;
-    }
-    if (builtInParserFor(app)) return kNoPlugin;
-    // nDPI names a protocol no parser here reads, and may be wrong (an LDAP message read as
-    // MQTT: both start 0x30): a plug-in whose port the flow uses and whose probe its bytes
-    // match takes it, as Suricata's probing parsers registered on that port would.
-    for (size_t i = 0; i < protocols_.size(); ++i) {
+    // nDPI may be wrong (an LDAP message read as MQTT: both start 0x30): a plug-in whose port
+    // the flow uses and whose probe its bytes match takes it, as Suricata's probing parsers
+    // registered on that port would, unless the flow is on a port of the protocol nDPI named.
+    const auto onPort = [&](const AppProtocol& proto) {
+      return proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port);
+    };
+    int by_port = kNoPlugin;
+    for (size_t i = 0; i < protocols_.size() && by_port == kNoPlugin; ++i) {
       const AppProtocol& proto = *protocols_[i];
-      if ((proto.transports() & transport) && (proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port)) &&
-          proto.probe(transport, dir, data, len) == ProbeResult::Match) {
-        return static_cast<int>(i);
+      if ((proto.transports() & transport) && onPort(proto) && proto.probe(transport, dir, data, len) == ProbeResult::Match) {
+        by_port = static_cast<int>(i);
       }
     }
-    return kNoPlugin;
+    for (size_t i = 0; i < protocols_.size(); ++i) {
+      if (protocols_[i]->name() != app) continue;
+      if (by_port != kNoPlugin && !onPort(*protocols_[i])) return by_port;
+      return (protocols_[i]->transports() & transport) ? static_cast<int>(i) : kNoPlugin;
+    }
+    if (builtInParserFor(app)) return kNoPlugin;
+    return by_port;
   }
   bool unsure = false;
   for (size_t i = 0; i < protocols_.size(); ++i) {
@@ -479,6 +484,7 @@ void AppParsers::feedDecided(FlowParsers& p, Flow& flow, Direction dir, const ui
       if (p.changed) p.http->refuseUpgrades();
       p.http->onData(dir, data, len, now_, p);
       if (p.http->upgradedToH2c() && requestProtocolChange(p)) upgradeToHttp2(p, flow);
+      if (p.http->upgradedToWebsocket() && requestProtocolChange(p)) upgradeToPlugin(p, flow, "websocket");
       break;
     case Kind::Http2:
       feedHttp2(p, flow, dir, data, len);
@@ -601,6 +607,20 @@ void AppParsers::upgradeToHttp2(FlowParsers& p, Flow& flow) {
   for (Direction dir : {Direction::ToServer, Direction::ToClient}) {
     const std::string rest = p.http->takeUpgradeRest(dir);
     if (!rest.empty()) feedHttp2(p, flow, dir, reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
+  }
+}
+
+// HTTP/1 is done with the flow, as for h2c; what each side sent past the 101 is the plug-in's.
+void AppParsers::upgradeToPlugin(FlowParsers& p, Flow& flow, std::string_view name) {
+  const auto it = std::find_if(protocols_.begin(), protocols_.end(), [&](const auto& proto) { return proto->name() == name; });
+  if (it == protocols_.end() || !startPlugin(p, static_cast<size_t>(it - protocols_.begin()), AppProtocol::kTcp)) {
+    p.kind = Kind::None;
+    return;
+  }
+  if (identifier_) identifier_->nameAppProto(flow, (*it)->name().data(), true);
+  for (Direction dir : {Direction::ToServer, Direction::ToClient}) {
+    const std::string rest = p.http->takeUpgradeRest(dir);
+    if (!rest.empty()) feedPlugin(p, flow, dir, reinterpret_cast<const uint8_t*>(rest.data()), rest.size());
   }
 }
 

@@ -25,12 +25,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "applayer/app_identifier.h"
 #include "applayer/app_layer_event.h"
 #include "applayer/app_memory.h"
 #include "applayer/app_protocol.h"
+#include "applayer/app_protocol_limits.h"
 #include "applayer/app_record.h"
 #include "applayer/connection_expectations.h"
 #include "applayer/dns_parser.h"
@@ -96,6 +98,7 @@ class AppParsers final : public FlowObserver {
     Http2Parser::Config http2;  // its body depths are http's
     bool files = true;  // track files (FileTracker) and report them
     FileTracker::Config file_limits;
+    AppProtocolLimits protocol_limits;
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
   // the worker's app-layer budget; null for none. Runs the plug-ins of makeAppProtocols().
@@ -151,7 +154,9 @@ class AppParsers final : public FlowObserver {
   // HTTP/2 from the flow's start (prior knowledge), or from an h2c upgrade of its HTTP/1.
   bool startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id);
   void upgradeToHttp2(FlowParsers& p, Flow& flow);
-  // Suricata's protocol change (SMTP's STARTTLS, HTTP's h2c upgrade): a flow changes protocol
+  // A 101 to websocket: the plug-in named `name` takes the flow from HTTP/1.
+  void upgradeToPlugin(FlowParsers& p, Flow& flow, std::string_view name);
+  // Suricata's protocol change (SMTP's STARTTLS, HTTP's h2c and websocket upgrades): a flow changes protocol
   // once; false when it did already (the change is refused).
   static bool requestProtocolChange(FlowParsers& p);
   void constructParser(FlowParsers& p, Flow& flow);

@@ -9,15 +9,17 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
+#include "applayer/mqtt_protocol.h"
 #include "applayer/rdp_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
 #include "applayer/snmp_protocol.h"
+#include "applayer/websocket_protocol.h"
 
 namespace mamori {
 
-std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
+std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols(const AppProtocolLimits& limits) {
   std::vector<std::unique_ptr<AppProtocol>> protocols;
   protocols.push_back(std::make_unique<SipProtocol>());
   protocols.push_back(std::make_unique<Krb5Protocol>());
@@ -33,6 +35,8 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<DhcpProtocol>());
   protocols.push_back(std::make_unique<SnmpProtocol>());
   protocols.push_back(std::make_unique<RdpProtocol>());
+  protocols.push_back(std::make_unique<WebsocketProtocol>(limits.websocket_max_payload));
+  protocols.push_back(std::make_unique<MqttProtocol>(limits.mqtt_max_message));
   return protocols;
 }
 

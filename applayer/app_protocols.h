@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "applayer/app_protocol.h"
+#include "applayer/app_protocol_limits.h"
 
 namespace mamori {
 
-std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols();
+std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols(const AppProtocolLimits& limits = {});
 
 }  // namespace mamori

@@ -363,12 +363,12 @@ void HttpParser::feed(Direction dir, const uint8_t* data, size_t len) {
   feeding = this;
   const int rc = request ? htp_connp_req_data(connp_, &t, data, len) : htp_connp_res_data(connp_, &t, data, len);
   feeding = nullptr;
-  if (h2c_at_ >= 0) {
-    // From the end of the 101's headers on, both directions speak HTTP/2.
-    const size_t at = std::min(static_cast<size_t>(h2c_at_), len);
-    h2c_at_ = -1;
-    h2c_rest_[static_cast<int>(Direction::ToClient)].assign(reinterpret_cast<const char*>(data) + at, len - at);
-    h2c_rest_[static_cast<int>(Direction::ToServer)] = std::move(side(Direction::ToServer).held);
+  if (upgrade_at_ >= 0) {
+    // From the end of the 101's headers on, both directions speak the new protocol.
+    const size_t at = std::min(static_cast<size_t>(upgrade_at_), len);
+    upgrade_at_ = -1;
+    upgrade_rest_[static_cast<int>(Direction::ToClient)].assign(reinterpret_cast<const char*>(data) + at, len - at);
+    upgrade_rest_[static_cast<int>(Direction::ToServer)] = std::move(side(Direction::ToServer).held);
     side(Direction::ToServer).held.clear();
     side(Direction::ToServer).stopped = side(Direction::ToClient).stopped = true;
     return;
@@ -484,12 +484,19 @@ int HttpParser::onResponseHeaders(htp_tx_t* tx) {
     const auto* upgrade = static_cast<const htp_header_t*>(htp_table_get_c(tx->response_headers, "upgrade"));
     HttpParser& p = of(tx);
     Slot* slot = slotOf(tx);
-    if (upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0 && p.refuse_upgrades_) {
+    const bool h2c = upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0;
+    const bool websocket = upgrade && bstr_index_of_c_nocase(upgrade->value, "websocket") >= 0;
+    const bool upgraded = p.h2c_ || p.websocket_;
+    if ((h2c || websocket) && p.refuse_upgrades_) {
       if (slot) raise(slot->tx.events, AppLayerEvent::HttpFailedProtocolChange);
-    } else if (upgrade && bstr_index_of_c_nocase(upgrade->value, "h2c") >= 0 && !p.h2c_) {
-      p.h2c_at_ = static_cast<int64_t>(htp_connp_res_data_consumed(tx->connp));
-      p.h2c_ = std::make_unique<HttpTransaction>();
-      if (slot) *p.h2c_ = slot->tx;
+    } else if ((h2c || websocket) && !upgraded) {
+      p.upgrade_at_ = static_cast<int64_t>(htp_connp_res_data_consumed(tx->connp));
+      if (websocket) {
+        p.websocket_ = true;
+      } else {
+        p.h2c_ = std::make_unique<HttpTransaction>();
+        if (slot) *p.h2c_ = slot->tx;
+      }
     }
   }
   if (tx->request_method_number == HTP_M_CONNECT && tx->response_status_number >= 200 &&

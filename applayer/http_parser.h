@@ -100,14 +100,17 @@ class HttpParser {
 
   const HttpParserCounters& counters() const { return counters_; }
 
-  // An h2c upgrade: a request with "Upgrade: h2c" answered by 101 Switching Protocols. The
+  // An upgrade: a 101 Switching Protocols whose Upgrade header names h2c or websocket. The
   // parser stops there (both directions); the bytes each direction sent past its HTTP/1
-  // messages are handed over once with takeUpgradeRest, for Http2Parser.
+  // messages are handed over once with takeUpgradeRest, for Http2Parser or the WebSocket
+  // plug-in.
   bool upgradedToH2c() const { return h2c_ != nullptr; }
+  bool upgradedToWebsocket() const { return websocket_; }
   const HttpTransaction& h2cRequest() const { return *h2c_; }
-  std::string takeUpgradeRest(Direction dir) { return std::move(h2c_rest_[static_cast<int>(dir)]); }
+  std::string takeUpgradeRest(Direction dir) { return std::move(upgrade_rest_[static_cast<int>(dir)]); }
   // The flow changed protocol once already (SMTP's STARTTLS) and may not again: a 101 to h2c
-  // raises http.failed_protocol_change on its transaction instead, and HTTP/1 stops there.
+  // or websocket raises http.failed_protocol_change on its transaction instead, and HTTP/1
+  // stops there.
   void refuseUpgrades() { refuse_upgrades_ = true; }
 
  private:
@@ -190,12 +193,14 @@ class HttpParser {
   HttpParserCounters counters_;
   FileTracker* files_ = nullptr;
   uint32_t flow_files_ = 0;
-  // Set by the 101 that accepts an h2c upgrade, at the offset its headers end in the data
-  // being fed; then the request that asked for it, and what follows in each direction.
-  int64_t h2c_at_ = -1;
+  // Set by the 101 that accepts an upgrade, at the offset its headers end in the data
+  // being fed; then the request that asked for h2c (or that it was websocket), and what
+  // follows in each direction.
+  int64_t upgrade_at_ = -1;
   bool refuse_upgrades_ = false;
   std::unique_ptr<HttpTransaction> h2c_;
-  std::string h2c_rest_[2];  // files this flow opened, against the tracker's per-flow limit
+  bool websocket_ = false;
+  std::string upgrade_rest_[2];  // files this flow opened, against the tracker's per-flow limit
 };
 
 }  // namespace mamori

@@ -178,6 +178,14 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                           HttpParser::Config& http = c.app_parsers.http;
                           eachKey(f, v, k, {{"request-body-limit", size(http.request_body_depth)},
                                             {"response-body-limit", size(http.response_body_depth)}});
+                        }},
+                       {"websocket", [&](const std::string& k, const YAML::Node& v) {
+                          AppProtocolLimits& limits = c.app_parsers.protocol_limits;
+                          eachKey(f, v, k, {{"max-payload-size", size(limits.websocket_max_payload)}});
+                        }},
+                       {"mqtt", [&](const std::string& k, const YAML::Node& v) {
+                          AppProtocolLimits& limits = c.app_parsers.protocol_limits;
+                          eachKey(f, v, k, {{"max-msg-length", size(limits.mqtt_max_message)}});
                         }}});
             }},
            {"files", [&](const std::string& key, const YAML::Node& n) {

@@ -3,7 +3,8 @@
 // and split into runs of frames (packet_decoder), TCP segment sequences (tcp_reassembly),
 // each TCP flow's stream by what it carries (http_parser, tls_parser, ssh_banner, sip_parser,
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, enip_parser on
-// 44818, modbus_parser on 502, dnp3_parser on 20000, rdp_parser on 3389, dcerpc_parser by its first PDU,
+// 44818, modbus_parser on 502, dnp3_parser on 20000, rdp_parser on 3389, mqtt_parser on 1883,
+// dcerpc_parser by its first PDU,
 // ftp_parser on port 21, smtp_parser by a greeting or HELO), DNS datagrams, SIP, Kerberos,
 // CLDAP, ENIP, DNP3, DHCP and SNMP datagrams (sip_parser, krb5_parser, ldap_parser,
 // enip_parser, dnp3_parser, dhcp_parser, snmp_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
@@ -92,6 +93,7 @@ std::string streamTarget(const TcpFlow& f) {
   if (f.server_port == 502) return "modbus_parser";
   if (f.server_port == 20000) return "dnp3_parser";
   if (f.server_port == 3389) return "rdp_parser";
+  if (f.server_port == 1883) return "mqtt_parser";
   if (f.server_port == 21) return "ftp_parser";
   if (SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToClient, first, p.size()) == ProbeResult::Match ||
       SmtpProtocol().probe(AppProtocol::kTcp, Direction::ToServer, first, p.size()) == ProbeResult::Match) {

@@ -21,9 +21,12 @@
 #include "applayer/dnp3_names.h"
 #include "applayer/enip_names.h"
 #include "applayer/ldap_names.h"
+#include "applayer/mqtt_names.h"
+#include "applayer/websocket_names.h"
 #include "rules/cip_service_keyword.h"
 #include "rules/dcerpc_keywords.h"
 #include "rules/dnp3_keywords.h"
+#include "rules/flag_bits_keyword.h"
 #include "rules/krb5_ticket_encryption.h"
 #include "rules/modbus_keyword.h"
 #include "rules/rule.h"
@@ -89,6 +92,16 @@ inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeName
 inline constexpr auto kEnipCommands = protocolNumberNames(kEnipCommandNames);
 inline constexpr auto kEnipStatuses = protocolNumberNames(kEnipStatusNames);
 inline constexpr auto kDnp3Functions = protocolNumberNames(kDnp3FunctionNames);
+inline constexpr auto kWebsocketOpcodes = protocolNumberNames(kWebsocketOpcodeNames);
+inline constexpr auto kMqttTypes = protocolNumberNames(kMqttTypeNames);
+inline constexpr auto kMqttTypesLower = protocolNumberNames(kMqttTypeKeys);
+inline constexpr auto kMqttTypeSpellings = [] {
+  std::array<ProtocolNumberName, kMqttTypes.size() + kMqttTypesLower.size()> out{};
+  for (size_t i = 0; i < kMqttTypes.size(); ++i) out[i] = kMqttTypes[i];
+  for (size_t i = 0; i < kMqttTypesLower.size(); ++i) out[kMqttTypes.size() + i] = kMqttTypesLower[i];
+  return out;
+}();
+inline constexpr ProtocolNumberName kYesNo[] = {{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}};
 
 inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // SIP (applayer/sip_protocol.h); header buffers are both sides' and take the compact
@@ -206,6 +219,32 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"snmp.community", "snmp", BufferDirection::Either},
     {"snmp.pdu_type", "snmp", BufferDirection::Either, {}, 0xffffffffu},
     {"snmp.usm", "snmp", BufferDirection::Either},
+    // WebSocket (applayer/websocket_protocol.h): every frame a transaction, on its sender's
+    // side; the payload unmasked, a fragmented message's whole on its last frame.
+    {"websocket.payload", "websocket", BufferDirection::Either},
+    {"websocket.opcode", "websocket", BufferDirection::Either, {}, 0xff, kWebsocketOpcodes},
+    {"websocket.flags", "websocket", BufferDirection::Either, {}, 0xff, {}, parseWebsocketFlags, matchFlagBits},
+    {"websocket.mask", "websocket", BufferDirection::Either, {}, 0xffffffffu},
+    // MQTT (applayer/mqtt_protocol.h): a transaction is a request and what answers it (a
+    // CONNECT and its CONNACK, a PUBLISH and its acknowledgements); each message's fields on
+    // its sender's side, the header's (type, flags, QoS) one instance per message.
+    {"mqtt.protocol_version", "mqtt", BufferDirection::Either, {}, 0xff},
+    {"mqtt.type", "mqtt", BufferDirection::Either, {}, 0xff, kMqttTypeSpellings},
+    {"mqtt.flags", "mqtt", BufferDirection::Either, {}, 0xff, {}, parseMqttFlags, matchFlagBits},
+    {"mqtt.qos", "mqtt", BufferDirection::Either, {}, 0xff},
+    {"mqtt.reason_code", "mqtt", BufferDirection::Either, "mqtt.connack.return_code", 0xff},
+    {"mqtt.connack.session_present", "mqtt", BufferDirection::Response, {}, 1, kYesNo},
+    {"mqtt.connect.clientid", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.username", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.password", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.willtopic", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.willmessage", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.protocol_string", "mqtt", BufferDirection::Request},
+    {"mqtt.connect.flags", "mqtt", BufferDirection::Request, {}, 0xff, {}, parseMqttConnectFlags, matchFlagBits},
+    {"mqtt.publish.topic", "mqtt", BufferDirection::Either},
+    {"mqtt.publish.message", "mqtt", BufferDirection::Either},
+    {"mqtt.subscribe.topic", "mqtt", BufferDirection::Request},
+    {"mqtt.unsubscribe.topic", "mqtt", BufferDirection::Request},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

@@ -30,11 +30,12 @@ constexpr char kTsharkAggregator = '\x1f';
 
 // The frames `filter` picks in `pcap`, each as its message key and the values of `fields`
 // (tshark's names; each split at the aggregator into its instances), in frame order.
-// `decode_as`: tshark's -d rule, for a protocol on a port tshark does not give it ("" for none).
+// `options`: more of tshark's options ("-d 'tcp.port==3389,tls'" for a protocol on a port tshark
+// does not give it).
 inline std::vector<std::pair<MessageKey, std::vector<std::vector<std::string>>>> tsharkFrames(
     const std::string& pcap, const std::string& filter, const std::vector<std::string>& fields,
-    const std::string& decode_as = "") {
-  std::string cmd = "tshark -r '" + pcap + "'" + (decode_as.empty() ? "" : " -d '" + decode_as + "'") + " -Y '" + filter +
+    const std::string& options = "") {
+  std::string cmd = "tshark -r '" + pcap + "' " + options + " -Y '" + filter +
                     "' -T fields -E \"aggregator=$(printf '\\037')\" -e frame.time_epoch"
                     " -e udp.srcport -e udp.dstport -e tcp.srcport -e tcp.dstport";
   for (const std::string& f : fields) cmd += " -e " + f;

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "applayer/app_identifier.h"
 #include "applayer/app_parsers.h"
 #include "tests/applayer/capture_run.h"
 #include "tests/applayer/field_agreement.h"
@@ -26,15 +28,21 @@ struct PluginCorpusTally {
 };
 
 // `theirs(pcap)` gives tshark's messages; `agree(field, theirs_message, theirs, ours)` whether
-// a field's values agree.
+// a field's values agree. `identify`: nDPI names the flows first, as in the pipeline (for a
+// capture whose protocol runs on a port its probe is not tried on).
 template <typename Records, typename Theirs, typename Fields, typename Agree>
 void crossCheckCapture(const char* capture, std::string_view protocol, Theirs&& theirs, const Fields& fields,
-                       Agree&& agree, PluginCorpusTally& tally) {
+                       Agree&& agree, PluginCorpusTally& tally, bool identify = false) {
   const std::string pcap = sharedDir() + "/corpus/" + capture;
-  AppParsers parsers(AppParsers::Config{}, nullptr);
+  std::unique_ptr<AppIdentifier> identifier = identify ? std::make_unique<AppIdentifier>(AppIdentifier::Config{}) : nullptr;
+  AppParsers parsers(AppParsers::Config{}, identifier.get());
   Records ours;
   parsers.addListener(&ours);
-  ASSERT_NO_FATAL_FAILURE(runCapture(pcap, parsers));
+  if (identifier) {
+    ASSERT_NO_FATAL_FAILURE(runCapture(pcap, {identifier.get(), &parsers}));
+  } else {
+    ASSERT_NO_FATAL_FAILURE(runCapture(pcap, parsers));
+  }
   tally.frames += tally.agreement.compare(capture, theirs(pcap), ours.messages, fields, agree);
   tally.unmatched_ours += FieldAgreement::unmatched(ours.messages);
   tally.objects.insert(tally.objects.end(), ours.objects.begin(), ours.objects.end());

@@ -71,7 +71,7 @@ test::MessagesByKey tsharkMessages(const std::string& pcap) {
   // first ClientHello.
   std::map<std::pair<uint16_t, uint16_t>, bool> seen;
   for (const auto& [key, f] : test::tsharkFrames(pcap, "tls.handshake.type==1", {"tls.handshake.extensions_server_name"},
-                                                 "tcp.port==3389,tls")) {
+                                                 "-d 'tcp.port==3389,tls'")) {
     if (seen[{std::get<1>(key), std::get<2>(key)}]) continue;
     seen[{std::get<1>(key), std::get<2>(key)}] = true;
     Message m;

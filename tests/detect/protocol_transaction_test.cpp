@@ -495,5 +495,64 @@ TEST_F(ProtocolTransactionTest, SnmpVersionPduTypeCommunityAndUsm) {
   EXPECT_EQ(inspect(Direction::ToServer, snmpMessage(3, 0, "", "admin"), "snmp", 17), (Sids{4}));
 }
 
+// A WebSocket frame as applayer/websocket_protocol.h makes it.
+ProtocolTransaction websocketFrame(uint32_t flags, uint32_t opcode, uint32_t mask, std::string_view payload) {
+  ProtocolTransaction tx;
+  tx.protocol = "websocket";
+  tx.add("websocket.payload", payload);
+  tx.addNumber("websocket.opcode", opcode);
+  tx.addNumber("websocket.flags", flags);
+  tx.addNumber("websocket.mask", mask);
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, WebsocketKeywordsTakeSuricatasNamesNumbersAndFlagLists) {
+  load("alert websocket any any -> any any (websocket.opcode:ping; sid:1;)\n"
+       "alert websocket any any -> any any (websocket.opcode:>8; sid:2;)\n"
+       "alert websocket any any -> any any (websocket.flags:fin,!comp; sid:3;)\n"
+       "alert websocket any any -> any any (websocket.flags:comp; sid:4;)\n"
+       "alert websocket any any -> any any (websocket.flags:128; sid:5;)\n"
+       "alert websocket any any -> any any (websocket.mask:0x1020304; sid:6;)\n"
+       "alert websocket any any -> any any (websocket.payload; content:\"are you there\"; sid:7;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, websocketFrame(0x80, 9, 0x01020304, "are you there?"), "websocket", 6),
+            (Sids{1, 2, 3, 5, 6, 7}));
+
+  EXPECT_EQ(refused("alert websocket any any -> any any (websocket.flags:fin,fin; sid:10;)\n"
+                    "alert websocket any any -> any any (websocket.flags:rsv9; sid:11;)\n"
+                    "alert websocket any any -> any any (websocket.opcode:shout; sid:12;)\n"),
+            3u);
+}
+
+// An MQTT CONNECT as applayer/mqtt_message_writer.h makes it.
+ProtocolTransaction mqttConnect() {
+  ProtocolTransaction tx;
+  tx.protocol = "mqtt";
+  tx.addNumber("mqtt.type", 1);
+  tx.addNumber("mqtt.flags", 0);
+  tx.addNumber("mqtt.qos", 0);
+  tx.addNumber("mqtt.protocol_version", 5);
+  tx.add("mqtt.connect.protocol_string", "MQTT");
+  tx.addNumber("mqtt.connect.flags", 0xc2);
+  tx.add("mqtt.connect.clientid", "plc-12");
+  tx.add("mqtt.connect.username", "admin");
+  return tx;
+}
+
+TEST_F(ProtocolTransactionTest, MqttKeywordsTakeSuricatasTypeNamesAndFlagLists) {
+  load("alert mqtt any any -> any any (mqtt.type:CONNECT; sid:1;)\n"
+       "alert mqtt any any -> any any (mqtt.type:publish; sid:2;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.flags:username,password,!will; sid:3;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.flags:will; sid:4;)\n"
+       "alert mqtt any any -> any any (mqtt.flags:!dup,!retain; sid:5;)\n"
+       "alert mqtt any any -> any any (mqtt.protocol_version:5; sid:6;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.username; content:\"admin\"; sid:7;)\n"
+       "alert mqtt any any -> any any (mqtt.connect.clientid; content:\"plc-\"; startswith; sid:8;)\n");
+  EXPECT_EQ(inspect(Direction::ToServer, mqttConnect(), "mqtt", 6), (Sids{1, 3, 5, 6, 7, 8}));
+
+  EXPECT_EQ(refused("alert mqtt any any -> any any (mqtt.type:CONNECTED; sid:10;)\n"
+                    "alert mqtt any any -> any any (mqtt.flags:dup,qos; sid:11;)\n"),
+            2u);
+}
+
 }  // namespace
 }  // namespace mamori

@@ -122,6 +122,9 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"dnp3", "len_too_small"},
     {"dnp3", "too_long_reassembly"},
     {"dnp3", "malformed"},
+    {"quic", "failed_decrypt"},
+    {"quic", "error_on_data"},
+    {"quic", "crypto_frag_too_long"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

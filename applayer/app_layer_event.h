@@ -63,6 +63,9 @@ enum class AppLayerEvent : uint8_t {
   // DNP3: a link frame's header or data CRC that does not hold, a link length under 5, an
   // application fragment past the reassembly bound or too short for its header.
   Dnp3BadLinkCrc, Dnp3BadTransportCrc, Dnp3LenTooSmall, Dnp3TooLongReassembly, Dnp3Malformed,
+  // QUIC: an Initial packet that does not decrypt, frames that do not parse, a handshake
+  // whose CRYPTO data reaches past the reassembly bound.
+  QuicFailedDecrypt, QuicErrorOnData, QuicCryptoFragTooLong,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

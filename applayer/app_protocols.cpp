@@ -8,6 +8,7 @@
 #include "applayer/krb5_protocol.h"
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
+#include "applayer/quic_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
 #include "applayer/smtp_protocol.h"
@@ -27,6 +28,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols() {
   protocols.push_back(std::make_unique<EnipProtocol>());
   protocols.push_back(std::make_unique<ModbusProtocol>());
   protocols.push_back(std::make_unique<Dnp3Protocol>());
+  protocols.push_back(std::make_unique<QuicProtocol>());
   return protocols;
 }
 

@@ -195,6 +195,13 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"dnp3_ind", "dnp3", BufferDirection::Response, {}, 0, {}, parseDnp3Ind, matchDnp3Ind},
     {"dnp3_obj", "dnp3", BufferDirection::Either, {}, 0, {}, parseDnp3Obj, matchDnp3Obj},
     {"dnp3_data", "dnp3", BufferDirection::Either},
+    // QUIC (applayer/quic_transaction_writer.h): each long-header packet before its side's
+    // hello a transaction; quic.version its 4 version bytes, the others from the hello.
+    {"quic.version", "quic", BufferDirection::Either},
+    {"quic.sni", "quic", BufferDirection::Either},
+    {"quic.ua", "quic", BufferDirection::Either},
+    {"quic.cyu.hash", "quic", BufferDirection::Either},
+    {"quic.cyu.string", "quic", BufferDirection::Either},
 };
 
 // Whether `name` is one of the space-separated names of `list`.

@@ -5,8 +5,8 @@
 // the TCP side of dns_parser, krb5_parser on port 88, ldap_parser on 389, enip_parser on
 // 44818, modbus_parser on 502, dnp3_parser on 20000, dcerpc_parser by its first PDU,
 // ftp_parser on port 21, smtp_parser by a greeting or HELO), DNS datagrams, SIP, Kerberos,
-// CLDAP, ENIP and DNP3 datagrams (sip_parser, krb5_parser, ldap_parser, enip_parser,
-// dnp3_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
+// CLDAP, ENIP, DNP3 and QUIC (port 443) datagrams (sip_parser, krb5_parser, ldap_parser,
+// enip_parser, dnp3_parser, quic_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
 // prefix asn1_inspection);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
@@ -148,6 +148,7 @@ void readCapture(const std::string& path, Seeds& seeds) {
                                   : p.sport == 389 || p.dport == 389 ? "ldap_parser"
                                   : p.sport == 44818 || p.dport == 44818 ? "enip_parser"
                                   : p.sport == 20000 || p.dport == 20000 ? "dnp3_parser"
+                                  : p.sport == 443 || p.dport == 443 ? "quic_parser"
                                   : startsLikeSip(bytes(p.payload, p.payload_len)) ? "sip_parser"
                                                                                    : nullptr;
     if (datagram_target) {

@@ -27,8 +27,8 @@ constexpr Salt kSaltT051 = {0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4
                             0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d};
 
 const Salt* saltOf(uint32_t version) {
-  if (version == 0x00000001) return &kSaltV1;
-  if (version >= 0xff00001d && version <= 0xff000022) return &kSaltDraft29;  // drafts 29-34
+  if (version == 0x00000001 || version == 0xff000021 || version == 0xff000022) return &kSaltV1;  // drafts 33, 34
+  if (version >= 0xff00001d && version <= 0xff000020) return &kSaltDraft29;  // drafts 29-32
   if (version >= 0xff000017 && version <= 0xff00001c) return &kSaltDraft23;  // drafts 23-28
   if (version == 0x51303530) return &kSaltQ050;
   if (version == 0x54303530) return &kSaltT050;

@@ -36,6 +36,10 @@ void QuicTransactionWriter::write(const QuicPacketRecord& r, ProtocolTransaction
     out.add("quic.cyu.hash", r.cyu_hash);
     out.add("quic.cyu.string", r.cyu_string);
   }
+  if (!r.ja3_hash.empty()) {
+    out.add(r.server ? "ja3s.hash" : "ja3.hash", r.ja3_hash);
+    out.add(r.server ? "ja3s.string" : "ja3.string", r.ja3_string);
+  }
 
   eve_.begin();
   quicVersionName(r.version, version_);

@@ -2,7 +2,8 @@
 // QuicTransactionWriter: one QUIC packet Suricata makes a transaction of (each long-header
 // packet of a direction until its hello was read) as a ProtocolTransaction: its rule
 // buffers (quic.version: the 4 version bytes; quic.sni, quic.ua, quic.cyu.hash,
-// quic.cyu.string) and the EVE `quic` object Suricata 8 writes (version, sni, ua, cyu,
+// quic.cyu.string; the hello's ja3.hash / ja3.string or ja3s.hash / ja3s.string, named by
+// the TLS keywords detection inspects them under) and the EVE `quic` object Suricata 8 writes (version, sni, ua, cyu,
 // ja3 or ja3s, extensions).
 #include <cstdint>
 #include <string>

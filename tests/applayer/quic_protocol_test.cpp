@@ -178,6 +178,8 @@ TEST(QuicProtocol, ClientHelloSplitOverTwoInitialsOutOfOrderIsReadOnceWhole) {
   EXPECT_TRUE(out.values(0, "quic.sni").empty()) << "the hello was not whole yet";
   EXPECT_EQ(out.values(1, "quic.sni"), std::vector<std::string>{"example.com"});
   EXPECT_EQ(out.values(1, "quic.version"), std::vector<std::string>{test::be32(1)});
+  EXPECT_EQ(out.values(1, "ja3.string"), std::vector<std::string>{"771,4865-4866,0-16,,"})
+      << "the fingerprint under the TLS keyword, for ja3.* rules on quic flows";
   const rapidjson::Document eve = out.json(1);
   EXPECT_STREQ(eve["version"].GetString(), "1");
   EXPECT_STREQ(eve["sni"].GetString(), "example.com");

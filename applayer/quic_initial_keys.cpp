@@ -67,12 +67,9 @@ bool packetKeys(const uint8_t* initial_secret, std::string_view side, QuicPacket
          expandLabel(secret, "quic hp", keys.hp.data(), keys.hp.size());
 }
 
-struct CipherFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-using Cipher = std::unique_ptr<EVP_CIPHER_CTX, CipherFree>;
-
 }  // namespace
+
+void QuicInitialKeys::CipherFree::operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
 
 bool QuicInitialKeys::derive(uint32_t version, const uint8_t* dcid, size_t dcid_len) {
   const Salt* salt = saltOf(version);
@@ -86,12 +83,13 @@ bool QuicInitialKeys::derive(uint32_t version, const uint8_t* dcid, size_t dcid_
 bool QuicInitialKeys::open(const QuicPacketKeys& keys, uint8_t* packet, size_t packet_len, size_t pn_offset,
                            const uint8_t*& payload, size_t& payload_len) {
   if (packet_len < pn_offset + kMaxPacketNumber + kSample) return false;
-  Cipher ctx(EVP_CIPHER_CTX_new());
+  if (!cipher_) cipher_.reset(EVP_CIPHER_CTX_new());
+  EVP_CIPHER_CTX* const ctx = cipher_.get();
   if (!ctx) return false;
   uint8_t mask[kSample];
   int out_len = 0;
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_128_ecb(), nullptr, keys.hp.data(), nullptr) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), mask, &out_len, packet + pn_offset + kMaxPacketNumber, kSample) != 1) {
+  if (EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), nullptr, keys.hp.data(), nullptr) != 1 ||
+      EVP_EncryptUpdate(ctx, mask, &out_len, packet + pn_offset + kMaxPacketNumber, kSample) != 1) {
     return false;
   }
   packet[0] ^= mask[0] & ((packet[0] & 0x80) ? 0x0f : 0x1f);
@@ -107,12 +105,11 @@ bool QuicInitialKeys::open(const QuicPacketKeys& keys, uint8_t* packet, size_t p
   for (size_t i = 0; i < 8; ++i) nonce[nonce.size() - 1 - i] ^= static_cast<uint8_t>(pn >> (8 * i));
   uint8_t* text = packet + header;
   const size_t text_len = packet_len - header - kTag;
-  ctx.reset(EVP_CIPHER_CTX_new());
-  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_128_gcm(), nullptr, keys.key.data(), nonce.data()) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &out_len, packet, static_cast<int>(header)) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), text, &out_len, text, static_cast<int>(text_len)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, text + text_len) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), text + out_len, &out_len) != 1) {
+  if (EVP_DecryptInit_ex(ctx, EVP_aes_128_gcm(), nullptr, keys.key.data(), nonce.data()) != 1 ||
+      EVP_DecryptUpdate(ctx, nullptr, &out_len, packet, static_cast<int>(header)) != 1 ||
+      EVP_DecryptUpdate(ctx, text, &out_len, text, static_cast<int>(text_len)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTag, text + text_len) != 1 ||
+      EVP_DecryptFinal_ex(ctx, text + out_len, &out_len) != 1) {
     return false;
   }
   payload = text;

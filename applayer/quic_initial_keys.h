@@ -6,6 +6,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+
+struct evp_cipher_ctx_st;
 
 namespace mamori {
 
@@ -22,13 +25,18 @@ class QuicInitialKeys {
   const QuicPacketKeys& server() const { return server_; }
 
   // Removes header protection and decrypts one long-header packet in place (RFC 9001 5.3,
-  // 5.4): `packet` is the whole packet, `pn_offset` where its packet number starts. On
-  // success `payload` / `payload_len` are the plaintext frames (inside `packet`).
-  static bool open(const QuicPacketKeys& keys, uint8_t* packet, size_t packet_len, size_t pn_offset,
-                   const uint8_t*& payload, size_t& payload_len);
+  // 5.4) with `keys` (client() or server()): `packet` is the whole packet, `pn_offset` where
+  // its packet number starts. On success `payload` / `payload_len` are the plaintext frames
+  // (inside `packet`). One cipher context serves every packet: none is allocated per packet.
+  bool open(const QuicPacketKeys& keys, uint8_t* packet, size_t packet_len, size_t pn_offset,
+            const uint8_t*& payload, size_t& payload_len);
 
  private:
+  struct CipherFree {
+    void operator()(evp_cipher_ctx_st* c) const;
+  };
   QuicPacketKeys client_, server_;
+  std::unique_ptr<evp_cipher_ctx_st, CipherFree> cipher_;
 };
 
 }  // namespace mamori

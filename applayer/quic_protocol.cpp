@@ -99,8 +99,8 @@ class QuicFlowParser final : public AppProtocolParser {
     const uint8_t* frames = nullptr;
     size_t frames_len = 0;
     if (!keys_ready_ ||
-        !QuicInitialKeys::open(dir == Direction::ToServer ? keys_.client() : keys_.server(), p, h.packet_len,
-                               h.pn_offset, frames, frames_len)) {
+        !keys_.open(dir == Direction::ToServer ? keys_.client() : keys_.server(), p, h.packet_len, h.pn_offset,
+                    frames, frames_len)) {
       raise(events_, E::QuicFailedDecrypt);
       return;
     }

@@ -195,29 +195,31 @@ TEST(QuicProtocol, ClientHelloSplitOverTwoInitialsOutOfOrderIsReadOnceWhole) {
   EXPECT_EQ(out.ids.size(), 2u);
 }
 
-TEST(QuicProtocol, TamperedInitialRaisesFailedDecrypt) {
+// A client Initial of v1 (keys of kDcid) carrying `frames`, as given to a fresh parser;
+// `tamper` changes the sealed packet first.
+Collected oneClientInitial(const Bytes& frames, void (*tamper)(Bytes&) = nullptr) {
   QuicInitialKeys keys;
-  ASSERT_TRUE(keys.derive(1, kDcid.data(), kDcid.size()));
-  Bytes packet = sealInitial(keys.client(), kDcid, 0, cryptoFrame(0, clientHello("a.example", "h3"), 0, 10));
-  packet.back() ^= 1;  // the tag no longer holds
+  EXPECT_TRUE(keys.derive(1, kDcid.data(), kDcid.size()));
+  Bytes packet = sealInitial(keys.client(), kDcid, 0, frames);
+  if (tamper) tamper(packet);
   QuicProtocol quic;
   auto parser = quic.newParser(AppProtocol::kUdp, nullptr);
   Collected out;
   parser->onData(Direction::ToServer, packet.data(), packet.size(), out);
+  return out;
+}
+
+TEST(QuicProtocol, TamperedInitialRaisesFailedDecrypt) {
+  const Collected out = oneClientInitial(cryptoFrame(0, clientHello("a.example", "h3"), 0, 10),
+                                         [](Bytes& p) { p.back() ^= 1; });  // the tag no longer holds
   ASSERT_EQ(out.events.size(), 1u);
   EXPECT_TRUE(raised(out.events[0], AppLayerEvent::QuicFailedDecrypt));
   EXPECT_EQ(out.bad, 1);
 }
 
 TEST(QuicProtocol, CryptoDataPastTheBoundRaisesCryptoFragTooLong) {
-  QuicInitialKeys keys;
-  ASSERT_TRUE(keys.derive(1, kDcid.data(), kDcid.size()));
   const Bytes data(8, 0x42);
-  const Bytes packet = sealInitial(keys.client(), kDcid, 0, cryptoFrame(QuicCryptoStream::kMaxBytes, data, 0, 8));
-  QuicProtocol quic;
-  auto parser = quic.newParser(AppProtocol::kUdp, nullptr);
-  Collected out;
-  parser->onData(Direction::ToServer, packet.data(), packet.size(), out);
+  const Collected out = oneClientInitial(cryptoFrame(QuicCryptoStream::kMaxBytes, data, 0, 8));
   ASSERT_EQ(out.events.size(), 1u);
   EXPECT_TRUE(raised(out.events[0], AppLayerEvent::QuicCryptoFragTooLong));
 }

@@ -140,6 +140,9 @@ constexpr std::array<AppLayerEventName, kAppLayerEventCount> kNames = {{
     {"mqtt", "unassigned_msg_type"},
     {"mqtt", "too_many_transactions"},
     {"mqtt", "malformed_traffic"},
+    {"quic", "failed_decrypt"},
+    {"quic", "error_on_data"},
+    {"quic", "crypto_frag_too_long"},
     {"", "applayer_wrong_direction_first_data"},
     {"", "applayer_mismatch_protocol_both_directions"},
 }};

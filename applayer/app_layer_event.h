@@ -75,6 +75,9 @@ enum class AppLayerEvent : uint8_t {
   MqttMissingConnect, MqttMissingPublish, MqttMissingSubscribe, MqttMissingUnsubscribe, MqttDoubleConnect,
   MqttUnintroducedMessage, MqttInvalidQosLevel, MqttMissingMsgId, MqttUnassignedMsgType, MqttTooManyTransactions,
   MqttMalformedTraffic,
+  // QUIC: an Initial packet that does not decrypt, frames that do not parse, a handshake
+  // whose CRYPTO data reaches past the reassembly bound.
+  QuicFailedDecrypt, QuicErrorOnData, QuicCryptoFragTooLong,
   // Protocol detection, on the flow.
   ApplayerWrongDirectionFirstData, ApplayerMismatchProtocolBothDirections,
   Count

@@ -10,6 +10,7 @@
 #include "applayer/ldap_protocol.h"
 #include "applayer/modbus_protocol.h"
 #include "applayer/mqtt_protocol.h"
+#include "applayer/quic_protocol.h"
 #include "applayer/rdp_protocol.h"
 #include "applayer/sip_protocol.h"
 #include "applayer/smb_protocol.h"
@@ -37,6 +38,7 @@ std::vector<std::unique_ptr<AppProtocol>> makeAppProtocols(const AppProtocolLimi
   protocols.push_back(std::make_unique<RdpProtocol>());
   protocols.push_back(std::make_unique<WebsocketProtocol>(limits.websocket_max_payload));
   protocols.push_back(std::make_unique<MqttProtocol>(limits.mqtt_max_message));
+  protocols.push_back(std::make_unique<QuicProtocol>());
   return protocols;
 }
 

@@ -1,22 +1,19 @@
 #include "applayer/tls_parser.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <optional>
 #include <string>
 
+#include "applayer/byte_reader.h"
 #include "applayer/tls_certificate_decoder.h"
+#include "applayer/tls_hello_decoder.h"
 
 namespace mamori {
 namespace {
 
 constexpr uint8_t kChangeCipherSpec = 20, kHandshake = 22, kApplicationData = 23, kHeartbeat = 24;
 constexpr uint8_t kMsgClientHello = 1, kMsgServerHello = 2, kMsgCertificate = 11;
-constexpr uint16_t kExtServerName = 0, kExtSupportedGroups = 10, kExtPointFormats = 11, kExtAlpn = 16,
-                   kExtSupportedVersions = 43;
 constexpr uint16_t kTls13 = 0x0304;
 // RFC 5246 6.2.3: a record's fragment is at most 2^14 bytes plus 2048 of cipher expansion.
 constexpr size_t kMaxRecordBody = (1 << 14) + 2048;
@@ -48,113 +45,6 @@ bool derHeader(const uint8_t* p, size_t n, size_t& header, size_t& length) {
     header += octets;
   }
   return true;
-}
-
-// Bounds-checked big-endian reads over a byte range. A read past the end yields zeros,
-// empties the reader and marks it failed, so parsing code checks ok() once at the end
-// instead of before every field.
-class Reader {
- public:
-  Reader() = default;
-  Reader(const uint8_t* p, size_t n) : p_(p), n_(n) {}
-
-  bool ok() const { return ok_; }
-  size_t left() const { return n_; }
-  const uint8_t* data() const { return p_; }
-
-  uint8_t u8() { return static_cast<uint8_t>(take(1)); }
-  uint16_t u16() { return static_cast<uint16_t>(take(2)); }
-  uint32_t u24() { return take(3); }
-  void skip(size_t k) { sub(k); }
-  Reader sub(size_t k) {
-    if (k > n_) {
-      fail();
-      return {};
-    }
-    Reader r(p_, k);
-    p_ += k;
-    n_ -= k;
-    return r;
-  }
-
- private:
-  uint32_t take(size_t k) {
-    if (k > n_) {
-      fail();
-      return 0;
-    }
-    uint32_t v = 0;
-    for (size_t i = 0; i < k; ++i) v = v << 8 | p_[i];
-    p_ += k;
-    n_ -= k;
-    return v;
-  }
-  void fail() {
-    ok_ = false;
-    n_ = 0;
-  }
-
-  const uint8_t* p_ = nullptr;
-  size_t n_ = 0;
-  bool ok_ = true;
-};
-
-// RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa. Clients sprinkle them at random, so JA3 leaves
-// them out to keep one client's fingerprint stable.
-bool isGrease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
-
-void appendNumber(std::string& s, unsigned v) {
-  char buf[8];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, r.ptr);
-}
-
-// A JA3 field: decimal values joined with '-'.
-class Ja3List {
- public:
-  explicit Ja3List(std::string& s) : s_(s) {}
-  void add(uint16_t v) {
-    if (isGrease(v)) return;
-    if (!first_) s_ += '-';
-    first_ = false;
-    appendNumber(s_, v);
-  }
-
- private:
-  std::string& s_;
-  bool first_ = true;
-};
-
-void md5Hex(const std::string& in, std::string& out) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  out.clear();
-  if (EVP_Digest(in.data(), in.size(), md, &len, fetchedDigest(DigestKind::Md5), nullptr) != 1) return;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (unsigned i = 0; i < len; ++i) {
-    out += kDigits[md[i] >> 4];
-    out += kDigits[md[i] & 0x0f];
-  }
-}
-
-// The extensions block that may follow a hello's fixed fields (absent in old hellos).
-Reader extensionsOf(Reader& hello) {
-  if (!hello.left()) return {};
-  return hello.sub(hello.u16());
-}
-
-// RFC 6066 3: a list of (type, name), of which only host_name (0) is defined. The first
-// name goes to `sni`; the anomaly met, if any, is returned.
-std::optional<AppLayerEvent> readSni(Reader ext, std::string& sni) {
-  Reader names = ext.sub(ext.u16());
-  if (!ext.ok()) return E::TlsInvalidSniLength;
-  while (names.left()) {
-    if (names.u8() != 0) return E::TlsInvalidSniType;
-    Reader name = names.sub(names.u16());
-    if (!names.ok()) return E::TlsInvalidSniLength;
-    if (sni.empty()) sni.assign(reinterpret_cast<const char*>(name.data()), name.left());
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -364,7 +254,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
   // and the first is what the connection was set up with.
   if (dir == Direction::ToServer) {
     if (type != kMsgClientHello || hs_.client_hello || !complete) return;
-    if (parseClientHello(body, len)) {
+    if (decodeClientHello(body, len, hs_, events_)) {
       events |= kClientHello;
     } else {
       ++counters_.malformed;
@@ -373,7 +263,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
     return;
   }
   if (type == kMsgServerHello && !hs_.server_hello && complete) {
-    if (parseServerHello(body, len)) {
+    if (decodeServerHello(body, len, hs_)) {
       events |= kServerHello;
     } else {
       ++counters_.malformed;
@@ -385,112 +275,11 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
   }
 }
 
-bool TlsParser::parseClientHello(const uint8_t* body, size_t len) {
-  Reader r(body, len);
-  const uint16_t version = r.u16();
-  Reader random = r.sub(32);
-  r.skip(r.u8());  // session id
-  Reader ciphers = r.sub(r.u16());
-  r.skip(r.u8());  // compression methods
-  Reader exts = extensionsOf(r);
-  if (!r.ok()) return false;
-
-  std::string& ja3 = hs_.ja3_string;
-  ja3.clear();
-  appendNumber(ja3, version);
-  ja3 += ',';
-  Ja3List cipher_list(ja3);
-  while (ciphers.left() >= 2) cipher_list.add(ciphers.u16());
-  ja3 += ',';
-
-  Reader groups, formats;
-  Ja3List ext_list(ja3);
-  bool sni_seen = false;
-  while (exts.left()) {
-    const uint16_t type = exts.u16();
-    Reader ext = exts.sub(exts.u16());
-    if (!exts.ok()) break;
-    ext_list.add(type);
-    if (type == kExtServerName) {
-      if (sni_seen) raise(events_, E::TlsMultipleSniExtensions);
-      if (!sni_seen) {
-        if (const auto anomaly = readSni(ext, hs_.sni)) raise(events_, *anomaly);
-      }
-      sni_seen = true;
-    } else if (type == kExtAlpn && hs_.alpn.empty()) {
-      Reader protocols = ext.sub(ext.u16());
-      while (protocols.left()) {
-        Reader p = protocols.sub(protocols.u8());
-        if (protocols.ok()) hs_.alpn.emplace_back(reinterpret_cast<const char*>(p.data()), p.left());
-      }
-    } else if (type == kExtSupportedGroups) {
-      groups = ext.sub(ext.u16());
-    } else if (type == kExtPointFormats) {
-      formats = ext.sub(ext.u8());
-    }
-  }
-  if (!exts.ok()) {
-    hs_.sni.clear();
-    hs_.alpn.clear();
-    ja3.clear();
-    return false;
-  }
-  ja3 += ',';
-  Ja3List group_list(ja3);
-  while (groups.left() >= 2) group_list.add(groups.u16());
-  ja3 += ',';
-  Ja3List format_list(ja3);
-  while (formats.left()) format_list.add(formats.u8());
-
-  md5Hex(ja3, hs_.ja3_hash);
-  std::memcpy(hs_.client_random.data(), random.data(), hs_.client_random.size());
-  hs_.client_random_seen = true;
-  hs_.client_hello = true;
-  hs_.client_version = version;
-  return true;
-}
-
-bool TlsParser::parseServerHello(const uint8_t* body, size_t len) {
-  Reader r(body, len);
-  const uint16_t version = r.u16();
-  Reader random = r.sub(32);
-  r.skip(r.u8());  // session id
-  const uint16_t cipher = r.u16();
-  r.u8();  // compression method
-  Reader exts = extensionsOf(r);
-  if (!r.ok()) return false;
-
-  std::string& ja3s = hs_.ja3s_string;
-  ja3s.clear();
-  appendNumber(ja3s, version);
-  ja3s += ',';
-  appendNumber(ja3s, cipher);
-  ja3s += ',';
-  uint16_t negotiated = version;
-  Ja3List ext_list(ja3s);
-  while (exts.left()) {
-    const uint16_t type = exts.u16();
-    Reader ext = exts.sub(exts.u16());
-    if (!exts.ok()) break;
-    ext_list.add(type);
-    if (type == kExtSupportedVersions && ext.left() == 2) negotiated = ext.u16();
-  }
-  if (!exts.ok()) {
-    ja3s.clear();
-    return false;
-  }
-  md5Hex(ja3s, hs_.ja3s_hash);
-  std::memcpy(hs_.server_random.data(), random.data(), hs_.server_random.size());
-  hs_.server_hello = true;
-  hs_.version = negotiated;
-  return true;
-}
-
 bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete) {
-  Reader r(body, len);
+  ByteReader r(body, len);
   const uint32_t declared = r.u24();
   if (!r.ok() || (complete && declared != r.left())) return false;
-  Reader list = r.sub(std::min<size_t>(declared, r.left()));
+  ByteReader list = r.sub(std::min<size_t>(declared, r.left()));
   hs_.certificates_seen = true;
   while (list.left()) {
     const uint32_t n = list.u24();
@@ -498,7 +287,7 @@ bool TlsParser::parseCertificates(const uint8_t* body, size_t len, bool complete
       if (complete) raise(events_, E::TlsInvalidCertificate);
       return !complete;  // cut at the buffer cap: keep what came whole
     }
-    Reader der = list.sub(n);
+    ByteReader der = list.sub(n);
     // The chain is held for the flow's life (tls.certs, EVE): with the budget spent, the
     // rest of it is not kept.
     if (memory_ && memory_->full()) {

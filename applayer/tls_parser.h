@@ -103,8 +103,6 @@ class TlsParser {
   void consumeHeartbeat(Side& s, const uint8_t* data, size_t len);
   void checkCertificate(const uint8_t* der, size_t len);
   void onMessage(Direction dir, uint8_t type, const uint8_t* body, size_t len, bool complete, uint8_t& events);
-  bool parseClientHello(const uint8_t* body, size_t len);
-  bool parseServerHello(const uint8_t* body, size_t len);
   bool parseCertificates(const uint8_t* body, size_t len, bool complete);
   void stop(Side& s);
   // Brings what the handshake is charged up (or down) to what it holds.

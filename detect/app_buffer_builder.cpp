@@ -34,6 +34,16 @@ std::optional<std::string_view> headerValue(std::string_view block, std::string_
   return std::nullopt;
 }
 
+// A plug-in record's TLS hello fingerprint (QUIC's), named by its TLS keyword.
+std::optional<AppBufferId> tlsFingerprintNamed(std::string_view name) {
+  static constexpr AppBufferId kFingerprints[] = {AppBufferId::Ja3Hash, AppBufferId::Ja3String, AppBufferId::Ja3sHash,
+                                                  AppBufferId::Ja3sString};
+  for (const AppBufferId id : kFingerprints) {
+    if (name == appBufferName(id)) return id;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view AppBufferBuilder::keep(std::string text) {
@@ -230,7 +240,11 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       const bool client = tx.role.value_or(record.dir) == Direction::ToServer;
       const BufferSide from = client ? BufferSide::ToServer : BufferSide::ToClient;
       for (const ProtocolField& f : tx.fields) {
-        if (const std::optional<AppBufferId> id = protocolBufferNamed(f.name)) add(*id, tx.value(f), from);
+        if (const std::optional<AppBufferId> id = protocolBufferNamed(f.name)) {
+          add(*id, tx.value(f), from);
+        } else if (const std::optional<AppBufferId> fp = tlsFingerprintNamed(f.name)) {
+          add(*fp, tx.value(f), from);
+        }
       }
       return client ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse;
     }

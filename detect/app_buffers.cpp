@@ -16,6 +16,11 @@ struct BufferPhases {
   AppPhase response;  // where the server's side is; the same for one-sided buffers
 };
 
+bool isTlsFingerprint(AppBufferId id) {
+  return id == AppBufferId::Ja3Hash || id == AppBufferId::Ja3String || id == AppBufferId::Ja3sHash ||
+         id == AppBufferId::Ja3sString;
+}
+
 BufferPhases phasesOf(AppBufferId id) {
   using Id = AppBufferId;
   using P = AppPhase;
@@ -112,6 +117,11 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
   auto add = [&](AppBufferId id, BufferSide side) {
     BufferPhases p = phasesOf(id);
     if (p.family == Family::Protocol && !carrier.empty()) p.protocol = carrier;
+    if (isTlsFingerprint(id) && carriesTlsFingerprints(rule.protocol.name)) {
+      // A QUIC rule's ja3.hash: the plug-in's record of the hello carries it.
+      const AppPhase side = p.request == AppPhase::TlsClientHello ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse;
+      p = {Family::Protocol, rule.protocol.name, side, side};
+    }
     if (family && (*family != p.family || protocol != p.protocol)) {
       error = std::string("app buffers of different protocols (") + appBufferName(id) + ")";
       return false;

@@ -6,8 +6,8 @@
 // 44818, modbus_parser on 502, dnp3_parser on 20000, rdp_parser on 3389, mqtt_parser on 1883,
 // dcerpc_parser by its first PDU,
 // ftp_parser on port 21, smtp_parser by a greeting or HELO), DNS datagrams, SIP, Kerberos,
-// CLDAP, ENIP, DNP3, DHCP and SNMP datagrams (sip_parser, krb5_parser, ldap_parser,
-// enip_parser, dnp3_parser, dhcp_parser, snmp_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
+// CLDAP, ENIP, DNP3, DHCP, SNMP and QUIC (port 443) datagrams (sip_parser, krb5_parser, ldap_parser,
+// enip_parser, dnp3_parser, dhcp_parser, snmp_parser, quic_parser) and the certificates TlsParser finds (tls_certificate, and behind an options
 // prefix asn1_inspection);
 // rule files into single rules (rule_parser) and small rule sets (rule_set_package); EVE
 // files (a corpus run's output) into RECORDS messages with the control messages around them
@@ -153,6 +153,7 @@ void readCapture(const std::string& path, Seeds& seeds) {
                                   : p.sport == 20000 || p.dport == 20000 ? "dnp3_parser"
                                   : p.sport == 67 || p.dport == 67 ? "dhcp_parser"
                                   : p.sport == 161 || p.dport == 161 || p.dport == 162 ? "snmp_parser"
+                                  : p.sport == 443 || p.dport == 443 ? "quic_parser"
                                   : startsLikeSip(bytes(p.payload, p.payload_len)) ? "sip_parser"
                                                                                    : nullptr;
     if (datagram_target) {

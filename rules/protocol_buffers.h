@@ -9,6 +9,7 @@
 // AppBufferIds follow the built-in ones (AppBufferId::Count + the row's index), so adding a
 // protocol adds rows here and touches no switch. Multi-buffers (a header that may repeat)
 // need nothing more: every instance is inspected, a rule matches if any does.
+#include <algorithm>
 #include <cstddef>
 #include <array>
 #include <cstdint>
@@ -245,6 +246,13 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"mqtt.publish.message", "mqtt", BufferDirection::Either},
     {"mqtt.subscribe.topic", "mqtt", BufferDirection::Request},
     {"mqtt.unsubscribe.topic", "mqtt", BufferDirection::Request},
+    // QUIC (applayer/quic_transaction_writer.h): each long-header packet before its side's
+    // hello a transaction; quic.version its 4 version bytes, the others from the hello.
+    {"quic.version", "quic", BufferDirection::Either},
+    {"quic.sni", "quic", BufferDirection::Either},
+    {"quic.ua", "quic", BufferDirection::Either},
+    {"quic.cyu.hash", "quic", BufferDirection::Either},
+    {"quic.cyu.string", "quic", BufferDirection::Either},
 };
 
 // Whether `name` is one of the space-separated names of `list`.
@@ -268,6 +276,15 @@ inline std::string_view protocolAlsoIn(std::string_view protocol) {
     if (b.protocol == protocol && !b.also_in.empty()) return b.also_in;
   }
   return {};
+}
+
+// Plug-in protocols whose records carry a TLS hello's fingerprints as fields named by the TLS
+// keywords (ja3.hash, ja3.string, ja3s.hash, ja3s.string), as Suricata inspects them on QUIC.
+inline constexpr std::string_view kTlsFingerprintCarriers[] = {"quic"};
+
+inline bool carriesTlsFingerprints(std::string_view app_proto) {
+  return std::find(std::begin(kTlsFingerprintCarriers), std::end(kTlsFingerprintCarriers), app_proto) !=
+         std::end(kTlsFingerprintCarriers);
 }
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);

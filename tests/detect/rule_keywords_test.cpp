@@ -524,7 +524,7 @@ TEST(RuleKeywordsTest, BufferTestsTransformsAndAppValues) {
 
 TEST(RuleKeywordsTest, AppLayerRefusals) {
   test::expectRefusals(kHead, {
-      {"content:\"a\"; quic.sni; content:\"b\";", "quic.sni", "unsupported app-layer keyword 'quic.sni'"},
+      {"content:\"a\"; ike.vendor; content:\"b\";", "ike.vendor", "unsupported app-layer keyword 'ike.vendor'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
       {"bogus; http2.frametype:HEADERS;", "http2.frametype", "unsupported app-layer keyword 'http2.frametype'"},
       {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},

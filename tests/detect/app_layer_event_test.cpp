@@ -90,7 +90,7 @@ TEST(AppLayerEventKeyword, UnknownNamesAreRefusedWhereTheyStand) {
                        });
 }
 
-TEST(DefaultEventRules, LoadWithTheDefaultRulesAndCoverEveryRaisedEvent) {
+TEST(DefaultEventRules, LoadWithTheDefaultRulesAndCoverEveryRaisedEventButTheBenignOnes) {
   const std::filesystem::path dir = std::filesystem::path(MAMORI_SOURCE_DIR) / "rules" / "default";
   RuleParser parser;
   ParsedRules parsed;
@@ -113,8 +113,17 @@ TEST(DefaultEventRules, LoadWithTheDefaultRulesAndCoverEveryRaisedEvent) {
       if (auto raised = findAppLayerEvent(e.protocol, e.name)) ::mamori::raise(covered, *raised);
     }
   }
+  // Events benign traffic raises as a matter of course, deliberately left without a default
+  // rule (rules/default/app-layer-events.rules says why); a rule author may still write one.
+  AppLayerEventSet silent;
+  ::mamori::raise(silent, AppLayerEvent::MqttUnintroducedMessage);  // every MQTT session picked up mid-way
   for (size_t k = 0; k < kAppLayerEventCount; ++k) {
-    EXPECT_TRUE(covered.test(k)) << "no default rule for " << appLayerEventName(static_cast<AppLayerEvent>(k)).name;
+    const std::string_view name = appLayerEventName(static_cast<AppLayerEvent>(k)).name;
+    if (silent.test(k)) {
+      EXPECT_FALSE(covered.test(k)) << name << " has a default rule now: take it off the silent list";
+    } else {
+      EXPECT_TRUE(covered.test(k)) << "no default rule for " << name;
+    }
   }
   std::vector<RuleError> errors;
   EXPECT_NE(SignatureDatabase::build(std::move(parsed.rules), errors), nullptr);

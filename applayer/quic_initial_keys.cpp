@@ -1,5 +1,7 @@
 #include "applayer/quic_initial_keys.h"
 
+#include "applayer/quic_packet_header.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -25,6 +27,9 @@ constexpr Salt kSaltT050 = {0x7f, 0xf5, 0x79, 0xe5, 0xac, 0xd0, 0x72, 0x91, 0x55
                             0x30, 0x4c, 0x43, 0xa2, 0x36, 0x7c, 0x60, 0x48, 0x83, 0x10};
 constexpr Salt kSaltT051 = {0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
                             0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d};
+// RFC 9369 3.3.1 (QUIC v2).
+constexpr Salt kSaltV2 = {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+                          0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9};
 
 const Salt* saltOf(uint32_t version) {
   if (version == 0x00000001 || version == 0xff000021 || version == 0xff000022) return &kSaltV1;  // drafts 33, 34
@@ -33,6 +38,7 @@ const Salt* saltOf(uint32_t version) {
   if (version == 0x51303530) return &kSaltQ050;
   if (version == 0x54303530) return &kSaltT050;
   if (version == 0x54303531) return &kSaltT051;
+  if (isQuicV2(version)) return &kSaltV2;
   return nullptr;
 }
 
@@ -59,12 +65,13 @@ bool expandLabel(const uint8_t* secret, std::string_view label, uint8_t* out, si
   return true;
 }
 
-bool packetKeys(const uint8_t* initial_secret, std::string_view side, QuicPacketKeys& keys) {
+// v2 renames the labels (RFC 9369 3.3.2), so its keys differ from v1's under the same secret.
+bool packetKeys(const uint8_t* initial_secret, std::string_view side, bool v2, QuicPacketKeys& keys) {
   uint8_t secret[kSha256];
   return expandLabel(initial_secret, side, secret, sizeof secret) &&
-         expandLabel(secret, "quic key", keys.key.data(), keys.key.size()) &&
-         expandLabel(secret, "quic iv", keys.iv.data(), keys.iv.size()) &&
-         expandLabel(secret, "quic hp", keys.hp.data(), keys.hp.size());
+         expandLabel(secret, v2 ? "quicv2 key" : "quic key", keys.key.data(), keys.key.size()) &&
+         expandLabel(secret, v2 ? "quicv2 iv" : "quic iv", keys.iv.data(), keys.iv.size()) &&
+         expandLabel(secret, v2 ? "quicv2 hp" : "quic hp", keys.hp.data(), keys.hp.size());
 }
 
 }  // namespace
@@ -77,7 +84,8 @@ bool QuicInitialKeys::derive(uint32_t version, const uint8_t* dcid, size_t dcid_
   uint8_t initial[kSha256];
   unsigned len = 0;
   if (!HMAC(EVP_sha256(), salt->data(), static_cast<int>(salt->size()), dcid, dcid_len, initial, &len)) return false;
-  return packetKeys(initial, "client in", client_) && packetKeys(initial, "server in", server_);
+  const bool v2 = isQuicV2(version);
+  return packetKeys(initial, "client in", v2, client_) && packetKeys(initial, "server in", v2, server_);
 }
 
 bool QuicInitialKeys::open(const QuicPacketKeys& keys, uint8_t* packet, size_t packet_len, size_t pn_offset,

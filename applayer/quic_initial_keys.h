@@ -2,7 +2,7 @@
 // QuicInitialKeys: the keys of QUIC's Initial packets (RFC 9001 5.2), derived by anyone from
 // the client's first Destination Connection ID and the version's public salt: a sensor
 // reads the ClientHello / ServerHello they carry as the endpoints do. Versions: IETF QUIC
-// v1, drafts 23-34 and Google's Q050 / T050 / T051 (QUIC-crypto and TLS over IETF invariants).
+// v1, v2, drafts 23-34 and Google's Q050 / T050 / T051 (QUIC-crypto and TLS over IETF invariants).
 #include <array>
 #include <cstddef>
 #include <cstdint>

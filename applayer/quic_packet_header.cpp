@@ -48,6 +48,8 @@ unsigned googleQuicNumber(uint32_t version) {
   return ((version >> 16 & 0xff) - '0') * 100 + ((version >> 8 & 0xff) - '0') * 10 + ((version & 0xff) - '0');
 }
 
+bool isQuicV2(uint32_t version) { return version == 0x6b3343cf; }
+
 bool isGoogleQuicVersion(uint32_t version) {
   const uint8_t kind = version >> 24;
   return (kind == 'Q' || kind == 'T') && digit(version >> 16 & 0xff) && digit(version >> 8 & 0xff) &&
@@ -94,7 +96,10 @@ bool parseQuicPacketHeader(const uint8_t* data, size_t len, QuicPacketHeader& ou
   } else {
     static constexpr QuicPacketType kTypes[] = {QuicPacketType::Initial, QuicPacketType::ZeroRtt,
                                                 QuicPacketType::Handshake, QuicPacketType::Retry};
-    out.type = kTypes[(first >> 4) & 0x03];
+    // v2 turns the numbers by one (RFC 9369 3.2): Retry 0, Initial 1, 0-RTT 2, Handshake 3.
+    static constexpr QuicPacketType kTypesV2[] = {QuicPacketType::Retry, QuicPacketType::Initial,
+                                                  QuicPacketType::ZeroRtt, QuicPacketType::Handshake};
+    out.type = (isQuicV2(out.version) ? kTypesV2 : kTypes)[(first >> 4) & 0x03];
   }
   if (out.version == 0x51303436) {
     // Q046: the connection ids' lengths in two nibbles (0, or 3 + the nibble).

@@ -30,6 +30,9 @@ struct QuicPacketHeader {
 // False when the bytes are no QUIC packet (a length past the datagram, a fixed bit unset).
 bool parseQuicPacketHeader(const uint8_t* data, size_t len, QuicPacketHeader& out);
 
+// QUIC version 2 (RFC 9369, 0x6b3343cf): v1's packets with other long-header type numbers,
+// salt and key labels.
+bool isQuicV2(uint32_t version);
 // Google's QUIC versions: "Q043", ... (their version numbers spell it).
 bool isGoogleQuicVersion(uint32_t version);
 // A Google version's number: "Q043" -> 43.

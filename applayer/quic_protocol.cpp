@@ -30,7 +30,7 @@ size_t side(Direction dir) { return static_cast<size_t>(dir); }
 
 // A known version: a sensor claims no UDP flow on a first byte alone.
 bool knownVersion(uint32_t version) {
-  return version == 1 || (version >> 8) == 0xff0000 || isGoogleQuicVersion(version);
+  return version == 1 || (version >> 8) == 0xff0000 || isQuicV2(version) || isGoogleQuicVersion(version);
 }
 
 class QuicFlowParser final : public AppProtocolParser {

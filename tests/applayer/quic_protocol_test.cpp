@@ -35,6 +35,10 @@ void put24(Bytes& b, size_t v) {
   b.push_back(static_cast<uint8_t>(v >> 16));
   put16(b, v);
 }
+void put32(Bytes& b, uint32_t v) {
+  put16(b, v >> 16);
+  put16(b, v & 0xffff);
+}
 void append(Bytes& b, const Bytes& more) { b.insert(b.end(), more.begin(), more.end()); }
 void append(Bytes& b, const std::string& more) { b.insert(b.end(), more.begin(), more.end()); }
 
@@ -83,11 +87,14 @@ Bytes cryptoFrame(uint64_t offset, const Bytes& data, size_t from, size_t len) {
   return f;
 }
 
-// An Initial packet of QUIC v1 sealed as an endpoint seals it (RFC 9001 5): AES-128-GCM under
-// the packet keys, then header protection over the 1-byte packet number.
-Bytes sealInitial(const QuicPacketKeys& keys, const Bytes& dcid, uint8_t pn, Bytes frames) {
+// An Initial packet of QUIC v1 (or v2: its Initial is long-header type 1) sealed as an endpoint
+// seals it (RFC 9001 5): AES-128-GCM under the packet keys, then header protection over the
+// 1-byte packet number.
+Bytes sealInitial(const QuicPacketKeys& keys, const Bytes& dcid, uint8_t pn, Bytes frames, uint32_t version = 1) {
   frames.resize(std::max<size_t>(frames.size(), 40), 0);  // PADDING: room for the sample
-  Bytes p{0xc0, 0, 0, 0, 1, static_cast<uint8_t>(dcid.size())};
+  Bytes p{static_cast<uint8_t>(version == 0x6b3343cf ? 0xd0 : 0xc0)};
+  put32(p, version);
+  p.push_back(static_cast<uint8_t>(dcid.size()));
   append(p, dcid);
   p.push_back(0);  // source connection id
   p.push_back(0);  // token
@@ -128,6 +135,41 @@ TEST(QuicInitialKeys, DeriveRfc9001AppendixAKeys) {
   EXPECT_EQ(Bytes(keys.server().iv.begin(), keys.server().iv.end()), hex("0ac1493ca1905853b0bba03e"));
   EXPECT_EQ(Bytes(keys.server().hp.begin(), keys.server().hp.end()), hex("c206b8d9b9f0f37644430b490eeaa314"));
   EXPECT_FALSE(keys.derive(0x0a0a0a0a, kDcid.data(), kDcid.size())) << "a version with no known salt";
+}
+
+TEST(QuicInitialKeys, DeriveRfc9369AppendixAKeysForVersion2) {
+  QuicInitialKeys keys;
+  ASSERT_TRUE(keys.derive(0x6b3343cf, kDcid.data(), kDcid.size()));
+  EXPECT_EQ(Bytes(keys.client().key.begin(), keys.client().key.end()), hex("8b1a0bc121284290a29e0971b5cd045d"));
+  EXPECT_EQ(Bytes(keys.client().iv.begin(), keys.client().iv.end()), hex("91f73e2351d8fa91660e909f"));
+  EXPECT_EQ(Bytes(keys.client().hp.begin(), keys.client().hp.end()), hex("45b95e15235d6f45a6b19cbcb0294ba9"));
+  EXPECT_EQ(Bytes(keys.server().key.begin(), keys.server().key.end()), hex("82db637861d55e1d011f19ea71d5d2a7"));
+  EXPECT_EQ(Bytes(keys.server().iv.begin(), keys.server().iv.end()), hex("dd13c276499c0249d3310652"));
+  EXPECT_EQ(Bytes(keys.server().hp.begin(), keys.server().hp.end()), hex("edf6d05c83121201b436e16877593c3a"));
+}
+
+TEST(QuicProtocol, Version2InitialIsTypeOneAndIsRead) {
+  QuicInitialKeys keys;
+  ASSERT_TRUE(keys.derive(0x6b3343cf, kDcid.data(), kDcid.size()));
+  const Bytes hello = clientHello("v2.example", "h3");
+  const Bytes initial = sealInitial(keys.client(), kDcid, 0, cryptoFrame(0, hello, 0, hello.size()), 0x6b3343cf);
+  QuicPacketHeader h;
+  ASSERT_TRUE(parseQuicPacketHeader(initial.data(), initial.size(), h));
+  EXPECT_EQ(h.type, QuicPacketType::Initial);
+  Bytes as_v1_type = initial;
+  as_v1_type[0] = static_cast<uint8_t>((as_v1_type[0] & 0xcf) | 0x00);  // type 0: a v2 Retry
+  ASSERT_TRUE(parseQuicPacketHeader(as_v1_type.data(), as_v1_type.size(), h));
+  EXPECT_EQ(h.type, QuicPacketType::Retry);
+
+  QuicProtocol quic;
+  EXPECT_EQ(quic.probe(AppProtocol::kUdp, Direction::ToServer, initial.data(), initial.size()), ProbeResult::Match);
+  auto parser = quic.newParser(AppProtocol::kUdp, nullptr);
+  Collected out;
+  parser->onData(Direction::ToServer, initial.data(), initial.size(), out);
+  ASSERT_EQ(out.ids.size(), 1u);
+  EXPECT_EQ(out.bad, 0);
+  EXPECT_EQ(out.values(0, "quic.sni"), std::vector<std::string>{"v2.example"});
+  EXPECT_STREQ(out.json(0)["version"].GetString(), "6b3343cf");
 }
 
 TEST(QuicPacketHeader, VersionsAreNamedAsSuricataNamesThem) {

@@ -46,11 +46,14 @@ struct PipelineEvent {
   // order, all at once: what they report is keyed apart, after every packet's events,
   // and put in one order by the output stage once every worker has finished.
   static constexpr TimeUs kEndOfInput = CaptureEngine::kDone - 1;
-
-  TimeUs key = 0;
   // App records are large (an HTTP transaction's fields): held apart, so the queue's
   // elements stay the size of a flow record.
-  std::variant<Alert, FlowRecord, std::unique_ptr<AppRecord>> body;
+  using Body = std::variant<Alert, FlowRecord, std::unique_ptr<AppRecord>>;
+
+  PipelineEvent(TimeUs k, Body b) : key(k), body(std::move(b)) {}
+
+  TimeUs key = 0;
+  Body body;
 };
 
 class WorkerEventQueue final : public AlertSink, public FlowRecordSink, public AppEventListener {

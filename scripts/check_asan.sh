@@ -7,7 +7,8 @@
 #      protocol, rule-set packages and the spool). The other stages' tests are left out to keep
 #      CI's time (each folder is minutes of sanitizer build on 2 cores); integration, verify
 #      and browser run whole mamori processes and browsers against timeouts;
-#   2. every fuzz target for FUZZ_SECONDS on its seeds, after its regression inputs (fuzz/run.sh);
+#   2. every fuzz target for FUZZ_SECONDS on its seeds, after its regression inputs, JOBS at a
+#      time (fuzz/run.sh);
 #   3. the corpus pass: the sanitized `mamori` reads capture files of ../shared/corpus and
 #      mamori-demogen's with ET Open and must exit 0.
 # With CHECK_ASAN_ALL=1 (`make check-asan-all`, not in CI: about 20 minutes of build and 10 of

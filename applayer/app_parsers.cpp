@@ -114,7 +114,9 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   bool changed = false;             // the flow changed protocol (it may once)
   const char* changed_to = nullptr;  // while the protocol it changed to is not decided: the one asked for
 
+  void onRequestHeaders(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequestHeaders); }
   void onRequest(const HttpTransaction& tx) override { report(tx, AppEvent::HttpRequest); }
+  void onResponseHeaders(const HttpTransaction& tx) override { report(tx, AppEvent::HttpResponseHeaders); }
   void onResponse(const HttpTransaction& tx) override {
     ++(tx.http2_stream ? owner->live_.http2_streams : owner->live_.http_transactions);
     report(tx, AppEvent::HttpResponse);
@@ -235,16 +237,25 @@ int AppParsers::pluginFor(const char* app, uint8_t transport, const Flow& flow, 
     if (builtInParserFor(app)) return kNoPlugin;
     return by_port;
   }
+  // The probes of the protocols registered on the flow's port go first, as Suricata runs
+  // those probing parsers first: one of them unsure (an SMTP server's greeting on port 25,
+  // which an FTP greeting starts alike) waits for the next bytes rather than let another
+  // protocol's probe take the flow.
   bool unsure = false;
-  for (size_t i = 0; i < protocols_.size(); ++i) {
-    const AppProtocol& proto = *protocols_[i];
-    if (!(proto.transports() & transport)) continue;
-    if (proto.probesUsualPortsOnly() && !proto.usualPort(flow.server_port) && !proto.usualPort(flow.client_port)) continue;
-    switch (proto.probe(transport, dir, data, len)) {
-      case ProbeResult::Match: return static_cast<int>(i);
-      case ProbeResult::Unsure: unsure = true; break;
-      case ProbeResult::NoMatch: break;
+  for (const bool port_pass : {true, false}) {
+    bool unsure_on_port = false;
+    for (size_t i = 0; i < protocols_.size(); ++i) {
+      const AppProtocol& proto = *protocols_[i];
+      if (!(proto.transports() & transport)) continue;
+      const bool on_port = proto.usualPort(flow.server_port) || proto.usualPort(flow.client_port);
+      if (on_port != port_pass || (proto.probesUsualPortsOnly() && !on_port)) continue;
+      switch (proto.probe(transport, dir, data, len)) {
+        case ProbeResult::Match: return static_cast<int>(i);
+        case ProbeResult::Unsure: unsure = true; unsure_on_port |= on_port; break;
+        case ProbeResult::NoMatch: break;
+      }
     }
+    if (unsure_on_port && !last_chance) return kUndecided;
   }
   if (!unsure) return kNoPlugin;
   if (!last_chance) return kUndecided;

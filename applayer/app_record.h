@@ -23,8 +23,10 @@
 namespace mamori {
 
 enum class AppEvent : uint8_t {
-  HttpRequest,      // a request is complete (its response may follow)
-  HttpResponse,     // the transaction is over (complete, or cut by the flow's end)
+  HttpRequestHeaders,   // a request's line and headers are in (its body may follow)
+  HttpRequest,          // a request is complete (its response may follow)
+  HttpResponseHeaders,  // a response's status line and headers are in
+  HttpResponse,         // the transaction is over (complete, or cut by the flow's end)
   DnsMessage,       // a query or a response
   TlsClientHello,
   TlsServerHello,

@@ -173,8 +173,11 @@ void Http2Parser::reportRequest(Stream& s) {
   s.tx.new_events |= connection_events_;
   s.tx.events |= connection_events_;
   connection_events_.reset();
-  sink_->onRequest(s.tx);
+  // A stream's headers are reported with its request's end: each step once, the events
+  // new to it on the first.
+  sink_->onRequestHeaders(s.tx);
   s.tx.new_events.reset();
+  sink_->onRequest(s.tx);
 }
 
 void Http2Parser::finishSide(Stream& s, bool request) {
@@ -196,6 +199,8 @@ void Http2Parser::close(Stream& s) {
   s.tx.new_events |= connection_events_;
   s.tx.events |= connection_events_;
   connection_events_.reset();
+  sink_->onResponseHeaders(s.tx);
+  s.tx.new_events.reset();
   sink_->onResponse(s.tx);
   const auto it = std::find_if(streams_.begin(), streams_.end(), [&](const auto& p) { return p.get() == &s; });
   spare_.push_back(std::move(*it));

@@ -214,6 +214,7 @@ HttpParser::Settings::Settings(const Config& config) : config_(config) {
   htp_config_set_log_level(cfg_, HTP_LOG_WARNING);
   htp_config_register_log(cfg_, onLog);
   htp_config_register_request_start(cfg_, onRequestStart);
+  htp_config_register_request_headers(cfg_, onRequestHeaders);
   htp_config_register_request_header_data(cfg_, onRequestHeaderData);
   htp_config_register_request_body_data(cfg_, onRequestBody);
   htp_config_register_request_complete(cfg_, onRequestComplete);
@@ -342,13 +343,23 @@ void HttpParser::onEnd(int64_t ts_us, HttpSink& sink) {
   std::sort(open.begin(), open.end(), [](const Slot* a, const Slot* b) { return a->tx.id < b->tx.id; });
   for (Slot* slot : open) {
     ++counters_.incomplete;
+    if (!slot->request_headers_reported) {
+      fillRequest(*slot);
+      slot->request_headers_reported = true;
+      report(*slot, Event::RequestHeaders, sink);
+    }
     if (!slot->request_reported) {
       fillRequest(*slot);
+      slot->request_reported = true;
       report(*slot, Event::Request, sink);
     }
     closeFiles(*slot, true, false);
     deliverFiles(*slot, true, sink);
     if (slot->htp->response_progress > HTP_RESPONSE_NOT_STARTED) fillResponse(*slot);
+    if (!slot->response_headers_reported) {
+      slot->response_headers_reported = true;
+      report(*slot, Event::ResponseHeaders, sink);
+    }
     closeFiles(*slot, false, false);
     report(*slot, Event::Response, sink);
     deliverFiles(*slot, false, sink);
@@ -448,7 +459,7 @@ HttpParser::Slot* HttpParser::attach(htp_tx_t* tx) {
   slot->tx.clear();
   slot->tx.id = tx->index;
   slot->htp = tx;
-  slot->request_reported = false;
+  slot->request_headers_reported = slot->request_reported = slot->response_headers_reported = false;
   slot->request_gap = slot->response_gap = false;
   slot->reported.reset();
   slot->response_file = FileTracker::kNone;
@@ -503,7 +514,30 @@ int HttpParser::onResponseHeaders(htp_tx_t* tx) {
       tx->response_status_number < 300) {
     of(tx).tunnel_ = true;
   }
+  if (Slot* slot = slotOf(tx)) of(tx).reportResponseHeaders(*slot);
   return HTP_OK;
+}
+
+// Suricata inspects the request line and headers once they are in, before any body: a
+// request whose body never ends is still seen.
+int HttpParser::onRequestHeaders(htp_tx_t* tx) {
+  if (Slot* slot = slotOf(tx)) of(tx).reportRequestHeaders(*slot);
+  return HTP_OK;
+}
+
+void HttpParser::reportRequestHeaders(Slot& slot) {
+  if (slot.request_headers_reported) return;
+  slot.request_headers_reported = true;
+  fillRequest(slot);
+  reports_.push_back({&slot, Event::RequestHeaders});
+}
+
+void HttpParser::reportResponseHeaders(Slot& slot) {
+  reportRequestHeaders(slot);
+  if (slot.response_headers_reported) return;
+  slot.response_headers_reported = true;
+  fillResponse(slot);
+  reports_.push_back({&slot, Event::ResponseHeaders});
 }
 
 int HttpParser::onRequestHeaderData(htp_tx_data_t* d) {
@@ -631,7 +665,9 @@ int HttpParser::onRequestComplete(htp_tx_t* tx) {
   slot->tx.request_complete = true;
   ++p.counters_.requests;
   p.closeFiles(*slot, true, true);
-  p.fillRequest(*slot);
+  p.reportRequestHeaders(*slot);
+  p.fillRequest(*slot);  // trailers of a chunked body join the headers
+  slot->request_reported = true;
   p.reports_.push_back({slot, Event::Request});
   return HTP_OK;
 }
@@ -643,7 +679,9 @@ int HttpParser::onResponseComplete(htp_tx_t* tx) {
   if (!slot->request_reported) {
     // The server answered before the request finished (an early error, or a response
     // with no request seen): the transaction is over, report what the request got to.
+    p.reportRequestHeaders(*slot);
     p.fillRequest(*slot);
+    slot->request_reported = true;
     p.closeFiles(*slot, true, false);
     p.reports_.push_back({slot, Event::Request});
   }
@@ -655,6 +693,7 @@ int HttpParser::onResponseComplete(htp_tx_t* tx) {
   if (whole) ++p.counters_.responses;
   p.closeFiles(*slot, false, whole);
   if (p.closing_ && !(whole && slot->tx.request_complete)) ++p.counters_.incomplete;
+  p.reportResponseHeaders(*slot);
   p.fillResponse(*slot);
   p.reports_.push_back({slot, Event::Response});
   // The slot stays with the libhtp transaction until deliver() releases it, but nothing
@@ -719,15 +758,15 @@ void HttpParser::report(Slot& slot, Event event, HttpSink& sink) {
   HttpTransaction& tx = slot.tx;
   tx.new_events = tx.events & ~slot.reported;
   slot.reported |= tx.events;
-  if (event == Event::Request) {
-    sink.onRequest(tx);
-  } else {
-    sink.onResponse(tx);
+  switch (event) {
+    case Event::RequestHeaders: sink.onRequestHeaders(tx); break;
+    case Event::Request: sink.onRequest(tx); break;
+    case Event::ResponseHeaders: sink.onResponseHeaders(tx); break;
+    case Event::Response: sink.onResponse(tx); break;
   }
 }
 
 void HttpParser::fillRequest(Slot& slot) {
-  slot.request_reported = true;
   raiseFlagged(slot);
   HttpTransaction& t = slot.tx;
   const htp_tx_t* tx = slot.htp;
@@ -794,7 +833,7 @@ void HttpParser::fillResponse(Slot& slot) {
 void HttpParser::deliver(HttpSink& sink) {
   for (const Report& r : reports_) {
     report(*r.slot, r.event, sink);
-    deliverFiles(*r.slot, r.event == Event::Request, sink);
+    if (r.event == Event::Request || r.event == Event::Response) deliverFiles(*r.slot, r.event == Event::Request, sink);
     if (r.event == Event::Response) release(r.slot);
   }
   reports_.clear();

@@ -1,9 +1,10 @@
 #pragma once
 // HTTP/1.x parsing of one TCP flow with libhtp 0.5, the parser Suricata uses, so that
 // normalisation (URI, host, bodies) matches what Suricata's rules and EVE records expect.
-// Consumes: each direction's reassembled stream, in order, with gaps. Produces: complete
-// transactions, request then response, to an HttpSink; pipelined requests are matched to
-// responses in order, as HTTP/1.1 requires.
+// Consumes: each direction's reassembled stream, in order, with gaps. Produces each
+// transaction to an HttpSink as it progresses, at the points Suricata inspects it: the
+// request's headers, the whole request, the response's headers, the whole response;
+// pipelined requests are matched to responses in order, as HTTP/1.1 requires.
 //
 // Each parser owns its libhtp configuration as well as its connection parser: libhtp
 // reads the configuration on every call, and a private copy costs one allocation per
@@ -94,8 +95,8 @@ class HttpParser {
   // stops. What the gap completes is reported on the next onData or onEnd.
   void onGap(Direction dir, uint64_t len);
   // The flow ends: libhtp finishes what the close completes (bodies delimited by the
-  // connection's end), then every transaction not yet reported is, once, with
-  // request_complete / response_complete telling what was seen.
+  // connection's end), then every step of a transaction not yet reported is, once, in
+  // order, with request_complete / response_complete telling what was seen.
   void onEnd(int64_t ts_us, HttpSink& sink);
 
   const HttpParserCounters& counters() const { return counters_; }
@@ -118,7 +119,9 @@ class HttpParser {
   struct Slot {
     HttpTransaction tx;
     htp_tx_t* htp = nullptr;
-    bool request_reported = false;
+    bool request_headers_reported = false;
+    bool request_reported = false;  // the whole request: its body is no longer kept
+    bool response_headers_reported = false;
     bool request_gap = false;     // a body lost bytes: keep what came before the hole only
     bool response_gap = false;
     AppLayerEventSet reported;    // events already handed to the sink
@@ -128,7 +131,7 @@ class HttpParser {
     bool response_file_refused = false;
     std::vector<std::pair<const void*, FileTracker::Handle>> request_files;
   };
-  enum class Event : uint8_t { Request, Response };
+  enum class Event : uint8_t { RequestHeaders, Request, ResponseHeaders, Response };
   struct Report {
     Slot* slot;
     Event event;
@@ -139,6 +142,7 @@ class HttpParser {
   };
 
   static int onRequestStart(htp_tx_t* tx);
+  static int onRequestHeaders(htp_tx_t* tx);
   static int onRequestHeaderData(htp_tx_data_t* d);
   static int onRequestBody(htp_tx_data_t* d);
   static int onRequestComplete(htp_tx_t* tx);
@@ -159,6 +163,11 @@ class HttpParser {
   void release(Slot* slot);
   void fillRequest(Slot& slot);
   void fillResponse(Slot& slot);
+  // Queues the step's report, and the earlier steps' not yet queued: a request whose
+  // headers never ended still has them reported before its end, a response's headers
+  // come after its request's.
+  void reportRequestHeaders(Slot& slot);
+  void reportResponseHeaders(Slot& slot);
   void feed(Direction dir, const uint8_t* data, size_t len);
   void hold(Direction dir, const uint8_t* data, size_t len);
   void retryHeld(Direction dir);

@@ -9,8 +9,15 @@ namespace mamori {
 class HttpSink {
  public:
   virtual ~HttpSink() = default;
+  // A transaction's steps, in this order, each once: the request line and headers are in
+  // (the points Suricata inspects them at, before any body); the request is complete; the
+  // response's status line and headers are in; the response is complete. At flow end the
+  // steps not reached come all the same, with what was seen. The header steps carry no
+  // body yet; a sink that wants whole messages only takes onRequest and onResponse.
+  virtual void onRequestHeaders(const HttpTransaction&) {}
   // The request line, headers and body are complete (or, at flow end, will never be).
   virtual void onRequest(const HttpTransaction& tx) = 0;
+  virtual void onResponseHeaders(const HttpTransaction&) {}
   // The response is complete (or, at flow end, will never be); always after onRequest of
   // the same transaction, and the last call for it.
   virtual void onResponse(const HttpTransaction& tx) = 0;

@@ -187,14 +187,18 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
   buffers_.clear();
   scratch_used_ = 0;
   switch (record.event) {
+    case AppEvent::HttpRequestHeaders:
+      addRequest(std::get<HttpTransaction>(record.body));
+      return AppPhase::HttpRequestHeaders;
     case AppEvent::HttpRequest:
       addRequest(std::get<HttpTransaction>(record.body));
       return AppPhase::HttpRequest;
+    case AppEvent::HttpResponseHeaders:
     case AppEvent::HttpResponse: {
       const auto& tx = std::get<HttpTransaction>(record.body);
       addRequest(tx);
       addResponse(tx);
-      return AppPhase::HttpResponse;
+      return record.event == AppEvent::HttpResponse ? AppPhase::HttpResponse : AppPhase::HttpResponseHeaders;
     }
     case AppEvent::DnsMessage: {
       const auto& dns = std::get<DnsMessage>(record.body);

@@ -30,16 +30,24 @@ BufferPhases phasesOf(AppBufferId id) {
             b->direction == BufferDirection::Request ? P::ProtocolRequest : P::ProtocolResponse};
   }
   switch (id) {
+    // Each at the progress Suricata registers its inspection at: lines and headers before
+    // the bodies.
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
-    case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
+    case Id::HttpUserAgent: case Id::HttpRequestLine: case Id::HttpReferer:
     case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc: case Id::HttpRequestHeader:
+      return {Family::Http, {}, P::HttpRequestHeaders, P::HttpRequestHeaders};
+    case Id::HttpRequestBody:
       return {Family::Http, {}, P::HttpRequest, P::HttpRequest};
-    case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
+    case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine:
     case Id::HttpLocation: case Id::HttpServer: case Id::HttpResponseHeader:
+      return {Family::Http, {}, P::HttpResponseHeaders, P::HttpResponseHeaders};
+    case Id::HttpResponseBody:
       return {Family::Http, {}, P::HttpResponse, P::HttpResponse};
     case Id::HttpHeader: case Id::HttpHeaderRaw: case Id::HttpHeaderNames: case Id::HttpCookie:
-    case Id::HttpContentType: case Id::HttpContentLen: case Id::FileData: case Id::HttpProtocol:
+    case Id::HttpContentType: case Id::HttpContentLen: case Id::HttpProtocol:
     case Id::HttpStart: case Id::HttpConnection: case Id::Http2HeaderName: case Id::Http2Header:
+      return {Family::Http, {}, P::HttpRequestHeaders, P::HttpResponseHeaders};
+    case Id::FileData:
       return {Family::Http, {}, P::HttpRequest, P::HttpResponse};
     case Id::DnsQuery: case Id::DnsOpcode: case Id::DnsRcode: case Id::DnsRrtype:
       return {Family::Dns, {}, P::DnsRequest, P::DnsResponse};
@@ -145,10 +153,16 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
             appBufferName(rule.app_buffers.front().buffer) + ")";
     return std::nullopt;
   }
-  if (phase && (rule.flow.to_client || transactional)) {
-    static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponse, AppPhase::DnsResponse, AppPhase::TlsServerHello,
-                                               AppPhase::SshBanner, AppPhase::ProtocolResponse};
-    phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
+  static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponseHeaders, AppPhase::DnsResponse, AppPhase::TlsServerHello,
+                                             AppPhase::SshBanner, AppPhase::ProtocolResponse};
+  if (phase && (rule.flow.to_client || transactional)) phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
+  // On the server's side, a buffer both sides have and the rule gives no side is the
+  // response's, whose phase it waits for (http.stat_code with file.data: the response's
+  // body, once complete).
+  if (phase && *phase >= kServerSide[static_cast<size_t>(*family)] && !transactional) {
+    for (const AppBufferMatch& b : rule.app_buffers) {
+      if (b.side == BufferSide::Unnamed) phase = std::max(*phase, phasesOf(b.buffer).response);
+    }
   }
   return phase;
 }

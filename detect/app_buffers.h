@@ -5,21 +5,32 @@
 // Phases and the buffers each provides (the AppBuffer ids; a phase may omit a buffer the
 // transaction does not have, e.g. no Cookie header, and rules needing it do not match):
 //
-//   HttpRequest      the request, once complete (with its body as far as kept): http.uri,
-//                    http.uri.raw, http.method, http.host, http.host.raw, http.user_agent,
-//                    http.request_body, http.request_line, http.referer, http.accept,
+//   HttpRequestHeaders  the request's line and headers, once in (before any body, as
+//                    Suricata inspects them at HTP_REQUEST_LINE / HTP_REQUEST_HEADERS):
+//                    http.uri, http.uri.raw, http.method, http.host, http.host.raw,
+//                    http.user_agent, http.request_line, http.referer, http.accept,
 //                    http.accept_lang, http.accept_enc, http.request_header (each header
 //                    line "Name: value", one AppBuffer each, Cookie included); and the
 //                    request's side of http.header, http.header.raw, http.header_names,
-//                    http.cookie (Cookie), http.content_type, http.content_len, file.data
-//                    (request body), http.protocol, http.start, http.connection.
-//   HttpResponse     the response, once complete: http.stat_code, http.stat_msg,
-//                    http.response_line, http.response_body, http.location, http.server,
+//                    http.cookie (Cookie), http.content_type, http.content_len,
+//                    http.protocol, http.start, http.connection.
+//   HttpRequest      the request, once complete (HTP_REQUEST_BODY): everything
+//                    HttpRequestHeaders provides, with http.request_body and the
+//                    request's side of file.data (its body as far as kept).
+//   HttpResponseHeaders  the response's status line and headers, once in
+//                    (HTP_RESPONSE_LINE / HTP_RESPONSE_HEADERS): http.stat_code,
+//                    http.stat_msg, http.response_line, http.location, http.server,
 //                    http.response_header (as http.request_header, Set-Cookie included);
 //                    the response's side of the two-sided buffers above (http.cookie is
-//                    Set-Cookie, file.data the response body); and everything HttpRequest
-//                    provides for its request, the request's side of the two-sided buffers
-//                    marked so (AppBuffer::side), for '=>' rules naming it.
+//                    Set-Cookie); and everything HttpRequest provides for its request, as
+//                    far as it came, the request's side of the two-sided buffers marked
+//                    so (AppBuffer::side), for '=>' rules naming it.
+//   HttpResponse     the response, once complete (HTP_RESPONSE_BODY): everything
+//                    HttpResponseHeaders provides, with http.response_body and the
+//                    response's side of file.data.
+//                    At a flow's end, a transaction's steps not reached are reported all
+//                    the same, in order, so a transaction that never completes is
+//                    inspected in every phase.
 //   DnsRequest       dns.query: each question name of the query, one AppBuffer each.
 //   DnsResponse      dns.query: each question name of the response.
 //   TlsClientHello   tls.sni, ja3.hash, ja3.string, and the client's tls.random,
@@ -49,13 +60,14 @@
 // tls.version's buffer is the version as 2 bytes big-endian (0x0303 for TLS 1.2).
 // Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
 // dns_message.h, tls_handshake.h hold them); multi-valued buffers appear once per value
-// with the same id. FlowContext::to_server is true for the client's phases (HttpRequest,
-// DnsRequest, TlsClientHello) and false for the others. Of a buffer both sides have
+// with the same id. FlowContext::to_server is true for the client's phases (HttpRequestHeaders,
+// HttpRequest, DnsRequest, TlsClientHello, ProtocolRequest) and false for the others. Of a buffer both sides have
 // (BufferDirection::Either), a rule sees the side it names ("file.data: to_client"),
 // else the phase's own side.
 //
 // A '=>' rule (RuleDirection::Transactional) is evaluated once per transaction, in the
-// server's last phase its buffers need (HttpResponse, TlsServerHello or TlsCertificates),
+// server's last phase its buffers need (HttpResponseHeaders, HttpResponse, TlsServerHello
+// or TlsCertificates),
 // with its source address matched against the client.
 #include <cstddef>
 #include <cstdint>
@@ -76,7 +88,7 @@ struct AppBuffer {
 };
 
 enum class AppPhase : uint8_t {
-  HttpRequest, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
+  HttpRequestHeaders, HttpRequest, HttpResponseHeaders, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
   ProtocolRequest, ProtocolResponse,
   File,
   Count
@@ -96,7 +108,8 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error);
 // A rule that names no direction and looks only at buffers both sides have (file.data,
 // http.header, tls.random, ...) is inspected on the client's side and again on the
 // server's, as Suricata inspects such buffers in both directions: appPhaseOf gives the
-// client's phase, and this the server's (HttpResponse, TlsServerHello, ProtocolResponse). DNS rules stay on
+// client's phase, and this the server's (HttpResponseHeaders or HttpResponse, TlsServerHello,
+// ProtocolResponse). DNS rules stay on
 // the query, as Suricata's dns.query does.
 std::optional<AppPhase> appServerPhaseToo(const Rule& rule);
 

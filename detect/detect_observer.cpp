@@ -124,7 +124,8 @@ void DetectObserver::onStreamGap(Flow& flow, Direction dir, uint64_t, uint64_t) 
 void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
   if (const std::optional<AppPhase> phase = app_buffers_.build(record)) {
     // The client's phases look at the flow to the server, the others back.
-    const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::DnsRequest ||
+    const bool to_server = *phase == AppPhase::HttpRequestHeaders || *phase == AppPhase::HttpRequest ||
+                           *phase == AppPhase::DnsRequest ||
                            *phase == AppPhase::TlsClientHello || *phase == AppPhase::ProtocolRequest ||
                            ((*phase == AppPhase::SshBanner || *phase == AppPhase::File) &&
                             record.dir == Direction::ToServer);
@@ -139,11 +140,18 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
       }
     });
   }
-  // Events are seen from the side whose data raised them.
+  // Events are seen from the side whose data raised them; an HTTP transaction's from its
+  // other side too, as Suricata inspects such a transaction in each direction (its detect
+  // flags are per direction): a rule naming no direction alerts once on each side.
   if (record.new_events.any()) {
-    inspectRecord(flow, record, record.dir == Direction::ToServer, [&](const DecodedPacket& pkt, const FlowContext& context) {
-      inspector_->inspectAppEvents(pkt, context, record.events, record.new_events, sink_);
-    });
+    const bool raised_to_server = record.dir == Direction::ToServer;
+    const bool both_sides = std::holds_alternative<HttpTransaction>(record.body);
+    for (const bool to_server : {raised_to_server, !raised_to_server}) {
+      if (to_server != raised_to_server && !both_sides) break;
+      inspectRecord(flow, record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
+        inspector_->inspectAppEvents(pkt, context, record.events, record.new_events, sink_);
+      });
+    }
   }
 }
 

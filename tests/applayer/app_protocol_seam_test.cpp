@@ -101,6 +101,19 @@ TEST(AppProtocolSeam, AProbeBoundToItsPortsClaimsNoOtherFlow) {
   }
 }
 
+// The probes of the protocols registered on a flow's port go first, as Suricata's probing
+// parsers on that port do: an SMTP server on port 25 greeting "220 f" (as an FTP server
+// might) is SMTP once its client says EHLO, not FTP, whose probe takes such a greeting.
+TEST(AppProtocolSeam, ProbesOfTheFlowsPortGoFirst) {
+  MAMORI_REQUIRE_SHARED();
+  AppParsers parsers(AppParsers::Config{}, nullptr);
+  ByProtocol seen;
+  parsers.addListener(&seen);
+  test::runCapture(test::sharedDir() + "/corpus/suricata-verify/protocol-change-failed-event/input.pcap", parsers, seen);
+  EXPECT_GT(seen.records["smtp"], 0);
+  EXPECT_EQ(seen.records["ftp"], 0);
+}
+
 TEST(AppProtocolSeam, ParsersAreChargedRefusedWithoutRoomAndGivenBack) {
   MAMORI_REQUIRE_SHARED();
   {

@@ -36,6 +36,39 @@ std::string response(int status, const std::string& body, const std::string& ext
          "\r\n\r\n" + body;
 }
 
+// Each step of a transaction is reported when it is reached, as Suricata inspects the
+// request line and headers before any body: an upload whose body never ends has its
+// headers reported at once, and its end only with the flow's.
+TEST(HttpParser, HeadersAreReportedBeforeTheirBody) {
+  HttpParser p({});
+  RecordingSink sink;
+  feed(p, kToServer, "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\nfirst part", sink);
+  EXPECT_EQ(sink.steps, (std::vector<std::string>{"reqh 0"}));
+  ASSERT_EQ(sink.request_headers.size(), 1u);
+  EXPECT_EQ(sink.request_headers[0].uri, "/upload");
+  EXPECT_EQ(sink.request_headers[0].method, "POST");
+  EXPECT_EQ(sink.request_headers[0].request_content_length, 100000);
+  feed(p, kToServer, "more of it", sink);
+  EXPECT_EQ(sink.steps.size(), 1u) << "nothing more until the body ends";
+  p.onEnd(0, sink);
+  EXPECT_EQ(sink.steps, (std::vector<std::string>{"reqh 0", "req 0", "resh 0", "res 0"}));
+  EXPECT_FALSE(sink.requests[0].request_complete);
+  EXPECT_EQ(sink.requests[0].request_body, "first partmore of it");
+
+  // A response's status line and headers, before its body; each step once.
+  HttpParser q({});
+  RecordingSink both;
+  feed(q, kToServer, kGet, both);
+  feed(q, kToClient, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", both);
+  EXPECT_EQ(both.steps, (std::vector<std::string>{"reqh 0", "req 0", "resh 0"}));
+  EXPECT_EQ(both.response_headers[0].status, 200);
+  feed(q, kToClient, "defghij", both);
+  EXPECT_EQ(both.steps, (std::vector<std::string>{"reqh 0", "req 0", "resh 0", "res 0"}));
+  EXPECT_EQ(both.responses[0].response_body, "abcdefghij");
+  q.onEnd(0, both);
+  EXPECT_EQ(both.steps.size(), 4u);
+}
+
 TEST(HttpParser, GetAndResponseFields) {
   HttpParser p({});
   RecordingSink sink;

@@ -10,15 +10,29 @@
 namespace mamori::test {
 
 struct RecordingSink : HttpSink {
-  std::vector<HttpTransaction> requests, responses;
+  std::vector<HttpTransaction> request_headers, requests, response_headers, responses;
   std::vector<std::string> order;  // "req <id>" / "res <id>", in call order
+  std::vector<std::string> steps;  // every step: "reqh", "req", "resh", "res" and the id
+  void onRequestHeaders(const HttpTransaction& tx) override { step(request_headers, "reqh ", tx); }
   void onRequest(const HttpTransaction& tx) override {
-    requests.push_back(tx);
-    order.push_back("req " + std::to_string(tx.id));
+    step(requests, "req ", tx);
+    order.push_back(steps.back());
   }
+  void onResponseHeaders(const HttpTransaction& tx) override { step(response_headers, "resh ", tx); }
   void onResponse(const HttpTransaction& tx) override {
-    responses.push_back(tx);
-    order.push_back("res " + std::to_string(tx.id));
+    step(responses, "res ", tx);
+    order.push_back(steps.back());
+  }
+
+ private:
+  // A whole message's new events are those its steps brought: its headers' step's too.
+  void step(std::vector<HttpTransaction>& into, const char* name, const HttpTransaction& tx) {
+    into.push_back(tx);
+    steps.push_back(name + std::to_string(tx.id));
+    const std::vector<HttpTransaction>& headers = &into == &requests ? request_headers : response_headers;
+    if ((&into == &requests || &into == &responses) && !headers.empty() && headers.back().id == tx.id) {
+      into.back().new_events |= headers.back().new_events;
+    }
   }
 };
 

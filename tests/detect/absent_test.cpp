@@ -2,6 +2,7 @@
 // missing header or body from an empty one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,8 @@ class AbsentMatchTest : public ::testing::Test {
     FlowContext flow{1, true, true};
     flow.app_proto = phase == AppPhase::DnsRequest ? "dns" : "http";
     sink_.sids.clear();
-    inspector_->inspectApp(pkt, flow, phase, buffers, sink_);
+    for (AppPhase step : test::stepsOf(phase)) inspector_->inspectApp(pkt, flow, step, buffers, sink_);
+    std::sort(sink_.sids.begin(), sink_.sids.end());
     return sink_.sids;
   }
 

@@ -2,6 +2,7 @@
 // what each buffer keyword sees, and that app-buffer rules stay off packets and streams.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -39,7 +40,8 @@ class AppInspectionTest : public test::InspectorTest {
       buffers.push_back({id, reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     }
     sink_.sids.clear();
-    inspector_->inspectApp(pkt, flow, phase, buffers, sink_);
+    for (AppPhase step : test::stepsOf(phase)) inspector_->inspectApp(pkt, flow, step, buffers, sink_);
+    std::sort(sink_.sids.begin(), sink_.sids.end());
     return sink_.sids;
   }
 
@@ -78,8 +80,8 @@ TEST_F(AppInspectionTest, StickyBufferRuleMatchesOnlyItsBuffer) {
   EXPECT_EQ(request("/good", "x/evil"), Sids{2});
   EXPECT_EQ(request("/good"), Sids{});
   EXPECT_EQ(db_->patternCount(), 2u);
-  EXPECT_NE(db_->appPatterns(AppPhase::HttpRequest, AppBufferId::HttpUri), nullptr);
-  EXPECT_EQ(db_->appPatterns(AppPhase::HttpRequest, AppBufferId::HttpHeader), nullptr);
+  EXPECT_NE(db_->appPatterns(AppPhase::HttpRequestHeaders, AppBufferId::HttpUri), nullptr);
+  EXPECT_EQ(db_->appPatterns(AppPhase::HttpRequestHeaders, AppBufferId::HttpHeader), nullptr);
 }
 
 TEST_F(AppInspectionTest, AppBufferRulesStayOffPacketsAndStreams) {
@@ -154,7 +156,7 @@ TEST_F(AppInspectionTest, Transforms) {
   // Case and dotprefix transforms keep the fast pattern findable in the buffer as handed
   // in; url_decode and the whitespace ones do not, so those rules run unprefiltered.
   EXPECT_TRUE(db_->appUnprefiltered(AppPhase::DnsRequest).empty());
-  EXPECT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 3u);
+  EXPECT_EQ(db_->appUnprefiltered(AppPhase::HttpRequestHeaders).size(), 3u);
 }
 
 TEST_F(AppInspectionTest, ParameterisedTransformsAndTheirPrefilter) {
@@ -177,7 +179,7 @@ TEST_F(AppInspectionTest, ParameterisedTransformsAndTheirPrefilter) {
   EXPECT_EQ(request("abc"), Sids{3});
   // Rules 1 and 2 are found by their untransformed content; the hash's bytes are in no
   // buffer as handed in, so rule 3 is verified in every request.
-  ASSERT_EQ(db_->appUnprefiltered(AppPhase::HttpRequest).size(), 1u);
+  ASSERT_EQ(db_->appUnprefiltered(AppPhase::HttpRequestHeaders).size(), 1u);
 }
 
 TEST_F(AppInspectionTest, OneAlertPerRulePerTransactionAcrossValues) {

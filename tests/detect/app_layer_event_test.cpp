@@ -198,7 +198,7 @@ TEST_F(AppEventDetectTest, ARuleWithBuffersChecksTheTransactionsEvents) {
   tx.method = "GET";
   tx.uri = tx.uri_raw = "/admin";
   AppRecord record;
-  record.event = AppEvent::HttpRequest;
+  record.event = AppEvent::HttpRequestHeaders;
   record.body = tx;
   AppBufferBuilder builder;
   const std::optional<AppPhase> phase = builder.build(record);

@@ -107,21 +107,28 @@ TEST(TransactionalRuleParse, OnlyHttpAndTlsHaveTransactions) {
 // completed it.
 class AppTransactionTest : public test::InspectorTest {
  protected:
+  // A whole HTTP request or response comes as its headers' record, then its end's.
   Sids inspect(AppEvent event, const decltype(AppRecord::body)& body,
                const char* app_proto, uint16_t port = 80) {
+    sink_.sids.clear();
+    if (event == AppEvent::HttpRequest) inspectOne(AppEvent::HttpRequestHeaders, body, app_proto, port);
+    if (event == AppEvent::HttpResponse) inspectOne(AppEvent::HttpResponseHeaders, body, app_proto, port);
+    inspectOne(event, body, app_proto, port);
+    std::sort(sink_.sids.begin(), sink_.sids.end());
+    return sink_.sids;
+  }
+  void inspectOne(AppEvent event, const decltype(AppRecord::body)& body, const char* app_proto, uint16_t port) {
     AppRecord record;
     record.event = event;
     record.body = body;
     const std::optional<AppPhase> phase = builder_.build(record);
-    if (!phase) return {};
-    const bool to_server = *phase == AppPhase::HttpRequest || *phase == AppPhase::TlsClientHello;
+    if (!phase) return;
+    const bool to_server = *phase == AppPhase::HttpRequestHeaders || *phase == AppPhase::HttpRequest ||
+                           *phase == AppPhase::TlsClientHello;
     const DecodedPacket pkt = test::clientServerPacket(to_server, port);
     FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
     flow.app_proto = app_proto;
-    sink_.sids.clear();
     inspector_->inspectApp(pkt, flow, *phase, builder_.buffers(), sink_);
-    std::sort(sink_.sids.begin(), sink_.sids.end());
-    return sink_.sids;
   }
 
   Sids request(const HttpTransaction& tx) { return inspect(AppEvent::HttpRequest, tx, "http"); }

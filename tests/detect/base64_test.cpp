@@ -148,7 +148,7 @@ class Base64MatchTest : public ::testing::Test {
     std::vector<AppBuffer> buffers;
     for (const auto& [id, text] : values) buffers.push_back({id, reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     sink_.sids.clear();
-    inspector_->inspectApp(pkt, flow, AppPhase::HttpRequest, buffers, sink_);
+    for (AppPhase step : test::stepsOf(AppPhase::HttpRequest)) inspector_->inspectApp(pkt, flow, step, buffers, sink_);
     return sink_.sids;
   }
 

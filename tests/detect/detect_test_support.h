@@ -58,6 +58,15 @@ inline DecodedPacket clientServerPacket(bool to_server, uint16_t port = 80) {
   return pkt;
 }
 
+// The phases a whole HTTP request (HttpRequest) or response (HttpResponse) is inspected
+// in: its headers' as they come in, then its end's; any other phase alone. A test handing
+// in a whole message inspects it in each, as a transaction that completes is.
+inline std::vector<AppPhase> stepsOf(AppPhase whole) {
+  if (whole == AppPhase::HttpRequest) return {AppPhase::HttpRequestHeaders, AppPhase::HttpRequest};
+  if (whole == AppPhase::HttpResponse) return {AppPhase::HttpResponseHeaders, AppPhase::HttpResponse};
+  return {whole};
+}
+
 class InspectorTest : public ::testing::Test {
  protected:
   void load(const std::string& rules, const RuleVariables& variables = RuleVariables()) {

@@ -13,6 +13,11 @@ bool handshakeDone(const Flow& flow) {
   return flow.established() && (flow.tcp_flags[0] & tcpflag::Syn) && (flow.tcp_flags[1] & tcpflag::Syn);
 }
 
+// How far protocol detection went for a flow: 0 nothing yet, 1 identified, 2 changed
+// protocol (what Suricata's detection reports done twice). Two bits per direction.
+constexpr size_t kDetectionStageBits = 4;
+uint32_t detectionStage(const FlowContext& c) { return !*c.app_proto ? 0 : !*c.app_proto_orig ? 1 : 2; }
+
 }  // namespace
 
 DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps)
@@ -26,7 +31,8 @@ void DetectObserver::useRuleSet() {
   if (inspector_) retired_ += inspector_->totals();
   inspector_ = std::make_unique<PacketInspector>(rules_.current());
   const SignatureDatabase& db = inspector_->database();
-  flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
+  flow_state_.configure(db.flowbitCount() + (db.hasProtocolDetectionOnly() ? kDetectionStageBits : 0),
+                        db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
 }
 
 void DetectObserver::publish() {
@@ -57,6 +63,20 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
   return context;
 }
 
+bool DetectObserver::protocolDetectedAt(Flow& flow, Direction dir, const DecodedPacket& pkt, const FlowContext& context) {
+  const uint32_t stage = detectionStage(context);
+  // Suricata's detection completes on the data that decides it: a bare TCP ACK carries none.
+  if (stage == 0 || (pkt.proto == static_cast<uint8_t>(IpProto::Tcp) && pkt.payload_len == 0)) return false;
+  uint64_t* record = flow_state_.obtain(stateOf(flow), flow.flow_id);
+  if (!record) return false;  // pool exhausted: counted there
+  const uint32_t bit = static_cast<uint32_t>(inspector_->database().flowbitCount() + 2 * static_cast<size_t>(dir));
+  const uint32_t seen = (FlowStatePool::bit(record, bit) ? 1u : 0u) | (FlowStatePool::bit(record, bit + 1) ? 2u : 0u);
+  if (seen >= stage) return false;
+  flow_state_.setBit(record, bit, stage & 1);
+  flow_state_.setBit(record, bit + 1, (stage & 2) != 0);
+  return true;
+}
+
 void DetectObserver::followRuleSet() {
   if (rules_.version() == version_) return;
   version_ = rules_.version();
@@ -85,7 +105,9 @@ void DetectObserver::onPacket(const DecodedPacket& pkt, Flow& flow, Direction di
   const int d = static_cast<int>(dir);
   packet_dir_ = dir;
   packet_reached_ = flow.stream[d].next_offset + pkt.payload_len;
-  inspector_->inspect(pkt, contextOf(flow, dir, packet_reached_), sink_);
+  FlowContext context = contextOf(flow, dir, packet_reached_);
+  if (inspector_->database().hasProtocolDetectionOnly()) context.protocol_detected = protocolDetectedAt(flow, dir, pkt, context);
+  inspector_->inspect(pkt, context, sink_);
   if (inspector_->counters().alerts != before) flow.alerted = true;
 }
 

@@ -69,11 +69,18 @@ bool DetectObserver::protocolDetectedAt(Flow& flow, Direction dir, const Decoded
   if (stage == 0 || (pkt.proto == static_cast<uint8_t>(IpProto::Tcp) && pkt.payload_len == 0)) return false;
   uint64_t* record = flow_state_.obtain(stateOf(flow), flow.flow_id);
   if (!record) return false;  // pool exhausted: counted there
-  const uint32_t bit = static_cast<uint32_t>(inspector_->database().flowbitCount() + 2 * static_cast<size_t>(dir));
+  const auto base = static_cast<uint32_t>(inspector_->database().flowbitCount());
+  const uint32_t bit = base + 2 * static_cast<uint32_t>(dir);
   const uint32_t seen = (FlowStatePool::bit(record, bit) ? 1u : 0u) | (FlowStatePool::bit(record, bit + 1) ? 2u : 0u);
   if (seen >= stage) return false;
-  flow_state_.setBit(record, bit, stage & 1);
-  flow_state_.setBit(record, bit + 1, (stage & 2) != 0);
+  // Identified: each direction completes its own detection. Changed: the new protocol is
+  // the flow's, set for both directions at once, as Suricata's detection with an expected
+  // protocol does (one completion, on whichever side speaks it first).
+  for (uint32_t d = 0; d < 2; ++d) {
+    if (stage < 2 && base + 2 * d != bit) continue;
+    flow_state_.setBit(record, base + 2 * d, stage & 1);
+    flow_state_.setBit(record, base + 2 * d + 1, (stage & 2) != 0);
+  }
   return true;
 }
 

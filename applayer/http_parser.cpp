@@ -75,29 +75,6 @@ std::string_view dispositionFilename(std::string_view value) {
   return {};
 }
 
-// "bytes 100-199/1000": the part's first and last byte, and the whole's size (0 for "*",
-// unknown); false for anything else.
-bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end, uint64_t& total) {
-  if (!value.starts_with("bytes ")) return false;
-  value.remove_prefix(6);
-  const size_t dash = value.find('-');
-  const size_t slash = value.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) return false;
-  auto number = [](std::string_view t, uint64_t& out) {
-    if (t.empty() || t.size() > 19) return false;
-    out = 0;
-    for (char c : t) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return true;
-  };
-  const std::string_view whole = value.substr(slash + 1);
-  total = 0;
-  if (whole != "*" && !number(whole, total)) return false;
-  return number(value.substr(0, dash), start) && number(value.substr(dash + 1, slash - dash - 1), end) &&
-         start <= end;
-}
 
 // Suricata's http.header and http.header_names buffers: "Name: value\r\n" per header but
 // the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name; the
@@ -563,7 +540,7 @@ void HttpParser::openResponseFile(Slot& slot) {
   }
   uint64_t start = 0, end = 0, total = 0;
   if (tx->response_status_number == 206 &&
-      parseContentRange(headerView(tx->response_headers, "content-range"), start, end, total)) {
+      HttpRangeStore::parseContentRange(headerView(tx->response_headers, "content-range"), start, end, total)) {
     TrackedFile& f = files_->file(slot.response_file);
     f.range_start = start;
     f.range_end = end;
@@ -574,7 +551,7 @@ void HttpParser::openResponseFile(Slot& slot) {
 // Content-Range places, no more, no fewer.
 void HttpParser::joinRange(Slot& slot) {
   uint64_t start = 0, end = 0, total = 0;
-  if (!parseContentRange(headerView(slot.htp->response_headers, "content-range"), start, end, total) || total == 0 ||
+  if (!HttpRangeStore::parseContentRange(headerView(slot.htp->response_headers, "content-range"), start, end, total) || total == 0 ||
       slot.response_gap || slot.tx.response_body.size() != end - start + 1) {
     return;
   }

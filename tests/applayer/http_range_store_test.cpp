@@ -76,6 +76,20 @@ TEST(HttpRangeStore, BoundsRefuseAndCount) {
   EXPECT_EQ(store.add("x", {5, 4, piece(kEicar, 0, 0).data}, 14, whole), Result::Refused) << "past its total";
 }
 
+TEST(HttpRangeStore, ContentRangeGivesThePiecesPlace) {
+  uint64_t start = 0, end = 0, total = 0;
+  EXPECT_TRUE(HttpRangeStore::parseContentRange("bytes 34-67/68", start, end, total));
+  EXPECT_EQ(start, 34u);
+  EXPECT_EQ(end, 67u);
+  EXPECT_EQ(total, 68u);
+  EXPECT_TRUE(HttpRangeStore::parseContentRange("bytes 0-9/*", start, end, total));
+  EXPECT_EQ(total, 0u) << "unknown size";
+  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 9-0/10", start, end, total));
+  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 0-9/x", start, end, total));
+  EXPECT_FALSE(HttpRangeStore::parseContentRange("items 0-9/10", start, end, total));
+  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 0-99999999999999999999/1", start, end, total));
+}
+
 // Workers hand pieces in concurrently: every file comes out whole exactly once.
 TEST(HttpRangeStore, WorkersShareIt) {
   HttpRangeStore store({});

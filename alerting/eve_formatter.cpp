@@ -375,6 +375,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
       writeString(*string);
       writer_.EndObject();
     }
+    writeText("ja4", tls.ja4_hash);
     writer_.EndObject();
   }
   return finish();

@@ -197,12 +197,14 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
   }
 };
 
-AppParsers::AppParsers(const Config& config, AppIdentifier* identifier, AppMemory* memory, FileStore* store)
+AppParsers::AppParsers(const Config& config, AppIdentifier* identifier, AppMemory* memory, FileStore* store,
+                       HttpRangeStore* ranges)
     : identifier_(identifier),
       memory_(memory),
       http_settings_(config.http),
       http2_config_(config.http2),
-      files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr) {
+      files_(config.files ? std::make_unique<FileTracker>(config.file_limits, store) : nullptr),
+      ranges_(ranges) {
   http2_config_.request_body_depth = config.http.request_body_depth;
   http2_config_.response_body_depth = config.http.response_body_depth;
   for (auto& protocol : makeAppProtocols(config.protocol_limits)) addProtocol(std::move(protocol));
@@ -474,7 +476,10 @@ void AppParsers::onStreamData(Flow& flow, Direction dir, const uint8_t* data, si
 void AppParsers::constructParser(FlowParsers& p, Flow& flow) {
   // A flow the worker's app-layer memory has no room for goes unparsed (counted there).
   if (p.kind == Kind::Http) {
-    if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
+    if (charge(p, sizeof(HttpParser) + kLibhtpFlowBytes)) {
+      p.http = std::make_unique<HttpParser>(http_settings_, files_.get());
+      p.http->joinRanges(ranges_);
+    }
     else p.kind = Kind::None;
   }
   if (p.kind == Kind::Http2 && !startHttp2(p, flow, 0)) p.kind = Kind::None;

@@ -99,12 +99,15 @@ class AppParsers final : public FlowObserver {
     bool files = true;  // track files (FileTracker) and report them
     FileTracker::Config file_limits;
     AppProtocolLimits protocol_limits;
+    HttpRangeStore::Config http_ranges;  // for the store the pipeline shares among workers
   };
   // `identifier`, if given, must be added to the worker before this observer. `memory`:
   // the worker's app-layer budget; null for none. Runs the plug-ins of makeAppProtocols().
   // `store`: where filestore rules keep files, shared by the workers; null for none.
+  // `ranges`: where HTTP bodies downloaded in byte ranges are joined, shared by the
+  // workers (a download's flows may run on several); null joins none.
   AppParsers(const Config& config, AppIdentifier* identifier, AppMemory* memory = nullptr,
-             FileStore* store = nullptr);
+             FileStore* store = nullptr, HttpRangeStore* ranges = nullptr);
   ~AppParsers() override;
 
   void addListener(AppEventListener* listener) { listeners_.push_back(listener); }
@@ -171,6 +174,7 @@ class AppParsers final : public FlowObserver {
   Http2Parser::Config http2_config_;
   HttpTransaction http2_events_tx_;  // the empty body of a connection's HTTP/2 events
   std::unique_ptr<FileTracker> files_;  // null when file tracking is off
+  HttpRangeStore* ranges_;
   std::vector<AppEventListener*> listeners_;
   ObserverRecords<FlowParsers> flows_;
   DnsParser dns_;

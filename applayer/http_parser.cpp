@@ -75,25 +75,6 @@ std::string_view dispositionFilename(std::string_view value) {
   return {};
 }
 
-// "bytes 100-199/1000": the part's first and last byte; false for anything else.
-bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end) {
-  if (!value.starts_with("bytes ")) return false;
-  value.remove_prefix(6);
-  const size_t dash = value.find('-');
-  const size_t slash = value.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) return false;
-  auto number = [](std::string_view t, uint64_t& out) {
-    if (t.empty() || t.size() > 19) return false;
-    out = 0;
-    for (char c : t) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return true;
-  };
-  return number(value.substr(0, dash), start) && number(value.substr(dash + 1, slash - dash - 1), end) &&
-         start <= end;
-}
 
 // Suricata's http.header and http.header_names buffers: "Name: value\r\n" per header but
 // the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name; the
@@ -591,13 +572,33 @@ void HttpParser::openResponseFile(Slot& slot) {
     slot.response_file_refused = true;
     return;
   }
-  uint64_t start = 0, end = 0;
+  uint64_t start = 0, end = 0, total = 0;
   if (tx->response_status_number == 206 &&
-      parseContentRange(headerView(tx->response_headers, "content-range"), start, end)) {
+      HttpRangeStore::parseContentRange(headerView(tx->response_headers, "content-range"), start, end, total)) {
     TrackedFile& f = files_->file(slot.response_file);
     f.range_start = start;
     f.range_end = end;
   }
+}
+
+// A piece counts only when its body came whole and undecoded in size: the bytes the
+// Content-Range places, no more, no fewer.
+void HttpParser::joinRange(Slot& slot) {
+  uint64_t start = 0, end = 0, total = 0;
+  if (!HttpRangeStore::parseContentRange(headerView(slot.htp->response_headers, "content-range"), start, end, total) || total == 0 ||
+      slot.response_gap || slot.tx.response_body.size() != end - start + 1) {
+    return;
+  }
+  const std::string& body = slot.tx.response_body;
+  const HttpRangeStore::Piece piece{start, total, {reinterpret_cast<const uint8_t*>(body.data()), body.size()}};
+  std::string whole;
+  if (ranges_->add(HttpRangeStore::key(slot.tx.host, slot.tx.uri), piece, now_us_, whole) !=
+      HttpRangeStore::Result::Complete) {
+    return;
+  }
+  ++counters_.ranges_completed;
+  whole.resize(std::min<size_t>(whole.size(), config_.response_body_depth));
+  slot.tx.response_body = std::move(whole);
 }
 
 int HttpParser::onRequestFileData(htp_file_data_t* d) {
@@ -691,6 +692,7 @@ int HttpParser::onResponseComplete(htp_tx_t* tx) {
                      (tx->response_transfer_coding == HTP_CODING_IDENTITY && tx->response_content_length < 0);
   slot->tx.response_complete = whole;
   if (whole) ++p.counters_.responses;
+  if (whole && p.ranges_ && tx->response_status_number == 206) p.joinRange(*slot);
   p.closeFiles(*slot, false, whole);
   if (p.closing_ && !(whole && slot->tx.request_complete)) ++p.counters_.incomplete;
   p.reportResponseHeaders(*slot);

@@ -22,6 +22,7 @@
 
 #include "applayer/app_layer_event.h"
 #include "applayer/http_parser_counters.h"
+#include "applayer/http_range_store.h"
 #include "applayer/http_sink.h"
 #include "applayer/http_transaction.h"
 #include "capture/direction.h"
@@ -113,6 +114,10 @@ class HttpParser {
   // or websocket raises http.failed_protocol_change on its transaction instead, and HTTP/1
   // stops there.
   void refuseUpgrades() { refuse_upgrades_ = true; }
+  // Join 206 responses' bodies into whole files in `ranges` (shared by the workers): the
+  // response whose piece completes its file reports the whole file as its body
+  // (http.response_body, file.data), as Suricata inspects a file downloaded in ranges.
+  void joinRanges(HttpRangeStore* ranges) { ranges_ = ranges; }
 
  private:
   // One transaction between its request's start and its response's report.
@@ -178,6 +183,7 @@ class HttpParser {
   void raiseLogged(const htp_log_t& log);
   void raiseFlagged(Slot& slot);
   void openResponseFile(Slot& slot);
+  void joinRange(Slot& slot);
   void closeFiles(Slot& slot, bool request, bool complete);
   void deliverFiles(Slot& slot, bool request, HttpSink& sink);
   Side& side(Direction dir) { return sides_[static_cast<int>(dir)]; }
@@ -201,6 +207,7 @@ class HttpParser {
   std::string scratch_;
   HttpParserCounters counters_;
   FileTracker* files_ = nullptr;
+  HttpRangeStore* ranges_ = nullptr;
   uint32_t flow_files_ = 0;
   // Set by the 101 that accepts an upgrade, at the offset its headers end in the data
   // being fed; then the request that asked for h2c (or that it was websocket), and what

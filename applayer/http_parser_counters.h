@@ -21,6 +21,7 @@ struct HttpParserCounters {
   uint64_t response_bodies_truncated = 0;
   uint64_t decompression_bombs = 0;  // libhtp stopped decoding a body that grew past its limits
   uint64_t events_unattached = 0;    // libhtp messages with no transaction to raise their event on
+  uint64_t ranges_completed = 0;     // 206 responses whose piece completed a file (HttpRangeStore)
 };
 
 }  // namespace mamori

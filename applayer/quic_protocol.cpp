@@ -215,9 +215,10 @@ class QuicFlowParser final : public AppProtocolParser {
     hs_.clear();
     bool ok = false;
     if (client && type == kTlsClientHello) {
-      ok = decodeClientHello(body, len, hs_, events_, &record_.extensions);
+      ok = decodeClientHello(body, len, Ja4Fingerprint::Transport::Quic, hs_, events_, &record_.extensions);
       record_.ja3_string = hs_.ja3_string;
       record_.ja3_hash = hs_.ja3_hash;
+      record_.ja4_hash = hs_.ja4_hash;
       record_.sni = hs_.sni;
     } else if (!client && type == kTlsServerHello) {
       ok = decodeServerHello(body, len, hs_, &record_.extensions);

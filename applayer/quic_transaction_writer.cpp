@@ -40,6 +40,7 @@ void QuicTransactionWriter::write(const QuicPacketRecord& r, ProtocolTransaction
     out.add(r.server ? "ja3s.hash" : "ja3.hash", r.ja3_hash);
     out.add(r.server ? "ja3s.string" : "ja3.string", r.ja3_string);
   }
+  if (!r.ja4_hash.empty()) out.add("ja4.hash", r.ja4_hash);
 
   eve_.begin();
   quicVersionName(r.version, version_);
@@ -62,6 +63,7 @@ void QuicTransactionWriter::write(const QuicPacketRecord& r, ProtocolTransaction
     eve_.text("string", r.ja3_string);
     eve_.endObject();
   }
+  if (!r.ja4_hash.empty()) eve_.text("ja4", r.ja4_hash);
   if (!r.extensions.empty()) {
     eve_.key("extensions");
     eve_.startArray();

@@ -247,7 +247,13 @@ const evp_md_st* fetchedDigest(DigestKind kind) {
   // store, under a global lock, on every digest.
   static EVP_MD* const md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
   static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
-  return kind == DigestKind::Md5 ? md5 : sha1;
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  switch (kind) {
+    case DigestKind::Md5: return md5;
+    case DigestKind::Sha1: return sha1;
+    case DigestKind::Sha256: return sha256;
+  }
+  return sha1;
 }
 
 void fingerprintTlsCertificate(const uint8_t* der, size_t len, TlsCertificate& out) {

@@ -11,9 +11,9 @@ struct evp_md_st;
 
 namespace mamori {
 
-// The digests TLS needs (JA3 / JA3S hashes, certificate fingerprints), fetched from
+// The digests TLS needs (JA3 / JA3S / JA4 hashes, certificate fingerprints), fetched from
 // OpenSSL once per process.
-enum class DigestKind { Md5, Sha1 };
+enum class DigestKind { Md5, Sha1, Sha256 };
 const evp_md_st* fetchedDigest(DigestKind kind);
 
 // Fills `out` (der and fingerprint always, as they need no decoding). Returns false when

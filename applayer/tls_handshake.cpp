@@ -14,13 +14,14 @@ void TlsHandshake::clear() {
   ja3_hash.clear();
   ja3s_string.clear();
   ja3s_hash.clear();
+  ja4_hash.clear();
   certificates.clear();
 }
 
 size_t TlsHandshake::heapBytes() const {
   // A string's capacity beyond its inline buffer is on the heap.
   const auto text = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
-  size_t bytes = text(sni) + text(ja3_string) + text(ja3_hash) + text(ja3s_string) + text(ja3s_hash) +
+  size_t bytes = text(sni) + text(ja3_string) + text(ja3_hash) + text(ja3s_string) + text(ja3s_hash) + text(ja4_hash) +
                  alpn.capacity() * sizeof(std::string) + certificates.capacity() * sizeof(TlsCertificate);
   for (const std::string& a : alpn) bytes += text(a);
   for (const TlsCertificate& c : certificates) {

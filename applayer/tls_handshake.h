@@ -1,7 +1,7 @@
 #pragma once
 // What one TLS connection showed in clear before encryption started: the hellos, their
 // fingerprints and the server's certificate chain. Plain data, filled by TlsParser and
-// read by EVE `tls` records and the tls.* / ja3.* rule buffers, so every text form is the
+// read by EVE `tls` records and the tls.* / ja3.* / ja4.* rule buffers, so every text form is the
 // one Suricata writes for the same field.
 #include <array>
 #include <cstdint>
@@ -35,6 +35,8 @@ struct TlsHandshake {
   // JA3 / JA3S as Salesforce defines them, GREASE values left out; hashes are MD5 in
   // lower-case hex. Empty when the hello could not be parsed (or was SSLv2).
   std::string ja3_string, ja3_hash, ja3s_string, ja3s_hash;
+  // The ClientHello's JA4 (applayer/ja4_fingerprint.h); empty as the JA3 fields are.
+  std::string ja4_hash;
   // Server chain as sent, leaf first. Every entry has its DER and fingerprint; only the
   // leaf, the one EVE and the tls.cert_* buffers name, has the decoded text fields.
   std::vector<TlsCertificate> certificates;

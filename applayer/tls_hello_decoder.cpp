@@ -7,19 +7,16 @@
 #include <optional>
 
 #include "applayer/byte_reader.h"
+#include "applayer/ja4_fingerprint.h"
 #include "applayer/tls_certificate_decoder.h"
 
 namespace mamori {
 namespace {
 
-constexpr uint16_t kExtServerName = 0, kExtSupportedGroups = 10, kExtPointFormats = 11, kExtAlpn = 16,
-                   kExtSupportedVersions = 43;
+constexpr uint16_t kExtServerName = 0, kExtSupportedGroups = 10, kExtPointFormats = 11,
+                   kExtSignatureAlgorithms = 13, kExtAlpn = 16, kExtSupportedVersions = 43;
 
 using E = AppLayerEvent;
-
-// RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa. Clients sprinkle them at random, so JA3 leaves
-// them out to keep one client's fingerprint stable.
-bool isGrease(uint16_t v) { return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff); }
 
 void appendNumber(std::string& s, unsigned v) {
   char buf[8];
@@ -32,7 +29,8 @@ class Ja3List {
  public:
   explicit Ja3List(std::string& s) : s_(s) {}
   void add(uint16_t v) {
-    if (isGrease(v)) return;
+    // Clients sprinkle GREASE values at random: left out, one client keeps one fingerprint.
+    if (isTlsGrease(v)) return;
     if (!first_) s_ += '-';
     first_ = false;
     appendNumber(s_, v);
@@ -100,8 +98,8 @@ void fingerprintMd5(std::string_view in, std::string& out) {
   }
 }
 
-bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLayerEventSet& events,
-                       std::vector<TlsHelloExtension>* extensions) {
+bool decodeClientHello(const uint8_t* body, size_t len, Ja4Fingerprint::Transport transport, TlsHandshake& hs,
+                       AppLayerEventSet& events, std::vector<TlsHelloExtension>* extensions) {
   ByteReader r(body, len);
   const uint16_t version = r.u16();
   ByteReader random = r.sub(32);
@@ -111,12 +109,18 @@ bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLay
   ByteReader exts = extensionsOf(r);
   if (!r.ok()) return false;
 
+  Ja4Fingerprint ja4(transport);
+  ja4.offerVersion(version);
   std::string& ja3 = hs.ja3_string;
   ja3.clear();
   appendNumber(ja3, version);
   ja3 += ',';
   Ja3List cipher_list(ja3);
-  while (ciphers.left() >= 2) cipher_list.add(ciphers.u16());
+  while (ciphers.left() >= 2) {
+    const uint16_t cipher = ciphers.u16();
+    cipher_list.add(cipher);
+    ja4.addCipher(cipher);
+  }
   ja3 += ',';
 
   ByteReader groups, formats;
@@ -127,6 +131,7 @@ bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLay
     ByteReader ext = exts.sub(exts.u16());
     if (!exts.ok()) break;
     ext_list.add(type);
+    ja4.addExtension(type);
     if (extensions) listExtension(type, ext, *extensions);
     if (type == kExtServerName) {
       if (sni_seen) raise(events, E::TlsMultipleSniExtensions);
@@ -140,16 +145,24 @@ bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLay
         ByteReader p = protocols.sub(protocols.u8());
         if (protocols.ok()) hs.alpn.emplace_back(reinterpret_cast<const char*>(p.data()), p.left());
       }
+      if (!hs.alpn.empty()) ja4.setAlpn(hs.alpn.front());
     } else if (type == kExtSupportedGroups) {
       groups = ext.sub(ext.u16());
     } else if (type == kExtPointFormats) {
       formats = ext.sub(ext.u8());
+    } else if (type == kExtSupportedVersions) {
+      ByteReader versions = ext.sub(ext.u8());
+      while (versions.left() >= 2) ja4.offerVersion(versions.u16());
+    } else if (type == kExtSignatureAlgorithms) {
+      ByteReader algorithms = ext.sub(ext.u16());
+      while (algorithms.left() >= 2) ja4.addSignatureAlgorithm(algorithms.u16());
     }
   }
   if (!exts.ok()) {
     hs.sni.clear();
     hs.alpn.clear();
     ja3.clear();
+    hs.ja4_hash.clear();
     return false;
   }
   ja3 += ',';
@@ -160,6 +173,7 @@ bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLay
   while (formats.left()) format_list.add(formats.u8());
 
   fingerprintMd5(ja3, hs.ja3_hash);
+  ja4.text(hs.ja4_hash);
   std::memcpy(hs.client_random.data(), random.data(), hs.client_random.size());
   hs.client_random_seen = true;
   hs.client_hello = true;

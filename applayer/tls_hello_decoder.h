@@ -1,6 +1,6 @@
 #pragma once
 // The TLS ClientHello and ServerHello bodies (the handshake message after its 4-byte
-// header) decoded into a TlsHandshake: SNI, ALPN, randoms, versions and the JA3 / JA3S
+// header) decoded into a TlsHandshake: SNI, ALPN, randoms, versions and the JA3 / JA3S / JA4
 // fingerprints. One decoder for every carrier of a TLS handshake: TLS records over TCP
 // (TlsParser) and QUIC's CRYPTO frames (QuicFlowParser), so a fingerprint means the same
 // whichever transport carried the hello.
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "applayer/app_layer_event.h"
+#include "applayer/ja4_fingerprint.h"
 #include "applayer/tls_handshake.h"
 
 namespace mamori {
@@ -24,8 +25,9 @@ struct TlsHelloExtension {
 
 // False when the body overruns its lengths (`hs` then keeps no fingerprint). Anomalies of the
 // SNI extension are raised in `events`. `extensions`, when given, receives the hello's.
-bool decodeClientHello(const uint8_t* body, size_t len, TlsHandshake& hs, AppLayerEventSet& events,
-                       std::vector<TlsHelloExtension>* extensions = nullptr);
+// `transport` is JA4's first character: what carried the hello.
+bool decodeClientHello(const uint8_t* body, size_t len, Ja4Fingerprint::Transport transport, TlsHandshake& hs,
+                       AppLayerEventSet& events, std::vector<TlsHelloExtension>* extensions = nullptr);
 bool decodeServerHello(const uint8_t* body, size_t len, TlsHandshake& hs,
                        std::vector<TlsHelloExtension>* extensions = nullptr);
 

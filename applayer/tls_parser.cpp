@@ -254,7 +254,7 @@ void TlsParser::onMessage(Direction dir, uint8_t type, const uint8_t* body, size
   // and the first is what the connection was set up with.
   if (dir == Direction::ToServer) {
     if (type != kMsgClientHello || hs_.client_hello || !complete) return;
-    if (decodeClientHello(body, len, hs_, events_)) {
+    if (decodeClientHello(body, len, Ja4Fingerprint::Transport::Tcp, hs_, events_)) {
       events |= kClientHello;
     } else {
       ++counters_.malformed;

@@ -176,8 +176,19 @@ Config Config::fromYaml(const std::string& path, const YAML::Node& root) {
                         }},
                        {"http", [&](const std::string& k, const YAML::Node& v) {
                           HttpParser::Config& http = c.app_parsers.http;
+                          HttpRangeStore::Config& ranges = c.app_parsers.http_ranges;
                           eachKey(f, v, k, {{"request-body-limit", size(http.request_body_depth)},
-                                            {"response-body-limit", size(http.response_body_depth)}});
+                                            {"response-body-limit", size(http.response_body_depth)},
+                                            {"byterange", [&](const std::string& k2, const YAML::Node& v2) {
+                                               eachKey(f, v2, k2,
+                                                       {{"memcap", size(ranges.memcap)},
+                                                        {"max-file-size", [&](const std::string& k3, const YAML::Node& v3) {
+                                                           ranges.max_file_bytes = sizeValue(f, k3, v3);
+                                                         }},
+                                                        {"timeout", [&](const std::string& k3, const YAML::Node& v3) {
+                                                           ranges.timeout = TimeUs(seconds(f, k3, v3)) * 1000000;
+                                                         }}});
+                                             }}});
                         }},
                        {"websocket", [&](const std::string& k, const YAML::Node& v) {
                           AppProtocolLimits& limits = c.app_parsers.protocol_limits;

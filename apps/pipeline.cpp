@@ -242,6 +242,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
       return 1;
     }
   }
+  // One for all workers: the flows of a download in ranges are sharded by address pair.
+  HttpRangeStore http_ranges(app_parsers.http_ranges);
   std::vector<std::unique_ptr<WorkerParts>> parts;
   std::vector<Worker*> workers;
   std::vector<WorkerEventQueue*> queues;
@@ -270,7 +272,8 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     // The parsers come last: the app events they raise while handling a packet are
     // inspected with that packet, which detection has then already seen.
     if (p->apps) {
-      p->parsers = std::make_unique<AppParsers>(app_parsers, p->apps.get(), p->app_memory.get(), file_store.get());
+      p->parsers = std::make_unique<AppParsers>(app_parsers, p->apps.get(), p->app_memory.get(), file_store.get(),
+                                                &http_ranges);
       p->parsers->addListener(p->detect.get());
       p->parsers->addListener(&p->queue);
       p->worker->addObserver(p->parsers.get());

@@ -37,7 +37,7 @@ std::optional<std::string_view> headerValue(std::string_view block, std::string_
 // A plug-in record's TLS hello fingerprint (QUIC's), named by its TLS keyword.
 std::optional<AppBufferId> tlsFingerprintNamed(std::string_view name) {
   static constexpr AppBufferId kFingerprints[] = {AppBufferId::Ja3Hash, AppBufferId::Ja3String, AppBufferId::Ja3sHash,
-                                                  AppBufferId::Ja3sString};
+                                                  AppBufferId::Ja3sString, AppBufferId::Ja4Hash};
   for (const AppBufferId id : kFingerprints) {
     if (name == appBufferName(id)) return id;
   }
@@ -166,6 +166,7 @@ void AppBufferBuilder::addClientHello(const TlsHandshake& tls) {
     add(AppBufferId::Ja3Hash, tls.ja3_hash, from);
     add(AppBufferId::Ja3String, tls.ja3_string, from);
   }
+  if (!tls.ja4_hash.empty()) add(AppBufferId::Ja4Hash, tls.ja4_hash, from);
   if (tls.client_random_seen) addRandom(tls.client_random, from);
 }
 

@@ -18,7 +18,7 @@ struct BufferPhases {
 
 bool isTlsFingerprint(AppBufferId id) {
   return id == AppBufferId::Ja3Hash || id == AppBufferId::Ja3String || id == AppBufferId::Ja3sHash ||
-         id == AppBufferId::Ja3sString;
+         id == AppBufferId::Ja3sString || id == AppBufferId::Ja4Hash;
 }
 
 BufferPhases phasesOf(AppBufferId id) {
@@ -51,8 +51,8 @@ BufferPhases phasesOf(AppBufferId id) {
       return {Family::Http, {}, P::HttpRequest, P::HttpResponse};
     case Id::DnsQuery: case Id::DnsOpcode: case Id::DnsRcode: case Id::DnsRrtype:
       return {Family::Dns, {}, P::DnsRequest, P::DnsResponse};
-    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::TlsRandom: case Id::TlsRandomTime:
-    case Id::TlsRandomBytes:
+    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::Ja4Hash: case Id::TlsRandom:
+    case Id::TlsRandomTime: case Id::TlsRandomBytes:
       return {Family::Tls, {}, P::TlsClientHello, P::TlsServerHello};
     case Id::TlsVersion: case Id::Ja3sHash: case Id::Ja3sString:
       return {Family::Tls, {}, P::TlsServerHello, P::TlsServerHello};
@@ -126,7 +126,7 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
     BufferPhases p = phasesOf(id);
     if (p.family == Family::Protocol && !carrier.empty()) p.protocol = carrier;
     if (isTlsFingerprint(id) && carriesTlsFingerprints(rule.protocol.name)) {
-      // A QUIC rule's ja3.hash: the plug-in's record of the hello carries it.
+      // A QUIC rule's ja3.hash or ja4.hash: the plug-in's record of the hello carries it.
       const AppPhase side = p.request == AppPhase::TlsClientHello ? AppPhase::ProtocolRequest : AppPhase::ProtocolResponse;
       p = {Family::Protocol, rule.protocol.name, side, side};
     }

@@ -33,7 +33,7 @@
 //                    inspected in every phase.
 //   DnsRequest       dns.query: each question name of the query, one AppBuffer each.
 //   DnsResponse      dns.query: each question name of the response.
-//   TlsClientHello   tls.sni, ja3.hash, ja3.string, and the client's tls.random,
+//   TlsClientHello   tls.sni, ja3.hash, ja3.string, ja4.hash, and the client's tls.random,
 //                    tls.random_time (its first 4 bytes), tls.random_bytes (its last 28).
 //   TlsServerHello   ja3s.hash, ja3s.string, tls.version (the negotiated version), the
 //                    server's tls.random*, and everything TlsClientHello provides (its

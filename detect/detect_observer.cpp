@@ -13,6 +13,11 @@ bool handshakeDone(const Flow& flow) {
   return flow.established() && (flow.tcp_flags[0] & tcpflag::Syn) && (flow.tcp_flags[1] & tcpflag::Syn);
 }
 
+// How far protocol detection went for a flow: 0 nothing yet, 1 identified, 2 changed
+// protocol (what Suricata's detection reports done twice). Two bits per direction.
+constexpr size_t kDetectionStageBits = 4;
+uint32_t detectionStage(const FlowContext& c) { return !*c.app_proto ? 0 : !*c.app_proto_orig ? 1 : 2; }
+
 }  // namespace
 
 DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps,
@@ -27,7 +32,8 @@ void DetectObserver::useRuleSet() {
   if (inspector_) retired_ += inspector_->totals();
   inspector_ = std::make_unique<PacketInspector>(rules_.current(), thresholds_);
   const SignatureDatabase& db = inspector_->database();
-  flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
+  flow_state_.configure(db.flowbitCount() + (db.hasProtocolDetectionOnly() ? kDetectionStageBits : 0),
+                        db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
 }
 
 void DetectObserver::publish() {
@@ -58,6 +64,27 @@ FlowContext DetectObserver::contextOf(Flow& flow, Direction dir, uint64_t reache
   return context;
 }
 
+bool DetectObserver::protocolDetectedAt(Flow& flow, Direction dir, const DecodedPacket& pkt, const FlowContext& context) {
+  const uint32_t stage = detectionStage(context);
+  // Suricata's detection completes on the data that decides it: a bare TCP ACK carries none.
+  if (stage == 0 || (pkt.proto == static_cast<uint8_t>(IpProto::Tcp) && pkt.payload_len == 0)) return false;
+  uint64_t* record = flow_state_.obtain(stateOf(flow), flow.flow_id);
+  if (!record) return false;  // pool exhausted: counted there
+  const auto base = static_cast<uint32_t>(inspector_->database().flowbitCount());
+  const uint32_t bit = base + 2 * static_cast<uint32_t>(dir);
+  const uint32_t seen = (FlowStatePool::bit(record, bit) ? 1u : 0u) | (FlowStatePool::bit(record, bit + 1) ? 2u : 0u);
+  if (seen >= stage) return false;
+  // Identified: each direction completes its own detection. Changed: the new protocol is
+  // the flow's, set for both directions at once, as Suricata's detection with an expected
+  // protocol does (one completion, on whichever side speaks it first).
+  for (uint32_t d = 0; d < 2; ++d) {
+    if (stage < 2 && base + 2 * d != bit) continue;
+    flow_state_.setBit(record, base + 2 * d, stage & 1);
+    flow_state_.setBit(record, base + 2 * d + 1, (stage & 2) != 0);
+  }
+  return true;
+}
+
 void DetectObserver::followRuleSet() {
   if (rules_.version() == version_) return;
   version_ = rules_.version();
@@ -86,7 +113,9 @@ void DetectObserver::onPacket(const DecodedPacket& pkt, Flow& flow, Direction di
   const int d = static_cast<int>(dir);
   packet_dir_ = dir;
   packet_reached_ = flow.stream[d].next_offset + pkt.payload_len;
-  inspector_->inspect(pkt, contextOf(flow, dir, packet_reached_), sink_);
+  FlowContext context = contextOf(flow, dir, packet_reached_);
+  if (inspector_->database().hasProtocolDetectionOnly()) context.protocol_detected = protocolDetectedAt(flow, dir, pkt, context);
+  inspector_->inspect(pkt, context, sink_);
   if (inspector_->counters().alerts != before) flow.alerted = true;
 }
 

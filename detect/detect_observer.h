@@ -56,6 +56,10 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   void followRuleSet();
   // `reached`: how far the stream of direction `dir` got with the data at hand.
   FlowContext contextOf(Flow& flow, Direction dir, uint64_t reached);
+  // Whether `pkt` is the first packet of its direction, with data, to see the flow's
+  // protocol as identified, or the first of either direction to see it changed; the stage
+  // each direction saw is kept in two flowbits past the rule set's own.
+  bool protocolDetectedAt(Flow& flow, Direction dir, const DecodedPacket& pkt, const FlowContext& context);
   // Runs `inspect(packet, context)` for an app record seen from `to_server`'s side: the
   // packet that completed it, or one standing in for the flow's end.
   template <typename Inspect>

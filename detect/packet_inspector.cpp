@@ -293,6 +293,7 @@ bool PacketInspector::flowSideMatches(const Signature& s, const DecodedPacket& p
   if (!addressesMatch(rule, pkt, flow.to_server)) return false;
   if (!rule.engine_events.empty() && !eventsMatch(s, pkt)) return false;
   if (!s.app_proto.empty() && !appProtoKnownAs(flow.app_proto, s)) return false;
+  if (s.protocol_detection_only && !flow.protocol_detected) return false;
   if (!appProtocolsMatch(rule.app_protocols, flow)) return false;
   if (!headerTestsMatch(rule.header, pkt)) return false;
   if (!std::all_of(rule.ipreps.begin(), rule.ipreps.end(), [&](const IpRepTest& t) { return ipRepMatches(t, pkt); })) {

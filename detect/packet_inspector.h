@@ -57,6 +57,9 @@ struct FlowContext {
   // What it was identified as before it changed protocol (an HTTP/1 upgrade to h2c,
   // STARTTLS), for app-layer-protocol's `original` mode; "" when it never changed.
   const char* app_proto_orig = "";
+  // This packet is the first of its direction, carrying data, since the flow's protocol
+  // was identified or changed: where Suricata's protocol-detection-only rules are tried.
+  bool protocol_detected = false;
   TimeUs start = 0;  // the flow's first packet, for flow.age
 };
 

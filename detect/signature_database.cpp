@@ -12,6 +12,30 @@
 namespace mamori {
 namespace {
 
+bool testsHeader(const HeaderTests& h) {
+  return h.ttl || h.ip_proto || h.itype || h.icode || h.icmp_id || h.icmp_seq || h.seq || h.ack || h.window ||
+         h.dsize || h.fragoffset || h.icmpv6_mtu || h.tcp_mss || h.flags || h.fragbits || h.sameip;
+}
+
+// Suricata's SignatureIsPDOnly: no app-layer protocol in the header, no payload, buffer or
+// packet-header test, and besides app-layer-protocol only what an IP-only rule may have:
+// flow's direction, flowbits that set, iprep.
+bool isProtocolDetectionOnly(const Rule& rule) {
+  if (rule.app_protocols.empty() || rule.protocol.app_layer) return false;
+  if (!rule.payload.empty() || !rule.header_buffers.empty() || !rule.app_buffers.empty() ||
+      !rule.base64_data.empty() || !rule.app_values.empty() || !rule.app_events.empty() || rule.files.any() ||
+      !rule.engine_events.empty() || !rule.flowints.empty() || !rule.xbits.empty() || testsHeader(rule.header)) {
+    return false;
+  }
+  const FlowTests& f = rule.flow;
+  if (f.established || f.not_established || f.stateless || f.only_stream || f.no_stream || f.only_frag ||
+      f.no_frag || f.packets || f.bytes || !f.stream_size.empty() || f.age) {
+    return false;
+  }
+  return std::all_of(rule.flowbits.begin(), rule.flowbits.end(),
+                     [](const FlowbitOp& op) { return op.cmd == FlowbitOp::Cmd::Set; });
+}
+
 void lowerCase(std::string& bytes) {
   for (char& c : bytes) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
@@ -110,6 +134,7 @@ Signature makeSignature(Rule rule, std::optional<AppPhase> app_phase) {
     s.app_proto_also = protocolAlsoIn(s.app_proto);
   }
   s.needs_payload = !rule.payload.empty() || (rule.protocol.app_layer && !app);
+  s.protocol_detection_only = isProtocolDetectionOnly(rule);
   for (const FlowbitOp& op : rule.flowbits) {
     s.writes_flow_state |= op.cmd == FlowbitOp::Cmd::Set || op.cmd == FlowbitOp::Cmd::Unset ||
                            op.cmd == FlowbitOp::Cmd::Toggle;
@@ -222,6 +247,8 @@ void SignatureDatabase::assignIds() {
     });
   }
   flowbit_count_ = flowbits.size();
+  protocol_detection_only_ = std::any_of(signatures_.begin(), signatures_.end(),
+                                         [](const Signature& s) { return s.protocol_detection_only; });
   flowint_count_ = flowints.size();
   xbit_count_ = xbits.size();
 }

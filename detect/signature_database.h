@@ -87,6 +87,12 @@ struct Signature {
   // Other protocols whose flows the header's protocol covers (dcerpc: smb, whose named
   // pipes carry DCE/RPC), space-separated.
   std::string_view app_proto_also;
+  // Suricata's "PD-only" rule: app-layer-protocol tests and nothing that looks at a
+  // packet, stream or transaction (only flow direction, flowbits set, metadata besides).
+  // Such a rule is about the verdict, so it is tried only on the packet of each direction
+  // where the flow's protocol was identified or changed (FlowContext::protocol_detected),
+  // not on every packet after.
+  bool protocol_detection_only = false;
 
   // The bytes the fast pattern puts into the prefilter; only when fast_pattern >= 0.
   std::string_view fastPatternBytes() const;
@@ -147,6 +153,9 @@ class SignatureDatabase {
 
   // What a worker sizes its per-flow and per-match state by.
   size_t flowbitCount() const { return flowbit_count_; }
+  // Whether any rule is protocol_detection_only: only then is the packet where a flow's
+  // protocol was detected worth telling apart.
+  bool hasProtocolDetectionOnly() const { return protocol_detection_only_; }
   size_t xbitCount() const { return xbit_count_; }
   size_t flowintCount() const { return flowint_count_; }
   uint32_t maxRegexCaptures() const { return max_regex_captures_; }
@@ -181,6 +190,7 @@ class SignatureDatabase {
   size_t pattern_count_ = 0;
   size_t flowbit_count_ = 0, flowint_count_ = 0, xbit_count_ = 0, max_variables_ = 0, threshold_count_ = 0;
   size_t stream_lookback_ = 0;
+  bool protocol_detection_only_ = false;
   uint32_t max_regex_captures_ = 0;
 };
 

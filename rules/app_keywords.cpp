@@ -78,6 +78,7 @@ constexpr std::pair<std::string_view, Id> kStickyBuffers[] = {
     {"ja3_string", Id::Ja3String},
     {"ja3s.hash", Id::Ja3sHash},
     {"ja3s.string", Id::Ja3sString},
+    {"ja4.hash", Id::Ja4Hash},
     {"ssh.proto", Id::SshProto},
     {"ssh_proto", Id::SshProto},
     {"ssh.software", Id::SshSoftware},

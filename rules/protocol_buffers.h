@@ -258,7 +258,7 @@ inline std::string_view protocolAlsoIn(std::string_view protocol) {
 }
 
 // Plug-in protocols whose records carry a TLS hello's fingerprints as fields named by the TLS
-// keywords (ja3.hash, ja3.string, ja3s.hash, ja3s.string), as Suricata inspects them on QUIC.
+// keywords (ja3.hash, ja3.string, ja3s.hash, ja3s.string, ja4.hash), as Suricata inspects them on QUIC.
 inline constexpr std::string_view kTlsFingerprintCarriers[] = {"quic"};
 
 inline bool carriesTlsFingerprints(std::string_view app_proto) {

@@ -28,7 +28,7 @@ const char* appBufferName(AppBufferId id) {
       "ja3.string", "ja3s.hash", "ja3s.string", "ssh.proto", "ssh.software", "tls.version",
       "tls.random", "tls.random_time", "tls.random_bytes", "http.request_header", "http.response_header",
       "dns.opcode", "dns.rcode", "dns.rrtype",
-      "file.name", "file.magic", "http2.header_name", "http2.header",
+      "file.name", "file.magic", "http2.header_name", "http2.header", "ja4.hash",
   };
   const size_t i = static_cast<size_t>(id);
   if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->keyword.data();
@@ -42,7 +42,7 @@ BufferDirection appBufferDirection(AppBufferId id) {
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:
     case Id::HttpUserAgent: case Id::HttpRequestBody: case Id::HttpRequestLine: case Id::HttpReferer:
     case Id::HttpAccept: case Id::HttpAcceptLang: case Id::HttpAcceptEnc: case Id::HttpRequestHeader:
-    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String:
+    case Id::TlsSni: case Id::Ja3Hash: case Id::Ja3String: case Id::Ja4Hash:
       return BufferDirection::Request;
     case Id::HttpStatCode: case Id::HttpStatMsg: case Id::HttpResponseLine: case Id::HttpResponseBody:
     case Id::HttpLocation: case Id::HttpServer: case Id::HttpResponseHeader: case Id::TlsCertSubject:

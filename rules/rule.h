@@ -222,6 +222,7 @@ enum class AppBufferId : uint8_t {
   DnsOpcode, DnsRcode, DnsRrtype,  // not sticky buffers: header fields (1 byte), query types (2 bytes each)
   FileName, FileMagic,  // of each tracked file (file.name, file.magic)
   Http2HeaderName, Http2Header,  // an HTTP/2 stream's header fields, one instance each
+  Ja4Hash,
   Count
 };
 // The built-in buffers; the protocol plug-ins' follow (rules/protocol_buffers.h).

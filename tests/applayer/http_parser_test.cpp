@@ -516,3 +516,36 @@ TEST(HttpParser, RandomMutationsNeverBreakTheContract) {
 
 }  // namespace
 }  // namespace mamori
+
+namespace mamori {
+namespace {
+
+// A file fetched in byte ranges over two connections (two parsers, as two flows on two
+// workers would have) is joined by host and URI: the response completing it carries the
+// whole file as its body; the others, and a piece of another URI, their own.
+TEST(HttpParser, RangePiecesAcrossFlowsJoinIntoOneBody) {
+  HttpRangeStore ranges({});
+  const std::string file = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+  auto fetch = [&](const std::string& uri, uint64_t from, uint64_t to, const std::string& status = "206") {
+    HttpParser p({});
+    p.joinRanges(&ranges);
+    RecordingSink sink;
+    feed(p, kToServer, "GET " + uri + " HTTP/1.1\r\nHost: dl.example\r\nRange: bytes=" + std::to_string(from) + "-" +
+                           std::to_string(to) + "\r\n\r\n", sink);
+    const std::string piece = file.substr(from, to - from + 1);
+    feed(p, kToClient, "HTTP/1.1 " + status + " Partial Content\r\nContent-Range: bytes " + std::to_string(from) + "-" +
+                           std::to_string(to) + "/" + std::to_string(file.size()) + "\r\nContent-Length: " +
+                           std::to_string(piece.size()) + "\r\n\r\n" + piece, sink);
+    p.onEnd(0, sink);
+    EXPECT_EQ(sink.responses.size(), 1u);
+    return sink.responses.empty() ? std::string() : sink.responses[0].response_body;
+  };
+  EXPECT_EQ(fetch("/eicar.com", 34, 67), file.substr(34));
+  EXPECT_EQ(fetch("/other", 0, 33), file.substr(0, 34)) << "another URI: another file";
+  EXPECT_EQ(fetch("/eicar.com", 0, 20, "200"), file.substr(0, 21)) << "not a 206: no piece";
+  EXPECT_EQ(fetch("/eicar.com", 0, 33), file) << "the last piece completes the file";
+  EXPECT_EQ(ranges.counters().files_completed, 1u);
+}
+
+}  // namespace
+}  // namespace mamori

@@ -3,7 +3,8 @@
 // hello mamori reads (a record with an SNI, a user agent or a JA3 / JA3S) is matched with the
 // frame tshark decodes it in by (timestamp in microseconds, source port, destination port)
 // and compared field by field: version, SNI (TLS's server_name or gQUIC's SNI tag), gQUIC's
-// user agent, JA3 and JA3S. As Suricata, mamori reads a direction up to its first hello and
+// user agent, JA3, JA3S and JA4 (tshark 4.0 has no JA4: tests/applayer/tshark_ja4.h computes it
+// from tshark's fields of the hello). As Suricata, mamori reads a direction up to its first hello and
 // only packets that carry the version: tshark's later hellos of a direction (a ClientHello
 // sent again after a Retry, a gQUIC CHLO after the server's REJ) are not compared. Agreement is
 // printed per field; each must be at least 99%. Every EVE object validates against Suricata's
@@ -20,6 +21,7 @@
 #include "tests/applayer/eve_schema_check.h"
 #include "tests/applayer/field_agreement.h"
 #include "tests/applayer/plugin_corpus_check.h"
+#include "tests/applayer/tshark_ja4.h"
 #include "tests/support/test_support.h"
 
 namespace mamori {
@@ -28,7 +30,7 @@ namespace {
 using Key = test::MessageKey;
 using Message = test::MessageFields;
 
-const char* const kFields[] = {"version", "sni", "ua", "ja3", "ja3s"};
+const char* const kFields[] = {"version", "sni", "ua", "ja3", "ja3s", "ja4"};
 const char* const kCaptures[] = {"ndpi/quic.pcap",         "ndpi/quic-29.pcap", "ndpi/quic-33.pcapng",
                                  "ndpi/gquic.pcap",        "ndpi/youtube_quic.pcap", "ndpi/doq.pcapng"};
 
@@ -65,6 +67,7 @@ class QuicRecords final : public AppEventListener {
         hello = true;
       }
     }
+    if (eve.HasMember("ja4")) m["ja4"] = {eve["ja4"].GetString()};
     if (hello) messages[Key{r.ts, r.src_port, r.dest_port}].push_back(std::move(m));
   }
   test::MessagesByKey messages;
@@ -85,10 +88,13 @@ std::string tsharkVersion(const std::vector<std::string>& quic, const std::vecto
 
 test::MessagesByKey tsharkMessages(const std::string& pcap) {
   test::MessagesByKey out;
+  std::vector<std::string> fields = {"quic.version",  "gquic.version",     "tls.handshake.extensions_server_name",
+                                     "gquic.tag.sni", "gquic.tag.uaid",    "tls.handshake.ja3",
+                                     "tls.handshake.ja3s", "tls.handshake.type"};
+  const size_t ja4_at = fields.size();
+  fields.insert(fields.end(), test::tsharkJa4Fields().begin(), test::tsharkJa4Fields().end());
   const auto frames = test::tsharkFrames(
-      pcap, "(tls.handshake.type == 1 || tls.handshake.type == 2 || gquic.tag.sni || gquic.tag.uaid)",
-      {"quic.version", "gquic.version", "tls.handshake.extensions_server_name", "gquic.tag.sni", "gquic.tag.uaid",
-       "tls.handshake.ja3", "tls.handshake.ja3s"});
+      pcap, "(tls.handshake.type == 1 || tls.handshake.type == 2 || gquic.tag.sni || gquic.tag.uaid)", fields);
   std::set<std::pair<uint16_t, uint16_t>> read;  // directions whose first hello is taken
   for (const auto& [key, f] : frames) {
     const std::string version = tsharkVersion(f[0], f[1]);
@@ -101,6 +107,11 @@ test::MessagesByKey tsharkMessages(const std::string& pcap) {
     if (!f[4].empty() && !f[4][0].empty()) m["ua"] = {f[4][0]};
     if (!f[5].empty() && !f[5][0].empty()) m["ja3"] = {f[5][0]};
     if (!f[6].empty() && !f[6][0].empty()) m["ja3s"] = {f[6][0]};
+    if (!f[7].empty() && f[7][0] == "1") {
+      const test::TsharkHelloFields hello{f[ja4_at].empty() ? std::string() : f[ja4_at][0], f[ja4_at + 1],
+                                          f[ja4_at + 2], f[ja4_at + 3], f[ja4_at + 4], f[ja4_at + 5]};
+      m["ja4"] = {test::ja4FromTshark('q', hello)};
+    }
     out[key].push_back(std::move(m));
   }
   return out;

@@ -1,5 +1,6 @@
 // Cross-check of TlsParser on real captures, fed by the project's own capture stage:
-// SNI and JA3 of every ClientHello against tshark, JA3 and the leaf certificate against
+// SNI, JA3 and JA4 of every ClientHello against tshark (JA4 computed from tshark's fields by
+// tests/applayer/tshark_ja4.h: tshark 4.0 has none), JA3 and the leaf certificate against
 // nDPI's own results (.out files), and JA3 / JA3S against a Suricata rule test.
 #include <gtest/gtest.h>
 
@@ -24,6 +25,7 @@
 #include "capture/worker.h"
 #include "tests/support/test_support.h"
 #include "tests/applayer/capture_run.h"
+#include "tests/applayer/tshark_ja4.h"
 
 namespace mamori {
 namespace {
@@ -94,8 +96,28 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // repeats it), keyed like ours.
 struct TsharkHello {
   int frame = 0;
-  std::string client, server, sni, ja3;
+  std::string client, server, sni, ja3, ja4;
 };
+
+// JA4 of every ClientHello frame, by frame number: a run of its own, since these fields
+// repeat and the hellos' run keeps only each field's last occurrence.
+std::map<int, std::string> tsharkJa4s(const std::string& pcap) {
+  std::string cmd = "tshark -r '" + pcap + "' -Y 'tcp && tls.handshake.type==1' -T fields -E 'aggregator=;'" +
+                    " -e frame.number";
+  for (const std::string& f : test::tsharkJa4Fields()) cmd += " -e " + f;
+  std::map<int, std::string> out;
+  std::istringstream in(test::run(cmd + " 2>/dev/null").out);
+  for (std::string line; std::getline(in, line);) {
+    auto f = split(line, '\t');
+    if (f.size() < 7) continue;
+    const auto list = [](const std::string& v) { return v.empty() ? std::vector<std::string>{} : split(v, ';'); };
+    // A record carrying two hellos lists both: the first is the one compared.
+    const test::TsharkHelloFields h{list(f[1]).empty() ? "" : list(f[1])[0], list(f[2]), list(f[3]), list(f[4]),
+                                    list(f[5]), list(f[6])};
+    out[std::stoi(f[0])] = test::ja4FromTshark('t', h);
+  }
+  return out;
+}
 
 std::vector<TsharkHello> tsharkHellos(const std::string& pcap) {
   // Innermost addresses (last occurrence) are the ones the capture stage keys flows on.
@@ -103,6 +125,7 @@ std::vector<TsharkHello> tsharkHellos(const std::string& pcap) {
                            "' -Y 'tcp && tls.handshake.type==1' -T fields -E occurrence=l -e frame.number"
                            " -e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport"
                            " -e tls.handshake.extensions_server_name -e tls.handshake.ja3 2>/dev/null");
+  const std::map<int, std::string> ja4s = tsharkJa4s(pcap);
   std::vector<TsharkHello> out;
   std::set<std::string> streams;
   std::istringstream in(r.out);
@@ -120,6 +143,7 @@ std::vector<TsharkHello> tsharkHellos(const std::string& pcap) {
     h.server = endpoint(addr(f[5], f[6]), static_cast<uint16_t>(std::stoi(f[7])));
     h.sni = f[8];
     h.ja3 = f[9];
+    if (const auto it = ja4s.find(h.frame); it != ja4s.end()) h.ja4 = it->second;
     out.push_back(h);
   }
   return out;
@@ -202,7 +226,8 @@ std::string reasonOf(const TlsFlow& f) {
 }
 
 struct Figures {
-  int hellos = 0, compared = 0, sni_agree = 0, ja3_compared = 0, ja3_agree = 0, out_of_scope = 0;
+  int hellos = 0, compared = 0, sni_agree = 0, ja3_compared = 0, ja3_agree = 0, ja4_compared = 0, ja4_agree = 0,
+      out_of_scope = 0;
   int ndpi_ja3 = 0, ndpi_ja3_agree = 0, ndpi_certs = 0, ndpi_certs_agree = 0;
 
   Figures& operator+=(const Figures& o) {
@@ -211,6 +236,8 @@ struct Figures {
     sni_agree += o.sni_agree;
     ja3_compared += o.ja3_compared;
     ja3_agree += o.ja3_agree;
+    ja4_compared += o.ja4_compared;
+    ja4_agree += o.ja4_agree;
     out_of_scope += o.out_of_scope;
     ndpi_ja3 += o.ndpi_ja3;
     ndpi_ja3_agree += o.ndpi_ja3_agree;
@@ -222,7 +249,7 @@ struct Figures {
 
 std::string tupleOf(const std::string& client, const std::string& server) { return client + ">" + server; }
 
-TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
+TEST(TlsCorpusTest, SniJa3AndJa4AgreeWithTsharkAndNdpi) {
   MAMORI_REQUIRE_SHARED();
   const auto pcaps = test::corpusPcaps("ndpi");
   ASSERT_GT(pcaps.size(), 60u);
@@ -230,8 +257,8 @@ TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
   Figures total;
   TlsParserCounters counters;
   std::vector<std::string> disagreements, out_of_scope;
-  std::printf("%-34s %6s %8s %6s %9s %9s %8s %10s\n", "capture", "hellos", "compared", "sni=", "ja3=tshk", "ja3=ndpi",
-              "certs=", "not-at-start");
+  std::printf("%-34s %6s %8s %6s %9s %9s %9s %8s %10s\n", "capture", "hellos", "compared", "sni=", "ja3=tshk",
+              "ja4=tshk", "ja3=ndpi", "certs=", "not-at-start");
   for (const std::string& pcap : pcaps) {
     const std::string name = fs::path(pcap).filename().string();
     const auto flows = parseCapture(pcap);
@@ -283,6 +310,14 @@ TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
           disagreements.push_back(where + ": ja3 " + h.ja3_hash + " (" + h.ja3_string + ") vs tshark " + t.ja3);
         }
       }
+      if (!t.ja4.empty()) {
+        ++fig.ja4_compared;
+        if (h.ja4_hash == t.ja4) {
+          ++fig.ja4_agree;
+        } else {
+          disagreements.push_back(where + ": ja4 " + h.ja4_hash + " vs tshark's fields " + t.ja4);
+        }
+      }
     }
     for (const auto& [tuple, mine] : ours) {
       for (size_t i = used[tuple]; i < mine.size(); ++i) {
@@ -330,14 +365,14 @@ TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
     }
 
     if (fig.hellos || fig.compared || fig.ndpi_ja3 || fig.ndpi_certs)
-      std::printf("%-34s %6d %8d %6d %4d/%-4d %4d/%-4d %3d/%-4d %10d\n", name.c_str(), fig.hellos, fig.compared,
-                  fig.sni_agree, fig.ja3_agree, fig.ja3_compared, fig.ndpi_ja3_agree, fig.ndpi_ja3, fig.ndpi_certs_agree,
-                  fig.ndpi_certs, fig.out_of_scope);
+      std::printf("%-34s %6d %8d %6d %4d/%-4d %4d/%-4d %4d/%-4d %3d/%-4d %10d\n", name.c_str(), fig.hellos,
+                  fig.compared, fig.sni_agree, fig.ja3_agree, fig.ja3_compared, fig.ja4_agree, fig.ja4_compared,
+                  fig.ndpi_ja3_agree, fig.ndpi_ja3, fig.ndpi_certs_agree, fig.ndpi_certs, fig.out_of_scope);
     total += fig;
   }
-  std::printf("%-34s %6d %8d %6d %4d/%-4d %4d/%-4d %3d/%-4d %10d\n", "TOTAL", total.hellos, total.compared,
-              total.sni_agree, total.ja3_agree, total.ja3_compared, total.ndpi_ja3_agree, total.ndpi_ja3,
-              total.ndpi_certs_agree, total.ndpi_certs, total.out_of_scope);
+  std::printf("%-34s %6d %8d %6d %4d/%-4d %4d/%-4d %4d/%-4d %3d/%-4d %10d\n", "TOTAL", total.hellos, total.compared,
+              total.sni_agree, total.ja3_agree, total.ja3_compared, total.ja4_agree, total.ja4_compared,
+              total.ndpi_ja3_agree, total.ndpi_ja3, total.ndpi_certs_agree, total.ndpi_certs, total.out_of_scope);
   std::printf("parser counters: records=%llu handshakes=%llu sslv2=%llu truncated=%llu malformed=%llu oversized=%llu "
               "bad_certificates=%llu not_tls=%llu\n",
               (unsigned long long)counters.records, (unsigned long long)counters.handshakes,
@@ -352,6 +387,8 @@ TEST(TlsCorpusTest, SniAndJa3AgreeWithTsharkAndNdpi) {
   ASSERT_GT(total.compared, 50);
   EXPECT_GE(total.sni_agree * 100, total.compared * 99) << total.sni_agree << " of " << total.compared;
   EXPECT_GE(total.ja3_agree * 100, total.ja3_compared * 99) << total.ja3_agree << " of " << total.ja3_compared;
+  ASSERT_GT(total.ja4_compared, 50);
+  EXPECT_GE(total.ja4_agree * 100, total.ja4_compared * 99) << total.ja4_agree << " of " << total.ja4_compared;
 }
 
 std::string hexOf(const std::array<uint8_t, 32>& bytes) {

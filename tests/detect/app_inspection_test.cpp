@@ -231,6 +231,13 @@ TEST_F(AppInspectionTest, PhaseIsTheOneProvidingTheLastBuffer) {
             (Sids{3, 5}));
 }
 
+TEST_F(AppInspectionTest, Ja4HashIsTheClientHellos) {
+  load("alert tls any any -> any any (ja4.hash; content:\"t13d1516h2_\"; startswith; sid:1;)\n");
+  app_proto_ = "tls";
+  EXPECT_EQ(run(AppPhase::TlsClientHello, {{AppBufferId::Ja4Hash, "t13d1516h2_8daaf6152771_e5627efa2ab1"}}), Sids{1});
+  EXPECT_EQ(run(AppPhase::TlsClientHello, {{AppBufferId::Ja4Hash, "t12d1516h2_8daaf6152771_e5627efa2ab1"}}), Sids{});
+}
+
 TEST_F(AppInspectionTest, AppProtocolGatesHeaderProtocolAndKeyword) {
   load("alert tls any any -> any any (tls.sni; content:\"evil\"; sid:1;)\n"
        "alert tcp any any -> any any (tls.sni; content:\"evil\"; sid:2;)\n"

@@ -1,9 +1,11 @@
 // The detect stage as the worker drives it: packets, then the stream data they deliver.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "applayer/app_identifier.h"
 #include "detect/detect_observer.h"
 #include "rules/rule_parser.h"
 
@@ -17,14 +19,14 @@ struct Sink : AlertSink {
 
 class DetectObserverTest : public ::testing::Test {
  protected:
-  void load(const std::string& rules) {
+  void load(const std::string& rules, const AppIdentifier* apps = nullptr) {
     RuleParser parser;
     ParsedRules parsed;
     parser.parseText(rules, "t.rules", parsed);
     for (const RuleError& e : parsed.errors) ADD_FAILURE() << e.toString();
     std::vector<RuleError> errors;
     slot_ = std::make_unique<RuleSetSlot>(SignatureDatabase::build(std::move(parsed.rules), errors));
-    observer_ = std::make_unique<DetectObserver>(*slot_, sink_);
+    observer_ = std::make_unique<DetectObserver>(*slot_, sink_, apps);
     IpAddress::parse("10.0.0.1", flow_.client_ip);
     IpAddress::parse("10.0.0.2", flow_.server_ip);
     flow_.client_port = 40000;
@@ -54,6 +56,28 @@ class DetectObserverTest : public ::testing::Test {
     if (delivered) {
       observer_->onStreamData(flow_, Direction::ToServer, pkt.payload, pkt.payload_len, offset);
     }
+    return sink_.sids;
+  }
+
+  // A packet of `dir` with `data` (empty: a bare ACK), as the worker hands it to the
+  // identifier first and then to detection; no stream data.
+  std::vector<uint32_t> packet(Direction dir, const std::string& data, AppIdentifier& apps) {
+    sink_.sids.clear();
+    const bool to_server = dir == Direction::ToServer;
+    DecodedPacket pkt;
+    pkt.ip_version = 4;
+    pkt.proto = 6;
+    pkt.src = to_server ? flow_.client_ip : flow_.server_ip;
+    pkt.dst = to_server ? flow_.server_ip : flow_.client_ip;
+    pkt.sport = to_server ? flow_.client_port : flow_.server_port;
+    pkt.dport = to_server ? flow_.server_port : flow_.client_port;
+    pkt.tcp_flags = tcpflag::Ack;
+    pkt.payload = reinterpret_cast<const uint8_t*>(data.data());
+    pkt.payload_len = static_cast<uint32_t>(data.size());
+    ++flow_.pkts[static_cast<int>(dir)];
+    apps.onPacket(pkt, flow_, dir);
+    observer_->onPacket(pkt, flow_, dir);
+    std::sort(sink_.sids.begin(), sink_.sids.end());
     return sink_.sids;
   }
 
@@ -134,6 +158,33 @@ TEST_F(DetectObserverTest, FlowEndReleasesTheFlowsState) {
   observer_->onFlowEnd(flow_);
   flow_.flow_id = 8;  // the slot's next flow starts clean
   EXPECT_EQ(segment("b", 2), Sids{});
+}
+
+// A rule of app-layer-protocol tests alone is about the verdict: Suricata tries it on the
+// packet of each direction where detection completed, and on the one where a change of
+// protocol completed (once for the flow), not on every packet after; with any other test it
+// stays a packet rule.
+TEST_F(DetectObserverTest, ProtocolDetectionOnlyRulesMatchWhereDetectionCompleted) {
+  AppIdentifier apps(AppIdentifier::Config{});
+  apps.bindSlot(1);
+  load("alert tcp any any -> any any (app-layer-protocol:http; sid:1;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:http; dsize:>0; sid:2;)\n"
+       "alert tcp any any -> any any (app-layer-protocol:http1,original; app-layer-protocol:http2,final; sid:3;)\n"
+       "alert tcp any any -> any any (flow:to_server; app-layer-protocol:!tls; flowbits:set,x; sid:4;)\n",
+       &apps);
+  using D = Direction;
+  EXPECT_EQ(packet(D::ToServer, "GET / HTTP/1.1\r\n", apps), Sids{}) << "not identified yet";
+  apps.nameAppProto(flow_, "http", false);
+  EXPECT_EQ(packet(D::ToServer, "Host: a\r\n\r\n", apps), (Sids{1, 2, 4}));
+  EXPECT_EQ(packet(D::ToServer, "more", apps), Sids{2});
+  EXPECT_EQ(packet(D::ToClient, "", apps), Sids{}) << "a bare ACK completes no detection";
+  EXPECT_EQ(packet(D::ToClient, "HTTP/1.1 101 Switching Protocols\r\n", apps), (Sids{1, 2}));
+  EXPECT_EQ(packet(D::ToClient, "x", apps), Sids{2});
+  apps.nameAppProto(flow_, "http2", true);  // the h2c upgrade
+  EXPECT_EQ(packet(D::ToClient, "settings", apps), (Sids{1, 2, 3}));
+  EXPECT_EQ(packet(D::ToClient, "data", apps), Sids{2});
+  EXPECT_EQ(packet(D::ToServer, "PRI * HTTP/2.0", apps), Sids{2}) << "a change completes once, for the flow";
+  EXPECT_EQ(packet(D::ToServer, "headers", apps), Sids{2});
 }
 
 }  // namespace

@@ -74,6 +74,7 @@ class PacketInspectorTest : public test::InspectorTest {
     sink_.alerts.clear();
     FlowContext flow{42, to_server, established_, {packets_, 0}, {0, 0}, &pool_, &handle_};
     flow.app_proto = app_proto_;
+    flow.protocol_detected = protocol_detected_;
     inspector_->inspect(p.pkt, flow, sink_);
     return sink_.sids();
   }
@@ -82,6 +83,7 @@ class PacketInspectorTest : public test::InspectorTest {
   bool established_ = true;
   uint64_t packets_ = 1;
   const char* app_proto_ = "";
+  bool protocol_detected_ = true;  // DetectObserver's word on the packet
   CollectingSink sink_;
 };
 
@@ -196,6 +198,10 @@ TEST_F(PacketInspectorTest, AppLayerRuleNeedsItsProtocolAndPayloadOfItsTransport
   app_proto_ = "dns";
   EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 53, "", 17)), Sids{});
   EXPECT_EQ(run(TestPacket("1.1.1.1", 5353, "2.2.2.2", 53, "q", 17)), (Sids{1}));
+  // Rules 4 and 5 test the protocol alone: only where its detection completed.
+  app_proto_ = "tls";
+  protocol_detected_ = false;
+  EXPECT_EQ(run(get), Sids{3});
 }
 
 TEST_F(PacketInspectorTest, OneAlertPerRuleAndLongestContentIsFastPattern) {

@@ -100,23 +100,26 @@ TEST_F(ProtocolTransactionTest, FieldsAreTheBuffersTheirKeywordsName) {
   EXPECT_EQ(inspect(Direction::ToServer, invite(), "dns"), Sids{}) << "alert sip needs a sip flow";
 }
 
-// QUIC's hellos (applayer/quic_transaction_writer.h) carry their JA3 / JA3S under the TLS
+// QUIC's hellos (applayer/quic_transaction_writer.h) carry their JA3 / JA3S / JA4 under the TLS
 // keywords, inspected on quic flows as Suricata does; TLS rules keep theirs.
 TEST_F(ProtocolTransactionTest, QuicHellosAreInspectedByTheTlsFingerprintKeywords) {
   load("alert quic any any -> any any (ja3.hash; content:\"b3e43d74\"; sid:1;)\n"
        "alert quic any any -> any any (ja3s.string; content:\"771,4867\"; sid:2;)\n"
        "alert quic any any -> any any (quic.sni; content:\"localhost\"; ja3.string; content:\"771,\"; sid:3;)\n"
-       "alert tls any any -> any any (ja3.hash; content:\"b3e43d74\"; sid:4;)\n");
+       "alert tls any any -> any any (ja3.hash; content:\"b3e43d74\"; sid:4;)\n"
+       "alert quic any any -> any any (ja4.hash; content:\"q13d0310h3_\"; startswith; sid:5;)\n"
+       "alert tls any any -> any any (ja4.hash; content:\"q13d0310h3_\"; sid:6;)\n");
   ProtocolTransaction client;
   client.protocol = "quic";
   client.add("quic.sni", "localhost");
   client.add("ja3.hash", "b3e43d74f4b790abca2f5fe7dd06e7cf");
   client.add("ja3.string", "771,4865-4866,0-16,,");
+  client.add("ja4.hash", "q13d0310h3_55b375c5d22e_cd85d2d88918");
   ProtocolTransaction server;
   server.protocol = "quic";
   server.add("ja3s.hash", "475c9302dc42b2751db9edcac3b74891");
   server.add("ja3s.string", "771,4867,43-51");
-  EXPECT_EQ(inspect(Direction::ToServer, client, "quic"), (Sids{1, 3}));
+  EXPECT_EQ(inspect(Direction::ToServer, client, "quic"), (Sids{1, 3, 5}));
   EXPECT_EQ(inspect(Direction::ToClient, server, "quic"), (Sids{2}));
   EXPECT_EQ(inspect(Direction::ToServer, client, "tls"), Sids{}) << "a tls rule reads TLS's hello, not a plug-in record";
 }

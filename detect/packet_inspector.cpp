@@ -98,11 +98,13 @@ bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowCont
 }
 
 // tls.version: the buffer as a big-endian number, any instance of it; a plug-in keyword
-// with a matcher of its own (dcerpc.iface) asks it of each instance.
-bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers) {
+// with a matcher of its own (dcerpc.iface) asks it of each instance. Of a value both sides
+// have, the phase's side (an HTTP response's phase also holds the request's http2.* values).
+bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers, bool to_server) {
   const ProtocolBuffer* row = protocolBufferOf(test.buffer);
+  const BufferSide own = to_server ? BufferSide::ToServer : BufferSide::ToClient;
   for (const AppBuffer& b : buffers) {
-    if (b.id != test.buffer) continue;
+    if (b.id != test.buffer || (b.side != BufferSide::Unnamed && b.side != own)) continue;
     if (row && row->match_value) {
       if (row->match_value(test, std::string_view(reinterpret_cast<const char*>(b.data), b.length))) return true;
       continue;
@@ -419,7 +421,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   if (!flowSideMatches(s, pkt, flow)) return false;
   if (file_ && !fileTestsMatch(rule.files, *file_)) return false;
   for (const AppValueTest& v : rule.app_values) {
-    if (!appValueMatches(v, buffers)) return false;
+    if (!appValueMatches(v, buffers, flow.to_server)) return false;
   }
   for (const AppBufferMatch& b : rule.app_buffers) {
     if (!appBufferMatches(rule, b, buffers, flow.to_server)) return false;

@@ -397,9 +397,11 @@ void Http2Parser::onSettings(const Http2FrameHeader& h, const uint8_t* p, size_t
   }
   // What this side announces bounds what the other side sends it.
   Side& peer = side(dir_ == Direction::ToServer ? Direction::ToClient : Direction::ToServer);
+  Http2FrameValues* values = frameValues(h);
   for (size_t at = 0; at < len; at += 6) {
     const uint16_t id = static_cast<uint16_t>(p[at] << 8 | p[at + 1]);
     const uint32_t value = be32(p + at + 2);
+    if (values) Http2FrameValues::add(values->settings, uint64_t{id} << 32 | value, 6);
     if (id == NGHTTP2_SETTINGS_HEADER_TABLE_SIZE && peer.inflater && !peer.hpack_failed) {
       const uint32_t size = std::min(value, config_.max_table_size);
       if (nghttp2_hd_inflate_change_table_size(peer.inflater, size) != 0) peer.hpack_failed = true;

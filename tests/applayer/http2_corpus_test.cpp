@@ -151,11 +151,12 @@ struct Http2Files final : AppEventListener {
 };
 
 // tshark's DATA frames, joined per stream and side; a stream a RST_STREAM ended is left out,
-// as what follows it is ignored (above).
+// as what follows it is ignored (above). tshark gives an empty DATA frame that ends a body
+// the reassembled body as its data: such an entry is skipped.
 Files tsharkFiles(const std::string& pcap) {
   const std::string cmd = "tshark -r '" + pcap + "' -d tcp.port==80,http2 -Y http2 -T fields -E \"aggregator=" +
                           "$(printf '\\037')\" -e tcp.srcport -e tcp.dstport -e http2.streamid -e http2.type "
-                          "-e http2.data.data 2>/dev/null";
+                          "-e http2.length -e http2.data.data 2>/dev/null";
   std::map<std::tuple<uint16_t, uint32_t, bool>, std::string> hex;
   std::set<std::pair<uint16_t, uint32_t>> reset;
   std::istringstream lines(test::run(cmd).out);
@@ -166,14 +167,20 @@ Files tsharkFiles(const std::string& pcap) {
     const bool to_server = col[1] == "80";
     const uint16_t client = static_cast<uint16_t>(std::stoi(to_server ? col[0] : col[1]));
     const auto ids = test::split(col[2], test::kTsharkAggregator), types = test::split(col[3], test::kTsharkAggregator);
-    const auto data = col.size() > 4 ? test::split(col[4], test::kTsharkAggregator) : std::vector<std::string>{};
-    size_t next_data = 0;
-    for (size_t i = 0; i < ids.size() && i < types.size(); ++i) {
+    const auto lengths = col.size() > 4 ? test::split(col[4], test::kTsharkAggregator) : std::vector<std::string>{};
+    const auto data = col.size() > 5 ? test::split(col[5], test::kTsharkAggregator) : std::vector<std::string>{};
+    size_t with_data = 0;
+    for (size_t i = 0; i < types.size() && i < lengths.size(); ++i) with_data += types[i] == "0" && lengths[i] != "0";
+    size_t surplus = data.size() > with_data ? data.size() - with_data : 0, next_data = 0;
+    for (size_t i = 0; i < ids.size() && i < types.size() && i < lengths.size(); ++i) {
       const uint32_t id = static_cast<uint32_t>(std::stoul(ids[i]));
       if (types[i] == "3") reset.insert({client, id});
       if (types[i] != "0") continue;
       std::string& joined = hex[{client, id, to_server}];
-      // tshark leaves an empty DATA frame out of http2.data.data.
+      if (lengths[i] == "0") {
+        if (surplus > 0 && next_data < data.size()) --surplus, ++next_data;  // the reassembled body
+        continue;
+      }
       if (next_data < data.size() && !reset.count({client, id})) joined += data[next_data];
       ++next_data;
     }

@@ -1,5 +1,5 @@
 // Http2Parser on connections built frame by frame, their header blocks encoded with
-// nghttp2's HPACK deflater (a real encoder, dynamic table and Huffman included): what each
+// nghttp2's HPACK deflater (tests/applayer/http2_builder.h): what each
 // stream's transaction holds, and what malformed or hostile frames raise and count.
 #include "applayer/http2_parser.h"
 
@@ -10,42 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "tests/applayer/http2_builder.h"
 #include "tests/applayer/http_test_util.h"
 
 namespace mamori {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string frame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& payload) {
-  const size_t n = payload.size();
-  std::string f{static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n), static_cast<char>(type),
-                static_cast<char>(flags), static_cast<char>(stream >> 24), static_cast<char>(stream >> 16),
-                static_cast<char>(stream >> 8), static_cast<char>(stream)};
-  return f + payload;
-}
-
-// One side's HPACK encoder: blocks it makes refer to what it put in its table before.
-class Encoder {
- public:
-  Encoder() { nghttp2_hd_deflate_new(&deflater_, 4096); }
-  ~Encoder() { nghttp2_hd_deflate_del(deflater_); }
-  std::string block(const Headers& headers) {
-    std::vector<nghttp2_nv> nv;
-    for (const auto& [n, v] : headers) {
-      nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(n.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(), NGHTTP2_NV_FLAG_NONE});
-    }
-    std::string out(nghttp2_hd_deflate_bound(deflater_, nv.data(), nv.size()), '\0');
-    const ssize_t n =
-        nghttp2_hd_deflate_hd(deflater_, reinterpret_cast<uint8_t*>(out.data()), out.size(), nv.data(), nv.size());
-    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    return out;
-  }
-
- private:
-  nghttp2_hd_deflater* deflater_ = nullptr;
-};
+using namespace test::h2;
 
 const Headers kGet = {{":method", "GET"}, {":scheme", "http"}, {":path", "/index.html?q=1"},
                       {":authority", "Example.COM:8080"}, {"user-agent", "curl/8.0"}, {"accept", "*/*"}};

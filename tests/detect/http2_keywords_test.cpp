@@ -4,7 +4,6 @@
 // its own; each frame of stream 0 a transaction of its own (Suricata's one-frame
 // transactions). And their refusals, at their column.
 #include <gtest/gtest.h>
-#include <nghttp2/nghttp2.h>
 
 #include <algorithm>
 #include <optional>
@@ -14,6 +13,7 @@
 #include "applayer/http2_parser.h"
 #include "detect/app_buffer_builder.h"
 #include "detect/packet_inspector.h"
+#include "tests/applayer/http2_builder.h"
 #include "tests/detect/detect_test_support.h"
 
 namespace mamori {
@@ -22,14 +22,7 @@ namespace {
 using test::BadCase;
 using test::CollectingSink;
 using test::Sids;
-
-std::string frame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& payload) {
-  const size_t n = payload.size();
-  std::string f{static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n), static_cast<char>(type),
-                static_cast<char>(flags), static_cast<char>(stream >> 24), static_cast<char>(stream >> 16),
-                static_cast<char>(stream >> 8), static_cast<char>(stream)};
-  return f + payload;
-}
+using namespace test::h2;
 
 std::string be32(uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
@@ -37,22 +30,9 @@ std::string be32(uint32_t v) {
 
 std::string setting(uint16_t id, uint32_t value) { return std::string{static_cast<char>(id >> 8), static_cast<char>(id)} + be32(value); }
 
-// A request header block, HPACK-encoded by nghttp2's deflater.
+// A request header block, HPACK-encoded.
 std::string requestBlock() {
-  nghttp2_hd_deflater* deflater = nullptr;
-  nghttp2_hd_deflate_new(&deflater, 4096);
-  const std::pair<std::string, std::string> headers[] = {
-      {":method", "GET"}, {":scheme", "http"}, {":path", "/index.html"}, {":authority", "example.com"}};
-  std::vector<nghttp2_nv> nv;
-  for (const auto& [n, v] : headers) {
-    nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(n.data())),
-                  reinterpret_cast<uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(), NGHTTP2_NV_FLAG_NONE});
-  }
-  std::string out(nghttp2_hd_deflate_bound(deflater, nv.data(), nv.size()), '\0');
-  const ssize_t n = nghttp2_hd_deflate_hd(deflater, reinterpret_cast<uint8_t*>(out.data()), out.size(), nv.data(), nv.size());
-  nghttp2_hd_deflate_del(deflater);
-  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return out;
+  return Encoder().block({{":method", "GET"}, {":scheme", "http"}, {":path", "/index.html"}, {":authority", "example.com"}});
 }
 
 // What Http2Parser reports, as AppParsers makes records of it.

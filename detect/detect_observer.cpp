@@ -129,7 +129,8 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
                             record.dir == Direction::ToServer);
     inspectRecord(flow, &record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
       if (*phase != AppPhase::File) {
-        inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events);
+        inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events,
+                               record.event == AppEvent::ParserEvents);
         return;
       }
       const auto& info = std::get<FileInfo>(record.body);

@@ -536,7 +536,8 @@ void PacketInspector::check(uint32_t index, bool writers, const DecodedPacket& p
 }
 
 void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
-                                 std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events) {
+                                 std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events,
+                                 bool values_only) {
   if (pkt.ip_version == 0) return;
   candidates_.clear();
   matched_.clear();
@@ -553,7 +554,9 @@ void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& fl
   counters_.candidates += candidates_.size() + unprefiltered.size();
 
   bool pass = false;
-  auto verifyHere = [&](const Signature& s) { return verifyApp(s, pkt, flow, buffers, events); };
+  auto verifyHere = [&](const Signature& s) {
+    return !(values_only && !s.rule.app_buffers.empty()) && verifyApp(s, pkt, flow, buffers, events);
+  };
   for (bool writers : {true, false}) {
     for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
     for (uint32_t index : unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);

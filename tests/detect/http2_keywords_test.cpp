@@ -80,7 +80,8 @@ class Http2KeywordsTest : public test::InspectorTest {
       FlowContext flow{7, to_server, true, {3, 3}, {100, 100}, &pool_, &handle_};
       flow.app_proto = "http2";
       sink_.sids.clear();
-      inspector_->inspectApp(test::clientServerPacket(to_server), flow, *phase, builder_.buffers(), sink_);
+      inspector_->inspectApp(test::clientServerPacket(to_server), flow, *phase, builder_.buffers(), sink_, {},
+                             record.event == AppEvent::ParserEvents);
       all.insert(all.end(), sink_.sids.begin(), sink_.sids.end());
     }
     std::sort(all.begin(), all.end());
@@ -111,9 +112,11 @@ TEST_F(Http2KeywordsTest, FrameValuesMatchOnTheTransactionOfTheSideThatSentThem)
        "alert http2 any any -> any any (http2.size_update:>4096; sid:15;)\n"
        "alert http2 any any -> any any (http2.frametype:8; flow:to_server; sid:16;)\n"
        "alert http2 any any -> any any (http2.frametype:HEADERS; http.uri; content:\"/index\"; sid:17;)\n"
-       "alert http2 any any -> any any (http2.frametype:DATA; sid:18;)\n");
+       "alert http2 any any -> any any (http2.frametype:DATA; sid:18;)\n"
+       // The request has no User-Agent; a connection frame's record is no request at all.
+       "alert http2 any any -> any any (http.user_agent; absent; sid:19;)\n");
   converse();
-  EXPECT_EQ(inspectAll(), (Sids{1, 1, 1, 2, 4, 5, 7, 9, 10, 12, 14, 16, 17}));
+  EXPECT_EQ(inspectAll(), (Sids{1, 1, 1, 2, 4, 5, 7, 9, 10, 12, 14, 16, 17, 19}));
 }
 
 TEST_F(Http2KeywordsTest, BadValuesAreRefusedAtTheirColumn) {

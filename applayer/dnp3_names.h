@@ -9,12 +9,7 @@
 
 namespace mamori {
 
-struct Dnp3Name {
-  std::string_view name;
-  uint32_t value;
-};
-
-inline constexpr Dnp3Name kDnp3FunctionNames[] = {
+inline constexpr ProtocolNumberName kDnp3FunctionNames[] = {
     {"confirm", 0},           {"read", 1},                 {"write", 2},
     {"select", 3},            {"operate", 4},              {"direct_operate", 5},
     {"direct_operate_nr", 6}, {"immed_freeze", 7},         {"immed_freeze_nr", 8},
@@ -30,7 +25,7 @@ inline constexpr Dnp3Name kDnp3FunctionNames[] = {
     {"authenticate_resp", 131},
 };
 
-inline constexpr Dnp3Name kDnp3IndicationNames[] = {
+inline constexpr ProtocolNumberName kDnp3IndicationNames[] = {
     {"device_restart", 0x8000},     {"device_trouble", 0x4000},  {"local_control", 0x2000},
     {"need_time", 0x1000},          {"class_3_events", 0x0800},  {"class_2_events", 0x0400},
     {"class_1_events", 0x0200},     {"all_stations", 0x0100},    {"reserved_1", 0x0080},

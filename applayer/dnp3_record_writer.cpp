@@ -72,7 +72,7 @@ bool Dnp3RecordWriter::write(std::string_view fragment, const Dnp3LinkFrame& lin
     eve_.startObject();
     eve_.key("indicators");
     eve_.startArray();
-    for (const Dnp3Name& n : kDnp3IndicationNames) {
+    for (const ProtocolNumberName& n : kDnp3IndicationNames) {
       if (iin & n.value) eve_.string(n.name);
     }
     eve_.endArray();

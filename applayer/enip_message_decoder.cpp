@@ -232,7 +232,7 @@ ProbeResult EnipMessageDecoder::probe(const uint8_t* data, size_t len) {
   const uint32_t status = r.u32();
   r.skip(8);
   const uint32_t options = r.u32();
-  if (enipNameOf(kEnipStatusNames, status).empty() || enipNameOf(kEnipCommandNames, command).empty()) {
+  if (numberNameOf(kEnipStatusNames, status).empty() || numberNameOf(kEnipCommandNames, command).empty()) {
     return ProbeResult::NoMatch;
   }
   switch (command) {

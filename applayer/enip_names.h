@@ -16,24 +16,19 @@
 
 namespace mamori {
 
-struct EnipName {
-  std::string_view name;
-  uint32_t value;
-};
-
-inline constexpr EnipName kEnipCommandNames[] = {
+inline constexpr ProtocolNumberName kEnipCommandNames[] = {
     {"nop", 0x00},          {"list_services", 0x04},      {"list_identity", 0x63}, {"list_interfaces", 0x64},
     {"register_session", 0x65}, {"unregister_session", 0x66}, {"send_rr_data", 0x6f}, {"send_unit_data", 0x70},
     {"indicate_status", 0x72}, {"cancel", 0x73},
 };
 
-inline constexpr EnipName kEnipStatusNames[] = {
+inline constexpr ProtocolNumberName kEnipStatusNames[] = {
     {"success", 0x00},         {"invalid_cmd", 0x01},          {"no_resources", 0x02},
     {"incorrect_data", 0x03},  {"invalid_session", 0x64},      {"invalid_length", 0x65},
     {"unsupported_prot_rev", 0x69}, {"encap_header_error", 0x6a},
 };
 
-inline constexpr EnipName kCipServiceNames[] = {
+inline constexpr ProtocolNumberName kCipServiceNames[] = {
     {"Get Attributes All", 0x01},   {"Set Attributes All", 0x02},    {"Get Attribute List", 0x03},
     {"Set Attribute List", 0x04},   {"Reset", 0x05},                 {"Start", 0x06},
     {"Stop", 0x07},                 {"Create", 0x08},                {"Delete", 0x09},
@@ -47,7 +42,7 @@ inline constexpr EnipName kCipServiceNames[] = {
     {"Forward Open", 0x54},
 };
 
-inline constexpr EnipName kCipStatusNames[] = {
+inline constexpr ProtocolNumberName kCipStatusNames[] = {
     {"Success", 0x00}, {"Connection Failure", 0x01}, {"Resource Unavailable", 0x02},
     {"Invalid Parameter Value", 0x03}, {"Path Segment Error", 0x04}, {"Path Destination Unknown", 0x05},
     {"Partial Transfer", 0x06}, {"Connection Lost", 0x07}, {"Service Not Supported", 0x08},
@@ -67,7 +62,7 @@ inline constexpr EnipName kCipStatusNames[] = {
     {"Attribute Not Gettable", 0x2c}, {"Still Processing", 0xff},
 };
 
-inline constexpr EnipName kCipClassNames[] = {
+inline constexpr ProtocolNumberName kCipClassNames[] = {
     {"Identity", 0x01}, {"Message Router", 0x02}, {"DeviceNet", 0x03}, {"Assembly", 0x04},
     {"Connection", 0x05}, {"Connection Manager", 0x06}, {"Register", 0x07}, {"Discrete Input Point", 0x08},
     {"Discrete Output Point", 0x09}, {"Analog Input Point", 0x0a}, {"Analog Output Point", 0x0b},
@@ -88,7 +83,7 @@ inline constexpr EnipName kCipClassNames[] = {
     {"TCP/IP Interface", 0xf5}, {"Ethernet Link", 0xf6}, {"CompoNet", 0xf7}, {"CompoNet Repeater", 0xf8},
 };
 
-inline constexpr EnipName kEnipDeviceTypeNames[] = {
+inline constexpr ProtocolNumberName kEnipDeviceTypeNames[] = {
     {"Generic Device (deprecated)", 0}, {"Control Station (deprecated)", 1}, {"AC Drive Device", 2},
     {"Motor Overload", 3}, {"Limit Switch", 4}, {"Inductive Proximity Switch", 5}, {"Photoelectric Sensor", 6},
     {"General Purpose Discrete I/O", 7}, {"Encoder (deprecated)", 8}, {"Resolver", 9},
@@ -107,7 +102,7 @@ inline constexpr EnipName kEnipDeviceTypeNames[] = {
     {"CIP Motion Converter", 48}, {"CIP Motion I/O", 49}, {"ControlNet Physical Layer Component", 50},
 };
 
-inline constexpr EnipName kEnipVendorNames[] = {
+inline constexpr ProtocolNumberName kEnipVendorNames[] = {
     {"Rockwell Automation/Allen-Bradley", 1}, {"Honeywell Inc.", 3}, {"Wago Corporation", 40},
     {"ABB Industrial Systems", 46}, {"Omron Corporation", 47}, {"Turck Inc.", 48}, {"Softing GmbH", 56},
     {"HMS Industrial Networks AB", 90}, {"Beckhoff Automation GmbH", 108}, {"National Instruments", 109},
@@ -115,11 +110,5 @@ inline constexpr EnipName kEnipVendorNames[] = {
     {"Schneider Automation Inc.", 243}, {"Yokogawa Electric Corporation", 250}, {"Hilscher GmbH", 283},
     {"Prosoft Technology", 309}, {"GE Fanuc Automation North America Inc.", 326},
 };
-
-// The name of `value` in `table`; empty when it has none.
-template <size_t N>
-constexpr std::string_view enipNameOf(const EnipName (&table)[N], uint32_t value) {
-  return numberNameOf(table, value);
-}
 
 }  // namespace mamori

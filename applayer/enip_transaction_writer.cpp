@@ -143,8 +143,8 @@ void EnipTransactionWriter::namedOrUnknown(const char* key, std::string_view nam
 
 void EnipTransactionWriter::side(const EnipMessage& m, std::string& into) {
   eve_.begin();
-  namedOrUnknown("command", enipNameOf(kEnipCommandNames, m.command), m.command);
-  namedOrUnknown("status", enipNameOf(kEnipStatusNames, m.status), m.status);
+  namedOrUnknown("command", numberNameOf(kEnipCommandNames, m.command), m.command);
+  namedOrUnknown("status", numberNameOf(kEnipStatusNames, m.status), m.status);
   if (m.options != 0) {
     member("options", m.options);
   }
@@ -167,8 +167,8 @@ void EnipTransactionWriter::side(const EnipMessage& m, std::string& into) {
       end = std::to_chars(end, revision + sizeof(revision), id.revision_minor).ptr;
       eve_.key("revision");
       eve_.string(std::string_view(revision, static_cast<size_t>(end - revision)));
-      namedOrUnknown("vendor_id", enipNameOf(kEnipVendorNames, id.vendor_id), id.vendor_id);
-      namedOrUnknown("device_type", enipNameOf(kEnipDeviceTypeNames, id.device_type), id.device_type);
+      namedOrUnknown("vendor_id", numberNameOf(kEnipVendorNames, id.vendor_id), id.vendor_id);
+      namedOrUnknown("device_type", numberNameOf(kEnipDeviceTypeNames, id.device_type), id.device_type);
       member("product_code", id.product_code);
       member("status", id.status);
       member("serial", id.serial);
@@ -201,9 +201,9 @@ void EnipTransactionWriter::side(const EnipMessage& m, std::string& into) {
 // One CIP message's members; `outer` (the top-level one) gives a Multiple Service Packet's
 // services, written one level down.
 void EnipTransactionWriter::cip(const CipMessage& c, const EnipMessage* outer) {
-  namedOrUnknown("service", enipNameOf(kCipServiceNames, c.service), c.service);
+  namedOrUnknown("service", numberNameOf(kCipServiceNames, c.service), c.service);
   if (c.response) {
-    namedOrUnknown("status", enipNameOf(kCipStatusNames, c.status), c.status);
+    namedOrUnknown("status", numberNameOf(kCipStatusNames, c.status), c.status);
     if (c.extended_status_size) {
       char hex[2 * CipMessage::kMaxExtendedStatus];
       for (size_t i = 0; i < c.extended_status_size; ++i) {
@@ -220,9 +220,9 @@ void EnipTransactionWriter::cip(const CipMessage& c, const EnipMessage* outer) {
     for (size_t i = 0; i < c.path_count; ++i) {
       const CipPathSegment& s = c.path[i];
       eve_.startObject();
-      static constexpr EnipName kSegmentTypes[] = {
+      static constexpr ProtocolNumberName kSegmentTypes[] = {
           {"class", kCipLogicalClass}, {"instance", kCipLogicalInstance}, {"attribute", kCipLogicalAttribute}};
-      namedOrUnknown("segment_type", enipNameOf(kSegmentTypes, s.logical()), s.type);
+      namedOrUnknown("segment_type", numberNameOf(kSegmentTypes, s.logical()), s.type);
       member("value", s.value);
       eve_.endObject();
       if (s.logical() == kCipLogicalClass) last_class = s.value;
@@ -233,7 +233,7 @@ void EnipTransactionWriter::cip(const CipMessage& c, const EnipMessage* outer) {
       eve_.key("class_name");
       eve_.string("");
     } else if (last_class) {
-      namedOrUnknown("class_name", enipNameOf(kCipClassNames, *last_class), *last_class);
+      namedOrUnknown("class_name", numberNameOf(kCipClassNames, *last_class), *last_class);
     }
   }
   if (!outer || outer->multiple_count == 0) return;

@@ -11,12 +11,7 @@
 
 namespace mamori {
 
-struct LdapName {
-  std::string_view name;
-  uint32_t value;
-};
-
-inline constexpr LdapName kLdapOperationNames[] = {
+inline constexpr ProtocolNumberName kLdapOperationNames[] = {
     {"bind_request", 0},         {"bind_response", 1},     {"unbind_request", 2},
     {"search_request", 3},       {"search_result_entry", 4}, {"search_result_done", 5},
     {"modify_request", 6},       {"modify_response", 7},   {"add_request", 8},
@@ -28,7 +23,7 @@ inline constexpr LdapName kLdapOperationNames[] = {
 
 // RFC 4511 appendix A and the codes of the LDAP C API that servers also send, under
 // Suricata's spelling (invalid_dns_syntax is its name for invalidDNSyntax).
-inline constexpr LdapName kLdapResultCodeNames[] = {
+inline constexpr ProtocolNumberName kLdapResultCodeNames[] = {
     {"success", 0},
     {"operations_error", 1},
     {"protocol_error", 2},
@@ -104,11 +99,5 @@ inline constexpr LdapName kLdapResultCodeNames[] = {
     {"e_sync_refresh_required", 4096},
     {"no_operation", 16654},
 };
-
-// The name of `value` in `table`; empty when it has none.
-template <size_t N>
-constexpr std::string_view ldapNameOf(const LdapName (&table)[N], uint32_t value) {
-  return numberNameOf(table, value);
-}
 
 }  // namespace mamori

@@ -71,7 +71,7 @@ void LdapTransactionWriter::finish(const LdapOpenTransaction& open, ProtocolTran
 // attribute values it also writes are not kept here, only their types.
 void LdapTransactionWriter::message(const LdapMessage& m, std::string& into) {
   using Op = LdapOperation;
-  const std::string_view name = ldapNameOf(kLdapOperationNames, static_cast<uint32_t>(m.operation));
+  const std::string_view name = numberNameOf(kLdapOperationNames, static_cast<uint32_t>(m.operation));
   eve_.begin();
   eve_.key("message_id");
   eve_.number(m.message_id);
@@ -141,7 +141,7 @@ void LdapTransactionWriter::message(const LdapMessage& m, std::string& into) {
         break;
       default:
         if (m.has_result) {
-          eve_.named("result_code", ldapNameOf(kLdapResultCodeNames, m.result_code), m.result_code);
+          eve_.named("result_code", numberNameOf(kLdapResultCodeNames, m.result_code), m.result_code);
           eve_.key("matched_dn");
           eve_.string(m.dn);
           eve_.key("message");

@@ -10,12 +10,7 @@
 
 namespace mamori {
 
-struct ModbusName {
-  std::string_view name;
-  uint32_t value;
-};
-
-inline constexpr ModbusName kModbusFunctionNames[] = {
+inline constexpr ProtocolNumberName kModbusFunctionNames[] = {
     {"RdCoils", 0x01},        {"RdDiscreteInputs", 0x02}, {"RdHoldRegs", 0x03},       {"RdInputRegs", 0x04},
     {"WrSingleCoil", 0x05},   {"WrSingleReg", 0x06},      {"RdExcStatus", 0x07},      {"Diagnostic", 0x08},
     {"Program484", 0x09},     {"Poll484", 0x0a},          {"GetCommEventCtr", 0x0b},  {"GetCommEventLog", 0x0c},
@@ -25,13 +20,13 @@ inline constexpr ModbusName kModbusFunctionNames[] = {
     {"MEI", 0x2b},
 };
 
-inline constexpr ModbusName kModbusExceptionNames[] = {
+inline constexpr ProtocolNumberName kModbusExceptionNames[] = {
     {"IllegalFunction", 1}, {"IllegalDataAddr", 2}, {"IllegalDataValue", 3}, {"ServerDeviceFail", 4},
     {"Ack", 5},             {"ServerDeviceBusy", 6}, {"NegAck", 7},          {"MemParityErr", 8},
     {"GatewayPathUnavailable", 10}, {"GatewayTargetFailToResp", 11},
 };
 
-inline constexpr ModbusName kModbusDiagnosticNames[] = {
+inline constexpr ProtocolNumberName kModbusDiagnosticNames[] = {
     {"RetQueryData", 0x00},     {"RestartCommOpt", 0x01},      {"RetDiagReg", 0x02},
     {"ChangeInputDelimiter", 0x03}, {"ForceListenOnlyMode", 0x04}, {"ClearCtrDiagReg", 0x0a},
     {"RetBusMsgCount", 0x0b},   {"RetBusCommErrCount", 0x0c},  {"RetBusExcErrCount", 0x0d},
@@ -40,7 +35,7 @@ inline constexpr ModbusName kModbusDiagnosticNames[] = {
     {"ClearOverrunCounterFlag", 0x14}, {"GetClearPlusStats", 0x15},
 };
 
-inline constexpr ModbusName kModbusMeiNames[] = {{"CANOpenGenRefReqResp", 0x0d}, {"RdDevId", 0x0e}};
+inline constexpr ProtocolNumberName kModbusMeiNames[] = {{"CANOpenGenRefReqResp", 0x0d}, {"RdDevId", 0x0e}};
 
 // Access-type flags, in the order Suricata's writer lists them (composites after the simple ones).
 enum : uint8_t {
@@ -49,7 +44,7 @@ enum : uint8_t {
 };
 inline constexpr uint8_t kModbusBitAccess = kModbusDiscretes | kModbusCoils;
 inline constexpr uint8_t kModbusTables = kModbusDiscretes | kModbusCoils | kModbusInput | kModbusHolding;
-inline constexpr ModbusName kModbusAccessNames[] = {
+inline constexpr ProtocolNumberName kModbusAccessNames[] = {
     {"READ", kModbusRead},         {"WRITE", kModbusWrite},       {"DISCRETES", kModbusDiscretes},
     {"COILS", kModbusCoils},       {"INPUT", kModbusInput},       {"HOLDING", kModbusHolding},
     {"SINGLE", kModbusSingle},     {"MULTIPLE", kModbusMultiple}, {"BIT_ACCESS_MASK", kModbusBitAccess},
@@ -59,14 +54,14 @@ inline constexpr ModbusName kModbusAccessNames[] = {
 
 // Function-code categories (Modbus application protocol 1.1b, section 5).
 enum : uint8_t { kModbusPublicAssigned = 1, kModbusPublicUnassigned = 2, kModbusUserDefined = 4, kModbusReserved = 8 };
-inline constexpr ModbusName kModbusCategoryNames[] = {
+inline constexpr ProtocolNumberName kModbusCategoryNames[] = {
     {"PUBLIC_ASSIGNED", kModbusPublicAssigned}, {"PUBLIC_UNASSIGNED", kModbusPublicUnassigned},
     {"USER_DEFINED", kModbusUserDefined},       {"RESERVED", kModbusReserved},
 };
 
 // Error flags of a message that parses but holds values or lengths it should not.
 enum : uint8_t { kModbusDataValue = 1, kModbusDataLength = 2, kModbusExceptionCode = 4 };
-inline constexpr ModbusName kModbusErrorFlagNames[] = {
+inline constexpr ProtocolNumberName kModbusErrorFlagNames[] = {
     {"DATA_VALUE", kModbusDataValue}, {"DATA_LENGTH", kModbusDataLength}, {"EXC_CODE", kModbusExceptionCode},
 };
 

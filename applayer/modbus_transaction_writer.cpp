@@ -97,7 +97,7 @@ void ModbusTransactionWriter::flags(const char* key, uint8_t value, const auto& 
   }
   std::string& text = flag_text_;
   text.clear();
-  for (const ModbusName& n : names) {
+  for (const ProtocolNumberName& n : names) {
     if ((value & n.value) != n.value) continue;
     if (!text.empty()) text += " | ";
     text += n.name;

@@ -1,6 +1,8 @@
 #pragma once
-// numberNameOf: the name a protocol's table ({name, value} rows: applayer/ldap_names.h,
-// applayer/enip_names.h) gives a number; empty when it has none. Tables are short and
+// ProtocolNumberName: one row of a protocol's table of names for its numbers (LDAP operations,
+// ENIP commands, Modbus functions, ...: applayer/*_names.h), as EVE writes them and as the rule
+// language takes them for integer keywords (rules/protocol_buffers.h: krb5_msg_type:AS_REQ).
+// numberNameOf: the name a table gives a number; empty when it has none. Tables are short and
 // constant: a linear look-up, usable at compile time.
 #include <cstddef>
 #include <cstdint>
@@ -8,9 +10,14 @@
 
 namespace mamori {
 
-template <typename Name, size_t N>
-constexpr std::string_view numberNameOf(const Name (&table)[N], uint32_t value) {
-  for (const Name& n : table) {
+struct ProtocolNumberName {
+  std::string_view name;
+  uint64_t value;
+};
+
+template <size_t N>
+constexpr std::string_view numberNameOf(const ProtocolNumberName (&table)[N], uint64_t value) {
+  for (const ProtocolNumberName& n : table) {
     if (n.value == value) return n.name;
   }
   return {};

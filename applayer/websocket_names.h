@@ -5,14 +5,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "applayer/number_name_of.h"
+
 namespace mamori {
 
-struct WebsocketName {
-  std::string_view name;
-  uint32_t value;
-};
-
-inline constexpr WebsocketName kWebsocketOpcodeNames[] = {
+inline constexpr ProtocolNumberName kWebsocketOpcodeNames[] = {
     {"continuation", 0}, {"text", 1}, {"binary", 2}, {"close", 8}, {"ping", 9}, {"pong", 10},
 };
 

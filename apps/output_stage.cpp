@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include "capture/hash_mix.h"
+
 namespace mamori {
 
 namespace {
@@ -158,8 +160,28 @@ void OutputStage::onIncident(const Incident& incident) {
   if (store_) store_->onIncident(incident);
 }
 
+bool OutputStage::decideThresholds(const Alert& a) {
+  if (!a.undecided_thresholds) return true;
+  if (!thresholds_) thresholds_.emplace(kThresholdEntries);
+  if (!thresholds_->allow(*a.undecided_thresholds,
+                          ThresholdSubject{a.src_ip, a.dest_ip, a.src_port, a.dest_port, a.ts, a.flow_id})) {
+    alerts_suppressed_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  markAlerted(a.flow_id);
+  return true;
+}
+
+void OutputStage::markAlerted(uint64_t flow_id) {
+  if (alerted_marks_.empty()) alerted_marks_.resize(kAlertedMarks);
+  AlertedMark& m = alerted_marks_[mix64(flow_id) % kAlertedMarks];
+  if (m.used && m.flow_id != flow_id) alerted_marks_lost_.fetch_add(1, std::memory_order_relaxed);
+  m = AlertedMark{flow_id, true};
+}
+
 void OutputStage::handle(PipelineEvent& e) {
   if (auto* a = std::get_if<Alert>(&e.body)) {
+    if (!decideThresholds(*a)) return;
     alerts_.fetch_add(1, std::memory_order_relaxed);
     auto& t = by_signature_[{a->gid, a->sid}];
     t.msg = a->signature;
@@ -169,6 +191,13 @@ void OutputStage::handle(PipelineEvent& e) {
     correlation_->onEvent(CorrelationEvent::fromAlert(*a));
   } else if (auto* f = std::get_if<FlowRecord>(&e.body)) {
     flows_.fetch_add(1, std::memory_order_relaxed);
+    if (!alerted_marks_.empty()) {
+      AlertedMark& m = alerted_marks_[mix64(f->flow_id) % kAlertedMarks];
+      if (m.used && m.flow_id == f->flow_id) {
+        f->alerted = true;
+        m.used = false;
+      }
+    }
     publish(EventKind::Flow, formatter_.formatFlow(*f));
     correlation_->onEvent(CorrelationEvent::fromFlow(*f));
   } else {

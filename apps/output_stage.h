@@ -10,6 +10,12 @@
 // output thread copies them into atomics after each pass of its loop, so that the stats
 // record and /metrics (read on other threads) see them at most one pass late.
 //
+// Thresholds and detection_filters that count by source, destination or rule are
+// decided here, over every worker's matches in that merged order, so an alert's fate does
+// not depend on which worker saw it or on how many there are (detect/rule_thresholds.h).
+// A flow all of whose alerts were decided here learns it was alerted on when its record
+// passes through.
+//
 // The correlation rules can be replaced while the pipeline runs (a rule set pushed by the
 // central): between two passes the old engine hands over its held-back matches, a new
 // engine takes the new rules, and the groups of the open incidents are resumed in it, as
@@ -30,6 +36,7 @@
 #include "capture/capture_engine.h"
 #include "correlate/correlation_engine.h"
 #include "correlate/incident_manager.h"
+#include "detect/threshold_table.h"
 
 namespace mamori {
 
@@ -66,6 +73,11 @@ class OutputStage final : private IncidentSink {
   EveFormatter& formatter() { return formatter_; }
 
   uint64_t alerts() const { return alerts_.load(std::memory_order_relaxed); }
+  // Matches the thresholds decided here held back.
+  uint64_t alertsSuppressed() const { return alerts_suppressed_.load(std::memory_order_relaxed); }
+  // `alerted` marks pushed out by another flow's before their flow's record came by: more
+  // flows with such alerts open at once than kAlertedMarks, or a record a full queue dropped.
+  uint64_t alertedMarksLost() const { return alerted_marks_lost_.load(std::memory_order_relaxed); }
   uint64_t flows() const { return flows_.load(std::memory_order_relaxed); }
   // By correlation rule, in rule-set order.
   std::vector<CorrelationRuleCounters> correlationCounters() const;
@@ -85,6 +97,9 @@ class OutputStage final : private IncidentSink {
  private:
   void onIncident(const Incident& incident) override;
   void handle(PipelineEvent& e);
+  // False when a threshold decided here holds the alert back.
+  bool decideThresholds(const Alert& a);
+  void markAlerted(uint64_t flow_id);
   bool releaseUpTo(TimeUs low);
   // Every worker has finished: what their flows' forced ends reported, in time order.
   void releaseEndOfInput();
@@ -129,7 +144,18 @@ class OutputStage final : private IncidentSink {
     std::atomic<uint64_t> matches{0}, opened{0}, restored{0}, updates{0}, closed{0}, evicted{0};
   };
 
-  std::atomic<uint64_t> alerts_{0}, flows_{0};
+  std::atomic<uint64_t> alerts_{0}, flows_{0}, alerts_suppressed_{0}, alerted_marks_lost_{0};
+  // Made at the first alert that needs them.
+  static constexpr size_t kThresholdEntries = 1 << 16;
+  std::optional<ThresholdTable> thresholds_;
+  // Flows that raised an alert decided here, until their record: direct-mapped by flow
+  // id, so bounded; a mark pushed out by another flow is counted as lost.
+  static constexpr size_t kAlertedMarks = 1 << 16;
+  struct AlertedMark {
+    uint64_t flow_id = 0;
+    bool used = false;
+  };
+  std::vector<AlertedMark> alerted_marks_;
   // Guards the two below, which a rule replacement swaps while other threads read them.
   mutable std::mutex rule_counters_mutex_;
   std::vector<std::string> rule_names_;            // the correlation rules, in rule-set order

@@ -263,7 +263,9 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
       }
       p->worker->addObserver(p->apps.get());
     }
-    p->detect = std::make_unique<DetectObserver>(rule_set, p->queue, p->apps.get());
+    // Even with one worker, so that a run decides thresholds one way whatever --workers says.
+    p->detect = std::make_unique<DetectObserver>(rule_set, p->queue, p->apps.get(),
+                                                 PacketInspector::Thresholds::SpanningDownstream);
     p->worker->addObserver(p->detect.get());
     // The parsers come last: the app events they raise while handling a packet are
     // inspected with that packet, which detection has then already seen.
@@ -373,6 +375,9 @@ int runPipelineOn(const RunOptions& opt, const Config& config, StartingRules rul
     t.bytes_read = engine.bytesRead();
     t.capture = source.stats();
     t.alerts = output.alerts();
+    t.alerts_suppressed = output.alertsSuppressed();
+    for (const DetectCounters& d : t.detect) t.alerts_suppressed += d.alerts_suppressed;
+    t.alerted_marks_lost = output.alertedMarksLost();
     t.correlation_rules = output.correlationCounters();
     t.correlation_groups = output.correlationGroups();
     t.correlation_bytes = output.correlationBytes();

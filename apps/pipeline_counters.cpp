@@ -129,6 +129,8 @@ std::vector<std::pair<std::string, uint64_t>> statsCounters(const PipelineTotals
     out.emplace_back(f.stat, sum);
   }
   out.emplace_back("detect.alert", t.alerts);
+  out.emplace_back("detect.alerts_suppressed", t.alerts_suppressed);
+  out.emplace_back("detect.alerted_marks_lost", t.alerted_marks_lost);
   out.emplace_back("detect.rules_loaded", t.rules.rules_loaded);
   out.emplace_back("detect.rules_failed", t.rules.rules_failed);
   out.emplace_back("detect.rules_version", t.rules.version);
@@ -285,6 +287,10 @@ std::vector<MetricSample> metricSamples(const PipelineTotals& t) {
   add("mamori_app_memory_bytes", "App-layer per-flow state held now (nDPI, parsers and their buffers), all workers",
       MetricSample::Gauge, double(t.app_memory.bytes));
   add("mamori_alerts_total", "Alerts raised", MetricSample::Counter, double(t.alerts));
+  add("mamori_alerts_suppressed_total", "Rule matches held back by their threshold or detection_filter",
+      MetricSample::Counter, double(t.alerts_suppressed));
+  add("mamori_alerted_marks_lost_total", "Flows whose EVE flow.alerted may read false although an alert of theirs "
+      "was decided on the output thread (its marks were full)", MetricSample::Counter, double(t.alerted_marks_lost));
   for (const CorrelationRuleCounters& r : t.correlation_rules) {
     add("mamori_correlation_events_total", "Events that joined a group of the correlation rule", MetricSample::Counter, double(r.events), {{"rule", r.rule}});
     add("mamori_correlation_matches_total", "Matches the correlation rule emitted", MetricSample::Counter, double(r.matches), {{"rule", r.rule}});

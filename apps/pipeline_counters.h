@@ -28,6 +28,8 @@ struct PipelineTotals {
   uint64_t packets_read = 0, bytes_read = 0;
   CaptureStats capture;
   uint64_t alerts = 0;
+  uint64_t alerts_suppressed = 0;   // by thresholds / detection_filters, workers' and the output thread's
+  uint64_t alerted_marks_lost = 0;  // OutputStage::alertedMarksLost
   std::vector<CorrelationRuleCounters> correlation_rules;  // by rule, in rule-set order
   uint64_t correlation_groups = 0;                         // groups the engine tracks now
   uint64_t correlation_bytes = 0;                          // the groups' estimate, against correlate.memcap

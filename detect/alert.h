@@ -8,6 +8,7 @@
 
 #include "capture/ip_address.h"
 #include "capture/packet.h"
+#include "detect/rule_thresholds.h"
 #include "rules/rule_metadata.h"
 
 namespace mamori {
@@ -29,6 +30,10 @@ struct Alert {
   std::string category;   // classtype description
   int severity = 3;       // priority: 1 high .. 4 low
   std::shared_ptr<const RuleMetadata> metadata;  // the rule's, shared; null when it has none
+  // Set when the rule's threshold / detection_filter is still to be decided by the one who
+  // receives the alert (PacketInspector::Thresholds::SpanningDownstream): it is a match,
+  // not yet an alert.
+  std::shared_ptr<const RuleThresholds> undecided_thresholds;
 
   // EVE `alert.id`, by which incidents name their alerts: a hash of the flow, the rule
   // (gid, sid) and the packet time, so the same capture gives the same ids with any number

@@ -15,8 +15,9 @@ bool handshakeDone(const Flow& flow) {
 
 }  // namespace
 
-DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps)
-    : rules_(rules), version_(rules.version()), sink_(sink), apps_(apps) {
+DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps,
+                               PacketInspector::Thresholds thresholds)
+    : rules_(rules), version_(rules.version()), sink_(sink), apps_(apps), thresholds_(thresholds) {
   window_.reserve(kMaxStreamLookback + kStreamPiece);
   useRuleSet();
 }
@@ -24,7 +25,7 @@ DetectObserver::DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const 
 // Once per reload, not per packet: a new scratch and state layout for the new database.
 void DetectObserver::useRuleSet() {
   if (inspector_) retired_ += inspector_->totals();
-  inspector_ = std::make_unique<PacketInspector>(rules_.current());
+  inspector_ = std::make_unique<PacketInspector>(rules_.current(), thresholds_);
   const SignatureDatabase& db = inspector_->database();
   flow_state_.configure(db.flowbitCount(), db.flowintCount(), std::min(db.streamLookback(), kMaxStreamLookback));
 }

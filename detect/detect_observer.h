@@ -32,7 +32,9 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
 
   // With an AppIdentifier (added to the worker before this observer), alerts carry the
   // flow's app_proto.
-  DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps = nullptr);
+  // `thresholds`: as PacketInspector's (SpanningDownstream when it is one worker of several).
+  DetectObserver(const RuleSetSlot& rules, AlertSink& sink, const AppIdentifier* apps = nullptr,
+                 PacketInspector::Thresholds thresholds = PacketInspector::Thresholds::All);
 
   void onPacket(const DecodedPacket& pkt, Flow& flow, Direction dir) override;
   void onPacketWithoutFlow(const DecodedPacket& pkt, bool malformed) override;
@@ -69,6 +71,7 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   FlowStatePool flow_state_{kFlowStateRecords};
   AlertSink& sink_;
   const AppIdentifier* apps_;
+  const PacketInspector::Thresholds thresholds_;
   // The packet being processed, without its data pointers: stream data it delivers is
   // attributed to it. Stream data of another flow (flushed when a flow ends) has none.
   DecodedPacket packet_;

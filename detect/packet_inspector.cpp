@@ -154,10 +154,11 @@ bool storesDirection(const Rule& rule, const FileStoreAction& store, Direction d
 
 }  // namespace
 
-PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database)
+PacketInspector::PacketInspector(std::shared_ptr<const SignatureDatabase> database, Thresholds thresholds)
     : database_(std::move(database)),
       payload_(database_->maxRegexCaptures(), database_->maxVariables(), datasets_),
       thresholds_(database_->thresholdCount() ? kThresholdEntries : 0),
+      decides_(thresholds),
       xbits_(database_->xbitCount() ? kXbitEntries : 0) {
   // One scratch, grown to serve every database.
   auto grow = [&](const std::vector<hs_database*>& databases) {
@@ -437,13 +438,17 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   return true;
 }
 
+bool PacketInspector::leftDownstream(const Signature& s) const {
+  return decides_ == Thresholds::SpanningDownstream && s.thresholds->spans_address_pairs;
+}
+
 bool PacketInspector::thresholdAllows(const Signature& s, const DecodedPacket& pkt, uint64_t flow_id) {
-  if (s.threshold_id < 0) return true;
-  const uint32_t key = static_cast<uint32_t>(s.threshold_id) * 2;
-  // Both are counted on every match, as Suricata does; either may hold the alert back.
-  bool allowed = !s.rule.detection_filter || thresholds_.allow(*s.rule.detection_filter, true, key + 1, pkt, flow_id);
-  if (s.rule.threshold) allowed = thresholds_.allow(*s.rule.threshold, false, key, pkt, flow_id) && allowed;
-  return allowed;
+  if (!s.thresholds || leftDownstream(s)) return true;
+  if (thresholds_.allow(*s.thresholds, ThresholdSubject{pkt.src, pkt.dst, pkt.sport, pkt.dport, pkt.ts, flow_id})) {
+    return true;
+  }
+  ++counters_.alerts_suppressed;
+  return false;
 }
 
 void PacketInspector::inspect(const DecodedPacket& pkt, const FlowContext& flow, AlertSink& sink) {
@@ -606,7 +611,8 @@ void PacketInspector::emitAlerts(const DecodedPacket& pkt, const FlowContext& fl
   alert_.to_server = flow.to_server;
   alert_.app_proto = flow.app_proto;
   for (uint32_t index : matched_) {
-    const Rule& rule = database_->signature(index).rule;
+    const Signature& s = database_->signature(index);
+    const Rule& rule = s.rule;
     alert_.gid = rule.gid;
     alert_.sid = rule.sid;
     alert_.rev = rule.rev;
@@ -614,7 +620,9 @@ void PacketInspector::emitAlerts(const DecodedPacket& pkt, const FlowContext& fl
     alert_.category = rule.category;
     alert_.severity = rule.priority;
     alert_.metadata = rule.metadata_pairs;
-    ++counters_.alerts;
+    const bool undecided = s.thresholds && leftDownstream(s);
+    alert_.undecided_thresholds = undecided ? s.thresholds : nullptr;
+    if (!undecided) ++counters_.alerts;
     sink.onAlert(alert_);
   }
 }

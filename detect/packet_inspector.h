@@ -62,8 +62,14 @@ struct FlowContext {
 
 class PacketInspector {
  public:
+  // Which thresholds / detection_filters this inspector decides. `SpanningDownstream`: it
+  // sees only some address pairs (one worker of several), so the rules tracked by_src,
+  // by_dst or by_rule alert on every match, carrying Alert::undecided_thresholds, and the
+  // receiver of every inspector's alerts decides them.
+  enum class Thresholds : uint8_t { All, SpanningDownstream };
+
   // Throws std::runtime_error when Hyperscan cannot allocate scratch space.
-  explicit PacketInspector(std::shared_ptr<const SignatureDatabase> database);
+  explicit PacketInspector(std::shared_ptr<const SignatureDatabase> database, Thresholds thresholds = Thresholds::All);
   ~PacketInspector();
   PacketInspector(const PacketInspector&) = delete;
   PacketInspector& operator=(const PacketInspector&) = delete;
@@ -153,6 +159,9 @@ class PacketInspector {
   void applyFlowbits(const Signature& signature, const FlowContext& flow);
   bool xbitsMatch(const Signature& signature, const DecodedPacket& pkt);
   void applyXbits(const Signature& signature, const DecodedPacket& pkt);
+  // Whether the receiver decides the thresholds of `signature`, which has some.
+  bool leftDownstream(const Signature& signature) const;
+  // True when the match is an alert, or one whose thresholds the receiver decides.
   bool thresholdAllows(const Signature& signature, const DecodedPacket& pkt, uint64_t flow_id);
 
   std::shared_ptr<const SignatureDatabase> database_;
@@ -160,6 +169,7 @@ class PacketInspector {
   DatasetOverlay datasets_;  // before payload_, which keeps a reference
   PayloadVerifier payload_;
   ThresholdTable thresholds_;
+  const Thresholds decides_;
   HostBitTable xbits_;
   std::vector<uint32_t> candidates_;
   std::vector<uint32_t> matched_;

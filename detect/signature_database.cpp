@@ -209,7 +209,10 @@ void SignatureDatabase::assignIds() {
                                  op.value_name.empty() ? -1 : static_cast<int>(id(flowints, op.value_name)));
     }
     for (const XbitOp& op : s.rule.xbits) s.xbit_ids.push_back(id(xbits, op.name));
-    if (s.rule.threshold || s.rule.detection_filter) s.threshold_id = static_cast<int>(threshold_count_++);
+    if (s.rule.threshold || s.rule.detection_filter) {
+      s.thresholds = std::make_shared<const RuleThresholds>(s.rule);
+      ++threshold_count_;
+    }
     if (s.stream) {
       for (const PayloadMatch& m : s.rule.payload) {
         if (const auto* c = std::get_if<ContentMatch>(&m)) stream_lookback_ = std::max(stream_lookback_, c->bytes.size());

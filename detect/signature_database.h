@@ -32,6 +32,7 @@
 #include "detect/app_buffers.h"
 #include "detect/address_index.h"
 #include "detect/hs_database_cache.h"
+#include "detect/rule_thresholds.h"
 #include "detect/signature_groups.h"
 #include "capture/packet.h"
 #include "rules/protocol_buffers.h"
@@ -64,7 +65,7 @@ struct Signature {
   // Verified before rules that only read flow state, so that a bit set by one rule is
   // seen by another on the same packet, as Suricata orders them.
   bool writes_flow_state = false;
-  int threshold_id = -1;  // index of the rule's threshold / detection_filter state; -1 none
+  std::shared_ptr<const RuleThresholds> thresholds;  // null: the rule has neither threshold nor detection_filter
   // On TCP, matched on the reassembled stream instead of each packet: a rule with payload
   // keywords, unless it is about packets (tcp-pkt, dsize, flow:no_stream, header buffers).
   bool stream = false;

@@ -6,8 +6,8 @@ namespace mamori {
 namespace {
 constexpr size_t kProbe = 16;
 
-uint64_t hashOf(const IpAddress& a, const IpAddress& b, uint32_t key_id) {
-  uint64_t h = mix64(key_id);
+uint64_t hashOf(const IpAddress& a, const IpAddress& b, uint64_t key) {
+  uint64_t h = mix64(key);
   h = mix64(h ^ load64(a.bytes.data()) ^ load64(a.bytes.data() + 8) * 31);
   return mix64(h ^ load64(b.bytes.data()) ^ load64(b.bytes.data() + 8) * 31);
 }
@@ -45,14 +45,20 @@ bool ThresholdTable::firstSighting(uint64_t entry_hash, uint16_t port, TimeUs wi
   return true;
 }
 
-bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t key_id, const DecodedPacket& pkt,
-                           uint64_t flow_id) {
-  IpAddress a, b;
-  const uint64_t flow = t.track == Threshold::Track::ByFlow ? flow_id : 0;
-  if (t.track == Threshold::Track::BySrc || t.track == Threshold::Track::ByBoth) a = pkt.src;
-  if (t.track == Threshold::Track::ByDst || t.track == Threshold::Track::ByBoth) b = pkt.dst;
+bool ThresholdTable::allow(const RuleThresholds& rule, const ThresholdSubject& match) {
+  bool allowed = !rule.detection_filter || allow(*rule.detection_filter, true, rule.key, match);
+  if (rule.threshold) allowed = allow(*rule.threshold, false, rule.key, match) && allowed;
+  return allowed;
+}
 
-  const uint64_t entry_hash = mix64(hashOf(a, b, key_id) ^ flow);
+bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint64_t rule_key,
+                           const ThresholdSubject& match) {
+  IpAddress a, b;
+  const uint64_t flow = t.track == Threshold::Track::ByFlow ? match.flow_id : 0;
+  if (t.track == Threshold::Track::BySrc || t.track == Threshold::Track::ByBoth) a = match.src;
+  if (t.track == Threshold::Track::ByDst || t.track == Threshold::Track::ByBoth) b = match.dst;
+
+  const uint64_t entry_hash = mix64(hashOf(a, b, rule_key * 2 + detection_filter) ^ flow);
   const size_t start = entry_hash % entries_.size();
   // Entries are never emptied, only reused, so the first unused slot ends the search.
   Entry* entry = nullptr;
@@ -63,7 +69,8 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
       victim = &e;
       break;
     }
-    if (e.key_id == key_id && e.flow_id == flow && e.a == a && e.b == b) {
+    if (e.rule_key == rule_key && e.detection_filter == detection_filter && e.flow_id == flow && e.a == a &&
+        e.b == b) {
       entry = &e;
       break;
     }
@@ -71,18 +78,18 @@ bool ThresholdTable::allow(const Threshold& t, bool detection_filter, uint32_t k
   }
   const TimeUs window = TimeUs{t.seconds} * 1'000'000;
   // Backoff counts over the flow's whole life.
-  const bool fresh = !entry || (t.type != Threshold::Type::Backoff && pkt.ts - entry->window_start >= window);
+  const bool fresh = !entry || (t.type != Threshold::Type::Backoff && match.ts - entry->window_start >= window);
   if (!entry) {
     entry = victim;
-    *entry = Entry{a, b, flow, key_id, 0, 0, true};
+    *entry = Entry{a, b, flow, rule_key, detection_filter, 0, 0, true};
   }
   if (fresh) {
-    entry->window_start = pkt.ts;
+    entry->window_start = match.ts;
     entry->count = 0;
   }
   if (detection_filter && t.unique_on != Threshold::UniqueOn::None) {
     // `count` counts distinct ports here: only a port's first sighting in the window.
-    const uint16_t port = t.unique_on == Threshold::UniqueOn::SrcPort ? pkt.sport : pkt.dport;
+    const uint16_t port = t.unique_on == Threshold::UniqueOn::SrcPort ? match.sport : match.dport;
     if (firstSighting(entry_hash, port, entry->window_start)) ++entry->count;
     return entry->count > t.count;
   }

@@ -6,32 +6,43 @@
 // bounded table of (entry, port) sightings; a sighting pushed out of it by others is
 // counted again when it recurs, so under pressure a port may count twice, never less.
 //
-// Counts are per worker. Workers are chosen by address pair, so by_both counts are
-// exact, and so are by_flow counts; by_src / by_dst / by_rule see only the share of traffic one worker gets, and
-// a host talking to many peers may reach a limit later than in Suricata.
+// One table per worker decides by_both and by_flow (workers are chosen by address pair,
+// so those counts are exact there); the output thread's decides by_src / by_dst / by_rule
+// over every worker's alerts, merged in packet-time order (RuleThresholds).
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "capture/ip_address.h"
 #include "capture/packet.h"
-#include "rules/rule.h"
+#include "detect/rule_thresholds.h"
 
 namespace mamori {
+
+// What a match is counted by: the packet that matched and its flow.
+struct ThresholdSubject {
+  IpAddress src, dst;
+  uint16_t sport = 0, dport = 0;
+  TimeUs ts = 0;
+  uint64_t flow_id = 0;
+};
 
 class ThresholdTable {
  public:
   explicit ThresholdTable(size_t capacity);
 
-  // Counts one match of a rule; true when it may alert. `key_id` tells a rule's
-  // threshold and detection_filter apart.
-  bool allow(const Threshold& t, bool detection_filter, uint32_t key_id, const DecodedPacket& pkt, uint64_t flow_id);
+  // Counts one match of a rule on its threshold and its detection_filter (both are
+  // counted on every match, as Suricata does); true when it may alert.
+  bool allow(const RuleThresholds& rule, const ThresholdSubject& match);
 
  private:
+  bool allow(const Threshold& t, bool detection_filter, uint64_t rule_key, const ThresholdSubject& match);
+
   struct Entry {
     IpAddress a, b;
     uint64_t flow_id = 0;  // by_flow only
-    uint32_t key_id = 0;
+    uint64_t rule_key = 0;
+    bool detection_filter = false;
     uint32_t count = 0;
     TimeUs window_start = 0;
     bool used = false;

@@ -21,7 +21,7 @@ bool parseDnp3Ind(std::string_view value, AppValueTest& out, std::string& error)
   uint32_t mask = 0;
   for (const keywords::ValueItem& item : keywords::splitItems(value, 0)) {
     uint32_t flag = 0;
-    for (const Dnp3Name& n : kDnp3IndicationNames) {
+    for (const ProtocolNumberName& n : kDnp3IndicationNames) {
       if (n.name == item.text) flag = n.value;
     }
     if (flag == 0) {

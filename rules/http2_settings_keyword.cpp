@@ -12,10 +12,10 @@ bool parseHttp2Settings(std::string_view value, AppValueTest& out, std::string& 
   const size_t end = std::min(text.find_first_of(" <>=!"), text.size());
   const std::string_view name = text.substr(0, end);
   const auto* row = std::find_if(std::begin(kHttp2SettingNames), std::end(kHttp2SettingNames),
-                                 [&](const Http2Name& n) { return n.name == name; });
+                                 [&](const ProtocolNumberName& n) { return n.name == name; });
   if (row == std::end(kHttp2SettingNames)) {
     std::string names;
-    for (const Http2Name& n : kHttp2SettingNames) names += (names.empty() ? "" : ", ") + std::string(n.name);
+    for (const ProtocolNumberName& n : kHttp2SettingNames) names += (names.empty() ? "" : ", ") + std::string(n.name);
     error = "unknown http2.settings parameter '" + std::string(name) + "' (" + names + ")";
     return false;
   }

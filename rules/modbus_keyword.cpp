@@ -90,7 +90,7 @@ bool parseFunction(const std::vector<keywords::ValueItem>& items, ModbusTest& t)
   if (items.size() != 1) return false;
   const bool negated = arg[0] == '!';
   const std::string_view name = arg.substr(negated ? 1 : 0);
-  static constexpr ModbusName kCategories[] = {
+  static constexpr ProtocolNumberName kCategories[] = {
       {"assigned", kModbusPublicAssigned},
       {"unassigned", kModbusPublicUnassigned},
       {"public", kModbusPublicAssigned | kModbusPublicUnassigned},
@@ -98,7 +98,7 @@ bool parseFunction(const std::vector<keywords::ValueItem>& items, ModbusTest& t)
       {"reserved", kModbusReserved},
       {"all", kModbusPublicAssigned | kModbusPublicUnassigned | kModbusUserDefined | kModbusReserved},
   };
-  for (const ModbusName& c : kCategories) {
+  for (const ProtocolNumberName& c : kCategories) {
     if (c.name != name) continue;
     t.has_category = 1;
     t.category = static_cast<uint8_t>(negated ? ~c.value : c.value);
@@ -118,11 +118,11 @@ bool parseAccess(const std::vector<keywords::ValueItem>& items, ModbusTest& t) {
   } else {
     return false;
   }
-  static constexpr ModbusName kTables[] = {
+  static constexpr ProtocolNumberName kTables[] = {
       {"discretes", kModbusDiscretes}, {"coils", kModbusCoils}, {"input", kModbusInput}, {"holding", kModbusHolding}};
   if (!table.empty()) {
     uint8_t bits = 0;
-    for (const ModbusName& n : kTables) {
+    for (const ProtocolNumberName& n : kTables) {
       if (n.name == table) bits = static_cast<uint8_t>(n.value);
     }
     // Discretes and input registers are read-only.

@@ -40,12 +40,6 @@
 
 namespace mamori {
 
-// A value of an integer keyword by name (Suricata 9's enum names: krb5_msg_type:AS_REQ).
-struct ProtocolNumberName {
-  std::string_view name;
-  uint64_t value;
-};
-
 struct ProtocolBuffer {
   std::string_view keyword;
   std::string_view protocol;
@@ -81,33 +75,16 @@ inline constexpr ProtocolNumberName kKrb5MessageTypes[] = {
     {"RESERVED16", 16}, {"RESERVED17", 17}, {"SAFE", 20}, {"PRIV", 21},     {"CRED", 22},   {"ERROR", 30},
 };
 
-// A protocol's own table of names (applayer/ldap_names.h, applayer/enip_names.h), as the
-// rows take them.
-template <typename Name, size_t N>
-constexpr std::array<ProtocolNumberName, N> protocolNumberNames(const Name (&names)[N]) {
-  std::array<ProtocolNumberName, N> out{};
-  for (size_t i = 0; i < N; ++i) out[i] = {names[i].name, names[i].value};
-  return out;
-}
-inline constexpr auto kLdapOperations = protocolNumberNames(kLdapOperationNames);
 // FTP's values by Suricata 8's names: ftp.mode, ftp.reply_received, ftpdata_command.
 inline constexpr ProtocolNumberName kFtpModes[] = {{"passive", 0}, {"active", 1}};
 inline constexpr ProtocolNumberName kFtpReplyReceived[] = {{"no", 0},  {"yes", 1},   {"off", 0},
                                                            {"on", 1},  {"false", 0}, {"true", 1}};
 inline constexpr ProtocolNumberName kFtpDataCommands[] = {{"retr", 1}, {"stor", 2}};
-inline constexpr auto kLdapResultCodes = protocolNumberNames(kLdapResultCodeNames);
-inline constexpr auto kEnipCommands = protocolNumberNames(kEnipCommandNames);
-inline constexpr auto kEnipStatuses = protocolNumberNames(kEnipStatusNames);
-inline constexpr auto kDnp3Functions = protocolNumberNames(kDnp3FunctionNames);
-inline constexpr auto kWebsocketOpcodes = protocolNumberNames(kWebsocketOpcodeNames);
-inline constexpr auto kHttp2FrameTypes = protocolNumberNames(kHttp2FrameTypeNames);
-inline constexpr auto kHttp2ErrorCodes = protocolNumberNames(kHttp2ErrorCodeNames);
-inline constexpr auto kMqttTypes = protocolNumberNames(kMqttTypeNames);
-inline constexpr auto kMqttTypesLower = protocolNumberNames(kMqttTypeKeys);
+// mqtt.type takes Suricata's upper-case names and its EVE keys' lower-case ones.
 inline constexpr auto kMqttTypeSpellings = [] {
-  std::array<ProtocolNumberName, kMqttTypes.size() + kMqttTypesLower.size()> out{};
-  for (size_t i = 0; i < kMqttTypes.size(); ++i) out[i] = kMqttTypes[i];
-  for (size_t i = 0; i < kMqttTypesLower.size(); ++i) out[kMqttTypes.size() + i] = kMqttTypesLower[i];
+  std::array<ProtocolNumberName, std::size(kMqttTypeNames) + std::size(kMqttTypeKeys)> out{};
+  for (size_t i = 0; i < std::size(kMqttTypeNames); ++i) out[i] = kMqttTypeNames[i];
+  for (size_t i = 0; i < std::size(kMqttTypeKeys); ++i) out[std::size(kMqttTypeNames) + i] = kMqttTypeKeys[i];
   return out;
 }();
 inline constexpr ProtocolNumberName kYesNo[] = {{"yes", 1}, {"no", 0}, {"true", 1}, {"false", 0}};
@@ -137,13 +114,13 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"krb5.ticket_encryption", "krb5", BufferDirection::Response, {}, 0xffffffffu, {}, parseKrb5TicketEncryption},
     // LDAP (applayer/ldap_protocol.h): a request's fields as it arrives, its responses' (one
     // instance per response) with the last of them.
-    {"ldap.request.operation", "ldap", BufferDirection::Request, {}, 0xff, kLdapOperations},
+    {"ldap.request.operation", "ldap", BufferDirection::Request, {}, 0xff, kLdapOperationNames},
     {"ldap.request.dn", "ldap", BufferDirection::Request},
     {"ldap.request.attribute_type", "ldap", BufferDirection::Request},
-    {"ldap.responses.operation", "ldap", BufferDirection::Response, {}, 0xff, kLdapOperations},
+    {"ldap.responses.operation", "ldap", BufferDirection::Response, {}, 0xff, kLdapOperationNames},
     {"ldap.responses.count", "ldap", BufferDirection::Response, {}, 0xffffffffu},
     {"ldap.responses.dn", "ldap", BufferDirection::Response},
-    {"ldap.responses.result_code", "ldap", BufferDirection::Response, {}, 0xffffffffu, kLdapResultCodes},
+    {"ldap.responses.result_code", "ldap", BufferDirection::Response, {}, 0xffffffffu, kLdapResultCodeNames},
     {"ldap.responses.message", "ldap", BufferDirection::Response},
     {"ldap.responses.attribute_type", "ldap", BufferDirection::Response},
     // DCE/RPC (applayer/dcerpc_record.h): over TCP, and over SMB named pipes in smb records.
@@ -189,8 +166,8 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // EtherNet/IP and CIP (applayer/enip_transaction_writer.h): the encapsulation header's
     // command and status on both sides; CIP paths on requests, CIP statuses and the identity
     // and services a ListIdentity / ListServices reply gives on responses.
-    {"enip_command", "enip", BufferDirection::Either, "enip.command", 0xffff, kEnipCommands},
-    {"enip.status", "enip", BufferDirection::Either, {}, 0xffffffffu, kEnipStatuses},
+    {"enip_command", "enip", BufferDirection::Either, "enip.command", 0xffff, kEnipCommandNames},
+    {"enip.status", "enip", BufferDirection::Either, {}, 0xffffffffu, kEnipStatusNames},
     {"cip_service", "enip", BufferDirection::Either, {}, 0, {}, parseCipService, matchCipService},
     {"enip.cip_class", "enip", BufferDirection::Request, {}, 0xffffffffu},
     {"enip.cip_instance", "enip", BufferDirection::Request, {}, 0xffffffffu},
@@ -213,7 +190,7 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // DNP3 (applayer/dnp3_record_writer.h): each application fragment a transaction; the
     // function and objects on both sides, the internal indications on responses, dnp3_data the
     // whole fragment (CRCs removed, transport segments joined).
-    {"dnp3_func", "dnp3", BufferDirection::Either, {}, 0xff, kDnp3Functions},
+    {"dnp3_func", "dnp3", BufferDirection::Either, {}, 0xff, kDnp3FunctionNames},
     {"dnp3_ind", "dnp3", BufferDirection::Response, {}, 0, {}, parseDnp3Ind, matchDnp3Ind},
     {"dnp3_obj", "dnp3", BufferDirection::Either, {}, 0, {}, parseDnp3Obj, matchDnp3Obj},
     {"dnp3_data", "dnp3", BufferDirection::Either},
@@ -231,7 +208,7 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // WebSocket (applayer/websocket_protocol.h): every frame a transaction, on its sender's
     // side; the payload unmasked, a fragmented message's whole on its last frame.
     {"websocket.payload", "websocket", BufferDirection::Either},
-    {"websocket.opcode", "websocket", BufferDirection::Either, {}, 0xff, kWebsocketOpcodes},
+    {"websocket.opcode", "websocket", BufferDirection::Either, {}, 0xff, kWebsocketOpcodeNames},
     {"websocket.flags", "websocket", BufferDirection::Either, {}, 0xff, {}, parseWebsocketFlags, matchFlagBits},
     {"websocket.mask", "websocket", BufferDirection::Either, {}, 0xffffffffu},
     // MQTT (applayer/mqtt_protocol.h): a transaction is a request and what answers it (a
@@ -264,8 +241,8 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     // HTTP/2's frame keywords (not a plug-in: Http2Parser puts the values on its streams'
     // HttpTransactions, Http2FrameValues). Each side's frames of a stream, or one frame of the
     // connection (stream 0) in a record of its own, as Suricata's transactions hold them.
-    {"http2.frametype", "http2", BufferDirection::Either, {}, 0xff, kHttp2FrameTypes},
-    {"http2.errorcode", "http2", BufferDirection::Either, {}, 0xffffffffu, kHttp2ErrorCodes},
+    {"http2.frametype", "http2", BufferDirection::Either, {}, 0xff, kHttp2FrameTypeNames},
+    {"http2.errorcode", "http2", BufferDirection::Either, {}, 0xffffffffu, kHttp2ErrorCodeNames},
     {"http2.priority", "http2", BufferDirection::Either, {}, 0xff},
     {"http2.window", "http2", BufferDirection::Either, {}, 0x7fffffffu},
     {"http2.size_update", "http2", BufferDirection::Either, {}, 0x7fffffffffffffffu},

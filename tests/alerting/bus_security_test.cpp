@@ -46,7 +46,9 @@ TEST(BusSecurity, OnlySubscribersOnTheAllowlistReceive) {
   }
   BusPublisher pub(endpoint, options);
   ASSERT_TRUE(pub.waitForSubscribers(1, 10s));
-  ASSERT_TRUE(eventually([&] { return pub.refused().key == 1 && pub.refused().protocol >= 1; }))
+  // ZeroMQ may reconnect a refused subscriber, which is refused and counted again: each
+  // refusal the bus counts is one the intruder's handshake saw fail.
+  ASSERT_TRUE(eventually([&] { return pub.refused().key >= 1 && pub.refused().protocol >= 1; }))
       << pub.refused().key << " " << pub.refused().protocol;
   EXPECT_EQ(pub.subscribers(), 1u) << "a refused subscriber's subscription counted";
 
@@ -59,10 +61,10 @@ TEST(BusSecurity, OnlySubscribersOnTheAllowlistReceive) {
   }
   EXPECT_FALSE(intruder.receive(200ms));
   EXPECT_FALSE(plain.receive(200ms));
-  EXPECT_EQ(pub.refused().key, 1u);
 
   // Each CURVE subscriber knows how its handshake went; a plain one has nothing to tell.
-  EXPECT_TRUE(eventually([&] { return intruder.handshakes().failed_auth == 1; }));
+  EXPECT_TRUE(eventually([&] { return intruder.handshakes().failed_auth == pub.refused().key; }))
+      << intruder.handshakes().failed_auth << " failed handshakes, " << pub.refused().key << " refused";
   EXPECT_EQ(intruder.handshakes().succeeded, 0u);
   EXPECT_EQ(allowed.handshakes().succeeded, 1u);
   EXPECT_EQ(allowed.handshakes().failed_auth + allowed.handshakes().failed_protocol, 0u);

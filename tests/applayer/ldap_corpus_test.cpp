@@ -66,8 +66,8 @@ class LdapRecords final : public AppEventListener {
 };
 
 // tshark's protocolOp numbers and result codes as mamori (and Suricata) names them.
-std::string named(const LdapName* begin, const LdapName* end, const std::string& number) {
-  for (const LdapName* n = begin; n != end; ++n) {
+std::string named(const ProtocolNumberName* begin, const ProtocolNumberName* end, const std::string& number) {
+  for (const ProtocolNumberName* n = begin; n != end; ++n) {
     if (std::to_string(n->value) == number) return std::string(n->name);
   }
   return number;

@@ -731,6 +731,29 @@ TEST_F(DetectionEngineTest, ThresholdsAndDetectionFilter) {
   EXPECT_EQ(run(TestPacket("10.0.0.9", 40000, "10.0.0.2", 80, "D")), Sids{});
 }
 
+// One worker of several (SpanningDownstream) sees only its share of the address pairs: it
+// leaves the thresholds tracked by_src / by_dst / by_rule to the receiver of every worker's
+// alerts, passing each match on with them, and decides by_both / by_flow itself.
+TEST_F(DetectionEngineTest, ThresholdsSpanningAddressPairsAreLeftToTheReceiver) {
+  load("alert tcp any any -> any any (content:\"S\"; threshold:type limit, track by_src, count 1, seconds 60; sid:1;)\n"
+       "alert tcp any any -> any any (content:\"P\"; threshold:type limit, track by_both, count 1, seconds 60; sid:2;)\n"
+       "alert tcp any any -> any any (content:\"M\"; threshold:type limit, track by_flow, count 1, seconds 60; "
+       "detection_filter:track by_rule, count 1, seconds 60; sid:3;)\n"
+       "alert tcp any any -> any any (content:\"N\"; sid:4;)\n");
+  inspector_ = std::make_unique<PacketInspector>(db_, PacketInspector::Thresholds::SpanningDownstream);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(on("SPMN"), i == 0 ? (Sids{1, 2, 3, 4}) : (Sids{1, 3, 4})) << i;
+    for (const Alert& a : sink_.alerts) {
+      // A rule with one spanning track leaves all of its thresholds to the receiver.
+      const bool left = a.sid == 1 || a.sid == 3;
+      ASSERT_EQ(a.undecided_thresholds != nullptr, left) << a.sid;
+      if (left) EXPECT_EQ(a.undecided_thresholds->key, uint64_t{1} << 32 | a.sid);
+    }
+  }
+  EXPECT_EQ(inspector_->counters().alerts, 4u) << "only the alerts decided here";
+  EXPECT_EQ(inspector_->counters().alerts_suppressed, 2u) << "sid 2's second and third match";
+}
+
 // detection_filter unique_on (Suricata 9): alerts once more distinct ports than `count`
 // were seen in the window, each port counted once.
 TEST_F(DetectionEngineTest, DetectionFilterCountsDistinctPorts) {

@@ -274,7 +274,7 @@ std::string EveFormatter::formatApp(const AppRecord& r) {
   } else if (file) {
     if (file->http) {
       key("app_proto");
-      writer_.String("http");
+      writer_.String(file->http->http2_stream ? "http2" : "http");
       writeHttp(*file->http);
     } else if (file->protocol) {
       key("app_proto");

@@ -93,7 +93,7 @@ struct SshFlow {
   AppLayerEventSet events;
 };
 
-struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
+struct AppParsers::FlowParsers final : HttpSink, ProtocolSink, AppFrameSink {
   AppParsers* owner = nullptr;
   Flow* flow = nullptr;  // the flow of the current call
   Direction dir = Direction::ToServer;
@@ -155,6 +155,14 @@ struct AppParsers::FlowParsers final : HttpSink, ProtocolSink {
     owner->files_->close(h, complete);
     report(FileInfo{owner->files_->file(h), std::nullopt, owner->protocols_[plugin]->name().data()}, *owner->files_, h,
            events);
+  }
+  bool wantsFrame(uint8_t type) const override { return owner->wantsFrame(type); }
+  void onFrame(Direction from, uint8_t type, const uint8_t* data, size_t len) override {
+    owner->emitFrame(*flow, from, type, data, len);
+  }
+  void onConnectionFrame(Direction from, const HttpTransaction& tx) override {
+    owner->record_.body = tx;
+    owner->emit(*flow, from, AppEvent::ParserEvents);
   }
   void onFile(const HttpTransaction& tx, FileTracker& files, FileTracker::Handle h) override {
     report(FileInfo{files.file(h), tx}, files, h, {});
@@ -390,7 +398,18 @@ void AppParsers::emit(Flow& flow, Direction dir, AppEvent event, const AppLayerE
   for (AppEventListener* l : listeners_) l->onAppEvent(flow, record_);
 }
 
+bool AppParsers::wantsFrame(uint8_t type) const {
+  return std::any_of(listeners_.begin(), listeners_.end(), [&](const AppEventListener* l) { return l->inspectsFrame(type); });
+}
+
+void AppParsers::emitFrame(Flow& flow, Direction dir, uint8_t type, const uint8_t* data, size_t len) {
+  for (AppEventListener* l : listeners_) {
+    if (l->inspectsFrame(type)) l->onAppFrame(flow, dir, type, data, len);
+  }
+}
+
 void AppParsers::parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len) {
+  if (wantsFrame(app_frame::kDnsPdu)) emitFrame(flow, dir, app_frame::kDnsPdu, data, len);
   const bool parsed = dns_.parse(data, len, dns_message_);
   const AppLayerEventSet events = dnsEvents(dns_message_, parsed, dns_.lastError(), dir);
   if (!parsed) {
@@ -604,7 +623,7 @@ void AppParsers::logSsh(FlowParsers& p, Flow& flow, Direction dir) {
 
 bool AppParsers::startHttp2(FlowParsers& p, Flow& flow, uint64_t first_id) {
   if (!charge(p, sizeof(Http2Parser) + kHttp2FlowBytes)) return false;
-  p.http2 = std::make_unique<Http2Parser>(http2_config_, first_id);
+  p.http2 = std::make_unique<Http2Parser>(http2_config_, first_id, files_.get(), &p);
   p.kind = Kind::Http2;
   if (identifier_) identifier_->nameAppProto(flow, "http2", first_id != 0);
   return true;

@@ -141,6 +141,10 @@ class AppParsers final : public FlowObserver {
   // As stampFlow, but sender -> receiver: a message's endpoints.
   void stampMessage(const Flow& flow, Direction dir);
   void parseDns(Flow& flow, Direction dir, const uint8_t* data, size_t len);
+  // App-layer frames (applayer/app_frame.h): whether a listener inspects the type, and a
+  // frame for those that do.
+  bool wantsFrame(uint8_t type) const;
+  void emitFrame(Flow& flow, Direction dir, uint8_t type, const uint8_t* data, size_t len);
   void parseSsh(FlowParsers& p, Flow& flow, Direction dir, const uint8_t* data, size_t len);
   void logSsh(FlowParsers& p, Flow& flow, Direction dir);
   // The plug-in (index into protocols_) for a flow: the one nDPI's verdict `app` names,

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "applayer/app_frame.h"
 #include "applayer/app_layer_event.h"
 #include "applayer/dns_message.h"
 #include "applayer/http_transaction.h"
@@ -63,6 +64,10 @@ class AppEventListener {
   virtual ~AppEventListener() = default;
   // `flow` is the worker's live flow; `record` is valid during the call only.
   virtual void onAppEvent(Flow& flow, const AppRecord& record) = 0;
+  // App-layer frames (applayer/app_frame.h), for a listener that inspects them: whether it
+  // does for `type`, and each frame, its bytes valid during the call only.
+  virtual bool inspectsFrame(uint8_t /*type*/) const { return false; }
+  virtual void onAppFrame(Flow& /*flow*/, Direction /*dir*/, uint8_t /*type*/, const uint8_t* /*data*/, size_t /*len*/) {}
 };
 
 }  // namespace mamori

@@ -14,16 +14,25 @@ void Http2FrameReader::startFrame(Http2FrameSink& sink) {
   header_len_ = 0;
   left_ = frame_.length;
   padding_ = 0;
+  gathering_ = false;
   if (frame_.type == http2::kData) {
     sink.onDataStart(frame_);
     state_ = (frame_.flags & http2::kPadded) ? State::DataPad : State::Data;
+    gathering_ = sink.gatherData();
+    if (gathering_) payload_.assign(reinterpret_cast<const char*>(header_), sizeof header_);
   } else if (frame_.length > max_buffered_) {
     sink.onOversized(frame_);
     state_ = State::Skip;
   } else {
-    payload_.clear();
+    payload_.assign(reinterpret_cast<const char*>(header_), sizeof header_);
     state_ = State::Buffer;
   }
+}
+
+void Http2FrameReader::gather(const uint8_t* data, size_t n) {
+  if (!gathering_) return;
+  const size_t room = sizeof header_ + max_buffered_ - payload_.size();
+  payload_.append(reinterpret_cast<const char*>(data), std::min(n, room));
 }
 
 bool Http2FrameReader::feed(const uint8_t* data, size_t len, Http2FrameSink& sink) {
@@ -54,9 +63,11 @@ bool Http2FrameReader::feed(const uint8_t* data, size_t len, Http2FrameSink& sin
         if (left_ == 0) {  // PADDED with no room for its pad length
           sink.onBadPadding(frame_);
           sink.onDataEnd(frame_);
+          sink.onRawFrame(frame_, header_, sizeof header_);
           state_ = State::Header;
           continue;
         }
+        gather(data, 1);
         padding_ = *data++;
         --len;
         --left_;
@@ -69,6 +80,7 @@ bool Http2FrameReader::feed(const uint8_t* data, size_t len, Http2FrameSink& sin
       case State::Data: {
         const size_t n = std::min<size_t>(len, left_ - padding_);
         if (n) sink.onData(frame_, data, n);
+        gather(data, n);
         data += n;
         len -= n;
         left_ -= static_cast<uint32_t>(n);
@@ -78,11 +90,14 @@ bool Http2FrameReader::feed(const uint8_t* data, size_t len, Http2FrameSink& sin
       case State::DataPadding:
       case State::Skip: {
         const size_t n = std::min<size_t>(len, left_);
+        if (state_ == State::DataPadding) gather(data, n);
         data += n;
         len -= n;
         left_ -= static_cast<uint32_t>(n);
         if (left_ == 0) {
           if (state_ == State::DataPadding) sink.onDataEnd(frame_);
+          if (gathering_) sink.onRawFrame(frame_, reinterpret_cast<const uint8_t*>(payload_.data()), payload_.size());
+          else sink.onRawFrame(frame_, header_, sizeof header_);
           state_ = State::Header;
         }
         continue;
@@ -95,7 +110,9 @@ bool Http2FrameReader::feed(const uint8_t* data, size_t len, Http2FrameSink& sin
         left_ -= static_cast<uint32_t>(n);
         if (left_ == 0) {
           state_ = State::Header;
-          sink.onFrame(frame_, reinterpret_cast<const uint8_t*>(payload_.data()), payload_.size());
+          const auto* bytes = reinterpret_cast<const uint8_t*>(payload_.data());
+          sink.onFrame(frame_, bytes + sizeof header_, payload_.size() - sizeof header_);
+          sink.onRawFrame(frame_, bytes, payload_.size());
         }
         continue;
       }

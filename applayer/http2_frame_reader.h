@@ -1,9 +1,10 @@
 #pragma once
 // One direction of an HTTP/2 connection cut into frames (RFC 9113 section 4), with bounded
 // memory: a frame's 9-byte header, then its payload. DATA payloads are handed on as they
-// arrive, their padding removed, and never buffered (a stream may carry gigabytes); every
-// other frame is buffered whole up to `max_buffered` bytes, and one longer is skipped and
-// reported. A client's direction first checks the 24-byte connection preface.
+// arrive, their padding removed, and never buffered (a stream may carry gigabytes) unless
+// the sink gathers them for frame inspection, then only their first `max_buffered` bytes;
+// every other frame is buffered whole up to `max_buffered` bytes, and one longer is skipped
+// and reported. A client's direction first checks the 24-byte connection preface.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,6 +40,11 @@ class Http2FrameSink {
   // longer than it (its data are dropped).
   virtual void onOversized(const Http2FrameHeader& h) = 0;
   virtual void onBadPadding(const Http2FrameHeader& h) = 0;
+  // Each frame once read, as sent: its 9-byte header, then its payload (padding included)
+  // up to the reader's buffer: a frame skipped as oversized has its header alone, and a DATA
+  // frame has its payload only when gatherData() said so at its start.
+  virtual bool gatherData() { return false; }
+  virtual void onRawFrame(const Http2FrameHeader& h, const uint8_t* bytes, size_t len) = 0;
 };
 
 class Http2FrameReader {
@@ -70,7 +76,11 @@ class Http2FrameReader {
   Http2FrameHeader frame_;
   uint32_t left_ = 0;      // payload bytes of the frame still to come (data, then padding)
   uint32_t padding_ = 0;   // of a DATA frame: padding after its data
-  std::string payload_;    // a buffered frame's payload so far
+  // A buffered frame's header and payload so far; a gathered DATA frame's, up to max_buffered_
+  // bytes of payload.
+  std::string payload_;
+  bool gathering_ = false;
+  void gather(const uint8_t* data, size_t n);
 };
 
 }  // namespace mamori

@@ -1,5 +1,7 @@
 #include "applayer/http2_parser.h"
 
+#include "applayer/http_file_headers.h"
+
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
@@ -69,7 +71,8 @@ void appendBody(std::string& body, const uint8_t* data, size_t len, size_t depth
 
 }  // namespace
 
-Http2Parser::Http2Parser(const Config& config, uint64_t first_id) : config_(config), next_id_(first_id) {
+Http2Parser::Http2Parser(const Config& config, uint64_t first_id, FileTracker* files, AppFrameSink* frames)
+    : config_(config), next_id_(first_id), files_(files), frames_(frames) {
   for (int d = 0; d < 2; ++d) {
     sides_[d] = std::make_unique<Side>(config_.max_header_block);
     if (nghttp2_hd_inflate_new(&sides_[d]->inflater) != 0) sides_[d]->hpack_failed = true;
@@ -117,7 +120,14 @@ void Http2Parser::onData(Direction dir, const uint8_t* data, size_t len, HttpSin
   sink_ = nullptr;
 }
 
-void Http2Parser::onGap(Direction dir) { side(dir).reader.lose(); }
+void Http2Parser::onGap(Direction dir) {
+  side(dir).reader.lose();
+  // What the side sends past the hole is not read: its open files miss their rest.
+  for (auto& s : streams_) {
+    const FileTracker::Handle h = s->file[static_cast<int>(dir)];
+    if (h != FileTracker::kNone && files_->file(h).state == FileState::Open) files_->gap(h, 0);
+  }
+}
 
 void Http2Parser::onEnd(HttpSink& sink) {
   sink_ = &sink;
@@ -149,6 +159,8 @@ Http2Parser::Stream* Http2Parser::open(uint32_t id) {
   s.id = id;
   s.request_headers = s.request_done = s.request_reported = false;
   s.response_headers = s.response_done = false;
+  s.file[0] = s.file[1] = FileTracker::kNone;
+  s.file_refused[0] = s.file_refused[1] = false;
   return &s;
 }
 
@@ -182,6 +194,8 @@ void Http2Parser::reportRequest(Stream& s) {
 
 void Http2Parser::finishSide(Stream& s, bool request) {
   (request ? s.request_done : s.response_done) = true;
+  const FileTracker::Handle file = s.file[request ? 0 : 1];
+  if (file != FileTracker::kNone && files_->file(file).state == FileState::Open) files_->close(file, true);
   if (request) {
     s.tx.request_complete = true;
     reportRequest(s);
@@ -201,7 +215,12 @@ void Http2Parser::close(Stream& s) {
   connection_events_.reset();
   sink_->onResponseHeaders(s.tx);
   s.tx.new_events.reset();
+  closeFiles(s);
   sink_->onResponse(s.tx);
+  for (FileTracker::Handle& h : s.file) {
+    if (h != FileTracker::kNone) sink_->onFile(s.tx, *files_, h);
+    h = FileTracker::kNone;
+  }
   const auto it = std::find_if(streams_.begin(), streams_.end(), [&](const auto& p) { return p.get() == &s; });
   spare_.push_back(std::move(*it));
   streams_.erase(it);
@@ -216,6 +235,9 @@ void Http2Parser::onBadPadding(const Http2FrameHeader& h) { malformed(find(h.str
 
 void Http2Parser::onDataStart(const Http2FrameHeader& h) {
   ++counters_.frames;
+  if (h.stream != 0) {
+    if (Http2FrameValues* values = frameValues(h)) values->addType(h.type);
+  }
   Side& me = side(dir_);
   if (me.block_open) malformed(find(me.block_stream), E::Http2InvalidFrameHeader);
   if (h.stream == 0) malformed(nullptr, E::Http2InvalidFrameHeader);
@@ -225,6 +247,11 @@ void Http2Parser::onDataStart(const Http2FrameHeader& h) {
 void Http2Parser::onData(const Http2FrameHeader& h, const uint8_t* data, size_t len) {
   Stream* s = find(h.stream);
   if (!s) return;
+  const int d = static_cast<int>(dir_);
+  if (files_ && s->file[d] == FileTracker::kNone && !s->file_refused[d]) openFile(*s, d);
+  if (s->file[d] != FileTracker::kNone && files_->file(s->file[d]).state == FileState::Open) {
+    files_->append(s->file[d], data, len);
+  }
   if (dir_ == Direction::ToServer) {
     appendBody(s->tx.request_body, data, len, config_.request_body_depth, counters_.bodies_truncated);
   } else {
@@ -255,6 +282,11 @@ void Http2Parser::onFrame(const Http2FrameHeader& h, const uint8_t* p, size_t le
     malformed(find(h.stream), E::Http2InvalidFrameHeader);
     return;
   }
+  // HEADERS, PUSH_PROMISE and CONTINUATION are recorded with their block, whose stream may
+  // open with it (endBlock).
+  const bool block = h.type == http2::kHeaders || h.type == http2::kPushPromise || h.type == http2::kContinuation;
+  Http2FrameValues* values = block ? nullptr : frameValues(h);
+  if (values) values->addType(h.type);
   switch (h.type) {
     case http2::kHeaders: onHeadersFrame(h, p, len, false); break;
     case http2::kPushPromise: onHeadersFrame(h, p, len, true); break;
@@ -262,6 +294,7 @@ void Http2Parser::onFrame(const Http2FrameHeader& h, const uint8_t* p, size_t le
     case http2::kSettings: onSettings(h, p, len); break;
     case http2::kPriority:
       if (len != 5) malformed(find(h.stream), E::Http2InvalidFrameLength);
+      else if (values) Http2FrameValues::add(values->priorities, p[4], 1);
       break;
     case http2::kRstStream:
       ++counters_.resets;
@@ -269,6 +302,7 @@ void Http2Parser::onFrame(const Http2FrameHeader& h, const uint8_t* p, size_t le
         malformed(find(h.stream), E::Http2InvalidFrameLength);
       } else if (Stream* s = find(h.stream)) {
         (dir_ == Direction::ToServer ? s->tx.http2_request_error : s->tx.http2_response_error) = be32(p);
+        Http2FrameValues::add(values->error_codes, be32(p), 4);
         close(*s);
       }
       break;
@@ -278,11 +312,82 @@ void Http2Parser::onFrame(const Http2FrameHeader& h, const uint8_t* p, size_t le
     case http2::kGoaway:
       ++counters_.goaways;
       if (len < 8) malformed(nullptr, E::Http2InvalidFrameLength);
+      else Http2FrameValues::add(values->error_codes, be32(p + 4), 4);
       break;
     case http2::kWindowUpdate:
       if (len != 4) malformed(find(h.stream), E::Http2InvalidFrameLength);
+      else if (values) Http2FrameValues::add(values->windows, be32(p) & 0x7fffffffu, 4);
       break;
     default: break;  // unknown types are ignored (RFC 9113 section 5.5)
+  }
+  if (h.stream == 0) reportConnectionFrame();
+}
+
+Http2FrameValues* Http2Parser::frameValues(const Http2FrameHeader& h) {
+  const bool client = dir_ == Direction::ToServer;
+  if (h.stream == 0) {
+    return client ? &connection_frame_.http2_request_frames : &connection_frame_.http2_response_frames;
+  }
+  Stream* s = find(h.stream);
+  if (!s) return nullptr;
+  return client ? &s->tx.http2_request_frames : &s->tx.http2_response_frames;
+}
+
+// Suricata makes each frame of stream 0 a transaction of its own.
+void Http2Parser::reportConnectionFrame() {
+  sink_->onConnectionFrame(dir_, connection_frame_);
+  connection_frame_.http2_request_frames.clear();
+  connection_frame_.http2_response_frames.clear();
+}
+
+bool Http2Parser::gatherData() {
+  return frames_ && (frames_->wantsFrame(app_frame::kHttp2Data) || frames_->wantsFrame(app_frame::kHttp2Pdu));
+}
+
+// The frame as sent, for the frame keyword: its header, its payload, both.
+void Http2Parser::onRawFrame(const Http2FrameHeader& h, const uint8_t* bytes, size_t len) {
+  if (!frames_) return;
+  constexpr size_t kHeader = 9;
+  if (frames_->wantsFrame(app_frame::kHttp2Hdr)) frames_->onFrame(dir_, app_frame::kHttp2Hdr, bytes, kHeader);
+  if (len == kHeader && h.length != 0) return;  // its payload was not kept
+  if (frames_->wantsFrame(app_frame::kHttp2Data)) frames_->onFrame(dir_, app_frame::kHttp2Data, bytes + kHeader, len - kHeader);
+  if (frames_->wantsFrame(app_frame::kHttp2Pdu)) frames_->onFrame(dir_, app_frame::kHttp2Pdu, bytes, len);
+}
+
+// A side's body is a file named as HTTP/1's: Content-Disposition's filename, else the path
+// of the request's :path (without its query).
+void Http2Parser::openFile(Stream& s, int d) {
+  const HttpTransaction& tx = s.tx;
+  const std::string& headers = d == 0 ? tx.request_headers : tx.response_headers;
+  std::string_view name;
+  if (const size_t at = headers.find("content-disposition: "); at != std::string::npos && (at == 0 || headers[at - 1] == '\n')) {
+    const size_t from = at + 21;
+    name = dispositionFilename(std::string_view(headers).substr(from, headers.find("\r\n", from) - from));
+  }
+  if (name.empty()) name = std::string_view(tx.uri_raw).substr(0, tx.uri_raw.find('?'));
+  const Direction dir = d == 0 ? Direction::ToServer : Direction::ToClient;
+  s.file[d] = files_->open(flow_files_, tx.id, dir, name);
+  if (s.file[d] == FileTracker::kNone) {
+    s.file_refused[d] = true;
+    return;
+  }
+  uint64_t start = 0, end = 0;
+  const size_t at = tx.response_headers.find("content-range: ");
+  if (d == 1 && tx.status == 206 && at != std::string::npos) {
+    const size_t from = at + 15;
+    if (parseContentRange(std::string_view(tx.response_headers).substr(from, tx.response_headers.find("\r\n", from) - from),
+                          start, end)) {
+      TrackedFile& f = files_->file(s.file[d]);
+      f.range_start = start;
+      f.range_end = end;
+    }
+  }
+}
+
+// The stream ends: a file whose side did not finish is cut short.
+void Http2Parser::closeFiles(Stream& s) {
+  for (FileTracker::Handle h : s.file) {
+    if (h != FileTracker::kNone && files_->file(h).state == FileState::Open) files_->close(h, false);
   }
 }
 
@@ -297,9 +402,11 @@ void Http2Parser::onSettings(const Http2FrameHeader& h, const uint8_t* p, size_t
   }
   // What this side announces bounds what the other side sends it.
   Side& peer = side(dir_ == Direction::ToServer ? Direction::ToClient : Direction::ToServer);
+  Http2FrameValues* values = frameValues(h);
   for (size_t at = 0; at < len; at += 6) {
     const uint16_t id = static_cast<uint16_t>(p[at] << 8 | p[at + 1]);
     const uint32_t value = be32(p + at + 2);
+    if (values) Http2FrameValues::add(values->settings, uint64_t{id} << 32 | value, 6);
     if (id == NGHTTP2_SETTINGS_HEADER_TABLE_SIZE && peer.inflater && !peer.hpack_failed) {
       const uint32_t size = std::min(value, config_.max_table_size);
       if (nghttp2_hd_inflate_change_table_size(peer.inflater, size) != 0) peer.hpack_failed = true;
@@ -322,7 +429,11 @@ void Http2Parser::onHeadersFrame(const Http2FrameHeader& h, const uint8_t* p, si
     if (len < at + 4) return malformed(find(h.stream), E::Http2InvalidFrameLength);
     promised = be32(p + at) & 0x7fffffffu;
     at += 4;
-  } else if (h.flags & http2::kPriorityFlag) {
+  }
+  int weight = -1;
+  if (!promise && (h.flags & http2::kPriorityFlag)) {
+    if (len < at + 5) return malformed(find(h.stream), E::Http2InvalidFrameLength);
+    weight = p[at + 4];
     at += 5;
   }
   if (at + pad > len) return malformed(find(h.stream), E::Http2InvalidFrameLength);
@@ -332,6 +443,8 @@ void Http2Parser::onHeadersFrame(const Http2FrameHeader& h, const uint8_t* p, si
   me.block_promised = promised;
   me.block_end_stream = !promise && (h.flags & http2::kEndStream);
   me.block_cut = false;
+  me.block_continued = false;
+  me.block_weight = weight;
   me.block_open = true;
   if (h.flags & http2::kEndHeaders) endBlock();
 }
@@ -339,6 +452,7 @@ void Http2Parser::onHeadersFrame(const Http2FrameHeader& h, const uint8_t* p, si
 void Http2Parser::onContinuation(const Http2FrameHeader& h, const uint8_t* p, size_t len) {
   Side& me = side(dir_);
   if (!me.block_open || h.stream != me.block_stream) return malformed(find(h.stream), E::Http2InvalidFrameHeader);
+  me.block_continued = true;
   if (me.block.size() + len > config_.max_header_block) {
     // The rest of the block is lost, and with it HPACK's table for this direction.
     if (!me.block_cut) {
@@ -378,6 +492,13 @@ void Http2Parser::endBlock() {
   // Else a closed stream's (reset while the frame was in flight): decoded for HPACK's
   // sake, and ignored (RFC 9113 section 5.1).
   if (!s) return;
+  Http2FrameValues& values = dir_ == Direction::ToServer ? s->tx.http2_request_frames : s->tx.http2_response_frames;
+  values.addType(me.block_promised ? http2::kPushPromise : http2::kHeaders);
+  if (me.block_continued) values.addType(http2::kContinuation);
+  if (me.block_weight >= 0) Http2FrameValues::add(values.priorities, static_cast<uint64_t>(me.block_weight), 1);
+  for (size_t at = 0; at + 8 <= size_updates_.size(); at += 8) {
+    if (values.size_updates.size() < Http2FrameValues::kMaxValues * 8) values.size_updates.append(size_updates_, at, 8);
+  }
   if (!decoded) raiseOn(s, E::Http2FailedDecompression);
   else applyHeaders(*s, request);
   if (me.block_end_stream) finishSide(*s, dir_ == Direction::ToServer);
@@ -386,6 +507,7 @@ void Http2Parser::endBlock() {
 bool Http2Parser::decodeBlock(Side& side) {
   headers_.clear();
   header_bytes_ = 0;
+  readSizeUpdates(side.block);
   if (side.hpack_failed) return false;
   const uint8_t* in = reinterpret_cast<const uint8_t*>(side.block.data());
   size_t left = side.block.size();
@@ -420,6 +542,27 @@ bool Http2Parser::decodeBlock(Side& side) {
     raise(connection_events_, E::Http2ReassemblyLimitReached);
   }
   return true;
+}
+
+// RFC 7541 section 4.2: a block may start with dynamic table size updates ('001' and a
+// 5-bit prefix integer), which nghttp2 applies without telling; http2.size_update reads them.
+void Http2Parser::readSizeUpdates(std::string_view block) {
+  size_updates_.clear();
+  size_t at = 0;
+  while (at < block.size() && (static_cast<uint8_t>(block[at]) & 0xe0) == 0x20) {
+    uint64_t value = static_cast<uint8_t>(block[at++]) & 0x1f;
+    if (value == 0x1f) {
+      uint64_t shift = 0, more = 0x80;
+      while (more && at < block.size() && shift <= 56) {
+        const uint8_t b = static_cast<uint8_t>(block[at++]);
+        value += uint64_t{b & 0x7fu} << shift;
+        shift += 7;
+        more = b & 0x80;
+      }
+      if (more) return;  // cut short or too long: nghttp2 refuses the block
+    }
+    Http2FrameValues::add(size_updates_, value, 8);
+  }
 }
 
 // The decoded block as the side's headers: its first block fills them, a later one (the

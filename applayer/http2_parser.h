@@ -13,6 +13,13 @@
 // events), and has to bound every buffer itself. HPACK is the part that has to agree with
 // the peers bit for bit, and the inflater is that part alone.
 //
+// Each side's frames of a stream are recorded on its transaction for the http2.* keywords
+// (Http2FrameValues); a frame of the connection (stream 0) goes to the sink on its own, as
+// Suricata's one-frame transactions. With an AppFrameSink the frames are reported as the
+// http2.hdr / http2.data / http2.pdu frames (applayer/app_frame.h). With a FileTracker each
+// side's DATA of a stream is a file, named by Content-Disposition or the :path's path, as
+// HttpParser names HTTP/1's.
+//
 // Bounds: frames other than DATA are buffered up to max_header_block; header blocks
 // (HEADERS + CONTINUATION) up to max_header_block, decoded lists to max_header_list bytes
 // and max_headers fields; HPACK's dynamic table to min(what SETTINGS announce,
@@ -24,7 +31,9 @@
 #include <utility>
 #include <vector>
 
+#include "applayer/app_frame.h"
 #include "applayer/app_layer_event.h"
+#include "applayer/file_tracker.h"
 #include "applayer/http2_frame_reader.h"
 #include "applayer/http2_parser_counters.h"
 #include "applayer/http_sink.h"
@@ -48,7 +57,8 @@ class Http2Parser final : Http2FrameSink {
   };
 
   // `first_id`: the flow's next transaction id (after its HTTP/1 ones, on an upgrade).
-  Http2Parser(const Config& config, uint64_t first_id);
+  // `files` (the worker's) and `frames` may be null, and must outlive the parser.
+  Http2Parser(const Config& config, uint64_t first_id, FileTracker* files = nullptr, AppFrameSink* frames = nullptr);
   ~Http2Parser() override;
   Http2Parser(const Http2Parser&) = delete;
   Http2Parser& operator=(const Http2Parser&) = delete;
@@ -72,6 +82,9 @@ class Http2Parser final : Http2FrameSink {
     HttpTransaction tx;
     bool request_headers = false, request_done = false, request_reported = false;
     bool response_headers = false, response_done = false;
+    // Each side's body as a file ([0] the request's); refused once the tracker said no.
+    FileTracker::Handle file[2] = {FileTracker::kNone, FileTracker::kNone};
+    bool file_refused[2] = {false, false};
   };
   struct Side {
     Http2FrameReader reader;
@@ -83,6 +96,8 @@ class Http2Parser final : Http2FrameSink {
     uint32_t block_stream = 0;
     uint32_t block_promised = 0;  // PUSH_PROMISE's promised stream; 0 for HEADERS
     bool block_open = false, block_end_stream = false, block_cut = false;
+    bool block_continued = false;  // CONTINUATION frames came
+    int block_weight = -1;         // HEADERS' priority weight; -1 without the flag
     explicit Side(size_t max_buffered) : reader(max_buffered) {}
   };
 
@@ -92,12 +107,15 @@ class Http2Parser final : Http2FrameSink {
   void onDataEnd(const Http2FrameHeader& h) override;
   void onOversized(const Http2FrameHeader& h) override;
   void onBadPadding(const Http2FrameHeader& h) override;
+  bool gatherData() override;
+  void onRawFrame(const Http2FrameHeader& h, const uint8_t* bytes, size_t len) override;
 
   void onHeadersFrame(const Http2FrameHeader& h, const uint8_t* p, size_t len, bool promise);
   void onContinuation(const Http2FrameHeader& h, const uint8_t* p, size_t len);
   void onSettings(const Http2FrameHeader& h, const uint8_t* p, size_t len);
   void endBlock();
   bool decodeBlock(Side& side);
+  void readSizeUpdates(std::string_view block);
   void applyHeaders(Stream& s, bool request);
   void fillRequest(Stream& s);
   void fillResponse(Stream& s);
@@ -106,6 +124,12 @@ class Http2Parser final : Http2FrameSink {
   void finishSide(Stream& s, bool request);
   void reportRequest(Stream& s);
   void close(Stream& s);
+  // The values the frame's sender records: on its stream's transaction, or, for stream 0,
+  // the connection's one-frame transaction, reported here.
+  Http2FrameValues* frameValues(const Http2FrameHeader& h);
+  void reportConnectionFrame();
+  void openFile(Stream& s, int side);
+  void closeFiles(Stream& s);
   void raiseOn(Stream* s, AppLayerEvent e);
   void malformed(Stream* s, AppLayerEvent e);
   Side& side(Direction dir) { return *sides_[static_cast<int>(dir)]; }
@@ -121,6 +145,11 @@ class Http2Parser final : Http2FrameSink {
   std::vector<std::pair<std::string, std::string>> headers_;  // the block just decoded
   size_t header_bytes_ = 0;
   AppLayerEventSet connection_events_;
+  FileTracker* files_;
+  AppFrameSink* frames_;
+  uint32_t flow_files_ = 0;  // files this flow opened, against the tracker's per-flow limit
+  HttpTransaction connection_frame_;  // the body of a connection frame's report
+  std::string size_updates_;  // of the block just decoded, Http2FrameValues::size_updates' way
   Http2ParserCounters counters_;
 };
 

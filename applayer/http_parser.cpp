@@ -1,5 +1,7 @@
 #include "applayer/http_parser.h"
 
+#include "applayer/http_file_headers.h"
+
 #include <htp/htp.h>
 
 #include <algorithm>
@@ -49,32 +51,6 @@ std::string_view headerView(htp_table_t* headers, const char* name) {
   const auto* h = headers ? static_cast<const htp_header_t*>(htp_table_get_c(headers, name)) : nullptr;
   return h ? viewOf(h->value) : std::string_view();
 }
-
-// The file name a Content-Disposition gives ("attachment; filename=\"a b.pdf\""), as
-// Suricata takes it: the filename parameter, unquoted; empty without one.
-std::string_view dispositionFilename(std::string_view value) {
-  size_t at = 0;
-  while ((at = value.find('=', at)) != std::string_view::npos) {
-    size_t name_end = at;
-    while (name_end > 0 && value[name_end - 1] == ' ') --name_end;
-    size_t name_start = name_end;
-    while (name_start > 0 && value[name_start - 1] != ';' && value[name_start - 1] != ' ') --name_start;
-    std::string_view name = value.substr(name_start, name_end - name_start);
-    ++at;
-    if (name.size() != 8 || strncasecmp(name.data(), "filename", 8) != 0) continue;
-    while (at < value.size() && value[at] == ' ') ++at;
-    if (at < value.size() && value[at] == '"') {
-      const size_t end = value.find('"', at + 1);
-      return value.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1);
-    }
-    const size_t end = value.find(';', at);
-    std::string_view v = value.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-    return v;
-  }
-  return {};
-}
-
 
 // Suricata's http.header and http.header_names buffers: "Name: value\r\n" per header but
 // the cookie one (it has its own buffer), and "\r\nName\r\n...\r\n" with every name; the

@@ -3,6 +3,7 @@
 // buffers, `fileinfo` records. A transaction passed in is valid only during the call.
 #include "applayer/file_tracker.h"
 #include "applayer/http_transaction.h"
+#include "capture/direction.h"
 
 namespace mamori {
 
@@ -26,6 +27,10 @@ class HttpSink {
   virtual void onFile(const HttpTransaction&, FileTracker& files, FileTracker::Handle file) {
     files.release(file, false);
   }
+  // HTTP/2: a frame of the connection (stream 0: SETTINGS, PING, GOAWAY, a connection's
+  // WINDOW_UPDATE), which Suricata makes a transaction of one frame; `tx` holds its values
+  // (Http2FrameValues) on the side that sent it, and nothing else.
+  virtual void onConnectionFrame(Direction, const HttpTransaction&) {}
 };
 
 }  // namespace mamori

@@ -9,6 +9,29 @@
 
 namespace mamori {
 
+// What one side of an HTTP/2 stream sent in its frames, for Suricata's http2.* keywords:
+// each a run of fixed-width big-endian values, one per frame (or per header block's HPACK
+// table size update), in the order sent. Bounded: the frame types are each type once,
+// the others at most kMaxValues each; what passes that is not kept.
+struct Http2FrameValues {
+  static constexpr size_t kMaxValues = 64;
+  std::string types;         // 1 byte: each frame type seen, once (DATA frames are many)
+  std::string error_codes;   // 4 bytes: RST_STREAM's and GOAWAY's
+  std::string priorities;    // 1 byte: the weight of PRIORITY and of HEADERS with the priority flag
+  std::string windows;       // 4 bytes: WINDOW_UPDATE's increment
+  std::string size_updates;  // 8 bytes: an HPACK dynamic table size update (RFC 7541 section 6.3)
+  std::string settings;      // 6 bytes: a SETTINGS parameter's identifier (2) and value (4)
+
+  bool empty() const {
+    return types.empty() && error_codes.empty() && priorities.empty() && windows.empty() && size_updates.empty() &&
+           settings.empty();
+  }
+  void clear();
+  void addType(uint8_t type);
+  // A value `width` bytes wide into `run`, unless it holds kMaxValues already.
+  static void add(std::string& run, uint64_t value, size_t width);
+};
+
 struct HttpTransaction {
   uint64_t id = 0;  // 0-based per flow, in request order
   // HTTP/2: the stream (Http2Parser), whose pseudo-headers (":method: GET") lead the
@@ -17,6 +40,8 @@ struct HttpTransaction {
   // The RST_STREAM error code each side ended the stream with (EVE http.http2's
   // request/response error_code); -1 when it sent none.
   int64_t http2_request_error = -1, http2_response_error = -1;
+  // HTTP/2: each side's frames (empty for HTTP/1).
+  Http2FrameValues http2_request_frames, http2_response_frames;
 
   // Request.
   std::string method;

@@ -90,6 +90,7 @@ void AppBufferBuilder::addRequest(const HttpTransaction& tx) {
   addHeaderBlock(from, {AppBufferId::HttpRequestHeader, tx.request_line, tx.request_headers, tx.request_headers_raw,
                         tx.request_header_names, tx.request_cookie_line, tx.request_content_type,
                         tx.request_content_length, tx.protocol, tx.http2_stream != 0});
+  addHttp2Frames(tx.http2_request_frames, from);
   if (!tx.cookie.empty()) add(AppBufferId::HttpCookie, tx.cookie, from);
   if (!tx.request_body.empty()) add(AppBufferId::FileData, tx.request_body, from);
   if (const auto connection = headerValue(tx.request_headers, "Connection")) {
@@ -114,6 +115,24 @@ void AppBufferBuilder::addResponse(const HttpTransaction& tx) {
   addHeaderBlock(from, {AppBufferId::HttpResponseHeader, tx.response_line, tx.response_headers, tx.response_headers_raw,
                         tx.response_header_names, tx.response_cookie_line, tx.response_content_type,
                         tx.response_content_length, tx.response_protocol, tx.http2_stream != 0});
+  addHttp2Frames(tx.http2_response_frames, from);
+}
+
+// The http2.* keywords' values: each of a run's fixed-width values a buffer of its own.
+void AppBufferBuilder::addHttp2Frames(const Http2FrameValues& frames, BufferSide from) {
+  if (frames.empty()) return;
+  static const std::pair<AppBufferId, size_t> kRuns[] = {
+      {*protocolBufferNamed("http2.frametype"), 1}, {*protocolBufferNamed("http2.errorcode"), 4},
+      {*protocolBufferNamed("http2.priority"), 1},  {*protocolBufferNamed("http2.window"), 4},
+      {*protocolBufferNamed("http2.size_update"), 8}, {*protocolBufferNamed("http2.settings"), 6},
+  };
+  const std::string* runs[] = {&frames.types,   &frames.error_codes,  &frames.priorities,
+                               &frames.windows, &frames.size_updates, &frames.settings};
+  for (size_t i = 0; i < std::size(kRuns); ++i) {
+    const auto [id, width] = kRuns[i];
+    const std::string_view run = *runs[i];
+    for (size_t at = 0; at + width <= run.size(); at += width) add(id, run.substr(at, width), from);
+  }
 }
 
 // The buffers a request and a response both have, from one side's start line and headers.
@@ -266,9 +285,17 @@ std::optional<AppPhase> AppBufferBuilder::build(const AppRecord& record) {
       if (info.file.keeps_data && !info.file.data.empty()) add(AppBufferId::FileData, info.file.data, from);
       return AppPhase::File;
     }
+    case AppEvent::ParserEvents: {
+      // An HTTP/2 connection's frame (stream 0), a transaction of its own on its sender's side.
+      const auto* tx = std::get_if<HttpTransaction>(&record.body);
+      if (!tx || (tx->http2_request_frames.empty() && tx->http2_response_frames.empty())) return std::nullopt;
+      const bool client = record.dir == Direction::ToServer;
+      addHttp2Frames(client ? tx->http2_request_frames : tx->http2_response_frames,
+                     client ? BufferSide::ToServer : BufferSide::ToClient);
+      return client ? AppPhase::HttpRequest : AppPhase::HttpResponse;
+    }
     case AppEvent::TlsDone:
     case AppEvent::SshDone:
-    case AppEvent::ParserEvents:
     case AppEvent::FileLogged: return std::nullopt;
   }
   return std::nullopt;

@@ -36,6 +36,7 @@ class AppBufferBuilder {
   };
   void addHeaderBlock(BufferSide from, const HeaderBlock& block);
   void addHeaderLines(AppBufferId id, std::string_view block, std::string_view cookie_line, BufferSide from);
+  void addHttp2Frames(const Http2FrameValues& frames, BufferSide from);
   void addRandom(const std::array<uint8_t, 32>& random, BufferSide from);
   void addClientHello(const TlsHandshake& tls);
   void addDnsNumbers(const DnsMessage& dns, BufferSide from);

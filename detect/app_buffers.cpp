@@ -7,7 +7,7 @@
 namespace mamori {
 namespace {
 
-enum class Family : uint8_t { Http, Dns, Tls, Ssh, Protocol };
+enum class Family : uint8_t { Http, Dns, Tls, Ssh, Protocol, Frame };
 
 struct BufferPhases {
   Family family;
@@ -24,7 +24,10 @@ bool isTlsFingerprint(AppBufferId id) {
 BufferPhases phasesOf(AppBufferId id) {
   using Id = AppBufferId;
   using P = AppPhase;
+  if (appFrameOf(id)) return {Family::Frame, {}, P::Frame, P::Frame};
   if (const ProtocolBuffer* b = protocolBufferOf(id)) {
+    // HTTP/2's frame keywords are on its streams' transactions, which are HTTP's.
+    if (b->protocol == "http2") return {Family::Http, {}, P::HttpRequest, P::HttpResponse};
     const bool response = b->direction == BufferDirection::Response;
     return {Family::Protocol, b->protocol, response ? P::ProtocolResponse : P::ProtocolRequest,
             b->direction == BufferDirection::Request ? P::ProtocolRequest : P::ProtocolResponse};
@@ -154,7 +157,7 @@ std::optional<AppPhase> appPhaseOf(const Rule& rule, std::string& error) {
     return std::nullopt;
   }
   static constexpr AppPhase kServerSide[] = {AppPhase::HttpResponseHeaders, AppPhase::DnsResponse, AppPhase::TlsServerHello,
-                                             AppPhase::SshBanner, AppPhase::ProtocolResponse};
+                                             AppPhase::SshBanner, AppPhase::ProtocolResponse, AppPhase::Frame};
   if (phase && (rule.flow.to_client || transactional)) phase = std::max(*phase, kServerSide[static_cast<size_t>(*family)]);
   // On the server's side, a buffer both sides have and the rule gives no side is the
   // response's, whose phase it waits for (http.stat_code with file.data: the response's
@@ -173,8 +176,7 @@ std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
   // is the request's only).
   const auto both_sided_value = [](const AppValueTest& v) {
     const Family family = phasesOf(v.buffer).family;
-    return family == Family::Dns ||
-           (family == Family::Protocol && appBufferDirection(v.buffer) == BufferDirection::Either);
+    return family == Family::Dns || (protocolBufferOf(v.buffer) && appBufferDirection(v.buffer) == BufferDirection::Either);
   };
   const bool values_only = rule.app_buffers.empty() && !rule.app_values.empty() &&
                            std::all_of(rule.app_values.begin(), rule.app_values.end(), both_sided_value);
@@ -187,7 +189,7 @@ std::optional<AppPhase> appServerPhaseToo(const Rule& rule) {
   for (const AppBufferMatch& b : rule.app_buffers) {
     const BufferPhases p = phasesOf(b.buffer);
     const bool both_sides = appBufferDirection(b.buffer) == BufferDirection::Either;
-    if (p.family == Family::Dns || p.family == Family::Ssh || !both_sides) {
+    if (p.family == Family::Dns || p.family == Family::Ssh || p.family == Family::Frame || !both_sides) {
       return std::nullopt;
     }
     server = p.response;

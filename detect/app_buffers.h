@@ -56,6 +56,10 @@
 //                    Rules with file keywords (filename, fileext, filemagic, filesize,
 //                    filemd5 / filesha1 / filesha256, filestore, file.name, file.magic)
 //                    are evaluated here, once per file, with PacketInspector::inspectFile.
+//   Frame            one app-layer frame (applayer/app_frame.h: a DNS message, an HTTP/2
+//                    frame's header, payload or whole): the buffer of its type
+//                    (`frame:dns.pdu`), FlowContext::to_server its sender's side. A frame
+//                    rule has no other app buffers.
 //
 // tls.version's buffer is the version as 2 bytes big-endian (0x0303 for TLS 1.2).
 // Buffers are the bytes Suricata inspects for that keyword (applayer/http_transaction.h,
@@ -91,6 +95,7 @@ enum class AppPhase : uint8_t {
   HttpRequestHeaders, HttpRequest, HttpResponseHeaders, HttpResponse, DnsRequest, DnsResponse, TlsClientHello, TlsServerHello, TlsCertificates, SshBanner,
   ProtocolRequest, ProtocolResponse,
   File,
+  Frame,
   Count
 };
 constexpr size_t kAppPhaseCount = static_cast<size_t>(AppPhase::Count);

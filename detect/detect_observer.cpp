@@ -158,9 +158,10 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
                            *phase == AppPhase::TlsClientHello || *phase == AppPhase::ProtocolRequest ||
                            ((*phase == AppPhase::SshBanner || *phase == AppPhase::File) &&
                             record.dir == Direction::ToServer);
-    inspectRecord(flow, record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
+    inspectRecord(flow, &record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
       if (*phase != AppPhase::File) {
-        inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events);
+        inspector_->inspectApp(pkt, context, *phase, app_buffers_.buffers(), sink_, record.events,
+                               record.event == AppEvent::ParserEvents);
         return;
       }
       const auto& info = std::get<FileInfo>(record.body);
@@ -177,15 +178,23 @@ void DetectObserver::onAppEvent(Flow& flow, const AppRecord& record) {
     const bool both_sides = std::holds_alternative<HttpTransaction>(record.body);
     for (const bool to_server : {raised_to_server, !raised_to_server}) {
       if (to_server != raised_to_server && !both_sides) break;
-      inspectRecord(flow, record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
+      inspectRecord(flow, &record, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
         inspector_->inspectAppEvents(pkt, context, record.events, record.new_events, sink_);
       });
     }
   }
 }
 
+void DetectObserver::onAppFrame(Flow& flow, Direction dir, uint8_t type, const uint8_t* data, size_t len) {
+  const bool to_server = dir == Direction::ToServer;
+  const AppBuffer frame{appFrameBuffer(type), data, len, to_server ? BufferSide::ToServer : BufferSide::ToClient};
+  inspectRecord(flow, nullptr, to_server, [&](const DecodedPacket& pkt, const FlowContext& context) {
+    inspector_->inspectApp(pkt, context, AppPhase::Frame, std::span<const AppBuffer>(&frame, 1), sink_);
+  });
+}
+
 template <typename Inspect>
-void DetectObserver::inspectRecord(Flow& flow, const AppRecord& record, bool to_server, Inspect&& inspect) {
+void DetectObserver::inspectRecord(Flow& flow, const AppRecord* record, bool to_server, Inspect&& inspect) {
   const Direction dir = to_server ? Direction::ToServer : Direction::ToClient;
   const DecodedPacket* pkt = &packet_;
   if (!packet_valid_ || packet_flow_ != flow.flow_id) {
@@ -210,9 +219,9 @@ void DetectObserver::inspectRecord(Flow& flow, const AppRecord& record, bool to_
   context.to_server = to_server;
   // A plug-in's record is of its protocol, whether nDPI named the flow so, had no verdict
   // or a wrong one that the plug-in's probe overruled.
-  const auto* plugin = std::get_if<ProtocolTransaction>(&record.body);
+  const auto* plugin = record ? std::get_if<ProtocolTransaction>(&record->body) : nullptr;
   if (plugin) context.app_proto = plugin->protocol;
-  const auto* file = std::get_if<FileInfo>(&record.body);
+  const auto* file = record ? std::get_if<FileInfo>(&record->body) : nullptr;
   if (file && file->protocol && !*context.app_proto) context.app_proto = file->protocol;
   const uint64_t before = inspector_->counters().alerts;
   inspect(*pkt, context);

@@ -44,6 +44,9 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   // Add this observer to the worker before the AppParsers that call it, so that the
   // packet completing an event is the one this observer last saw.
   void onAppEvent(Flow& flow, const AppRecord& record) override;
+  // App-layer frames: the rules of the frame's type, on its bytes (AppPhase::Frame).
+  bool inspectsFrame(uint8_t type) const override { return inspector_->database().inspectsFrame(type); }
+  void onAppFrame(Flow& flow, Direction dir, uint8_t type, const uint8_t* data, size_t len) override;
   const DetectCounters& counters() const { return inspector_->counters(); }
   uint64_t ruleSetVersion() const { return version_; }
   void publish() override;
@@ -62,8 +65,9 @@ class DetectObserver final : public FlowObserver, public AppEventListener {
   bool protocolDetectedAt(Flow& flow, Direction dir, const DecodedPacket& pkt, const FlowContext& context);
   // Runs `inspect(packet, context)` for an app record seen from `to_server`'s side: the
   // packet that completed it, or one standing in for the flow's end.
+  // `record` is null for a frame.
   template <typename Inspect>
-  void inspectRecord(Flow& flow, const AppRecord& record, bool to_server, Inspect&& inspect);
+  void inspectRecord(Flow& flow, const AppRecord* record, bool to_server, Inspect&& inspect);
 
   const RuleSetSlot& rules_;
   uint64_t version_;

@@ -98,11 +98,13 @@ bool appProtocolsMatch(const std::vector<AppProtocolTest>& tests, const FlowCont
 }
 
 // tls.version: the buffer as a big-endian number, any instance of it; a plug-in keyword
-// with a matcher of its own (dcerpc.iface) asks it of each instance.
-bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers) {
+// with a matcher of its own (dcerpc.iface) asks it of each instance. Of a value both sides
+// have, the phase's side (an HTTP response's phase also holds the request's http2.* values).
+bool appValueMatches(const AppValueTest& test, std::span<const AppBuffer> buffers, bool to_server) {
   const ProtocolBuffer* row = protocolBufferOf(test.buffer);
+  const BufferSide own = to_server ? BufferSide::ToServer : BufferSide::ToClient;
   for (const AppBuffer& b : buffers) {
-    if (b.id != test.buffer) continue;
+    if (b.id != test.buffer || (b.side != BufferSide::Unnamed && b.side != own)) continue;
     if (row && row->match_value) {
       if (row->match_value(test, std::string_view(reinterpret_cast<const char*>(b.data), b.length))) return true;
       continue;
@@ -421,7 +423,7 @@ bool PacketInspector::verifyApp(const Signature& s, const DecodedPacket& pkt, co
   if (!flowSideMatches(s, pkt, flow)) return false;
   if (file_ && !fileTestsMatch(rule.files, *file_)) return false;
   for (const AppValueTest& v : rule.app_values) {
-    if (!appValueMatches(v, buffers)) return false;
+    if (!appValueMatches(v, buffers, flow.to_server)) return false;
   }
   for (const AppBufferMatch& b : rule.app_buffers) {
     if (!appBufferMatches(rule, b, buffers, flow.to_server)) return false;
@@ -540,7 +542,8 @@ void PacketInspector::check(uint32_t index, bool writers, const DecodedPacket& p
 }
 
 void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
-                                 std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events) {
+                                 std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events,
+                                 bool values_only) {
   if (pkt.ip_version == 0) return;
   candidates_.clear();
   matched_.clear();
@@ -557,7 +560,9 @@ void PacketInspector::inspectApp(const DecodedPacket& pkt, const FlowContext& fl
   counters_.candidates += candidates_.size() + unprefiltered.size();
 
   bool pass = false;
-  auto verifyHere = [&](const Signature& s) { return verifyApp(s, pkt, flow, buffers, events); };
+  auto verifyHere = [&](const Signature& s) {
+    return !(values_only && !s.rule.app_buffers.empty()) && verifyApp(s, pkt, flow, buffers, events);
+  };
   for (bool writers : {true, false}) {
     for (uint32_t index : candidates_) check(index, writers, pkt, flow, verifyHere, pass);
     for (uint32_t index : unprefiltered) check(index, writers, pkt, flow, verifyHere, pass);

@@ -97,8 +97,12 @@ class PacketInspector {
   // per phase of a transaction.
   // `events`: the app-layer events of the transaction so far, for rules that name
   // app-layer-event besides their buffers.
+  // `values_only`: the record holds value keywords' buffers alone (an HTTP/2 connection
+  // frame's http2.* values, no transaction): rules with buffers are not verified on it, so
+  // that one testing a buffer's absence does not take it for a transaction without one.
   void inspectApp(const DecodedPacket& pkt, const FlowContext& flow, AppPhase phase,
-                  std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events = {});
+                  std::span<const AppBuffer> buffers, AlertSink& sink, const AppLayerEventSet& events = {},
+                  bool values_only = false);
   // The rules whose only app-layer keywords are app-layer-event, once per record that
   // raised some (`fresh`) of a transaction's events (`events`, those included): a rule
   // matches when all its events are raised, one of them in `fresh`, and its other keywords

@@ -188,9 +188,13 @@ bool SignatureDatabase::buildAppDatabases(const HsDatabaseCache* cache, Signatur
   std::vector<std::vector<uint32_t>> cells;
   for (auto& phase : app_databases_) phase.fill(-1);
   for (auto& list : app_unprefiltered_) list.clear();
+  frame_types_.reset();
   for (uint32_t i = 0; i < signatures_.size(); ++i) {
     const Signature& s = signatures_[i];
     if (!s.app_phase) continue;
+    for (const AppBufferMatch& b : s.rule.app_buffers) {
+      if (const std::optional<uint8_t> frame = appFrameOf(b.buffer)) frame_types_.set(*frame);
+    }
     const AppPhase phases[2] = {*s.app_phase, s.app_server_phase.value_or(*s.app_phase)};
     const size_t count = phases[1] != phases[0] ? 2 : 1;
     for (size_t k = 0; k < count; ++k) {

@@ -20,6 +20,7 @@
 // the payload or hidden by a transform) to the phase's unprefiltered list.
 #include <cstdint>
 #include <array>
+#include <bitset>
 #include <memory>
 #include <optional>
 #include <span>
@@ -148,6 +149,8 @@ class SignatureDatabase {
   std::span<const uint32_t> frameSignatures() const { return frame_signatures_; }
   std::span<const uint32_t> appUnprefiltered(AppPhase phase) const { return app_unprefiltered_[static_cast<size_t>(phase)]; }
   std::span<const uint32_t> appEventRules() const { return app_event_rules_; }
+  // Whether some rule inspects frames of this type (applayer/app_frame.h).
+  bool inspectsFrame(uint8_t type) const { return type < frame_types_.size() && frame_types_.test(type); }
   const std::vector<hs_database*>& appDatabases() const { return app_compiled_; }
   size_t patternCount() const { return pattern_count_; }
 
@@ -185,6 +188,7 @@ class SignatureDatabase {
   std::vector<hs_database*> app_compiled_;
   std::array<std::vector<uint32_t>, kAppPhaseCount> app_unprefiltered_;
   std::vector<uint32_t> app_event_rules_;
+  std::bitset<kAppFrameTypeCount> frame_types_;
   std::vector<uint32_t> event_signatures_, frame_signatures_;
   bool buildAppDatabases(const HsDatabaseCache* cache, SignatureGroups::Refusal& refusal);
   size_t pattern_count_ = 0;

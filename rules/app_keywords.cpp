@@ -387,6 +387,44 @@ bool applyAppLayerProtocol(OptionContext& ctx, const RawOption& o) {
   return true;
 }
 
+// frame:<proto>.<name> (Suricata 7), or frame:<name> in a rule whose header names the
+// protocol: the payload keywords after it inspect each frame of that type the protocol's
+// parser cuts its stream or datagrams into (applayer/app_frame.h), on its own, as a buffer.
+bool applyFrame(OptionContext& ctx, const RawOption& o) {
+  if (!ctx.mayLeaveChain(o)) return false;
+  const RuleProtocol& proto = ctx.rule.protocol;
+  if ((!proto.ip_protocols.test(6) && !proto.ip_protocols.test(17)) || proto.name == "tcp-pkt") {
+    return ctx.fail(o.name_offset, "'frame' is for tcp and udp streams and datagrams (the rule's protocol is " +
+                                       proto.name + ")");
+  }
+  const std::string_view value = trim(o.value);
+  std::string name(value);
+  if (value.find('.') == std::string_view::npos) {
+    if (!proto.app_layer) {
+      return ctx.fail(o.value_offset, "frame '" + name + "' needs its protocol (<protocol>." + name +
+                                          ") in a rule whose header names none");
+    }
+    name = (proto.name == "http" ? std::string("http2") : proto.name) + "." + name;
+  }
+  const auto* row = std::find_if(std::begin(kAppFrameTypes), std::end(kAppFrameTypes),
+                                 [&](const AppFrameType& t) { return t.name == name; });
+  if (row == std::end(kAppFrameTypes)) {
+    std::string known;
+    for (const AppFrameType& t : kAppFrameTypes) known += (known.empty() ? "" : ", ") + std::string(t.name);
+    return ctx.fail(o.value_offset, "unknown frame '" + std::string(value) + "' (" + known + ")");
+  }
+  // An http rule covers HTTP/2 flows (Suricata's AppProtoEquals), so it may name their frames.
+  if (proto.app_layer && proto.name != row->protocol && !(proto.name == "http" && row->protocol == "http2")) {
+    return ctx.fail(o.value_offset, "frame '" + name + "' is " + std::string(row->protocol) + "'s, the rule's protocol is " +
+                                        proto.name);
+  }
+  if (!ctx.rule.payload.empty()) {
+    return ctx.fail(o.name_offset, "'frame' in a rule with payload keywords (a frame rule inspects frames only)");
+  }
+  ctx.current = ctx.appBuffer(appFrameBuffer(static_cast<uint8_t>(row - std::begin(kAppFrameTypes))));
+  return true;
+}
+
 // tls.store asks Suricata to write certificates to disk; mamori stores none.
 bool applyNothing(OptionContext&, const RawOption&) { return true; }
 
@@ -442,6 +480,7 @@ void addAppKeywords(KeywordTable& table) {
       {"dns.rrtype", {ValueRule::Required, applyDnsNumber}},
       {"tls.store", {ValueRule::Forbidden, applyNothing}},
       {"absent", {ValueRule::Optional, applyAbsent}},
+      {"frame", {ValueRule::Required, applyFrame}},
       {"ssl_state", {ValueRule::Required, applyRefused}},
   });
 }

@@ -8,7 +8,10 @@
 // Suricata has an enum for them), as dns.opcode is. Their
 // AppBufferIds follow the built-in ones (AppBufferId::Count + the row's index), so adding a
 // protocol adds rows here and touches no switch. Multi-buffers (a header that may repeat)
-// need nothing more: every instance is inspected, a rule matches if any does.
+// need nothing more: every instance is inspected, a rule matches if any does. HTTP/2's
+// frame keywords (http2.frametype, ...) are rows here too, for their names and syntax, though
+// the built-in HTTP/2 parser carries their values on its HTTP transactions. App-layer frames
+// (applayer/app_frame.h, `frame:dns.pdu`) are buffers whose ids follow the plug-ins'.
 #include <algorithm>
 #include <cstddef>
 #include <array>
@@ -19,8 +22,10 @@
 #include <string>
 #include <string_view>
 
+#include "applayer/app_frame.h"
 #include "applayer/dnp3_names.h"
 #include "applayer/enip_names.h"
+#include "applayer/http2_names.h"
 #include "applayer/ldap_names.h"
 #include "applayer/mqtt_names.h"
 #include "applayer/websocket_names.h"
@@ -28,6 +33,7 @@
 #include "rules/dcerpc_keywords.h"
 #include "rules/dnp3_keywords.h"
 #include "rules/flag_bits_keyword.h"
+#include "rules/http2_settings_keyword.h"
 #include "rules/krb5_ticket_encryption.h"
 #include "rules/modbus_keyword.h"
 #include "rules/rule.h"
@@ -232,6 +238,15 @@ inline constexpr ProtocolBuffer kProtocolBuffers[] = {
     {"quic.ua", "quic", BufferDirection::Either},
     {"quic.cyu.hash", "quic", BufferDirection::Either},
     {"quic.cyu.string", "quic", BufferDirection::Either},
+    // HTTP/2's frame keywords (not a plug-in: Http2Parser puts the values on its streams'
+    // HttpTransactions, Http2FrameValues). Each side's frames of a stream, or one frame of the
+    // connection (stream 0) in a record of its own, as Suricata's transactions hold them.
+    {"http2.frametype", "http2", BufferDirection::Either, {}, 0xff, kHttp2FrameTypeNames},
+    {"http2.errorcode", "http2", BufferDirection::Either, {}, 0xffffffffu, kHttp2ErrorCodeNames},
+    {"http2.priority", "http2", BufferDirection::Either, {}, 0xff},
+    {"http2.window", "http2", BufferDirection::Either, {}, 0x7fffffffu},
+    {"http2.size_update", "http2", BufferDirection::Either, {}, 0x7fffffffffffffffu},
+    {"http2.settings", "http2", BufferDirection::Either, {}, 0, {}, parseHttp2Settings, matchHttp2Settings},
 };
 
 // Whether `name` is one of the space-separated names of `list`.
@@ -267,14 +282,25 @@ inline bool carriesTlsFingerprints(std::string_view app_proto) {
 }
 
 inline constexpr size_t kProtocolBufferCount = std::size(kProtocolBuffers);
-// Every AppBufferId, built-in and plug-in: the size of tables indexed by one.
-inline constexpr size_t kAppBufferIdCount = kAppBufferCount + kProtocolBufferCount;
+// Every AppBufferId, built-in, plug-in and app-layer frame (applayer/app_frame.h, after the
+// plug-ins'): the size of tables indexed by one.
+inline constexpr size_t kAppFrameBufferBase = kAppBufferCount + kProtocolBufferCount;
+inline constexpr size_t kAppBufferIdCount = kAppFrameBufferBase + kAppFrameTypeCount;
 static_assert(kAppBufferIdCount <= 256, "AppBufferId is one byte");
 
 // The row of a plug-in buffer; null for a built-in one.
 inline const ProtocolBuffer* protocolBufferOf(AppBufferId id) {
   const size_t i = static_cast<size_t>(id);
-  return i >= kAppBufferCount && i < kAppBufferIdCount ? &kProtocolBuffers[i - kAppBufferCount] : nullptr;
+  return i >= kAppBufferCount && i < kAppFrameBufferBase ? &kProtocolBuffers[i - kAppBufferCount] : nullptr;
+}
+
+// The buffer of a frame type (`frame:dns.pdu`), and the frame type of a buffer (nullopt for
+// any other buffer).
+inline AppBufferId appFrameBuffer(uint8_t type) { return static_cast<AppBufferId>(kAppFrameBufferBase + type); }
+inline std::optional<uint8_t> appFrameOf(AppBufferId id) {
+  const size_t i = static_cast<size_t>(id);
+  if (i < kAppFrameBufferBase || i >= kAppBufferIdCount) return std::nullopt;
+  return static_cast<uint8_t>(i - kAppFrameBufferBase);
 }
 
 // The plug-in buffer a keyword (or its alias) names; nullopt for any other name.

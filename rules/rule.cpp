@@ -32,11 +32,13 @@ const char* appBufferName(AppBufferId id) {
   };
   const size_t i = static_cast<size_t>(id);
   if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->keyword.data();
+  if (const std::optional<uint8_t> frame = appFrameOf(id)) return kAppFrameTypes[*frame].name.data();
   return i < kAppBufferCount ? kNames[i] : "";
 }
 
 BufferDirection appBufferDirection(AppBufferId id) {
   if (const ProtocolBuffer* p = protocolBufferOf(id)) return p->direction;
+  if (appFrameOf(id)) return BufferDirection::Either;  // frames come from both sides
   using Id = AppBufferId;
   switch (id) {
     case Id::HttpUri: case Id::HttpUriRaw: case Id::HttpMethod: case Id::HttpHost: case Id::HttpHostRaw:

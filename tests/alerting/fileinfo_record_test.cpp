@@ -103,5 +103,30 @@ TEST(FileinfoRecord, CorpusDownloadValidatesAgainstSuricatasSchema) {
   EXPECT_EQ(schemaErrors(path), "");
 }
 
+// HTTP/2 streams' bodies (DoH answers over prior-knowledge h2): app_proto http2, the stream's
+// http object with its http.http2, as Suricata 8 writes them and its schema allows.
+TEST(FileinfoRecord, Http2StreamFilesValidateAgainstSuricatasSchema) {
+  AppParsers::Config config;
+  config.file_limits.hashes = file_hash::kMd5;
+  AppParsers parsers(config, nullptr);
+  FileRecords records;
+  parsers.addListener(&records);
+  test::runCapture(test::sharedDir() + "/corpus/suricata-verify/dns-over-http2-progress/input.pcap", parsers);
+  ASSERT_GE(records.lines.size(), 3u);
+  for (const std::string& line : records.lines) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    ASSERT_FALSE(d.HasParseError()) << line;
+    EXPECT_STREQ(d["app_proto"].GetString(), "http2") << line;
+    EXPECT_TRUE(d["http"]["http2"]["stream_id"].IsUint()) << line;
+    EXPECT_STREQ(d["fileinfo"]["filename"].GetString(), "/dns-query") << line;
+  }
+  const std::string path = ::testing::TempDir() + "/fileinfo_http2.json";
+  std::ofstream out(path);
+  for (const std::string& line : records.lines) out << line << "\n";
+  out.close();
+  EXPECT_EQ(schemaErrors(path), "");
+}
+
 }  // namespace
 }  // namespace mamori

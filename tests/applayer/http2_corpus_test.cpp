@@ -7,7 +7,8 @@
 // tshark's header.count counts HPACK table size updates too). A stream reset before its
 // response is closed, and what the server sends on it after is ignored (RFC 9113 section
 // 5.1), so tshark's response fields of such a stream are not compared. Agreement is
-// printed per field; each must be 100%.
+// printed per field; each must be 100%. The streams' bodies, tracked as files, agree with
+// the DATA frames tshark shows in size and MD5.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -133,6 +134,88 @@ TEST(Http2Corpus, FieldsAgreeWithTshark) {
   std::printf("%zu HTTP/2 streams (tshark)\n", streams);
   ASSERT_GE(streams, 6u);
   agreement.expectAtLeast(kFields, 100.0);
+}
+
+// Each stream side's file: (client port, stream id, to server) -> size and MD5.
+using Files = std::map<std::tuple<uint16_t, uint32_t, bool>, std::pair<uint64_t, std::string>>;
+
+struct Http2Files final : AppEventListener {
+  Files files;
+  void onAppEvent(Flow&, const AppRecord& r) override {
+    const auto* info = std::get_if<FileInfo>(&r.body);
+    if (r.event != AppEvent::FileLogged || !info || !info->http || info->http->http2_stream == 0) return;
+    EXPECT_EQ(info->file.state, FileState::Closed) << info->file.name;
+    files[{r.src_port, info->http->http2_stream, info->file.dir == Direction::ToServer}] = {info->file.size,
+                                                                                          info->file.md5};
+  }
+};
+
+// tshark's DATA frames, joined per stream and side; a stream a RST_STREAM ended is left out,
+// as what follows it is ignored (above). tshark gives an empty DATA frame that ends a body
+// the reassembled body as its data: such an entry is skipped.
+Files tsharkFiles(const std::string& pcap) {
+  const std::string cmd = "tshark -r '" + pcap + "' -d tcp.port==80,http2 -Y http2 -T fields -E \"aggregator=" +
+                          "$(printf '\\037')\" -e tcp.srcport -e tcp.dstport -e http2.streamid -e http2.type "
+                          "-e http2.length -e http2.data.data 2>/dev/null";
+  std::map<std::tuple<uint16_t, uint32_t, bool>, std::string> hex;
+  std::set<std::pair<uint16_t, uint32_t>> reset;
+  std::istringstream lines(test::run(cmd).out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto col = test::split(line, '\t');
+    if (col.size() < 4) continue;
+    const bool to_server = col[1] == "80";
+    const uint16_t client = static_cast<uint16_t>(std::stoi(to_server ? col[0] : col[1]));
+    const auto ids = test::split(col[2], test::kTsharkAggregator), types = test::split(col[3], test::kTsharkAggregator);
+    const auto lengths = col.size() > 4 ? test::split(col[4], test::kTsharkAggregator) : std::vector<std::string>{};
+    const auto data = col.size() > 5 ? test::split(col[5], test::kTsharkAggregator) : std::vector<std::string>{};
+    size_t with_data = 0;
+    for (size_t i = 0; i < types.size() && i < lengths.size(); ++i) with_data += types[i] == "0" && lengths[i] != "0";
+    size_t surplus = data.size() > with_data ? data.size() - with_data : 0, next_data = 0;
+    for (size_t i = 0; i < ids.size() && i < types.size() && i < lengths.size(); ++i) {
+      const uint32_t id = static_cast<uint32_t>(std::stoul(ids[i]));
+      if (types[i] == "3") reset.insert({client, id});
+      if (types[i] != "0") continue;
+      std::string& joined = hex[{client, id, to_server}];
+      if (lengths[i] == "0") {
+        if (surplus > 0 && next_data < data.size()) --surplus, ++next_data;  // the reassembled body
+        continue;
+      }
+      if (next_data < data.size() && !reset.count({client, id})) joined += data[next_data];
+      ++next_data;
+    }
+  }
+  Files out;
+  for (const auto& [key, bytes] : hex) {
+    if (reset.count({std::get<0>(key), std::get<1>(key)}) || bytes.empty()) continue;
+    const std::string md5 = test::run("printf '%s' '" + bytes + "' | xxd -r -p | md5sum").out.substr(0, 32);
+    out[key] = {bytes.size() / 2, md5};
+  }
+  return out;
+}
+
+TEST(Http2Corpus, StreamBodiesAreFilesOfTsharksDataFrames) {
+  MAMORI_REQUIRE_SHARED();
+  size_t files = 0;
+  for (const char* capture : kCaptures) {
+    const std::string pcap = test::sharedDir() + "/corpus/" + capture;
+    AppParsers::Config config;
+    config.file_limits.hashes = file_hash::kMd5;
+    AppParsers parsers(config, nullptr);
+    Http2Files ours;
+    parsers.addListener(&ours);
+    ASSERT_NO_FATAL_FAILURE(test::runCapture(pcap, parsers));
+    const Files theirs = tsharkFiles(pcap);
+    for (const auto& [key, file] : theirs) {
+      ++files;
+      const auto mine = ours.files.find(key);
+      ASSERT_NE(mine, ours.files.end()) << capture << " stream " << std::get<1>(key);
+      EXPECT_EQ(mine->second.first, file.first) << capture << " stream " << std::get<1>(key);
+      EXPECT_EQ(mine->second.second, file.second) << capture << " stream " << std::get<1>(key);
+    }
+  }
+  std::printf("%zu HTTP/2 files (tshark's DATA frames)\n", files);
+  ASSERT_GE(files, 4u);
 }
 
 }  // namespace

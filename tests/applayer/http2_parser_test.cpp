@@ -1,5 +1,5 @@
 // Http2Parser on connections built frame by frame, their header blocks encoded with
-// nghttp2's HPACK deflater (a real encoder, dynamic table and Huffman included): what each
+// nghttp2's HPACK deflater (tests/applayer/http2_builder.h): what each
 // stream's transaction holds, and what malformed or hostile frames raise and count.
 #include "applayer/http2_parser.h"
 
@@ -10,42 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "tests/applayer/http2_builder.h"
 #include "tests/applayer/http_test_util.h"
 
 namespace mamori {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string frame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& payload) {
-  const size_t n = payload.size();
-  std::string f{static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n), static_cast<char>(type),
-                static_cast<char>(flags), static_cast<char>(stream >> 24), static_cast<char>(stream >> 16),
-                static_cast<char>(stream >> 8), static_cast<char>(stream)};
-  return f + payload;
-}
-
-// One side's HPACK encoder: blocks it makes refer to what it put in its table before.
-class Encoder {
- public:
-  Encoder() { nghttp2_hd_deflate_new(&deflater_, 4096); }
-  ~Encoder() { nghttp2_hd_deflate_del(deflater_); }
-  std::string block(const Headers& headers) {
-    std::vector<nghttp2_nv> nv;
-    for (const auto& [n, v] : headers) {
-      nv.push_back({reinterpret_cast<uint8_t*>(const_cast<char*>(n.data())),
-                    reinterpret_cast<uint8_t*>(const_cast<char*>(v.data())), n.size(), v.size(), NGHTTP2_NV_FLAG_NONE});
-    }
-    std::string out(nghttp2_hd_deflate_bound(deflater_, nv.data(), nv.size()), '\0');
-    const ssize_t n =
-        nghttp2_hd_deflate_hd(deflater_, reinterpret_cast<uint8_t*>(out.data()), out.size(), nv.data(), nv.size());
-    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-    return out;
-  }
-
- private:
-  nghttp2_hd_deflater* deflater_ = nullptr;
-};
+using namespace test::h2;
 
 const Headers kGet = {{":method", "GET"}, {":scheme", "http"}, {":path", "/index.html?q=1"},
                       {":authority", "Example.COM:8080"}, {"user-agent", "curl/8.0"}, {"accept", "*/*"}};
@@ -283,6 +254,97 @@ TEST_F(Http2ParserTest, FlowEndReportsOpenStreams) {
   EXPECT_EQ(sink_.requests.size(), 2u);
   parser_->onEnd(sink_);
   EXPECT_EQ(sink_.responses.size(), 2u);
+}
+
+}  // namespace
+}  // namespace mamori
+
+namespace mamori {
+namespace {
+
+// Frames as the frame keyword gets them: every type wanted, each report kept.
+struct FrameRecorder : AppFrameSink {
+  std::vector<std::pair<uint8_t, std::string>> frames;
+  bool wantsFrame(uint8_t) const override { return true; }
+  void onFrame(Direction, uint8_t type, const uint8_t* data, size_t len) override {
+    frames.emplace_back(type, std::string(reinterpret_cast<const char*>(data), len));
+  }
+  std::vector<std::string> of(uint8_t type) const {
+    std::vector<std::string> out;
+    for (const auto& [t, bytes] : frames) {
+      if (t == type) out.push_back(bytes);
+    }
+    return out;
+  }
+};
+
+// http2.hdr is each frame's 9 bytes, http2.data its payload as sent (padding included),
+// http2.pdu both; a DATA frame's payload is gathered for them (up to the reader's buffer),
+// an oversized frame skipped unread has its header alone.
+TEST(Http2Frames, EachFrameIsReportedAsHeaderPayloadAndWhole) {
+  FrameRecorder frames;
+  test::RecordingSink sink;
+  Http2Parser parser({.max_header_block = 64}, 0, nullptr, &frames);
+  const std::string window = frame(http2::kWindowUpdate, 0, 0, std::string("\x3f\xff\x00\x01", 4));
+  const std::string data = frame(http2::kData, http2::kPadded, 1, std::string(1, '\x02') + "abc" + "PP");
+  const std::string big = frame(http2::kPing, 0, 0, std::string(100, 'x'));
+  const std::string bytes = std::string(http2::kClientPreface) + window + data + big;
+  for (char c : bytes) parser.onData(Direction::ToServer, reinterpret_cast<const uint8_t*>(&c), 1, sink);  // byte by byte
+  EXPECT_EQ(frames.of(app_frame::kHttp2Hdr), (std::vector<std::string>{window.substr(0, 9), data.substr(0, 9), big.substr(0, 9)}));
+  EXPECT_EQ(frames.of(app_frame::kHttp2Data), (std::vector<std::string>{window.substr(9), data.substr(9)}));
+  EXPECT_EQ(frames.of(app_frame::kHttp2Pdu), (std::vector<std::string>{window, data}));
+}
+
+struct FileSink : test::RecordingSink {
+  std::vector<TrackedFile> files;
+  void onFile(const HttpTransaction&, FileTracker& tracker, FileTracker::Handle h) override {
+    files.push_back(tracker.file(h));
+    tracker.release(h, false);
+  }
+};
+
+// Each side's DATA of a stream is a file, named as HTTP/1's (Content-Disposition, else the
+// :path without its query), hashed as it streams; a 206 keeps its range; a stream reset
+// before its side ended leaves the file truncated.
+TEST(Http2Files, StreamBodiesAreFilesNamedAsHttp1Names) {
+  FileTracker tracker({.hashes = file_hash::kMd5});
+  FileSink sink;
+  Http2Parser parser({}, 0, &tracker);
+  Encoder to_server, to_client;
+  auto client = [&](const std::string& b) { parser.onData(Direction::ToServer, reinterpret_cast<const uint8_t*>(b.data()), b.size(), sink); };
+  auto server = [&](const std::string& b) { parser.onData(Direction::ToClient, reinterpret_cast<const uint8_t*>(b.data()), b.size(), sink); };
+  client(std::string(http2::kClientPreface) + frame(http2::kSettings, 0, 0, ""));
+  const Headers post = {{":method", "POST"}, {":scheme", "http"}, {":path", "/up/data.bin?x=1"}, {":authority", "a"}};
+  client(frame(http2::kHeaders, http2::kEndHeaders, 1, to_server.block(post)) + frame(http2::kData, 0, 1, "hello ") +
+         frame(http2::kData, http2::kEndStream, 1, "world"));
+  const Headers partial = {{":status", "206"}, {"content-disposition", "attachment; filename=\"setup.exe\""},
+                           {"content-range", "bytes 10-13/100"}};
+  server(frame(http2::kHeaders, http2::kEndHeaders, 1, to_client.block(partial)) +
+         frame(http2::kData, http2::kEndStream, 1, "MZab"));
+  const Headers get = {{":method", "GET"}, {":scheme", "http"}, {":path", "/cut.zip"}, {":authority", "a"}};
+  client(frame(http2::kHeaders, http2::kEndHeaders | http2::kEndStream, 3, to_server.block(get)));
+  server(frame(http2::kHeaders, http2::kEndHeaders, 3, to_client.block(kOk)) + frame(http2::kData, 0, 3, "PK") +
+         frame(http2::kRstStream, 0, 3, std::string("\x00\x00\x00\x08", 4)));
+  parser.onEnd(sink);
+  ASSERT_EQ(sink.files.size(), 3u);
+  const TrackedFile& up = sink.files[0];
+  EXPECT_EQ(up.dir, Direction::ToServer);
+  EXPECT_EQ(up.name, "/up/data.bin");
+  EXPECT_EQ(up.size, 11u);
+  EXPECT_EQ(up.state, FileState::Closed);
+  EXPECT_EQ(up.md5, "5eb63bbbe01eeed093cb22bb8f5acdc3");  // md5("hello world")
+  const TrackedFile& part = sink.files[1];
+  EXPECT_EQ(part.dir, Direction::ToClient);
+  EXPECT_EQ(part.name, "setup.exe");
+  EXPECT_EQ(part.state, FileState::Closed);
+  EXPECT_EQ(part.range_start, 10u);
+  EXPECT_EQ(part.range_end, 13u);
+  EXPECT_EQ(part.tx_id, up.tx_id);
+  const TrackedFile& cut = sink.files[2];
+  EXPECT_EQ(cut.name, "/cut.zip");
+  EXPECT_EQ(cut.size, 2u);
+  EXPECT_EQ(cut.state, FileState::Truncated);
+  EXPECT_EQ(tracker.openFiles(), 0u);
 }
 
 }  // namespace

@@ -526,7 +526,7 @@ TEST(RuleKeywordsTest, AppLayerRefusals) {
   test::expectRefusals(kHead, {
       {"content:\"a\"; ike.vendor; content:\"b\";", "ike.vendor", "unsupported app-layer keyword 'ike.vendor'"},
       // An unsupported app-layer keyword wins over an earlier problem, so such rules count as that.
-      {"bogus; http2.frametype:HEADERS;", "http2.frametype", "unsupported app-layer keyword 'http2.frametype'"},
+      {"bogus; pgsql.query; content:\"a\";", "pgsql.query", "unsupported app-layer keyword 'pgsql.query'"},
       {"app-layer-event:tls.invalid_record;", "invalid_record", "tls has no event 'invalid_record'"},
       {"bsize:5;", "bsize", "needs an app-layer sticky buffer"},
       {"content:\"a\"; to_lowercase;", "to_lowercase", "needs an app-layer sticky buffer"},

@@ -371,12 +371,12 @@ void Http2Parser::openFile(Stream& s, int d) {
     s.file_refused[d] = true;
     return;
   }
-  uint64_t start = 0, end = 0;
+  uint64_t start = 0, end = 0, total = 0;
   const size_t at = tx.response_headers.find("content-range: ");
   if (d == 1 && tx.status == 206 && at != std::string::npos) {
     const size_t from = at + 15;
     if (parseContentRange(std::string_view(tx.response_headers).substr(from, tx.response_headers.find("\r\n", from) - from),
-                          start, end)) {
+                          start, end, total)) {
       TrackedFile& f = files_->file(s.file[d]);
       f.range_start = start;
       f.range_end = end;

@@ -27,7 +27,7 @@ std::string_view dispositionFilename(std::string_view value) {
   return {};
 }
 
-bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end) {
+bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end, uint64_t& total) {
   if (!value.starts_with("bytes ")) return false;
   value.remove_prefix(6);
   const size_t dash = value.find('-');
@@ -42,6 +42,9 @@ bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end) {
     }
     return true;
   };
+  const std::string_view whole = value.substr(slash + 1);
+  total = 0;
+  if (whole != "*" && !number(whole, total)) return false;
   return number(value.substr(0, dash), start) && number(value.substr(dash + 1, slash - dash - 1), end) &&
          start <= end;
 }

@@ -10,7 +10,8 @@ namespace mamori {
 // The filename parameter ("attachment; filename=\"a b.pdf\""), unquoted, as Suricata
 // takes it; empty without one.
 std::string_view dispositionFilename(std::string_view value);
-// "bytes 100-199/1000": the part's first and last byte; false for anything else.
-bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end);
+// A Content-Range value, "bytes 100-199/1000": the part's first and last byte and the
+// whole's size (0 for "*", unknown); false for anything else.
+bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end, uint64_t& total);
 
 }  // namespace mamori

@@ -550,7 +550,7 @@ void HttpParser::openResponseFile(Slot& slot) {
   }
   uint64_t start = 0, end = 0, total = 0;
   if (tx->response_status_number == 206 &&
-      HttpRangeStore::parseContentRange(headerView(tx->response_headers, "content-range"), start, end, total)) {
+      parseContentRange(headerView(tx->response_headers, "content-range"), start, end, total)) {
     TrackedFile& f = files_->file(slot.response_file);
     f.range_start = start;
     f.range_end = end;
@@ -561,7 +561,7 @@ void HttpParser::openResponseFile(Slot& slot) {
 // Content-Range places, no more, no fewer.
 void HttpParser::joinRange(Slot& slot) {
   uint64_t start = 0, end = 0, total = 0;
-  if (!HttpRangeStore::parseContentRange(headerView(slot.htp->response_headers, "content-range"), start, end, total) || total == 0 ||
+  if (!parseContentRange(headerView(slot.htp->response_headers, "content-range"), start, end, total) || total == 0 ||
       slot.response_gap || slot.tx.response_body.size() != end - start + 1) {
     return;
   }

@@ -14,28 +14,6 @@ std::string HttpRangeStore::key(std::string_view host, std::string_view uri) {
   return k;
 }
 
-bool HttpRangeStore::parseContentRange(std::string_view value, uint64_t& start, uint64_t& end, uint64_t& total) {
-  if (!value.starts_with("bytes ")) return false;
-  value.remove_prefix(6);
-  const size_t dash = value.find('-');
-  const size_t slash = value.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) return false;
-  auto number = [](std::string_view t, uint64_t& out) {
-    if (t.empty() || t.size() > 19) return false;
-    out = 0;
-    for (char c : t) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return true;
-  };
-  const std::string_view whole = value.substr(slash + 1);
-  total = 0;
-  if (whole != "*" && !number(whole, total)) return false;
-  return number(value.substr(0, dash), start) && number(value.substr(dash + 1, slash - dash - 1), end) &&
-         start <= end;
-}
-
 HttpRangeStore::Result HttpRangeStore::add(const std::string& key, const Piece& piece, TimeUs now, std::string& whole) {
   std::lock_guard lock(mutex_);
   ++counters_.pieces;

@@ -62,9 +62,6 @@ class HttpRangeStore {
 
   // The key a file is joined under: the host as the request named it and the URI.
   static std::string key(std::string_view host, std::string_view uri);
-  // A Content-Range value, "bytes 100-199/1000": the piece's first and last byte and the
-  // whole's size (0 for "*", unknown); false for anything else.
-  static bool parseContentRange(std::string_view value, uint64_t& start, uint64_t& end, uint64_t& total);
 
   // Adds a piece of the file `key`. Complete: this piece made the file whole; `whole` then
   // holds it and the store forgets it. Partial: kept, more is missing. Refused: counted.

@@ -1,5 +1,6 @@
 // HttpRangeStore: pieces of a file joined by host and URI, in any order and overlapping,
 // across threads as workers hand them in, within its bounds.
+#include "applayer/http_file_headers.h"
 #include "applayer/http_range_store.h"
 
 #include <gtest/gtest.h>
@@ -78,16 +79,16 @@ TEST(HttpRangeStore, BoundsRefuseAndCount) {
 
 TEST(HttpRangeStore, ContentRangeGivesThePiecesPlace) {
   uint64_t start = 0, end = 0, total = 0;
-  EXPECT_TRUE(HttpRangeStore::parseContentRange("bytes 34-67/68", start, end, total));
+  EXPECT_TRUE(parseContentRange("bytes 34-67/68", start, end, total));
   EXPECT_EQ(start, 34u);
   EXPECT_EQ(end, 67u);
   EXPECT_EQ(total, 68u);
-  EXPECT_TRUE(HttpRangeStore::parseContentRange("bytes 0-9/*", start, end, total));
+  EXPECT_TRUE(parseContentRange("bytes 0-9/*", start, end, total));
   EXPECT_EQ(total, 0u) << "unknown size";
-  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 9-0/10", start, end, total));
-  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 0-9/x", start, end, total));
-  EXPECT_FALSE(HttpRangeStore::parseContentRange("items 0-9/10", start, end, total));
-  EXPECT_FALSE(HttpRangeStore::parseContentRange("bytes 0-99999999999999999999/1", start, end, total));
+  EXPECT_FALSE(parseContentRange("bytes 9-0/10", start, end, total));
+  EXPECT_FALSE(parseContentRange("bytes 0-9/x", start, end, total));
+  EXPECT_FALSE(parseContentRange("items 0-9/10", start, end, total));
+  EXPECT_FALSE(parseContentRange("bytes 0-99999999999999999999/1", start, end, total));
 }
 
 // Workers hand pieces in concurrently: every file comes out whole exactly once.
